@@ -1,0 +1,45 @@
+# walletdesk — the two set-up commands are `make run` and `make test`.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-dev messages lint typecheck ci-services clean
+
+$(BIN)/python:
+	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PY) not found)"; exit 1; }
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed messages
+install-dev: $(VENV)/.installed-dev messages
+
+# Compile every app's .po catalogue to .mo (pure Python, no gettext needed).
+messages: | $(BIN)/python
+	@find src/walletdesk -path '*/locale/*/LC_MESSAGES' -type d | while read d; do \
+		$(BIN)/pybabel compile --statistics -q -d "$${d%/*/LC_MESSAGES}" -D django 2>/dev/null || \
+		$(BIN)/pybabel compile -d "$${d%/*/LC_MESSAGES}" -D django; done
+
+run: install
+	$(BIN)/walletdesk migrate --noinput
+	$(BIN)/walletdesk seed_demo
+	$(BIN)/walletdesk serve --host $(HOST) --port $(PORT)
+
+test: install-dev
+	bash scripts/test.sh
+
+lint: install-dev
+	$(BIN)/ruff check src
+	$(BIN)/mypy src/walletdesk
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The whole suite: lint, type check, migrations check, then pytest on SQLite,
+# then the PostgreSQL and Redis suites when those services are reachable
+# (in CI, CI=true, they must be: a missing service fails the run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+export WALLETDESK_VAR_DIR="${WALLETDESK_VAR_DIR:-$(mktemp -d)}"
+
+$BIN/ruff check src
+$BIN/mypy src/walletdesk
+$BIN/walletdesk makemigrations --check --dry-run >/dev/null
+
+run_pytest() {
+  # Exit code 5 means "no tests collected": never a pass.
+  set +e
+  $BIN/pytest "$@"
+  rc=$?
+  set -e
+  if [ "$rc" -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi
+  [ "$rc" -eq 0 ] || exit "$rc"
+}
+
+PG_URL="${WALLETDESK_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+REDIS_URL="${WALLETDESK_TEST_REDIS_URL:-redis://127.0.0.1:6379/0}"
+have_pg=0; have_redis=0
+$BIN/python - "$PG_URL" <<'PY' && have_pg=1 || true
+import sys, psycopg
+psycopg.connect(sys.argv[1].replace("postgres://", "postgresql://"), connect_timeout=3).close()
+PY
+$BIN/python - "$REDIS_URL" <<'PY' && have_redis=1 || true
+import sys, redis
+redis.Redis.from_url(sys.argv[1], socket_connect_timeout=3).ping()
+PY
+if [ "${CI:-}" = "true" ]; then
+  [ $have_pg = 1 ] || { echo "CI: PostgreSQL is not reachable at $PG_URL"; exit 1; }
+  [ $have_redis = 1 ] || { echo "CI: Redis is not reachable at $REDIS_URL"; exit 1; }
+fi
+
+echo "== SQLite suite"
+WALLETDESK_TEST_REDIS_URL="$([ $have_redis = 1 ] && echo "$REDIS_URL" || true)" \
+  run_pytest -m "not postgres" "$@"
+
+if [ $have_pg = 1 ]; then
+  echo "== PostgreSQL suite (money and security tests again, plus concurrency)"
+  WALLETDESK_DATABASE_URL="$PG_URL" WALLETDESK_TEST_POSTGRES_URL="$PG_URL" \
+  WALLETDESK_TEST_REDIS_URL="$([ $have_redis = 1 ] && echo "$REDIS_URL" || true)" \
+    run_pytest -m "postgres or money or security" "$@"
+else
+  echo "== PostgreSQL not reachable: PostgreSQL suite skipped (CI requires it)"
+fi

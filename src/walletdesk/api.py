@@ -1,0 +1,66 @@
+"""The typed REST API at /api/v1 (django-ninja); each app adds its router."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from walletdesk.accounts.api import router as auth_router
+from walletdesk.core.errors import DomainError
+from walletdesk.wallet.api import merchant_router, wallet_router
+
+api = NinjaAPI(
+    title="walletdesk API",
+    version="1",
+    urls_namespace="api",
+    description="Wallet and support desk. Errors are {code, message} with a fitting status.",
+)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+# Fields whose bad value deserves its own stable code rather than invalid_input.
+FIELD_CODES = {"amount": "invalid_amount", "currency": "unknown_currency",
+               "method": "unknown_method"}
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors: list[dict[str, Any]] = []
+    code = "invalid_input"
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "payload", "query")]
+        errors.append({"field": ".".join(loc), "type": err.get("type", "")})
+        if loc and loc[-1] in FIELD_CODES and code == "invalid_input":
+            code = FIELD_CODES[loc[-1]]
+    message = _("Some of the values are not valid.")
+    return api.create_response(request, {"code": code, "message": message, "errors": errors},
+                               status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request, {"code": "not_authenticated", "message": _("Please log in.")}, status=401
+    )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}.get(
+        exc.status_code, "error")
+    return api.create_response(request, {"code": code, "message": str(exc)},
+                               status=exc.status_code)
+
+
+api.add_router("/auth", auth_router)
+api.add_router("/wallet", wallet_router)
+api.add_router("/merchant", merchant_router)

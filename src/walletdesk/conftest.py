@@ -1,0 +1,196 @@
+"""Shared pytest fixtures: users, merchants, API clients, the clock, a live server."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from walletdesk.core import clock
+
+
+@pytest.fixture(autouse=True)
+def _reset_clock() -> Iterator[None]:
+    clock.reset()
+    yield
+    clock.reset()
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request: pytest.FixtureRequest) -> None:
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL suite only")
+
+
+PASSWORD = "correct horse battery staple 9"
+
+
+@pytest.fixture
+def make_customer(db: Any) -> Any:
+    from walletdesk.accounts.models import User
+
+    def make(email: str | None = None, **extra: Any) -> User:
+        email = email or f"c{uuid.uuid4().hex[:10]}@example.com"
+        return User.objects.create_user(email, PASSWORD, display_name=extra.pop(
+            "display_name", email.split("@")[0]), **extra)
+
+    return make
+
+
+@pytest.fixture
+def customer(make_customer: Any) -> Any:
+    return make_customer("alice@example.com", display_name="Alice")
+
+
+@pytest.fixture
+def merchant(db: Any) -> Any:
+    from walletdesk.wallet.merchants import issue_api_key
+    from walletdesk.wallet.models import Merchant
+
+    shop = Merchant.objects.create(name="示例咖啡", name_en="Sample Coffee", slug="sample-coffee")
+    shop.api_key = issue_api_key(shop)  # type: ignore[attr-defined]
+    return shop
+
+
+class ApiClient:
+    """Django's test client speaking JSON with a bearer token."""
+
+    def __init__(self, token: str | None = None) -> None:
+        self.client = Client()
+        self.token = token
+
+    def _headers(self, key: str | None) -> dict[str, str]:
+        headers = {}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        if key is not None:
+            headers["Idempotency-Key"] = key
+        return headers
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.client.get(path, params, headers=self._headers(None))
+
+    def post(self, path: str, body: Any = None, *, key: str | None = None,
+             raw: str | None = None, content_type: str = "application/json") -> Any:
+        data = raw if raw is not None else json.dumps(body if body is not None else {})
+        return self.client.post(path, data, content_type=content_type,
+                                headers=self._headers(key))
+
+
+@pytest.fixture
+def api(customer: Any) -> ApiClient:
+    from walletdesk.accounts.services import issue_token
+
+    return ApiClient(issue_token(customer))
+
+
+@pytest.fixture
+def anon_api(db: Any) -> ApiClient:
+    return ApiClient()
+
+
+@pytest.fixture
+def fund(db: Any) -> Any:
+    """Put money in a wallet through the real top-up path, confirmed by the network."""
+    from walletdesk.wallet import cards, services
+    from walletdesk.wallet.models import PaymentMethod
+
+    def fund(user: Any, amount: int, currency: str = "CNY") -> Any:
+        if not PaymentMethod.objects.filter(owner=user, kind="bank_card").exists():
+            cards.link_card(user, kind="bank_card", number="6222021234567890128")
+        txn = services.top_up(user, amount=amount, currency=currency, method="bank_card")
+        return services.on_network_result(txn.public_id, "confirmed")
+
+    return fund
+
+
+# --- a real server for browser tests --------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`walletdesk serve` in a subprocess on its own SQLite file, seeded with demo data."""
+    var = tmp_path_factory.mktemp("live")
+    env = {**os.environ, "WALLETDESK_VAR_DIR": str(var),
+           "WALLETDESK_DATABASE_URL": f"sqlite:///{var / 'live.sqlite3'}",
+           "WALLETDESK_NETWORK_DELAY_MIN": "1", "WALLETDESK_NETWORK_DELAY_MAX": "2",
+           "WALLETDESK_NETWORK_CONFIRM_RATE": "1", "WALLETDESK_NETWORK_UNAVAILABLE_RATE": "0",
+           "WALLETDESK_WORKER_POLL": "0.2", "WALLETDESK_LOG_LEVEL": "WARNING"}
+    env.pop("WALLETDESK_REDIS_URL", None)
+    cli = [sys.executable, "-m", "walletdesk.cli"]
+    subprocess.run([*cli, "migrate", "--noinput", "-v0"], env=env, check=True)
+    subprocess.run([*cli, "seed_demo", "--quiet"], env=env, check=True)
+    port = _free_port()
+    log = open(var / "server.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen([*cli, "serve", "--port", str(port), "--log-level", "warning"],
+                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError as exc:
+            if proc.poll() is not None:
+                raise RuntimeError((var / "server.log").read_text()) from exc
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+    log.close()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Debian's chromium is required in CI")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page_for(browser: Any) -> Iterator[Any]:
+    """A fresh browser context per call, in the given language."""
+    contexts = []
+
+    def make(lang: str = "zh-hans") -> Any:
+        ctx = browser.new_context(locale="zh-CN" if lang == "zh-hans" else "en-US",
+                                  viewport={"width": 1280, "height": 900})
+        contexts.append(ctx)
+        return ctx.new_page()
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
+
+
+DEMO_PASSWORD = "walletdesk-demo-2026"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"

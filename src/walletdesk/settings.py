@@ -1,0 +1,204 @@
+"""Settings for walletdesk, read from the environment.
+
+Every knob is a ``WALLETDESK_*`` variable so that the same code runs embedded
+(SQLite, in-memory channel layer, in-process worker) and in production
+(PostgreSQL, Redis, separate workers) without edits.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(os.environ.get("WALLETDESK_VAR_DIR", Path.cwd() / "var")).resolve()
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw not in (None, "") else default
+
+
+PRODUCTION = env_bool("WALLETDESK_PRODUCTION")
+DEBUG = env_bool("WALLETDESK_DEBUG", default=not PRODUCTION)
+SECRET_KEY = os.environ.get("WALLETDESK_SECRET_KEY", "")
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise RuntimeError("WALLETDESK_SECRET_KEY must be set in production")
+    SECRET_KEY = "dev-only-insecure-key-walletdesk"
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("WALLETDESK_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    if h.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "channels",
+    "walletdesk.core",
+    "walletdesk.accounts",
+    "walletdesk.wallet",
+    "walletdesk.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "walletdesk.urls"
+ASGI_APPLICATION = "walletdesk.asgi.application"
+WSGI_APPLICATION = "walletdesk.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "walletdesk.web.context.site",
+            ],
+        },
+    }
+]
+
+# --- database -----------------------------------------------------------------
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+DATABASE_URL = os.environ.get("WALLETDESK_DATABASE_URL", f"sqlite:///{VAR_DIR / 'walletdesk.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock
+    # at BEGIN, so two writers queue instead of failing half-way (SQLite takes
+    # no row locks: select_for_update does nothing there).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("WALLETDESK_DB_CONN_MAX_AGE", 60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Test databases get the process id so that parallel runs never share one.
+DATABASES["default"]["TEST"] = {"NAME": None if "sqlite" in DATABASES["default"]["ENGINE"]
+                                else f"test_walletdesk_{os.getpid()}"}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- redis, channels, cache ---------------------------------------------------------
+REDIS_URL = os.environ.get("WALLETDESK_REDIS_URL", "")
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": REDIS_URL}}
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- auth ---------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["walletdesk.accounts.backends.LoginBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "wallet:home"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+API_TOKEN_TTL_HOURS = env_int("WALLETDESK_API_TOKEN_TTL_HOURS", 24 * 7)
+
+# --- i18n ---------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LANGUAGE_COOKIE_NAME = "walletdesk_language"
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+DEFAULT_USER_TIME_ZONE = "Asia/Shanghai"
+LOCALE_PATHS = [BASE_DIR / "locale"]
+
+# --- static -------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- email --------------------------------------------------------------------
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("WALLETDESK_SMTP_HOST", "127.0.0.1")
+EMAIL_PORT = env_int("WALLETDESK_SMTP_PORT", 1025)
+DEFAULT_FROM_EMAIL = os.environ.get("WALLETDESK_FROM_EMAIL", "walletdesk <no-reply@walletdesk.example>")
+
+# --- wallet -------------------------------------------------------------------
+WALLET = {
+    # Payment-network simulator (the development provider of the card/bank network).
+    "NETWORK_PROVIDER": os.environ.get("WALLETDESK_NETWORK_PROVIDER", "simulator"),
+    "NETWORK_CONFIRM_RATE": env_float("WALLETDESK_NETWORK_CONFIRM_RATE", 0.9),
+    "NETWORK_FAIL_RATE": env_float("WALLETDESK_NETWORK_FAIL_RATE", 0.05),
+    # The rest of the outcomes confirm late (after the pending timeout).
+    "NETWORK_DELAY_SECONDS": (env_float("WALLETDESK_NETWORK_DELAY_MIN", 2.0),
+                              env_float("WALLETDESK_NETWORK_DELAY_MAX", 8.0)),
+    "NETWORK_LATE_DELAY_SECONDS": env_float("WALLETDESK_NETWORK_LATE_DELAY", 1200.0),
+    "NETWORK_SEED": os.environ.get("WALLETDESK_NETWORK_SEED", ""),
+    # Share of submissions the network refuses outright (a timeout); retried by the job.
+    "NETWORK_UNAVAILABLE_RATE": env_float("WALLETDESK_NETWORK_UNAVAILABLE_RATE", 0.02),
+    "PENDING_TIMEOUT_SECONDS": env_int("WALLETDESK_PENDING_TIMEOUT", 900),
+    "IDEMPOTENCY_TTL_HOURS": env_int("WALLETDESK_IDEMPOTENCY_TTL_HOURS", 48),
+    "IDEMPOTENCY_LEASE_SECONDS": env_int("WALLETDESK_IDEMPOTENCY_LEASE", 60),
+}
+
+# --- background work ----------------------------------------------------------
+# "thread": `walletdesk serve` runs the worker loop in-process (embedded default).
+# "external": only `walletdesk worker` processes run jobs (production).
+WORKER_MODE = os.environ.get("WALLETDESK_WORKER_MODE", "thread")
+WORKER_POLL_SECONDS = env_float("WALLETDESK_WORKER_POLL", 0.5)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("WALLETDESK_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,372 @@
+"""Wallet API: thin handlers that parse, authorize, call one service, serialize."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+from ninja import Field, Query, Router, Schema
+from ninja.security import HttpBearer
+
+from walletdesk.accounts.auth import USER_AUTH
+from walletdesk.accounts.models import User
+from walletdesk.core.errors import PermissionDenied, ValidationFailed
+from walletdesk.core.money import check_amount, check_currency
+
+from . import cards, fees, idempotency, queries, services
+from .errors import UnknownMethod
+from .merchants import merchant_for_key
+from .models import OPERATION_METHODS, Merchant, PaymentRequest, Transaction
+from .serializers import event_dict, quote_dict, transaction_dict
+
+wallet_router = Router(tags=["wallet"])
+merchant_router = Router(tags=["merchant"])
+
+
+class MerchantKey(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Merchant | None:
+        return merchant_for_key(token)
+
+
+MERCHANT_AUTH = [MerchantKey()]
+
+
+# --- schemas (documentation of the JSON shapes) ------------------------------------
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+
+
+class BalanceOut(Schema):
+    currency: str
+    available: int
+    pending: int = Field(description="incoming money not yet confirmed")
+    held: int = Field(description="outgoing money reserved for pending transactions")
+    balance: int
+
+
+class TransactionOut(Schema):
+    id: str
+    type: str
+    status: str
+    amount: int
+    fee: int
+    fee_before_promotion: int
+    promotion: str | None
+    currency: str
+    method: str
+    created_at: str
+    updated_at: str
+    completed_at: str | None
+    expires_at: str | None
+    refunded_amount: int
+    merchant: str | None
+    parent_id: str | None
+    note: str
+    direction: str | None = None
+    counterparty: str | None = None
+
+
+class EventOut(Schema):
+    from_status: str | None
+    to_status: str
+    reason: str
+    detail: str
+    at: str
+
+
+class TransactionDetailOut(TransactionOut):
+    events: list[EventOut]
+
+
+class TransactionPage(Schema):
+    items: list[TransactionOut]
+    total: int
+    limit: int
+    offset: int
+
+
+# Amount fields are typed ``Any`` so that a float or a string reaches the
+# service's own check and gets the stable ``invalid_amount`` code.
+class TopUpIn(Schema):
+    amount: Any = Field(..., description="minor units, a JSON integer")
+    currency: str
+    method: str
+
+
+class TransferIn(Schema):
+    to: str = Field(..., max_length=254)
+    amount: Any = Field(..., description="minor units, a JSON integer")
+    currency: str
+    note: str = Field("", max_length=140)
+
+
+class PaymentIn(Schema):
+    merchant: str = Field(..., max_length=60)
+    amount: Any = Field(..., description="minor units, a JSON integer")
+    currency: str
+    method: str
+
+
+class RefundIn(Schema):
+    amount: Any = Field(..., description="minor units, a JSON integer")
+
+
+class CardIn(Schema):
+    kind: str
+    card_number: str = Field(..., max_length=40)
+
+
+class CardOut(Schema):
+    id: str
+    kind: str
+    brand: str
+    last4: str
+    is_default: bool
+
+
+class QuoteOut(Schema):
+    operation: str
+    method: str
+    currency: str
+    amount: int
+    fee: int
+    fee_before_promotion: int
+    discount: int
+    total: int
+    policy_version: int | None
+    promotion: dict[str, Any] | None
+
+
+class QuoteAllOut(QuoteOut):
+    cheapest_method: str
+    alternatives: list[QuoteOut]
+
+
+class PaymentRequestIn(Schema):
+    customer: str = Field(..., max_length=254)
+    amount: Any
+    currency: str
+    description: str = Field("", max_length=140)
+
+
+class PaymentRequestOut(Schema):
+    id: str
+    merchant: str
+    amount: int
+    currency: str
+    description: str
+    status: str
+    transaction_id: str | None
+    expires_at: str
+
+
+class ApproveIn(Schema):
+    method: str = "balance"
+
+
+# --- helpers ------------------------------------------------------------------------
+
+def _customer(request: HttpRequest) -> User:
+    user = request.auth if isinstance(request.auth, User) else request.user
+    if not isinstance(user, User) or user.role != User.Role.CUSTOMER:
+        raise PermissionDenied(code="customers_only")
+    return user
+
+
+def _idempotent(request: HttpRequest, scope: str,
+                operation: Callable[[], tuple[int, Any]]) -> JsonResponse:
+    digest = idempotency.request_hash(request.method or "POST", request.path, request.body)
+    status, body = idempotency.execute(scope, request.headers.get(idempotency.HEADER), digest,
+                                       operation)
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _created(txn: Transaction, viewer: User | None = None) -> tuple[int, Any]:
+    return 201, transaction_dict(txn, viewer)
+
+
+def _request_dict(req: PaymentRequest) -> dict[str, Any]:
+    return {"id": req.public_id, "merchant": req.merchant.slug, "amount": req.amount,
+            "currency": req.currency, "description": req.description, "status": req.status,
+            "transaction_id": req.transaction.public_id if req.transaction_id and req.transaction
+            else None, "expires_at": req.expires_at.isoformat()}
+
+
+MONEY_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+                422: ErrorOut}
+
+
+# --- customer endpoints -------------------------------------------------------------
+
+@wallet_router.get("", response=list[BalanceOut], auth=USER_AUTH)
+def wallet(request: HttpRequest) -> list[queries.Balance]:
+    return queries.balances(_customer(request))
+
+
+@wallet_router.get("/methods", response=list[CardOut], auth=USER_AUTH)
+def list_methods(request: HttpRequest) -> list[dict[str, Any]]:
+    user = _customer(request)
+    return [{"id": m.public_id, "kind": m.kind, "brand": m.brand, "last4": m.last4,
+             "is_default": m.is_default}
+            for m in user.payment_methods.filter(removed_at__isnull=True)]
+
+
+@wallet_router.post("/methods", response={201: CardOut, **MONEY_ERRORS}, auth=USER_AUTH)
+def link_method(request: HttpRequest, payload: CardIn) -> tuple[int, dict[str, Any]]:
+    m = cards.link_card(_customer(request), kind=payload.kind, number=payload.card_number)
+    return 201, {"id": m.public_id, "kind": m.kind, "brand": m.brand, "last4": m.last4,
+                 "is_default": m.is_default}
+
+
+@wallet_router.post("/top-ups", response={201: TransactionOut, **MONEY_ERRORS}, auth=USER_AUTH)
+def top_up(request: HttpRequest, payload: TopUpIn) -> JsonResponse:
+    user = _customer(request)
+    return _idempotent(request, f"user:{user.pk}", lambda: _created(services.top_up(
+        user, amount=payload.amount, currency=payload.currency, method=payload.method), user))
+
+
+@wallet_router.post("/transfers", response={201: TransactionOut, **MONEY_ERRORS}, auth=USER_AUTH)
+def transfer(request: HttpRequest, payload: TransferIn) -> JsonResponse:
+    user = _customer(request)
+    return _idempotent(request, f"user:{user.pk}", lambda: _created(services.transfer(
+        user, to=payload.to, amount=payload.amount, currency=payload.currency,
+        note=payload.note), user))
+
+
+@wallet_router.post("/payments", response={201: TransactionOut, **MONEY_ERRORS}, auth=USER_AUTH)
+def pay(request: HttpRequest, payload: PaymentIn) -> JsonResponse:
+    user = _customer(request)
+    return _idempotent(request, f"user:{user.pk}", lambda: _created(services.pay(
+        user, merchant=payload.merchant, amount=payload.amount, currency=payload.currency,
+        method=payload.method), user))
+
+
+@wallet_router.post("/withdrawals", response={201: TransactionOut, **MONEY_ERRORS},
+                    auth=USER_AUTH)
+def withdraw(request: HttpRequest, payload: TopUpIn) -> JsonResponse:
+    user = _customer(request)
+    return _idempotent(request, f"user:{user.pk}", lambda: _created(services.withdraw(
+        user, amount=payload.amount, currency=payload.currency, method=payload.method), user))
+
+
+@wallet_router.post("/payments/{payment_id}/refunds",
+                    response={201: TransactionOut, **MONEY_ERRORS}, auth=MERCHANT_AUTH)
+def refund(request: HttpRequest, payment_id: str, payload: RefundIn) -> JsonResponse:
+    merchant: Merchant = request.auth  # type: ignore[assignment]
+    return _idempotent(request, f"merchant:{merchant.pk}", lambda: _created(services.refund(
+        merchant, payment_id=payment_id, amount=payload.amount)))
+
+
+class HistoryQuery(Schema):
+    status: str = ""
+    type: str = ""
+    currency: str = ""
+    since: date | None = None
+    until: date | None = None
+    min_amount: int | None = None
+    max_amount: int | None = None
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0)
+
+
+def _history_filter(q: HistoryQuery, tz: str) -> queries.HistoryFilter:
+    if q.status and q.status not in Transaction.Status.values:
+        raise ValidationFailed(code="unknown_status")
+    if q.type and q.type not in Transaction.Type.values:
+        raise ValidationFailed(code="unknown_type")
+    return queries.HistoryFilter(status=q.status, type=q.type,
+                                 currency=check_currency(q.currency) if q.currency else "",
+                                 since=q.since, until=q.until, min_amount=q.min_amount,
+                                 max_amount=q.max_amount, tz=tz)
+
+
+@wallet_router.get("/transactions", response=TransactionPage, auth=USER_AUTH)
+def transactions(request: HttpRequest, q: Query[HistoryQuery]) -> dict[str, Any]:
+    user = _customer(request)
+    qs = queries.filter_history(queries.transactions_of(user), _history_filter(q, user.time_zone))
+    page = list(qs[q.offset:q.offset + q.limit])
+    return {"items": [transaction_dict(t, user) for t in page], "total": qs.count(),
+            "limit": q.limit, "offset": q.offset}
+
+
+@wallet_router.get("/transactions/{txn_id}", response={200: TransactionDetailOut, 404: ErrorOut},
+                   auth=USER_AUTH)
+def transaction_detail(request: HttpRequest, txn_id: str) -> dict[str, Any]:
+    user = _customer(request)
+    txn = services.get_transaction_for(user, txn_id)
+    return {**transaction_dict(txn, user), "events": [event_dict(e) for e in txn.events.all()]}
+
+
+@wallet_router.get("/fees/quote", response={200: QuoteAllOut, 422: ErrorOut}, auth=None)
+def fee_quote(request: HttpRequest, operation: str, amount: str, currency: str,
+              method: str = "") -> dict[str, Any]:
+    if operation not in OPERATION_METHODS:
+        raise ValidationFailed(code="unknown_operation")
+    # A query string carries text: only plain digits are minor units.
+    minor = check_amount(int(amount) if amount.isascii() and amount.isdigit()
+                         and len(amount) < 16 else amount)
+    currency = check_currency(currency)
+    user_id = request.user.pk if request.user.is_authenticated else None
+    alternatives = fees.all_quotes(operation, minor, currency, user_id=user_id)
+    if method:
+        if method not in OPERATION_METHODS[operation]:
+            raise UnknownMethod()
+        chosen = next(a for a in alternatives if a.method == method)
+    else:
+        chosen = alternatives[0]
+    return {**quote_dict(chosen), "cheapest_method": alternatives[0].method,
+            "alternatives": [quote_dict(a) for a in alternatives]}
+
+
+@wallet_router.get("/payment-requests", response=list[PaymentRequestOut], auth=USER_AUTH)
+def my_requests(request: HttpRequest) -> list[dict[str, Any]]:
+    user = _customer(request)
+    reqs = PaymentRequest.objects.filter(customer=user).select_related("merchant", "transaction")
+    return [_request_dict(r) for r in reqs.order_by("-created_at")[:100]]
+
+
+@wallet_router.post("/payment-requests/{request_id}/approve",
+                    response={200: PaymentRequestOut, **MONEY_ERRORS}, auth=USER_AUTH)
+def approve_request(request: HttpRequest, request_id: str, payload: ApproveIn) -> JsonResponse:
+    user = _customer(request)
+    return _idempotent(request, f"user:{user.pk}", lambda: (200, _request_dict(
+        services.answer_payment_request(user, request_id, approve=True, method=payload.method))))
+
+
+@wallet_router.post("/payment-requests/{request_id}/decline",
+                    response={200: PaymentRequestOut, **MONEY_ERRORS}, auth=USER_AUTH)
+def decline_request(request: HttpRequest, request_id: str) -> dict[str, Any]:
+    user = _customer(request)
+    return _request_dict(services.answer_payment_request(user, request_id, approve=False))
+
+
+# --- merchant endpoints -------------------------------------------------------------
+
+@merchant_router.get("/payments", response=TransactionPage, auth=MERCHANT_AUTH)
+def merchant_payments(request: HttpRequest, q: Query[HistoryQuery]) -> dict[str, Any]:
+    merchant: Merchant = request.auth  # type: ignore[assignment]
+    qs = queries.filter_history(queries.merchant_transactions(merchant),
+                                _history_filter(q, "Asia/Shanghai"))
+    page = list(qs[q.offset:q.offset + q.limit])
+    return {"items": [transaction_dict(t) for t in page], "total": qs.count(),
+            "limit": q.limit, "offset": q.offset}
+
+
+@merchant_router.get("/balance", response=list[BalanceOut], auth=MERCHANT_AUTH)
+def merchant_balance(request: HttpRequest) -> list[queries.Balance]:
+    merchant: Merchant = request.auth  # type: ignore[assignment]
+    return queries.merchant_balances(merchant)
+
+
+@merchant_router.post("/payment-requests", response={201: PaymentRequestOut, **MONEY_ERRORS},
+                      auth=MERCHANT_AUTH)
+def create_request(request: HttpRequest, payload: PaymentRequestIn) -> tuple[int, dict[str, Any]]:
+    merchant: Merchant = request.auth  # type: ignore[assignment]
+    req = services.create_payment_request(merchant, customer=payload.customer,
+                                          amount=payload.amount, currency=payload.currency,
+                                          description=payload.description)
+    return 201, _request_dict(req)

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from walletdesk.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+
+
+class InsufficientFunds(DomainError):
+    status = 422
+    code = "insufficient_funds"
+    default_message = _("The available balance is not enough for this amount and its fee.")
+
+
+class UnknownMethod(DomainError):
+    status = 422
+    code = "unknown_method"
+    default_message = _("This payment method cannot be used for this operation.")
+
+
+class MethodNotLinked(DomainError):
+    status = 422
+    code = "method_not_linked"
+    default_message = _("Link a card of this kind first.")
+
+
+class UnknownRecipient(DomainError):
+    status = 422
+    code = "unknown_recipient"
+    default_message = _("No wallet was found for this email address or mobile number.")
+
+
+class TransferToSelf(DomainError):
+    status = 422
+    code = "transfer_to_self"
+    default_message = _("You cannot transfer money to yourself.")
+
+
+class UnknownMerchant(DomainError):
+    status = 422
+    code = "unknown_merchant"
+    default_message = _("This merchant does not exist or does not accept payments.")
+
+
+class TransactionNotFound(NotFound):
+    code = "transaction_not_found"
+    default_message = _("This transaction does not exist.")
+
+
+class NotRefundable(Conflict):
+    status = 422
+    code = "payment_not_refundable"
+    default_message = _("Only completed payments can be refunded.")
+
+
+class RefundExceedsPayment(DomainError):
+    status = 422
+    code = "refund_exceeds_payment"
+    default_message = _("The refund is larger than what is left of the payment.")
+
+
+class WrongMerchant(PermissionDenied):
+    code = "wrong_merchant"
+    default_message = _("This payment belongs to another merchant.")
+
+
+class InsufficientMerchantFunds(DomainError):
+    status = 422
+    code = "insufficient_merchant_funds"
+    default_message = _("The merchant balance is not enough for this refund.")
+
+
+class RequestNotOpen(Conflict):
+    code = "payment_request_not_open"
+    default_message = _("This payment request has already been answered or has expired.")
+
+
+class InvalidCard(DomainError):
+    status = 422
+    code = "invalid_card_number"
+    default_message = _("This card number is not valid.")

@@ -1,0 +1,107 @@
+"""Fee policies and promotions: what an operation costs and why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q
+
+from walletdesk.core import clock
+
+from .models import OPERATION_METHODS, FeePolicy, Promotion, Transaction
+
+BPS = 10_000
+
+
+@dataclass(frozen=True)
+class FeeQuote:
+    operation: str
+    method: str
+    currency: str
+    amount: int
+    fee_before_promotion: int
+    fee: int
+    policy: FeePolicy | None
+    promotion: Promotion | None
+
+    @property
+    def discount(self) -> int:
+        return self.fee_before_promotion - self.fee
+
+
+def policy_at(operation: str, method: str, currency: str, at: datetime) -> FeePolicy | None:
+    return (
+        FeePolicy.objects.filter(operation=operation, method=method, currency=currency,
+                                 effective_from__lte=at)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=at))
+        .order_by("-version")
+        .first()
+    )
+
+
+def fee_for(policy: FeePolicy | None, amount: int) -> int:
+    """Basis points rounded half up to the minor unit, plus the fixed part, clamped."""
+    if policy is None:
+        return 0
+    fee = (amount * policy.basis_points + BPS // 2) // BPS + policy.fixed
+    fee = max(fee, policy.minimum)
+    if policy.maximum is not None:
+        fee = min(fee, policy.maximum)
+    return fee
+
+
+def promotion_for(operation: str, method: str, currency: str, user_id: int | None,
+                  at: datetime) -> Promotion | None:
+    candidates = (
+        Promotion.objects.filter(is_active=True, operation=operation, starts_at__lte=at,
+                                 ends_at__gt=at)
+        .filter(Q(method="") | Q(method=method))
+        .filter(Q(currency="") | Q(currency=currency))
+        .order_by("-discount_bps", "pk")
+    )
+    for promo in candidates:
+        if promo.per_user_limit is None:
+            return promo
+        if user_id is None:
+            continue
+        used = (
+            Transaction.objects.filter(customer_id=user_id, promotion=promo)
+            .exclude(status__in=[Transaction.Status.FAILED, Transaction.Status.EXPIRED])
+            .count()
+        )
+        if used < promo.per_user_limit:
+            return promo
+    return None
+
+
+def quote(operation: str, method: str, amount: int, currency: str, *,
+          user_id: int | None = None, at: datetime | None = None) -> FeeQuote:
+    at = at or clock.now()
+    policy = policy_at(operation, method, currency, at)
+    gross = fee_for(policy, amount)
+    promo = promotion_for(operation, method, currency, user_id, at) if gross else None
+    fee = gross
+    if promo is not None:
+        fee = gross - (gross * promo.discount_bps) // BPS
+    return FeeQuote(operation, method, currency, amount, gross, fee, policy,
+                    promo if fee != gross else None)
+
+
+def all_quotes(operation: str, amount: int, currency: str, *,
+               user_id: int | None = None) -> list[FeeQuote]:
+    """A quote for every method of the operation, cheapest first."""
+    at = clock.now()
+    quotes = [quote(operation, m, amount, currency, user_id=user_id, at=at)
+              for m in OPERATION_METHODS.get(operation, ())]
+    return sorted(quotes, key=lambda q: (q.fee, q.method))
+
+
+def upcoming_changes(at: datetime | None = None) -> list[FeePolicy]:
+    """Policies announced but not yet in force, soonest first."""
+    at = at or clock.now()
+    return list(
+        FeePolicy.objects.filter(effective_from__gt=at, announcement__isnull=False)
+        .select_related("announcement")
+        .order_by("effective_from")
+    )

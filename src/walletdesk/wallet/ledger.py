@@ -1,0 +1,97 @@
+"""Ledger primitives used by the wallet services (inside their transactions).
+
+Nothing here opens a transaction or locks a row of its own: the calling
+service owns both (see ``locks.py``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Sum
+
+from walletdesk.accounts.models import User
+from walletdesk.core import clock
+
+from .errors import InsufficientFunds
+from .models import Hold, LedgerAccount, Merchant, Posting, Transaction
+
+Kind = LedgerAccount.Kind
+
+
+def _get_or_create(lookup: dict[str, object], defaults: dict[str, object]) -> LedgerAccount:
+    account = LedgerAccount.objects.filter(**lookup).first()
+    if account is not None:
+        return account
+    try:
+        with transaction.atomic():
+            return LedgerAccount.objects.create(**lookup, **defaults)
+    except IntegrityError:  # created by a concurrent request: the unique constraint decides
+        return LedgerAccount.objects.get(**lookup)
+
+
+def customer_account(user: User | int, currency: str) -> LedgerAccount:
+    user_id = user if isinstance(user, int) else user.pk
+    return _get_or_create({"kind": Kind.CUSTOMER, "owner_id": user_id, "currency": currency}, {})
+
+
+def merchant_account(merchant: Merchant | int, currency: str) -> LedgerAccount:
+    merchant_id = merchant if isinstance(merchant, int) else merchant.pk
+    return _get_or_create(
+        {"kind": Kind.MERCHANT, "merchant_id": merchant_id, "currency": currency}, {})
+
+
+def system_account(kind: str, currency: str, method: str = "") -> LedgerAccount:
+    return _get_or_create(
+        {"kind": kind, "method": method, "currency": currency, "owner": None, "merchant": None},
+        {"allow_negative": kind in (Kind.CLEARING, Kind.PROMOTION_EXPENSE)},
+    )
+
+
+def post(txn: Transaction, source: LedgerAccount, destination: LedgerAccount, amount: int,
+         kind: str) -> Posting | None:
+    """Move ``amount`` from source to destination; the trigger updates both balances."""
+    if amount == 0:
+        return None
+    return Posting.objects.create(transaction=txn, source=source, destination=destination,
+                                  amount=amount, currency=txn.currency, kind=kind,
+                                  created_at=clock.now())
+
+
+def open_hold(txn: Transaction, account: LedgerAccount, direction: str, amount: int) -> Hold:
+    """Reserve money for a pending transaction (guarded: never below available)."""
+    accounts = LedgerAccount.objects.filter(pk=account.pk)
+    if direction == Hold.Direction.OUT:
+        guarded = accounts.filter(Q(allow_negative=True) |
+                                  Q(balance__gte=F("pending_out") + amount))
+        if not guarded.update(pending_out=F("pending_out") + amount):
+            raise InsufficientFunds()
+    else:
+        accounts.update(pending_in=F("pending_in") + amount)
+    return Hold.objects.create(transaction=txn, account=account, direction=direction,
+                               amount=amount)
+
+
+def close_holds(txn: Transaction, status: str) -> None:
+    """Post or void every open hold of a transaction, releasing the reservation."""
+    now = clock.now()
+    for hold in Hold.objects.filter(transaction=txn, status=Hold.Status.OPEN):
+        field = "pending_out" if hold.direction == Hold.Direction.OUT else "pending_in"
+        LedgerAccount.objects.filter(pk=hold.account_id).update(**{field: F(field) - hold.amount})
+        Hold.objects.filter(pk=hold.pk, status=Hold.Status.OPEN).update(status=status,
+                                                                        closed_at=now)
+
+
+def balance_at(account: LedgerAccount, at: datetime, *, inclusive: bool = True) -> int:
+    """The posted balance of an account at any past moment, from its postings.
+
+    ``inclusive`` counts postings made exactly at ``at``; a statement's opening
+    balance leaves them out.
+    """
+    lookup = "created_at__lte" if inclusive else "created_at__lt"
+    incoming = Posting.objects.filter(destination=account, **{lookup: at}).aggregate(
+        s=Sum("amount"))["s"] or 0
+    outgoing = Posting.objects.filter(source=account, **{lookup: at}).aggregate(
+        s=Sum("amount"))["s"] or 0
+    return int(incoming - outgoing)

@@ -1,0 +1,24 @@
+"""The only place that takes row locks in the wallet.
+
+Accounts are always locked in primary-key order, so two transactions that
+touch the same accounts in opposite directions queue instead of deadlocking.
+On SQLite ``select_for_update`` does nothing; there the IMMEDIATE transaction
+(see settings) already gives one writer at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .models import LedgerAccount, Transaction
+
+
+def lock_accounts(ids: Iterable[int]) -> dict[int, LedgerAccount]:
+    wanted = sorted(set(ids))
+    rows = LedgerAccount.objects.filter(pk__in=wanted).order_by("pk").select_for_update(
+        of=("self",))
+    return {row.pk: row for row in rows}
+
+
+def lock_transaction(pk: int) -> Transaction:
+    return Transaction.objects.select_for_update(of=("self",)).get(pk=pk)

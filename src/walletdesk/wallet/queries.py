@@ -1,0 +1,136 @@
+"""Read-only views of the wallet: balances, history, statements."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q, QuerySet
+
+from walletdesk.accounts.models import User
+from walletdesk.core.money import CURRENCIES
+
+from . import ledger
+from .models import LedgerAccount, Merchant, Posting, Transaction
+
+
+@dataclass
+class Balance:
+    currency: str
+    balance: int
+    available: int
+    pending: int
+    held: int
+
+
+def balances(user: User) -> list[Balance]:
+    accounts = {a.currency: a for a in LedgerAccount.objects.filter(
+        kind=LedgerAccount.Kind.CUSTOMER, owner=user)}
+    out = []
+    for currency in CURRENCIES:
+        a = accounts.get(currency)
+        if a is None:
+            out.append(Balance(currency, 0, 0, 0, 0))
+        else:
+            out.append(Balance(currency, a.balance, a.available, a.pending_in, a.pending_out))
+    return out
+
+
+def merchant_balances(merchant: Merchant) -> list[Balance]:
+    accounts = {a.currency: a for a in LedgerAccount.objects.filter(
+        kind=LedgerAccount.Kind.MERCHANT, merchant=merchant)}
+    return [Balance(c, a.balance, a.available, a.pending_in, a.pending_out) if (a := accounts.get(c))
+            else Balance(c, 0, 0, 0, 0) for c in CURRENCIES]
+
+
+def transactions_of(user: User) -> QuerySet[Transaction]:
+    return Transaction.objects.filter(Q(customer=user) | Q(counterparty=user)).select_related(
+        "merchant", "counterparty", "customer", "promotion", "payment_method")
+
+
+def merchant_transactions(merchant: Merchant) -> QuerySet[Transaction]:
+    return Transaction.objects.filter(merchant=merchant).select_related("customer")
+
+
+@dataclass
+class HistoryFilter:
+    status: str = ""
+    type: str = ""
+    currency: str = ""
+    since: date | None = None
+    until: date | None = None
+    min_amount: int | None = None
+    max_amount: int | None = None
+    tz: str = "Asia/Shanghai"
+
+
+def filter_history(qs: QuerySet[Transaction], f: HistoryFilter) -> QuerySet[Transaction]:
+    zone = ZoneInfo(f.tz)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.type:
+        qs = qs.filter(type=f.type)
+    if f.currency:
+        qs = qs.filter(currency=f.currency)
+    if f.since:
+        qs = qs.filter(created_at__gte=datetime.combine(f.since, time.min, zone))
+    if f.until:
+        qs = qs.filter(created_at__lt=datetime.combine(f.until, time.max, zone))
+    if f.min_amount is not None:
+        qs = qs.filter(amount__gte=f.min_amount)
+    if f.max_amount is not None:
+        qs = qs.filter(amount__lte=f.max_amount)
+    return qs.order_by("-created_at", "-pk")
+
+
+def direction_for(txn: Transaction, user: User) -> int:
+    """+1 when the transaction brings money to this user's wallet, -1 when it takes it."""
+    if txn.type in (Transaction.Type.TOPUP, Transaction.Type.REFUND):
+        return 1
+    if txn.type == Transaction.Type.TRANSFER:
+        return 1 if txn.counterparty_id == user.pk else -1
+    return -1
+
+
+@dataclass
+class StatementLine:
+    at: datetime
+    transaction: Transaction
+    kind: str
+    amount: int  # signed, seen from the customer's wallet
+
+
+@dataclass
+class Statement:
+    currency: str
+    year: int
+    month: int
+    opening: int
+    closing: int
+    credits: int = 0
+    debits: int = 0
+    lines: list[StatementLine] = field(default_factory=list)
+
+
+def monthly_statement(user: User, currency: str, year: int, month: int,
+                      tz: str = "Asia/Shanghai") -> Statement:
+    zone = ZoneInfo(tz)
+    start = datetime(year, month, 1, tzinfo=zone)
+    last = calendar.monthrange(year, month)[1]
+    end = datetime.combine(date(year, month, last), time.max, zone)
+    account = ledger.customer_account(user, currency)
+    opening = ledger.balance_at(account, start, inclusive=False)
+    statement = Statement(currency, year, month, opening, ledger.balance_at(account, end))
+    postings = (Posting.objects.filter(Q(source=account) | Q(destination=account),
+                                       created_at__gte=start, created_at__lte=end)
+                .select_related("transaction").order_by("created_at", "pk"))
+    for p in postings:
+        signed = p.amount if p.destination_id == account.pk else -p.amount
+        if signed > 0:
+            statement.credits += signed
+        else:
+            statement.debits -= signed
+        statement.lines.append(StatementLine(p.created_at, p.transaction, p.kind, signed))
+    return statement

@@ -1,0 +1,52 @@
+"""Transactions and balances as JSON-ready dicts (shared by the API and CSV export)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from walletdesk.accounts.models import User
+
+from .fees import FeeQuote
+from .models import Transaction, TransactionEvent
+from .queries import direction_for
+
+
+def transaction_dict(txn: Transaction, viewer: User | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": txn.public_id,
+        "type": txn.type,
+        "status": txn.status,
+        "amount": txn.amount,
+        "fee": txn.fee,
+        "fee_before_promotion": txn.fee_before_promotion,
+        "promotion": txn.promotion.name_en if txn.promotion_id and txn.promotion else None,
+        "currency": txn.currency,
+        "method": txn.method,
+        "created_at": txn.created_at.isoformat(),
+        "updated_at": txn.updated_at.isoformat(),
+        "completed_at": txn.completed_at.isoformat() if txn.completed_at else None,
+        "expires_at": txn.expires_at.isoformat() if txn.expires_at else None,
+        "refunded_amount": txn.refunded_amount,
+        "merchant": txn.merchant.slug if txn.merchant_id and txn.merchant else None,
+        "parent_id": txn.parent.public_id if txn.parent_id and txn.parent else None,
+        "note": txn.note,
+    }
+    if viewer is not None and viewer.role == User.Role.CUSTOMER:
+        data["direction"] = "in" if direction_for(txn, viewer) > 0 else "out"
+        other = txn.customer if txn.counterparty_id == viewer.pk else txn.counterparty
+        data["counterparty"] = str(other) if txn.type == Transaction.Type.TRANSFER and other else None
+    return data
+
+
+def event_dict(event: TransactionEvent) -> dict[str, Any]:
+    return {"from_status": event.from_status or None, "to_status": event.to_status,
+            "reason": event.reason, "detail": event.detail, "at": event.at.isoformat()}
+
+
+def quote_dict(q: FeeQuote) -> dict[str, Any]:
+    return {"operation": q.operation, "method": q.method, "currency": q.currency,
+            "amount": q.amount, "fee": q.fee, "fee_before_promotion": q.fee_before_promotion,
+            "discount": q.discount, "total": q.amount + q.fee,
+            "policy_version": q.policy.version if q.policy else None,
+            "promotion": ({"name_zh": q.promotion.name_zh, "name_en": q.promotion.name_en,
+                           "ends_at": q.promotion.ends_at.isoformat()} if q.promotion else None)}

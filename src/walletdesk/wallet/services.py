@@ -1,0 +1,415 @@
+"""Wallet services: the only code that moves money or changes a transaction.
+
+Every public function here owns one database transaction, locks what it
+writes through ``locks.py`` (transactions first, then accounts in id order),
+and leaves outside calls (the payment network, notifications) to jobs that
+run after commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from walletdesk.accounts.models import User
+from walletdesk.accounts.services import find_user_by_login
+from walletdesk.core import clock, jobs
+from walletdesk.core.money import check_amount, check_currency
+
+from . import fees, ledger, locks
+from .errors import (
+    InsufficientFunds,
+    InsufficientMerchantFunds,
+    MethodNotLinked,
+    NotRefundable,
+    RefundExceedsPayment,
+    RequestNotOpen,
+    TransactionNotFound,
+    TransferToSelf,
+    UnknownMerchant,
+    UnknownMethod,
+    UnknownRecipient,
+    WrongMerchant,
+)
+from .models import (
+    OPERATION_METHODS,
+    Hold,
+    LedgerAccount,
+    Merchant,
+    Method,
+    PaymentMethod,
+    PaymentRequest,
+    Transaction,
+    TransactionEvent,
+    public_id,
+)
+
+log = logging.getLogger(__name__)
+Status = Transaction.Status
+Kind = LedgerAccount.Kind
+
+
+# --- helpers -------------------------------------------------------------------------
+
+def _check_method(operation: str, method: object) -> str:
+    if not isinstance(method, str) or method not in OPERATION_METHODS[operation]:
+        raise UnknownMethod()
+    return method
+
+
+def _linked_card(user: User, method: str) -> PaymentMethod | None:
+    if method == Method.BALANCE:
+        return None
+    card = (PaymentMethod.objects.filter(owner=user, kind=method, removed_at__isnull=True)
+            .order_by("-is_default", "-created_at").first())
+    if card is None:
+        raise MethodNotLinked()
+    return card
+
+
+def _record(txn: Transaction, from_status: str, reason: str, detail: str = "") -> None:
+    TransactionEvent.objects.create(transaction=txn, from_status=from_status,
+                                    to_status=txn.status, reason=reason, detail=detail[:300],
+                                    at=clock.now())
+
+
+def _move(txn: Transaction, new: str, reason: str, detail: str = "") -> bool:
+    """Change a transaction's status if it is still what we read (guarded)."""
+    old = txn.status
+    now = clock.now()
+    extra = {"completed_at": now} if new == Status.COMPLETED else {}
+    if not Transaction.objects.filter(pk=txn.pk, status=old).update(status=new, updated_at=now,
+                                                                   **extra):
+        return False
+    txn.status, txn.updated_at = new, now
+    if extra:
+        txn.completed_at = now
+    _record(txn, old, reason, detail)
+    return True
+
+
+def _new_transaction(**fields: object) -> Transaction:
+    now = clock.now()
+    txn = Transaction.objects.create(public_id=public_id("tx"), created_at=now, updated_at=now,
+                                     **fields)
+    _record(txn, "", "created")
+    return txn
+
+
+def _raise_on_constraint(exc: IntegrityError) -> None:
+    if "account_available_gte_0" in str(exc):
+        raise InsufficientFunds() from exc
+    raise exc
+
+
+def _pending_deadline() -> timedelta:
+    return timedelta(seconds=settings.WALLET["PENDING_TIMEOUT_SECONDS"])
+
+
+def _submit_after_commit(txn: Transaction) -> None:
+    jobs.enqueue("wallet.submit_to_network", transaction_id=txn.pk)
+
+
+# --- operations ------------------------------------------------------------------------
+
+def top_up(user: User, *, amount: object, currency: object, method: object) -> Transaction:
+    """Pull money from a linked card; pending until the network confirms."""
+    amount, currency = check_amount(amount), check_currency(currency)
+    method = _check_method("topup", method)
+    card = _linked_card(user, method)
+    with transaction.atomic():
+        quote = fees.quote("topup", method, amount, currency, user_id=user.pk)
+        account = ledger.customer_account(user, currency)
+        txn = _new_transaction(
+            type=Transaction.Type.TOPUP, status=Status.PENDING, amount=amount, fee=quote.fee,
+            fee_before_promotion=quote.fee_before_promotion, fee_policy=quote.policy,
+            promotion=quote.promotion, currency=currency, method=method, payment_method=card,
+            customer=user, expires_at=clock.now() + _pending_deadline())
+        ledger.open_hold(txn, account, Hold.Direction.IN, amount)
+        _submit_after_commit(txn)
+    return txn
+
+
+def transfer(user: User, *, to: object, amount: object, currency: object,
+             note: str = "") -> Transaction:
+    """Send money to another wallet, at once."""
+    amount, currency = check_amount(amount), check_currency(currency)
+    recipient = find_user_by_login(to) if isinstance(to, str) else None
+    if recipient is None or not recipient.is_active or recipient.role != User.Role.CUSTOMER:
+        raise UnknownRecipient()
+    if recipient.pk == user.pk:
+        raise TransferToSelf()
+    try:
+        with transaction.atomic():
+            quote = fees.quote("transfer", Method.BALANCE, amount, currency, user_id=user.pk)
+            src = ledger.customer_account(user, currency)
+            dst = ledger.customer_account(recipient, currency)
+            fee_accounts = _fee_accounts(currency, quote)
+            locked = locks.lock_accounts([src.pk, dst.pk, *(a.pk for a in fee_accounts)])
+            if locked[src.pk].available < amount + quote.fee:
+                raise InsufficientFunds()
+            txn = _new_transaction(
+                type=Transaction.Type.TRANSFER, status=Status.COMPLETED, amount=amount,
+                fee=quote.fee, fee_before_promotion=quote.fee_before_promotion,
+                fee_policy=quote.policy, promotion=quote.promotion, currency=currency,
+                method=Method.BALANCE, customer=user, counterparty=recipient,
+                note=(note or "")[:140], completed_at=clock.now())
+            ledger.post(txn, src, dst, amount, "principal")
+            _post_fee(txn, src, fee_accounts, quote)
+    except IntegrityError as exc:
+        _raise_on_constraint(exc)
+    return txn
+
+
+def _fee_accounts(currency: str, quote: fees.FeeQuote) -> list[LedgerAccount]:
+    """The revenue (and promotion expense) accounts a fee will touch, to lock up front."""
+    if quote.fee_before_promotion == 0:
+        return []
+    accounts = [ledger.system_account(Kind.FEE_REVENUE, currency)]
+    if quote.discount:
+        accounts.append(ledger.system_account(Kind.PROMOTION_EXPENSE, currency))
+    return accounts
+
+
+def _post_fee(txn: Transaction, payer: LedgerAccount, fee_accounts: list[LedgerAccount],
+              quote: fees.FeeQuote) -> None:
+    if not fee_accounts:
+        return
+    revenue = fee_accounts[0]
+    ledger.post(txn, payer, revenue, quote.fee, "fee")
+    if quote.discount:
+        ledger.post(txn, fee_accounts[1], revenue, quote.discount, "promotion")
+
+
+def find_merchant(ref: object) -> Merchant:
+    if not isinstance(ref, (str, int)) or isinstance(ref, bool):
+        raise UnknownMerchant()
+    text = str(ref).strip()[:60]
+    merchant = Merchant.objects.filter(slug=text, is_active=True).first()
+    if merchant is None and text.isdigit():
+        merchant = Merchant.objects.filter(pk=int(text), is_active=True).first()
+    if merchant is None:
+        raise UnknownMerchant()
+    return merchant
+
+
+def pay(user: User, *, merchant: object, amount: object, currency: object, method: object,
+        request: PaymentRequest | None = None) -> Transaction:
+    """Pay a merchant: from the balance at once, or by card (pending on the network)."""
+    amount, currency = check_amount(amount), check_currency(currency)
+    method = _check_method("payment", method)
+    shop = merchant if isinstance(merchant, Merchant) else find_merchant(merchant)
+    card = _linked_card(user, method)
+    try:
+        with transaction.atomic():
+            quote = fees.quote("payment", method, amount, currency, user_id=user.pk)
+            src = ledger.customer_account(user, currency)
+            dst = ledger.merchant_account(shop, currency)
+            common = dict(
+                type=Transaction.Type.PAYMENT, amount=amount, fee=quote.fee,
+                fee_before_promotion=quote.fee_before_promotion, fee_policy=quote.policy,
+                promotion=quote.promotion, currency=currency, method=method,
+                payment_method=card, customer=user, merchant=shop)
+            if card is not None:
+                txn = _new_transaction(status=Status.PENDING,
+                                       expires_at=clock.now() + _pending_deadline(), **common)
+                ledger.open_hold(txn, dst, Hold.Direction.IN, amount)
+                _submit_after_commit(txn)
+            else:
+                fee_accounts = _fee_accounts(currency, quote)
+                locked = locks.lock_accounts([src.pk, dst.pk, *(a.pk for a in fee_accounts)])
+                if locked[src.pk].available < amount + quote.fee:
+                    raise InsufficientFunds()
+                txn = _new_transaction(status=Status.COMPLETED, completed_at=clock.now(), **common)
+                ledger.post(txn, src, dst, amount, "principal")
+                _post_fee(txn, src, fee_accounts, quote)
+            if request is not None and not PaymentRequest.objects.filter(
+                    pk=request.pk, status=PaymentRequest.Status.OPEN,
+                    expires_at__gt=clock.now()).update(status=PaymentRequest.Status.PAID,
+                                                       transaction=txn):
+                raise RequestNotOpen()
+    except IntegrityError as exc:
+        _raise_on_constraint(exc)
+    return txn
+
+
+def withdraw(user: User, *, amount: object, currency: object, method: object) -> Transaction:
+    """Send money to a linked bank card; the amount and fee are held until the network answers."""
+    amount, currency = check_amount(amount), check_currency(currency)
+    method = _check_method("withdrawal", method)
+    card = _linked_card(user, method)
+    with transaction.atomic():
+        quote = fees.quote("withdrawal", method, amount, currency, user_id=user.pk)
+        account = ledger.customer_account(user, currency)
+        locks.lock_accounts([account.pk])
+        txn = _new_transaction(
+            type=Transaction.Type.WITHDRAWAL, status=Status.PENDING, amount=amount,
+            fee=quote.fee, fee_before_promotion=quote.fee_before_promotion,
+            fee_policy=quote.policy, promotion=quote.promotion, currency=currency, method=method,
+            payment_method=card, customer=user, expires_at=clock.now() + _pending_deadline())
+        ledger.open_hold(txn, account, Hold.Direction.OUT, amount + quote.fee)
+        _submit_after_commit(txn)
+    return txn
+
+
+def refund(merchant: Merchant, *, payment_id: object, amount: object) -> Transaction:
+    """A merchant gives back all or part of a completed payment, into the customer's wallet."""
+    amount = check_amount(amount)
+    if not isinstance(payment_id, str):
+        raise TransactionNotFound()
+    try:
+        with transaction.atomic():
+            found = Transaction.objects.filter(public_id=payment_id,
+                                               type=Transaction.Type.PAYMENT).first()
+            if found is None:
+                raise TransactionNotFound()
+            payment = locks.lock_transaction(found.pk)
+            if payment.merchant_id != merchant.pk:
+                raise WrongMerchant()
+            if payment.status not in (Status.COMPLETED, Status.PARTIALLY_REFUNDED):
+                raise NotRefundable()
+            if amount > payment.refundable_amount:
+                raise RefundExceedsPayment(refundable=payment.refundable_amount)
+            src = ledger.merchant_account(merchant, payment.currency)
+            dst = ledger.customer_account(payment.customer_id, payment.currency)
+            locked = locks.lock_accounts([src.pk, dst.pk])
+            if locked[src.pk].available < amount:
+                raise InsufficientMerchantFunds()
+            if not Transaction.objects.filter(
+                    pk=payment.pk, refunded_amount__lte=F("amount") - amount).update(
+                    refunded_amount=F("refunded_amount") + amount):
+                raise RefundExceedsPayment(refundable=payment.refundable_amount)
+            payment.refunded_amount += amount
+            txn = _new_transaction(
+                type=Transaction.Type.REFUND, status=Status.COMPLETED, amount=amount,
+                currency=payment.currency, method=Method.BALANCE, customer_id=payment.customer_id,
+                merchant=merchant, parent=payment, completed_at=clock.now())
+            ledger.post(txn, src, dst, amount, "refund")
+            full = payment.refunded_amount == payment.amount
+            _move(payment, Status.REFUNDED if full else Status.PARTIALLY_REFUNDED,
+                  "refund", txn.public_id)
+    except IntegrityError as exc:
+        if "account_available_gte_0" in str(exc):
+            raise InsufficientMerchantFunds() from exc
+        raise
+    return txn
+
+
+# --- requests from merchants ----------------------------------------------------------
+
+def create_payment_request(merchant: Merchant, *, customer: object, amount: object,
+                           currency: object, description: str = "") -> PaymentRequest:
+    amount, currency = check_amount(amount), check_currency(currency)
+    user = find_user_by_login(customer) if isinstance(customer, str) else None
+    if user is None or user.role != User.Role.CUSTOMER:
+        raise UnknownRecipient()
+    return PaymentRequest.objects.create(
+        public_id=public_id("pr"), merchant=merchant, customer=user, amount=amount,
+        currency=currency, description=(description or "")[:140],
+        expires_at=clock.now() + timedelta(days=7))
+
+
+def answer_payment_request(user: User, request_id: str, *, approve: bool,
+                           method: object = Method.BALANCE) -> PaymentRequest:
+    req = PaymentRequest.objects.filter(public_id=request_id, customer=user).first()
+    if req is None:
+        raise TransactionNotFound()
+    if req.status != PaymentRequest.Status.OPEN or req.expires_at <= clock.now():
+        raise RequestNotOpen()
+    if approve:
+        pay(user, merchant=req.merchant, amount=req.amount, currency=req.currency,
+            method=method, request=req)
+    elif not PaymentRequest.objects.filter(pk=req.pk, status=PaymentRequest.Status.OPEN).update(
+            status=PaymentRequest.Status.DECLINED):
+        raise RequestNotOpen()
+    req.refresh_from_db()
+    return req
+
+
+# --- the payment network's side ----------------------------------------------------------
+
+def network_kind(txn: Transaction) -> str:
+    return "payout" if txn.type == Transaction.Type.WITHDRAWAL else "charge"
+
+
+def record_submission(txn_id: int, reference: str) -> None:
+    with transaction.atomic():
+        Transaction.objects.filter(pk=txn_id, network_ref="").update(network_ref=reference)
+        txn = Transaction.objects.get(pk=txn_id)
+        TransactionEvent.objects.create(transaction=txn, from_status=txn.status,
+                                        to_status=txn.status, reason="sent_to_network",
+                                        detail=reference, at=clock.now())
+
+
+def on_network_result(client_ref: str, state: str, decline_reason: str = "") -> Transaction | None:
+    """The network tells us how a charge or payout ended (idempotent)."""
+    with transaction.atomic():
+        found = Transaction.objects.filter(public_id=client_ref).first()
+        if found is None:
+            log.warning("network result for unknown transaction %s", client_ref)
+            return None
+        txn = locks.lock_transaction(found.pk)
+        if txn.status == Status.PENDING:
+            if state == "confirmed":
+                _complete_external(txn)
+            elif state == "failed":
+                ledger.close_holds(txn, Hold.Status.VOIDED)
+                _move(txn, Status.FAILED, "network_declined", decline_reason)
+        elif txn.status == Status.EXPIRED and state == "confirmed":
+            # Money moved at the network after we gave up: send it back.
+            _move(txn, Status.REVERSED, "late_confirmation", txn.network_ref)
+            jobs.enqueue("wallet.reverse_on_network", transaction_id=txn.pk)
+    return txn
+
+
+def _complete_external(txn: Transaction) -> None:
+    quote = fees.FeeQuote(network_kind(txn), txn.method, txn.currency, txn.amount,
+                          txn.fee_before_promotion, txn.fee, txn.fee_policy, txn.promotion)
+    customer = ledger.customer_account(txn.customer_id, txn.currency)
+    clearing = ledger.system_account(Kind.CLEARING, txn.currency, txn.method)
+    fee_accounts = _fee_accounts(txn.currency, quote)
+    merchant = ledger.merchant_account(txn.merchant_id, txn.currency) if txn.merchant_id else None
+    locks.lock_accounts([customer.pk, clearing.pk, *(a.pk for a in fee_accounts),
+                         *([merchant.pk] if merchant else [])])
+    ledger.close_holds(txn, Hold.Status.POSTED)
+    if txn.type == Transaction.Type.WITHDRAWAL:
+        ledger.post(txn, customer, clearing, txn.amount, "principal")
+    else:
+        # Card money enters through the customer's wallet: amount and fee.
+        ledger.post(txn, clearing, customer, txn.amount + txn.fee, "principal")
+        if merchant is not None:
+            ledger.post(txn, customer, merchant, txn.amount, "principal")
+    _post_fee(txn, customer, fee_accounts, quote)
+    _move(txn, Status.COMPLETED, "network_confirmed", txn.network_ref)
+
+
+def expire_stale(limit: int = 500) -> int:
+    """Give up on pending transactions past their deadline and release their holds."""
+    now = clock.now()
+    ids = list(Transaction.objects.filter(status=Status.PENDING, expires_at__lte=now)
+               .order_by("expires_at").values_list("pk", flat=True)[:limit])
+    expired = 0
+    for pk in ids:
+        with transaction.atomic():
+            txn = locks.lock_transaction(pk)
+            if txn.status != Status.PENDING or txn.expires_at is None or txn.expires_at > now:
+                continue
+            ledger.close_holds(txn, Hold.Status.VOIDED)
+            _move(txn, Status.EXPIRED, "timeout")
+            if txn.network_ref:
+                jobs.enqueue("wallet.cancel_on_network", transaction_id=txn.pk)
+            expired += 1
+    return expired
+
+
+def get_transaction_for(user: User, public: str) -> Transaction:
+    from .queries import transactions_of
+
+    txn = transactions_of(user).filter(public_id=public).first() if isinstance(public, str) else None
+    if txn is None:
+        raise TransactionNotFound()
+    return txn

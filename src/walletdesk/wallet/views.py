@@ -1,0 +1,297 @@
+"""Customer and merchant pages; each money form goes through the same services
+and idempotency keys as the API (a double submit replays, never repeats)."""
+
+from __future__ import annotations
+
+import csv
+import uuid
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from walletdesk.accounts.models import User
+from walletdesk.core import clock
+from walletdesk.core.errors import DomainError
+from walletdesk.core.money import CURRENCIES, format_minor, parse_major
+
+from . import cards, fees, idempotency, queries, services
+from .forms import CardForm, MoneyForm, PayForm, RefundForm, TopUpForm, TransferForm, WithdrawForm
+from .models import OPERATION_METHODS, Merchant, PaymentRequest, Promotion, Transaction
+from .serializers import transaction_dict
+
+
+def customer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @login_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.role == User.Role.MERCHANT:  # type: ignore[union-attr]
+            return redirect("wallet:merchant")
+        if request.user.role != User.Role.CUSTOMER:  # type: ignore[union-attr]
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    return wrapped
+
+
+@customer_required
+def home(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    recent = list(queries.transactions_of(user).order_by("-created_at", "-pk")[:8])
+    requests = PaymentRequest.objects.filter(customer=user, status=PaymentRequest.Status.OPEN,
+                                             expires_at__gt=clock.now()).select_related("merchant")
+    return render(request, "wallet/home.html", {
+        "balances": queries.balances(user),
+        "recent": [(t, queries.direction_for(t, user)) for t in recent],
+        "requests": requests,
+        "announcements": fees.upcoming_changes(),
+    })
+
+
+FORMS: dict[str, tuple[type[MoneyForm], str]] = {
+    "topup": (TopUpForm, "Top up"),
+    "transfer": (TransferForm, "Transfer"),
+    "payment": (PayForm, "Pay a merchant"),
+    "withdrawal": (WithdrawForm, "Withdraw to a bank card"),
+}
+
+
+def _call(user: User, operation: str, data: dict[str, Any]) -> Transaction:
+    amount, currency = data["amount_minor"], data["currency"]
+    if operation == "topup":
+        return services.top_up(user, amount=amount, currency=currency, method=data["method"])
+    if operation == "transfer":
+        return services.transfer(user, to=data["to"], amount=amount, currency=currency,
+                                 note=data.get("note", ""))
+    if operation == "payment":
+        return services.pay(user, merchant=data["merchant"], amount=amount, currency=currency,
+                            method=data["method"])
+    return services.withdraw(user, amount=amount, currency=currency, method=data["method"])
+
+
+@customer_required
+def money_form(request: HttpRequest, operation: str) -> HttpResponse:
+    form_class, title = FORMS[operation]
+    user: User = request.user  # type: ignore[assignment]
+    initial = {"idem": uuid.uuid4().hex, "currency": request.GET.get("currency", "CNY"),
+               "merchant": request.GET.get("merchant")}
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        digest = idempotency.request_hash("POST", request.path, repr(sorted(
+            (k, str(v)) for k, v in data.items() if k != "idem")).encode())
+        try:
+            status, body = idempotency.execute(
+                f"user:{user.pk}", "web-" + data["idem"], digest,
+                lambda: (201, transaction_dict(_call(user, operation, data), user)))
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            if status == 201:
+                return redirect("wallet:detail", txn_id=body["id"])
+            form.add_error(None, body.get("message", ""))
+    cards_linked = user.payment_methods.filter(removed_at__isnull=True)
+    return render(request, "wallet/money_form.html", {
+        "form": form, "operation": operation, "title": _(title), "cards": cards_linked,
+        "needs_card": operation in ("topup", "withdrawal") and not cards_linked.exists(),
+    })
+
+
+@customer_required
+def link_card(request: HttpRequest) -> HttpResponse:
+    form = CardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            card = cards.link_card(request.user, kind=form.cleaned_data["kind"],  # type: ignore[arg-type]
+                                   number=form.cleaned_data["card_number"])
+        except DomainError as exc:
+            form.add_error("card_number", str(exc.message))
+        else:
+            messages.success(request, _("Card linked: %(card)s") % {"card": card})
+            return redirect(request.GET.get("next") or "wallet:home")
+    methods = request.user.payment_methods.filter(removed_at__isnull=True)  # type: ignore[union-attr]
+    return render(request, "wallet/cards.html", {"form": form, "methods": methods})
+
+
+def _history_filter(request: HttpRequest, user: User) -> tuple[queries.HistoryFilter, dict[str, str]]:
+    g = request.GET
+    raw = {k: g.get(k, "").strip()[:20] for k in ("status", "type", "currency", "since", "until",
+                                                  "min", "max")}
+
+    def day(v: str) -> date | None:
+        try:
+            return date.fromisoformat(v) if v else None
+        except ValueError:
+            return None
+
+    def minor(v: str) -> int | None:
+        try:
+            return parse_major(v, raw["currency"] or "CNY") if v else None
+        except DomainError:
+            return None
+
+    f = queries.HistoryFilter(
+        status=raw["status"] if raw["status"] in Transaction.Status.values else "",
+        type=raw["type"] if raw["type"] in Transaction.Type.values else "",
+        currency=raw["currency"] if raw["currency"] in CURRENCIES else "",
+        since=day(raw["since"]), until=day(raw["until"]),
+        min_amount=minor(raw["min"]), max_amount=minor(raw["max"]), tz=user.time_zone)
+    return f, raw
+
+
+@customer_required
+def history(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    f, raw = _history_filter(request, user)
+    qs = queries.filter_history(queries.transactions_of(user), f)
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    query = "&".join(f"{k}={v}" for k, v in raw.items() if v)
+    return render(request, "wallet/history.html", {
+        "page": page, "rows": [(t, queries.direction_for(t, user)) for t in page],
+        "filters": raw, "query": query, "statuses": Transaction.Status.choices,
+        "types": Transaction.Type.choices, "currencies": list(CURRENCIES),
+    })
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@customer_required
+def history_csv(request: HttpRequest) -> StreamingHttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    f, _raw = _history_filter(request, user)
+    qs = queries.filter_history(queries.transactions_of(user), f)
+    writer = csv.writer(_Echo())
+    header = ["id", "created_at", "type", "status", "direction", "amount", "fee", "currency",
+              "method", "merchant", "counterparty", "note"]
+
+    def rows() -> Any:
+        yield "\ufeff" + writer.writerow(header)
+        for t in qs.iterator(chunk_size=500):
+            d = transaction_dict(t, user)
+            yield writer.writerow([d["id"], d["created_at"], d["type"], d["status"],
+                                   d["direction"], format_minor(t.amount, t.currency, symbol=False),
+                                   format_minor(t.fee, t.currency, symbol=False), t.currency,
+                                   t.method, d["merchant"] or "", d["counterparty"] or "", t.note])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="walletdesk-history.csv"'
+    return response
+
+
+@customer_required
+def detail(request: HttpRequest, txn_id: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        txn = services.get_transaction_for(user, txn_id)
+    except DomainError:
+        raise Http404 from None
+    return render(request, "wallet/detail.html", {
+        "t": txn, "direction": queries.direction_for(txn, user),
+        "events": txn.events.all(), "refunds": txn.children.order_by("created_at"),
+    })
+
+
+@customer_required
+def statement(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    today = clock.now().date()
+    currency = request.GET.get("currency", "CNY")
+    currency = currency if currency in CURRENCIES else "CNY"
+    try:
+        year, month = (int(x) for x in request.GET.get("month", "").split("-"))
+        date(year, month, 1)
+    except ValueError:
+        year, month = today.year, today.month
+    st = queries.monthly_statement(user, currency, year, month, user.time_zone)
+    months = []
+    y, m = today.year, today.month
+    for _i in range(12):
+        months.append(f"{y:04d}-{m:02d}")
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    return render(request, "wallet/statement.html", {"st": st, "months": months,
+                                                     "currencies": list(CURRENCIES)})
+
+
+def fee_page(request: HttpRequest) -> HttpResponse:
+    """Fee quote and the fee schedule; open to everyone."""
+    operation = request.GET.get("operation", "payment")
+    operation = operation if operation in OPERATION_METHODS else "payment"
+    currency = request.GET.get("currency", "CNY")
+    currency = currency if currency in CURRENCIES else "CNY"
+    quotes, error = [], ""
+    amount_text = request.GET.get("amount", "100.00")[:20]
+    try:
+        amount = parse_major(amount_text, currency)
+        user_id = request.user.pk if request.user.is_authenticated else None
+        quotes = fees.all_quotes(operation, amount, currency, user_id=user_id)
+    except DomainError as exc:
+        error = str(exc.message)
+    now = clock.now()
+    policies = [p for p in (fees.policy_at(op, m, currency, now)
+                            for op, methods in OPERATION_METHODS.items() for m in methods) if p]
+    promos = Promotion.objects.filter(is_active=True, ends_at__gt=now).order_by("starts_at")
+    return render(request, "wallet/fees.html", {
+        "operation": operation, "currency": currency, "amount": amount_text, "quotes": quotes,
+        "error": error, "operations": [(o, _(o.capitalize())) for o in OPERATION_METHODS],
+        "currencies": list(CURRENCIES), "policies": policies, "promotions": promos,
+        "announcements": fees.upcoming_changes(now),
+    })
+
+
+@customer_required
+@require_POST
+def answer_request(request: HttpRequest, request_id: str) -> HttpResponse:
+    approve = request.POST.get("answer") == "approve"
+    try:
+        req = services.answer_payment_request(request.user, request_id, approve=approve,  # type: ignore[arg-type]
+                                              method=request.POST.get("method", "balance"))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("wallet:home")
+    if req.transaction_id:
+        return redirect("wallet:detail", txn_id=req.transaction.public_id)  # type: ignore[union-attr]
+    messages.info(request, _("Payment request declined."))
+    return redirect("wallet:home")
+
+
+@login_required
+def merchant_home(request: HttpRequest) -> HttpResponse:
+    merchant = Merchant.objects.filter(user=request.user).first()
+    if merchant is None:
+        raise Http404
+    form = RefundForm(request.POST or None, initial={"idem": uuid.uuid4().hex})
+    if request.method == "POST" and form.is_valid():
+        payment_id = request.POST.get("payment", "")[:40]
+        payment = Transaction.objects.filter(public_id=payment_id, merchant=merchant).first()
+        try:
+            if payment is None:
+                raise DomainError(_("This transaction does not exist."))
+            amount = parse_major(form.cleaned_data["amount"], payment.currency)
+            digest = idempotency.request_hash("POST", request.path,
+                                              f"{payment_id}:{amount}".encode())
+            status, body = idempotency.execute(
+                f"merchant:{merchant.pk}", "web-" + form.cleaned_data["idem"], digest,
+                lambda: (201, transaction_dict(services.refund(
+                    merchant, payment_id=payment_id, amount=amount))))
+            if status != 201:
+                raise DomainError(body.get("message", ""))
+            messages.success(request, _("Refund sent."))
+            return redirect("wallet:merchant")
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+    payments = queries.merchant_transactions(merchant).filter(
+        type=Transaction.Type.PAYMENT).order_by("-created_at")[:50]
+    return render(request, "wallet/merchant.html", {
+        "merchant": merchant, "payments": payments, "form": form,
+        "balances": queries.merchant_balances(merchant),
+    })
