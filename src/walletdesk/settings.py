@@ -59,6 +59,10 @@ INSTALLED_APPS = [
     "walletdesk.core",
     "walletdesk.accounts",
     "walletdesk.wallet",
+    "walletdesk.directory",
+    "walletdesk.support",
+    "walletdesk.helpcenter",
+    "walletdesk.triage",
     "walletdesk.web",
 ]
 
@@ -152,7 +156,8 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
 DEFAULT_USER_TIME_ZONE = "Asia/Shanghai"
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each app keeps its own catalogue in <app>/locale/zh_Hans/LC_MESSAGES/django.po.
+LOCALE_PATHS: list[Path] = []
 
 # --- static -------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -8,5 +8,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("wallet/", include("walletdesk.wallet.urls")),
+    path("contact/", include("walletdesk.directory.urls")),
+    path("support/", include("walletdesk.support.urls")),
+    path("help/", include("walletdesk.helpcenter.urls")),
+    path("triage/", include("walletdesk.triage.urls")),
     path("", include("walletdesk.web.urls")),
 ]
