@@ -14,6 +14,8 @@ from walletdesk.accounts.api import router as auth_router
 from walletdesk.core.errors import DomainError
 from walletdesk.directory.api import router as directory_router
 from walletdesk.helpcenter.api import router as help_router
+from walletdesk.notify.api import router as notify_router
+from walletdesk.risk.api import router as risk_router
 from walletdesk.support.api import router as support_router
 from walletdesk.triage.api import router as triage_router
 from walletdesk.wallet.api import merchant_router, wallet_router
@@ -69,6 +71,8 @@ api.add_router("/auth", auth_router)
 api.add_router("/wallet", wallet_router)
 api.add_router("/merchant", merchant_router)
 api.add_router("/contact", directory_router)
+api.add_router("/security", risk_router)
+api.add_router("/dev", notify_router)
 api.add_router("/support", support_router)
 api.add_router("/help", help_router)
 api.add_router("/triage", triage_router)

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "channels",
     "walletdesk.core",
     "walletdesk.accounts",
+    "walletdesk.notify",
+    "walletdesk.risk",
     "walletdesk.wallet",
     "walletdesk.directory",
     "walletdesk.support",
