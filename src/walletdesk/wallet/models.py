@@ -212,6 +212,25 @@ class Transaction(models.Model):
         return self.amount - self.refunded_amount
 
 
+# Why a status changed, as shown to people (the stored ``reason`` is the stable code).
+EVENT_REASONS = {
+    "created": _("Created"),
+    "sent_to_network": _("Sent to the bank or card network"),
+    "network_confirmed": _("Confirmed by the network"),
+    "network_declined": _("Declined by the network"),
+    "timeout": _("Not confirmed in time; held money released"),
+    "late_confirmation": _("Confirmed after the time limit; the money was sent back"),
+    "refund": _("Refunded by the merchant"),
+}
+
+POSTING_KINDS = {
+    "principal": _("Amount"),
+    "fee": _("Fee"),
+    "promotion": _("Promotion"),
+    "refund": _("Refund"),
+}
+
+
 class TransactionEvent(models.Model):
     """One change of a transaction's status, with its time and reason (append-only)."""
 
@@ -227,6 +246,18 @@ class TransactionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transaction_id}: {self.from_status}->{self.to_status}"
+
+    @property
+    def reason_label(self) -> str:
+        return str(EVENT_REASONS.get(self.reason, self.reason))
+
+    @property
+    def to_label(self) -> str:
+        return str(Transaction.Status(self.to_status).label)
+
+    @property
+    def from_label(self) -> str:
+        return str(Transaction.Status(self.from_status).label) if self.from_status else ""
 
 
 class Posting(models.Model):

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from walletdesk.accounts.models import User
@@ -24,7 +25,16 @@ from walletdesk.core.money import CURRENCIES, format_minor, parse_major
 
 from . import cards, fees, idempotency, queries, services
 from .forms import CardForm, MoneyForm, PayForm, RefundForm, TopUpForm, TransferForm, WithdrawForm
-from .models import OPERATION_METHODS, Merchant, PaymentRequest, Promotion, Transaction
+from .models import (
+    OPERATION_METHODS,
+    POSTING_KINDS,
+    Merchant,
+    Method,
+    Operation,
+    PaymentRequest,
+    Promotion,
+    Transaction,
+)
 from .serializers import transaction_dict
 
 
@@ -55,11 +65,11 @@ def home(request: HttpRequest) -> HttpResponse:
     })
 
 
-FORMS: dict[str, tuple[type[MoneyForm], str]] = {
-    "topup": (TopUpForm, "Top up"),
-    "transfer": (TransferForm, "Transfer"),
-    "payment": (PayForm, "Pay a merchant"),
-    "withdrawal": (WithdrawForm, "Withdraw to a bank card"),
+FORMS: dict[str, tuple[type[MoneyForm], Any]] = {
+    "topup": (TopUpForm, gettext_lazy("Top up")),
+    "transfer": (TransferForm, gettext_lazy("Transfer")),
+    "payment": (PayForm, gettext_lazy("Pay a merchant")),
+    "withdrawal": (WithdrawForm, gettext_lazy("Withdraw to a bank card")),
 }
 
 
@@ -99,7 +109,7 @@ def money_form(request: HttpRequest, operation: str) -> HttpResponse:
             form.add_error(None, body.get("message", ""))
     cards_linked = user.payment_methods.filter(removed_at__isnull=True)
     return render(request, "wallet/money_form.html", {
-        "form": form, "operation": operation, "title": _(title), "cards": cards_linked,
+        "form": form, "operation": operation, "title": title, "cards": cards_linked,
         "needs_card": operation in ("topup", "withdrawal") and not cards_linked.exists(),
     })
 
@@ -218,7 +228,8 @@ def statement(request: HttpRequest) -> HttpResponse:
     for _i in range(12):
         months.append(f"{y:04d}-{m:02d}")
         y, m = (y, m - 1) if m > 1 else (y - 1, 12)
-    return render(request, "wallet/statement.html", {"st": st, "months": months,
+    lines = [(line, POSTING_KINDS.get(line.kind, line.kind)) for line in st.lines]
+    return render(request, "wallet/statement.html", {"st": st, "months": months, "lines": lines,
                                                      "currencies": list(CURRENCIES)})
 
 
@@ -240,9 +251,12 @@ def fee_page(request: HttpRequest) -> HttpResponse:
     policies = [p for p in (fees.policy_at(op, m, currency, now)
                             for op, methods in OPERATION_METHODS.items() for m in methods) if p]
     promos = Promotion.objects.filter(is_active=True, ends_at__gt=now).order_by("starts_at")
+    labels = dict(Method.choices)
+    quotes_labelled = [(q, labels.get(q.method, q.method)) for q in quotes]
     return render(request, "wallet/fees.html", {
-        "operation": operation, "currency": currency, "amount": amount_text, "quotes": quotes,
-        "error": error, "operations": [(o, _(o.capitalize())) for o in OPERATION_METHODS],
+        "operation": operation, "currency": currency, "amount": amount_text,
+        "quotes": quotes_labelled,
+        "error": error, "operations": [(o, Operation(o).label) for o in OPERATION_METHODS],
         "currencies": list(CURRENCIES), "policies": policies, "promotions": promos,
         "announcements": fees.upcoming_changes(now),
     })
