@@ -46,16 +46,9 @@ ALLOWED_HOSTS = [
     if h.strip()
 ]
 
+# walletdesk's apps come first: for a message that Django also translates
+# (for example "Log out"), the app listed first wins.
 INSTALLED_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
-    "django.contrib.humanize",
-    "channels",
     "walletdesk.core",
     "walletdesk.accounts",
     "walletdesk.notify",
@@ -66,6 +59,15 @@ INSTALLED_APPS = [
     "walletdesk.helpcenter",
     "walletdesk.triage",
     "walletdesk.web",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "channels",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "walletdesk.web.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -209,3 +212,42 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("WALLETDESK_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- accounts & security (issue 3) --------------------------------------------------
+EMAIL_BACKEND = os.environ.get("WALLETDESK_EMAIL_BACKEND", EMAIL_BACKEND)
+EMAIL_TIMEOUT = env_int("WALLETDESK_SMTP_TIMEOUT", 10)
+# Copies of every email and SMS in the database, readable at /notify/outbox/ and
+# GET /api/v1/dev/outbox. Development only: refused in production.
+DEV_OUTBOX = env_bool("WALLETDESK_DEV_OUTBOX")
+if DEV_OUTBOX and PRODUCTION:
+    raise RuntimeError("WALLETDESK_DEV_OUTBOX must not be set in production")
+NOTIFY = {
+    "SMS_PROVIDER": os.environ.get("WALLETDESK_SMS_PROVIDER",
+                                   "walletdesk.notify.providers.DevelopmentSmsProvider"),
+    "SMS_FAIL_RATE": env_float("WALLETDESK_SMS_FAIL_RATE", 0.0),
+    "SMS_FAIL_NUMBERS": [n for n in os.environ.get("WALLETDESK_SMS_FAIL_NUMBERS", "").split(",") if n],
+}
+# Proxies whose X-Forwarded-For is believed; empty = the header is ignored.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("WALLETDESK_TRUSTED_PROXIES", "").split(",")
+                   if p.strip()]
+SECURITY = {
+    "LOCKOUT_TIERS": [(5, 60), (10, 300), (15, 900)],  # failures -> seconds to wait
+    "LOCKOUT_HOLD_FAILURES": 20,
+    "LOCKOUT_WINDOW_HOURS": 12,
+    "IP_FAILURES_PER_15_MIN": env_int("WALLETDESK_IP_FAILURE_LIMIT", 100),
+    "CODE_TTL_EMAIL_MINUTES": 15,
+    "CODE_TTL_SMS_MINUTES": 10,
+    "CODE_DIGITS": 6,
+    "CODE_MAX_ATTEMPTS": 5,
+    "CODE_SENDS_PER_HOUR": 3,
+    "HOLD_AFTER_RESET_HOURS": env_int("WALLETDESK_HOLD_AFTER_RESET_HOURS", 24),
+    "STEP_UP_SECONDS": 300,
+    "MFA_LOGIN_MINUTES": 5,
+    # "new_place": an unknown device from a country never seen before steps up;
+    # "always": every unknown device steps up.
+    "NEW_DEVICE_STEP_UP": os.environ.get("WALLETDESK_NEW_DEVICE_STEP_UP", "new_place"),
+    "IMPOSSIBLE_TRAVEL_KMH": 1000,
+    "GEO_PROVIDER": os.environ.get("WALLETDESK_GEO_PROVIDER",
+                                   "walletdesk.accounts.geo.DevelopmentGeoProvider"),
+}
+MIDDLEWARE.append("walletdesk.accounts.middleware.AuthContextMiddleware")

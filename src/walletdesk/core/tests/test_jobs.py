@@ -1,0 +1,112 @@
+"""The background-job mechanism: after-commit enqueue, leases, periodic slots, retries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from walletdesk.core import clock, jobs
+from walletdesk.core.models import Job
+
+calls: list[Any] = []
+
+
+@jobs.task("test.record")
+def record(value: int) -> None:
+    calls.append(value)
+
+
+@jobs.task("test.explode")
+def explode() -> None:
+    raise RuntimeError("boom")
+
+
+@pytest.fixture(autouse=True)
+def _clear() -> None:
+    calls.clear()
+
+
+@pytest.fixture
+def enqueue(db: Any, django_capture_on_commit_callbacks: Any) -> Any:
+    """Enqueue as a committed transaction would (tests run inside one that never commits)."""
+
+    def run(name: str, **kwargs: Any) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            jobs.enqueue(name, **kwargs)
+
+    return run
+
+
+def test_enqueue_waits_for_commit_and_rollback_drops_it(
+        db: Any, django_capture_on_commit_callbacks: Any) -> None:
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with transaction.atomic():
+            jobs.enqueue("test.record", value=1)
+            assert not Job.objects.filter(name="test.record").exists()
+        try:
+            with transaction.atomic():
+                jobs.enqueue("test.record", value=2)
+                raise ValueError
+        except ValueError:
+            pass
+    assert len(callbacks) == 1
+    assert list(Job.objects.filter(name="test.record").values_list("args", flat=True)) == [
+        {"value": 1}]
+
+
+def test_unknown_job_is_refused(db: Any) -> None:
+    with pytest.raises(KeyError):
+        jobs.enqueue("test.nope")
+
+
+def test_run_pending_runs_due_jobs_once(enqueue: Any) -> None:
+    enqueue("test.record", value=7)
+    enqueue("test.record", delay=60, value=8)
+    jobs.run_pending()
+    assert calls == [7]
+    jobs.run_pending()
+    assert calls == [7]
+    clock.advance(61)
+    jobs.run_pending()
+    assert calls == [7, 8]
+    assert set(Job.objects.filter(name="test.record").values_list("status", flat=True)) == {"done"}
+
+
+def test_a_claimed_job_is_not_claimed_twice_until_its_lease_runs_out(enqueue: Any) -> None:
+    enqueue("test.record", value=1)
+    first = jobs.claim("worker-a")
+    assert [j.name for j in first if j.name == "test.record"] == ["test.record"]
+    assert not [j for j in jobs.claim("worker-b") if j.name == "test.record"]
+    # worker-a dies; after the lease another worker takes the job over
+    clock.advance(jobs.LEASE_SECONDS + 1)
+    taken = [j for j in jobs.claim("worker-b") if j.name == "test.record"]
+    assert len(taken) == 1 and taken[0].attempts == 2
+    jobs.run_job(taken[0], "worker-b")
+    assert calls == [1]
+    # the dead worker's late finish cannot overwrite the result
+    jobs._finish(first[0], "worker-a", "late error")
+    assert Job.objects.get(pk=taken[0].pk).status == "done"
+
+
+def test_failures_back_off_then_fail(enqueue: Any) -> None:
+    enqueue("test.explode")
+    job = Job.objects.get(name="test.explode")
+    Job.objects.filter(pk=job.pk).update(max_attempts=2)
+    jobs.run_pending()
+    job.refresh_from_db()
+    assert job.status == "queued" and "boom" in job.last_error and job.run_at > clock.now()
+    clock.advance(10)
+    jobs.run_pending()
+    job.refresh_from_db()
+    assert job.status == "failed" and job.attempts == 2
+
+
+def test_periodic_slots_are_unique(db: Any) -> None:
+    first = jobs.schedule_periodic()
+    assert first >= 1
+    assert jobs.schedule_periodic() == 0  # same slot: nothing new, whoever asks
+    keys = list(Job.objects.filter(unique_key__startswith="periodic:").values_list(
+        "unique_key", flat=True))
+    assert len(keys) == len(set(keys))

@@ -1,0 +1,109 @@
+"""The wallet in a real browser: log in, top up, pay a merchant, watch it go
+from pending to completed, in both languages."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from walletdesk.conftest import DEMO_PASSWORD, SCREENSHOTS
+
+pytestmark = pytest.mark.browser
+
+
+def login(page: Any, url: str, login: str) -> None:
+    page.goto(f"{url}/login/")
+    page.fill("input[name=username]", login)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.locator("form button[type=submit].primary").click()
+    page.wait_for_url(re.compile(r".*/wallet/$"))
+
+
+def money_form(page: Any, url: str, path: str, **fields: str) -> None:
+    page.goto(f"{url}/wallet/{path}/")
+    for name, value in fields.items():
+        locator = page.locator(f"[name={name}]")
+        if locator.evaluate("e => e.tagName") == "SELECT":
+            locator.select_option(value)
+        else:
+            locator.fill(value)
+    page.get_by_test_id("submit").click()
+    page.wait_for_url(re.compile(r".*/wallet/t/tx_[0-9a-f]+/$"))
+
+
+def test_top_up_and_card_payment_in_chinese(live_server_url: str, page_for: Any) -> None:
+    page = page_for("zh-hans")
+    login(page, live_server_url, "zhang.wei@example.cn")
+    assert page.locator("h1").first.inner_text() == "我的钱包"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "wallet-home.png"), full_page=True)
+
+    money_form(page, live_server_url, "top-up", amount="200.00", currency="CNY",
+               method="bank_card")
+    status = page.get_by_test_id("status")
+    assert status.inner_text() in {"待处理", "已完成"}
+    status.filter(has_text="已完成").wait_for(timeout=20_000)
+
+    money_form(page, live_server_url, "pay", merchant="sample-coffee", amount="36.50",
+               currency="CNY", method="bank_card")
+    assert page.get_by_test_id("status").inner_text() == "待处理"
+    assert "示例咖啡" in page.content()
+    page.screenshot(path=str(SCREENSHOTS / "transaction-pending.png"), full_page=True)
+    # The page refreshes itself while pending; the simulator confirms within seconds.
+    page.get_by_test_id("status").filter(has_text="已完成").wait_for(timeout=20_000)
+    timeline = page.locator("ol.timeline").inner_text()
+    assert "银行或卡组织已确认" in timeline
+    page.screenshot(path=str(SCREENSHOTS / "transaction-detail.png"), full_page=True)
+
+    page.goto(f"{live_server_url}/wallet/history/?status=expired")
+    rows = page.get_by_test_id("txn-row")
+    assert rows.count() >= 1
+    assert "未完成" in rows.first.inner_text()
+    page.goto(f"{live_server_url}/wallet/history/")
+    page.screenshot(path=str(SCREENSHOTS / "history.png"), full_page=True)
+
+
+def test_top_up_and_card_payment_in_english(live_server_url: str, page_for: Any) -> None:
+    page = page_for("en")
+    login(page, live_server_url, "alice@example.com")
+    assert page.locator("h1").first.inner_text() == "My wallet"
+    money_form(page, live_server_url, "top-up", amount="80.00", currency="HKD",
+               method="bank_card")
+    page.get_by_test_id("status").filter(has_text="Completed").wait_for(timeout=20_000)
+    money_form(page, live_server_url, "pay", merchant="metro-card", amount="12.30",
+               currency="HKD", method="bank_card")
+    assert page.get_by_test_id("status").inner_text() == "Pending"
+    page.get_by_test_id("status").filter(has_text="Completed").wait_for(timeout=20_000)
+    assert "HK$12.30" in page.content()
+
+
+def test_language_switch_and_fee_quote(live_server_url: str, page_for: Any) -> None:
+    page = page_for("en")
+    page.goto(f"{live_server_url}/wallet/fees/?operation=withdrawal&amount=1000&currency=CNY")
+    assert "Fees and how to pay less" in page.content()
+    rows = page.get_by_test_id("quote-row")
+    assert rows.count() == 1
+    page.get_by_test_id("lang-zh-hans").click()
+    page.wait_for_load_state()
+    assert "费用说明与省钱方法" in page.content()
+    page.screenshot(path=str(SCREENSHOTS / "fees.png"), full_page=True)
+    page.get_by_test_id("lang-en").click()
+    page.wait_for_load_state()
+    assert "Current fee schedule" in page.content()
+
+
+def test_refused_payment_shows_a_translated_error(live_server_url: str, page_for: Any) -> None:
+    page = page_for("zh-hans")
+    login(page, live_server_url, "bob@example.com")
+    page.goto(f"{live_server_url}/wallet/pay/")
+    page.locator("[name=merchant]").select_option("easymart")
+    page.fill("[name=amount]", "999999.00")
+    page.locator("[name=currency]").select_option("USD")
+    page.locator("[name=method]").select_option("balance")
+    page.get_by_test_id("submit").click()
+    assert page.get_by_test_id("form-error").inner_text() == "可用余额不足以支付该金额及手续费。"
+    page.fill("[name=amount]", "1.234")
+    page.get_by_test_id("submit").click()
+    assert "该币种的小数位数过多。" in page.content()

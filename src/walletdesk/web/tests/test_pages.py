@@ -1,0 +1,76 @@
+"""Every page renders for the people who may see it, in both languages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from walletdesk.wallet import services
+
+WALLET_PAGES = ["/wallet/", "/wallet/top-up/", "/wallet/transfer/", "/wallet/pay/",
+                "/wallet/withdraw/", "/wallet/cards/", "/wallet/history/",
+                "/wallet/history/?status=completed&type=payment&currency=CNY&min=1&max=99",
+                "/wallet/statement/", "/wallet/statement/?month=2026-01&currency=HKD",
+                "/wallet/fees/"]
+
+
+@pytest.fixture
+def busy_customer(customer: Any, merchant: Any, fund: Any) -> Any:
+    fund(customer, 50_000)
+    payment = services.pay(customer, merchant=merchant, amount=1_000, currency="CNY",
+                           method="balance")
+    services.refund(merchant, payment_id=payment.public_id, amount=400)
+    return customer
+
+
+@pytest.mark.parametrize("lang,marker", [("zh-hans", "我的钱包"), ("en", "My wallet")])
+def test_wallet_pages_render_in_both_languages(busy_customer: Any, lang: str, marker: str) -> None:
+    client = Client(headers={"accept-language": lang})
+    client.force_login(busy_customer)
+    assert marker in client.get("/wallet/").content.decode()
+    for path in WALLET_PAGES:
+        response = client.get(path)
+        assert response.status_code == 200, path
+    txn = busy_customer.transactions.first()
+    assert client.get(f"/wallet/t/{txn.public_id}/").status_code == 200
+    assert client.get("/wallet/t/tx_doesnotexist/").status_code == 404
+    csv = client.get("/wallet/history.csv")
+    assert csv.status_code == 200
+    assert b"".join(csv.streaming_content).decode("utf-8-sig").startswith("id,created_at,type")
+
+
+def test_pages_need_login(db: Any) -> None:
+    client = Client()
+    for path in WALLET_PAGES[:-1]:
+        response = client.get(path)
+        assert response.status_code == 302 and "/login/" in response["Location"], path
+    assert client.get("/wallet/fees/").status_code == 200
+    assert client.get("/").status_code == 200
+    assert client.get("/login/").status_code == 200
+
+
+def test_merchant_sees_their_page_not_the_wallet(merchant: Any, make_customer: Any) -> None:
+    from walletdesk.accounts.models import User
+
+    staff = make_customer("owner@shop.example", role=User.Role.MERCHANT)
+    merchant.user = staff
+    merchant.save()
+    client = Client()
+    client.force_login(staff)
+    assert client.get("/wallet/").status_code == 302
+    page = client.get("/wallet/merchant/")
+    assert page.status_code == 200
+    assert "示例咖啡" in page.content.decode()
+
+
+def test_times_are_shown_in_the_users_time_zone(busy_customer: Any) -> None:
+    txn = busy_customer.transactions.order_by("created_at").first()
+    client = Client()
+    client.force_login(busy_customer)
+    html = client.get(f"/wallet/t/{txn.public_id}/").content.decode()
+    from zoneinfo import ZoneInfo
+
+    local = txn.created_at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+    assert local in html
