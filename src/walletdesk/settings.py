@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "walletdesk.web.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "walletdesk.web.security.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "walletdesk.urls"
@@ -204,11 +205,35 @@ WALLET = {
 WORKER_MODE = os.environ.get("WALLETDESK_WORKER_MODE", "thread")
 WORKER_POLL_SECONDS = env_float("WALLETDESK_WORKER_POLL", 0.5)
 
+# --- production hardening -------------------------------------------------------------
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("WALLETDESK_HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_SSL_REDIRECT = env_bool("WALLETDESK_SSL_REDIRECT", True)
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
+    if env_bool("WALLETDESK_BEHIND_PROXY"):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+    CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("WALLETDESK_CSRF_TRUSTED_ORIGINS", "").split(",")
+                            if o]
+    STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+LOG_FORMAT = os.environ.get("WALLETDESK_LOG_FORMAT", "json" if PRODUCTION else "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+                   "json": {"()": "walletdesk.core.observability.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("WALLETDESK_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
@@ -250,4 +275,5 @@ SECURITY = {
     "GEO_PROVIDER": os.environ.get("WALLETDESK_GEO_PROVIDER",
                                    "walletdesk.accounts.geo.DevelopmentGeoProvider"),
 }
+SITE_URL = os.environ.get("WALLETDESK_SITE_URL", "http://127.0.0.1:8000")
 MIDDLEWARE.append("walletdesk.accounts.middleware.AuthContextMiddleware")

@@ -2,8 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from walletdesk.api import api
+from walletdesk.core import observability
 
 urlpatterns = [
+    path("healthz", observability.healthz, name="healthz"),
+    path("readyz", observability.readyz, name="readyz"),
+    path("metrics", observability.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
