@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "helpcenter"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.results, name="search"),
+    path("<slug:slug>/", views.article, name="article"),
+    path("<slug:slug>/feedback/", views.feedback, name="feedback"),
+]

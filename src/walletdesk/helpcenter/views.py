@@ -1,0 +1,69 @@
+"""Help center pages: home with categories and live search, results, articles with feedback."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from walletdesk.core.errors import DomainError
+
+from . import markup, queries, search, services
+from .models import Article
+
+
+def page_lang() -> str:
+    return "en" if (get_language() or "").startswith("en") else "zh-hans"
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "helpcenter/home.html", {
+        "categories": queries.categories_with_articles(), "lang": page_lang()})
+
+
+def results(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")
+    hits, error = [], ""
+    try:
+        hits = search.search(q, page_lang())
+    except DomainError as exc:
+        error = str(exc.message)
+    return render(request, "helpcenter/search.html", {
+        "q": q[: search.MAX_QUERY], "hits": hits, "error": error, "lang": page_lang()})
+
+
+def article(request: HttpRequest, slug: str) -> HttpResponse:
+    obj = Article.objects.select_related("category").filter(slug=slug, is_published=True).first()
+    if obj is None:
+        raise Http404
+    lang = page_lang()
+    sfx = "en" if lang == "en" else "zh"
+    title = getattr(obj, f"title_{sfx}")
+    related = [h for h in search.search(title, lang, limit=4) if h.slug != slug][:3]
+    return render(request, "helpcenter/article.html", {
+        "article": obj, "title": title, "summary": getattr(obj, f"summary_{sfx}"),
+        "body": markup.render(getattr(obj, f"body_{sfx}")), "related": related, "lang": lang,
+        "voted": request.session.get(f"helpcenter-voted-{slug}")})
+
+
+@require_POST
+def feedback(request: HttpRequest, slug: str) -> HttpResponse:
+    if not request.session.session_key:
+        request.session.save()
+    key = request.session.session_key
+    try:
+        services.record_feedback(slug, helpful=request.POST.get("helpful") == "yes",
+                                 comment=request.POST.get("comment", "")[:2000],
+                                 language=page_lang(),
+                                 client=services.client_digest(key, request.META.get("REMOTE_ADDR")))
+    except DomainError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        messages.warning(request, str(exc.message))
+    else:
+        messages.success(request, _("Thank you for your feedback."))
+    request.session[f"helpcenter-voted-{slug}"] = True
+    return redirect(f"/help/{slug}/#feedback")
