@@ -1,3 +1,152 @@
-from ninja import Router
+"""Contact directory API: thin handlers that parse, authorize, call one service, serialize.
+
+Everything here is public (the official directory is public information); a
+logged-in caller (bearer token or session) gets their own region and time
+zone as defaults.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from ninja import Field, Router, Schema
+
+from walletdesk.accounts.models import User
+from walletdesk.accounts.services import user_for_token
+
+from . import queries, ratelimit, services, signing, verify
+from .errors import RateLimited
 
 router = Router(tags=["directory"])
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    time_zone: str
+
+
+class ChannelOut(Schema):
+    region: str
+    region_name: str
+    kind: str = Field(description="phone, email, chat, website or social")
+    platform: str | None
+    value: str
+    normalized: str
+    label: str
+    notes: str
+    open_now: bool
+    always_open: bool
+    closes_at: str | None = Field(description="when open now: closing time, in the caller's zone")
+    next_open_at: str | None = Field(description="when closed: next opening, in the caller's zone")
+    hours_time_zone: str | None
+    hours: dict[str, Any] | None
+    estimated_wait_seconds: int | None = Field(description="null until live support provides it")
+
+
+class VerifyOut(Schema):
+    official: bool
+    kind: str = Field(description="phone, email, website, social or employee_id")
+    normalized: str
+    match: dict[str, Any] | None = None
+    similar_to: dict[str, Any] | None = None
+    warning: str | None = None
+    warning_code: str | None = None
+    can_report: bool
+
+
+class ReportIn(Schema):
+    value: str = Field(..., max_length=300)
+    note: str = Field("", max_length=1000)
+
+
+class ReportOut(Schema):
+    id: int
+    status: str
+
+
+class PublicKeyOut(Schema):
+    alg: str
+    key_id: str
+    public_key: str = Field(description="base64 of the 32-byte Ed25519 public key")
+
+
+def _viewer(request: HttpRequest, *, session: bool = True) -> User | None:
+    """The caller when logged in; ``session=False`` for unsafe methods (no CSRF here)."""
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        user = user_for_token(header[7:].strip())
+        if user is not None:
+            request.user = user
+            return user
+    if not session:
+        return None
+    user = getattr(request, "user", None)
+    return user if isinstance(user, User) and user.is_authenticated else None
+
+
+def _limited(exc: RateLimited) -> JsonResponse:
+    response = JsonResponse(exc.as_dict(), status=exc.status, json_dumps_params={"ensure_ascii": False})
+    response["Retry-After"] = str(exc.details.get("retry_after", 60))
+    return response
+
+
+ERRORS = {404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+
+
+@router.get("/regions", response=list[RegionOut])
+def list_regions(request: HttpRequest) -> list[dict[str, Any]]:
+    return [{"code": r.code, "name": queries.pick(r, "name"), "time_zone": r.time_zone}
+            for r in queries.regions()]
+
+
+@router.get("/channels", response={200: list[ChannelOut], **ERRORS})
+def list_channels(request: HttpRequest, region: str = "", tz: str = "") -> Any:
+    viewer = _viewer(request)
+    code = region or (viewer.region if viewer else "")
+    chosen = queries.region_or_404(code) if code else None
+    zone = tz or (viewer.time_zone if viewer else "") or (
+        chosen.time_zone if chosen else settings.DEFAULT_USER_TIME_ZONE)
+    return queries.channel_states(queries.channels(chosen), zone)
+
+
+@router.get("/verify", response={200: VerifyOut, **ERRORS})
+def verify_value(request: HttpRequest, value: str = "", region: str = "") -> Any:
+    viewer = _viewer(request)
+    try:
+        ratelimit.hit(ratelimit.VERIFY, ratelimit.client_key(request))
+    except RateLimited as exc:
+        return _limited(exc)
+    return verify.check(value, region or (viewer.region if viewer else "CN")).as_dict()
+
+
+@router.post("/reports", response={201: ReportOut, **ERRORS})
+def report(request: HttpRequest, payload: ReportIn) -> Any:
+    viewer = _viewer(request, session=False)
+    try:
+        ratelimit.hit(ratelimit.REPORT, ratelimit.client_key(request))
+    except RateLimited as exc:
+        return _limited(exc)
+    created = services.create_report(value=payload.value, note=payload.note, reporter=viewer,
+                                     region_hint=viewer.region if viewer else "CN")
+    return 201, {"id": created.pk, "status": created.status}
+
+
+@router.get("/directory.json")
+def signed_directory(request: HttpRequest) -> JsonResponse:
+    """The whole official directory, signed with Ed25519 (see docs/directory.md)."""
+    envelope = signing.sign(queries.directory_document())
+    return JsonResponse(envelope, json_dumps_params={"ensure_ascii": False})
+
+
+@router.get("/public-key", response=PublicKeyOut)
+def public_key(request: HttpRequest) -> dict[str, str]:
+    """The key that signs directory.json; pin it in apps and in verify_directory."""
+    return signing.public_key_info()

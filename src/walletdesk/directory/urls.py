@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "directory"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.hub, name="hub"),
+    path("official/", views.official, name="official"),
+    path("verify/", views.verify_page, name="verify"),
+    path("report/", views.report, name="report"),
+]

@@ -1,0 +1,132 @@
+"""Reading the directory: channels with their live state, and the signed document."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import get_language
+
+from walletdesk.core import clock
+
+from . import hours as hours_math
+from . import waits
+from .errors import UnknownRegion
+from .models import Channel, Region, ServiceHours, SpecialDay
+
+
+def _lang_en() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def pick(obj: Any, field: str) -> str:
+    suffix = "en" if _lang_en() else "zh"
+    return str(getattr(obj, f"{field}_{suffix}", "") or getattr(obj, f"{field}_en", ""))
+
+
+def regions() -> QuerySet[Region]:
+    return Region.objects.filter(is_active=True)
+
+
+def region_or_404(code: str) -> Region:
+    region = regions().filter(code=code.upper()[:8]).first()
+    if region is None:
+        raise UnknownRegion()
+    return region
+
+
+def timetable(sh: ServiceHours) -> hours_math.Timetable:
+    weekly: dict[int, list[hours_math.Period]] = {}
+    for p in sh.periods.all():
+        weekly.setdefault(p.weekday, []).append(hours_math.Period(p.start, p.end))
+    special = {d.date: hours_math.Special(d.closed, None if d.closed or d.start is None
+                                          or d.end is None else hours_math.Period(d.start, d.end),
+                                          d.name_en or d.name_zh)
+               for d in sh.special_days.all()}
+    return hours_math.Timetable(sh.time_zone, weekly, special, sh.always_open)
+
+
+def _hours_prefetch(today: date) -> list[Any]:
+    window = SpecialDay.objects.filter(date__gte=today - timedelta(days=2),
+                                       date__lte=today + timedelta(days=hours_math.LOOKAHEAD_DAYS + 2))
+    return [Prefetch("hours__periods"), Prefetch("hours__special_days", queryset=window)]
+
+
+def channels(region: Region | None = None) -> list[Channel]:
+    qs = Channel.objects.filter(is_active=True, region__is_active=True).select_related("region",
+                                                                                       "hours")
+    if region is not None:
+        qs = qs.filter(region=region)
+    return list(qs.prefetch_related(*_hours_prefetch(clock.now().date())))
+
+
+def channel_public(ch: Channel) -> dict[str, Any]:
+    """The public description of an official channel (the "match" of a verification)."""
+    return {"region": ch.region.code, "kind": ch.kind, "platform": ch.platform or None,
+            "value": ch.value, "normalized": ch.normalized, "label": pick(ch, "label")}
+
+
+def _iso(value: datetime | None, tz: ZoneInfo) -> str | None:
+    return value.astimezone(tz).isoformat() if value is not None else None
+
+
+def channel_state(ch: Channel, at: datetime, tz: ZoneInfo) -> dict[str, Any]:
+    state = (hours_math.state_at(timetable(ch.hours), at) if ch.hours is not None
+             else hours_math.State(open_now=True, always_open=True))
+    return {
+        **channel_public(ch),
+        "region_name": pick(ch.region, "name"),
+        "notes": pick(ch, "notes"),
+        "open_now": state.open_now,
+        "always_open": state.always_open,
+        "closes_at": _iso(state.closes_at, tz),
+        "next_open_at": _iso(state.next_open_at, tz),
+        "hours_time_zone": ch.hours.time_zone if ch.hours else None,
+        "hours": hours_summary(ch.hours) if ch.hours else None,
+        "estimated_wait_seconds": waits.estimate(ch) if state.open_now else None,
+    }
+
+
+def channel_states(chs: list[Channel], tz_name: str, at: datetime | None = None) -> list[dict[str, Any]]:
+    at = at or clock.now()
+    tz = ZoneInfo(hours_math.check_time_zone(tz_name))
+    return [channel_state(ch, at, tz) for ch in chs]
+
+
+def hours_summary(sh: ServiceHours) -> dict[str, Any]:
+    weekly = [{"weekday": p.weekday, "start": p.start.strftime("%H:%M"), "end": p.end.strftime("%H:%M")}
+              for p in sh.periods.all()]
+    special = [{"date": d.date.isoformat(), "closed": d.closed, "name_zh": d.name_zh,
+                "name_en": d.name_en, "start": d.start.strftime("%H:%M") if d.start else None,
+                "end": d.end.strftime("%H:%M") if d.end else None}
+               for d in sh.special_days.all()]
+    return {"name": sh.name, "time_zone": sh.time_zone, "always_open": sh.always_open,
+            "weekly": weekly, "special_days": special}
+
+
+def directory_document(at: datetime | None = None) -> dict[str, Any]:
+    """Everything official, in a stable order: what the signature covers."""
+    from .signing import FORMAT
+
+    at = at or clock.now()
+    out_regions = []
+    hours_used: dict[str, ServiceHours] = {}
+    by_region: dict[int, list[Channel]] = {}
+    for ch in channels():
+        by_region.setdefault(ch.region_id, []).append(ch)
+        if ch.hours is not None:
+            hours_used[ch.hours.name] = ch.hours
+    for region in regions():
+        out_regions.append({
+            "code": region.code, "name_zh": region.name_zh, "name_en": region.name_en,
+            "time_zone": region.time_zone, "notes_zh": region.notes_zh, "notes_en": region.notes_en,
+            "channels": [{"kind": ch.kind, "platform": ch.platform, "value": ch.value,
+                          "normalized": ch.normalized, "label_zh": ch.label_zh,
+                          "label_en": ch.label_en, "notes_zh": ch.notes_zh, "notes_en": ch.notes_en,
+                          "hours": ch.hours.name if ch.hours else None}
+                         for ch in by_region.get(region.pk, [])],
+        })
+    return {"format": FORMAT, "issued_at": at.isoformat(), "regions": out_regions,
+            "hours": {name: hours_summary(sh) for name, sh in sorted(hours_used.items())}}

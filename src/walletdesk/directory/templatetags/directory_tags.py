@@ -1,0 +1,92 @@
+"""Showing service hours and opening times in the viewer's language and time zone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django import template
+from django.utils.formats import date_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from walletdesk.core import clock
+
+from ..models import WeeklyPeriod
+
+register = template.Library()
+
+
+@register.simple_tag
+def when(iso: str | None) -> str:
+    """An ISO instant (already in the viewer's zone) as "09:00", "周四 09:00" or "12-25 09:00"."""
+    if not iso:
+        return ""
+    at = datetime.fromisoformat(iso)
+    today = clock.now().astimezone(at.tzinfo).date()
+    clock_text = at.strftime("%H:%M")
+    days = (at.date() - today).days
+    if days == 0:
+        return clock_text
+    if days == 1:
+        return _("tomorrow %(time)s") % {"time": clock_text}
+    if 1 < days < 7:
+        return f"{date_format(at, 'D')} {clock_text}"
+    return f"{date_format(at, 'SHORT_DATE_FORMAT')} {clock_text}"
+
+
+def _period_text(p: dict[str, Any]) -> str:
+    if p["end"] <= p["start"]:
+        return _("%(start)s–%(end)s (next day)") % {"start": p["start"], "end": p["end"]}
+    return f"{p['start']}–{p['end']}"
+
+
+def _days_text(days: list[int]) -> str:
+    labels = dict(WeeklyPeriod.Weekday.choices)
+    if len(days) == 7:
+        return _("Every day")
+    if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
+        return _("%(first)s to %(last)s") % {"first": labels[days[0]], "last": labels[days[-1]]}
+    return ", ".join(str(labels[d]) for d in days)
+
+
+@register.filter
+def hours_lines(hours: dict[str, Any] | None) -> list[dict[str, str]]:
+    """Weekdays with the same periods grouped: [{"days": "Monday to Friday", "periods": ...}]."""
+    if not hours:
+        return []
+    by_day: dict[int, list[str]] = {}
+    for p in hours["weekly"]:
+        by_day.setdefault(p["weekday"], []).append(_period_text(p))
+    groups: list[tuple[list[int], str]] = []
+    for day in range(7):
+        text = ", ".join(by_day.get(day, [])) or ""
+        if groups and groups[-1][1] == text and groups[-1][0][-1] == day - 1:
+            groups[-1][0].append(day)
+        else:
+            groups.append(([day], text))
+    return [{"days": _days_text(days), "periods": text or _("Closed")} for days, text in groups]
+
+
+@register.filter
+def upcoming_days(hours: dict[str, Any] | None, limit: int = 4) -> list[dict[str, str]]:
+    if not hours:
+        return []
+    today = clock.now().date()
+    en = (get_language() or "").startswith("en")
+    out = []
+    for d in hours["special_days"]:
+        day = date.fromisoformat(d["date"])
+        if day < today:
+            continue
+        name = (d["name_en"] if en else d["name_zh"]) or d["name_en"] or d["name_zh"]
+        state = _("closed") if d["closed"] else _period_text(d)
+        out.append({"date": date_format(day, "SHORT_DATE_FORMAT"), "name": name, "state": state})
+    return out[: int(limit)]
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    from ..models import Channel
+
+    return str(dict(Channel.Kind.choices).get(kind, kind))

@@ -1,0 +1,95 @@
+"""Contact pages: the hub (联系客服), the public official contacts, and verification."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from walletdesk.core import clock
+from walletdesk.core.errors import DomainError
+
+from . import hours as hours_math
+from . import queries, ratelimit, services, verify
+from .models import Region
+
+
+def _zone(request: HttpRequest, fallback: str) -> str:
+    """The viewer's time zone: their profile, a valid ?tz=, or the fallback."""
+    zone = str(getattr(request.user, "time_zone", "") or "")
+    if request.user.is_authenticated and zone:
+        return zone
+    asked = request.GET.get("tz", "")[:64]
+    try:
+        return hours_math.check_time_zone(asked) if asked else fallback
+    except DomainError:
+        return fallback
+
+
+def _region_blocks(regions: list[Region], zone: str) -> list[dict[str, Any]]:
+    now = clock.now()
+    blocks = []
+    for region in regions:
+        rows = queries.channel_states(queries.channels(region), zone, now)
+        blocks.append({"region": region, "name": queries.pick(region, "name"),
+                       "notes": queries.pick(region, "notes"), "channels": rows})
+    return blocks
+
+
+def hub(request: HttpRequest) -> HttpResponse:
+    """联系客服: every channel of the user's region with its live state."""
+    if not request.user.is_authenticated:
+        return redirect("directory:official")
+    all_regions = list(queries.regions())
+    code = request.GET.get("region", "")[:8].upper() or getattr(request.user, "region", "CN")
+    region = next((r for r in all_regions if r.code == code), all_regions[0] if all_regions else None)
+    zone = _zone(request, region.time_zone if region else settings.DEFAULT_USER_TIME_ZONE)
+    return render(request, "directory/hub.html", {
+        "blocks": _region_blocks([region], zone) if region else [],
+        "regions": all_regions, "current": region, "zone": zone,
+        "now_local": clock.now().astimezone(ZoneInfo(zone)),
+    })
+
+
+def official(request: HttpRequest) -> HttpResponse:
+    """Every official channel of every region, for people who are not logged in."""
+    zone = _zone(request, settings.DEFAULT_USER_TIME_ZONE)
+    return render(request, "directory/official.html", {
+        "blocks": _region_blocks(list(queries.regions()), zone), "zone": zone,
+        "now_local": clock.now().astimezone(ZoneInfo(zone)),
+    })
+
+
+def verify_page(request: HttpRequest) -> HttpResponse:
+    value = request.GET.get("value", "")
+    result, error, status = None, "", 200
+    if "value" in request.GET:
+        try:
+            ratelimit.hit(ratelimit.VERIFY, ratelimit.client_key(request))
+            result = verify.check(value, getattr(request.user, "region", "CN"))
+        except DomainError as exc:
+            error, status = str(exc.message), exc.status
+    return render(request, "directory/verify.html", {
+        "value": value[:300], "result": result, "error": error,
+    }, status=status)
+
+
+@require_POST
+def report(request: HttpRequest) -> HttpResponse:
+    value = request.POST.get("value", "")
+    try:
+        ratelimit.hit(ratelimit.REPORT, ratelimit.client_key(request))
+        services.create_report(value=value, note=request.POST.get("note", ""),
+                               reporter=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+                               region_hint=getattr(request.user, "region", "CN"))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Thank you. Our security team will look at your report."))
+    return redirect("directory:verify")

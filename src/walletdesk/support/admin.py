@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+
+from walletdesk.core.errors import DomainError
+
+from . import services
+from .models import Agent
+
+
+class AgentForm(forms.ModelForm):
+    class Meta:
+        model = Agent
+        fields = ["user", "display_name", "employee_id", "skills", "languages",
+                  "max_concurrent_chats", "status", "region"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        try:
+            data["employee_id"] = services._check(data.get("employee_id") or "",
+                                                  data.get("skills") or [],
+                                                  data.get("languages") or [])
+        except DomainError as exc:
+            raise forms.ValidationError(str(exc.message), code=exc.code) from None
+        user = data.get("user")
+        if user is not None and user.role not in ("agent", "senior_agent", "supervisor"):
+            raise forms.ValidationError(str(services.InvalidAgent.default_message),
+                                        code="not_an_agent_role")
+        return data
+
+
+@admin.register(Agent)
+class AgentAdmin(admin.ModelAdmin):
+    form = AgentForm
+    list_display = ("employee_id", "display_name", "region", "status", "last_heartbeat_at")
+    list_filter = ("status", "region")
+    search_fields = ("employee_id", "display_name")
+    readonly_fields = ("last_heartbeat_at",)
+
+    def save_model(self, request: HttpRequest, obj: Agent, form: Any, change: bool) -> None:
+        services.save_agent(obj)
