@@ -97,11 +97,16 @@ CONCEPTS: dict[str, list[str]] = {
         "verification of identity"],
 }
 
-STOP_EN = set("""a an and are as at be but by can could do does did for from had has have how i i'm
-if in into is it its me my of on or our please so that the their them then there this to was we
-were what which while who why will with would you your im ive dont doesnt didnt get got just
-""".split())
-
-STOP_ZH = set("""的 了 吗 呢 吧 啊 呀 么 我 你 他 她 它 我们 你们 是 在 有 和 与 及 或 就 都 也 还 又
-怎么 怎么办 怎样 如何 为什么 什么 哪里 哪 这 那 这个 那个 一个 一下 能 会 要 想 请 该 被 给 把 让 用
-可以 可能 应该 一直 已经 但是 然后 如果 所以 不 没 没有 好 个 上 下 里 中 后 前 时 对 到 说 等 得 着 过 地 之""".split())
+_STOP_EN_WORDS = """
+a an and are as at be but by can could do does did for from had has have how i i'm if in into
+is it its me my of on or our please so that the their them then there this to was we were what
+which while who why will with would you your im ive dont doesnt didnt get got just
+"""
+_STOP_ZH_WORDS = """
+的 了 吗 呢 吧 啊 呀 么 我 你 他 她 它 我们 你们 是 在 有 和 与 及 或 就 都 也 还 又
+怎么 怎么办 怎样 如何 为什么 什么 哪里 哪 这 那 这个 那个 一个 一下 能 会 要 想 请
+该 被 给 把 让 用 可以 可能 应该 一直 已经 但是 然后 如果 所以 不 没 没有 好 个 上
+下 里 中 后 前 时 对 到 说 等 得 着 过 地 之
+"""
+STOP_EN = frozenset(_STOP_EN_WORDS.split())
+STOP_ZH = frozenset(_STOP_ZH_WORDS.split())

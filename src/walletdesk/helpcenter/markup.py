@@ -18,7 +18,7 @@ _ITEM = re.compile(r"^(\s*)(?:[-*]|(\d+)\.)\s+(.*)$")
 
 
 def inline(text: str) -> str:
-    out = escape(text)
+    out = str(escape(text))
     out = _LINK.sub(lambda m: f'<a href="{m.group(2)}">{m.group(1)}</a>', out)
     return _BOLD.sub(r"<strong>\1</strong>", out)
 
@@ -39,7 +39,8 @@ def _table(rows: list[str]) -> str:
 
 
 def _list(lines: list[str]) -> str:
-    html, stack = [], []  # stack of (indent, tag)
+    html: list[str] = []
+    stack: list[tuple[int, str]] = []  # (indent, tag) of the open lists
     for line in lines:
         m = _ITEM.match(line)
         if not m:

@@ -1,0 +1,67 @@
+"""Pages through Django's test client, and the two commands."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+pytestmark = pytest.mark.usefixtures("help_content")
+
+
+@pytest.mark.parametrize(("lang", "text"), [("zh-hans", "帮助中心"), ("en", "Help center")])
+def test_home_lists_categories_in_both_languages(lang: str, text: str) -> None:
+    c = Client()
+    c.cookies["walletdesk_language"] = lang
+    r = c.get("/help/")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert text in html and 'data-testid="help-category"' in html and "/contact/" in html
+
+
+def test_search_page_and_article_page() -> None:
+    c = Client()
+    r = c.get("/help/search/", {"q": "忘记密码"})
+    assert r.status_code == 200 and 'data-slug="forgot-password"' in r.content.decode()
+    r = c.get("/help/search/", {"q": "y" * 500})
+    assert r.status_code == 200 and 'role="alert"' in r.content.decode()
+    r = c.get("/help/forgot-password/")
+    html = r.content.decode()
+    assert r.status_code == 200 and "忘记密码怎么办" in html
+    assert 'data-testid="still-need-help"' in html and 'href="/contact/"' in html
+    assert c.get("/help/does-not-exist/").status_code == 404
+
+
+def test_feedback_form_thanks_and_hides_the_buttons() -> None:
+    c = Client()
+    r = c.post("/help/fees/feedback/", {"helpful": "yes", "comment": "很清楚"})
+    assert r.status_code == 302
+    html = c.get("/help/fees/").content.decode()
+    assert 'data-testid="feedback-thanks"' in html and 'data-testid="feedback-yes"' not in html
+    r = c.post("/help/fees/feedback/", {"helpful": "no"}, follow=True)
+    assert r.status_code == 200
+    from walletdesk.helpcenter.models import Feedback
+    assert Feedback.objects.count() == 1
+
+
+def test_help_search_command(monkeypatch: Any) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("忘记密码\n\n" + "z" * 300 + "\n"))
+    out = io.StringIO()
+    call_command("help_search", "--lang", "zh-hans", "--jsonl", stdout=out)
+    lines = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert [x["query"] for x in lines] == ["忘记密码", "", "z" * 300]
+    assert lines[0]["results"][0]["slug"] == "forgot-password"
+    assert set(lines[0]["results"][0]) == {"slug", "score"}
+    assert lines[1]["results"] == [] and lines[2]["error"] == "query_too_long"
+
+
+def test_bench_help_reports_latency_and_machine() -> None:
+    out = io.StringIO()
+    call_command("bench_help", "--articles", "40", "--rounds", "1", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["articles"] == 40 and data["latency_ms"]["p99"] > 0
+    assert data["machine"]["cores"] >= 1 and data["machine"]["python"]
