@@ -239,6 +239,8 @@ LOGGING = {
 }
 
 # --- accounts & security (issue 3) --------------------------------------------------
+from typing import Any  # noqa: E402
+
 EMAIL_BACKEND = os.environ.get("WALLETDESK_EMAIL_BACKEND", EMAIL_BACKEND)
 EMAIL_TIMEOUT = env_int("WALLETDESK_SMTP_TIMEOUT", 10)
 # Copies of every email and SMS in the database, readable at /notify/outbox/ and
@@ -246,7 +248,7 @@ EMAIL_TIMEOUT = env_int("WALLETDESK_SMTP_TIMEOUT", 10)
 DEV_OUTBOX = env_bool("WALLETDESK_DEV_OUTBOX")
 if DEV_OUTBOX and PRODUCTION:
     raise RuntimeError("WALLETDESK_DEV_OUTBOX must not be set in production")
-NOTIFY = {
+NOTIFY: dict[str, Any] = {
     "SMS_PROVIDER": os.environ.get("WALLETDESK_SMS_PROVIDER",
                                    "walletdesk.notify.providers.DevelopmentSmsProvider"),
     "SMS_FAIL_RATE": env_float("WALLETDESK_SMS_FAIL_RATE", 0.0),
@@ -255,7 +257,7 @@ NOTIFY = {
 # Proxies whose X-Forwarded-For is believed; empty = the header is ignored.
 TRUSTED_PROXIES = [p.strip() for p in os.environ.get("WALLETDESK_TRUSTED_PROXIES", "").split(",")
                    if p.strip()]
-SECURITY = {
+SECURITY: dict[str, Any] = {
     "LOCKOUT_TIERS": [(5, 60), (10, 300), (15, 900)],  # failures -> seconds to wait
     "LOCKOUT_HOLD_FAILURES": 20,
     "LOCKOUT_WINDOW_HOURS": 12,

@@ -1,12 +1,24 @@
+"""Auth API: thin handlers over services (parse, authorize, call one service, serialize)."""
+
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from . import services
+from . import devices, security, services
 from .auth import USER_AUTH
+from .models import ApiToken, Device, OneTimeCode, User
 
 router = Router(tags=["auth"])
+Purpose = OneTimeCode.Purpose
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
 
 
 class LoginIn(Schema):
@@ -20,17 +32,74 @@ class LoginOut(Schema):
     user_id: int
     role: str
     display_name: str
+    device_key: str = ""
 
 
-class ErrorOut(Schema):
+class MfaOut(Schema):
+    mfa_required: bool = True
+    mfa_token: str
+    methods: list[str]
+
+
+class MfaIn(Schema):
+    mfa_token: str
     code: str
+
+
+class AcceptedOut(Schema):
+    status: str = "accepted"
     message: str
 
 
-@router.post("/login", response={200: LoginOut, 401: ErrorOut, 422: ErrorOut}, auth=None)
-def login(request: HttpRequest, payload: LoginIn) -> LoginOut:
-    user, token = services.login_for_api(request, payload.login, payload.password)
-    return LoginOut(token=token, user_id=user.pk, role=user.role, display_name=str(user))
+class RegisterIn(Schema):
+    login: str
+    password: str
+
+
+class CodeIn(Schema):
+    login: str
+    code: str
+
+
+class ResetRequestIn(Schema):
+    login: str
+
+
+class ResetConfirmIn(Schema):
+    login: str
+    code: str
+    new_password: str
+    otp: str | None = None
+
+
+class UnlockConfirmIn(Schema):
+    login: str
+    code: str
+    otp: str | None = None
+
+
+ERRORS = {401: ErrorOut, 403: ErrorOut, 400: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+
+
+def _login_out(result: services.LoginResult) -> LoginOut:
+    user = result.user
+    assert user is not None and result.token is not None
+    return LoginOut(token=result.token, user_id=user.pk, role=user.role, display_name=str(user),
+                    device_key=result.device_key)
+
+
+@router.post("/login", response={200: LoginOut | MfaOut, **ERRORS}, auth=None)
+def login(request: HttpRequest, payload: LoginIn) -> LoginOut | MfaOut:
+    result = services.login(request, payload.login, payload.password,
+                            request.headers.get(devices.HEADER, ""))
+    if result.mfa_token:
+        return MfaOut(mfa_token=result.mfa_token, methods=list(result.methods))
+    return _login_out(result)
+
+
+@router.post("/login/mfa", response={200: LoginOut, **ERRORS}, auth=None)
+def login_mfa(request: HttpRequest, payload: MfaIn) -> LoginOut:
+    return _login_out(services.complete_login(request, payload.mfa_token, payload.code))
 
 
 @router.post("/logout", response={204: None}, auth=USER_AUTH)
@@ -38,4 +107,135 @@ def logout(request: HttpRequest) -> tuple[int, None]:
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
         services.revoke_token(header.removeprefix("Bearer ").strip())
+    return 204, None
+
+
+def _accepted() -> tuple[int, AcceptedOut]:
+    return 202, AcceptedOut(message=_("If the address can receive messages from us, a code is on "
+                                      "its way. Check your email or text messages."))
+
+
+@router.post("/register", response={202: AcceptedOut, **ERRORS}, auth=None)
+def register(request: HttpRequest, payload: RegisterIn) -> tuple[int, AcceptedOut]:
+    services.register(request, payload.login, payload.password)
+    return _accepted()
+
+
+@router.post("/register/confirm", response={200: LoginOut, **ERRORS}, auth=None)
+def register_confirm(request: HttpRequest, payload: CodeIn) -> LoginOut:
+    return _login_out(services.confirm_registration(request, payload.login, payload.code))
+
+
+@router.post("/password-reset", response={202: AcceptedOut, **ERRORS}, auth=None)
+def password_reset(request: HttpRequest, payload: ResetRequestIn) -> tuple[int, AcceptedOut]:
+    services.request_code(request, payload.login, Purpose.RESET)
+    return _accepted()
+
+
+@router.post("/password-reset/confirm", response={200: AcceptedOut, **ERRORS}, auth=None)
+def password_reset_confirm(request: HttpRequest, payload: ResetConfirmIn) -> AcceptedOut:
+    services.confirm_reset(request, payload.login, payload.code, payload.new_password,
+                           payload.otp)
+    return AcceptedOut(status="done", message=_("Your password was changed. Log in with it now."))
+
+
+@router.post("/unlock", response={202: AcceptedOut, **ERRORS}, auth=None)
+def unlock(request: HttpRequest, payload: ResetRequestIn) -> tuple[int, AcceptedOut]:
+    services.request_code(request, payload.login, Purpose.UNLOCK)
+    return _accepted()
+
+
+@router.post("/unlock/confirm", response={200: AcceptedOut, **ERRORS}, auth=None)
+def unlock_confirm(request: HttpRequest, payload: UnlockConfirmIn) -> AcceptedOut:
+    services.confirm_unlock(request, payload.login, payload.code, payload.otp)
+    return AcceptedOut(status="done", message=_("Your account is unlocked. You can log in again."))
+
+
+# --- the signed-in owner ------------------------------------------------------------------
+
+class StepUpIn(Schema):
+    password: str | None = None
+    otp: str | None = None
+
+
+class StepUpOut(Schema):
+    authenticated_at: datetime
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@router.post("/step-up", response={200: StepUpOut, **ERRORS}, auth=USER_AUTH)
+def step_up(request: HttpRequest, payload: StepUpIn) -> StepUpOut:
+    at = security.step_up(_user(request), password=payload.password, otp=payload.otp)
+    token: ApiToken | None = getattr(request, "api_token", None)
+    if token is not None:
+        security.mark_token_fresh(token)
+    else:
+        request.session.cycle_key()
+        request.session["auth_at"] = at.isoformat()
+    return StepUpOut(authenticated_at=at)
+
+
+class TotpBeginOut(Schema):
+    secret: str
+    otpauth_uri: str
+
+
+class OtpIn(Schema):
+    code: str
+
+
+class RecoveryOut(Schema):
+    recovery_codes: list[str]
+
+
+@router.post("/mfa/totp", response={200: TotpBeginOut, **ERRORS, 409: ErrorOut}, auth=USER_AUTH)
+def totp_begin(request: HttpRequest) -> TotpBeginOut:
+    secret, uri = security.begin_totp(_user(request))
+    return TotpBeginOut(secret=secret, otpauth_uri=uri)
+
+
+@router.post("/mfa/totp/confirm", response={200: RecoveryOut, **ERRORS}, auth=USER_AUTH)
+def totp_confirm(request: HttpRequest, payload: OtpIn) -> RecoveryOut:
+    return RecoveryOut(recovery_codes=security.confirm_totp(_user(request), payload.code))
+
+
+@router.post("/mfa/totp/disable", response={204: None, **ERRORS}, auth=USER_AUTH)
+def totp_disable(request: HttpRequest) -> tuple[int, None]:
+    security.disable_totp(_user(request))
+    return 204, None
+
+
+class PhraseIn(Schema):
+    phrase: str
+
+
+@router.put("/anti-phishing-phrase", response={204: None, **ERRORS}, auth=USER_AUTH)
+def set_phrase(request: HttpRequest, payload: PhraseIn) -> tuple[int, None]:
+    security.set_phrase(_user(request), payload.phrase)
+    return 204, None
+
+
+class DeviceOut(Schema):
+    id: int
+    label: str
+    last_seen_at: datetime
+    last_place: str
+    signed_out: bool
+
+
+@router.get("/devices", response=list[DeviceOut], auth=USER_AUTH)
+def device_list(request: HttpRequest) -> list[DeviceOut]:
+    return [DeviceOut(id=d.pk, label=d.label, last_seen_at=d.last_seen_at, last_place=d.last_place,
+                      signed_out=d.signed_out_at is not None)
+            for d in Device.objects.filter(user=_user(request)).order_by("-last_seen_at")]
+
+
+@router.post("/sign-out-everywhere", response={204: None, **ERRORS}, auth=USER_AUTH)
+def sign_out_everywhere(request: HttpRequest) -> tuple[int, None]:
+    from .netutil import client_ip
+
+    services.sign_out_everywhere(_user(request), client_ip(request))
     return 204, None

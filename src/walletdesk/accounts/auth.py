@@ -7,16 +7,20 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
+from .context import AuthContext, current
 from .models import User
-from .services import user_for_token
+from .services import token_for
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = token_for(token)
+        if found is None:
+            return None
+        request.user = found.user
+        request.api_token = found  # type: ignore[attr-defined]
+        current.set(AuthContext(found.user.pk, found.authenticated_at or found.created_at, "token"))
+        return found.user
 
 
 class Session(SessionAuth):

@@ -51,6 +51,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=clock.now)
+    # --- security (issue 3)
+    anti_phishing_phrase = models.CharField(_("anti-phishing phrase"), max_length=40, blank=True,
+                                            default="")
+    password_changed_at = models.DateTimeField(null=True, blank=True)
+    password_reminder_days = models.PositiveIntegerField(null=True, blank=True)
+    must_change_password = models.BooleanField(default=False)
+    # Bumped by "sign out everywhere": part of the session hash, so every session ends.
+    session_epoch = models.PositiveIntegerField(default=0)
+    # Set when the address was proven with a code at sign-up (None for pending sign-ups).
+    verified_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -72,6 +82,28 @@ class User(AbstractBaseUser, PermissionsMixin):
     def login(self) -> str:
         return self.email or self.phone or ""
 
+    def set_password(self, raw_password: str | None) -> None:
+        """Passwords are NFKC-normalized before hashing (and before checking)."""
+        import unicodedata
+
+        if isinstance(raw_password, str):
+            raw_password = unicodedata.normalize("NFKC", raw_password)
+        super().set_password(raw_password)
+
+    def check_password(self, raw_password: str | None) -> bool:
+        import unicodedata
+
+        if isinstance(raw_password, str):
+            raw_password = unicodedata.normalize("NFKC", raw_password)
+        return super().check_password(raw_password)
+
+    def get_session_auth_hash(self) -> str:
+        """The password hash and the session epoch: a reset or "sign out everywhere" ends sessions."""
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac("walletdesk.accounts.session", f"{self.password}:{self.session_epoch}",
+                           algorithm="sha256").hexdigest()
+
 
 def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
@@ -86,6 +118,9 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # When the holder last proved who they are (login, second factor or step-up).
+    authenticated_at = models.DateTimeField(null=True, blank=True)
+    device = models.ForeignKey("Device", null=True, blank=True, on_delete=models.SET_NULL)
 
     PREFIX = "wdt_"
 
@@ -100,3 +135,178 @@ class ApiToken(models.Model):
     @staticmethod
     def digest(raw: str) -> str:
         return _digest(raw)
+
+
+def keyed_digest(purpose: str, raw: str) -> str:
+    """HMAC-SHA256 under the secret key: short codes cannot be brute-forced from a DB dump."""
+    from django.utils.crypto import salted_hmac
+
+    return salted_hmac(f"walletdesk.accounts.{purpose}", raw, algorithm="sha256").hexdigest()
+
+
+class LoginGuard(models.Model):
+    """Failed logins of one account, counted across IP addresses (tiered lockout)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="login_guard")
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField(default=clock.now)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"guard of {self.user_id}: {self.failures}"
+
+
+class RateCounter(models.Model):
+    """A fixed-window counter shared by every process (per-IP limits)."""
+
+    key = models.CharField(max_length=120)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"],
+                                               name="ratecounter_key_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.window_start}: {self.count}"
+
+
+class OneTimeCode(models.Model):
+    """A short numeric code sent by email or SMS; only its keyed hash is stored."""
+
+    class Purpose(models.TextChoices):
+        SIGNUP = "signup", _("sign-up")
+        RESET = "reset", _("password reset")
+        UNLOCK = "unlock", _("unlock")
+        LOGIN = "login", _("login from a new device")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("email")
+        SMS = "sms", _("SMS")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="codes")
+    purpose = models.CharField(max_length=10, choices=Purpose.choices)
+    channel = models.CharField(max_length=5, choices=Channel.choices)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=clock.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "purpose", "created_at"], name="otc_user_purpose")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} code {self.pk}"
+
+
+class PendingLogin(models.Model):
+    """A password that was right, waiting for a second factor; the client holds the token."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="pending_logins")
+    token_hash = models.CharField(max_length=64, unique=True)
+    reason = models.CharField(max_length=20, default="mfa")  # "mfa" or "new_device"
+    device_key = models.CharField(max_length=64, blank=True, default="")
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"pending login {self.pk} of {self.user_id}"
+
+
+class TotpDevice(models.Model):
+    """An authenticator app; the secret is sealed with a key derived from SECRET_KEY."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp")
+    sealed_secret = models.TextField()
+    created_at = models.DateTimeField(default=clock.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_used_step = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"authenticator of {self.user_id}"
+
+
+class RecoveryCode(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=clock.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"recovery code {self.pk}"
+
+
+class Device(models.Model):
+    """A browser or app that logged in, known by a random id kept in a cookie or header."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="devices")
+    key_hash = models.CharField(max_length=64)
+    label = models.CharField(max_length=120, blank=True, default="")
+    first_seen_at = models.DateTimeField(default=clock.now)
+    last_seen_at = models.DateTimeField(default=clock.now)
+    last_ip = models.GenericIPAddressField(null=True, blank=True)
+    last_place = models.CharField(max_length=80, blank=True, default="")
+    last_country = models.CharField(max_length=2, blank=True, default="")
+    last_lat = models.FloatField(null=True, blank=True)
+    last_lon = models.FloatField(null=True, blank=True)
+    signed_out_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key_hash"], name="device_user_key")]
+
+    def __str__(self) -> str:
+        return self.label or f"device {self.pk}"
+
+
+class AccountHold(models.Model):
+    """Something that stops logins and/or outgoing money until it ends or is released."""
+
+    class Kind(models.TextChoices):
+        SECURITY = "security", _("security hold")
+        FROZEN = "frozen", _("frozen by the owner")
+        AFTER_RESET = "after_reset", _("hold after a password reset")
+        RISK = "risk", _("held by risk rules")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="holds")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    reason = models.CharField(max_length=200, blank=True, default="")
+    blocks_login = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=clock.now)
+    until = models.DateTimeField(null=True, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.kind} hold of {self.user_id}"
+
+
+class SecurityEvent(models.Model):
+    """Append-only and hash-chained: each row stores the hash of the one before it."""
+
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="security_events")
+    kind = models.CharField(max_length=40)
+    at = models.DateTimeField(default=clock.now)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "at"], name="secevent_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("security events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError("security events are append-only")

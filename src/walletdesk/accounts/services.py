@@ -1,32 +1,45 @@
-"""Accounts: the only place that writes users and API tokens."""
+"""Accounts: the only place that writes users, credentials, sessions and holds.
+
+Auth answers never reveal whether an account exists: a missing, a locked and a
+right-but-refused account answer exactly like a wrong password, and sign-up,
+reset and unlock requests always answer "check your messages".
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 
 from walletdesk.core import clock
-from walletdesk.core.errors import DomainError, Unauthenticated
+from walletdesk.core.errors import Unauthenticated
+from walletdesk.notify import services as notify
 
-from .models import ApiToken, User
+from . import codes, devices, events, holds, lockout, mfa, passwords
+from .errors import InvalidCode, InvalidCredentials, InvalidLogin, MfaRequired, TooManyRequests
+from .models import AccountHold, ApiToken, Device, OneTimeCode, PendingLogin, User, keyed_digest
+from .netutil import client_ip, user_agent
+
+__all__ = ["InvalidCredentials"]
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 MAX_LOGIN_LENGTH = 254
+Purpose = OneTimeCode.Purpose
 
 
-class InvalidCredentials(DomainError):
-    status = 401
-    code = "invalid_credentials"
-    default_message = _("The login or the password is not correct.")
-
+# --- logins ------------------------------------------------------------------------------
 
 def normalize_login(raw: str) -> str:
-    value = (raw or "").strip()
+    value = (raw or "").strip() if isinstance(raw, str) else ""
     if not value or len(value) > MAX_LOGIN_LENGTH:
         return ""
     if "@" in value:
@@ -34,6 +47,22 @@ def normalize_login(raw: str) -> str:
         return f"{local}@{domain.lower()}"
     digits = re.sub(r"[\s\-()]", "", value)
     return digits if E164.match(digits) else value
+
+
+def valid_login(raw: object) -> str:
+    """A well-formed email address or E.164 number, or InvalidLogin (same for every account)."""
+    login = normalize_login(raw) if isinstance(raw, str) else ""
+    if not login:
+        raise InvalidLogin()
+    if "@" in login:
+        try:
+            validate_email(login)
+        except ValidationError as exc:
+            raise InvalidLogin() from exc
+        return login
+    if not E164.match(login):
+        raise InvalidLogin()
+    return login
 
 
 def find_user_by_login(raw: str) -> User | None:
@@ -44,47 +73,369 @@ def find_user_by_login(raw: str) -> User | None:
     return User.objects.filter(**{field: login}).first()
 
 
-def login_for_api(request: HttpRequest | None, login: str, password: str) -> tuple[User, str]:
-    """Check a login and a password; returns the user and a new bearer token."""
-    user = authenticate(request, username=login, password=password)
-    if user is None:
-        raise InvalidCredentials()
-    return user, issue_token(user)
+def _channel(login: str) -> str:
+    return OneTimeCode.Channel.EMAIL if "@" in login else OneTimeCode.Channel.SMS
 
 
-def issue_token(user: User) -> str:
+def _dummy_work(raw: str) -> None:
+    """What a real account costs, done for a missing one (timing)."""
+    keyed_digest("code", raw)
+
+
+# --- tokens --------------------------------------------------------------------------------
+
+def issue_token(user: User, device: Device | None = None) -> str:
     raw, digest = ApiToken.new_key()
-    ApiToken.objects.create(
-        user=user,
-        key_hash=digest,
-        expires_at=clock.now() + timedelta(hours=settings.API_TOKEN_TTL_HOURS),
-    )
+    now = clock.now()
+    ApiToken.objects.create(user=user, key_hash=digest, device=device, authenticated_at=now,
+                            expires_at=now + timedelta(hours=settings.API_TOKEN_TTL_HOURS))
     return raw
 
 
-def user_for_token(raw: str) -> User | None:
-    if not raw or not raw.startswith(ApiToken.PREFIX) or len(raw) > 100:
+def token_for(raw: str) -> ApiToken | None:
+    if not isinstance(raw, str) or not raw.startswith(ApiToken.PREFIX) or len(raw) > 100:
         return None
     now = clock.now()
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=ApiToken.digest(raw), revoked_at__isnull=True, expires_at__gt=now)
-        .first()
-    )
+    token = (ApiToken.objects.select_related("user")
+             .filter(key_hash=ApiToken.digest(raw), revoked_at__isnull=True, expires_at__gt=now)
+             .first())
     if token is None or not token.user.is_active:
         return None
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
+
+
+def user_for_token(raw: str) -> User | None:
+    token = token_for(raw)
+    return token.user if token else None
 
 
 def revoke_token(raw: str) -> None:
     ApiToken.objects.filter(key_hash=ApiToken.digest(raw), revoked_at__isnull=True).update(
-        revoked_at=clock.now()
-    )
+        revoked_at=clock.now())
 
 
 def require_user(user: User | None) -> User:
     if user is None or not user.is_authenticated:
         raise Unauthenticated()
     return user
+
+
+# --- login -----------------------------------------------------------------------------------
+
+@dataclass
+class LoginResult:
+    user: User | None = None
+    token: str | None = None
+    device_key: str = ""
+    mfa_token: str | None = None
+    methods: tuple[str, ...] = ()
+
+
+def check_password_login(request: HttpRequest | None, login: object, password: object) -> User:
+    """The password step with lockout. Every refusal is the same InvalidCredentials."""
+    ip = client_ip(request)
+    if lockout.ip_blocked(ip):
+        raise TooManyRequests()
+    if not isinstance(login, str) or not isinstance(password, str) or len(password) > 1024:
+        lockout.note_ip_failure(ip)
+        raise InvalidCredentials()
+    user = find_user_by_login(login)
+    if user is None:
+        User().set_password(password)  # the same hashing work as a real check
+        lockout.note_ip_failure(ip)
+        raise InvalidCredentials()
+    locked = lockout.is_locked(user) or holds.blocks_login(user)
+    ok = user.check_password(password) and user.is_active
+    if locked:
+        lockout.note_ip_failure(ip)
+        raise InvalidCredentials()
+    if not ok:
+        _failed(user, ip)
+        raise InvalidCredentials()
+    lockout.register_success(user)
+    return user
+
+
+def _failed(user: User, ip: str | None) -> None:
+    lockout.note_ip_failure(ip)
+    if not user.is_active:
+        return
+    failures, locked = lockout.register_failure(user)
+    events.record("login_failed", user, ip=ip, failures=failures)
+    if locked == -1:
+        events.record("security_hold", user, ip=ip, reason="too many wrong passwords")
+        notify.tell_owner(user, "account_on_hold")
+    elif locked:
+        events.record("login_locked", user, ip=ip, seconds=locked)
+        notify.tell_owner(user, "account_locked", failures=failures, minutes=locked // 60)
+
+
+def login(request: HttpRequest | None, login: object, password: object,
+          device_key: str = "", *, api: bool = True) -> LoginResult:
+    user = check_password_login(request, login, password)
+    ip = client_ip(request)
+    device_key = device_key if device_key and len(device_key) <= 100 else devices.new_key()
+    seen = devices.look(user, device_key, ip)
+    if seen.impossible_travel:
+        hold_for_travel(user, ip, seen)
+        raise InvalidCredentials()
+    if mfa.has_mfa(user):
+        return _pending(user, "mfa", device_key, ip, ("totp", "recovery_code"))
+    if seen.needs_step_up:
+        result = _pending(user, "new_device", device_key, ip, ("code",))
+        channel_login = user.email or user.phone or ""
+        code = codes.issue(user, Purpose.LOGIN, _channel(channel_login))
+        if code:
+            notify.send_to("login_code", channel_login, user=user, code=code,
+                           minutes=codes.ttl_minutes(_channel(channel_login)))
+        return result
+    return finish_login(request, user, device_key, api=api)
+
+
+def _pending(user: User, reason: str, device_key: str, ip: str | None,
+             methods: tuple[str, ...]) -> LoginResult:
+    raw = "wdm_" + devices.new_key()
+    now = clock.now()
+    PendingLogin.objects.create(
+        user=user, token_hash=keyed_digest("mfa", raw), reason=reason, device_key=device_key,
+        ip=ip, created_at=now,
+        expires_at=now + timedelta(minutes=settings.SECURITY["MFA_LOGIN_MINUTES"]))
+    return LoginResult(user=user, mfa_token=raw, device_key=device_key, methods=methods)
+
+
+def complete_login(request: HttpRequest | None, mfa_token: object, code: object, *,
+                   api: bool = True) -> LoginResult:
+    """The second step: a TOTP or recovery code (or, for a new device, the emailed code)."""
+    if not isinstance(mfa_token, str) or len(mfa_token) > 100:
+        raise InvalidCode()
+    now = clock.now()
+    pending = PendingLogin.objects.select_related("user").filter(
+        token_hash=keyed_digest("mfa", mfa_token), used_at__isnull=True, expires_at__gt=now,
+        attempts__lt=5).first()
+    if pending is None:
+        raise InvalidCode()
+    user = pending.user
+    if pending.reason == "mfa":
+        ok = mfa.verify_second_factor(user, code)
+    else:
+        try:
+            codes.consume(user, Purpose.LOGIN, code)
+            ok = True
+        except InvalidCode:
+            ok = False
+    if not ok:
+        PendingLogin.objects.filter(pk=pending.pk).update(attempts=F("attempts") + 1)
+        events.record("second_factor_failed", user, ip=client_ip(request))
+        raise InvalidCode()
+    if not PendingLogin.objects.filter(pk=pending.pk, used_at__isnull=True).update(used_at=now):
+        raise InvalidCode()
+    return finish_login(request, user, pending.device_key, second_factor=pending.reason, api=api)
+
+
+def finish_login(request: HttpRequest | None, user: User, device_key: str,
+                 second_factor: str = "", *, api: bool = True) -> LoginResult:
+    ip = client_ip(request)
+    ua = user_agent(request)
+    with transaction.atomic():
+        seen = devices.look(user, device_key, ip)
+        device = devices.remember(user, device_key, ip, devices.short_label(ua))
+        User.objects.filter(pk=user.pk).update(last_login=clock.now())
+        events.record("login", user, ip=ip, device=device.label, place=device.last_place,
+                      second_factor=second_factor, new_device=seen.new_device)
+        if seen.new_device and Device.objects.filter(user=user).count() > 1:
+            notify.tell_owner(user, "new_device", device=device.label or "?",
+                              place=device.last_place or ip or "?",
+                              when=clock.now().strftime("%Y-%m-%d %H:%M"),
+                              freeze_url=freeze_url(user, device))
+        token = issue_token(user, device) if api else None
+    return LoginResult(user=user, token=token, device_key=device_key)
+
+
+def login_for_api(request: HttpRequest | None, login: str, password: str) -> tuple[User, str]:
+    """Password-only login (kept for callers that never use a second factor)."""
+    user = authenticate(request, username=login, password=password)
+    if user is None:
+        raise InvalidCredentials()
+    return user, issue_token(user)
+
+
+def hold_for_travel(user: User, ip: str | None, seen: devices.Sighting) -> None:
+    with transaction.atomic():
+        holds.place(user, AccountHold.Kind.SECURITY, "impossible travel")
+        events.record("impossible_travel", user, ip=ip,
+                      place=seen.place.label if seen.place else "")
+        notify.tell_owner(user, "account_on_hold")
+
+
+# --- sign-up -----------------------------------------------------------------------------------
+
+def register(request: HttpRequest | None, login: object, password: object) -> None:
+    """Start a sign-up. The answer is the same whether or not the login exists."""
+    value = valid_login(login)
+    clean = passwords.check(password, user_inputs=[value])
+    with transaction.atomic():
+        user = find_user_by_login(value)
+        if user is not None and (user.is_active or user.verified_at is not None):
+            User().set_password(clean)  # the same hashing work as a new account
+            events.record("signup_attempt_existing", user, ip=client_ip(request))
+            notify.send_to("signup_exists", value, user=user)
+            return
+        if user is None:
+            field = "email" if "@" in value else "phone"
+            user = User(**{field: value}, is_active=False)
+            user.set_password(clean)
+            user.save()
+        else:
+            user.set_password(clean)
+            user.save(update_fields=["password"])
+        code = codes.issue(user, Purpose.SIGNUP, _channel(value))
+        if code:
+            notify.send_to("signup_code", value, user=user, code=code,
+                           minutes=codes.ttl_minutes(_channel(value)))
+
+
+def confirm_registration(request: HttpRequest | None, login: object, code: object,
+                         device_key: str = "", *, api: bool = True) -> LoginResult:
+    value = valid_login(login)
+    codes.check_format(code)
+    user = find_user_by_login(value)
+    pending = user if user is not None and not user.is_active and user.verified_at is None else None
+    with transaction.atomic():
+        codes.consume(pending, Purpose.SIGNUP, code)
+        assert pending is not None
+        now = clock.now()
+        User.objects.filter(pk=pending.pk).update(is_active=True, verified_at=now,
+                                                  password_changed_at=now)
+        pending.refresh_from_db()
+        events.record("signed_up", pending, ip=client_ip(request))
+    return finish_login(request, pending, device_key or devices.new_key(), api=api)
+
+
+# --- reset and unlock by code --------------------------------------------------------------------
+
+def request_code(request: HttpRequest | None, login: object, purpose: str) -> None:
+    """Send a reset or unlock code to the address typed, if it is on file. Same answer always."""
+    value = valid_login(login)
+    user = find_user_by_login(value)
+    if user is None or not user.is_active:
+        _dummy_work(value)
+        return
+    with transaction.atomic():
+        code = codes.issue(user, purpose, _channel(value))
+        if code is None:
+            return
+        events.record(f"{purpose}_code_sent", user, ip=client_ip(request), channel=_channel(value))
+        kind = "reset_code" if purpose == Purpose.RESET else "unlock_code"
+        notify.send_to(kind, value, user=user, code=code,
+                       minutes=codes.ttl_minutes(_channel(value)))
+
+
+def _code_and_second_factor(request: HttpRequest | None, login: object, purpose: str,
+                            code: object, otp: object) -> User:
+    value = valid_login(login)
+    codes.check_format(code)
+    user = find_user_by_login(value)
+    user = user if user is not None and user.is_active else None
+    codes.consume(user, purpose, code)
+    assert user is not None
+    if mfa.has_mfa(user) and not mfa.verify_second_factor(user, otp):
+        events.record("second_factor_failed", user, ip=client_ip(request), during=purpose)
+        raise MfaRequired()
+    return user
+
+
+def confirm_reset(request: HttpRequest | None, login: object, code: object,
+                  new_password: object, otp: object = None) -> User:
+    """A new password with a code (and the second factor when enrolled): every session and
+    token ends, every address on file is told, outgoing money waits HOLD_AFTER_RESET_HOURS."""
+    value = valid_login(login)
+    clean = passwords.check(new_password, user_inputs=[value])
+    with transaction.atomic():
+        user = _code_and_second_factor(request, value, Purpose.RESET, code, otp)
+        _set_password(user, clean)
+        lockout.reset(user)
+        hours = settings.SECURITY["HOLD_AFTER_RESET_HOURS"]
+        if hours:
+            holds.place(user, AccountHold.Kind.AFTER_RESET, "password reset",
+                        until=clock.now() + timedelta(hours=hours), blocks_login=False)
+        events.record("password_reset", user, ip=client_ip(request), hold_hours=hours)
+        notify.tell_owner(user, "password_changed", hold_hours=hours)
+    return user
+
+
+def _set_password(user: User, clean: str) -> None:
+    user.set_password(clean)
+    user.password_changed_at = clock.now()
+    user.must_change_password = False
+    user.session_epoch = F("session_epoch") + 1  # type: ignore[assignment]
+    user.save(update_fields=["password", "password_changed_at", "must_change_password",
+                             "session_epoch"])
+    user.refresh_from_db()
+    end_tokens(user)
+
+
+def confirm_unlock(request: HttpRequest | None, login: object, code: object,
+                   otp: object = None) -> User:
+    with transaction.atomic():
+        user = _code_and_second_factor(request, login, Purpose.UNLOCK, code, otp)
+        unlock_account(user, by=user, ip=client_ip(request))
+    return user
+
+
+def unlock_account(user: User, *, by: User | None, ip: str | None = None) -> int:
+    """End lockouts, security holds and freezes (self-service, or an agent later)."""
+    with transaction.atomic():
+        lockout.reset(user)
+        released = holds.release(user, [AccountHold.Kind.SECURITY, AccountHold.Kind.FROZEN,
+                                        AccountHold.Kind.RISK], by)
+        events.record("unlocked", user, ip=ip, by=by.pk if by else None,
+                      self_service=by is not None and by.pk == user.pk, released=released)
+        notify.tell_owner(user, "account_unlocked")
+    return released
+
+
+# --- sessions, devices, freezing -------------------------------------------------------------------
+
+def end_tokens(user: User) -> None:
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=clock.now())
+
+
+def sign_out_everywhere(user: User, ip: str | None = None) -> None:
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+        user.refresh_from_db()
+        end_tokens(user)
+        Device.objects.filter(user=user).update(signed_out_at=clock.now())
+        events.record("signed_out_everywhere", user, ip=ip)
+        notify.tell_owner(user, "signed_out_everywhere")
+
+
+FREEZE_SALT = "walletdesk.accounts.freeze"
+
+
+def freeze_url(user: User, device: Device) -> str:
+    from django.urls import reverse
+
+    token = signing.dumps({"u": user.pk, "d": device.pk}, salt=FREEZE_SALT)
+    return settings.SITE_URL.rstrip("/") + reverse("accounts:freeze", args=[token])
+
+
+def user_for_freeze_token(token: str) -> User | None:
+    try:
+        data = signing.loads(token, salt=FREEZE_SALT, max_age=7 * 24 * 3600)
+    except signing.BadSignature:
+        return None
+    return User.objects.filter(pk=data.get("u")).first()
+
+
+def freeze(user: User, *, reason: str, ip: str | None = None) -> None:
+    """The owner's one-tap freeze: no login and no outgoing money until unlocked."""
+    with transaction.atomic():
+        if not holds.active(user).filter(kind=AccountHold.Kind.FROZEN).exists():
+            holds.place(user, AccountHold.Kind.FROZEN, reason)
+        User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+        end_tokens(user)
+        events.record("frozen", user, ip=ip, reason=reason)
+        notify.tell_owner(user, "account_frozen")

@@ -1,4 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("register/", views.register, name="register"),
+    path("register/confirm/", views.register_confirm, name="register_confirm"),
+    path("login/verify/", views.login_verify, name="login_verify"),
+    path("password-reset/", views.password_reset, name="password_reset"),
+    path("password-reset/confirm/", views.password_reset_confirm, name="reset_confirm"),
+    path("unlock/", views.unlock, name="unlock"),
+    path("unlock/confirm/", views.unlock_confirm, name="unlock_confirm"),
+    path("step-up/", views.step_up, name="step_up"),
+    path("checkup/", views.checkup, name="checkup"),
+    path("checkup/reminder/", views.reminder, name="reminder"),
+    path("password/", views.change_password, name="change_password"),
+    path("phrase/", views.phrase, name="phrase"),
+    path("two-factor/", views.two_factor, name="two_factor"),
+    path("devices/", views.devices_page, name="devices"),
+    path("freeze/<str:token>/", views.freeze, name="freeze"),
+]

@@ -5,3 +5,6 @@ class NotifyConfig(AppConfig):
     name = "walletdesk.notify"
     label = "notify"
     verbose_name = "Notify"
+
+    def ready(self) -> None:
+        from . import services  # noqa: F401  (registers the delivery job)

@@ -19,6 +19,7 @@ from walletdesk.accounts.models import User
 from walletdesk.accounts.services import find_user_by_login
 from walletdesk.core import clock, jobs
 from walletdesk.core.money import check_amount, check_currency
+from walletdesk.risk.services import assess_outgoing
 
 from . import fees, ledger, locks
 from .errors import (
@@ -138,6 +139,7 @@ def transfer(user: User, *, to: object, amount: object, currency: object,
              note: str = "") -> Transaction:
     """Send money to another wallet, at once."""
     amount, currency = check_amount(amount), check_currency(currency)
+    assess_outgoing(user, "transfer", amount, currency, payee=to)
     recipient = find_user_by_login(to) if isinstance(to, str) else None
     if recipient is None or not recipient.is_active or recipient.role != User.Role.CUSTOMER:
         raise UnknownRecipient()
@@ -201,6 +203,7 @@ def pay(user: User, *, merchant: object, amount: object, currency: object, metho
         request: PaymentRequest | None = None) -> Transaction:
     """Pay a merchant: from the balance at once, or by card (pending on the network)."""
     amount, currency = check_amount(amount), check_currency(currency)
+    assess_outgoing(user, "payment", amount, currency, payee=merchant)
     method = _check_method("payment", method)
     shop = merchant if isinstance(merchant, Merchant) else find_merchant(merchant)
     card = _linked_card(user, method)
@@ -240,6 +243,7 @@ def pay(user: User, *, merchant: object, amount: object, currency: object, metho
 def withdraw(user: User, *, amount: object, currency: object, method: object) -> Transaction:
     """Send money to a linked bank card; the amount and fee are held until the network answers."""
     amount, currency = check_amount(amount), check_currency(currency)
+    assess_outgoing(user, "withdrawal", amount, currency)
     method = _check_method("withdrawal", method)
     card = _linked_card(user, method)
     with transaction.atomic():

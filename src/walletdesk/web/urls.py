@@ -5,6 +5,6 @@ from . import views
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", views.LoginView.as_view(), name="login"),
+    path("login/", views.login_page, name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
 ]

@@ -4,6 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from walletdesk.accounts.views import login_page
+
 
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
@@ -11,10 +13,8 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html")
 
 
-class LoginView(auth_views.LoginView):
-    template_name = "web/login.html"
-    redirect_authenticated_user = True
-
-
 class LogoutView(auth_views.LogoutView):
     next_page = "web:home"
+
+
+__all__ = ["LogoutView", "home", "login_page"]

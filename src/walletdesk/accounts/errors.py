@@ -1,0 +1,52 @@
+"""Typed errors of the accounts app (stable codes, translated messages)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from walletdesk.core.errors import DomainError
+
+
+class InvalidCredentials(DomainError):
+    status = 401
+    code = "invalid_credentials"
+    default_message = _("The login or the password is not correct.")
+
+
+class InvalidCode(DomainError):
+    status = 400
+    code = "invalid_code"
+    default_message = _("The code is not correct or has expired. Ask for a new one.")
+
+
+class InvalidLogin(DomainError):
+    status = 422
+    code = "invalid_login"
+    default_message = _("Enter an email address or a mobile number in international format "
+                        "(+8613800138000).")
+
+
+class TooManyRequests(DomainError):
+    status = 429
+    code = "too_many_requests"
+    default_message = _("Too many attempts from this network. Wait a few minutes and try again.")
+
+
+class StepUpRequired(DomainError):
+    status = 403
+    code = "step_up_required"
+    default_message = _("Confirm it is you first: enter your password or a code from your "
+                        "authenticator app.")
+
+
+class MfaRequired(DomainError):
+    status = 403
+    code = "mfa_required"
+    default_message = _("Two-step verification is required.")
+
+
+class AccountOnHold(DomainError):
+    status = 403
+    code = "account_on_hold"
+    default_message = _("Your account is on hold: money cannot leave it until the hold ends or "
+                        "the account is unlocked.")

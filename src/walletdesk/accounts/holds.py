@@ -1,0 +1,31 @@
+"""Account holds: a security hold, a freeze, the cool-down after a reset, a risk hold."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+
+from walletdesk.core import clock
+
+from .models import AccountHold, User
+
+
+def active(user: User) -> QuerySet[AccountHold]:
+    now = clock.now()
+    return AccountHold.objects.filter(user=user, released_at__isnull=True).filter(
+        Q(until__isnull=True) | Q(until__gt=now))
+
+
+def blocks_login(user: User) -> bool:
+    return active(user).filter(blocks_login=True).exists()
+
+
+def place(user: User, kind: str, reason: str = "", *, until: datetime | None = None,
+          blocks_login: bool = True) -> AccountHold:
+    return AccountHold.objects.create(user=user, kind=kind, reason=reason[:200], until=until,
+                                      blocks_login=blocks_login)
+
+
+def release(user: User, kinds: list[str], by: User | None) -> int:
+    return active(user).filter(kind__in=kinds).update(released_at=clock.now(), released_by=by)

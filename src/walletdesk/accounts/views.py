@@ -1,0 +1,385 @@
+"""Account pages: sign-up, login steps, reset and unlock by code, security check-up.
+
+Each page calls the same services as the API; every form is CSRF-protected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms as djforms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from walletdesk.core import clock
+from walletdesk.core.errors import DomainError
+
+from . import devices, mfa, security, services
+from .errors import StepUpRequired
+from .forms import (
+    CodeForm,
+    LoginForm,
+    LoginOnlyForm,
+    NewPasswordForm,
+    PhraseForm,
+    RegisterForm,
+    ReminderForm,
+    ResetConfirmForm,
+    SecondFactorForm,
+    StepUpForm,
+    UnlockConfirmForm,
+)
+from .models import OneTimeCode, User
+from .netutil import client_ip
+
+Purpose = OneTimeCode.Purpose
+DEVICE_COOKIE_AGE = 400 * 24 * 3600
+BACKEND = "walletdesk.accounts.backends.LoginBackend"
+
+
+def _form_page(request: HttpRequest, form: djforms.Form, *, title: Any, intro: Any = "",
+               submit: Any = None, links: list[tuple[str, Any]] | None = None,
+               testid: str = "") -> HttpResponse:
+    return render(request, "accounts/form.html", {
+        "form": form, "title": title, "intro": intro, "submit": submit or _("Continue"),
+        "links": links or [], "testid": testid})
+
+
+def _safe_next(request: HttpRequest, default: str = "wallet:home") -> str:
+    nxt = request.POST.get("next") or request.GET.get("next") or ""
+    if nxt and url_has_allowed_host_and_scheme(nxt, {request.get_host()},
+                                               require_https=request.is_secure()):
+        return nxt
+    return reverse(default)
+
+
+def _start_session(request: HttpRequest, result: services.LoginResult) -> HttpResponse:
+    assert result.user is not None
+    auth_login(request, result.user, backend=BACKEND)  # a new session id
+    request.session["auth_at"] = clock.now().isoformat()
+    request.session.pop("pending_login", None)
+    response = redirect(_safe_next(request))
+    response.set_cookie(devices.COOKIE, result.device_key, max_age=DEVICE_COOKIE_AGE,
+                        httponly=True, samesite="Lax", secure=not settings.DEBUG)
+    return response
+
+
+def _error(form: djforms.Form, exc: DomainError) -> None:
+    form.add_error(None, str(exc.message))
+
+
+# --- login ---------------------------------------------------------------------------------
+
+def login_page(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(_safe_next(request))
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.login(request, form.cleaned_data["username"],
+                                    form.cleaned_data["password"],
+                                    request.COOKIES.get(devices.COOKIE, ""), api=False)
+        except DomainError as exc:
+            _error(form, exc)
+        else:
+            if result.mfa_token:
+                request.session.cycle_key()
+                request.session["pending_login"] = result.mfa_token
+                request.session["pending_methods"] = list(result.methods)
+                url = reverse("accounts:login_verify")
+                nxt = request.POST.get("next", "")
+                return redirect(f"{url}?next={nxt}" if nxt else url)
+            return _start_session(request, result)
+    return render(request, "web/login.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+def login_verify(request: HttpRequest) -> HttpResponse:
+    token = request.session.get("pending_login")
+    if not token:
+        return redirect("web:login")
+    methods = request.session.get("pending_methods", [])
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.complete_login(request, token, form.cleaned_data["code"], api=False)
+        except DomainError as exc:
+            _error(form, exc)
+        else:
+            return _start_session(request, result)
+    intro = (_("Enter the 6-digit code from your authenticator app, or one of your recovery codes.")
+             if "totp" in methods else
+             _("This device is new to us. We sent a code to your email or phone: enter it here."))
+    return _form_page(request, form, title=_("Two-step verification"), intro=intro,
+                      submit=_("Verify"), testid="login-verify")
+
+
+# --- sign-up ------------------------------------------------------------------------------------
+
+def register(request: HttpRequest) -> HttpResponse:
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.register(request, form.cleaned_data["login"], form.cleaned_data["password"])
+        except DomainError as exc:
+            _error(form, exc)
+        else:
+            messages.info(request, _("If the address can receive messages from us, a code is on "
+                                     "its way. Check your email or text messages."))
+            return redirect(reverse("accounts:register_confirm") + "?login="
+                            + form.cleaned_data["login"])
+    return _form_page(request, form, title=_("Create an account"), submit=_("Sign up"),
+                      intro=_("Use your email address or your mobile number in international "
+                              "format. Choose a password of at least 10 characters: a few "
+                              "unrelated words are strong and easy to remember."),
+                      links=[("web:login", gettext_lazy("I already have an account"))],
+                      testid="register")
+
+
+def _code_form(request: HttpRequest, form_class: type[djforms.Form]) -> djforms.Form:
+    return form_class(request.POST or None, initial={"login": request.GET.get("login", "")})
+
+
+def register_confirm(request: HttpRequest) -> HttpResponse:
+    form = _code_form(request, CodeForm)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.confirm_registration(request, form.cleaned_data["login"],
+                                                   form.cleaned_data["code"], api=False)
+        except DomainError as exc:
+            _error(form, exc)
+        else:
+            return _start_session(request, result)
+    return _form_page(request, form, title=_("Confirm your sign-up"),
+                      intro=_("Enter the code we sent you."), submit=_("Confirm"),
+                      testid="register-confirm")
+
+
+# --- reset and unlock ---------------------------------------------------------------------------
+
+def _request_code(request: HttpRequest, purpose: str) -> HttpResponse:
+    form = LoginOnlyForm(request.POST or None)
+    confirm = "accounts:reset_confirm" if purpose == Purpose.RESET else "accounts:unlock_confirm"
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_code(request, form.cleaned_data["login"], purpose)
+        except DomainError as exc:
+            _error(form, exc)
+        else:
+            messages.info(request, _("If the address can receive messages from us, a code is on "
+                                     "its way. Check your email or text messages."))
+            return redirect(reverse(confirm) + "?login=" + form.cleaned_data["login"])
+    if purpose == Purpose.RESET:
+        return _form_page(request, form, title=_("Forgot your password?"), submit=_("Send a code"),
+                          intro=_("We send a code to the email address or mobile number you "
+                                  "enter, if it belongs to an account."),
+                          links=[("accounts:unlock", gettext_lazy("My account is locked"))],
+                          testid="reset")
+    return _form_page(request, form, title=_("Unlock your account"), submit=_("Send a code"),
+                      intro=_("After too many wrong passwords, or a freeze, your account is "
+                              "locked. We send a code to your email address or mobile number."),
+                      testid="unlock")
+
+
+def password_reset(request: HttpRequest) -> HttpResponse:
+    return _request_code(request, Purpose.RESET)
+
+
+def unlock(request: HttpRequest) -> HttpResponse:
+    return _request_code(request, Purpose.UNLOCK)
+
+
+def password_reset_confirm(request: HttpRequest) -> HttpResponse:
+    form = _code_form(request, ResetConfirmForm)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.confirm_reset(request, d["login"], d["code"], d["new_password"],
+                                   d.get("otp") or None)
+        except DomainError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, _("Your password was changed. Log in with it now."))
+            return redirect("web:login")
+    return _form_page(request, form, title=_("Choose a new password"), submit=_("Change password"),
+                      intro=_("Every session will be signed out. For your safety, money cannot "
+                              "leave your account for 24 hours afterwards."), testid="reset-confirm")
+
+
+def unlock_confirm(request: HttpRequest) -> HttpResponse:
+    form = _code_form(request, UnlockConfirmForm)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.confirm_unlock(request, d["login"], d["code"], d.get("otp") or None)
+        except DomainError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, _("Your account is unlocked. You can log in again."))
+            return redirect("web:login")
+    return _form_page(request, form, title=_("Unlock your account"), submit=_("Unlock"),
+                      intro=_("Enter the code we sent you."), testid="unlock-confirm")
+
+
+# --- the signed-in owner ------------------------------------------------------------------------
+
+def _me(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def step_up_guard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Send the user to the step-up page when a service asks for a recent authentication."""
+    @login_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except StepUpRequired:
+            messages.info(request, str(StepUpRequired.default_message))
+            return redirect(reverse("accounts:step_up") + "?next=" + request.path)
+
+    wrapped.__name__ = view.__name__
+    return wrapped
+
+
+@login_required
+def step_up(request: HttpRequest) -> HttpResponse:
+    form = StepUpForm(request.POST or None)
+    has_mfa = mfa.has_mfa(_me(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            at = security.step_up(_me(request), password=form.cleaned_data.get("password"),
+                                  otp=form.cleaned_data.get("otp"))
+        except DomainError as exc:
+            _error(form, exc)
+        else:
+            request.session.cycle_key()  # a new session id after a step-up
+            request.session["auth_at"] = at.isoformat()
+            return redirect(_safe_next(request, "accounts:checkup"))
+    if has_mfa:
+        del form.fields["password"]
+    else:
+        del form.fields["otp"]
+    return _form_page(request, form, title=_("Confirm it is you"), submit=_("Confirm"),
+                      intro=_("For security settings and large payments we ask again. "
+                              "This lasts 5 minutes."), testid="step-up")
+
+
+@login_required
+def checkup(request: HttpRequest) -> HttpResponse:
+    user = _me(request)
+    return render(request, "accounts/checkup.html", {
+        "c": security.checkup(user), "reminder_form": ReminderForm(
+            initial={"days": user.password_reminder_days}),
+        "phrase": user.anti_phishing_phrase})
+
+
+@require_POST
+@login_required
+def reminder(request: HttpRequest) -> HttpResponse:
+    form = ReminderForm(request.POST)
+    if form.is_valid():
+        security.set_reminder(_me(request), form.cleaned_data["days"])
+        messages.success(request, _("Saved."))
+    return redirect("accounts:checkup")
+
+
+@step_up_guard
+def change_password(request: HttpRequest) -> HttpResponse:
+    form = NewPasswordForm(request.POST or None)
+    if request.method == "GET":
+        security.require_recent_auth(_me(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            security.change_password(_me(request), new_password=form.cleaned_data["new_password"])
+        except StepUpRequired:
+            raise
+        except DomainError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, _("Your password was changed. Log in with it now."))
+            return redirect("web:login")
+    return _form_page(request, form, title=_("Change your password"), submit=_("Change password"),
+                      intro=_("Every other session will be signed out."), testid="change-password")
+
+
+@step_up_guard
+def phrase(request: HttpRequest) -> HttpResponse:
+    user = _me(request)
+    form = PhraseForm(request.POST or None, initial={"phrase": user.anti_phishing_phrase})
+    if request.method == "GET":
+        security.require_recent_auth(user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            security.set_phrase(user, form.cleaned_data["phrase"])
+        except StepUpRequired:
+            raise
+        except DomainError as exc:
+            _error(form, exc)
+        else:
+            messages.success(request, _("Saved. Every message from us will show this phrase."))
+            return redirect("accounts:checkup")
+    return _form_page(request, form, title=_("Anti-phishing phrase"), submit=_("Save"),
+                      intro=_("Choose words only you know. Every email, text message and notice "
+                              "from walletdesk shows them: a message without them is not from "
+                              "us."), testid="phrase")
+
+
+@step_up_guard
+def two_factor(request: HttpRequest) -> HttpResponse:
+    user = _me(request)
+    security.require_recent_auth(user)
+    enabled = mfa.has_mfa(user)
+    form = SecondFactorForm(request.POST or None)
+    recovery: list[str] = []
+    if request.method == "POST" and request.POST.get("action") == "disable" and enabled:
+        security.disable_totp(user)
+        messages.success(request, _("Two-step verification is off."))
+        return redirect("accounts:checkup")
+    if request.method == "POST" and not enabled and form.is_valid():
+        try:
+            recovery = security.confirm_totp(user, form.cleaned_data["code"])
+            enabled = True
+        except DomainError as exc:
+            _error(form, exc)
+    secret = None if enabled else (mfa.pending_secret(user) or security.begin_totp(user)[0])
+    uri = None
+    if secret:
+        import pyotp
+
+        uri = pyotp.TOTP(secret).provisioning_uri(name=user.login, issuer_name=mfa.ISSUER)
+    return render(request, "accounts/two_factor.html", {
+        "enabled": enabled, "secret": secret, "uri": uri, "form": form, "recovery": recovery,
+        "left": mfa.remaining_recovery_codes(user)})
+
+
+@login_required
+def devices_page(request: HttpRequest) -> HttpResponse:
+    from .models import Device
+
+    user = _me(request)
+    if request.method == "POST":
+        services.sign_out_everywhere(user, client_ip(request))
+        return redirect("web:login")
+    return render(request, "accounts/devices.html", {
+        "devices": Device.objects.filter(user=user).order_by("-last_seen_at"),
+        "current": devices.key_hash(request.COOKIES.get(devices.COOKIE, "") or "-")})
+
+
+def freeze(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-tap freeze from a "was this you?" message (GET asks, POST freezes)."""
+    user = services.user_for_freeze_token(token)
+    if user is None:
+        return render(request, "accounts/freeze.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        services.freeze(user, reason="owner: this was not me", ip=client_ip(request))
+        return render(request, "accounts/freeze.html", {"done": True})
+    return render(request, "accounts/freeze.html", {"token": token})

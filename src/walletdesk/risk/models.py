@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from walletdesk.core import clock
+
+
+class Outcome(models.TextChoices):
+    ALLOW = "allow", _("allow")
+    STEP_UP = "step_up", _("step up")
+    HOLD = "hold", _("hold for review")
+    FREEZE = "freeze", _("freeze")
+
+
+SEVERITY = {Outcome.ALLOW: 0, Outcome.STEP_UP: 1, Outcome.HOLD: 2, Outcome.FREEZE: 3}
+
+
+class RiskRule(models.Model):
+    """One rule on outgoing money; thresholds and outcome are edited in the admin.
+
+    Amounts are in minor units of the operation's currency.
+    """
+
+    class Code(models.TextChoices):
+        STEP_UP_AMOUNT = "step_up_amount", _("amount that needs a recent authentication")
+        COUNT_HOUR = "count_hour", _("operations per hour")
+        COUNT_DAY = "count_day", _("operations per day")
+        AMOUNT_HOUR = "amount_hour", _("amount per hour")
+        AMOUNT_DAY = "amount_day", _("amount per day")
+        FAR_ABOVE_USUAL = "far_above_usual", _("amount far above the usual")
+        NEW_PAYEE_LARGE = "new_payee_large", _("large amount to a new payee")
+        AFTER_CREDENTIAL_CHANGE = "after_credential_change", _("money out soon after a credential change")
+
+    code = models.CharField(max_length=40, choices=Code.choices, unique=True)
+    enabled = models.BooleanField(default=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.STEP_UP)
+    limit_count = models.PositiveIntegerField(null=True, blank=True)
+    limit_amount = models.BigIntegerField(null=True, blank=True)
+    factor = models.FloatField(null=True, blank=True)
+    window_hours = models.PositiveIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return str(self.get_code_display())
+
+
+class RiskDecision(models.Model):
+    """Every assessment of an outgoing operation, with the rules that fired."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="risk_decisions")
+    operation = models.CharField(max_length=20)
+    amount = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    reasons = models.JSONField(default=list, blank=True)
+    interactive = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created_at"], name="riskdecision_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.operation} {self.amount} {self.currency}: {self.outcome}"
+
+
+DEFAULT_RULES = [
+    # code, outcome, count, amount, factor, window hours
+    ("step_up_amount", "step_up", None, 100_000, None, None),
+    ("count_hour", "step_up", 10, None, None, 1),
+    ("count_day", "hold", 50, None, None, 24),
+    ("amount_hour", "step_up", None, 2_000_000, None, 1),
+    ("amount_day", "hold", None, 5_000_000, None, 24),
+    ("far_above_usual", "step_up", 3, 50_000, 10.0, 24 * 30),
+    ("new_payee_large", "step_up", None, 500_000, None, None),
+    ("after_credential_change", "hold", None, 100_000, None, 24),
+]

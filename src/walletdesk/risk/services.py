@@ -1,0 +1,151 @@
+"""Risk checks on outgoing money (transfer, pay, withdraw): one call at the start of each.
+
+Account holds (security hold, freeze, the cool-down after a reset) stop every outgoing
+operation. The rules (counts, amounts, usual amount, new payee, recent credential change)
+run for interactive requests, where the user can step up; direct service calls from jobs,
+the admin or tests have no one to ask, so only holds apply there.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Avg, Count, Sum
+
+from walletdesk.accounts import context, events, holds
+from walletdesk.accounts.errors import AccountOnHold, StepUpRequired
+from walletdesk.accounts.models import AccountHold, SecurityEvent, User
+from walletdesk.core import clock
+
+from .errors import AccountFrozen, HeldForReview
+from .models import DEFAULT_RULES, SEVERITY, Outcome, RiskDecision, RiskRule
+
+OUTGOING = ("transfer", "payment", "withdrawal")
+CREDENTIAL_EVENTS = ("password_changed", "password_reset", "mfa_disabled", "anti_phishing_phrase_set")
+Reason = dict[str, Any]
+
+
+def rules() -> dict[str, RiskRule]:
+    found = {r.code: r for r in RiskRule.objects.all()}
+    if len(found) < len(DEFAULT_RULES):
+        for code, outcome, count, amount, factor, window in DEFAULT_RULES:
+            if code not in found:
+                found[code], _ = RiskRule.objects.get_or_create(code=code, defaults={
+                    "outcome": outcome, "limit_count": count, "limit_amount": amount,
+                    "factor": factor, "window_hours": window})
+    return {c: r for c, r in found.items() if r.enabled}
+
+
+def _outgoing(user: User, currency: str, hours: float) -> Any:
+    from walletdesk.wallet.models import Transaction
+
+    return Transaction.objects.filter(
+        customer=user, type__in=OUTGOING, currency=currency,
+        created_at__gte=clock.now() - timedelta(hours=hours),
+    ).exclude(status__in=["failed", "expired", "reversed"])
+
+
+def _new_payee(user: User, operation: str, payee: object) -> bool:
+    from walletdesk.wallet.models import Merchant, Transaction
+
+    past = Transaction.objects.filter(customer=user, type__in=OUTGOING)
+    if operation == "transfer" and isinstance(payee, str):
+        from walletdesk.accounts.services import find_user_by_login
+
+        other = find_user_by_login(payee)
+        return other is not None and not past.filter(counterparty=other).exists()
+    if operation == "payment" and payee is not None:
+        shop_id = payee.pk if isinstance(payee, Merchant) else None
+        if shop_id is None:
+            shop = Merchant.objects.filter(slug=str(payee)[:60]).first()
+            shop_id = shop.pk if shop else None
+        return shop_id is not None and not past.filter(merchant_id=shop_id).exists()
+    return False
+
+
+def evaluate(user: User, operation: str, amount: int, currency: str,
+             payee: object = None) -> list[Reason]:
+    """The rules that fire for this operation, each with its outcome and figures."""
+    fired: list[Reason] = []
+    active = rules()
+
+    def fire(rule: RiskRule, **detail: Any) -> None:
+        fired.append({"rule": rule.code, "outcome": rule.outcome, **detail})
+
+    if (r := active.get("step_up_amount")) and r.limit_amount and amount >= r.limit_amount:
+        fire(r, amount=amount, limit=r.limit_amount)
+    for code, field in (("count_hour", "count"), ("count_day", "count"),
+                        ("amount_hour", "amount"), ("amount_day", "amount")):
+        r = active.get(code)
+        if r is None:
+            continue
+        agg = _outgoing(user, currency, r.window_hours or 1).aggregate(n=Count("pk"),
+                                                                        total=Sum("amount"))
+        if field == "count" and r.limit_count and agg["n"] + 1 > r.limit_count:
+            fire(r, count=agg["n"] + 1, limit=r.limit_count)
+        if field == "amount" and r.limit_amount and (agg["total"] or 0) + amount > r.limit_amount:
+            fire(r, total=(agg["total"] or 0) + amount, limit=r.limit_amount)
+    if (r := active.get("far_above_usual")) and r.factor and amount >= (r.limit_amount or 0):
+        past = _outgoing(user, currency, r.window_hours or 720).aggregate(n=Count("pk"),
+                                                                          avg=Avg("amount"))
+        if past["n"] >= (r.limit_count or 3) and amount > r.factor * float(past["avg"] or 0):
+            fire(r, usual=round(float(past["avg"] or 0)), factor=r.factor)
+    if ((r := active.get("new_payee_large")) and r.limit_amount and amount >= r.limit_amount
+            and _new_payee(user, operation, payee)):
+        fire(r, limit=r.limit_amount)
+    if (r := active.get("after_credential_change")) and amount >= (r.limit_amount or 0):
+        since = clock.now() - timedelta(hours=r.window_hours or 24)
+        change = (SecurityEvent.objects.filter(user=user, kind__in=CREDENTIAL_EVENTS, at__gte=since)
+                  .values_list("kind", flat=True).first())
+        if change:
+            fire(r, change=change)
+    return fired
+
+
+def decide(fired: list[Reason], recent_auth: bool) -> str:
+    outcome = Outcome.ALLOW
+    for reason in fired:
+        o = reason["outcome"]
+        if o == Outcome.STEP_UP and recent_auth:
+            reason["satisfied"] = True
+            continue
+        if SEVERITY[Outcome(o)] > SEVERITY[outcome]:
+            outcome = Outcome(o)
+    return str(outcome)
+
+
+def assess_outgoing(user: User, operation: str, amount: int, currency: str,
+                    payee: object = None) -> RiskDecision:
+    """Allow, or raise account_on_hold / step_up_required / held_for_review (decision stored)."""
+    hold = holds.active(user).values_list("kind", flat=True).first()
+    ctx = context.current.get()
+    interactive = ctx is not None and ctx.user_id == user.pk
+    reasons: list[Reason] = []
+    if hold:
+        outcome = str(Outcome.FREEZE)
+        reasons = [{"rule": "account_hold", "hold": hold}]
+    elif interactive:
+        reasons = evaluate(user, operation, amount, currency, payee)
+        outcome = decide(reasons, context.recent(ctx))
+    else:
+        outcome = str(Outcome.ALLOW)
+    with transaction.atomic():
+        decision = RiskDecision.objects.create(user=user, operation=operation, amount=amount,
+                                               currency=currency, outcome=outcome,
+                                               reasons=reasons, interactive=interactive)
+        if outcome == Outcome.FREEZE and not hold:
+            holds.place(user, AccountHold.Kind.RISK, "risk rules")
+            events.record("risk_freeze", user, decision=decision.pk)
+        elif outcome == Outcome.HOLD:
+            events.record("risk_hold", user, decision=decision.pk, operation=operation)
+    if hold:
+        raise AccountOnHold()
+    if outcome == Outcome.FREEZE:
+        raise AccountFrozen()
+    if outcome == Outcome.HOLD:
+        raise HeldForReview()
+    if outcome == Outcome.STEP_UP:
+        raise StepUpRequired()
+    return decision
