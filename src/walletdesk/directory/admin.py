@@ -161,6 +161,8 @@ class ServiceHoursAdmin(admin.ModelAdmin):
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         rows = [f.cleaned_data for f in formset.forms if getattr(f, "cleaned_data", None)]
+        # The admin's change message reads these; the service did the writing.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         if formset.model is WeeklyPeriod:
             services.save_hours(form.instance, weekly=[
                 (r["weekday"], r["start"], r["end"]) for r in rows if not r.get("DELETE")])

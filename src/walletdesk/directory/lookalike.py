@@ -86,14 +86,20 @@ def brand_of(domain: str) -> str:
     return labels[-2] if len(labels) >= 2 else labels[0]
 
 
-def _reason(host: str, shown: str, plain: str) -> str:
-    if "xn--" in host:
+def _reason(typed_punycode: bool, shown: str, plain: str) -> str:
+    if typed_punycode:
         return "punycode"
     return "homoglyph" if not shown.isascii() else plain
 
 
-def find_lookalike(host: str, officials: list[str]) -> Lookalike | None:
-    """The official domain that ``host`` imitates, and how; None if none."""
+def find_lookalike(host: str, officials: list[str],
+                   typed_punycode: bool | None = None) -> Lookalike | None:
+    """The official domain that ``host`` (ASCII form) imitates, and how; None if none.
+
+    ``typed_punycode``: whether the person saw the ``xn--`` form (else they saw
+    the Unicode letters); by default, whether ``host`` has one.
+    """
+    punycode = "xn--" in host if typed_punycode is None else typed_punycode
     shown = to_unicode(host)
     tricky_script = "xn--" in host or not shown.isascii()
     host_skel = skeleton(shown)
@@ -104,14 +110,14 @@ def find_lookalike(host: str, officials: list[str]) -> Lookalike | None:
         if len(brand) < 4:
             continue
         if host_skel == off_skel or host_skel.endswith("." + off_skel):
-            return Lookalike(official, _reason(host, shown, "lookalike"))
+            return Lookalike(official, _reason(punycode, shown, "lookalike"))
         if any(brand in label for label in labels):
             exact_brand = brand in labels[:-1] and labels[-1] != off_skel.split(".")[-1]
             if tricky_script:
-                return Lookalike(official, _reason(host, shown, "extra_words"))
+                return Lookalike(official, _reason(punycode, shown, "extra_words"))
             if exact_brand and len(labels) == 2:
                 return Lookalike(official, "other_tld")
             return Lookalike(official, "extra_words")
         if any(edit_distance(label, brand) <= 2 for label in labels[:-1] if len(label) >= 4):
-            return Lookalike(official, "typo")
+            return Lookalike(official, _reason(punycode, shown, "typo"))
     return None

@@ -156,12 +156,12 @@ def _official_hosts() -> list[tuple[str, Channel]]:
     return [(ch.normalized, ch) for ch in _official("website")]
 
 
-def _domain_verdict(host: str, kind: str, normalized: str) -> Result:
+def _domain_verdict(host: str, kind: str, normalized: str, typed: str) -> Result:
     hosts = _official_hosts()
     for official, ch in hosts:
         if lookalike.is_same_or_subdomain(host, official):
             return Result(True, kind, normalized, match=channel_public(ch))
-    found = lookalike.find_lookalike(host, [h for h, _ch in hosts])
+    found = lookalike.find_lookalike(host, [h for h, _ch in hosts], "xn--" in typed.lower())
     if found is not None:
         ch = next(c for h, c in hosts if h == found.official)
         return Result(False, kind, normalized, similar_to=channel_public(ch),
@@ -175,7 +175,7 @@ def _website(text: str) -> Result:
         host = normalize.host(text)
     except InvalidChannelValue:
         raise UnrecognizedInput() from None
-    result = _domain_verdict(host, "website", host)
+    result = _domain_verdict(host, "website", host, text)
     if not result.official:
         try:
             userinfo = urlsplit(text if "://" in text else "http://" + text).username or ""
@@ -195,7 +195,7 @@ def _email(text: str) -> Result:
         if ch.normalized == address:
             return Result(True, "email", address, match=channel_public(ch))
     domain = address.rpartition("@")[2]
-    verdict = _domain_verdict(domain, "email", address)
+    verdict = _domain_verdict(domain, "email", address, text)
     if verdict.official:
         return Result(False, "email", address, similar_to=verdict.match,
                       warning_code="unlisted_address")
