@@ -13,6 +13,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 
 import jieba
 
@@ -40,13 +41,17 @@ def tokenizer() -> jieba.Tokenizer:
     return _tokenizer
 
 
+# Control (Cc), format (Cf: zero-width, bidi), surrogate and private-use characters.
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e"
+                        "\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff\ue000-\uf8ff]")
+
+
 def normalize(text: str) -> str:
     """NFKC, lower case, control and format characters turned into spaces."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    return "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") else ch
-                   for ch in text)
+    return _INVISIBLE.sub(" ", unicodedata.normalize("NFKC", text).lower())
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     if len(word) <= 3 or not word.isalpha():
         return word
@@ -64,19 +69,24 @@ def latin_words(text: str) -> list[str]:
 Corrector = Callable[[str], str]
 
 
+# Per concept: Chinese phrases (substrings), English phrases padded to whole words, and
+# English stems of 6+ letters that may also match as a word prefix ("impersonat...").
+_PHRASES = [
+    (name,
+     tuple(p for p in phrases if _HAN.search(p)),
+     tuple(f" {p} " for p in phrases if not _HAN.search(p)),
+     tuple(f" {p}" for p in phrases if not _HAN.search(p) and len(p) >= 6 and " " not in p))
+    for name, phrases in CONCEPTS.items()]
+
+
 def _concepts(text: str, words: list[str]) -> list[str]:
     spaced = " " + " ".join(words) + " "
+    has_han = _HAN.search(text) is not None
     out = []
-    for name, phrases in CONCEPTS.items():
-        for phrase in phrases:
-            if _HAN.search(phrase):
-                hit = phrase in text
-            else:
-                hit = (" " + phrase + " ") in spaced or (
-                    len(phrase) >= 6 and " " not in phrase and (" " + phrase) in spaced)
-            if hit:
-                out.append("~" + name)
-                break
+    for name, han, whole, prefixes in _PHRASES:
+        if (has_han and any(p in text for p in han)) or any(p in spaced for p in whole) or \
+                any(p in spaced for p in prefixes):
+            out.append("~" + name)
     return out
 
 
@@ -109,8 +119,9 @@ def analyze(text: str, correct: Corrector | None = None) -> dict[str, float]:
     return weights
 
 
+@lru_cache(maxsize=4096)
 def term_counts(text: str) -> dict[str, int]:
-    """Token -> count, for indexing (concepts count once)."""
+    """Token -> count, for indexing (concepts count once). Cached: do not mutate the result."""
     text = normalize(text)
     counts: dict[str, int] = {}
     words: list[str] = []
