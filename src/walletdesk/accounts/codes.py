@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import re
 import secrets
+import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from walletdesk.core import clock
 from .errors import InvalidCode
 from .models import OneTimeCode, User, keyed_digest
 
-CODE_FORMAT = re.compile(r"^\d{6,8}$")
+CODE_FORMAT = re.compile(r"^[0-9]{6,8}$")
 
 
 def _hash(user_id: int, purpose: str, raw: str) -> str:
@@ -49,13 +50,18 @@ def issue(user: User, purpose: str, channel: str) -> str | None:
 
 
 def check_format(raw: object) -> str:
-    if not isinstance(raw, str) or not CODE_FORMAT.match(raw.strip()):
+    """Six to eight ASCII digits after NFKC (full-width digits from an IME are fine)."""
+    if not isinstance(raw, str) or len(raw) > 40:
         raise InvalidCode()
-    return raw.strip()
+    value = unicodedata.normalize("NFKC", raw).strip()
+    if not CODE_FORMAT.match(value):
+        raise InvalidCode()
+    return value
 
 
-def consume(user: User | None, purpose: str, raw: object) -> None:
-    """Use the live code once, or raise InvalidCode (a wrong guess costs one of 5 tries)."""
+def check(user: User | None, purpose: str, raw: object) -> int:
+    """The id of the live code that matches, or InvalidCode. A wrong guess costs one of the
+    5 tries (written at once: call this outside a transaction that may roll back)."""
     raw = check_format(raw)
     now = clock.now()
     if user is None:
@@ -64,15 +70,28 @@ def consume(user: User | None, purpose: str, raw: object) -> None:
     code = (OneTimeCode.objects.filter(user=user, purpose=purpose, used_at__isnull=True,
                                        expires_at__gt=now)
             .order_by("-created_at", "-pk").first())
-    limit = settings.SECURITY["CODE_MAX_ATTEMPTS"]
-    if code is None or code.attempts >= limit:
+    if code is None or code.attempts >= settings.SECURITY["CODE_MAX_ATTEMPTS"]:
         _hash(user.pk, purpose, raw)
         raise InvalidCode()
     if not hmac.compare_digest(code.code_hash, _hash(user.pk, purpose, raw)):
-        OneTimeCode.objects.filter(pk=code.pk, attempts__lt=limit).update(
-            attempts=F("attempts") + 1)
+        count_try(code.pk)
         raise InvalidCode()
-    # Guarded: of many parallel submissions of the right code, exactly one wins.
-    if not OneTimeCode.objects.filter(pk=code.pk, used_at__isnull=True,
-                                      attempts__lt=limit).update(used_at=now):
+    return code.pk
+
+
+def count_try(code_id: int) -> None:
+    OneTimeCode.objects.filter(pk=code_id, attempts__lt=settings.SECURITY["CODE_MAX_ATTEMPTS"]
+                               ).update(attempts=F("attempts") + 1)
+
+
+def mark_used(code_id: int) -> None:
+    """Guarded: of many parallel submissions of the right code, exactly one wins."""
+    if not OneTimeCode.objects.filter(
+            pk=code_id, used_at__isnull=True, expires_at__gt=clock.now(),
+            attempts__lt=settings.SECURITY["CODE_MAX_ATTEMPTS"]).update(used_at=clock.now()):
         raise InvalidCode()
+
+
+def consume(user: User | None, purpose: str, raw: object) -> None:
+    """Use the live code once, or raise InvalidCode."""
+    mark_used(check(user, purpose, raw))

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import unicodedata
 
 import pyotp
 from django.conf import settings
@@ -65,13 +66,21 @@ def _match_step(device: TotpDevice, code: str) -> int | None:
     return found
 
 
+def _six_digits(code: object) -> str | None:
+    if not isinstance(code, str) or len(code) > 40:
+        return None
+    value = unicodedata.normalize("NFKC", code).strip()
+    return value if re.fullmatch(r"[0-9]{6}", value) else None
+
+
 def verify_totp(user: User, code: object, *, confirmed: bool = True) -> bool:
-    if not isinstance(code, str) or not re.fullmatch(r"\d{6}", code.strip()):
+    code = _six_digits(code)
+    if code is None:
         return False
     device = TotpDevice.objects.filter(user=user, confirmed_at__isnull=not confirmed).first()
     if device is None:
         return False
-    step = _match_step(device, code.strip())
+    step = _match_step(device, code)
     if step is None:
         return False
     # A step is used at most once: the guarded update lets one submission win.
@@ -109,7 +118,7 @@ def use_recovery_code(user: User, raw: object) -> bool:
 
 
 def verify_second_factor(user: User, code: object) -> bool:
-    if isinstance(code, str) and re.fullmatch(r"\d{6}", code.strip()):
+    if _six_digits(code) is not None:
         return verify_totp(user, code)
     return use_recovery_code(user, code)
 

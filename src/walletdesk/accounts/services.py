@@ -302,9 +302,9 @@ def confirm_registration(request: HttpRequest | None, login: object, code: objec
     codes.check_format(code)
     user = find_user_by_login(value)
     pending = user if user is not None and not user.is_active and user.verified_at is None else None
+    codes.consume(pending, Purpose.SIGNUP, code)
+    assert pending is not None
     with transaction.atomic():
-        codes.consume(pending, Purpose.SIGNUP, code)
-        assert pending is not None
         now = clock.now()
         User.objects.filter(pk=pending.pk).update(is_active=True, verified_at=now,
                                                   password_changed_at=now)
@@ -338,11 +338,13 @@ def _code_and_second_factor(request: HttpRequest | None, login: object, purpose:
     codes.check_format(code)
     user = find_user_by_login(value)
     user = user if user is not None and user.is_active else None
-    codes.consume(user, purpose, code)
+    code_id = codes.check(user, purpose, code)
     assert user is not None
     if mfa.has_mfa(user) and not mfa.verify_second_factor(user, otp):
+        codes.count_try(code_id)  # the code stays valid, but guesses of the factor are counted
         events.record("second_factor_failed", user, ip=client_ip(request), during=purpose)
         raise MfaRequired()
+    codes.mark_used(code_id)
     return user
 
 
@@ -352,8 +354,8 @@ def confirm_reset(request: HttpRequest | None, login: object, code: object,
     token ends, every address on file is told, outgoing money waits HOLD_AFTER_RESET_HOURS."""
     value = valid_login(login)
     clean = passwords.check(new_password, user_inputs=[value])
+    user = _code_and_second_factor(request, value, Purpose.RESET, code, otp)
     with transaction.atomic():
-        user = _code_and_second_factor(request, value, Purpose.RESET, code, otp)
         _set_password(user, clean)
         lockout.reset(user)
         hours = settings.SECURITY["HOLD_AFTER_RESET_HOURS"]
@@ -378,9 +380,8 @@ def _set_password(user: User, clean: str) -> None:
 
 def confirm_unlock(request: HttpRequest | None, login: object, code: object,
                    otp: object = None) -> User:
-    with transaction.atomic():
-        user = _code_and_second_factor(request, login, Purpose.UNLOCK, code, otp)
-        unlock_account(user, by=user, ip=client_ip(request))
+    user = _code_and_second_factor(request, login, Purpose.UNLOCK, code, otp)
+    unlock_account(user, by=user, ip=client_ip(request))
     return user
 
 
