@@ -38,7 +38,8 @@ SOCIAL_HOSTS = {"weibo.com": "weibo", "douyin.com": "douyin", "facebook.com": "f
 WARNINGS: dict[str, Promise] = {
     "not_in_directory": _("This is not in our official directory. walletdesk never asks for "
                           "passwords, verification codes or transfers to a \"safe account\"."),
-    "invalid_number": _("This is not a valid phone number. Official numbers are listed below."),
+    "invalid_number": _("This is not a valid phone number. Compare it with the numbers on our "
+                        "official contacts page."),
     "lookalike_number": _("This number looks like one of ours but is different: a common scam trick."),
     "unlisted_address": _("This address uses our domain but is not a support address we list. "
                           "We never ask for passwords or codes by email."),

@@ -55,6 +55,8 @@ def hours_lines(hours: dict[str, Any] | None) -> list[dict[str, str]]:
     """Weekdays with the same periods grouped: [{"days": "Monday to Friday", "periods": ...}]."""
     if not hours:
         return []
+    if hours["always_open"]:
+        return [{"days": _("Every day"), "periods": _("24 hours")}]
     by_day: dict[int, list[str]] = {}
     for p in hours["weekly"]:
         by_day.setdefault(p["weekday"], []).append(_period_text(p))
