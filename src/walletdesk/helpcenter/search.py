@@ -167,6 +167,21 @@ def _db_stamp() -> Any:
     return (a["n"], a["at"], a["v"], Category.objects.aggregate(n=Count("id"))["n"])
 
 
+def docs_from_package() -> list[Doc]:
+    """The packaged articles (``content/*.md``), without the database."""
+    from . import content
+
+    out = []
+    for a in content.articles():
+        f = a.fields
+        out.append(Doc(
+            slug=a.slug, title={"zh-hans": f["title_zh"], "en": f["title_en"]},
+            body={"zh-hans": markup.plain(f["body_zh"]), "en": markup.plain(f["body_en"])},
+            summary={"zh-hans": f["summary_zh"], "en": f["summary_en"]},
+            keywords={"zh-hans": f["keywords_zh"], "en": f["keywords_en"]}))
+    return out
+
+
 def docs_from_db() -> list[Doc]:
     from .models import Article
 

@@ -65,3 +65,12 @@ def test_bench_help_reports_latency_and_machine() -> None:
     data = json.loads(out.getvalue())
     assert data["articles"] == 40 and data["latency_ms"]["p99"] > 0
     assert data["machine"]["cores"] >= 1 and data["machine"]["python"]
+
+
+@pytest.mark.parametrize("source", ["package", "db"])
+def test_help_search_command_sources_agree(monkeypatch: Any, source: str) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("forgot my password\nrefnd\n"))
+    out = io.StringIO()
+    call_command("help_search", "--lang", "en", "--source", source, stdout=out)
+    lines = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert [x["results"][0]["slug"] for x in lines] == ["forgot-password", "request-refund"]

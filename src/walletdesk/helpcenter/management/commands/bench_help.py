@@ -19,21 +19,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from walletdesk.helpcenter import content, markup, search, textproc
+from walletdesk.helpcenter import search, textproc
 
 TESTS = Path(__file__).resolve().parents[2] / "tests"
-
-
-def packaged_docs() -> list[search.Doc]:
-    docs = []
-    for a in content.articles():
-        f = a.fields
-        docs.append(search.Doc(
-            slug=a.slug, title={"zh-hans": f["title_zh"], "en": f["title_en"]},
-            body={"zh-hans": markup.plain(f["body_zh"]), "en": markup.plain(f["body_en"])},
-            summary={"zh-hans": f["summary_zh"], "en": f["summary_en"]},
-            keywords={"zh-hans": f["keywords_zh"], "en": f["keywords_en"]}))
-    return docs
 
 
 def synthetic_docs(base: list[search.Doc], total: int, seed: int = 20) -> list[search.Doc]:
@@ -81,7 +69,7 @@ class Command(BaseCommand):
         t0 = time.perf_counter()
         textproc.tokenizer()
         jieba_ms = (time.perf_counter() - t0) * 1000
-        docs = synthetic_docs(packaged_docs(), options["articles"])
+        docs = synthetic_docs(search.docs_from_package(), options["articles"])
         t0 = time.perf_counter()
         indexes = {lang: search.Index(docs, lang) for lang in search.LANGS}
         build_ms = (time.perf_counter() - t0) * 1000

@@ -7,9 +7,18 @@ import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError
 
 from walletdesk.core.errors import DomainError
 from walletdesk.helpcenter import search
+from walletdesk.helpcenter.models import Article
+
+
+def _db_has_articles() -> bool:
+    try:
+        return Article.objects.filter(is_published=True).exists()
+    except DatabaseError:  # not migrated yet
+        return False
 
 
 class Command(BaseCommand):
@@ -20,13 +29,25 @@ class Command(BaseCommand):
         parser.add_argument("--jsonl", action="store_true",
                             help="JSON lines out (the only format; kept for clarity)")
         parser.add_argument("--limit", type=int, default=5)
+        parser.add_argument("--source", choices=("auto", "db", "package"), default="auto",
+                            help="articles from the database, from the packaged content files, "
+                                 "or (auto) the database when it has any, else the package")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        source = options["source"]
+        if source == "auto":
+            source = "db" if _db_has_articles() else "package"
+        index = None if source == "db" else search.Index(search.docs_from_package(),
+                                                           options["lang"])
         for raw in sys.stdin:
             query = raw.rstrip("\r\n")
             out: dict[str, Any] = {"query": query}
             try:
-                hits = search.search(query, options["lang"], limit=options["limit"])
+                if index is None:
+                    hits = search.search(query, options["lang"], limit=options["limit"])
+                else:
+                    text, _ = search.clean_query(query, options["lang"])
+                    hits = index.search(text, limit=options["limit"]) if text else []
                 out["results"] = [{"slug": h.slug, "score": h.score} for h in hits]
             except DomainError as exc:
                 out["results"] = []
