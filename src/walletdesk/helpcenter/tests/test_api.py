@@ -83,3 +83,11 @@ def test_feedback_bad_input(anon_api: Any) -> None:
     r = anon_api.post("/api/v1/help/articles/nope/feedback", {"helpful": True})
     assert r.status_code == 404
     assert anon_api.post(url, raw="{not json").status_code in (400, 422)
+
+
+def test_search_hot_path_does_not_query_the_database_per_request(
+        anon_api: Any, django_assert_max_num_queries: Any) -> None:
+    anon_api.get("/api/v1/help/search", q="fees", lang="en")  # builds the index
+    with django_assert_max_num_queries(2):  # at most the periodic freshness stamp
+        for q in ("退款", "refund", "two step", "充值卡住"):
+            assert anon_api.get("/api/v1/help/search", q=q, lang="en").status_code == 200
