@@ -79,7 +79,8 @@ SQLITE_BACKWARD = [
 def forward(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_FORWARD)
+        # params=None: the PL/pgSQL text holds RAISE's own % placeholders.
+        schema_editor.execute(PG_FORWARD, params=None)
     elif vendor == "sqlite":
         for statement in SQLITE_FORWARD:
             schema_editor.execute(statement)
@@ -91,7 +92,7 @@ def backward(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     statements = [PG_BACKWARD] if vendor == "postgresql" else SQLITE_BACKWARD
     for statement in statements:
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)
 
 
 class Migration(migrations.Migration):

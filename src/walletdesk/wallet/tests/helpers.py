@@ -1,0 +1,121 @@
+"""Shared test helpers: ledger invariants, database snapshots, small factories."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Sum
+
+from walletdesk.wallet.models import (
+    Hold,
+    LedgerAccount,
+    PaymentRequest,
+    Posting,
+    Transaction,
+    TransactionEvent,
+)
+
+CARDS = {
+    "declined": "6222021234560200002",
+    "expired_card": "6222021234560200069",
+    "late": "6222021234560200077",
+    "quick": "6222021234560200119",
+}
+
+
+def ledger_problems() -> list[str]:
+    """Every broken ledger invariant, as text (empty when the ledger is sound).
+
+    * money is conserved per currency (postings only move it between accounts);
+    * balance = incoming - outgoing postings, per account;
+    * pending_out / pending_in = the open holds on the account;
+    * no balance (nor available balance) below zero unless the account may go negative.
+    """
+    problems: list[str] = []
+    totals: dict[str, int] = defaultdict(int)
+    incoming = {r["destination"]: r["s"] for r in
+                Posting.objects.values("destination").annotate(s=Sum("amount"))}
+    outgoing = {r["source"]: r["s"] for r in
+                Posting.objects.values("source").annotate(s=Sum("amount"))}
+    holds: dict[tuple[int, str], int] = defaultdict(int)
+    for h in Hold.objects.filter(status=Hold.Status.OPEN).values("account", "direction", "amount"):
+        holds[(h["account"], h["direction"])] += h["amount"]
+    for a in LedgerAccount.objects.all():
+        totals[a.currency] += a.balance
+        posted = incoming.get(a.pk, 0) - outgoing.get(a.pk, 0)
+        if a.balance != posted:
+            problems.append(f"{a}: balance {a.balance} != postings {posted}")
+        if a.pending_out != holds[(a.pk, "out")]:
+            problems.append(f"{a}: pending_out {a.pending_out} != holds {holds[(a.pk, 'out')]}")
+        if a.pending_in != holds[(a.pk, "in")]:
+            problems.append(f"{a}: pending_in {a.pending_in} != holds {holds[(a.pk, 'in')]}")
+        if not a.allow_negative and (a.balance < 0 or a.balance - a.pending_out < 0):
+            problems.append(f"{a}: below zero ({a.balance}, held {a.pending_out})")
+    for currency, total in totals.items():
+        if total != 0:
+            problems.append(f"{currency}: balances sum to {total}, not 0")
+    for p in Posting.objects.select_related("source", "destination").exclude(amount__gt=0):
+        problems.append(f"posting {p.pk} has amount {p.amount}")
+    return problems
+
+
+def assert_ledger_ok() -> None:
+    problems = ledger_problems()
+    assert not problems, "\n".join(problems)
+
+
+def snapshot() -> dict[str, Any]:
+    """Everything a money operation may change (for 'a refused call changed nothing')."""
+    return {
+        "accounts": list(LedgerAccount.objects.order_by("pk").values_list(
+            "pk", "balance", "pending_out", "pending_in")),
+        "postings": list(Posting.objects.order_by("pk").values_list("pk", flat=True)),
+        "transactions": list(Transaction.objects.order_by("pk").values_list(
+            "pk", "status", "refunded_amount")),
+        "holds": list(Hold.objects.order_by("pk").values_list("pk", "status")),
+        "events": TransactionEvent.objects.count(),
+        "requests": list(PaymentRequest.objects.order_by("pk").values_list("pk", "status")),
+    }
+
+
+def balance_of(user: Any, currency: str = "CNY") -> int:
+    a = LedgerAccount.objects.filter(kind="customer", owner=user, currency=currency).first()
+    return a.balance if a else 0
+
+
+def available_of(user: Any, currency: str = "CNY") -> int:
+    a = LedgerAccount.objects.filter(kind="customer", owner=user, currency=currency).first()
+    return a.available if a else 0
+
+
+def merchant_balance(merchant: Any, currency: str = "CNY") -> int:
+    a = LedgerAccount.objects.filter(kind="merchant", merchant=merchant, currency=currency).first()
+    return a.balance if a else 0
+
+
+def wipe_database() -> None:
+    """Empty every table (between state-machine examples), append-only postings included.
+
+    PostgreSQL truncates (no row trigger fires); on SQLite the append-only
+    DELETE trigger is set aside for the wipe and put back.
+    """
+    import importlib
+
+    from django.db import connection
+
+    tables = connection.introspection.django_table_names(only_existing=True,
+                                                         include_views=False)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("TRUNCATE {} RESTART IDENTITY CASCADE".format(
+                ", ".join(connection.ops.quote_name(t) for t in tables)))
+            return
+        triggers = importlib.import_module("walletdesk.wallet.migrations.0002_ledger_triggers")
+        cursor.execute("PRAGMA foreign_keys=OFF")
+        cursor.execute("DROP TRIGGER IF EXISTS wallet_posting_no_delete")
+        for table in tables:
+            if table != "django_migrations":
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+        cursor.execute(triggers.SQLITE_FORWARD[2])
+        cursor.execute("PRAGMA foreign_keys=ON")
