@@ -16,6 +16,9 @@ from . import waits
 from .errors import UnknownRegion
 from .models import Channel, Region, ServiceHours, SpecialDay
 
+# A saved copy older than this is stale: fetch a fresh one (verify_directory says so).
+VALID_DAYS = 30
+
 
 def _lang_en() -> bool:
     return (get_language() or "").startswith("en")
@@ -128,5 +131,6 @@ def directory_document(at: datetime | None = None) -> dict[str, Any]:
                           "hours": ch.hours.name if ch.hours else None}
                          for ch in by_region.get(region.pk, [])],
         })
-    return {"format": FORMAT, "issued_at": at.isoformat(), "regions": out_regions,
+    return {"format": FORMAT, "issued_at": at.isoformat(),
+            "valid_until": (at + timedelta(days=VALID_DAYS)).isoformat(), "regions": out_regions,
             "hours": {name: hours_summary(sh) for name, sh in sorted(hours_used.items())}}

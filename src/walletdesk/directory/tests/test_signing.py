@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from nacl.signing import SigningKey
 
+from walletdesk.core import clock
 from walletdesk.directory import queries, signing
 
 pytestmark = [pytest.mark.security, pytest.mark.usefixtures("demo_directory")]
@@ -90,6 +91,15 @@ def test_verify_directory_command(key: SigningKey, tmp_path: Path, anon_api: Any
         call_command("verify_directory", str(copy_file), "--public-key", public)
     with pytest.raises(CommandError):
         call_command("verify_directory", str(tmp_path / "missing.json"))
+
+
+def test_an_old_copy_is_reported_as_expired(key: SigningKey, tmp_path: Path, anon_api: Any) -> None:
+    copy_file = tmp_path / "directory.json"
+    copy_file.write_bytes(anon_api.get("/api/v1/contact/directory.json").content)
+    clock.advance(days=31)
+    with pytest.raises(CommandError, match="EXPIRED"):
+        call_command("verify_directory", str(copy_file))
+    call_command("verify_directory", str(copy_file), "--allow-expired")
 
 
 def test_development_key_is_generated_once_and_private(monkeypatch: pytest.MonkeyPatch,
