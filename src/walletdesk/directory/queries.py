@@ -51,18 +51,20 @@ def timetable(sh: ServiceHours) -> hours_math.Timetable:
     return hours_math.Timetable(sh.time_zone, weekly, special, sh.always_open)
 
 
-def _hours_prefetch(today: date) -> list[Any]:
-    window = SpecialDay.objects.filter(date__gte=today - timedelta(days=2),
-                                       date__lte=today + timedelta(days=hours_math.LOOKAHEAD_DAYS + 2))
+def _hours_prefetch(today: date, all_future: bool = False) -> list[Any]:
+    window = SpecialDay.objects.filter(date__gte=today - timedelta(days=2))
+    if not all_future:
+        window = window.filter(date__lte=today + timedelta(days=hours_math.LOOKAHEAD_DAYS + 2))
     return [Prefetch("hours__periods"), Prefetch("hours__special_days", queryset=window)]
 
 
-def channels(region: Region | None = None) -> list[Channel]:
+def channels(region: Region | None = None, *, all_future: bool = False) -> list[Channel]:
+    """Active channels with their hours; special days near today (or every future one)."""
     qs = Channel.objects.filter(is_active=True, region__is_active=True).select_related("region",
                                                                                        "hours")
     if region is not None:
         qs = qs.filter(region=region)
-    return list(qs.prefetch_related(*_hours_prefetch(clock.now().date())))
+    return list(qs.prefetch_related(*_hours_prefetch(clock.now().date(), all_future)))
 
 
 def channel_public(ch: Channel) -> dict[str, Any]:
@@ -117,7 +119,7 @@ def directory_document(at: datetime | None = None) -> dict[str, Any]:
     out_regions = []
     hours_used: dict[str, ServiceHours] = {}
     by_region: dict[int, list[Channel]] = {}
-    for ch in channels():
+    for ch in channels(all_future=True):
         by_region.setdefault(ch.region_id, []).append(ch)
         if ch.hours is not None:
             hours_used[ch.hours.name] = ch.hours

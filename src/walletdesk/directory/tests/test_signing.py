@@ -120,3 +120,13 @@ def test_production_needs_the_key(monkeypatch: pytest.MonkeyPatch, settings: Any
     monkeypatch.setenv(signing.ENV_VAR, "not base64!")
     with pytest.raises(ImproperlyConfigured):
         signing.signing_key()
+
+
+def test_the_signed_copy_lists_every_coming_holiday(key: SigningKey) -> None:
+    from datetime import UTC, datetime
+
+    with clock.frozen(datetime(2026, 11, 25, 3, 0, tzinfo=UTC)):
+        directory = signing.verify(signing.sign(queries.directory_document()), key.verify_key)
+    spring = [d["date"] for d in directory["hours"]["cn-hotline"]["special_days"]]
+    assert "2027-02-06" in spring  # beyond the hub's 60-day window
+    assert directory["valid_until"].startswith("2026-12-25")
