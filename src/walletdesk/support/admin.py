@@ -21,7 +21,7 @@ class AgentForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         try:
-            data["employee_id"] = services._check(data.get("employee_id") or "",
+            data["employee_id"] = services.check_agent(data.get("employee_id") or "",
                                                   data.get("skills") or [],
                                                   data.get("languages") or [])
         except DomainError as exc:

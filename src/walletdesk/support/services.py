@@ -58,7 +58,7 @@ def public_agent(employee_id: str) -> PublicAgent | None:
     return PublicAgent(agent.employee_id, agent.display_name, is_on_duty(agent))
 
 
-def _check(employee_id: str, skills: list[str], languages: list[str]) -> str:
+def check_agent(employee_id: str, skills: list[str], languages: list[str]) -> str:
     eid = normalize_employee_id(employee_id)
     if (not EMPLOYEE_ID.match(eid) or not isinstance(skills, list)
             or any(s not in SKILLS for s in skills) or not isinstance(languages, list)
@@ -69,7 +69,7 @@ def _check(employee_id: str, skills: list[str], languages: list[str]) -> str:
 
 def save_agent(agent: Agent) -> Agent:
     """Validate and store an agent (admin and demo both come here)."""
-    agent.employee_id = _check(agent.employee_id, agent.skills, agent.languages)
+    agent.employee_id = check_agent(agent.employee_id, agent.skills, agent.languages)
     if agent.user.role not in AGENT_ROLES:
         raise InvalidAgent(code="not_an_agent_role")
     agent.save()

@@ -32,7 +32,7 @@ def when(iso: str | None) -> str:
         return _("tomorrow %(time)s") % {"time": clock_text}
     if 1 < days < 7:
         return f"{date_format(at, 'D')} {clock_text}"
-    return f"{date_format(at, 'SHORT_DATE_FORMAT')} {clock_text}"
+    return f"{date_format(at, 'MONTH_DAY_FORMAT')} {clock_text}"
 
 
 def _period_text(p: dict[str, Any]) -> str:
@@ -83,7 +83,7 @@ def upcoming_days(hours: dict[str, Any] | None, limit: int = 4) -> list[dict[str
             continue
         name = (d["name_en"] if en else d["name_zh"]) or d["name_en"] or d["name_zh"]
         state = _("closed") if d["closed"] else _period_text(d)
-        out.append({"date": date_format(day, "SHORT_DATE_FORMAT"), "name": name, "state": state})
+        out.append({"date": day.isoformat(), "name": name, "state": state})
     return out[: int(limit)]
 
 
