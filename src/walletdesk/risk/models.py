@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +57,8 @@ class RiskDecision(models.Model):
     reasons = models.JSONField(default=list, blank=True)
     interactive = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=clock.now)
+    # Written once even when the caller's transaction rolls back (see risk.errors).
+    ref = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     class Meta:
         indexes = [models.Index(fields=["user", "created_at"], name="riskdecision_user_at")]

@@ -15,11 +15,10 @@ from django.db import transaction
 from django.db.models import Avg, Count, Sum
 
 from walletdesk.accounts import context, events, holds
-from walletdesk.accounts.errors import AccountOnHold, StepUpRequired
 from walletdesk.accounts.models import AccountHold, SecurityEvent, User
 from walletdesk.core import clock
 
-from .errors import AccountFrozen, HeldForReview
+from .errors import AccountFrozen, HeldForReview, NeedsStepUp, OnHold, Refusal
 from .models import DEFAULT_RULES, SEVERITY, Outcome, RiskDecision, RiskRule
 
 OUTGOING = ("transfer", "payment", "withdrawal")
@@ -131,21 +130,37 @@ def assess_outgoing(user: User, operation: str, amount: int, currency: str,
         outcome = decide(reasons, context.recent(ctx))
     else:
         outcome = str(Outcome.ALLOW)
+    decision = RiskDecision(user=user, operation=operation, amount=amount, currency=currency,
+                            outcome=outcome, reasons=reasons, interactive=interactive,
+                            created_at=clock.now())
+    _persist(decision, new_hold=not hold)
+    if outcome == Outcome.ALLOW:
+        return decision
+    error: Refusal
+    if hold:
+        error = OnHold()
+    elif outcome == Outcome.FREEZE:
+        error = AccountFrozen()
+    elif outcome == Outcome.HOLD:
+        error = HeldForReview()
+    else:
+        error = NeedsStepUp()
+    if transaction.get_connection().in_atomic_block:
+        # The caller's transaction will roll back: write it again once it has.
+        error.persist = lambda: _persist(decision, new_hold=not hold)
+    raise error
+
+
+def _persist(decision: RiskDecision, *, new_hold: bool) -> None:
+    """Store a decision and its consequences once (keyed by its ref)."""
+    if RiskDecision.objects.filter(ref=decision.ref).exists():
+        return
+    user = decision.user
     with transaction.atomic():
-        decision = RiskDecision.objects.create(user=user, operation=operation, amount=amount,
-                                               currency=currency, outcome=outcome,
-                                               reasons=reasons, interactive=interactive)
-        if outcome == Outcome.FREEZE and not hold:
+        decision.pk = None
+        decision.save(force_insert=True)
+        if decision.outcome == Outcome.FREEZE and new_hold:
             holds.place(user, AccountHold.Kind.RISK, "risk rules")
             events.record("risk_freeze", user, decision=decision.pk)
-        elif outcome == Outcome.HOLD:
-            events.record("risk_hold", user, decision=decision.pk, operation=operation)
-    if hold:
-        raise AccountOnHold()
-    if outcome == Outcome.FREEZE:
-        raise AccountFrozen()
-    if outcome == Outcome.HOLD:
-        raise HeldForReview()
-    if outcome == Outcome.STEP_UP:
-        raise StepUpRequired()
-    return decision
+        elif decision.outcome == Outcome.HOLD:
+            events.record("risk_hold", user, decision=decision.pk, operation=decision.operation)

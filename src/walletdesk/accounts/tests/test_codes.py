@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from walletdesk.accounts import mfa, security
+from walletdesk.accounts import security
 from walletdesk.accounts.models import AccountHold, ApiToken, OneTimeCode, User
 from walletdesk.accounts.services import issue_token
 from walletdesk.core import clock
@@ -61,7 +61,7 @@ def test_only_hashes_are_stored(client_api, customer):
     with connection.cursor() as cur:
         for table in ("accounts_onetimecode", "accounts_securityevent", "core_job",
                       "notify_delivery"):
-            cur.execute(f"SELECT * FROM {table}")  # noqa: S608
+            cur.execute(f"SELECT * FROM {table}")
             assert code not in repr(cur.fetchall()), table
 
 

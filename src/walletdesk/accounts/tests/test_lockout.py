@@ -99,8 +99,9 @@ def test_spoofed_forwarded_for_changes_nothing(customer):
 
 @override_settings(TRUSTED_PROXIES=["10.9.9.9"])
 def test_forwarded_for_is_used_only_from_a_trusted_proxy(customer):
-    from walletdesk.accounts.netutil import client_ip
     from django.test import RequestFactory
+
+    from walletdesk.accounts.netutil import client_ip
 
     rf = RequestFactory()
     spoof = rf.get("/", REMOTE_ADDR="192.0.2.8", HTTP_X_FORWARDED_FOR="1.2.3.4")

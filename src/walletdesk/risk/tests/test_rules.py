@@ -1,0 +1,159 @@
+"""Risk rules on outgoing money fire as specified; every decision is stored with reasons."""
+
+import uuid
+
+import pytest
+
+from walletdesk.accounts import holds, security
+from walletdesk.accounts.context import AuthContext, current
+from walletdesk.accounts.models import AccountHold
+from walletdesk.core import clock
+from walletdesk.risk.models import RiskDecision, RiskRule
+from walletdesk.risk.services import rules
+from walletdesk.wallet import queries, services
+
+pytestmark = [pytest.mark.django_db, pytest.mark.security, pytest.mark.money]
+RIGHT = "correct horse battery staple 9"
+
+
+@pytest.fixture
+def bob(make_customer):
+    return make_customer("bob@example.com")
+
+
+@pytest.fixture
+def funded(customer, fund):
+    fund(customer, 10_000_000)
+    return customer
+
+
+def send(api, to, amount):
+    return api.post("/api/v1/wallet/transfers", {"to": to, "amount": amount, "currency": "CNY"},
+                    key=str(uuid.uuid4()))
+
+
+def set_rule(code, **fields):
+    rules()
+    RiskRule.objects.filter(code=code).update(**fields)
+
+
+def test_large_amount_needs_a_recent_authentication(api, funded, bob):
+    assert send(api, bob.email, 150_000).status_code == 201  # the token is fresh
+    clock.advance(minutes=6)
+    assert send(api, bob.email, 99_999).status_code == 201
+    r = send(api, bob.email, 100_000)
+    assert r.status_code == 403 and r.json()["code"] == "step_up_required"
+    assert api.post("/api/v1/auth/step-up", {"password": RIGHT}).status_code == 200
+    assert send(api, bob.email, 100_000).status_code == 201
+
+
+def test_count_per_hour_exactly(api, funded, bob):
+    set_rule("count_hour", limit_count=3)
+    clock.advance(minutes=6)
+    for _ in range(3):
+        assert send(api, bob.email, 100).status_code == 201
+    r = send(api, bob.email, 100)
+    assert r.json()["code"] == "step_up_required"
+    clock.advance(minutes=61)
+    assert send(api, bob.email, 100).status_code == 201
+
+
+def test_count_per_day_holds_for_review(api, funded, bob):
+    set_rule("count_day", limit_count=2)
+    assert send(api, bob.email, 100).status_code == 201
+    assert send(api, bob.email, 100).status_code == 201
+    r = send(api, bob.email, 100)
+    assert r.status_code == 403 and r.json()["code"] == "held_for_review"
+    d = RiskDecision.objects.order_by("-pk").first()
+    assert d.outcome == "hold" and d.reasons[0]["rule"] == "count_day"
+
+
+def test_amount_per_hour_and_day(api, funded, bob):
+    set_rule("amount_hour", limit_amount=1000)
+    set_rule("amount_day", limit_amount=2000)
+    clock.advance(minutes=6)
+    assert send(api, bob.email, 1000).status_code == 201
+    assert send(api, bob.email, 1).json()["code"] == "step_up_required"
+    clock.advance(minutes=61)
+    assert send(api, bob.email, 1000).status_code == 201
+    clock.advance(minutes=61)
+    assert send(api, bob.email, 1).json()["code"] == "held_for_review"
+
+
+def test_far_above_usual(api, funded, bob):
+    set_rule("step_up_amount", enabled=False)
+    set_rule("new_payee_large", enabled=False)
+    for _ in range(3):
+        assert send(api, bob.email, 1_000).status_code == 201
+    clock.advance(minutes=6)
+    assert send(api, bob.email, 10_000).status_code == 201  # at 10x: not above
+    r = send(api, bob.email, 60_000)
+    assert r.json()["code"] == "step_up_required"
+    reasons = RiskDecision.objects.order_by("-pk").first().reasons
+    assert reasons[0]["rule"] == "far_above_usual" and reasons[0]["factor"] == 10.0
+
+
+def test_new_payee_with_a_large_amount(api, funded, bob, make_customer):
+    set_rule("step_up_amount", enabled=False)
+    carol = make_customer("carol@example.com")
+    assert send(api, bob.email, 100).status_code == 201
+    clock.advance(minutes=6)
+    assert send(api, bob.email, 600_000).status_code == 201  # known payee
+    r = send(api, carol.email, 600_000)
+    assert r.json()["code"] == "step_up_required"
+    assert send(api, carol.email, 400_000).status_code == 201
+
+
+def test_money_out_soon_after_a_credential_change_is_held(api, funded, bob):
+    tok = current.set(AuthContext(funded.pk, clock.now(), "token"))
+    try:
+        security.set_phrase(funded, "green kite")
+    finally:
+        current.reset(tok)
+    r = send(api, bob.email, 100_000)
+    assert r.json()["code"] == "held_for_review"
+    assert send(api, bob.email, 99_999).status_code == 201
+    clock.advance(hours=24, seconds=1)
+    api.post("/api/v1/auth/step-up", {"password": RIGHT})
+    assert send(api, bob.email, 100_000).status_code == 201
+
+
+def test_account_hold_stops_every_outgoing_operation(api, funded, bob):
+    holds.place(funded, AccountHold.Kind.AFTER_RESET, "reset", blocks_login=False)
+    before = list(queries.balances(funded))
+    r = send(api, bob.email, 100)
+    assert r.status_code == 403 and r.json()["code"] == "account_on_hold"
+    r = api.post("/api/v1/wallet/withdrawals", {"amount": 100, "currency": "CNY",
+                                                "method": "bank_card"}, key=str(uuid.uuid4()))
+    assert r.json()["code"] == "account_on_hold"
+    assert list(queries.balances(funded)) == before
+    with pytest.raises(Exception) as exc:
+        services.transfer(funded, to=bob.email, amount=100, currency="CNY")  # no request context
+    assert getattr(exc.value, "code", "") == "account_on_hold"
+
+
+def test_hold_after_reset_ends_after_24_hours(funded, bob):
+    from datetime import timedelta
+
+    holds.place(funded, AccountHold.Kind.AFTER_RESET, "reset", blocks_login=False,
+                until=clock.now() + timedelta(hours=24))
+    clock.advance(hours=23, minutes=59)
+    with pytest.raises(Exception):
+        services.transfer(funded, to=bob.email, amount=100, currency="CNY")
+    clock.advance(minutes=2)
+    assert services.transfer(funded, to=bob.email, amount=100, currency="CNY")
+
+
+def test_rules_apply_to_interactive_requests_only(funded, bob):
+    set_rule("count_day", limit_count=1)
+    services.transfer(funded, to=bob.email, amount=100, currency="CNY")
+    services.transfer(funded, to=bob.email, amount=100, currency="CNY")
+    assert RiskDecision.objects.filter(interactive=False, outcome="allow").count() == 2
+
+
+def test_freeze_rule(api, funded, bob):
+    set_rule("count_day", limit_count=1, outcome="freeze")
+    assert send(api, bob.email, 100).status_code == 201
+    r = send(api, bob.email, 100)
+    assert r.json()["code"] == "account_on_hold"
+    assert AccountHold.objects.get(user=funded).kind == AccountHold.Kind.RISK
