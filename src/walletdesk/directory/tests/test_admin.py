@@ -141,3 +141,19 @@ def test_reports_admin_actions(admin_client: Any, demo_directory: Any) -> None:
     report.refresh_from_db()
     assert report.status == "confirmed" and report.reviewed_at is not None
     assert admin_client.get("/admin/directory/report/").status_code == 200
+
+
+def test_import_holidays_command(hours: ServiceHours, tmp_path: Any) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    good, bad = tmp_path / "h.ics", tmp_path / "bad.ics"
+    good.write_bytes(ICS)
+    bad.write_bytes(b"BEGIN:VCALENDAR\nnonsense")
+    call_command("import_holidays", "test", str(good))
+    assert SpecialDay.objects.count() == 3
+    with pytest.raises(CommandError, match="invalid_calendar"):
+        call_command("import_holidays", "test", str(bad))
+    with pytest.raises(CommandError):
+        call_command("import_holidays", "nope", str(good))
+    assert SpecialDay.objects.count() == 3

@@ -171,3 +171,25 @@ def test_report_from_the_page(client: Any, customer: Any) -> None:
     assert Report.objects.get().reporter == customer
     clock.advance(1)
     assert Report.objects.filter(created_at__lt=clock.now() + timedelta(seconds=1)).count() == 1
+
+
+def test_hub_and_channels_take_a_fixed_number_of_queries(anon_api: Any, client: Any,
+                                                         customer: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as q:
+        anon_api.get("/api/v1/contact/channels", region="CN")
+    assert len(q) <= 5
+    client.force_login(customer)
+    with CaptureQueriesContext(connection) as q:
+        client.get("/contact/")
+    assert len(q) <= 10
+
+
+def test_official_page_in_english_in_another_zone(client: Any) -> None:
+    with clock.frozen(WEDNESDAY_11):
+        page = client.get("/contact/official/", {"tz": "Europe/London"},
+                          HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Official contacts" in page and "Europe/London" in page and "Mainland China" in page
+    assert "Closes at 14:00" in page  # the Shanghai hotline closes 22:00 = 14:00 in London
