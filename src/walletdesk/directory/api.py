@@ -17,6 +17,7 @@ from walletdesk.accounts.models import User
 from walletdesk.accounts.services import user_for_token
 
 from . import queries, ratelimit, services, signing, verify
+from .models import Region
 from .errors import RateLimited
 
 router = Router(tags=["directory"])
@@ -110,8 +111,11 @@ def list_regions(request: HttpRequest) -> list[dict[str, Any]]:
 @router.get("/channels", response={200: list[ChannelOut], **ERRORS})
 def list_channels(request: HttpRequest, region: str = "", tz: str = "") -> Any:
     viewer = _viewer(request)
-    code = region or (viewer.region if viewer else "")
-    chosen = queries.region_or_404(code) if code else None
+    chosen: Region | None
+    if region:
+        chosen = queries.region_or_404(region)
+    else:
+        chosen = queries.default_region(viewer.region) if viewer else None
     zone = tz or (viewer.time_zone if viewer else "") or (
         chosen.time_zone if chosen else settings.DEFAULT_USER_TIME_ZONE)
     return queries.channel_states(queries.channels(chosen), zone)

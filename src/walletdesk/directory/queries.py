@@ -40,6 +40,13 @@ def region_or_404(code: str) -> Region:
     return region
 
 
+def default_region(code: str) -> Region | None:
+    """A user's region: theirs if listed, else International, else the first one."""
+    listed = list(regions())
+    by_code = {r.code: r for r in listed}
+    return by_code.get((code or "").upper()) or by_code.get("INTL") or (listed[0] if listed else None)
+
+
 def timetable(sh: ServiceHours) -> hours_math.Timetable:
     weekly: dict[int, list[hours_math.Period]] = {}
     for p in sh.periods.all():

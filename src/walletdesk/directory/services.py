@@ -20,7 +20,7 @@ from walletdesk.core import clock
 from walletdesk.core.errors import Conflict, ValidationFailed
 
 from . import hours as hours_math
-from . import ical, normalize
+from . import ical, normalize, verify
 from .errors import InvalidChannelValue
 from .models import Channel, Region, Report, ServiceHours, SpecialDay, WeeklyPeriod
 
@@ -122,8 +122,6 @@ def import_ical(sh: ServiceHours, data: bytes) -> int:
 def create_report(*, value: object, note: object = "", reporter: User | None = None,
                   region_hint: str = "CN") -> Report:
     """A "not official" result reported by a user; reaches the admins' queue."""
-    from . import verify
-
     result = verify.check(value, region_hint)
     if result.official:
         raise ValidationFailed(code="already_official")

@@ -47,8 +47,8 @@ def hub(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("directory:official")
     all_regions = list(queries.regions())
-    code = request.GET.get("region", "")[:8].upper() or getattr(request.user, "region", "CN")
-    region = next((r for r in all_regions if r.code == code), all_regions[0] if all_regions else None)
+    region = queries.default_region(request.GET.get("region", "")[:8]
+                                    or str(getattr(request.user, "region", "")))
     zone = _zone(request, region.time_zone if region else settings.DEFAULT_USER_TIME_ZONE)
     return render(request, "directory/hub.html", {
         "blocks": _region_blocks([region], zone) if region else [],

@@ -193,3 +193,10 @@ def test_official_page_in_english_in_another_zone(client: Any) -> None:
                           HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Official contacts" in page and "Europe/London" in page and "Mainland China" in page
     assert "Closes at 14:00" in page  # the Shanghai hotline closes 22:00 = 14:00 in London
+
+
+def test_a_user_from_an_unlisted_region_gets_international(api: Any, customer: Any) -> None:
+    customer.region = "US"
+    customer.save()
+    rows = api.get("/api/v1/contact/channels").json()
+    assert {row["region"] for row in rows} == {"INTL"}
