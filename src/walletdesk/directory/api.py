@@ -17,8 +17,8 @@ from walletdesk.accounts.models import User
 from walletdesk.accounts.services import user_for_token
 
 from . import queries, ratelimit, services, signing, verify
-from .models import Region
 from .errors import RateLimited
+from .models import Region
 
 router = Router(tags=["directory"])
 
