@@ -157,3 +157,59 @@ def test_import_holidays_command(hours: ServiceHours, tmp_path: Any) -> None:
     with pytest.raises(CommandError):
         call_command("import_holidays", "nope", str(good))
     assert SpecialDay.objects.count() == 3
+
+
+@pytest.mark.parametrize("path", ["region", "channel", "servicehours", "report"])
+def test_admin_pages_render(admin_client: Any, demo_directory: Any, path: str) -> None:
+    from walletdesk.directory import models
+
+    assert admin_client.get(f"/admin/directory/{path}/").status_code == 200
+    model = {"region": models.Region, "channel": models.Channel,
+             "servicehours": models.ServiceHours, "report": models.Report}[path]
+    obj = model.objects.first()
+    if obj is not None:
+        assert admin_client.get(f"/admin/directory/{path}/{obj.pk}/change/").status_code == 200
+
+
+def test_agent_admin(admin_client: Any, demo_agents: Any) -> None:
+    from walletdesk.support.models import Agent
+
+    assert admin_client.get("/admin/support/agent/").status_code == 200
+    agent = Agent.objects.get(employee_id="WD2048")
+    url = f"/admin/support/agent/{agent.pk}/change/"
+    assert admin_client.get(url).status_code == 200
+    form = {"user": agent.user_id, "display_name": "刘洋", "employee_id": "2048",
+            "skills": '["payments"]', "languages": '["zh-hans"]', "max_concurrent_chats": 3,
+            "status": "offline", "region": "CN"}
+    assert admin_client.post(url, form).status_code == 200  # refused: not WD + digits
+    assert Agent.objects.get(pk=agent.pk).employee_id == "WD2048"
+    assert admin_client.post(url, {**form, "employee_id": "wd 2049"}).status_code == 302
+    assert Agent.objects.get(pk=agent.pk).employee_id == "WD2049"
+
+
+def test_admin_edits_weekly_periods_and_special_days(admin_client: Any, hours: ServiceHours) -> None:
+    xmas = services.set_special_day(hours, date(2026, 12, 25), closed=True, name_en="Christmas")
+    eve = services.set_special_day(hours, date(2026, 12, 24), closed=True, name_en="Eve")
+    periods = list(hours.periods.all())
+    data: dict[str, Any] = {"name": "test", "time_zone": "Asia/Singapore",
+                            "periods-TOTAL_FORMS": len(periods) + 1,
+                            "periods-INITIAL_FORMS": len(periods),
+                            "special_days-TOTAL_FORMS": 2, "special_days-INITIAL_FORMS": 2}
+    for i, p in enumerate(periods):
+        data.update({f"periods-{i}-id": p.pk, f"periods-{i}-hours": hours.pk,
+                     f"periods-{i}-weekday": p.weekday, f"periods-{i}-start": "09:00",
+                     f"periods-{i}-end": "18:00"})
+    n = len(periods)
+    data.update({f"periods-{n}-hours": hours.pk, f"periods-{n}-weekday": 5,
+                 f"periods-{n}-start": "10:00", f"periods-{n}-end": "14:00"})
+    data.update({"special_days-0-id": xmas.pk, "special_days-0-hours": hours.pk,
+                 "special_days-0-date": "2026-12-25", "special_days-0-name_en": "Christmas",
+                 "special_days-0-closed": "on", "special_days-0-DELETE": "on",
+                 "special_days-1-id": eve.pk, "special_days-1-hours": hours.pk,
+                 "special_days-1-date": "2026-12-24", "special_days-1-name_en": "Eve",
+                 "special_days-1-start": "09:00", "special_days-1-end": "12:00"})
+    r = admin_client.post(f"/admin/directory/servicehours/{hours.pk}/change/", data)
+    assert r.status_code == 302, r.content.decode()[:3000]
+    assert hours.periods.count() == 6 and hours.periods.filter(weekday=5).exists()
+    days = list(SpecialDay.objects.filter(hours=hours))
+    assert [(d.date, d.closed, d.start) for d in days] == [(date(2026, 12, 24), False, time(9))]
