@@ -115,8 +115,8 @@ def test_reset_ends_sessions_and_tokens_tells_every_address_and_holds_money(
     assert browser.get("/account/checkup/").status_code == 302  # signed out
     r = client_api.get("/api/v1/security/events", headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 401
-    assert any("changed" in m["body"] for m in messages_to("carol@example.com"))
-    assert any("changed" in m["body"] for m in messages_to("+8613600136000"))
+    assert any("密码已修改" in m["body"] for m in messages_to("carol@example.com"))
+    assert any("密码已修改" in m["body"] for m in messages_to("+8613600136000"))
     hold = AccountHold.objects.get(user=user, kind=AccountHold.Kind.AFTER_RESET)
     assert round((hold.until - hold.created_at).total_seconds()) == 24 * 3600
     assert not hold.blocks_login

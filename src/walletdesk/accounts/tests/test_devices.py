@@ -64,7 +64,7 @@ def test_impossible_travel_is_held(customer):
     r = login(customer, "203.0.113.5", key)  # New York two hours later
     assert r.status_code == 401
     assert AccountHold.objects.get(user=customer).kind == AccountHold.Kind.SECURITY
-    assert any("security hold" in m["body"] for m in messages_to(customer.email))
+    assert any("安全暂停" in m["body"] for m in messages_to(customer.email))
 
 
 def test_travel_at_plane_speed_is_fine(customer):

@@ -42,7 +42,7 @@ def test_existing_owner_is_told_and_nothing_changes(client_api, customer):
     r = post(client_api, "/api/v1/auth/register", {"login": customer.email, "password": STRONG})
     assert r.status_code == 202
     assert User.objects.get(pk=customer.pk).password == before
-    assert "tried to sign up" in messages_to(customer.email)[0]["body"]
+    assert "尝试用这个已有账户的地址注册" in messages_to(customer.email)[0]["body"]
 
 
 def test_a_squatter_cannot_keep_a_pending_address(client_api):
