@@ -25,6 +25,7 @@ class Limit:
     seconds: int
 
 
+PREFIX = "walletdesk:rl"
 VERIFY = Limit("verify", 30, 60)
 REPORT = Limit("report", 5, 3600)
 
@@ -46,7 +47,7 @@ def hit(limit: Limit, who: str) -> None:
     """Count one request; RateLimited (429) once the window's budget is spent."""
     now = clock.now().timestamp()
     window = int(now // limit.seconds)
-    key = f"walletdesk:rl:{limit.scope}:{who}:{window}"
+    key = f"{PREFIX}:{limit.scope}:{who}:{window}"
     cache.add(key, 0, timeout=limit.seconds + 5)
     try:
         used = cache.incr(key)

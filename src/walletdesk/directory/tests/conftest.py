@@ -1,17 +1,19 @@
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache() -> Iterator[None]:
-    cache.clear()
+def _fresh_rate_limits(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each test counts in its own key space (never flush a Redis shared with others)."""
+    from walletdesk.directory import ratelimit
+
+    monkeypatch.setattr(ratelimit, "PREFIX", f"test-rl:{uuid.uuid4().hex}")
     yield
-    cache.clear()
 
 
 @pytest.fixture
