@@ -19,34 +19,73 @@ from .models import Hold, LedgerAccount, Merchant, Posting, Transaction
 
 Kind = LedgerAccount.Kind
 
+# Which row holds (kind, owner, merchant, method, currency): a hint that saves a
+# SELECT per account on the hot paths. Rows are never deleted or re-keyed, and
+# every user of a hint checks the row it locked against the key (``matches``),
+# so a stale hint (a test database rolled back) only costs a fresh lookup.
+_ids: dict[tuple[object, ...], int] = {}
+
+
+def _key(lookup: dict[str, object]) -> tuple[object, ...]:
+    return (lookup["kind"], lookup.get("owner_id"), lookup.get("merchant_id"),
+            lookup.get("method", ""), lookup["currency"])
+
+
+def matches(account: LedgerAccount, lookup: dict[str, object]) -> bool:
+    return (account.kind, account.owner_id, account.merchant_id, account.method,
+            account.currency) == _key(lookup)
+
+
+def cached_id(lookup: dict[str, object]) -> int | None:
+    return _ids.get(_key(lookup))
+
+
+def forget(lookup: dict[str, object]) -> None:
+    _ids.pop(_key(lookup), None)
+
 
 def _get_or_create(lookup: dict[str, object], defaults: dict[str, object]) -> LedgerAccount:
     account = LedgerAccount.objects.filter(**lookup).first()
-    if account is not None:
-        return account
-    try:
-        with transaction.atomic():
-            return LedgerAccount.objects.create(**lookup, **defaults)
-    except IntegrityError:  # created by a concurrent request: the unique constraint decides
-        return LedgerAccount.objects.get(**lookup)
+    if account is None:
+        try:
+            with transaction.atomic():
+                account = LedgerAccount.objects.create(**lookup, **defaults)
+        except IntegrityError:  # created by a concurrent request: the unique constraint decides
+            account = LedgerAccount.objects.get(**lookup)
+    _ids[_key(lookup)] = account.pk
+    return account
+
+
+def customer_lookup(user: User | int, currency: str) -> dict[str, object]:
+    user_id = user if isinstance(user, int) else user.pk
+    return {"kind": Kind.CUSTOMER, "owner_id": user_id, "currency": currency}
+
+
+def merchant_lookup(merchant: Merchant | int, currency: str) -> dict[str, object]:
+    merchant_id = merchant if isinstance(merchant, int) else merchant.pk
+    return {"kind": Kind.MERCHANT, "merchant_id": merchant_id, "currency": currency}
+
+
+def system_lookup(kind: str, currency: str, method: str = "") -> dict[str, object]:
+    return {"kind": kind, "method": method, "currency": currency, "owner_id": None,
+            "merchant_id": None}
+
+
+def get_or_create(lookup: dict[str, object]) -> LedgerAccount:
+    allow_negative = lookup["kind"] in (Kind.CLEARING, Kind.PROMOTION_EXPENSE)
+    return _get_or_create(lookup, {"allow_negative": allow_negative} if allow_negative else {})
 
 
 def customer_account(user: User | int, currency: str) -> LedgerAccount:
-    user_id = user if isinstance(user, int) else user.pk
-    return _get_or_create({"kind": Kind.CUSTOMER, "owner_id": user_id, "currency": currency}, {})
+    return get_or_create(customer_lookup(user, currency))
 
 
 def merchant_account(merchant: Merchant | int, currency: str) -> LedgerAccount:
-    merchant_id = merchant if isinstance(merchant, int) else merchant.pk
-    return _get_or_create(
-        {"kind": Kind.MERCHANT, "merchant_id": merchant_id, "currency": currency}, {})
+    return get_or_create(merchant_lookup(merchant, currency))
 
 
 def system_account(kind: str, currency: str, method: str = "") -> LedgerAccount:
-    return _get_or_create(
-        {"kind": kind, "method": method, "currency": currency, "owner": None, "merchant": None},
-        {"allow_negative": kind in (Kind.CLEARING, Kind.PROMOTION_EXPENSE)},
-    )
+    return get_or_create(system_lookup(kind, currency, method))
 
 
 def post(txn: Transaction, source: LedgerAccount, destination: LedgerAccount, amount: int,

@@ -148,11 +148,10 @@ def transfer(user: User, *, to: object, amount: object, currency: object,
     try:
         with transaction.atomic():
             quote = fees.quote("transfer", Method.BALANCE, amount, currency, user_id=user.pk)
-            src = ledger.customer_account(user, currency)
-            dst = ledger.customer_account(recipient, currency)
-            fee_accounts = _fee_accounts(currency, quote)
-            locked = locks.lock_accounts([src.pk, dst.pk, *(a.pk for a in fee_accounts)])
-            if locked[src.pk].available < amount + quote.fee:
+            src, dst, *fee_accounts = locks.lock_ledger([
+                ledger.customer_lookup(user, currency), ledger.customer_lookup(recipient, currency),
+                *_fee_lookups(currency, quote)])
+            if src.available < amount + quote.fee:
                 raise InsufficientFunds()
             txn = _new_transaction(
                 type=Transaction.Type.TRANSFER, status=Status.COMPLETED, amount=amount,
@@ -167,14 +166,14 @@ def transfer(user: User, *, to: object, amount: object, currency: object,
     return txn
 
 
-def _fee_accounts(currency: str, quote: fees.FeeQuote) -> list[LedgerAccount]:
+def _fee_lookups(currency: str, quote: fees.FeeQuote) -> list[dict[str, object]]:
     """The revenue (and promotion expense) accounts a fee will touch, to lock up front."""
     if quote.fee_before_promotion == 0:
         return []
-    accounts = [ledger.system_account(Kind.FEE_REVENUE, currency)]
+    lookups = [ledger.system_lookup(Kind.FEE_REVENUE, currency)]
     if quote.discount:
-        accounts.append(ledger.system_account(Kind.PROMOTION_EXPENSE, currency))
-    return accounts
+        lookups.append(ledger.system_lookup(Kind.PROMOTION_EXPENSE, currency))
+    return lookups
 
 
 def _post_fee(txn: Transaction, payer: LedgerAccount, fee_accounts: list[LedgerAccount],
@@ -210,8 +209,6 @@ def pay(user: User, *, merchant: object, amount: object, currency: object, metho
     try:
         with transaction.atomic():
             quote = fees.quote("payment", method, amount, currency, user_id=user.pk)
-            src = ledger.customer_account(user, currency)
-            dst = ledger.merchant_account(shop, currency)
             common = dict(
                 type=Transaction.Type.PAYMENT, amount=amount, fee=quote.fee,
                 fee_before_promotion=quote.fee_before_promotion, fee_policy=quote.policy,
@@ -220,12 +217,14 @@ def pay(user: User, *, merchant: object, amount: object, currency: object, metho
             if card is not None:
                 txn = _new_transaction(status=Status.PENDING,
                                        expires_at=clock.now() + _pending_deadline(), **common)
-                ledger.open_hold(txn, dst, Hold.Direction.IN, amount)
+                ledger.open_hold(txn, ledger.merchant_account(shop, currency), Hold.Direction.IN,
+                                 amount)
                 _submit_after_commit(txn)
             else:
-                fee_accounts = _fee_accounts(currency, quote)
-                locked = locks.lock_accounts([src.pk, dst.pk, *(a.pk for a in fee_accounts)])
-                if locked[src.pk].available < amount + quote.fee:
+                src, dst, *fee_accounts = locks.lock_ledger([
+                    ledger.customer_lookup(user, currency), ledger.merchant_lookup(shop, currency),
+                    *_fee_lookups(currency, quote)])
+                if src.available < amount + quote.fee:
                     raise InsufficientFunds()
                 txn = _new_transaction(status=Status.COMPLETED, completed_at=clock.now(), **common)
                 ledger.post(txn, src, dst, amount, "principal")
@@ -278,10 +277,10 @@ def refund(merchant: Merchant, *, payment_id: object, amount: object) -> Transac
                 raise NotRefundable()
             if amount > payment.refundable_amount:
                 raise RefundExceedsPayment(refundable=payment.refundable_amount)
-            src = ledger.merchant_account(merchant, payment.currency)
-            dst = ledger.customer_account(payment.customer_id, payment.currency)
-            locked = locks.lock_accounts([src.pk, dst.pk])
-            if locked[src.pk].available < amount:
+            src, dst = locks.lock_ledger([ledger.merchant_lookup(merchant, payment.currency),
+                                          ledger.customer_lookup(payment.customer_id,
+                                                                 payment.currency)])
+            if src.available < amount:
                 raise InsufficientMerchantFunds()
             if not Transaction.objects.filter(
                     pk=payment.pk, refunded_amount__lte=F("amount") - amount).update(
@@ -373,12 +372,13 @@ def on_network_result(client_ref: str, state: str, decline_reason: str = "") -> 
 def _complete_external(txn: Transaction) -> None:
     quote = fees.FeeQuote(network_kind(txn), txn.method, txn.currency, txn.amount,
                           txn.fee_before_promotion, txn.fee, txn.fee_policy, txn.promotion)
-    customer = ledger.customer_account(txn.customer_id, txn.currency)
-    clearing = ledger.system_account(Kind.CLEARING, txn.currency, txn.method)
-    fee_accounts = _fee_accounts(txn.currency, quote)
-    merchant = ledger.merchant_account(txn.merchant_id, txn.currency) if txn.merchant_id else None
-    locks.lock_accounts([customer.pk, clearing.pk, *(a.pk for a in fee_accounts),
-                         *([merchant.pk] if merchant else [])])
+    shop = [ledger.merchant_lookup(txn.merchant_id, txn.currency)] if txn.merchant_id else []
+    customer, clearing, *rest = locks.lock_ledger([
+        ledger.customer_lookup(txn.customer_id, txn.currency),
+        ledger.system_lookup(Kind.CLEARING, txn.currency, txn.method), *shop,
+        *_fee_lookups(txn.currency, quote)])
+    merchant = rest.pop(0) if shop else None
+    fee_accounts = rest
     ledger.close_holds(txn, Hold.Status.POSTED)
     if txn.type == Transaction.Type.WITHDRAWAL:
         ledger.post(txn, customer, clearing, txn.amount, "principal")

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Sum
 
+from walletdesk.wallet import invariants
 from walletdesk.wallet.models import (
     Hold,
     LedgerAccount,
@@ -55,9 +56,9 @@ def ledger_problems() -> list[str]:
     for currency, total in totals.items():
         if total != 0:
             problems.append(f"{currency}: balances sum to {total}, not 0")
-    for p in Posting.objects.select_related("source", "destination").exclude(amount__gt=0):
+    for p in Posting.objects.exclude(amount__gt=0):
         problems.append(f"posting {p.pk} has amount {p.amount}")
-    return problems
+    return problems + invariants.problems()
 
 
 def assert_ledger_ok() -> None:
