@@ -30,7 +30,10 @@ api = NinjaAPI(
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return api.create_response(request, exc.as_dict(), status=exc.status)
+    response = api.create_response(request, exc.as_dict(), status=exc.status)
+    if exc.status == 429 and "retry_after" in exc.details:
+        response["Retry-After"] = str(exc.details["retry_after"])
+    return response
 
 
 # Fields whose bad value deserves its own stable code rather than invalid_input.
