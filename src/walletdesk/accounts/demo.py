@@ -27,6 +27,27 @@ def ensure_user(email: str, role: str, **fields: Any) -> User:
     return user
 
 
+# A demo customer with two-step verification on (an authenticator app with this key).
+TOTP_CUSTOMER = {"email": "wang.fang@example.cn", "phone": "+8613700137777", "display_name": "王芳",
+                 "language": "zh-hans", "time_zone": "Asia/Shanghai", "region": "CN"}
+TOTP_SECRET = "JBSWY3DPEHPK3PXPWALLETDESKDEMO22"
+
+
+def _seed_totp_customer() -> dict[str, Any]:
+    from walletdesk.core import clock
+
+    from . import mfa
+    from .models import TotpDevice
+
+    c = TOTP_CUSTOMER
+    user = ensure_user(c["email"], User.Role.CUSTOMER, **{k: v for k, v in c.items() if k != "email"})
+    if not TotpDevice.objects.filter(user=user).exists():
+        TotpDevice.objects.create(user=user, sealed_secret=mfa.seal(TOTP_SECRET),
+                                  confirmed_at=clock.now())
+    return {"role": "customer", "login": user.email, "password": DEMO_PASSWORD,
+            "name": user.display_name, "phone": user.phone, "totp_secret": TOTP_SECRET}
+
+
 def seed() -> list[dict[str, Any]]:
     out = []
     for c in CUSTOMERS:
@@ -34,6 +55,7 @@ def seed() -> list[dict[str, Any]]:
                            **{k: v for k, v in c.items() if k != "email"})
         out.append({"role": "customer", "login": user.email, "password": DEMO_PASSWORD,
                     "name": user.display_name, "phone": user.phone})
+    out.append(_seed_totp_customer())
     admin = User.objects.filter(email="admin@walletdesk.example").first()
     if admin is None:
         User.objects.create_superuser("admin@walletdesk.example", DEMO_PASSWORD,

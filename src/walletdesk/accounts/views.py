@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -98,7 +98,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
                 request.session["pending_methods"] = list(result.methods)
                 url = reverse("accounts:login_verify")
                 nxt = request.POST.get("next", "")
-                return redirect(f"{url}?next={nxt}" if nxt else url)
+                return redirect(f"{url}?{urlencode({'next': nxt})}" if nxt else url)
             return _start_session(request, result)
     return render(request, "web/login.html", {"form": form, "next": request.GET.get("next", "")})
 
@@ -135,8 +135,8 @@ def register(request: HttpRequest) -> HttpResponse:
         else:
             messages.info(request, _("If the address can receive messages from us, a code is on "
                                      "its way. Check your email or text messages."))
-            return redirect(reverse("accounts:register_confirm") + "?login="
-                            + form.cleaned_data["login"])
+            return redirect(reverse("accounts:register_confirm") + "?"
+                            + urlencode({"login": form.cleaned_data["login"]}))
     return _form_page(request, form, title=_("Create an account"), submit=_("Sign up"),
                       intro=_("Use your email address or your mobile number in international "
                               "format. Choose a password of at least 10 characters: a few "
@@ -177,7 +177,7 @@ def _request_code(request: HttpRequest, purpose: str) -> HttpResponse:
         else:
             messages.info(request, _("If the address can receive messages from us, a code is on "
                                      "its way. Check your email or text messages."))
-            return redirect(reverse(confirm) + "?login=" + form.cleaned_data["login"])
+            return redirect(reverse(confirm) + "?" + urlencode({"login": form.cleaned_data["login"]}))
     if purpose == Purpose.RESET:
         return _form_page(request, form, title=_("Forgot your password?"), submit=_("Send a code"),
                           intro=_("We send a code to the email address or mobile number you "
@@ -244,7 +244,7 @@ def step_up_guard(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
             return view(request, *args, **kwargs)
         except StepUpRequired:
             messages.info(request, str(StepUpRequired.default_message))
-            return redirect(reverse("accounts:step_up") + "?next=" + request.path)
+            return redirect(reverse("accounts:step_up") + "?" + urlencode({"next": request.path}))
 
     wrapped.__name__ = view.__name__
     return wrapped
