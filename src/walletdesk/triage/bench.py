@@ -1,0 +1,86 @@
+"""``bench_triage``: accuracy on BANKING77 test.csv and latency per message.
+
+test.csv is read here only, to measure; nothing is fitted or chosen on it. The
+baseline in the same run is TF-IDF alone (same n-grams, same SVM, no MiniLM),
+trained on train.csv.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.svm import LinearSVC
+from threadpoolctl import threadpool_limits
+
+from . import services
+from .classifier import make_vectorizers
+from .text import MODEL_CHARS, normalize
+from .training import SETTINGS, load_banking77, training_rows
+
+
+def _latency(fn: Callable[[str], Any], texts: list[str]) -> dict[str, float]:
+    for text in texts[:20]:
+        fn(text)
+    times = []
+    for text in texts:
+        start = time.perf_counter()
+        fn(text)
+        times.append((time.perf_counter() - start) * 1000)
+    return {"p50_ms": round(float(np.percentile(times, 50)), 2),
+            "p99_ms": round(float(np.percentile(times, 99)), 2),
+            "mean_ms": round(float(np.mean(times)), 2), "messages": len(times)}
+
+
+def _machine() -> dict[str, Any]:
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            cpu = next((line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")), "")
+    except OSError:
+        pass
+    return {"cores": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
+            "load_average_1m": round(os.getloadavg()[0], 2), "blas_threads": 1}
+
+
+def _baseline(test_texts: list[str], test_labels: np.ndarray, sample: list[str]) -> dict[str, Any]:
+    rows = training_rows()
+    word, char = make_vectorizers(SETTINGS)
+    texts = [t for t, _ in rows]
+    x = sp.hstack([word.fit_transform(texts), char.fit_transform(texts)]).tocsr()
+    svm = LinearSVC(C=SETTINGS["C"], max_iter=SETTINGS["max_iter"], random_state=0)
+    svm.fit(x, [r[1] for r in rows])
+
+    def predict(batch: list[str]) -> np.ndarray:
+        return svm.predict(sp.hstack([word.transform(batch), char.transform(batch)]).tocsr())
+
+    accuracy = float((predict(test_texts) == test_labels).mean())
+    return {"model": "TF-IDF word 1-2 + char_wb 2-5 grams, LinearSVC (no MiniLM)",
+            "accuracy": round(accuracy, 4), "latency": _latency(lambda t: predict([t]), sample)}
+
+
+def run(latency_messages: int = 500, baseline: bool = True) -> dict[str, Any]:
+    test = load_banking77("test")
+    texts = [normalize(t)[:MODEL_CHARS] for t, _ in test]
+    labels = np.array([label for _, label in test])
+    report: dict[str, Any] = {"machine": _machine(), "dataset": "BANKING77 test.csv", "examples": len(test)}
+    with threadpool_limits(limits=1):
+        started = time.perf_counter()
+        model = services.get_model()
+        report["model_load_s"] = round(time.perf_counter() - started, 2)
+        predicted = np.array([s.intent for s in model.predict(texts)])
+        sample = [t for t, _ in test[:latency_messages]]
+        report["model"] = {
+            "name": "TF-IDF word+char n-grams + MiniLM-L6 embeddings, LinearSVC (int8 weights)",
+            "accuracy": round(float((predicted == labels).mean()), 4),
+            "latency_single_message": _latency(services.classify, sample),
+        }
+        if baseline:
+            report["baseline"] = _baseline(texts, labels, sample)
+    report["targets"] = {"accuracy": 0.92, "p99_ms": 20}
+    return report

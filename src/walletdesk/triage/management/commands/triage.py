@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from walletdesk.core.errors import DomainError
+from walletdesk.triage import services
+
+
+class Command(BaseCommand):
+    help = ("Triage customer messages: with --jsonl read one text per line on stdin and print "
+            '{"text","intent","confidence","queue","priority","articles"} per line.')
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--jsonl", action="store_true",
+                            help="one text per line in, one JSON per line out")
+        parser.add_argument("--lang", choices=services.LANGS, default=None)
+        parser.add_argument("text", nargs="*", help="texts to triage (without --jsonl)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["jsonl"]:
+            texts: Any = (line.rstrip("\r\n") for line in sys.stdin)
+        elif options["text"]:
+            texts = options["text"]
+        else:
+            raise CommandError("give texts as arguments or use --jsonl with lines on stdin")
+        for text in texts:
+            self.stdout.write(json.dumps(self._one(text, options["lang"]), ensure_ascii=False))
+            self.stdout.flush()
+
+    @staticmethod
+    def _one(text: str, lang: str | None) -> dict[str, Any]:
+        try:
+            t = services.classify(text, lang)
+        except DomainError as exc:
+            if exc.code == "triage_unavailable":
+                raise CommandError(str(exc.message)) from exc
+            return {"text": text, "error": exc.as_dict()}
+        return {"text": text, "intent": t.intent, "confidence": t.confidence, "queue": t.queue,
+                "priority": t.priority, "articles": list(t.articles)}

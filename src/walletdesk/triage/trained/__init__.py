@@ -1,0 +1,1 @@
+"""The trained triage model shipped with the package (triage.bin + manifest.json)."""

