@@ -33,6 +33,7 @@ class LoginOut(Schema):
     role: str
     display_name: str
     device_key: str = ""
+    must_change_password: bool = False
 
 
 class MfaOut(Schema):
@@ -85,7 +86,7 @@ def _login_out(result: services.LoginResult) -> LoginOut:
     user = result.user
     assert user is not None and result.token is not None
     return LoginOut(token=result.token, user_id=user.pk, role=user.role, display_name=str(user),
-                    device_key=result.device_key)
+                    device_key=result.device_key, must_change_password=user.must_change_password)
 
 
 @router.post("/login", response={200: LoginOut | MfaOut, **ERRORS}, auth=None)

@@ -264,6 +264,7 @@ def login_for_api(request: HttpRequest | None, login: str, password: str) -> tup
 def hold_for_travel(user: User, ip: str | None, seen: devices.Sighting) -> None:
     with transaction.atomic():
         holds.place(user, AccountHold.Kind.SECURITY, "impossible travel")
+        User.objects.filter(pk=user.pk).update(must_change_password=True)
         events.record("impossible_travel", user, ip=ip,
                       place=seen.place.label if seen.place else "")
         notify.tell_owner(user, "account_on_hold")
@@ -436,7 +437,9 @@ def freeze(user: User, *, reason: str, ip: str | None = None) -> None:
     with transaction.atomic():
         if not holds.active(user).filter(kind=AccountHold.Kind.FROZEN).exists():
             holds.place(user, AccountHold.Kind.FROZEN, reason)
-        User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+        # "This was not me" is evidence that the password is known: change it after unlocking.
+        User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1,
+                                               must_change_password=True)
         end_tokens(user)
         events.record("frozen", user, ip=ip, reason=reason)
         notify.tell_owner(user, "account_frozen")

@@ -68,7 +68,12 @@ def _start_session(request: HttpRequest, result: services.LoginResult) -> HttpRe
     auth_login(request, result.user, backend=BACKEND)  # a new session id
     request.session["auth_at"] = clock.now().isoformat()
     request.session.pop("pending_login", None)
-    response = redirect(_safe_next(request))
+    if result.user.must_change_password:
+        messages.warning(request, _("We saw signs that your password may be known to someone "
+                                    "else. Choose a new one now."))
+        response = redirect("accounts:change_password")
+    else:
+        response = redirect(_safe_next(request))
     response.set_cookie(devices.COOKIE, result.device_key, max_age=DEVICE_COOKIE_AGE,
                         httponly=True, samesite="Lax", secure=not settings.DEBUG)
     return response

@@ -71,3 +71,20 @@ def test_travel_at_plane_speed_is_fine(customer):
     key = login(customer, "192.0.2.5").json()["device_key"]
     clock.advance(hours=14)
     assert login(customer, "203.0.113.5", key).status_code == 200
+
+
+def test_not_me_freeze_forces_a_password_change_after_unlock(customer):
+    from walletdesk.accounts import services
+
+    services.freeze(customer, reason="not me")
+    services.unlock_account(customer, by=customer)
+    r = login(customer, "192.0.2.5")
+    assert r.status_code == 200 and r.json()["must_change_password"] is True
+    c = Client()
+    r = c.post("/login/", {"username": customer.email, "password": RIGHT})
+    assert r.status_code == 302 and r["Location"].endswith("/account/password/")
+    from .fixtures import STRONG
+
+    assert c.post("/account/password/", {"new_password": STRONG}).status_code == 302
+    customer.refresh_from_db()
+    assert not customer.must_change_password
