@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from walletdesk.core.errors import DomainError
 
+from .mfa import has_mfa
 from .models import User
 
 
@@ -25,6 +26,9 @@ class LoginBackend(ModelBackend):
         if not login or password is None:
             return None
         try:
-            return check_password_login(request, login, password)
+            user = check_password_login(request, login, password)
         except DomainError:
             return None
+        # A password alone never opens an account with two-step verification (for example
+        # through the admin's login form): such users log in at /login/.
+        return None if has_mfa(user) else user

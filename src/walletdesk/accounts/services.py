@@ -8,6 +8,7 @@ reset and unlock requests always answer "check your messages".
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -39,7 +40,8 @@ Purpose = OneTimeCode.Purpose
 # --- logins ------------------------------------------------------------------------------
 
 def normalize_login(raw: str) -> str:
-    value = (raw or "").strip() if isinstance(raw, str) else ""
+    """NFKC (full-width characters from an IME), trimmed, domain lower-cased, phone compacted."""
+    value = unicodedata.normalize("NFKC", raw or "").strip() if isinstance(raw, str) else ""
     if not value or len(value) > MAX_LOGIN_LENGTH:
         return ""
     if "@" in value:
