@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from walletdesk.accounts.api import router as auth_router
 from walletdesk.core.errors import DomainError
@@ -68,6 +71,21 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         exc.status_code, "error")
     return api.create_response(request, {"code": code, "message": str(exc)},
                                status=exc.status_code)
+
+
+# A dependency that is down for a moment (PostgreSQL restarting, Redis gone):
+# a typed 503 the client may retry (with the same Idempotency-Key), not a 500.
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+@api.exception_handler(RedisConnectionError)
+@api.exception_handler(RedisTimeoutError)
+def on_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    response = api.create_response(
+        request, {"code": "service_unavailable",
+                  "message": _("The service is briefly unavailable. Please try again.")},
+        status=503)
+    response["Retry-After"] = "1"
+    return response
 
 
 api.add_router("/auth", auth_router)

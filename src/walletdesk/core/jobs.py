@@ -33,7 +33,9 @@ log = logging.getLogger(__name__)
 Handler = Callable[..., Any]
 _handlers: dict[str, Handler] = {}
 _periodic: dict[str, float] = {}
-LEASE_SECONDS = 120
+# How long a claimed job belongs to its worker; after that another worker may
+# take it over. Tests shorten it to watch a dead worker's job being finished.
+LEASE_SECONDS = float(os.environ.get("WALLETDESK_JOB_LEASE_SECONDS") or 120)
 
 
 def task(name: str) -> Callable[[Handler], Handler]:

@@ -1,0 +1,273 @@
+"""``walletdesk bench_api``: the main HTTP flows against a running server.
+
+C client threads, each with its own keep-alive HTTP connection and its own
+bench customer, loop over the flows for S seconds and the command prints one
+JSON object: requests, ok, refused (typed 4xx), errors (5xx or no answer),
+requests/s and p50/p99 latency per flow, and the machine.
+
+Flows (``FLOWS``; a later issue adds live chat here):
+
+* ``login``    POST /api/v1/auth/login (password hashing included)
+* ``balance``  GET  /api/v1/wallet
+* ``transfer`` POST /api/v1/wallet/transfers with an Idempotency-Key
+* ``history``  GET  /api/v1/wallet/transactions?limit=20
+* ``help``     GET  /api/v1/help/search?q=...&lang=...
+
+``--setup`` (or ``--setup-only``) first creates the bench customers in the
+database of *these* settings, which must be the server's database: each is
+funded through the real wallet services (a card top-up that the network
+confirms). ``--relax-risk`` turns off the per-hour/per-day velocity rules
+(which would rightly stop one customer sending thousands of transfers):
+use it on a bench database only.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import random
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from walletdesk.wallet.management.commands.bench_ledger import machine_info, percentile
+
+EMAIL = "bench-{:04d}@bench-api.walletdesk.invalid"
+PASSWORD = "bench-api-password-2026"
+START_BALANCE = 1_000_000_00
+VELOCITY_RULES = ("count_hour", "count_day", "amount_hour", "amount_day")
+HELP_QUERIES = [("忘记密码", "zh-hans"), ("交易未完成", "zh-hans"), ("账户被锁定", "zh-hans"),
+                ("手续费", "zh-hans"), ("forgot password", "en"), ("refund", "en"),
+                ("account locked", "en"), ("fees", "en")]
+
+
+def setup_customers(n: int, relax_risk: bool = False) -> list[str]:
+    """Create (or reuse) n funded bench customers; returns their logins."""
+    from walletdesk.accounts.models import User
+    from walletdesk.wallet import cards, services
+    from walletdesk.wallet.models import PaymentMethod
+
+    logins = []
+    for i in range(n):
+        email = EMAIL.format(i)
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(email, PASSWORD, display_name=f"bench {i}")
+        if not PaymentMethod.objects.filter(owner=user, kind="bank_card").exists():
+            cards.link_card(user, kind="bank_card", number="6222021234560200119")
+            txn = services.top_up(user, amount=START_BALANCE, currency="CNY", method="bank_card")
+            services.on_network_result(txn.public_id, "confirmed")
+        logins.append(email)
+    if relax_risk:
+        from walletdesk.risk.models import RiskRule
+        from walletdesk.risk.services import rules
+
+        rules()  # make sure the default rules exist, then switch the velocity ones off
+        RiskRule.objects.filter(code__in=VELOCITY_RULES).update(enabled=False)
+    return logins
+
+
+@dataclass
+class FlowStats:
+    ok: int = 0
+    refused: int = 0
+    errors: int = 0
+    kinds: dict[str, int] = field(default_factory=dict)
+    latencies: list[float] = field(default_factory=list)
+
+    def add(self, seconds: float, status: int, code: str) -> None:
+        self.latencies.append(seconds)
+        if 200 <= status < 300:
+            self.ok += 1
+            return
+        if 400 <= status < 500:
+            self.refused += 1
+        else:
+            self.errors += 1
+        self.kinds[code] = self.kinds.get(code, 0) + 1
+
+    def merge(self, other: FlowStats) -> None:
+        self.ok, self.refused, self.errors = (self.ok + other.ok, self.refused + other.refused,
+                                              self.errors + other.errors)
+        for k, v in other.kinds.items():
+            self.kinds[k] = self.kinds.get(k, 0) + v
+        self.latencies.extend(other.latencies)
+
+
+class Client:
+    """One keep-alive HTTP/1.1 connection; reconnects after a failure."""
+
+    def __init__(self, url: str, timeout: float = 30) -> None:
+        parts = urlsplit(url)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.timeout = timeout
+        self.conn: http.client.HTTPConnection | None = None
+        self.token = ""
+        self.device = uuid.uuid4().hex
+
+    def call(self, method: str, path: str, body: Any = None,
+             headers: dict[str, str] | None = None) -> tuple[int, Any]:
+        hdrs = {"Accept": "application/json", **(headers or {})}
+        if self.token:
+            hdrs["Authorization"] = f"Bearer {self.token}"
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            hdrs["Content-Type"] = "application/json"
+        try:
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+            self.conn.request(method, path, body=data, headers=hdrs)
+            resp = self.conn.getresponse()
+            raw = resp.read()
+        except (OSError, http.client.HTTPException) as exc:
+            self.close()
+            return 0, {"code": type(exc).__name__}
+        try:
+            return resp.status, json.loads(raw) if raw else None
+        except ValueError:
+            return resp.status, {"code": f"http_{resp.status}"}
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+def _code(status: int, body: Any) -> str:
+    if isinstance(body, dict) and "code" in body:
+        return str(body["code"])
+    return f"http_{status}"
+
+
+# --- the flows: each returns (status, body) -------------------------------------------
+
+def flow_login(c: Client, me: str, peer: str, rng: random.Random) -> tuple[int, Any]:
+    status, body = c.call("POST", "/api/v1/auth/login", {"login": me, "password": PASSWORD},
+                          {"X-Device-Id": c.device})
+    if status == 200 and isinstance(body, dict) and body.get("token"):
+        c.token = body["token"]
+    return status, body
+
+
+def flow_balance(c: Client, me: str, peer: str, rng: random.Random) -> tuple[int, Any]:
+    return c.call("GET", "/api/v1/wallet")
+
+
+def flow_transfer(c: Client, me: str, peer: str, rng: random.Random) -> tuple[int, Any]:
+    return c.call("POST", "/api/v1/wallet/transfers",
+                  {"to": peer, "amount": rng.randint(1, 500), "currency": "CNY"},
+                  {"Idempotency-Key": uuid.uuid4().hex})
+
+
+def flow_history(c: Client, me: str, peer: str, rng: random.Random) -> tuple[int, Any]:
+    return c.call("GET", "/api/v1/wallet/transactions?limit=20")
+
+
+def flow_help(c: Client, me: str, peer: str, rng: random.Random) -> tuple[int, Any]:
+    q, lang = rng.choice(HELP_QUERIES)
+    return c.call("GET", "/api/v1/help/search?" + urlencode({"q": q, "lang": lang}))
+
+
+Flow = Callable[[Client, str, str, random.Random], tuple[int, Any]]
+# name -> (function, share of the loop). Login is expensive on purpose (argon2),
+# so it runs once in ten rounds; a chat flow is meant to be added here.
+FLOWS: dict[str, tuple[Flow, int]] = {
+    "login": (flow_login, 1), "balance": (flow_balance, 10), "transfer": (flow_transfer, 10),
+    "history": (flow_history, 10), "help": (flow_help, 10)}
+
+
+class Command(BaseCommand):
+    help = "Drive the main HTTP flows of a running server; print JSON throughput and latency."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--url", default="http://127.0.0.1:8000")
+        parser.add_argument("--concurrency", type=int, default=4)
+        parser.add_argument("--seconds", type=float, default=10)
+        parser.add_argument("--users", type=int, default=0, help="bench customers (default C)")
+        parser.add_argument("--flows", default=",".join(FLOWS))
+        parser.add_argument("--setup", action="store_true",
+                            help="create the funded bench customers first (server's database)")
+        parser.add_argument("--setup-only", action="store_true")
+        parser.add_argument("--relax-risk", action="store_true",
+                            help="turn off the velocity risk rules (bench databases only)")
+        parser.add_argument("--label", default="", help="free text copied into the report")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        users = opts["users"] or max(opts["concurrency"], 2)
+        flows = [f for f in opts["flows"].split(",") if f]
+        unknown = set(flows) - set(FLOWS)
+        if unknown:
+            raise CommandError(f"unknown flows: {', '.join(sorted(unknown))}")
+        if opts["setup"] or opts["setup_only"]:
+            logins = setup_customers(users, opts["relax_risk"])
+            if opts["setup_only"]:
+                self.stdout.write(json.dumps({"customers": len(logins), "password": PASSWORD}))
+                return
+        from django.db import connections
+
+        connections.close_all()  # the clients talk HTTP only
+        report = run(opts["url"], opts["concurrency"], opts["seconds"], users, flows)
+        report["label"] = opts["label"]
+        self.stdout.write(json.dumps(report, ensure_ascii=False))
+
+
+def run(url: str, concurrency: int, seconds: float, users: int,
+        flows: list[str]) -> dict[str, Any]:
+    results = [{f: FlowStats() for f in flows} for _ in range(concurrency)]
+    barrier = threading.Barrier(concurrency + 1)
+    stop_at = [0.0]
+    threads = [threading.Thread(target=_client, args=(url, i, users, flows, results[i], barrier,
+                                                      stop_at), daemon=True)
+               for i in range(concurrency)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    started = time.perf_counter()
+    stop_at[0] = started + seconds
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    per_flow: dict[str, Any] = {}
+    total = 0
+    for name in flows:
+        merged = FlowStats()
+        for r in results:
+            merged.merge(r[name])
+        lat = sorted(merged.latencies)
+        total += len(lat)
+        per_flow[name] = {"requests": len(lat), "ok": merged.ok, "refused": merged.refused,
+                          "errors": merged.errors, "kinds": merged.kinds,
+                          "per_second": round(len(lat) / elapsed, 1) if elapsed else 0.0,
+                          "p50_ms": percentile(lat, 50), "p99_ms": percentile(lat, 99)}
+    return {"benchmark": "bench_api", "url": url, "concurrency": concurrency,
+            "seconds": seconds, "elapsed_seconds": round(elapsed, 2), "users": users,
+            "requests": total, "requests_per_second": round(total / elapsed, 1) if elapsed else 0,
+            "flows": per_flow, "machine": machine_info()}
+
+
+def _client(url: str, i: int, users: int, flows: list[str], stats: dict[str, FlowStats],
+            barrier: threading.Barrier, stop_at: list[float]) -> None:
+    rng = random.Random(i)
+    me, peer = EMAIL.format(i % users), EMAIL.format((i + 1) % users)
+    client = Client(url)
+    plan = [name for name in flows for _ in range(FLOWS[name][1])]
+    flow_login(client, me, peer, rng)  # every client starts logged in (not timed)
+    barrier.wait()
+    try:
+        while time.perf_counter() < stop_at[0]:
+            rng.shuffle(plan)
+            for name in plan:
+                if time.perf_counter() >= stop_at[0]:
+                    break
+                t0 = time.perf_counter()
+                status, body = FLOWS[name][0](client, me, peer, rng)
+                stats[name].add(time.perf_counter() - t0, status, _code(status, body))
+    finally:
+        client.close()
