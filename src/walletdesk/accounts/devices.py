@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +17,13 @@ from .models import Device, User, keyed_digest
 
 COOKIE = "wd_device"
 HEADER = "X-Device-Id"
+
+
+KEY_FORMAT = re.compile(r"^[A-Za-z0-9_\-]{16,100}$")
+
+
+def valid_key(raw: object) -> bool:
+    return isinstance(raw, str) and bool(KEY_FORMAT.match(raw))
 
 
 def new_key() -> str:

@@ -17,6 +17,7 @@ from walletdesk.core import clock
 from .models import SecurityEvent, User
 
 GENESIS = "0" * 64
+CHAIN_LOCK = 0x5EC0E7
 SECRET_WORDS = ("password", "code", "token", "secret", "otp", "key")
 
 
@@ -38,19 +39,28 @@ def record(kind: str, user: User | None = None, *, ip: str | None = None,
         if any(word in key.lower() for word in SECRET_WORDS):
             raise ValueError(f"security events never hold secrets ({key!r})")
     clean = json.loads(json.dumps(data, default=str))
-    for _attempt in range(20):
-        last = SecurityEvent.objects.order_by("-pk").values_list("hash", flat=True).first()
-        prev = last or GENESIS
-        at = clock.now()
-        ev = SecurityEvent(user=user, kind=kind, at=at, ip=ip, data=clean, prev_hash=prev)
-        ev.hash = row_hash(ev)
+    for _attempt in range(50):
         try:
             with transaction.atomic():
+                _lock_tail()
+                last = SecurityEvent.objects.order_by("-pk").values_list("hash", flat=True).first()
+                ev = SecurityEvent(user=user, kind=kind, at=clock.now(), ip=ip, data=clean,
+                                   prev_hash=last or GENESIS)
+                ev.hash = row_hash(ev)
                 ev.save(force_insert=True)
             return ev
         except IntegrityError:
-            continue  # another writer extended the chain first
+            continue  # another writer extended the chain first (the unique prev_hash says so)
     raise RuntimeError("could not append to the security event chain")
+
+
+def _lock_tail() -> None:
+    """Writers take turns on PostgreSQL (a transaction-level advisory lock, held until the
+    surrounding transaction ends); SQLite's IMMEDIATE transactions already serialize them."""
+    conn = transaction.get_connection()
+    if conn.vendor == "postgresql":
+        with conn.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
 
 
 def verify_chain() -> tuple[bool, int | None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -54,7 +55,7 @@ def change_password(user: User, *, new_password: object) -> None:
 def set_phrase(user: User, phrase: object) -> None:
     require_recent_auth(user)
     if not isinstance(phrase, str) or len(phrase.strip()) > PHRASE_MAX or any(
-            c in phrase for c in "\r\n\t<>"):
+            c in "<>" or unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in phrase):
         raise ValidationFailed(_("Use up to 40 characters on one line, without < or >."))
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(anti_phishing_phrase=phrase.strip())

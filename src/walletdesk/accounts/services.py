@@ -42,7 +42,8 @@ Purpose = OneTimeCode.Purpose
 def normalize_login(raw: str) -> str:
     """NFKC (full-width characters from an IME), trimmed, domain lower-cased, phone compacted."""
     value = unicodedata.normalize("NFKC", raw or "").strip() if isinstance(raw, str) else ""
-    if not value or len(value) > MAX_LOGIN_LENGTH:
+    if not value or len(value) > MAX_LOGIN_LENGTH or any(
+            unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in value):
         return ""
     if "@" in value:
         local, _sep, domain = value.rpartition("@")
@@ -178,7 +179,7 @@ def login(request: HttpRequest | None, login: object, password: object,
           device_key: str = "", *, api: bool = True) -> LoginResult:
     user = check_password_login(request, login, password)
     ip = client_ip(request)
-    device_key = device_key if device_key and len(device_key) <= 100 else devices.new_key()
+    device_key = device_key if devices.valid_key(device_key) else devices.new_key()
     seen = devices.look(user, device_key, ip)
     if seen.impossible_travel:
         hold_for_travel(user, ip, seen)
@@ -313,7 +314,8 @@ def confirm_registration(request: HttpRequest | None, login: object, code: objec
                                                   password_changed_at=now)
         pending.refresh_from_db()
         events.record("signed_up", pending, ip=client_ip(request))
-    return finish_login(request, pending, device_key or devices.new_key(), api=api)
+    key = device_key if devices.valid_key(device_key) else devices.new_key()
+    return finish_login(request, pending, key, api=api)
 
 
 # --- reset and unlock by code --------------------------------------------------------------------

@@ -141,7 +141,7 @@ def deliver(msg: Rendered) -> bool:
 
 
 def outbox_for(address: str, limit: int = 50) -> list[OutboxMessage]:
-    address = (address or "").strip()[:254]
+    address = "".join(ch for ch in (address or "") if ch.isprintable()).strip()[:254]
     if "@" in address:
         local, _sep, domain = address.rpartition("@")
         address = f"{local}@{domain.lower()}"

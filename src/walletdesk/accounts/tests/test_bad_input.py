@@ -77,3 +77,22 @@ def test_admin_login_form_refuses_a_password_alone_when_two_step_is_on(customer)
     c = Client()
     c.post("/admin/login/", {"username": customer.email, "password": RIGHT})
     assert "_auth_user_id" not in c.session
+
+
+@pytest.mark.parametrize("path, body", [
+    ("/api/v1/auth/login", {"login": "a\x00@example.com", "password": "x"}),
+    ("/api/v1/auth/register", {"login": "a\x00@example.com", "password": STRONG}),
+    ("/api/v1/auth/password-reset", {"login": "+86138\x000013800"}),
+    ("/api/v1/auth/password-reset/confirm", {"login": "a@example.com", "code": "12345\x00",
+                                             "new_password": STRONG}),
+    ("/api/v1/auth/login/mfa", {"mfa_token": "wdm_\x00", "code": "\x00"}),
+])
+def test_nul_bytes_are_refused_cleanly(customer, path, body):
+    r = post(Client(), path, body)
+    assert r.status_code in (400, 401, 422)
+
+
+def test_strange_device_keys_are_replaced(customer):
+    r = post(Client(), "/api/v1/auth/login", {"login": customer.email, "password": RIGHT},
+             **{"X-Device-Id": "short"})
+    assert r.status_code == 200 and r.json()["device_key"] != "short"

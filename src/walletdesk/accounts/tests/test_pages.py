@@ -144,3 +144,28 @@ def test_events_are_append_only_and_refuse_secrets(customer):
     with pytest.raises(ValueError):
         events.record("test", customer, password="x")
     assert ev.at.utcoffset().total_seconds() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_chain_stays_linear_with_parallel_writers(make_customer):
+    import threading
+
+    from django.db import connections
+
+    user = make_customer("chain@example.com")
+    barrier = threading.Barrier(10)
+
+    def write(i):
+        barrier.wait()
+        for j in range(5):
+            events.record("test", user, n=i * 10 + j)
+        connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert SecurityEvent.objects.filter(kind="test").count() == 50
+    assert events.verify_chain() == (True, None)
