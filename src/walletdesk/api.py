@@ -51,7 +51,9 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "payload", "query")]
         errors.append({"field": ".".join(loc), "type": err.get("type", "")})
-        if loc and loc[-1] in FIELD_CODES and code == "invalid_input":
+        # A missing field is not a bad value of it: it stays invalid_input.
+        if (loc and loc[-1] in FIELD_CODES and code == "invalid_input"
+                and err.get("type") != "missing"):
             code = FIELD_CODES[loc[-1]]
     message = _("Some of the values are not valid.")
     return api.create_response(request, {"code": code, "message": message, "errors": errors},
@@ -69,7 +71,11 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}.get(
         exc.status_code, "error")
-    return api.create_response(request, {"code": code, "message": str(exc)},
+    message = str(exc)
+    if exc.status_code == 400 and message == "Cannot parse request body":
+        # ninja's parser refused the body: say so with a code and a translated message.
+        code, message = "invalid_json", str(DomainError.default_message)
+    return api.create_response(request, {"code": code, "message": message},
                                status=exc.status_code)
 
 

@@ -13,7 +13,7 @@ from ninja.security import HttpBearer
 from walletdesk.accounts.auth import USER_AUTH
 from walletdesk.accounts.models import User
 from walletdesk.accounts.services import user_for_token
-from walletdesk.core.errors import PermissionDenied, ValidationFailed
+from walletdesk.core.errors import DomainError, PermissionDenied, ValidationFailed
 from walletdesk.core.money import check_amount, check_currency
 
 from . import cards, fees, idempotency, queries, services
@@ -172,14 +172,29 @@ class ApproveIn(Schema):
 # --- helpers ------------------------------------------------------------------------
 
 def _customer(request: HttpRequest) -> User:
-    user = request.auth if isinstance(request.auth, User) else request.user
+    auth = getattr(request, "auth", None)  # set by ninja's authentication
+    user = auth if isinstance(auth, User) else request.user
     if not isinstance(user, User) or user.role != User.Role.CUSTOMER:
         raise PermissionDenied(code="customers_only")
     return user
 
 
+def _merchant(request: HttpRequest) -> Merchant:
+    merchant = getattr(request, "auth", None)  # set by MerchantKey
+    if not isinstance(merchant, Merchant):
+        raise PermissionDenied(code="merchants_only")
+    return merchant
+
+
+def _require_json(request: HttpRequest) -> None:
+    """Money calls take JSON only: another content type is refused, whatever it parses as."""
+    if request.content_type != "application/json":
+        raise DomainError(code="unsupported_media_type", status=415)
+
+
 def _idempotent(request: HttpRequest, scope: str,
                 operation: Callable[[], tuple[int, Any]]) -> JsonResponse:
+    _require_json(request)
     digest = idempotency.request_hash(request.method or "POST", request.path, request.body)
     status, body = idempotency.execute(scope, request.headers.get(idempotency.HEADER), digest,
                                        operation)
@@ -257,7 +272,7 @@ def withdraw(request: HttpRequest, payload: TopUpIn) -> JsonResponse:
 @wallet_router.post("/payments/{payment_id}/refunds",
                     response={201: TransactionOut, **MONEY_ERRORS}, auth=MERCHANT_AUTH)
 def refund(request: HttpRequest, payment_id: str, payload: RefundIn) -> JsonResponse:
-    merchant: Merchant = request.auth  # type: ignore[assignment]
+    merchant = _merchant(request)
     return _idempotent(request, f"merchant:{merchant.pk}", lambda: _created(services.refund(
         merchant, payment_id=payment_id, amount=payload.amount)))
 
@@ -353,7 +368,7 @@ def decline_request(request: HttpRequest, request_id: str) -> dict[str, Any]:
 
 @merchant_router.get("/payments", response=TransactionPage, auth=MERCHANT_AUTH)
 def merchant_payments(request: HttpRequest, q: Query[HistoryQuery]) -> dict[str, Any]:
-    merchant: Merchant = request.auth  # type: ignore[assignment]
+    merchant = _merchant(request)
     qs = queries.filter_history(queries.merchant_transactions(merchant),
                                 _history_filter(q, "Asia/Shanghai"))
     page = list(qs[q.offset:q.offset + q.limit])
@@ -363,14 +378,15 @@ def merchant_payments(request: HttpRequest, q: Query[HistoryQuery]) -> dict[str,
 
 @merchant_router.get("/balance", response=list[BalanceOut], auth=MERCHANT_AUTH)
 def merchant_balance(request: HttpRequest) -> list[queries.Balance]:
-    merchant: Merchant = request.auth  # type: ignore[assignment]
+    merchant = _merchant(request)
     return queries.merchant_balances(merchant)
 
 
 @merchant_router.post("/payment-requests", response={201: PaymentRequestOut, **MONEY_ERRORS},
                       auth=MERCHANT_AUTH)
 def create_request(request: HttpRequest, payload: PaymentRequestIn) -> tuple[int, dict[str, Any]]:
-    merchant: Merchant = request.auth  # type: ignore[assignment]
+    merchant = _merchant(request)
+    _require_json(request)
     req = services.create_payment_request(merchant, customer=payload.customer,
                                           amount=payload.amount, currency=payload.currency,
                                           description=payload.description)
