@@ -302,3 +302,15 @@ def stopping(*procs: Proc) -> Iterator[None]:
     finally:
         for p in procs:
             p.stop()
+
+
+def copy_database(source_url: str, server_url: str, name: str, tmp: Path) -> None:
+    """pg_dump a database and pg_restore it as ``name`` on another server."""
+    dump = tmp / f"{name}.dump"
+    subprocess.run(["pg_dump", "-Fc", "--no-owner", "-f", str(dump),
+                    source_url.replace("postgres://", "postgresql://", 1)], check=True, timeout=120)
+    with pg_connect(server_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", "-d",
+                    with_db(server_url, name).replace("postgres://", "postgresql://", 1),
+                    str(dump)], check=True, timeout=120)

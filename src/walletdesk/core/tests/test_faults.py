@@ -175,3 +175,195 @@ def test_server_killed_mid_stream_loses_no_money(fresh: tuple[str, Path]) -> Non
     finally:
         for p in (victim, survivor, *restarted):
             p.stop()
+
+
+# --- (b) PostgreSQL restarts under load ------------------------------------------------------
+
+@pytest.fixture
+def private_pg(template: str, tmp_path: Path) -> Iterator[fk.PrivatePostgres]:
+    pg = fk.PrivatePostgres()
+    try:
+        pg.start()
+        fk.copy_database(fk.with_db(fk.SHARED_PG, template), pg.url, "walletdesk", tmp_path)
+        yield pg
+    finally:
+        pg.cleanup()
+
+
+def test_postgres_restart_under_load_recovers_by_itself(private_pg: fk.PrivatePostgres,
+                                                        tmp_path: Path) -> None:
+    db_url = fk.with_db(private_pg.url, "walletdesk")
+    env = fk.child_env(tmp_path, db_url)
+    server = fk.Server(env, tmp_path)
+    try:
+        server.wait_ready()
+        stream = Stream([server.url])
+        threads = [threading.Thread(target=stream.run_user, args=(i, 30, 0.1)) for i in range(USERS)]
+        for t in threads:
+            t.start()
+        while len(stream.acked) < 12:
+            time.sleep(0.02)
+        private_pg.stop("fast")  # every connection of the server is cut
+        probe = fk.Client(server.url, timeout=5)
+        status, body = probe.call("GET", "/readyz")
+        assert status == 503 and body["checks"]["database"].startswith("error"), body
+        time.sleep(1.5)
+        private_pg.start()
+        deadline = time.monotonic() + 20
+        while probe.call("GET", "/readyz")[0] != 200:
+            assert time.monotonic() < deadline, "not ready again after the restart"
+            time.sleep(0.2)
+        for t in threads:
+            t.join(90)
+        stream.retry_pending()
+        assert any(k.startswith("503:service_unavailable") for k in stream.failures), stream.failures
+        assert not any(k.startswith("500") for k in stream.failures), stream.failures
+        assert len(stream.acked) == USERS * 30
+        check_money(server.url, db_url, env, stream)
+    finally:
+        server.stop()
+
+
+# --- (b) Redis dies and comes back -----------------------------------------------------------
+
+def test_redis_outage_gives_typed_503_and_recovers(fresh: tuple[str, Path]) -> None:
+    db_url, var = fresh
+    redis = fk.PrivateRedis()
+    redis.start()
+    env = fk.child_env(var, db_url, redis.url)
+    server = fk.Server(env, var, workers=2)
+    try:
+        server.wait_ready(path="/readyz")
+        assert len(server.children()) == 2
+        # The verify limit (30 a minute) is counted in Redis: it holds across both processes.
+        verify = "/api/v1/contact/verify?value=95588"
+        for _attempt in range(3):
+            window = int(time.time() // 60)
+            statuses = []
+            for _ in range(40):
+                c = fk.Client(server.url)  # a new connection each time: either process answers
+                statuses.append(c.call("GET", verify)[0])
+                c.close()
+            if int(time.time() // 60) == window:
+                break
+            redis.kill()  # the window turned mid-way: start again from empty counters
+            redis.start()
+        assert statuses.count(200) == 30 and statuses.count(429) == 10, statuses
+
+        redis.kill()
+        user = fk.login(server.url, EMAIL.format(0))
+        status, body = user.call("GET", "/readyz")
+        assert status == 503 and body["checks"]["redis"].startswith("error"), body
+        assert body["checks"]["database"] == "ok"
+        status, body = user.call("GET", verify)
+        assert (status, body["code"]) == (503, "service_unavailable")
+        # Money does not depend on Redis.
+        status, body = user.call("POST", "/api/v1/wallet/transfers",
+                                 {"to": EMAIL.format(1), "amount": 100, "currency": "CNY"},
+                                 {"Idempotency-Key": fk.new_key()})
+        assert status == 201, body
+
+        redis.start()
+        deadline = time.monotonic() + 15
+        while user.call("GET", "/readyz")[0] != 200:
+            assert time.monotonic() < deadline, "not ready again after Redis came back"
+            time.sleep(0.2)
+        for _ in range(3):  # both processes reconnect
+            c = fk.Client(server.url)
+            assert c.call("GET", verify)[0] == 200
+            c.close()
+        user.close()
+    finally:
+        server.stop()
+        redis.cleanup()
+
+
+# --- (c) a worker dies holding a job ----------------------------------------------------------
+
+def _pending_top_ups(env: dict[str, str], count: int) -> list[tuple[int, str]]:
+    out = fk.cli(env, "shell", "-c", (
+        "from walletdesk.accounts.models import User\n"
+        "from walletdesk.wallet import services\n"
+        f"users = list(User.objects.filter(email__endswith='bench-api.walletdesk.invalid'))\n"
+        f"for n in range({count}):\n"
+        "    t = services.top_up(users[n % len(users)], amount=1000 + n, currency='CNY',"
+        " method='bank_card')\n"
+        "    print('TOPUP', t.pk, t.public_id)\n"))
+    rows = [line.split()[1:] for line in out.split("\n") if line.startswith("TOPUP ")]
+    return [(int(pk), public_id) for pk, public_id in rows]
+
+
+def _wait(predicate: Any, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+
+
+def test_job_of_a_killed_worker_is_finished_by_another(fresh: tuple[str, Path]) -> None:
+    db_url, var = fresh
+    env = fk.child_env(var, db_url, WALLETDESK_JOB_LEASE_SECONDS="3")
+    [(txn_pk, public_id)] = _pending_top_ups(env, 1)
+    job_sql = ("SELECT status, locked_by, attempts FROM core_job WHERE name = "
+               "'wallet.submit_to_network' AND (args->>'transaction_id')::int = %s")
+    # Hold the transaction's row: the worker submits to the network, then blocks
+    # recording the submission, in the middle of its job.
+    blocker = fk.pg_connect(db_url)
+    blocker.execute("SELECT id FROM wallet_transaction WHERE id = %s FOR UPDATE", (txn_pk,))
+    first = fk.Worker(env, var, "first")
+    second: fk.Worker | None = None
+    try:
+        _wait(lambda: fk.query(db_url, job_sql, txn_pk)[0][0] == "running"
+              and fk.query(db_url, "SELECT count(*) FROM wallet_networkoperation "
+                                   "WHERE client_ref = %s", public_id)[0][0] == 1
+              and fk.query(db_url, "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                                   "current_database() AND wait_event_type = 'Lock'")[0][0] >= 1,
+              30, "the first worker to block inside the job")
+        _, killed_id, _ = fk.query(db_url, job_sql, txn_pk)[0]
+        first.kill()
+        first.popen.wait(10)
+        blocker.rollback()
+        second = fk.Worker(env, var, "second")
+        _wait(lambda: fk.query(db_url, "SELECT status FROM wallet_transaction WHERE id = %s",
+                               txn_pk)[0][0] == "completed", 40, "the top-up to complete")
+        status, locked_by, attempts = fk.query(db_url, job_sql, txn_pk)[0]
+        assert (status, attempts) == ("done", 2) and locked_by != killed_id
+        assert fk.query(db_url, "SELECT count(*) FROM wallet_networkoperation WHERE client_ref = %s",
+                        public_id)[0][0] == 1, "the network saw the charge once"
+        assert fk.query(db_url, "SELECT count(*) FROM wallet_transactionevent WHERE "
+                                "transaction_id = %s AND reason = 'sent_to_network'",
+                        txn_pk)[0][0] == 1
+        report = fk.ledger_report(env)
+        assert report["ok"], report["problems"]
+    finally:
+        blocker.close()
+        first.stop()
+        if second is not None:
+            second.stop()
+
+
+def test_three_workers_never_run_one_job_twice(fresh: tuple[str, Path]) -> None:
+    db_url, var = fresh
+    env = fk.child_env(var, db_url)
+    before = fk.query(db_url, "SELECT coalesce(max(id), 0) FROM core_job")[0][0]
+    txns = _pending_top_ups(env, 30)
+    workers = [fk.Worker(env, var, f"w{i}") for i in range(3)]
+    try:
+        pks = [pk for pk, _ in txns]
+        _wait(lambda: fk.query(db_url, "SELECT count(*) FROM wallet_transaction WHERE id = ANY(%s)"
+                                       " AND status = 'completed'", pks)[0][0] == len(pks),
+              60, "every top-up to complete")
+        runs = fk.query(db_url, "SELECT transaction_id, count(*) FROM wallet_transactionevent "
+                                "WHERE transaction_id = ANY(%s) AND reason = 'sent_to_network' "
+                                "GROUP BY transaction_id", pks)
+        assert sorted(runs) == [(pk, 1) for pk in sorted(pks)]
+        jobs = fk.query(db_url, "SELECT status, attempts, locked_by FROM core_job WHERE id > %s "
+                                "AND name IN ('wallet.submit_to_network', 'wallet.network_decide')",
+                        before)
+        assert len(jobs) == 60 and {(s, a) for s, a, _ in jobs} == {("done", 1)}
+        assert len({w for _, _, w in jobs}) >= 2, "the work was shared"
+        report = fk.ledger_report(env)
+        assert report["ok"], report["problems"]
+    finally:
+        for w in workers:
+            w.stop()
