@@ -1,3 +1,223 @@
-from ninja import Router
+"""Support API (/api/v1/support): parse, authorize, call one service, serialize."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
+from ninja.security import APIKeyHeader
+
+from walletdesk.accounts.auth import USER_AUTH
+
+from . import access, chat, conversations, guest, queries, routing
+from .errors import InvalidAttachment, NotAllowed
+from .models import Agent
 
 router = Router(tags=["support"])
+
+
+class GuestToken(APIKeyHeader):
+    """A guest's signed conversation key (the conversation checks it; no cookie, so no CSRF)."""
+
+    param_name = "X-Guest-Token"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return key if key and access.guest_conversation_id(key[:500]) else None
+
+
+BEARER, SESSION = USER_AUTH
+ANY_AUTH = [BEARER, GuestToken(), SESSION]
+
+
+class OpenIn(Schema):
+    channel: str = "chat"
+    topic: str = "general"
+    message: str
+    transaction_id: str | None = None
+
+
+class GuestIn(Schema):
+    contact: str
+    topic: str = "general"
+    message: str
+    language: str = "zh-hans"
+    region: str = "CN"
+
+
+class CodeIn(Schema):
+    code: str
+
+
+class MessageIn(Schema):
+    text: str
+    client_id: str | None = None
+    private: bool = False
+
+
+class TransferIn(Schema):
+    employee_id: str | None = None
+    skill: str | None = None
+    note: str = ""
+
+
+class RateIn(Schema):
+    rating: int
+    comment: str = ""
+
+
+class StatusIn(Schema):
+    status: str
+
+
+def _opened(o: conversations.Opened) -> dict[str, Any]:
+    out = {"id": o.conversation.pk, "reference": o.conversation.reference, "status": o.conversation.status,
+           "queue_position": o.position, "estimated_wait_seconds": o.estimated_wait_seconds,
+           "open_now": o.open_now, "next_open_at": o.next_open_at.isoformat() if o.next_open_at else None,
+           "callback_offered": not o.open_now}
+    if o.guest_token:
+        out["guest_token"] = o.guest_token
+    return out
+
+
+def _conv(request: HttpRequest, conversation_id: int) -> tuple[Any, str]:
+    return access.get_for(conversation_id, request.user,
+                          request.headers.get("X-Guest-Token", "")[:500])
+
+
+def _agent(request: HttpRequest) -> Agent:
+    agent = access.agent_of(request.user)
+    if agent is None:
+        raise NotAllowed()
+    return agent
+
+
+@router.post("/conversations", response={201: dict}, auth=USER_AUTH)
+def open_conversation(request: HttpRequest, body: OpenIn) -> tuple[int, dict[str, Any]]:
+    opened = conversations.open_conversation(request.user, topic=body.topic,  # type: ignore[arg-type]
+                                             message=body.message,
+                                             transaction_id=body.transaction_id or "",
+                                             channel="chat")
+    return 201, _opened(opened)
+
+
+@router.get("/conversations", response=list[dict], auth=USER_AUTH)
+def list_conversations(request: HttpRequest, status: str = "", channel: str = "") -> list[dict[str, Any]]:
+    role = "agent" if access.agent_of(request.user) else "customer"
+    return [queries.conversation_dict(c, role)
+            for c in queries.listing(request.user, status=status[:10], channel=channel[:10])]
+
+
+@router.post("/guest/conversations", response={201: dict}, auth=None)
+def open_guest(request: HttpRequest, body: GuestIn) -> tuple[int, dict[str, Any]]:
+    opened = guest.open_guest(contact=body.contact, topic=body.topic, message=body.message,
+                              language=body.language, region=body.region[:8])
+    return 201, _opened(opened)
+
+
+@router.post("/conversations/{conversation_id}/guest/verify", response=dict, auth=None)
+def verify_guest(request: HttpRequest, conversation_id: int, body: CodeIn) -> dict[str, Any]:
+    conv, role = _conv(request, conversation_id)
+    conv = guest.verify(conv, body.code)
+    return queries.conversation_dict(conv, role)
+
+
+@router.post("/conversations/{conversation_id}/guest/resend", response=dict, auth=None)
+def resend_guest(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
+    conv, _role = _conv(request, conversation_id)
+    guest.send_code(conv)
+    return {"sent": True}
+
+
+@router.get("/conversations/{conversation_id}", response=dict, auth=ANY_AUTH)
+def get_conversation(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
+    conv, role = _conv(request, conversation_id)
+    return queries.conversation_dict(conv, role)
+
+
+@router.get("/conversations/{conversation_id}/messages", response=list[dict],
+            auth=ANY_AUTH)
+def list_messages(request: HttpRequest, conversation_id: int, after_seq: int = 0) -> list[dict[str, Any]]:
+    conv, role = _conv(request, conversation_id)
+    return queries.messages_for(conv, role, after_seq)
+
+
+@router.post("/conversations/{conversation_id}/messages", response={201: dict},
+             auth=ANY_AUTH)
+def post_message(request: HttpRequest, conversation_id: int, body: MessageIn) -> tuple[int, dict[str, Any]]:
+    conv, role = _conv(request, conversation_id)
+    agent = access.agent_of(request.user) if role != "customer" else None
+    if body.private:
+        access.require_staff(role)
+    posted = chat.post(conv, request.user, body.text, client_id=body.client_id, agent=agent,
+                       note=body.private)
+    return 201, {**queries.events.message_frame(posted.message), "duplicate": posted.duplicate,
+                 "masked": posted.masked}
+
+
+@router.post("/conversations/{conversation_id}/attachments", response={201: dict},
+             auth=ANY_AUTH)
+def post_image(request: HttpRequest, conversation_id: int,
+               file: UploadedFile = File(...)) -> tuple[int, dict[str, Any]]:  # noqa: B008
+    conv, role = _conv(request, conversation_id)
+    if file.size is None or file.size > chat.MAX_IMAGE_BYTES:
+        raise InvalidAttachment()
+    agent = access.agent_of(request.user) if role != "customer" else None
+    posted = chat.post_image(conv, request.user, file.read(), agent=agent,
+                             client_id=request.POST.get("client_id") or None)
+    return 201, queries.events.message_frame(posted.message)
+
+
+@router.post("/conversations/{conversation_id}/accept", response=dict, auth=USER_AUTH)
+def accept(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
+    agent = _agent(request)
+    conv, role = _conv(request, conversation_id)
+    access.require_staff(role)
+    return queries.conversation_dict(conversations.accept(agent, conv), role)
+
+
+@router.post("/conversations/{conversation_id}/transfer", response=dict, auth=USER_AUTH)
+def transfer(request: HttpRequest, conversation_id: int, body: TransferIn) -> dict[str, Any]:
+    agent = _agent(request)
+    conv, role = _conv(request, conversation_id)
+    access.require_staff(role)
+    to = (Agent.objects.filter(employee_id=body.employee_id.upper()[:12]).first()
+          if body.employee_id else None)
+    if body.employee_id and to is None:
+        raise conversations.InvalidTransfer()
+    conv = conversations.transfer(agent, conv, to_agent=to, to_skill=body.skill, note=body.note)
+    return queries.conversation_dict(conv, role)
+
+
+@router.post("/conversations/{conversation_id}/resolve", response=dict, auth=USER_AUTH)
+def resolve(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
+    agent = _agent(request)
+    conv, role = _conv(request, conversation_id)
+    access.require_staff(role)
+    return queries.conversation_dict(conversations.resolve(agent, conv), role)
+
+
+@router.post("/conversations/{conversation_id}/rating", response=dict, auth=ANY_AUTH)
+def rate(request: HttpRequest, conversation_id: int, body: RateIn) -> dict[str, Any]:
+    conv, role = _conv(request, conversation_id)
+    if role != "customer":
+        raise NotAllowed()
+    return queries.conversation_dict(conversations.rate(conv, body.rating, body.comment), role)
+
+
+@router.post("/conversations/{conversation_id}/callback", response=dict, auth=ANY_AUTH)
+def callback(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
+    conv, role = _conv(request, conversation_id)
+    if role != "customer":
+        raise NotAllowed()
+    return queries.conversation_dict(conversations.request_callback(conv), role)
+
+
+@router.post("/agent/status", response=dict, auth=USER_AUTH)
+def agent_status(request: HttpRequest, body: StatusIn) -> dict[str, Any]:
+    agent = _agent(request)
+    if body.status not in Agent.Status.values:
+        raise NotAllowed(code="unknown_status")
+    routing.set_status(agent, body.status)
+    return {"employee_id": agent.employee_id, "status": agent.status}

@@ -41,3 +41,171 @@ class Agent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.employee_id})"
+
+
+TOPICS = ("payments", "refunds", "account_security", "technical", "general")
+PRIORITY_URGENT, PRIORITY_HIGH, PRIORITY_NORMAL = 30, 20, 10
+
+
+class ReferenceCounter(models.Model):
+    """One row per UTC day; the next reference number is a guarded increment of ``value``."""
+
+    day = models.CharField(max_length=8, primary_key=True)  # YYYYMMDD
+    value = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.value}"
+
+
+class Conversation(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        ACTIVE = "active", _("Active")
+        WAITING = "waiting", _("Waiting on customer")
+        RESOLVED = "resolved", _("Resolved")
+        CLOSED = "closed", _("Closed")
+
+    class Channel(models.TextChoices):
+        CHAT = "chat", _("Chat")
+        EMAIL = "email", _("Email")
+        PHONE = "phone", _("Phone")
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.CHAT)
+    topic = models.CharField(_("topic"), max_length=20, default="general")
+    skill = models.CharField(_("queue"), max_length=20, default="general")
+    language = models.CharField(max_length=10, default="zh-hans")
+    region = models.CharField(max_length=16, default="CN")
+    priority = models.PositiveSmallIntegerField(default=PRIORITY_NORMAL)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                 blank=True, related_name="support_conversations")
+    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="conversations")
+    offered_to = models.ForeignKey(Agent, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="offers")
+    transaction_public_id = models.CharField(max_length=40, blank=True, default="")
+    description = models.TextField(blank=True, default="")
+    context = models.JSONField(default=dict, blank=True)
+    # A guest (cannot log in) gives the contact on file; it is attached once proven by a code.
+    guest_contact = models.CharField(max_length=254, blank=True, default="")
+    guest_key_hash = models.CharField(max_length=64, blank=True, default="")
+    guest_verified_at = models.DateTimeField(null=True, blank=True)
+    after_hours = models.BooleanField(default=False)
+    callback_requested = models.BooleanField(default=False)
+    last_seq = models.PositiveIntegerField(default=0)
+    customer_read_seq = models.PositiveIntegerField(default=0)
+    agent_read_seq = models.PositiveIntegerField(default=0)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating_comment = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=clock.now)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "skill", "-priority", "queued_at"])]
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Attachment(models.Model):
+    """An image, kept in the database so that every server process can serve it."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE,
+                                     related_name="attachments")
+    uploader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                 blank=True, related_name="+")
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    data = models.BinaryField()
+    created_at = models.DateTimeField(default=clock.now)
+
+    def __str__(self) -> str:
+        return f"{self.content_type} {self.size} B"
+
+
+class Message(models.Model):
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Message")
+        IMAGE = "image", _("Image")
+        NOTE = "note", _("Private note")
+        EVENT = "event", _("Event")
+
+    class Role(models.TextChoices):
+        CUSTOMER = "customer", _("Customer")
+        AGENT = "agent", _("Agent")
+        SYSTEM = "system", _("System")
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    seq = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    role = models.CharField(max_length=10, choices=Role.choices)
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               blank=True, related_name="+")
+    agent = models.ForeignKey(Agent, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+")
+    # Name and 工号 as they were when the message was sent (the record must not change).
+    sender_name = models.CharField(max_length=80, blank=True, default="")
+    employee_id = models.CharField(max_length=12, blank=True, default="")
+    text = models.TextField(blank=True, default="")
+    masked = models.JSONField(default=list, blank=True)
+    event = models.CharField(max_length=30, blank=True, default="")
+    attachment = models.ForeignKey(Attachment, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    client_id = models.CharField(max_length=64, null=True, blank=True)
+    sent_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["conversation", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "seq"], name="support_message_seq"),
+            models.UniqueConstraint(fields=["conversation", "client_id"],
+                                    condition=models.Q(client_id__isnull=False),
+                                    name="support_message_client_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conversation_id}#{self.seq}"
+
+    @property
+    def private(self) -> bool:
+        return self.kind == self.Kind.NOTE
+
+
+class QueueStat(models.Model):
+    """Exponentially weighted moving average of the waits of one queue (skill)."""
+
+    skill = models.CharField(max_length=20, primary_key=True)
+    ewma_seconds = models.FloatField(default=0)
+    samples = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    def __str__(self) -> str:
+        return f"{self.skill}: {self.ewma_seconds:.0f}s"
+
+
+class CannedReply(models.Model):
+    title_zh = models.CharField(max_length=60)
+    title_en = models.CharField(max_length=60)
+    text_zh = models.TextField()
+    text_en = models.TextField()
+    skill = models.CharField(max_length=20, blank=True, default="")
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+
+    def __str__(self) -> str:
+        return self.title_en

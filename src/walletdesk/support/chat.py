@@ -1,0 +1,171 @@
+"""Messages: sequence numbers, client-id dedupe, masking, notes, images, read state.
+
+Sequence numbers are allocated inside the transaction that stores the message:
+``UPDATE conversation SET last_seq = last_seq + 1`` (a row lock on PostgreSQL,
+the single writer on SQLite) and the unique (conversation, seq) constraint
+behind it. A message re-sent with the same ``client_id`` (a reconnect that
+missed the echo) returns the stored one instead of a second copy.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
+
+from walletdesk.core import clock
+
+from . import events, masking
+from .errors import ConversationClosed, InvalidAttachment, InvalidMessage
+from .models import Agent, Attachment, Conversation, Message
+
+MAX_TEXT = 4000
+MAX_CLIENT_ID = 64
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+MAX_IMAGE_SIDE = 8000
+IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
+ENDED = (Conversation.Status.RESOLVED, Conversation.Status.CLOSED)
+
+
+@dataclass
+class Posted:
+    message: Message
+    duplicate: bool = False
+    masked: list[str] = field(default_factory=list)
+
+
+def _next_seq(conv_id: int) -> int:
+    Conversation.objects.filter(pk=conv_id).update(last_seq=F("last_seq") + 1, updated_at=clock.now())
+    return int(Conversation.objects.values_list("last_seq", flat=True).get(pk=conv_id))
+
+
+def _store(conv: Conversation, **fields: Any) -> Message:
+    return Message.objects.create(conversation_id=conv.pk, seq=_next_seq(conv.pk), sent_at=clock.now(),
+                                  **fields)
+
+
+def _author(user: Any, agent: Agent | None) -> dict[str, Any]:
+    if agent is not None:
+        return {"role": Message.Role.AGENT, "sender": user, "agent": agent,
+                "sender_name": agent.display_name, "employee_id": agent.employee_id}
+    name = (getattr(user, "display_name", "") or "") if user is not None else ""
+    return {"role": Message.Role.CUSTOMER, "sender": user if getattr(user, "pk", None) else None,
+            "sender_name": name}
+
+
+def check_text(text: object) -> str:
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
+        raise InvalidMessage()
+    return text.strip()
+
+
+def check_client_id(client_id: object) -> str | None:
+    if client_id is None or client_id == "":
+        return None
+    if not isinstance(client_id, str) or len(client_id) > MAX_CLIENT_ID:
+        raise InvalidMessage(code="invalid_client_id")
+    return client_id
+
+
+def post(conv: Conversation, user: Any, text: object, *, client_id: object = None,
+         agent: Agent | None = None, note: bool = False) -> Posted:
+    """Store one message (masked) and deliver it after commit; idempotent by client_id."""
+    clean = check_text(text)
+    cid = check_client_id(client_id)
+    if cid is not None:
+        existing = Message.objects.filter(conversation_id=conv.pk, client_id=cid).first()
+        if existing is not None:
+            return Posted(existing, duplicate=True, masked=list(existing.masked))
+    if conv.status in ENDED and not note:
+        raise ConversationClosed()
+    result = masking.mask(clean)
+    try:
+        with transaction.atomic():
+            msg = _store(conv, kind=Message.Kind.NOTE if note else Message.Kind.TEXT, text=result.text,
+                         masked=result.kinds, client_id=cid, **_author(user, agent))
+            _after_post(conv, msg, agent)
+            events.publish_message(msg)
+    except IntegrityError:
+        existing = Message.objects.filter(conversation_id=conv.pk, client_id=cid).first()
+        if cid is None or existing is None:
+            raise
+        return Posted(existing, duplicate=True, masked=list(existing.masked))
+    return Posted(msg, masked=result.kinds)
+
+
+def _after_post(conv: Conversation, msg: Message, agent: Agent | None) -> None:
+    now = clock.now()
+    if agent is not None and msg.kind != Message.Kind.NOTE:
+        Conversation.objects.filter(pk=conv.pk, first_response_at__isnull=True).update(first_response_at=now)
+        Conversation.objects.filter(pk=conv.pk, status=Conversation.Status.ACTIVE).update(
+            status=Conversation.Status.WAITING)
+    elif agent is None:
+        Conversation.objects.filter(pk=conv.pk, status=Conversation.Status.WAITING).update(
+            status=Conversation.Status.ACTIVE)
+
+
+def add_event(conv: Conversation, event: str, text: str = "", *, user: Any = None,
+              agent: Agent | None = None) -> Message:
+    """A key action on the record (joined, transferred, resolved, ...), seen in the transcript."""
+    author = _author(user, agent) if agent is not None else {"role": Message.Role.SYSTEM}
+    msg = _store(conv, kind=Message.Kind.EVENT, event=event, text=text, **author)
+    events.publish_message(msg)
+    return msg
+
+
+def check_image(data: bytes) -> tuple[str, int, int]:
+    """The content type from the bytes themselves (Pillow), never from the file name."""
+    if not data or len(data) > MAX_IMAGE_BYTES:
+        raise InvalidAttachment()
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            fmt, (w, h) = img.format or "", img.size
+            img.verify()
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        raise InvalidAttachment() from None
+    if fmt not in IMAGE_TYPES or w > MAX_IMAGE_SIDE or h > MAX_IMAGE_SIDE:
+        raise InvalidAttachment()
+    return IMAGE_TYPES[fmt], w, h
+
+
+def post_image(conv: Conversation, user: Any, data: bytes, *, agent: Agent | None = None,
+               client_id: object = None) -> Posted:
+    content_type, w, h = check_image(data)
+    cid = check_client_id(client_id)
+    if conv.status in ENDED:
+        raise ConversationClosed()
+    with transaction.atomic():
+        uploader = user if getattr(user, "pk", None) else None
+        att = Attachment.objects.create(conversation=conv, uploader=uploader,
+                                        content_type=content_type, size=len(data), width=w, height=h,
+                                        data=data)
+        msg = _store(conv, kind=Message.Kind.IMAGE, attachment=att, client_id=cid, **_author(user, agent))
+        _after_post(conv, msg, agent)
+        events.publish_message(msg)
+    return Posted(msg)
+
+
+def visible(conv_id: int, role: str, after_seq: int = 0, before_seq: int | None = None,
+            limit: int = 500) -> list[Message]:
+    qs = Message.objects.filter(conversation_id=conv_id, seq__gt=max(0, after_seq))
+    if before_seq is not None:
+        qs = qs.filter(seq__lt=before_seq)
+    if role == "customer":
+        qs = qs.exclude(kind=Message.Kind.NOTE)
+    return list(qs.order_by("seq")[:limit])
+
+
+def mark_read(conv: Conversation, role: str, seq: int) -> None:
+    field_name = "customer_read_seq" if role == "customer" else "agent_read_seq"
+    seq = max(0, min(int(seq), conv.last_seq if conv.last_seq else int(seq)))
+    with transaction.atomic():
+        Conversation.objects.filter(pk=conv.pk).update(**{field_name: Greatest(F(field_name), seq)})
+        frame = {"type": "read", "conversation_id": conv.pk, "role": role, "seq": seq}
+        events.publish(events.conv_group(conv.pk), frame)
+        events.publish(events.staff_group(conv.pk), frame)

@@ -1,0 +1,253 @@
+"""Websockets: authenticate (session cookie, ?token= or ?guest=), call services, relay events.
+
+Delivery per socket is exactly once and in order: every socket remembers the
+highest sequence number it has sent for each conversation (``_high``). A live
+event at or below it is a duplicate and dropped; one past a gap (events that
+arrived while a resume was being read) first fetches the gap from the
+database. ``resume`` sends everything after the client's ``after_seq``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from walletdesk.accounts.services import user_for_token
+from walletdesk.core.errors import DomainError
+
+from . import access, chat, conversations, events, routing
+from .models import Agent, Conversation
+
+
+def _query(scope: dict[str, Any]) -> dict[str, str]:
+    raw = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    return {k: v[0][:500] for k, v in raw.items() if v}
+
+
+@database_sync_to_async
+def _user_from(scope: dict[str, Any]) -> Any:
+    token = _query(scope).get("token", "")
+    if token:
+        return user_for_token(token)
+    user = scope.get("user")
+    return user if user is not None and user.is_authenticated else None
+
+
+def _live_ids(agent: Agent) -> list[int]:
+    live = Conversation.objects.filter(agent=agent, status__in=routing.LIVE)
+    return list(live.values_list("pk", flat=True))
+
+
+class ChatBase(AsyncJsonWebsocketConsumer):
+    user: Any = None
+    lang = "zh-hans"
+
+    async def _send_error(self, exc: DomainError) -> None:
+        with translation.override(self.lang):
+            await self.send_json({"type": "error", **exc.as_dict()})
+
+    async def _warn(self, kinds: list[str]) -> None:
+        if kinds:
+            with translation.override(self.lang):
+                await self.send_json({"type": "warning", "code": "masked", "kinds": kinds, "message": _(
+                    "For your safety we hid a password, code or card number in your message. "
+                    "Never share them with anyone, including us.")})
+
+    def _high(self) -> dict[int, int]:
+        if not hasattr(self, "_seen"):
+            self._seen: dict[int, int] = {}
+        return self._seen
+
+    async def _deliver(self, frame: dict[str, Any], role: str) -> None:
+        conv_id, seq = int(frame["conversation_id"]), int(frame["seq"])
+        high = self._high()
+        last = high.get(conv_id)
+        if last is not None and seq <= last:
+            return
+        if last is not None and seq > last + 1:
+            for m in await database_sync_to_async(chat.visible)(conv_id, role, last, seq):
+                await self.send_json(events.message_frame(m))
+        high[conv_id] = seq
+        await self.send_json(frame)
+
+    async def _resume(self, conv_id: int, role: str, after: object) -> None:
+        after_seq = after if isinstance(after, int) and after >= 0 else 0
+        msgs = await database_sync_to_async(chat.visible)(conv_id, role, after_seq, None, 100000)
+        for m in msgs:
+            await self.send_json(events.message_frame(m))
+        high = self._high()
+        high[conv_id] = max([after_seq] + [m.seq for m in msgs])
+        await self.send_json({"type": "resumed", "conversation_id": conv_id, "last_seq": high[conv_id]})
+
+    async def _typing(self, conv_id: int, role: str) -> None:
+        frame = {"type": "typing", "conversation_id": conv_id, "role": role, "from": self.channel_name}
+        for group in (events.conv_group(conv_id), events.staff_group(conv_id)):
+            await self.channel_layer.group_send(group, {"type": "support.frame", "frame": frame})
+
+    async def _post(self, conv: Conversation, role: str, content: dict[str, Any],
+                    agent: Agent | None = None) -> None:
+        private = bool(content.get("private")) and agent is not None
+        posted = await database_sync_to_async(chat.post)(
+            conv, self.user, content.get("text"), client_id=content.get("client_id"), agent=agent,
+            note=private)
+        if posted.duplicate:
+            await self.send_json({"type": "ack", "conversation_id": conv.pk, "seq": posted.message.seq,
+                                  "client_id": posted.message.client_id, "duplicate": True})
+        await self._warn(posted.masked if not posted.duplicate else [])
+
+    async def support_frame(self, event: dict[str, Any]) -> None:
+        frame = event["frame"]
+        if frame.get("type") == "typing":
+            if frame.get("from") == self.channel_name:
+                return
+            frame = {k: v for k, v in frame.items() if k != "from"}
+        await self.on_frame(frame)
+
+    async def on_frame(self, frame: dict[str, Any]) -> None:  # pragma: no cover - overridden
+        await self.send_json(frame)
+
+
+class CustomerChat(ChatBase):
+    """/ws/support/conversations/<id>/ : the customer (or proven guest) of one conversation."""
+
+    conv_id = 0
+
+    async def connect(self) -> None:
+        self.user = await _user_from(self.scope)
+        self.conv_id = int(self.scope["url_route"]["kwargs"]["conversation_id"])
+        guest = _query(self.scope).get("guest", "")
+        try:
+            conv, role = await database_sync_to_async(access.get_for)(self.conv_id, self.user, guest)
+        except DomainError:
+            await self.close(code=4404)
+            return
+        if role != "customer":
+            await self.close(code=4403)
+            return
+        self.lang = getattr(self.user, "language", None) or conv.language
+        await self.channel_layer.group_add(events.conv_group(self.conv_id), self.channel_name)
+        await self.accept()
+        opened = await database_sync_to_async(conversations.status_of)(conv)
+        await self.send_json({"type": "hello", "conversation_id": conv.pk, "reference": conv.reference,
+                              "status": conv.status, "last_seq": conv.last_seq})
+        if opened.position is not None:
+            await self.send_json({"type": "queue", "conversation_id": conv.pk, "position": opened.position,
+                                  "estimated_wait_seconds": opened.estimated_wait_seconds})
+
+    async def disconnect(self, code: int) -> None:
+        if self.conv_id:
+            await self.channel_layer.group_discard(events.conv_group(self.conv_id), self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if not isinstance(content, dict):
+            return
+        kind = content.get("type")
+        try:
+            if kind == "message":
+                conv = await database_sync_to_async(Conversation.objects.get)(pk=self.conv_id)
+                await self._post(conv, "customer", content)
+            elif kind == "resume":
+                await self._resume(self.conv_id, "customer", content.get("after_seq"))
+            elif kind == "typing":
+                await self._typing(self.conv_id, "customer")
+            elif kind == "read" and isinstance(content.get("seq"), int):
+                conv = await database_sync_to_async(Conversation.objects.get)(pk=self.conv_id)
+                await database_sync_to_async(chat.mark_read)(conv, "customer", content["seq"])
+        except DomainError as exc:
+            await self._send_error(exc)
+
+    async def on_frame(self, frame: dict[str, Any]) -> None:
+        if frame.get("type") == "message":
+            if frame.get("private"):
+                return
+            await self._deliver(frame, "customer")
+        elif frame.get("type") == "typing" and frame.get("role") == "customer":
+            return
+        else:
+            await self.send_json(frame)
+
+
+class AgentConsole(ChatBase):
+    """/ws/agent/ : one agent's console (every conversation they handle or watch)."""
+
+    agent: Agent | None = None
+
+    async def connect(self) -> None:
+        self.user = await _user_from(self.scope)
+        self.agent = await database_sync_to_async(access.agent_of)(self.user)
+        if self.agent is None:
+            await self.close(code=4403)
+            return
+        self.lang = getattr(self.user, "language", None) or "zh-hans"
+        await self.channel_layer.group_add(events.agent_group(self.agent.pk), self.channel_name)
+        await self.channel_layer.group_add(events.AGENTS, self.channel_name)
+        live = await database_sync_to_async(_live_ids)(self.agent)
+        for conv_id in live:
+            await self.channel_layer.group_add(events.staff_group(conv_id), self.channel_name)
+        await self.accept()
+        await database_sync_to_async(routing.beat)(self.agent)
+        await self.send_json({"type": "hello", "employee_id": self.agent.employee_id,
+                              "name": self.agent.display_name, "conversations": live})
+
+    async def disconnect(self, code: int) -> None:
+        if self.agent is not None:
+            await database_sync_to_async(routing.disconnected)(self.agent)
+
+    async def _conv(self, content: dict[str, Any]) -> tuple[Conversation, str]:
+        conv_id = content.get("conversation_id")
+        if not isinstance(conv_id, int):
+            raise access.ConversationNotFound()
+        return await database_sync_to_async(access.get_for)(conv_id, self.user)
+
+    async def _watch(self, conv_id: int) -> None:
+        await self.channel_layer.group_add(events.staff_group(conv_id), self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if not isinstance(content, dict) or self.agent is None:
+            return
+        kind = content.get("type")
+        try:
+            if kind == "heartbeat":
+                await database_sync_to_async(routing.beat)(self.agent)
+            elif kind == "status":
+                await database_sync_to_async(routing.set_status)(self.agent, str(content.get("status")))
+            elif kind == "accept":
+                conv, _role = await self._conv(content)
+                await self._watch(conv.pk)
+                await database_sync_to_async(conversations.accept)(self.agent, conv)
+            elif kind == "message":
+                conv, role = await self._conv(content)
+                access.require_staff(role)
+                await self._watch(conv.pk)
+                await self._post(conv, role, content, agent=self.agent)
+            elif kind in ("resume", "watch"):
+                conv, role = await self._conv(content)
+                await self._watch(conv.pk)
+                await self._resume(conv.pk, role, content.get("after_seq"))
+            elif kind == "typing":
+                conv, role = await self._conv(content)
+                await self._typing(conv.pk, "agent")
+            elif kind == "read" and isinstance(content.get("seq"), int):
+                conv, role = await self._conv(content)
+                await database_sync_to_async(chat.mark_read)(conv, "agent", content["seq"])
+        except DomainError as exc:
+            await self._send_error(exc)
+
+    async def on_frame(self, frame: dict[str, Any]) -> None:
+        kind = frame.get("type")
+        if kind == "message":
+            await self._deliver(frame, "agent")
+            return
+        if kind == "typing" and frame.get("role") == "agent":
+            return
+        if kind == "assigned":
+            await self._watch(int(frame["conversation_id"]))
+        if kind == "released":
+            await self.channel_layer.group_discard(events.staff_group(int(frame["conversation_id"])),
+                                                   self.channel_name)
+        await self.send_json(frame)

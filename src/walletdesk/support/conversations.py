@@ -1,0 +1,294 @@
+"""Conversations: open (customer or guest), accept, transfer, resolve, rate, callback.
+
+Reference numbers are ``CS-YYYYMMDD-NNNNNN`` (UTC day, per-day counter). The
+counter row is incremented with a guarded UPDATE inside the transaction that
+creates the conversation, so two processes never draw the same number; the
+unique constraint on ``reference`` stands behind it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from walletdesk.accounts.models import User
+from walletdesk.core import clock
+from walletdesk.directory import hours as hours_math
+from walletdesk.directory import queries as directory_queries
+
+from . import context, events, routing, waits
+from .chat import add_event, check_text
+from .errors import (
+    AlreadyRated,
+    AlreadyTaken,
+    AtCapacity,
+    ConversationClosed,
+    InvalidRating,
+    InvalidTopic,
+    InvalidTransfer,
+    NotResolved,
+    UnknownTransaction,
+)
+from .models import (
+    PRIORITY_HIGH,
+    PRIORITY_NORMAL,
+    PRIORITY_URGENT,
+    SKILLS,
+    Agent,
+    Conversation,
+    ReferenceCounter,
+)
+
+# topic the customer picks → (queue, priority)
+TOPICS: dict[str, tuple[str, int]] = {
+    "account_locked": ("account_security", PRIORITY_URGENT),
+    "suspected_fraud": ("account_security", PRIORITY_URGENT),
+    "missing_money": ("payments", PRIORITY_URGENT),
+    "payments": ("payments", PRIORITY_NORMAL),
+    "refunds": ("refunds", PRIORITY_NORMAL),
+    "account_security": ("account_security", PRIORITY_HIGH),
+    "technical": ("technical", PRIORITY_NORMAL),
+    "general": ("general", PRIORITY_NORMAL),
+}
+TOPIC_LABELS = {
+    "account_locked": _("My account is locked"),
+    "suspected_fraud": _("Suspected fraud or a payment I don't recognise"),
+    "missing_money": _("Money sent or topped up has not arrived"),
+    "payments": _("Payments and transfers"),
+    "refunds": _("Refunds"),
+    "account_security": _("Login, password and two-step verification"),
+    "technical": _("The app is not working"),
+    "general": _("Something else"),
+}
+TRIAGE_PRIORITY = {"urgent": PRIORITY_URGENT, "high": PRIORITY_HIGH, "normal": PRIORITY_NORMAL}
+LANGS = ("zh-hans", "en")
+
+
+@dataclass
+class Opened:
+    conversation: Conversation
+    position: int | None
+    estimated_wait_seconds: int | None
+    open_now: bool
+    next_open_at: datetime | None
+    guest_token: str = ""
+
+
+def next_reference(at: datetime | None = None) -> str:
+    day = (at or clock.now()).strftime("%Y%m%d")
+    try:
+        with transaction.atomic():
+            ReferenceCounter.objects.get_or_create(day=day)
+    except IntegrityError:
+        pass  # another process created today's row first
+    ReferenceCounter.objects.filter(day=day).update(value=F("value") + 1)
+    value = ReferenceCounter.objects.values_list("value", flat=True).get(day=day)
+    return f"CS-{day}-{value:06d}"
+
+
+def chat_hours(region_code: str) -> tuple[bool, datetime | None]:
+    region = directory_queries.default_region(region_code)
+    if region is None:
+        return True, None
+    chats = [c for c in directory_queries.channels(region) if c.kind == "chat"]
+    if not chats or chats[0].hours is None:
+        return True, None
+    state = hours_math.state_at(directory_queries.timetable(chats[0].hours), clock.now())
+    return state.open_now, state.next_open_at
+
+
+def _triage(text: str, lang: str) -> Any:
+    """The triage classifier when it is installed and works; None otherwise (never blocks)."""
+    try:
+        from walletdesk.triage import services as triage
+    except ImportError:
+        return None
+    try:
+        return triage.classify(text, lang if lang in LANGS else None)
+    except Exception:
+        return None
+
+
+def route_for(topic: str, description: str, lang: str, ctx: dict[str, Any],
+              use_triage: bool = False) -> tuple[str, int]:
+    if topic not in TOPICS:
+        raise InvalidTopic()
+    skill, priority = TOPICS[topic]
+    if use_triage and topic == "general" and description:
+        found = _triage(description, lang)
+        if found is not None and found.queue in SKILLS:
+            skill = found.queue
+            priority = max(priority, TRIAGE_PRIORITY.get(found.priority, PRIORITY_NORMAL))
+    account = ctx.get("account") or {}
+    if account.get("locked") or account.get("holds"):
+        priority = max(priority, PRIORITY_URGENT)
+    if ctx.get("picked_transaction") and ctx["picked_transaction"]["status"] == "pending":
+        priority = max(priority, PRIORITY_HIGH)
+    return skill, priority
+
+
+def _opened(conv: Conversation, open_now: bool, next_open: datetime | None) -> Opened:
+    pos = waits.position_of(conv) if open_now else None
+    est = waits.estimate(conv.skill, pos or 1, open_now=open_now) if pos else None
+    return Opened(conv, pos, est, open_now, next_open)
+
+
+def _create(*, customer: User | None, topic: str, description: str, lang: str, region: str,
+            ctx: dict[str, Any], txn_id: str, channel: str, use_triage: bool,
+            guest_contact: str = "", guest_key_hash: str = "") -> tuple[Conversation, bool, Any]:
+    skill, priority = route_for(topic, description, lang, ctx, use_triage)
+    open_now, next_open = chat_hours(region)
+    now = clock.now()
+    with transaction.atomic():
+        conv = Conversation.objects.create(
+            reference=next_reference(now), channel=channel, topic=topic, skill=skill,
+            language=lang if lang in LANGS else "zh-hans", region=region, priority=priority,
+            customer=customer, transaction_public_id=txn_id, description=description,
+            context=ctx, guest_contact=guest_contact, guest_key_hash=guest_key_hash,
+            after_hours=not open_now, created_at=now, queued_at=now, updated_at=now)
+        add_event(conv, "opened", conv.reference)
+        if description:
+            from .chat import post
+
+            post(conv, customer, description, client_id=f"open-{conv.reference}")
+        routing.dispatch()
+        routing.after_queue_change({skill})
+    return conv, open_now, next_open
+
+
+def open_conversation(customer: User, *, topic: object, message: object, transaction_id: object = "",
+                      channel: str = "chat", use_triage: bool = True) -> Opened:
+    """A logged-in customer reaches a human. The context is attached at once."""
+    text = check_text(message)
+    if not isinstance(topic, str) or topic not in TOPICS:
+        raise InvalidTopic()
+    txn_id = transaction_id if isinstance(transaction_id, str) else ""
+    if txn_id and context.picked_transaction(customer, txn_id) is None:
+        raise UnknownTransaction()
+    ctx = context.snapshot(customer, txn_id)
+    conv, open_now, next_open = _create(
+        customer=customer, topic=topic, description=text, lang=customer.language,
+        region=customer.region, ctx=ctx, txn_id=txn_id, channel=channel, use_triage=use_triage)
+    return _opened(conv, open_now, next_open)
+
+
+def status_of(conv: Conversation) -> Opened:
+    open_now = not conv.after_hours
+    return _opened(conv, open_now, None)
+
+
+def accept(agent: Agent, conv: Conversation) -> Conversation:
+    """An agent takes a queued conversation (websocket frame and HTTP both come here)."""
+    now = clock.now()
+    with transaction.atomic():
+        live = Conversation.objects.filter(agent=agent, status__in=waits.LIVE).count()
+        if live >= agent.max_concurrent_chats:
+            raise AtCapacity()
+        if not Conversation.objects.filter(pk=conv.pk, status=Conversation.Status.QUEUED).update(
+                status=Conversation.Status.ACTIVE, agent=agent, offered_to=None, assigned_at=now,
+                after_hours=False, updated_at=now):
+            raise AlreadyTaken()
+        conv.refresh_from_db()
+        waits.record_wait(conv.skill, (now - (conv.queued_at or conv.created_at)).total_seconds())
+        add_event(conv, "assigned", agent.display_name, agent=agent, user=agent.user)
+        frame = assigned_frame(conv, agent)
+        events.publish(events.agent_group(agent.pk), frame)
+        events.publish(events.conv_group(conv.pk), frame)
+        routing.dispatch()
+        routing.after_queue_change({conv.skill})
+    return conv
+
+
+def assigned_frame(conv: Conversation, agent: Agent) -> dict[str, Any]:
+    return {"type": "assigned", "conversation_id": conv.pk, "reference": conv.reference,
+            "agent": {"name": agent.display_name, "employee_id": agent.employee_id,
+                      "verify_url": events.verify_url(agent.employee_id)}}
+
+
+def transfer(by: Agent, conv: Conversation, *, to_agent: Agent | None = None,
+             to_skill: str | None = None, note: str = "") -> Conversation:
+    """To another on-duty agent (assigned at once) or to another queue (queued again)."""
+    if conv.status not in waits.LIVE:
+        raise ConversationClosed()
+    with transaction.atomic():
+        if to_agent is not None:
+            from .services import is_on_duty
+
+            if to_agent.pk == by.pk or not is_on_duty(to_agent):
+                raise InvalidTransfer()
+            if Conversation.objects.filter(agent=to_agent, status__in=waits.LIVE).count() \
+                    >= to_agent.max_concurrent_chats:
+                raise AtCapacity()
+            Conversation.objects.filter(pk=conv.pk).update(agent=to_agent, updated_at=clock.now())
+            add_event(conv, "transferred", f"{by.employee_id} → {to_agent.employee_id}", agent=by,
+                      user=by.user)
+            frame = assigned_frame(conv, to_agent)
+            events.publish(events.agent_group(to_agent.pk), frame)
+            events.publish(events.conv_group(conv.pk), frame)
+        elif to_skill in SKILLS:
+            Conversation.objects.filter(pk=conv.pk).update(
+                status=Conversation.Status.QUEUED, agent=None, skill=to_skill, queued_at=clock.now(),
+                updated_at=clock.now())
+            add_event(conv, "transferred", f"{by.employee_id} → {to_skill}", agent=by, user=by.user)
+            routing.dispatch()
+            routing.after_queue_change({to_skill})
+        else:
+            raise InvalidTransfer()
+        if note:
+            from .chat import post
+
+            post(conv, by.user, note, agent=by, note=True)
+        events.publish(events.agent_group(by.pk), {"type": "released", "conversation_id": conv.pk})
+    conv.refresh_from_db()
+    return conv
+
+
+def resolve(agent: Agent, conv: Conversation) -> Conversation:
+    with transaction.atomic():
+        if not Conversation.objects.filter(pk=conv.pk, status__in=[*waits.LIVE, Conversation.Status.QUEUED]
+                                           ).update(status=Conversation.Status.RESOLVED,
+                                                    resolved_at=clock.now(), offered_to=None,
+                                                    updated_at=clock.now()):
+            raise ConversationClosed()
+        add_event(conv, "resolved", agent.display_name, agent=agent, user=agent.user)
+        events.publish(events.conv_group(conv.pk), {"type": "resolved", "conversation_id": conv.pk})
+        events.publish(events.agent_group(agent.pk), {"type": "released", "conversation_id": conv.pk})
+        routing.dispatch()
+        routing.after_queue_change({conv.skill})
+    conv.refresh_from_db()
+    return conv
+
+
+def rate(conv: Conversation, rating: object, comment: object = "") -> Conversation:
+    if conv.status not in (Conversation.Status.RESOLVED, Conversation.Status.CLOSED):
+        raise NotResolved()
+    if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
+        raise InvalidRating()
+    text = comment.strip()[:2000] if isinstance(comment, str) else ""
+    with transaction.atomic():
+        if not Conversation.objects.filter(pk=conv.pk, rating__isnull=True).update(
+                rating=rating, rating_comment=text, status=Conversation.Status.CLOSED,
+                closed_at=clock.now()):
+            raise AlreadyRated()
+        add_event(conv, "rated", str(rating))
+    conv.refresh_from_db()
+    return conv
+
+
+def request_callback(conv: Conversation) -> Conversation:
+    """Outside service hours: the customer asks to be called back when the desk opens."""
+    with transaction.atomic():
+        if Conversation.objects.filter(pk=conv.pk, callback_requested=False).update(callback_requested=True):
+            add_event(conv, "callback_requested")
+    conv.refresh_from_db()
+    return conv
+
+
+def new_guest_key() -> str:
+    return secrets.token_urlsafe(24)

@@ -1,0 +1,77 @@
+"""Typed errors of live support (stable codes, translated messages)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from walletdesk.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+
+
+class ConversationNotFound(NotFound):
+    code = "conversation_not_found"
+    default_message = _("This conversation does not exist or is not yours.")
+
+
+class NotAllowed(PermissionDenied):
+    code = "support_forbidden"
+    default_message = _("You are not allowed to do this in this conversation.")
+
+
+class AlreadyTaken(Conflict):
+    code = "already_taken"
+    default_message = _("Another agent has already taken this conversation.")
+
+
+class AtCapacity(Conflict):
+    code = "agent_at_capacity"
+    default_message = _("You already have as many chats as you can take.")
+
+
+class ConversationClosed(Conflict):
+    code = "conversation_closed"
+    default_message = _("This conversation has ended. Please start a new one.")
+
+
+class NotResolved(Conflict):
+    code = "not_resolved"
+    default_message = _("You can rate the conversation once it is resolved.")
+
+
+class AlreadyRated(Conflict):
+    code = "already_rated"
+    default_message = _("You have already rated this conversation. Thank you.")
+
+
+class InvalidMessage(ValidationFailed):
+    code = "invalid_message"
+    default_message = _("A message needs between 1 and 4000 characters.")
+
+
+class InvalidTopic(ValidationFailed):
+    code = "invalid_topic"
+    default_message = _("Please choose a topic from the list.")
+
+
+class UnknownTransaction(ValidationFailed):
+    code = "unknown_transaction"
+    default_message = _("That transaction is not in your history.")
+
+
+class InvalidRating(ValidationFailed):
+    code = "invalid_rating"
+    default_message = _("Please rate from 1 to 5.")
+
+
+class InvalidAttachment(ValidationFailed):
+    code = "invalid_attachment"
+    default_message = _("Only PNG, JPEG, GIF or WebP images up to 5 MB can be sent.")
+
+
+class InvalidTransfer(ValidationFailed):
+    code = "invalid_transfer"
+    default_message = _("Choose another agent who is on duty, or a queue.")
+
+
+class GuestCodeInvalid(ValidationFailed):
+    code = "invalid_code"
+    default_message = _("The code is wrong or has expired.")

@@ -1,0 +1,79 @@
+"""Websocket events: group names, frames, and sending them after the transaction commits.
+
+Groups (one Redis channel-layer namespace, so every server process gets them):
+
+* ``support.conv.<id>``: the customer's sockets (no private notes ever go here);
+* ``support.staff.<id>``: agent consoles showing the conversation (notes too);
+* ``support.agent.<agent id>``: one agent's consoles (offers, assignments);
+* ``support.agents``: every console (the queue changed).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.urls import reverse
+
+from .models import Message
+
+AGENTS = "support.agents"
+
+
+def conv_group(conversation_id: int) -> str:
+    return f"support.conv.{conversation_id}"
+
+
+def staff_group(conversation_id: int) -> str:
+    return f"support.staff.{conversation_id}"
+
+
+def agent_group(agent_id: int) -> str:
+    return f"support.agent.{agent_id}"
+
+
+def send_now(group: str, frame: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(group, {"type": "support.frame", "frame": frame})
+
+
+def publish(group: str, frame: dict[str, Any]) -> None:
+    """Send to a group once the surrounding transaction commits (at once outside one)."""
+    transaction.on_commit(lambda: send_now(group, frame))
+
+
+def verify_url(employee_id: str) -> str:
+    return f"{reverse('directory:verify')}?value={employee_id}"
+
+
+def sender(m: Message) -> dict[str, Any]:
+    out: dict[str, Any] = {"role": m.role, "name": m.sender_name}
+    if m.role == Message.Role.AGENT and m.employee_id:
+        out["employee_id"] = m.employee_id
+        out["verify_url"] = verify_url(m.employee_id)
+    return out
+
+
+def message_frame(m: Message) -> dict[str, Any]:
+    frame: dict[str, Any] = {
+        "type": "message", "conversation_id": m.conversation_id, "seq": m.seq, "kind": m.kind,
+        "text": m.text, "client_id": m.client_id, "sender": sender(m),
+        "sent_at": m.sent_at.isoformat(), "private": m.private,
+    }
+    if m.masked:
+        frame["masked"] = m.masked
+    if m.event:
+        frame["event"] = m.event
+    if m.attachment_id:
+        frame["attachment_url"] = reverse("support:attachment", args=[m.attachment_id])
+    return frame
+
+
+def publish_message(m: Message) -> None:
+    frame = message_frame(m)
+    publish(staff_group(m.conversation_id), frame)
+    if not m.private:
+        publish(conv_group(m.conversation_id), frame)

@@ -1,0 +1,110 @@
+"""Reading conversations: what each caller may list, dictionaries for the API, transcripts."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q, QuerySet
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from . import access, chat, events, waits
+from .conversations import TOPIC_LABELS
+from .models import Conversation, Message
+
+
+def event_label(event: str) -> str:
+    labels = {
+        "opened": _("Conversation opened"), "assigned": _("Agent joined"), "transferred": _("Transferred"),
+        "resolved": _("Resolved"), "rated": _("Rated"), "requeued": _("Back in the queue"),
+        "guest_verified": _("Contact verified"), "callback_requested": _("Callback requested"),
+    }
+    return str(labels.get(event, event))
+
+
+def visible_to(user: Any) -> QuerySet[Conversation]:
+    qs = Conversation.objects.select_related("agent")
+    agent = access.agent_of(user)
+    if agent is not None:
+        if access.is_supervisor(user):
+            return qs
+        return qs.filter(Q(status=Conversation.Status.QUEUED) | Q(agent=agent))
+    if getattr(user, "is_authenticated", False):
+        return qs.filter(customer=user)
+    return qs.none()
+
+
+def listing(user: Any, *, status: str = "", channel: str = "", limit: int = 100) -> list[Conversation]:
+    qs = visible_to(user)
+    if status:
+        qs = qs.filter(status=status)
+    if channel:
+        qs = qs.filter(channel=channel)
+    return list(qs.order_by("-priority", "queued_at", "pk")[:limit] if status == "queued"
+                else qs.order_by("-updated_at", "-pk")[:limit])
+
+
+def agent_dict(conv: Conversation) -> dict[str, Any] | None:
+    if conv.agent is None:
+        return None
+    return {"name": conv.agent.display_name, "employee_id": conv.agent.employee_id,
+            "verify_url": events.verify_url(conv.agent.employee_id)}
+
+
+def conversation_dict(conv: Conversation, role: str) -> dict[str, Any]:
+    pos = waits.position_of(conv)
+    out: dict[str, Any] = {
+        "id": conv.pk, "reference": conv.reference, "channel": conv.channel, "topic": conv.topic,
+        "topic_label": str(TOPIC_LABELS.get(conv.topic, conv.topic)), "skill": conv.skill,
+        "language": conv.language, "priority": conv.priority, "status": conv.status,
+        "queue_position": pos,
+        "estimated_wait_seconds": waits.estimate(conv.skill, pos, open_now=not conv.after_hours)
+        if pos else None,
+        "after_hours": conv.after_hours, "callback_requested": conv.callback_requested,
+        "agent": agent_dict(conv), "last_seq": conv.last_seq,
+        "customer_read_seq": conv.customer_read_seq, "agent_read_seq": conv.agent_read_seq,
+        "rating": conv.rating, "created_at": conv.created_at.isoformat(),
+        "assigned_at": conv.assigned_at.isoformat() if conv.assigned_at else None,
+        "resolved_at": conv.resolved_at.isoformat() if conv.resolved_at else None,
+        "subject": (conv.description or "")[:80],
+    }
+    if role in ("agent", "supervisor"):
+        out["context"] = conv.context
+        out["customer"] = (conv.context.get("customer") or {}).get("name") or conv.guest_contact[:3] + "…"
+        out["guest"] = conv.customer_id is None
+        out["offered_to"] = conv.offered_to_id
+    return out
+
+
+def messages_for(conv: Conversation, role: str, after_seq: int = 0) -> list[dict[str, Any]]:
+    return [events.message_frame(m) for m in chat.visible(conv.pk, role, after_seq)]
+
+
+def transcript(conv: Conversation, tz_name: str = "Asia/Shanghai", language: str | None = None) -> str:
+    """Plain text: reference, agents with 工号, every message and key action with its time."""
+    tz = ZoneInfo(tz_name or "Asia/Shanghai")
+    with translation.override(language or translation.get_language()):
+        lines = [_("Support conversation %(ref)s") % {"ref": conv.reference},
+                 _("Topic: %(topic)s") % {"topic": TOPIC_LABELS.get(conv.topic, conv.topic)},
+                 _("Opened: %(at)s") % {"at": conv.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")}]
+        agents = (Message.objects.filter(conversation=conv, role=Message.Role.AGENT)
+                  .values_list("sender_name", "employee_id").distinct())
+        for name, eid in sorted(set(agents)):
+            lines.append(_("Agent: %(name)s, employee ID %(eid)s") % {"name": name, "eid": eid})
+        lines.append("")
+        for m in chat.visible(conv.pk, "customer", 0, limit=100000):
+            at = m.sent_at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
+            if m.kind == Message.Kind.EVENT:
+                who = f" {m.sender_name} ({m.employee_id})" if m.employee_id else ""
+                lines.append(f"[{at}] * {event_label(m.event)}{who} {m.text if m.event != 'assigned' else ''}"
+                             .rstrip())
+                continue
+            who = (f"{m.sender_name} ({_('employee ID')} {m.employee_id})" if m.role == Message.Role.AGENT
+                   else (m.sender_name or _("Customer")))
+            body = m.text if m.kind == Message.Kind.TEXT else _("[image]")
+            lines.append(f"[{at}] {who}: {body}")
+        if conv.rating:
+            lines.append("")
+            lines.append(_("Rating: %(n)s/5") % {"n": conv.rating})
+    return "\n".join(lines) + "\n"

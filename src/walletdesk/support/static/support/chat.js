@@ -1,0 +1,65 @@
+/* The customer's chat: resume after reconnect, resend unacknowledged messages, typing, read state. */
+"use strict";
+document.addEventListener("DOMContentLoaded", function () {
+  var root = document.getElementById("chat");
+  if (!root) { return; }
+  var WD = window.WD, convId = root.dataset.conversation, guest = root.dataset.guest;
+  var log = document.getElementById("chat-log"), statusEl = document.getElementById("chat-status");
+  var typingEl = document.getElementById("chat-typing"), warnEl = document.getElementById("chat-warning");
+  var form = document.getElementById("chat-form"), text = document.getElementById("chat-text");
+  var fileInput = document.getElementById("chat-file");
+  var lastSeq = 0, outbox = {}, typingTimer = null, lastTyping = 0;
+  var path = "/ws/support/conversations/" + convId + "/" + (guest ? "?guest=" + encodeURIComponent(guest) : "");
+
+  function show(m) {
+    if (m.seq <= lastSeq) { return; }
+    lastSeq = m.seq;
+    if (m.client_id) { delete outbox[m.client_id]; }
+    log.appendChild(WD.renderMessage(m, m.sender && m.sender.role === "customer"));
+    log.scrollTop = log.scrollHeight;
+    if (m.sender && m.sender.role === "agent" && m.kind !== "event") { sock.send({ type: "read", seq: m.seq }); }
+  }
+  var sock = WD.socket(WD.wsUrl(path), {
+    open: function (s) {
+      s.send({ type: "resume", after_seq: lastSeq });
+      Object.keys(outbox).forEach(function (cid) { s.send({ type: "message", text: outbox[cid], client_id: cid }); });
+    },
+    lost: function () { statusEl.dataset.before = statusEl.textContent; },
+    frame: function (f) {
+      if (f.type === "message") { show(f); }
+      else if (f.type === "ack") { delete outbox[f.client_id]; }
+      else if (f.type === "queue") {
+        var s = WD.t("queue", { pos: f.position }) + " ";
+        s += f.estimated_wait_seconds !== null ? WD.t("wait", { min: Math.max(1, Math.round(f.estimated_wait_seconds / 60)) }) : WD.t("nowait");
+        statusEl.textContent = s;
+      } else if (f.type === "assigned") {
+        statusEl.textContent = WD.t("joined", { name: f.agent.name, eid: f.agent.employee_id });
+      } else if (f.type === "typing") {
+        typingEl.textContent = WD.t("typing");
+        clearTimeout(typingTimer); typingTimer = setTimeout(function () { typingEl.textContent = ""; }, 3000);
+      } else if (f.type === "warning" || f.type === "error") { warnEl.textContent = f.message; }
+      else if (f.type === "resolved") { statusEl.textContent = WD.t("resolved"); setTimeout(function () { location.reload(); }, 800); }
+      else if (f.type === "read" && f.role === "agent") {
+        log.querySelectorAll("li.me").forEach(function (li) { if (+li.dataset.seq <= f.seq) { li.title = WD.t("read"); li.classList.add("read"); } });
+      }
+    }
+  });
+  if (form) {
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var body = text.value.trim();
+      if (fileInput && fileInput.files.length) {
+        WD.upload(convId, fileInput.files[0], guest).catch(function (e) { warnEl.textContent = e.message; });
+        fileInput.value = "";
+      }
+      if (!body) { return; }
+      var cid = WD.uuid(); outbox[cid] = body; warnEl.textContent = "";
+      sock.send({ type: "message", text: body, client_id: cid });
+      text.value = "";
+    });
+    text.addEventListener("input", function () {
+      var now = Date.now();
+      if (now - lastTyping > 2000) { lastTyping = now; sock.send({ type: "typing" }); }
+    });
+  }
+});
