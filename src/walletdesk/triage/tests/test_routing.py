@@ -5,7 +5,15 @@ import json
 import pytest
 
 from walletdesk.triage.classifier import MANIFEST_FILE, TRAINED_DIR
-from walletdesk.triage.routing import FALLBACK, MAX_ARTICLES, PRIORITIES, PRODUCT_INTENTS, QUEUES, ROUTES, route
+from walletdesk.triage.routing import (
+    FALLBACK,
+    MAX_ARTICLES,
+    PRIORITIES,
+    PRODUCT_INTENTS,
+    QUEUES,
+    ROUTES,
+    route,
+)
 from walletdesk.triage.services import get_model
 
 HELP_SLUGS = {
