@@ -34,6 +34,7 @@ SHARED_PG = os.environ.get("WALLETDESK_TEST_POSTGRES_URL",
                            "postgres://postgres@127.0.0.1:5432/postgres")
 CLI = [sys.executable, "-m", "walletdesk.cli"]
 _counter = itertools.count()
+TEMPLATE_USERS = 4
 
 # Fast, deterministic payment network and short leases for every child process.
 BASE_ENV = {
@@ -314,3 +315,21 @@ def copy_database(source_url: str, server_url: str, name: str, tmp: Path) -> Non
     subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", "-d",
                     with_db(server_url, name).replace("postgres://", "postgresql://", 1),
                     str(dump)], check=True, timeout=120)
+
+
+# --- fixtures shared by the process tests ----------------------------------------------------
+# A test module binds them: ``dbs = pytest.fixture(scope="module")(faultkit.dbs)`` and so on.
+
+def dbs() -> Iterator[Databases]:
+    made = Databases()
+    yield made
+    made.drop_all()
+
+
+def template(dbs: Databases, tmp_path_factory: Any) -> str:
+    return build_template(dbs, tmp_path_factory.mktemp("tpl"), TEMPLATE_USERS)
+
+
+def fresh(dbs: Databases, template: str, tmp_path: Path) -> tuple[str, Path]:
+    """A database copied from the template, and a var dir, for one test."""
+    return dbs.create(template=template), tmp_path

@@ -28,25 +28,10 @@ from walletdesk.core.management.commands.bench_api import EMAIL, START_BALANCE
 from . import faultkit as fk
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(240)]
-USERS = 4
-
-
-@pytest.fixture(scope="module")
-def dbs() -> Iterator[fk.Databases]:
-    dbs = fk.Databases()
-    yield dbs
-    dbs.drop_all()
-
-
-@pytest.fixture(scope="module")
-def template(dbs: fk.Databases, tmp_path_factory: pytest.TempPathFactory) -> str:
-    return fk.build_template(dbs, tmp_path_factory.mktemp("tpl"), USERS)
-
-
-@pytest.fixture
-def fresh(dbs: fk.Databases, template: str, tmp_path: Path) -> tuple[str, Path]:
-    """A database copied from the template, and a var dir, for one test."""
-    return dbs.create(template=template), tmp_path
+USERS = fk.TEMPLATE_USERS
+dbs = pytest.fixture(scope="module")(fk.dbs)
+template = pytest.fixture(scope="module")(fk.template)
+fresh = pytest.fixture(fk.fresh)
 
 
 # --- a stream of transfers that retries like a careful client ------------------------------
