@@ -9,6 +9,7 @@ database. ``resume`` sends everything after the client's ``after_seq``.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -113,9 +114,33 @@ class ChatBase(AsyncJsonWebsocketConsumer):
 
 
 class CustomerChat(ChatBase):
-    """/ws/support/conversations/<id>/ : the customer (or proven guest) of one conversation."""
+    """/ws/support/conversations/<id>/ : the customer (or proven guest) of one conversation.
+
+    Live messages are held back until the socket is in sync: the client's first
+    ``resume`` (or ``?after_seq=`` on the URL) sends the history after its last
+    seen sequence number, then the held frames follow, without duplicates. A
+    client that neither resumes nor writes within AUTO_SYNC_SECONDS gets the
+    live stream from the state at connect time.
+    """
 
     conv_id = 0
+    AUTO_SYNC_SECONDS = 2.0
+
+    async def _catch_up(self, after: object) -> None:
+        async with self._sync_lock:
+            if self._synced:
+                await self._resume(self.conv_id, "customer", after)
+                return
+            await self._resume(self.conv_id, "customer", after)
+            self._synced = True
+            held, self._held = self._held, []
+            for frame in held:
+                await self._deliver(frame, "customer")
+
+    async def _auto_sync(self) -> None:
+        await asyncio.sleep(self.AUTO_SYNC_SECONDS)
+        if not self._synced:
+            await self._catch_up(self._base_seq)
 
     async def connect(self) -> None:
         self.user = await _user_from(self.scope)
@@ -130,6 +155,8 @@ class CustomerChat(ChatBase):
             await self.close(code=4403)
             return
         self.lang = getattr(self.user, "language", None) or conv.language
+        self._held: list[dict[str, Any]] = []
+        self._synced, self._sync_lock, self._base_seq = False, asyncio.Lock(), conv.last_seq
         await self.channel_layer.group_add(events.conv_group(self.conv_id), self.channel_name)
         await self.accept()
         opened = await database_sync_to_async(conversations.status_of)(conv)
@@ -138,8 +165,16 @@ class CustomerChat(ChatBase):
         if opened.position is not None:
             await self.send_json({"type": "queue", "conversation_id": conv.pk, "position": opened.position,
                                   "estimated_wait_seconds": opened.estimated_wait_seconds})
+        after = _query(self.scope).get("after_seq", "")
+        if after.isdigit():
+            await self._catch_up(int(after))
+        else:
+            self._auto = asyncio.ensure_future(self._auto_sync())
 
     async def disconnect(self, code: int) -> None:
+        auto = getattr(self, "_auto", None)
+        if auto is not None:
+            auto.cancel()
         if self.conv_id:
             await self.channel_layer.group_discard(events.conv_group(self.conv_id), self.channel_name)
 
@@ -149,10 +184,12 @@ class CustomerChat(ChatBase):
         kind = content.get("type")
         try:
             if kind == "message":
+                if not self._synced:
+                    await self._catch_up(self._base_seq)
                 conv = await database_sync_to_async(Conversation.objects.get)(pk=self.conv_id)
                 await self._post(conv, "customer", content)
             elif kind == "resume":
-                await self._resume(self.conv_id, "customer", content.get("after_seq"))
+                await self._catch_up(content.get("after_seq"))
             elif kind == "typing":
                 await self._typing(self.conv_id, "customer")
             elif kind == "read" and isinstance(content.get("seq"), int):
@@ -164,6 +201,9 @@ class CustomerChat(ChatBase):
     async def on_frame(self, frame: dict[str, Any]) -> None:
         if frame.get("type") == "message":
             if frame.get("private"):
+                return
+            if not self._synced:
+                self._held.append(frame)
                 return
             await self._deliver(frame, "customer")
         elif frame.get("type") == "typing" and frame.get("role") == "customer":

@@ -1,0 +1,167 @@
+"""Chat over the real ASGI application (Channels' WebsocketCommunicator, in-memory layer):
+sequence numbers, resume after reconnect without loss or duplicates, typing, masking warning."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from channels.db import database_sync_to_async
+from asgiref.sync import async_to_sync
+
+from walletdesk.accounts.services import issue_token
+from walletdesk.asgi import application
+from walletdesk.support import conversations
+from walletdesk.support.models import Message
+
+from .wscomm import WebsocketCommunicator
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ORIGIN = [(b"origin", b"http://testserver")]
+
+
+def connect(path: str) -> WebsocketCommunicator:
+    return WebsocketCommunicator(application, path, headers=ORIGIN)
+
+
+async def frames_until(comm: WebsocketCommunicator, pred: Any, timeout: float = 5) -> list[dict[str, Any]]:
+    got = []
+    while True:
+        frame = await comm.receive_json_from(timeout=timeout)
+        got.append(frame)
+        if pred(frame):
+            return got
+
+
+@pytest.fixture
+def chat(make_agent: Any, make_customer: Any) -> dict[str, Any]:
+    agent = make_agent(name="王磊")
+    customer = make_customer()
+    opened = conversations.open_conversation(customer, topic="general", message="我的转账没到账",
+                                             use_triage=False)
+    return {"agent": agent, "customer": customer, "conv": opened.conversation,
+            "ctoken": issue_token(customer), "atoken": issue_token(agent.user)}
+
+
+async def _test_customer_and_agent_exchange_messages_with_sequence_numbers(chat: dict[str, Any]) -> None:
+    conv = chat["conv"]
+    cust = connect(f"/ws/support/conversations/{conv.pk}/?token={chat['ctoken']}")
+    assert (await cust.connect())[0]
+    hello = await cust.receive_json_from()
+    assert hello["type"] == "hello" and hello["reference"] == conv.reference
+    queue = await cust.receive_json_from()
+    assert queue["type"] == "queue" and queue["position"] == 1
+    assert isinstance(queue["estimated_wait_seconds"], int)
+
+    agent = connect(f"/ws/agent/?token={chat['atoken']}")
+    assert (await agent.connect())[0]
+    assert (await agent.receive_json_from())["type"] == "hello"
+    await agent.send_json_to({"type": "accept", "conversation_id": conv.pk})
+    got = await frames_until(cust, lambda f: f["type"] == "assigned")
+    assigned = got[-1]
+    assert assigned["agent"] == {"name": "王磊", "employee_id": chat["agent"].employee_id,
+                                 "verify_url": f"/contact/verify/?value={chat['agent'].employee_id}"}
+
+    await agent.send_json_to({"type": "message", "conversation_id": conv.pk, "text": "您好，我来帮您查",
+                              "client_id": "a-1"})
+    msg = (await frames_until(cust, lambda f: f["type"] == "message" and f.get("client_id") == "a-1"))[-1]
+    assert msg["sender"]["employee_id"] == chat["agent"].employee_id and msg["sender"]["name"] == "王磊"
+    assert msg["sent_at"] and msg["seq"] > 1
+
+    await agent.send_json_to({"type": "message", "conversation_id": conv.pk, "text": "内部备注",
+                              "client_id": "n-1", "private": True})
+    await cust.send_json_to({"type": "typing"})
+    typing = (await frames_until(agent, lambda f: f["type"] == "typing"))[-1]
+    assert typing["role"] == "customer" and "from" not in typing
+    await cust.send_json_to({"type": "message", "text": "好的谢谢", "client_id": "c-1"})
+    mine = (await frames_until(cust, lambda f: f["type"] == "message" and f.get("client_id") == "c-1"))
+    assert not any(f.get("private") for f in mine)  # the note never reaches the customer
+    await cust.disconnect()
+    await agent.disconnect()
+
+
+async def _test_resume_after_reconnect_has_no_loss_and_no_duplicates(chat: dict[str, Any]) -> None:
+    conv = chat["conv"]
+    await database_sync_to_async(conversations.accept)(chat["agent"], conv)
+    cust = connect(f"/ws/support/conversations/{conv.pk}/?token={chat['ctoken']}")
+    await cust.connect()
+    await cust.send_json_to({"type": "resume", "after_seq": 0})
+    first = await frames_until(cust, lambda f: f["type"] == "resumed")
+    seen = [f["seq"] for f in first if f["type"] == "message"]
+    await cust.disconnect()
+
+    # While the customer is away: the agent writes, and the customer's unacknowledged message is re-sent.
+    agent = connect(f"/ws/agent/?token={chat['atoken']}")
+    await agent.connect()
+    await agent.receive_json_from()
+    for i in range(5):
+        await agent.send_json_to({"type": "message", "conversation_id": conv.pk, "text": f"消息 {i}",
+                                  "client_id": f"away-{i}"})
+    await frames_until(agent, lambda f: f.get("client_id") == "away-4")
+
+    cust = connect(f"/ws/support/conversations/{conv.pk}/?token={chat['ctoken']}")
+    await cust.connect()
+    await cust.send_json_to({"type": "resume", "after_seq": seen[-1]})
+    await cust.send_json_to({"type": "message", "text": "重发", "client_id": "c-dup"})
+    await cust.send_json_to({"type": "message", "text": "重发", "client_id": "c-dup"})  # the re-send
+    got = await frames_until(cust, lambda f: f["type"] == "ack")
+    await asyncio.sleep(0.2)
+    while not await cust.receive_nothing(timeout=0.2):
+        got.append(await cust.receive_json_from())
+    seqs = seen + [f["seq"] for f in got if f["type"] == "message"]
+    stored = await database_sync_to_async(lambda: list(
+        Message.objects.filter(conversation=conv).exclude(kind="note").values_list("seq", flat=True)))()
+    assert sorted(seqs) == seqs, "in order"
+    assert len(seqs) == len(set(seqs)), "no duplicates"
+    assert set(seqs) == set(stored), "no loss"
+    assert await database_sync_to_async(Message.objects.filter(client_id="c-dup").count)() == 1
+    await cust.disconnect()
+    await agent.disconnect()
+
+
+async def _test_masking_warns_the_sender_and_stores_no_secret(chat: dict[str, Any]) -> None:
+    conv = chat["conv"]
+    cust = connect(f"/ws/support/conversations/{conv.pk}/?token={chat['ctoken']}")
+    await cust.connect()
+    await cust.send_json_to({"type": "message", "text": "卡号 4111 1111 1111 1111 验证码 482913",
+                             "client_id": "sec"})
+    got = await frames_until(cust, lambda f: f["type"] == "warning")
+    warning = got[-1]
+    assert set(warning["kinds"]) == {"card", "code"} and warning["message"]
+    if not any(f["type"] == "message" for f in got):
+        got += await frames_until(cust, lambda f: f["type"] == "message")
+    msg = next(f for f in got if f["type"] == "message")
+    assert "4111 1111" not in msg["text"] and "482913" not in msg["text"]
+    stored = await database_sync_to_async(lambda: Message.objects.get(client_id="sec").text)()
+    assert "482913" not in stored and "•••• 1111" in stored
+    await cust.disconnect()
+
+
+async def _test_sockets_refuse_strangers(chat: dict[str, Any], make_customer: Any) -> None:
+    conv = chat["conv"]
+    other = await database_sync_to_async(make_customer)()
+    token = await database_sync_to_async(issue_token)(other)
+    for path in (f"/ws/support/conversations/{conv.pk}/?token={token}",
+                 f"/ws/support/conversations/{conv.pk}/", f"/ws/agent/?token={chat['ctoken']}",
+                 f"/ws/support/conversations/{conv.pk}/?guest=forged"):
+        comm = connect(path)
+        connected, _code = await comm.connect()
+        assert not connected, path
+
+
+def test_customer_and_agent_exchange_messages_with_sequence_numbers(chat: dict[str, Any]) -> None:
+    async_to_sync(_test_customer_and_agent_exchange_messages_with_sequence_numbers)(chat)
+
+
+def test_resume_after_reconnect_has_no_loss_and_no_duplicates(chat: dict[str, Any]) -> None:
+    async_to_sync(_test_resume_after_reconnect_has_no_loss_and_no_duplicates)(chat)
+
+
+def test_masking_warns_the_sender_and_stores_no_secret(chat: dict[str, Any]) -> None:
+    async_to_sync(_test_masking_warns_the_sender_and_stores_no_secret)(chat)
+
+
+@pytest.mark.security
+def test_sockets_refuse_strangers(chat: dict[str, Any], make_customer: Any) -> None:
+    async_to_sync(_test_sockets_refuse_strangers)(chat, make_customer)
