@@ -16,7 +16,7 @@ from nacl.secret import SecretBox
 from walletdesk.core import clock
 from walletdesk.core.errors import Conflict
 
-from .models import RecoveryCode, TotpDevice, User, keyed_digest
+from .models import Passkey, RecoveryCode, TotpDevice, User, keyed_digest
 
 STEP = 30
 RECOVERY_COUNT = 10
@@ -36,13 +36,27 @@ def unseal(sealed: str) -> str:
     return _box().decrypt(bytes.fromhex(sealed)).decode()
 
 
-def has_mfa(user: User) -> bool:
+def has_totp(user: User) -> bool:
     return TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
+
+
+def has_mfa(user: User) -> bool:
+    """An authenticator app or a passkey is enrolled."""
+    return has_totp(user) or Passkey.objects.filter(user=user).exists()
+
+
+def methods(user: User) -> tuple[str, ...]:
+    found = []
+    if has_totp(user):
+        found.append("totp")
+    if Passkey.objects.filter(user=user).exists():
+        found.append("webauthn")
+    return (*found, "recovery_code")
 
 
 def begin(user: User) -> tuple[str, str]:
     """A fresh secret for the authenticator app; returns (secret, otpauth URI)."""
-    if has_mfa(user):
+    if has_totp(user):
         raise Conflict()
     secret = pyotp.random_base32()
     TotpDevice.objects.update_or_create(user=user, defaults={

@@ -310,3 +310,18 @@ class SecurityEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValueError("security events are append-only")
+
+
+class Passkey(models.Model):
+    """A WebAuthn credential (a passkey or security key) used as a second factor."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="passkeys")
+    credential_id = models.CharField(max_length=400, unique=True)  # base64url
+    public_key = models.TextField()  # base64url of the COSE key
+    sign_count = models.BigIntegerField(default=0)
+    name = models.CharField(max_length=60, blank=True, default="")
+    created_at = models.DateTimeField(default=clock.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name or f"passkey {self.pk}"

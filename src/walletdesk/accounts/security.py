@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from walletdesk.core import clock
@@ -22,8 +23,8 @@ PHRASE_MAX = 40
 
 
 def step_up(user: User, *, password: object = None, otp: object = None) -> datetime:
-    """Prove it is you again: the second factor when enrolled, the password otherwise."""
-    ok = mfa.verify_second_factor(user, otp) if mfa.has_mfa(user) else (
+    """Prove it is you again: the authenticator app when enrolled, the password otherwise."""
+    ok = mfa.verify_second_factor(user, otp) if mfa.has_totp(user) else (
         isinstance(password, str) and len(password) <= 1024 and user.check_password(password))
     if not ok:
         events.record("step_up_failed", user)
@@ -131,3 +132,28 @@ def checkup(user: User) -> Checkup:
                                            - timedelta(days=90)).order_by("-last_seen_at")),
         phrase_set=bool(user.anti_phishing_phrase),
         holds=[str(h.get_kind_display()) for h in holds.active(user)])
+
+
+def add_passkey(request: HttpRequest, user: User, credential: object, name: str) -> list[str]:
+    """Register a passkey; the first second factor also gets 10 recovery codes."""
+    from . import passkeys
+
+    require_recent_auth(user)
+    with transaction.atomic():
+        key = passkeys.register(request, user, credential, name)
+        if key is None:
+            raise InvalidCode(_("The passkey could not be added. Try again."))
+        recovery = [] if mfa.remaining_recovery_codes(user) else mfa.new_recovery_codes(user)
+        events.record("passkey_added", user, name=key.name)
+        notify.tell_owner(user, "mfa_changed", change=str(_("passkey added")))
+    return recovery
+
+
+def remove_passkey(user: User, passkey_id: int) -> None:
+    from .models import Passkey
+
+    require_recent_auth(user)
+    with transaction.atomic():
+        if Passkey.objects.filter(user=user, pk=passkey_id).delete()[0]:
+            events.record("passkey_removed", user)
+            notify.tell_owner(user, "mfa_changed", change=str(_("passkey removed")))

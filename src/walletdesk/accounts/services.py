@@ -185,7 +185,7 @@ def login(request: HttpRequest | None, login: object, password: object,
         hold_for_travel(user, ip, seen)
         raise InvalidCredentials()
     if mfa.has_mfa(user):
-        return _pending(user, "mfa", device_key, ip, ("totp", "recovery_code"))
+        return _pending(user, "mfa", device_key, ip, mfa.methods(user))
     if seen.needs_step_up:
         result = _pending(user, "new_device", device_key, ip, ("code",))
         channel_login = user.email or user.phone or ""
@@ -208,19 +208,33 @@ def _pending(user: User, reason: str, device_key: str, ip: str | None,
     return LoginResult(user=user, mfa_token=raw, device_key=device_key, methods=methods)
 
 
-def complete_login(request: HttpRequest | None, mfa_token: object, code: object, *,
-                   api: bool = True) -> LoginResult:
-    """The second step: a TOTP or recovery code (or, for a new device, the emailed code)."""
+def _live_pending(mfa_token: object) -> PendingLogin:
     if not isinstance(mfa_token, str) or len(mfa_token) > 100:
         raise InvalidCode()
-    now = clock.now()
     pending = PendingLogin.objects.select_related("user").filter(
-        token_hash=keyed_digest("mfa", mfa_token), used_at__isnull=True, expires_at__gt=now,
+        token_hash=keyed_digest("mfa", mfa_token), used_at__isnull=True, expires_at__gt=clock.now(),
         attempts__lt=5).first()
     if pending is None:
         raise InvalidCode()
+    return pending
+
+
+def pending_user(mfa_token: object) -> User:
+    return _live_pending(mfa_token).user
+
+
+def complete_login(request: HttpRequest | None, mfa_token: object, code: object, *,
+                   api: bool = True, passkey: object = None) -> LoginResult:
+    """The second step: a TOTP or recovery code, a passkey assertion (pages), or, for a new
+    device, the code sent to the address on file."""
+    now = clock.now()
+    pending = _live_pending(mfa_token)
     user = pending.user
-    if pending.reason == "mfa":
+    if passkey is not None and request is not None and pending.reason == "mfa":
+        from . import passkeys
+
+        ok = passkeys.verify(request, user, passkey)
+    elif pending.reason == "mfa":
         ok = mfa.verify_second_factor(user, code)
     else:
         try:

@@ -19,4 +19,9 @@ urlpatterns = [
     path("two-factor/", views.two_factor, name="two_factor"),
     path("devices/", views.devices_page, name="devices"),
     path("freeze/<str:token>/", views.freeze, name="freeze"),
+    path("passkeys/", views.passkeys_page, name="passkeys"),
+    path("passkeys/options/", views.passkey_options, name="passkey_options"),
+    path("passkeys/add/", views.passkey_add, name="passkey_add"),
+    path("login/passkey/options/", views.login_passkey_options, name="login_passkey_options"),
+    path("login/passkey/", views.login_passkey, name="login_passkey"),
 ]

@@ -5,6 +5,7 @@ Each page calls the same services as the API; every form is CSRF-protected.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -24,7 +25,7 @@ from django.views.decorators.http import require_POST
 from walletdesk.core import clock
 from walletdesk.core.errors import DomainError
 
-from . import devices, mfa, security, services
+from . import devices, mfa, passkeys, security, services
 from .errors import StepUpRequired
 from .forms import (
     CodeForm,
@@ -121,11 +122,49 @@ def login_verify(request: HttpRequest) -> HttpResponse:
             _error(form, exc)
         else:
             return _start_session(request, result)
-    intro = (_("Enter the 6-digit code from your authenticator app, or one of your recovery codes.")
-             if "totp" in methods else
-             _("This device is new to us. We sent a code to your email or phone: enter it here."))
-    return _form_page(request, form, title=_("Two-step verification"), intro=intro,
-                      submit=_("Verify"), testid="login-verify")
+    if "totp" in methods:
+        intro = _("Enter the 6-digit code from your authenticator app, or one of your recovery "
+                  "codes.")
+    elif "webauthn" in methods:
+        intro = _("Use your passkey, or enter one of your recovery codes.")
+    else:
+        intro = _("This device is new to us. We sent a code to your email or phone: enter it here.")
+    return render(request, "accounts/form.html", {
+        "form": form, "title": _("Two-step verification"), "intro": intro, "submit": _("Verify"),
+        "testid": "login-verify", "passkey_login": "webauthn" in methods})
+
+
+def _json_body(request: HttpRequest) -> dict[str, Any]:
+    try:
+        data = json.loads(request.body[:20_000] or b"{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+@require_POST
+def login_passkey_options(request: HttpRequest) -> HttpResponse:
+    token = request.session.get("pending_login")
+    try:
+        user = services.pending_user(token)
+    except DomainError:
+        return JsonResponse({"code": "invalid_code"}, status=400)
+    return HttpResponse(passkeys.authentication_options(request, user),
+                        content_type="application/json")
+
+
+@require_POST
+def login_passkey(request: HttpRequest) -> HttpResponse:
+    token = request.session.get("pending_login")
+    try:
+        result = services.complete_login(request, token, None, api=False,
+                                         passkey=_json_body(request).get("credential"))
+    except DomainError as exc:
+        return JsonResponse(exc.as_dict(), status=exc.status)
+    response = _start_session(request, result)
+    out = JsonResponse({"redirect": response["Location"]})
+    out.cookies = response.cookies
+    return out
 
 
 # --- sign-up ------------------------------------------------------------------------------------
@@ -258,7 +297,7 @@ def step_up_guard(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 @login_required
 def step_up(request: HttpRequest) -> HttpResponse:
     form = StepUpForm(request.POST or None)
-    has_mfa = mfa.has_mfa(_me(request))
+    has_mfa = mfa.has_totp(_me(request))
     if request.method == "POST" and form.is_valid():
         try:
             at = security.step_up(_me(request), password=form.cleaned_data.get("password"),
@@ -388,3 +427,40 @@ def freeze(request: HttpRequest, token: str) -> HttpResponse:
         services.freeze(user, reason="owner: this was not me", ip=client_ip(request))
         return render(request, "accounts/freeze.html", {"done": True})
     return render(request, "accounts/freeze.html", {"token": token})
+
+
+@step_up_guard
+def passkeys_page(request: HttpRequest) -> HttpResponse:
+    from .models import Passkey
+
+    user = _me(request)
+    security.require_recent_auth(user)
+    if request.method == "POST" and request.POST.get("remove"):
+        security.remove_passkey(user, int(request.POST["remove"]))
+        return redirect("accounts:passkeys")
+    return render(request, "accounts/passkeys.html",
+                  {"passkeys": Passkey.objects.filter(user=user).order_by("created_at")})
+
+
+@require_POST
+@login_required
+def passkey_options(request: HttpRequest) -> HttpResponse:
+    user = _me(request)
+    try:
+        security.require_recent_auth(user)
+    except StepUpRequired as exc:
+        return JsonResponse(exc.as_dict(), status=exc.status)
+    return HttpResponse(passkeys.registration_options(request, user),
+                        content_type="application/json")
+
+
+@require_POST
+@login_required
+def passkey_add(request: HttpRequest) -> HttpResponse:
+    body = _json_body(request)
+    try:
+        recovery = security.add_passkey(request, _me(request), body.get("credential"),
+                                        str(body.get("name") or "")[:60])
+    except DomainError as exc:
+        return JsonResponse(exc.as_dict(), status=exc.status)
+    return JsonResponse({"ok": True, "recovery_codes": recovery})

@@ -23,6 +23,8 @@ EVENT_LABELS = {
     "mfa_enabled": _("Two-step verification turned on"),
     "mfa_disabled": _("Two-step verification turned off"),
     "recovery_codes_renewed": _("New recovery codes"),
+    "passkey_added": _("Passkey added"),
+    "passkey_removed": _("Passkey removed"),
     "anti_phishing_phrase_set": _("Anti-phishing phrase changed"),
     "password_reminder_set": _("Password reminder changed"),
     "risk_hold": _("Payment held for review"),

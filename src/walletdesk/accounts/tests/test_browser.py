@@ -185,3 +185,37 @@ def test_lockout_then_self_service_unlock(live_server_url, live_db, page_for, la
     page.fill('input[name="password"]', STRONG)
     page.click('button[type="submit"].primary')
     page.wait_for_selector('[data-testid="who"]')
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_passkey_as_second_factor(live_server_url, live_db, page_for, lang):
+    """A virtual authenticator (Chromium's WebAuthn domain); WebAuthn needs a host name,
+    so the test uses localhost rather than 127.0.0.1."""
+    url = live_server_url.replace("127.0.0.1", "localhost")
+    phone = new_phone()
+    sign_up_by_api(live_server_url, live_db, phone)
+    page = page_for(lang)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
+        "protocol": "ctap2", "transport": "internal", "hasResidentKey": True,
+        "hasUserVerification": True, "isUserVerified": True,
+        "automaticPresenceSimulation": True}})
+
+    def log_in() -> None:
+        open_in(page, f"{url}/login/", lang)
+        page.fill('input[name="username"]', phone)
+        page.fill('input[name="password"]', STRONG)
+        page.click('button[type="submit"].primary')
+
+    log_in()
+    page.wait_for_selector('[data-testid="who"]')
+    page.goto(f"{url}/account/passkeys/")
+    page.click('[data-testid="add-passkey"]')
+    page.wait_for_selector('[data-testid="recovery-codes"] li')
+    assert page.locator('[data-testid="recovery-codes"] li').count() == 10
+    page.context.clear_cookies()
+    log_in()
+    page.wait_for_selector('[data-testid="login-verify"]')
+    page.click('[data-testid="use-passkey"]')
+    page.wait_for_selector('[data-testid="who"]')
