@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -22,6 +25,8 @@ from walletdesk.risk.api import router as risk_router
 from walletdesk.support.api import router as support_router
 from walletdesk.triage.api import router as triage_router
 from walletdesk.wallet.api import merchant_router, wallet_router
+
+log = logging.getLogger(__name__)
 
 api = NinjaAPI(
     title="walletdesk API",
@@ -92,6 +97,20 @@ def on_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
         status=503)
     response["Retry-After"] = "1"
     return response
+
+
+@api.exception_handler(Exception)
+def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Still a typed answer; the traceback goes to the log, never to the client
+    # (ninja's default shows it in DEBUG and leaves an HTML page otherwise).
+    if isinstance(exc, DjangoPermissionDenied):
+        return on_domain_error(request, DomainError(code="forbidden", status=403))
+    if isinstance(exc, SuspiciousOperation):
+        return on_domain_error(request, DomainError(code="bad_request", status=400))
+    log.exception("unhandled error in %s %s", request.method, request.path)
+    return api.create_response(
+        request, {"code": "internal_error", "message": str(DomainError.default_message)},
+        status=500)
 
 
 api.add_router("/auth", auth_router)
