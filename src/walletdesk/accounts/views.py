@@ -388,13 +388,16 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         security.disable_totp(user)
         messages.success(request, _("Two-step verification is off."))
         return redirect("accounts:checkup")
+    if request.method == "POST" and request.POST.get("action") == "begin" and not enabled:
+        security.begin_totp(user)
+        return redirect("accounts:two_factor")
     if request.method == "POST" and not enabled and form.is_valid():
         try:
             recovery = security.confirm_totp(user, form.cleaned_data["code"])
             enabled = True
         except DomainError as exc:
             _error(form, exc)
-    secret = None if enabled else (mfa.pending_secret(user) or security.begin_totp(user)[0])
+    secret = None if enabled else mfa.pending_secret(user)
     uri = None
     if secret:
         import pyotp
