@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from walletdesk.accounts.models import User
+from walletdesk.accounts.tests.fixtures import _fast_hashing  # noqa: F401
 from walletdesk.support import conversations, services
 from walletdesk.support.models import Agent
 

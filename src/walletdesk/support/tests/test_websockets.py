@@ -7,8 +7,8 @@ import asyncio
 from typing import Any
 
 import pytest
-from channels.db import database_sync_to_async
 from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 
 from walletdesk.accounts.services import issue_token
 from walletdesk.asgi import application
