@@ -5,7 +5,7 @@ window.WD = window.WD || {};
   WD.t = function (key, vars) {
     var el = document.getElementById("support-strings");
     var s = (el && el.dataset[key]) || key;
-    Object.keys(vars || {}).forEach(function (k) { s = s.split("%(" + k + ")s").join(String(vars[k])); });
+    Object.keys(vars || {}).forEach(function (k) { s = s.split("{" + k + "}").join(String(vars[k])); });
     return s;
   };
   WD.csrf = function () {

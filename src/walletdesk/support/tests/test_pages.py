@@ -1,0 +1,69 @@
+"""Pages render in both languages; the contact form never blocks; transcript lists agents and IDs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from walletdesk.support import chat, conversations
+from walletdesk.support.models import Conversation
+
+
+@pytest.fixture
+def setup(make_agent: Any, make_customer: Any) -> dict[str, Any]:
+    agent = make_agent(name="王磊", role="supervisor")
+    customer = make_customer(email="cust@example.com")
+    conv = conversations.open_conversation(customer, topic="payments", message="转账没到账",
+                                           use_triage=False).conversation
+    conversations.accept(agent, conv)
+    chat.post(conv, agent.user, "您好", agent=agent)
+    return {"agent": agent, "customer": customer, "conv": conv}
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+def test_customer_pages(setup: dict[str, Any], lang: str) -> None:
+    c = Client(headers={"Accept-Language": lang})
+    c.force_login(setup["customer"])
+    conv = setup["conv"]
+    for url in ("/support/", "/support/new/", f"/support/c/{conv.pk}/", f"/support/c/{conv.pk}/transcript/"):
+        r = c.get(url)
+        assert r.status_code == 200, url
+        assert b"style=" not in r.content and b"<script>" not in r.content  # CSP: no inline
+    text = c.get(f"/support/c/{conv.pk}/transcript/?download=1").content.decode()
+    assert conv.reference in text and "王磊" in text and setup["agent"].employee_id in text
+
+
+def test_contact_form_suggests_but_never_blocks(setup: dict[str, Any]) -> None:
+    c = Client()
+    c.force_login(setup["customer"])
+    r = c.post("/support/new/", {"topic": "general", "message": "怎么改密码", "action": "suggest"})
+    assert r.status_code == 200 and b'data-testid="open-chat"' in r.content
+    r = c.post("/support/new/", {"topic": "general", "message": "怎么改密码", "action": "open"})
+    assert r.status_code == 302
+    assert Conversation.objects.filter(customer=setup["customer"]).count() == 2
+
+
+def test_guest_page_opens_a_chat_without_login(db: Any) -> None:
+    c = Client()
+    assert c.get("/support/guest/").status_code == 200
+    r = c.post("/support/guest/", {"contact": "someone@example.com", "topic": "account_locked",
+                                   "message": "登录不了"})
+    assert r.status_code == 302
+    page = c.get(r["Location"])
+    assert page.status_code == 200 and b'data-testid="guest-code-form"' in page.content
+    assert Client().get(r["Location"]).status_code == 404  # another browser: not theirs
+
+
+def test_console_and_supervisor(setup: dict[str, Any], make_agent: Any) -> None:
+    c = Client()
+    c.force_login(setup["agent"].user)
+    assert c.get("/support/console/").status_code == 200
+    r = c.get("/support/supervisor/")
+    assert r.status_code == 200 and setup["agent"].employee_id.encode() in r.content
+    plain = make_agent()
+    c.force_login(plain.user)
+    assert c.get("/support/supervisor/").status_code == 404
+    c.force_login(setup["customer"])
+    assert c.get("/support/console/").status_code == 404
