@@ -28,7 +28,32 @@ from walletdesk.wallet.api import merchant_router, wallet_router
 
 log = logging.getLogger(__name__)
 
-api = NinjaAPI(
+ERROR_SCHEMA = {"type": "object", "required": ["code", "message"],
+                "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}
+# Answers that any operation may give, whatever its handler declares: an
+# unparseable body (400), a value that fails validation (422), a dependency
+# briefly down (503); and 401 wherever a credential is required.
+COMMON_ERRORS = {400: "Bad request", 422: "Invalid input", 503: "Briefly unavailable"}
+
+
+class WalletdeskAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema.get("paths", {}).values():
+            for op in operations.values():
+                responses = op.setdefault("responses", {})
+                common = {**COMMON_ERRORS, **({401: "Not authenticated"}
+                                              if op.get("security") else {})}
+                declared = {str(status) for status in responses}
+                for status, text in common.items():
+                    if str(status) not in declared:
+                        responses[status] = {"description": text, "content": {
+                            "application/json": {"schema": ERROR_SCHEMA}}}
+        return schema
+
+
+api = WalletdeskAPI(
     title="walletdesk API",
     version="1",
     urls_namespace="api",
