@@ -125,6 +125,10 @@ class CustomerChat(ChatBase):
 
     conv_id = 0
     AUTO_SYNC_SECONDS = 2.0
+    _held: list[dict[str, Any]]
+    _synced: bool
+    _sync_lock: asyncio.Lock
+    _base_seq: int
 
     async def _catch_up(self, after: object) -> None:
         async with self._sync_lock:
@@ -155,8 +159,8 @@ class CustomerChat(ChatBase):
             await self.close(code=4403)
             return
         self.lang = getattr(self.user, "language", None) or conv.language
-        self._held: list[dict[str, Any]] = []
-        self._synced, self._sync_lock, self._base_seq = False, asyncio.Lock(), conv.last_seq
+        self._held, self._synced = [], False
+        self._sync_lock, self._base_seq = asyncio.Lock(), conv.last_seq
         await self.channel_layer.group_add(events.conv_group(self.conv_id), self.channel_name)
         await self.accept()
         opened = await database_sync_to_async(conversations.status_of)(conv)

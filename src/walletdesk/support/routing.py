@@ -84,10 +84,14 @@ def after_queue_change(skills: set[str]) -> None:
     def send() -> None:
         events.send_now(events.AGENTS, {"type": "queue_changed"})
         for skill in skills:
-            for pos, conv_id in enumerate(waits.queued(skill), start=1):
+            ids = waits.queued(skill)
+            if not ids:
+                continue
+            est = waits.estimator(skill)
+            for pos, conv_id in enumerate(ids, start=1):
                 events.send_now(events.conv_group(conv_id), {
                     "type": "queue", "conversation_id": conv_id, "position": pos,
-                    "estimated_wait_seconds": waits.estimate(skill, pos)})
+                    "estimated_wait_seconds": est(pos)})
 
     transaction.on_commit(send)
 

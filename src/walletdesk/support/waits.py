@@ -13,6 +13,7 @@ service hours the estimate is ``None`` (we do not invent a number).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -63,11 +64,24 @@ def agents_for(skill: str) -> int:
     return sum(1 for a in on_duty().only("skills") if skill in (a.skills or []))
 
 
-def estimate(skill: str, position: int, *, open_now: bool = True) -> int | None:
-    if not open_now or agents_for(skill) == 0:
+def compute(average: float, position: int, free: int, agents: int) -> int | None:
+    """The formula alone (no database): ``average · position / max(1, free)``, up to 10 s."""
+    if agents == 0:
         return None
-    seconds = ewma(skill) * max(1, position) / max(1, free_slots(skill))
+    seconds = average * max(1, position) / max(1, free)
     return int(math.ceil(seconds / 10.0) * 10)
+
+
+def estimate(skill: str, position: int, *, open_now: bool = True) -> int | None:
+    if not open_now:
+        return None
+    return compute(ewma(skill), position, free_slots(skill), agents_for(skill))
+
+
+def estimator(skill: str) -> Callable[[int], int | None]:
+    """Estimates for every position of one queue from one set of queries."""
+    average, free, agents = ewma(skill), free_slots(skill), agents_for(skill)
+    return lambda position: compute(average, position, free, agents)
 
 
 def queued(skill: str) -> list[int]:

@@ -1,0 +1,245 @@
+"""bench_chat: many customers and agents chatting through a running deployment.
+
+``--setup`` (run against the deployment's database, through the services)
+creates N customers and M agents with API tokens and one assigned
+conversation per customer, and writes them to ``--state``. The run connects
+every customer and agent over websockets (spread over the ``--url`` list so
+that a customer and their agent usually sit on different processes), then for
+``--seconds`` sends ``--rate`` messages a second in total, half from customers
+and half from agents, each to the other side of one conversation. Latency is
+from send to arrival at the other party; ``lost`` counts messages that never
+arrived by the end of a drain period, ``duplicated`` those that arrived twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import math
+import os
+import platform
+import random
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+
+def setup(customers: int, agents: int, state: Path, prefix: str = "bench") -> dict[str, Any]:
+    from walletdesk.accounts.models import User
+    from walletdesk.accounts.services import issue_token
+
+    from . import conversations, services
+    from .models import Agent
+
+    cap = math.ceil(customers / max(1, agents)) + 2
+    out: dict[str, Any] = {"agents": [], "customers": []}
+    agent_rows = []
+    for i in range(agents):
+        email = f"{prefix}.agent{i}@walletdesk.example"
+        user = User.objects.filter(email=email).first() or User.objects.create_user(
+            email, None, role="agent", display_name=f"Bench agent {i}")
+        agent = Agent.objects.filter(user=user).first() or services.save_agent(Agent(
+            user=user, display_name=f"压测坐席{i}", employee_id=f"WD9{i:04d}", skills=["general"],
+            languages=["zh-hans", "en"], max_concurrent_chats=cap))
+        Agent.objects.filter(pk=agent.pk).update(max_concurrent_chats=cap)
+        agent.max_concurrent_chats = cap
+        services.heartbeat(agent)
+        agent_rows.append(agent)
+        out["agents"].append({"token": issue_token(user), "employee_id": agent.employee_id, "id": agent.pk})
+    for i in range(customers):
+        email = f"{prefix}.c{i}@example.com"
+        user = User.objects.filter(email=email).first() or User.objects.create_user(
+            email, None, display_name=f"Bench {i}")
+        agent = agent_rows[i % len(agent_rows)]
+        with transaction.atomic():
+            opened = conversations.open_conversation(user, topic="general", message="压测 bench",
+                                                     use_triage=False)
+            conversations.accept(agent, opened.conversation)
+        out["customers"].append({"token": issue_token(user), "conversation": opened.conversation.pk,
+                                 "agent": i % len(agent_rows)})
+    state.write_text(json.dumps(out))
+    return {"customers": customers, "agents": agents, "state": str(state)}
+
+
+@dataclass
+class Stats:
+    sent: dict[str, float] = field(default_factory=dict)  # client_id -> send time
+    received: dict[str, int] = field(default_factory=dict)
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    connect_errors: int = 0
+
+
+def _ws_url(base: str, path: str) -> str:
+    return re.sub(r"^http", "ws", base.rstrip("/")) + path
+
+
+def _origin(base: str) -> Any:
+    return base.rstrip("/")
+
+
+async def _reader(ws: Any, stats: Stats, side: str, ready: asyncio.Event | None = None) -> None:
+    """Count arrivals at this side of messages sent by the other side."""
+    async for raw in ws:
+        frame = json.loads(raw)
+        kind = frame.get("type")
+        if kind == "resumed" and ready is not None:
+            ready.set()
+        if kind == "error":
+            stats.errors += 1
+        if kind != "message":
+            continue
+        cid = frame.get("client_id") or ""
+        if not cid.startswith("bench-") or not cid.endswith(side):
+            continue  # our own echo, or history
+        stats.received[cid] = stats.received.get(cid, 0) + 1
+        if stats.received[cid] == 1 and cid in stats.sent:
+            stats.latencies.append((time.perf_counter() - stats.sent[cid]) * 1000)
+
+
+def _pct(values: list[float], p: float) -> float | None:
+    if not values:
+        return None
+    values = sorted(values)
+    return round(values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))], 1)
+
+
+def server_pids(urls: list[str], given: list[int]) -> list[int]:
+    if given:
+        return given
+    ports = {u.rstrip("/").rsplit(":", 1)[-1] for u in urls}
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmd = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        args = [c.decode(errors="replace") for c in cmd]
+        if "serve" in args and any(args[i] == "--port" and args[i + 1] in ports
+                                   for i in range(len(args) - 1)):
+            found.append(int(proc.name))
+    children = []
+    for proc in Path("/proc").iterdir():  # uvicorn --workers: the worker processes too
+        if proc.name.isdigit():
+            try:
+                stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(stat[1]) in found:
+                children.append(int(proc.name))
+    return sorted(set(found + children))
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
+async def run(urls: list[str], state: dict[str, Any], customers: int, agents: int, seconds: float,
+              rate: float, drain: float = 5.0, connect_rate: float = 200) -> dict[str, Any]:
+    import websockets
+
+    stats = Stats()
+    custs = state["customers"][:customers]
+    agent_rows = state["agents"][:agents]
+    agent_ws: list[Any] = []
+    tasks: list[asyncio.Task[Any]] = []
+    for i, a in enumerate(agent_rows):
+        base = urls[(i + 1) % len(urls)]
+        ws = await websockets.connect(_ws_url(base, f"/ws/agent/?token={a['token']}"), max_size=1 << 20,
+                                      open_timeout=30, origin=_origin(base))
+        agent_ws.append(ws)
+        tasks.append(asyncio.create_task(_reader(ws, stats, "c2a")))
+    cust_ws: list[Any] = [None] * len(custs)
+    t0 = time.perf_counter()
+
+    async def connect(i: int, c: dict[str, Any]) -> None:
+        base = urls[i % len(urls)]
+        url = _ws_url(base, f"/ws/support/conversations/{c['conversation']}/?token={c['token']}&after_seq=0")
+        try:
+            ws = await websockets.connect(url, max_size=1 << 20, open_timeout=60, origin=_origin(base))
+        except Exception:  # counted; the bench goes on
+            stats.connect_errors += 1
+            return
+        cust_ws[i] = ws
+        tasks.append(asyncio.create_task(_reader(ws, stats, "a2c")))
+
+    pending = []
+    for i, c in enumerate(custs):
+        pending.append(asyncio.create_task(connect(i, c)))
+        await asyncio.sleep(1 / connect_rate)
+    await asyncio.gather(*pending)
+    connect_seconds = time.perf_counter() - t0
+    await asyncio.sleep(2)
+    live = [i for i, ws in enumerate(cust_ws) if ws is not None]
+    n = 0
+    start = time.perf_counter()
+    interval = 1 / rate
+    while time.perf_counter() - start < seconds and live:
+        target = start + n * interval
+        delay = target - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        i = random.choice(live)
+        c = custs[i]
+        if n % 2 == 0:
+            cid = f"bench-{n}-c2a"
+            frame = {"type": "message", "text": f"客户消息 {n}", "client_id": cid}
+            ws = cust_ws[i]
+        else:
+            cid = f"bench-{n}-a2c"
+            frame = {"type": "message", "conversation_id": c["conversation"], "text": f"客服回复 {n}",
+                     "client_id": cid}
+            ws = agent_ws[c["agent"] % len(agent_ws)]
+        stats.sent[cid] = time.perf_counter()
+        await ws.send(json.dumps(frame))
+        n += 1
+    elapsed = time.perf_counter() - start
+    await asyncio.sleep(drain)
+    for ws in [*agent_ws, *[w for w in cust_ws if w is not None]]:
+        await ws.close()
+    for t in tasks:
+        t.cancel()
+    arrived = sum(1 for cid in stats.sent if stats.received.get(cid))
+    return {
+        "connections": len(live), "agent_connections": len(agent_ws), "connect_errors": stats.connect_errors,
+        "connect_seconds": round(connect_seconds, 1), "seconds": round(elapsed, 1), "target_rate": rate,
+        "messages_sent": len(stats.sent), "messages_delivered": arrived,
+        "messages_per_second": round(arrived / elapsed, 1) if elapsed else 0,
+        "p50_ms": _pct(stats.latencies, 50), "p95_ms": _pct(stats.latencies, 95),
+        "p99_ms": _pct(stats.latencies, 99), "max_ms": _pct(stats.latencies, 100),
+        "lost": len(stats.sent) - arrived,
+        "duplicated": sum(v - 1 for v in stats.received.values() if v > 1),
+        "errors": stats.errors,
+    }
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    with contextlib.suppress(OSError):
+        model = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                      if ln.startswith("model name")), "")
+    return {"cpus": os.cpu_count(), "cpu": model, "python": platform.python_version()}
+
+
+def bench(urls: list[str], state_path: Path, customers: int, agents: int, seconds: float, rate: float,
+          pids: list[int]) -> dict[str, Any]:
+    state = json.loads(state_path.read_text())
+    result = asyncio.run(run(urls, state, customers, agents, seconds, rate))
+    procs = server_pids(urls, pids)
+    result["server_peak_rss_mb"] = {str(p): peak_rss_mb(p) for p in procs}
+    result["machine"] = machine()
+    result["urls"] = urls
+    return result
