@@ -1,0 +1,132 @@
+"""Two real `walletdesk serve` processes sharing one SQLite (WAL) database and Redis:
+a customer on one process and the agent on the other exchange messages, and the customer
+resumes on the other process after a disconnect without loss or duplicates."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.redis
+REDIS = os.environ.get("WALLETDESK_TEST_REDIS_URL", "")
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait(port: int, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(log.read_text()) from None
+            time.sleep(0.2)
+    raise RuntimeError(f"server on {port} did not start")
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    if not REDIS:
+        if os.environ.get("CI") == "true":
+            pytest.fail("WALLETDESK_TEST_REDIS_URL must be set in CI")
+        pytest.skip("WALLETDESK_TEST_REDIS_URL is not set")
+    var = tmp_path_factory.mktemp("chat2")
+    env = {**os.environ, "WALLETDESK_VAR_DIR": str(var), "WALLETDESK_REDIS_URL": REDIS,
+           "WALLETDESK_DATABASE_URL": f"sqlite:///{var / 'shared.sqlite3'}", "WALLETDESK_LOG_LEVEL": "WARNING"}
+    cli = [sys.executable, "-m", "walletdesk.cli"]
+    subprocess.run([*cli, "migrate", "--noinput", "-v0"], env=env, check=True)
+    subprocess.run([*cli, "bench_chat", "--setup", "--customers", "1", "--agents", "1",
+                    "--state", str(var / "state.json")], env=env, check=True, capture_output=True)
+    procs, urls = [], []
+    for n in range(2):
+        port = _port()
+        log = var / f"server{n}.log"
+        proc = subprocess.Popen([*cli, "serve", "--port", str(port), "--log-level", "warning"], env=env,
+                                stdout=log.open("w"), stderr=subprocess.STDOUT)
+        procs.append(proc)
+        _wait(port, proc, log)
+        urls.append(f"127.0.0.1:{port}")
+    yield {"urls": urls, "state": json.loads((var / "state.json").read_text())}
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        proc.wait(timeout=15)
+
+
+async def _open(host: str, path: str) -> Any:
+    import websockets
+
+    return await websockets.connect(f"ws://{host}{path}", origin=f"http://{host}")
+
+
+async def _until(ws: Any, pred: Any, timeout: float = 10) -> list[dict[str, Any]]:
+    got = []
+    while True:
+        frame = json.loads(await asyncio.wait_for(ws.recv(), timeout))
+        got.append(frame)
+        if pred(frame):
+            return got
+
+
+async def _scenario(urls: list[str], state: dict[str, Any]) -> None:
+    a, b = urls
+    cust, agent = state["customers"][0], state["agents"][0]
+    conv = cust["conversation"]
+    cpath = f"/ws/support/conversations/{conv}/?token={cust['token']}"
+    ag = await _open(b, f"/ws/agent/?token={agent['token']}")
+    await _until(ag, lambda f: f["type"] == "hello")
+    cu = await _open(a, cpath)
+    await cu.send(json.dumps({"type": "resume", "after_seq": 0}))
+    history = await _until(cu, lambda f: f["type"] == "resumed")
+    seqs = [f["seq"] for f in history if f["type"] == "message"]
+
+    # customer on process A → agent on process B
+    await cu.send(json.dumps({"type": "message", "text": "跨进程你好", "client_id": "mp-c1"}))
+    await _until(ag, lambda f: f.get("client_id") == "mp-c1")
+    # agent on B → customer on A
+    for i in range(5):
+        await ag.send(json.dumps({"type": "message", "conversation_id": conv, "text": f"回复 {i}",
+                                  "client_id": f"mp-a{i}"}))
+    got = await _until(cu, lambda f: f.get("client_id") == "mp-a4")
+    seqs += [f["seq"] for f in got if f["type"] == "message"]
+    assert next(f for f in got if f.get("client_id") == "mp-a0")["sender"]["employee_id"] == agent["employee_id"]
+    await cu.close()
+
+    # while the customer is away
+    for i in range(5, 10):
+        await ag.send(json.dumps({"type": "message", "conversation_id": conv, "text": f"回复 {i}",
+                                  "client_id": f"mp-a{i}"}))
+    await _until(ag, lambda f: f.get("client_id") == "mp-a9")
+
+    # back on the other process, resuming after the last sequence number seen
+    cu = await _open(b, cpath)
+    await cu.send(json.dumps({"type": "resume", "after_seq": seqs[-1]}))
+    await cu.send(json.dumps({"type": "message", "text": "我回来了", "client_id": "mp-c2"}))
+    got = await _until(cu, lambda f: f.get("client_id") == "mp-c2")
+    seqs += [f["seq"] for f in got if f["type"] == "message"]
+    await cu.close()
+    await ag.close()
+
+    assert seqs == sorted(seqs), "in order"
+    assert len(seqs) == len(set(seqs)), "no duplicates"
+    assert seqs == list(range(1, seqs[-1] + 1)), "no loss (every sequence number, customer-visible)"
+
+
+def test_two_processes_share_the_chat_through_redis(servers: dict[str, Any]) -> None:
+    asyncio.run(_scenario(servers["urls"], servers["state"]))
