@@ -48,7 +48,8 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         pytest.skip("WALLETDESK_TEST_REDIS_URL is not set")
     var = tmp_path_factory.mktemp("chat2")
     env = {**os.environ, "WALLETDESK_VAR_DIR": str(var), "WALLETDESK_REDIS_URL": REDIS,
-           "WALLETDESK_DATABASE_URL": f"sqlite:///{var / 'shared.sqlite3'}", "WALLETDESK_LOG_LEVEL": "WARNING"}
+           "WALLETDESK_DATABASE_URL": f"sqlite:///{var / 'shared.sqlite3'}",
+           "WALLETDESK_LOG_LEVEL": "WARNING"}
     cli = [sys.executable, "-m", "walletdesk.cli"]
     subprocess.run([*cli, "migrate", "--noinput", "-v0"], env=env, check=True)
     subprocess.run([*cli, "bench_chat", "--setup", "--customers", "1", "--agents", "1",
@@ -105,7 +106,8 @@ async def _scenario(urls: list[str], state: dict[str, Any]) -> None:
                                   "client_id": f"mp-a{i}"}))
     got = await _until(cu, lambda f: f.get("client_id") == "mp-a4")
     seqs += [f["seq"] for f in got if f["type"] == "message"]
-    assert next(f for f in got if f.get("client_id") == "mp-a0")["sender"]["employee_id"] == agent["employee_id"]
+    first = next(f for f in got if f.get("client_id") == "mp-a0")
+    assert first["sender"]["employee_id"] == agent["employee_id"]
     await cu.close()
 
     # while the customer is away
