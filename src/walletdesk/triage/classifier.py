@@ -1,5 +1,5 @@
 """The triage model: TF-IDF word and character n-grams plus MiniLM sentence
-embeddings, scored by a linear SVM, stored in one small binary file.
+embeddings (int8), scored by a linear SVM, stored in one small binary file.
 
 File layout (``triage.bin``): the magic line, an 8-byte little-endian header
 length, a UTF-8 JSON header (classes, vocabularies, settings, array table),
@@ -115,10 +115,11 @@ class TriageModel:
 
     @classmethod
     def load(cls, directory: Path = TRAINED_DIR, encoder: Any = None) -> TriageModel:
-        from .encoder import default_encoder
+        from .encoder_int8 import encoder_for
 
         meta, arrays = read_model(directory / MODEL_FILE)
-        return cls(meta, arrays, encoder if encoder is not None else default_encoder())
+        impl = meta["settings"].get("encoder_impl", "numpy-fp32")
+        return cls(meta, arrays, encoder if encoder is not None else encoder_for(impl))
 
     def scores(self, texts: list[str]) -> np.ndarray:
         text = sp.hstack([self.word.transform(texts), self.char.transform(texts)]).tocsr()

@@ -48,7 +48,7 @@ def get_model() -> TriageModel:
             if _model is None:
                 try:
                     _model = TriageModel.load()
-                except (ModelFileError, EncoderMissing) as exc:
+                except (ModelFileError, EncoderMissing, ImportError) as exc:
                     raise ModelUnavailable(reason=str(exc)) from exc
     return _model
 

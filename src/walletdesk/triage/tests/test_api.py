@@ -6,7 +6,7 @@ URL = "/api/v1/triage/classify"
 
 
 def test_classify_answers_the_same_shape_as_the_command(api: Any) -> None:
-    r = api.post(URL, {"text": "我的卡被偷了，快帮我冻结", "lang": "zh-hans"})
+    r = api.post(URL, {"text": "我的银行卡昨天被偷了", "lang": "zh-hans"})
     assert r.status_code == 200, r.content
     body = r.json()
     assert body["intent"] == "lost_or_stolen_card"
