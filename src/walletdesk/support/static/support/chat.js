@@ -34,6 +34,8 @@ document.addEventListener("DOMContentLoaded", function () {
         statusEl.textContent = s;
       } else if (f.type === "assigned") {
         statusEl.textContent = WD.t("joined", { name: f.agent.name, eid: f.agent.employee_id });
+        var closed = document.getElementById("after-hours");
+        if (closed) { closed.classList.add("hidden"); }
       } else if (f.type === "typing") {
         typingEl.textContent = WD.t("typing");
         clearTimeout(typingTimer); typingTimer = setTimeout(function () { typingEl.textContent = ""; }, 3000);

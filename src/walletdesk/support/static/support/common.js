@@ -36,7 +36,9 @@ window.WD = window.WD || {};
     if (m.kind === "note") { li.classList.add("note"); }
     if (m.kind === "event") {
       var who = m.sender && m.sender.employee_id ? m.sender.name + " (" + m.sender.employee_id + ")" : "";
-      li.textContent = "— " + (m.event || "") + " " + who + " · " + WD.time(m.sent_at) + " —";
+      var key = "ev" + (m.event || "").split("_").map(function (w) { return w.charAt(0).toUpperCase() + w.slice(1); }).join("");
+      var label = WD.t(key) === key ? (m.event || "") : WD.t(key);
+      li.textContent = "— " + label + (who ? " · " + who : "") + " · " + WD.time(m.sent_at) + " —";
       return li;
     }
     var meta = WD.el("span", "meta");

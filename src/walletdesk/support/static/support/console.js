@@ -33,6 +33,7 @@ document.addEventListener("DOMContentLoaded", function () {
       if (current && convs[current]) { showContext(convs[current]); }
     });
   }
+  function money(t) { return t.currency + " " + (t.amount / 100).toFixed(2); }
   function row(dl, k, v) { dl.appendChild(WD.el("dt", "", k)); dl.appendChild(WD.el("dd", "", v)); }
   function showContext(c) {
     var dl = document.getElementById("ctx"), tx = document.getElementById("ctx-txns"), ctx = c.context || {};
@@ -47,8 +48,8 @@ document.addEventListener("DOMContentLoaded", function () {
       row(dl, labels.holds, (acc.holds || []).join(", ") || "—");
       row(dl, labels.twofa, acc.two_factor ? labels.yes : labels.no);
     }
-    if (ctx.picked_transaction) { var p = ctx.picked_transaction; row(dl, labels.picked, p.id + " · " + p.status + " · " + p.currency + " " + p.amount); }
-    (ctx.recent_transactions || []).forEach(function (t) { tx.appendChild(WD.el("li", "", t.type + " · " + t.status + " · " + t.currency + " " + t.amount)); });
+    if (ctx.picked_transaction) { var p = ctx.picked_transaction; row(dl, labels.picked, p.id + " · " + p.status + " · " + money(p)); }
+    (ctx.recent_transactions || []).forEach(function (t) { tx.appendChild(WD.el("li", "", t.type + " · " + t.status + " · " + money(t))); });
     document.getElementById("cur-ref").textContent = c.reference;
     var acc2 = document.getElementById("btn-accept"); acc2.classList.toggle("hidden", c.status !== "queued");
     var tr = document.getElementById("cur-transcript"); tr.href = "/support/c/" + c.id + "/transcript/"; tr.classList.remove("hidden");

@@ -1,0 +1,71 @@
+"""A customer and an agent in two browser contexts: open a chat, accept, talk, resolve, rate."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from walletdesk.conftest import DEMO_PASSWORD, SCREENSHOTS
+
+pytestmark = pytest.mark.browser
+
+
+def login(page: Any, url: str, who: str) -> None:
+    page.goto(f"{url}/login/")
+    page.fill("input[name=username]", who)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.locator("form button[type=submit].primary").click()
+    page.wait_for_url(re.compile(r".*/(wallet|support)/.*$"))
+
+
+def test_customer_and_agent_chat_end_to_end(live_server_url: str, page_for: Any) -> None:
+    url = live_server_url
+    customer = page_for("zh-hans")
+    login(customer, url, "li.na@example.cn")
+    customer.goto(f"{url}/support/new/")
+    customer.get_by_test_id("topic").select_option("payments")
+    customer.get_by_test_id("message").fill("我付给商家的 88 元一直显示处理中")
+    customer.get_by_test_id("open-chat").click()
+    customer.wait_for_url(re.compile(r".*/support/c/\d+/$"))
+    reference = customer.get_by_test_id("reference").inner_text()
+    assert re.fullmatch(r"CS-\d{8}-\d{6}", reference)
+    customer.get_by_test_id("chat-log").get_by_text("一直显示处理中").wait_for()
+
+    agent = page_for("zh-hans")
+    login(agent, url, "wang.lei@walletdesk.example")
+    agent.goto(f"{url}/support/console/")
+    agent.get_by_test_id(f"conv-{reference}").click()
+    agent.get_by_test_id("accept").click()
+    agent.get_by_test_id("agent-log").get_by_text("一直显示处理中").wait_for()
+    agent.get_by_test_id("context-panel").get_by_text("李娜").wait_for()
+    agent.get_by_test_id("agent-text").fill("您好，我是王磊，正在为您查询这笔付款。")
+    agent.get_by_test_id("agent-send").click()
+
+    log = customer.get_by_test_id("chat-log")
+    log.get_by_text("正在为您查询这笔付款").wait_for()
+    eid = log.get_by_test_id("employee-id").last
+    assert eid.inner_text() == "WD1024"
+    assert eid.get_attribute("href") == "/contact/verify/?value=WD1024"
+    assert "王磊" in log.get_by_test_id("msg-meta").last.inner_text()
+    assert "WD1024" in customer.get_by_test_id("chat-status").inner_text()
+    customer.get_by_test_id("chat-text").fill("好的，谢谢！我的验证码是 123456")
+    customer.get_by_test_id("chat-send").click()
+    customer.get_by_test_id("chat-warning").get_by_text("隐藏").wait_for()
+    agent.get_by_test_id("agent-log").get_by_text("好的，谢谢！").wait_for()
+    assert "123456" not in agent.get_by_test_id("agent-log").inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    customer.screenshot(path=str(SCREENSHOTS / "support-chat.png"), full_page=True)
+    agent.screenshot(path=str(SCREENSHOTS / "agent-console.png"), full_page=True)
+
+    agent.get_by_test_id("resolve").click()
+    customer.get_by_test_id("rating-form").wait_for(timeout=15000)
+    customer.get_by_test_id("rate-5").check()
+    customer.get_by_test_id("rate-comment").fill("很快，谢谢王磊")
+    customer.get_by_test_id("rate-send").click()
+    customer.get_by_test_id("rated").wait_for()
+
+    customer.goto(f"{url}/support/c/{customer.url.rstrip('/').rsplit('/', 1)[-1]}/transcript/")
+    transcript = customer.get_by_test_id("transcript").inner_text()
+    assert reference in transcript and "王磊" in transcript and "WD1024" in transcript
