@@ -260,6 +260,7 @@ def _client(url: str, i: int, users: int, flows: list[str], stats: dict[str, Flo
     plan = [name for name in flows for _ in range(FLOWS[name][1])]
     flow_login(client, me, peer, rng)  # every client starts logged in (not timed)
     barrier.wait()
+    client.close()  # a fresh connection: the server may have dropped an idle keep-alive one
     try:
         while time.perf_counter() < stop_at[0]:
             rng.shuffle(plan)
