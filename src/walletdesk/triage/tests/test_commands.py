@@ -59,3 +59,13 @@ def test_retraining_reproduces_the_shipped_model_byte_for_byte() -> None:
         pytest.fail("retrained triage model differs from the shipped one:\n" + out.getvalue())
     report = json.loads(out.getvalue())
     assert report["check"] == "same", report
+
+
+def test_triage_jsonl_survives_bytes_that_are_not_utf8(monkeypatch: pytest.MonkeyPatch) -> None:
+    raw = io.BytesIO(b"where is my \xff\xfe card\n\xc3\n")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(raw, encoding="utf-8"))
+    out = io.StringIO()
+    call_command("triage", "--jsonl", stdout=out)
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert rows[0]["intent"] and "\ufffd" in rows[0]["text"]
+    assert rows[1]["error"]["code"] == "triage_empty_text"

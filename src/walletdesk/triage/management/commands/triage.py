@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -22,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["jsonl"]:
-            texts: Any = (line.rstrip("\r\n") for line in sys.stdin)
+            texts: Any = (line.rstrip("\r\n") for line in self._lines())
         elif options["text"]:
             texts = options["text"]
         else:
@@ -30,6 +31,16 @@ class Command(BaseCommand):
         for text in texts:
             self.stdout.write(json.dumps(self._one(text, options["lang"]), ensure_ascii=False))
             self.stdout.flush()
+
+    @staticmethod
+    def _lines() -> Iterator[str]:
+        """stdin as text; bytes that are not UTF-8 become U+FFFD instead of stopping the run."""
+        raw = getattr(sys.stdin, "buffer", None)
+        if raw is None:
+            yield from sys.stdin
+            return
+        for line in raw:
+            yield line.decode("utf-8", errors="replace")
 
     @staticmethod
     def _one(text: str, lang: str | None) -> dict[str, Any]:
