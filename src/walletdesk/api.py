@@ -116,6 +116,8 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(RedisConnectionError)
 @api.exception_handler(RedisTimeoutError)
 def on_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    log.warning("dependency unavailable on %s %s: %s: %s", request.method, request.path,
+                type(exc).__name__, exc)
     response = api.create_response(
         request, {"code": "service_unavailable",
                   "message": _("The service is briefly unavailable. Please try again.")},

@@ -48,6 +48,7 @@ class Stream:
         self.failures: dict[str, int] = {}  # what went wrong on the way, by status/code
         self.senders: dict[str, int] = {}
         self.recipients: dict[str, str] = {}
+        self.unexpected: list[tuple[int, Any]] = []
         self.lock = threading.Lock()
 
     def _note(self, status: int, body: Any) -> None:
@@ -67,7 +68,10 @@ class Stream:
             return True
         # 0 = no answer (the process died), 409 = the key is still leased by a dead
         # request, 503 = a dependency is restarting: all retried with the same key.
-        assert status in (0, 409, 502, 503), (status, answer)
+        # Anything else is a failure of the test, reported at the end.
+        if status not in (0, 409, 502, 503):
+            with self.lock:
+                self.unexpected.append((status, answer))
         self._note(status, answer)
         with self.lock:
             self.pending[key] = (sender, body)
@@ -96,7 +100,15 @@ class Stream:
                 if not self.send(clients[sender], sender, key, body):
                     clients.pop(sender).close()
             time.sleep(0.5)
+        assert not self.unexpected, self.unexpected[:5]
         assert not self.pending, f"still unacknowledged after retries: {len(self.pending)}"
+
+
+def wait_for(stream: Stream, acked: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while len(stream.acked) < acked:
+        assert time.monotonic() < deadline, (len(stream.acked), stream.failures, stream.unexpected)
+        time.sleep(0.02)
 
 
 def check_money(url: str, db_url: str, env: dict[str, str], stream: Stream) -> None:
@@ -145,8 +157,7 @@ def test_server_killed_mid_stream_loses_no_money(fresh: tuple[str, Path]) -> Non
         threads = [threading.Thread(target=stream.run_user, args=(i, 25, 0.02)) for i in range(USERS)]
         for t in threads:
             t.start()
-        while len(stream.acked) < 15:
-            time.sleep(0.02)
+        wait_for(stream, 15)
         # One ASGI process dies: uvicorn's supervisor starts another in its place.
         first_children = victim.children()
         os.kill(first_children[0], signal.SIGKILL)
@@ -154,8 +165,7 @@ def test_server_killed_mid_stream_loses_no_money(fresh: tuple[str, Path]) -> Non
         while len(set(victim.children()) - set(first_children)) < 1:
             assert time.monotonic() < deadline, "no replacement for the killed process"
             time.sleep(0.1)
-        while len(stream.acked) < 50:
-            time.sleep(0.02)
+        wait_for(stream, 50)
         victim.kill()  # then SIGKILL the whole server: supervisor and both worker processes
         victim.popen.wait(10)
         time.sleep(0.5)
@@ -197,8 +207,7 @@ def test_postgres_restart_under_load_recovers_by_itself(private_pg: fk.PrivatePo
         threads = [threading.Thread(target=stream.run_user, args=(i, 30, 0.1)) for i in range(USERS)]
         for t in threads:
             t.start()
-        while len(stream.acked) < 12:
-            time.sleep(0.02)
+        wait_for(stream, 12)
         private_pg.stop("fast")  # every connection of the server is cut
         probe = fk.Client(server.url, timeout=5)
         status, body = probe.call("GET", "/readyz")
