@@ -122,7 +122,8 @@ class TriageModel:
         return cls(meta, arrays, encoder if encoder is not None else encoder_for(impl))
 
     def scores(self, texts: list[str]) -> np.ndarray:
-        text = sp.hstack([self.word.transform(texts), self.char.transform(texts)]).tocsr()
+        # float32 like the weights: a float64 matrix would make scipy copy all the weights per call
+        text = sp.hstack([self.word.transform(texts), self.char.transform(texts)]).tocsr().astype(np.float32)
         emb = self.encoder.encode(texts, max_tokens=self.settings["embedding_max_tokens"])
         emb *= np.float32(self.settings["embedding_weight"])
         return np.asarray(text @ self.w_text) + emb @ self.w_emb + self.intercept
