@@ -69,3 +69,17 @@ def test_triage_jsonl_survives_bytes_that_are_not_utf8(monkeypatch: pytest.Monke
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
     assert rows[0]["intent"] and "\ufffd" in rows[0]["text"]
     assert rows[1]["error"]["code"] == "triage_empty_text"
+
+
+def test_check_without_the_dataset_skips_locally_and_fails_in_ci(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: os.PathLike) -> None:
+    monkeypatch.setenv("WALLETDESK_BANKING77_DIR", str(tmp_path))
+    monkeypatch.delenv("CI", raising=False)
+    out = io.StringIO()
+    call_command("train_triage", "--check", stdout=out)
+    assert json.loads(out.getvalue())["skipped"] is True
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(CommandError, match="BANKING77 not found"):
+        call_command("train_triage", "--check", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="BANKING77 not found"):
+        call_command("train_triage", "--out", str(tmp_path / "out"), stdout=io.StringIO())
