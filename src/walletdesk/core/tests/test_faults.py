@@ -4,7 +4,9 @@
   unacknowledged request is retried with its Idempotency-Key: no money lost or
   created, one transaction per key;
 * a private PostgreSQL restarts under load, a private Redis dies and comes
-  back: the service answers typed 503s for a moment, then recovers by itself;
+  back: the service answers typed 503s for a moment, then recovers by itself
+  (with two ASGI processes: the Redis rate limit and the database lockout
+  counters hold across both);
 * a worker holding a real job (the network submit of a top-up) is SIGKILLed:
   another worker finishes it once its lease runs out, and three workers
   together never run one job twice.
@@ -254,6 +256,19 @@ def test_redis_outage_gives_typed_503_and_recovers(fresh: tuple[str, Path]) -> N
             redis.kill()  # the window turned mid-way: start again from empty counters
             redis.start()
         assert statuses.count(200) == 30 and statuses.count(429) == 10, statuses
+        # Login failures are counted in the database: five wrong passwords spread over
+        # both processes lock the account for the right password too.
+        victim = EMAIL.format(USERS - 1)
+        for _ in range(5):
+            c = fk.Client(server.url)
+            assert c.call("POST", "/api/v1/auth/login",
+                          {"login": victim, "password": "wrong password 123"})[0] == 401
+            c.close()
+        c = fk.Client(server.url)
+        status, body = c.call("POST", "/api/v1/auth/login",
+                              {"login": victim, "password": fk.PASSWORD})
+        assert (status, body["code"]) == (401, "invalid_credentials"), body
+        c.close()
 
         redis.kill()
         user = fk.login(server.url, EMAIL.format(0))
