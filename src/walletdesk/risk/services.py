@@ -115,8 +115,19 @@ def decide(fired: list[Reason], recent_auth: bool) -> str:
     return str(outcome)
 
 
+def _cannot_pay(user: User, operation: str, amount: int, currency: str, method: object) -> bool:
+    """The balance cannot cover it: the wallet refuses with insufficient_funds, not the rules."""
+    from walletdesk.wallet.ledger import customer_lookup
+    from walletdesk.wallet.models import LedgerAccount
+
+    if operation == "payment" and method != "balance":
+        return False
+    account = LedgerAccount.objects.filter(**customer_lookup(user, currency)).first()
+    return account is None or account.available < amount
+
+
 def assess_outgoing(user: User, operation: str, amount: int, currency: str,
-                    payee: object = None) -> RiskDecision:
+                    payee: object = None, method: object = None) -> RiskDecision:
     """Allow, or raise account_on_hold / step_up_required / held_for_review (decision stored)."""
     hold = holds.active(user).values_list("kind", flat=True).first()
     ctx = context.current.get()
@@ -125,6 +136,9 @@ def assess_outgoing(user: User, operation: str, amount: int, currency: str,
     if hold:
         outcome = str(Outcome.FREEZE)
         reasons = [{"rule": "account_hold", "hold": hold}]
+    elif interactive and _cannot_pay(user, operation, amount, currency, method):
+        outcome = str(Outcome.ALLOW)
+        reasons = [{"rule": "insufficient_funds_first"}]
     elif interactive:
         reasons = evaluate(user, operation, amount, currency, payee)
         outcome = decide(reasons, context.recent(ctx))

@@ -202,7 +202,7 @@ def pay(user: User, *, merchant: object, amount: object, currency: object, metho
         request: PaymentRequest | None = None) -> Transaction:
     """Pay a merchant: from the balance at once, or by card (pending on the network)."""
     amount, currency = check_amount(amount), check_currency(currency)
-    assess_outgoing(user, "payment", amount, currency, payee=merchant)
+    assess_outgoing(user, "payment", amount, currency, payee=merchant, method=method)
     method = _check_method("payment", method)
     shop = merchant if isinstance(merchant, Merchant) else find_merchant(merchant)
     card = _linked_card(user, method)

@@ -157,3 +157,21 @@ def test_freeze_rule(api, funded, bob):
     r = send(api, bob.email, 100)
     assert r.json()["code"] == "account_on_hold"
     assert AccountHold.objects.get(user=funded).kind == AccountHold.Kind.RISK
+
+
+def test_an_amount_the_balance_cannot_cover_is_refused_by_the_wallet_not_the_rules(api, funded, bob):
+    set_rule("amount_day", limit_amount=1000)
+    r = send(api, bob.email, 99_999_999)
+    assert r.json()["code"] == "insufficient_funds"  # not held_for_review
+    decision = services_assess(funded, 99_999_999)
+    assert decision.reasons == [{"rule": "insufficient_funds_first"}]
+
+
+def services_assess(user, amount):
+    from walletdesk.risk.services import assess_outgoing
+
+    tok = current.set(AuthContext(user.pk, clock.now(), "token"))
+    try:
+        return assess_outgoing(user, "transfer", amount, "CNY")
+    finally:
+        current.reset(tok)
