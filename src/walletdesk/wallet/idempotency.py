@@ -16,7 +16,7 @@ import json
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -74,7 +74,7 @@ def request_hash(method: str, path: str, body: bytes) -> str:
 def _begin(scope: str, key: str, digest: str) -> IdempotencyRecord | Result:
     """Reserve the key, or return the stored result for a replay."""
     now = clock.now()
-    lease = now + timedelta(seconds=settings.WALLET["IDEMPOTENCY_LEASE_SECONDS"])
+    lease = now + timedelta(seconds=cast(int, settings.WALLET["IDEMPOTENCY_LEASE_SECONDS"]))
     token = secrets.token_hex(8)
     try:
         with transaction.atomic():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -108,7 +109,7 @@ def _raise_on_constraint(exc: IntegrityError) -> None:
 
 
 def _pending_deadline() -> timedelta:
-    return timedelta(seconds=settings.WALLET["PENDING_TIMEOUT_SECONDS"])
+    return timedelta(seconds=cast(int, settings.WALLET["PENDING_TIMEOUT_SECONDS"]))
 
 
 def _submit_after_commit(txn: Transaction) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import cast
 
 from django.conf import settings
 
@@ -56,5 +57,5 @@ def expire_stale() -> None:
 
 @jobs.periodic("wallet.purge_idempotency", seconds=3600)
 def purge_idempotency() -> None:
-    cutoff = clock.now() - timedelta(hours=settings.WALLET["IDEMPOTENCY_TTL_HOURS"])
+    cutoff = clock.now() - timedelta(hours=cast(int, settings.WALLET["IDEMPOTENCY_TTL_HOURS"]))
     IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
