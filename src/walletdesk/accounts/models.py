@@ -288,7 +288,8 @@ class AccountHold(models.Model):
 class SecurityEvent(models.Model):
     """Append-only and hash-chained: each row stores the hash of the one before it."""
 
-    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
+    # PROTECT: clearing the user id would change a hashed row and break the chain.
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT,
                              related_name="security_events")
     kind = models.CharField(max_length=40)
     at = models.DateTimeField(default=clock.now)

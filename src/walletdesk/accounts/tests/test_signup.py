@@ -131,3 +131,13 @@ def test_hash_is_argon2id_and_rehashed_when_parameters_change(real_hashing, cust
         assert r.status_code == 200
         new = User.objects.get(pk=customer.pk).password
         assert new != old and "m=1024,t=1,p=1" in new
+
+
+def test_stale_sign_ups_are_purged(client_api, customer):
+    from walletdesk.accounts.tasks import purge_stale_sign_ups
+
+    post(client_api, "/api/v1/auth/register", {"login": "stale@example.com", "password": STRONG})
+    clock.advance(days=8)
+    purge_stale_sign_ups()
+    assert not User.objects.filter(email="stale@example.com").exists()
+    assert User.objects.filter(pk=customer.pk).exists()

@@ -1,0 +1,18 @@
+"""Background jobs of the accounts app."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from walletdesk.core import clock, jobs
+
+from .models import PendingLogin, User
+
+
+@jobs.periodic("accounts.purge_stale_sign_ups", seconds=3600)
+def purge_stale_sign_ups() -> None:
+    """Sign-ups never confirmed within 7 days are removed (they hold no money and no events)."""
+    cutoff = clock.now() - timedelta(days=7)
+    User.objects.filter(is_active=False, verified_at__isnull=True, date_joined__lt=cutoff,
+                        security_events__isnull=True).delete()
+    PendingLogin.objects.filter(expires_at__lt=clock.now() - timedelta(days=1)).delete()
