@@ -46,7 +46,7 @@ SETTINGS: dict[str, Any] = {
     "max_iter": 2000,
     "random_state": 0,
     "weight_quantization": "int8, symmetric, one scale per class",
-    "confidence_temperature": 8.0,
+    "confidence_temperature": 4.0,  # lowest log-loss in CV on train (mean confidence 0.91, accuracy 0.92)
 }
 
 
