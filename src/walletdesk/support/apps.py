@@ -1,6 +1,20 @@
 from django.apps import AppConfig
 
 
+def fit_channels_redis_timeouts() -> None:
+    """channels_redis blocks in BZPOPMIN for ``brpop_timeout`` (5 s) while redis-py 8 reads
+    with a default socket timeout of 5 s: an idle socket's receive loop then dies with
+    "Timeout reading from Redis" and the consumer closes. Keep the blocking pop well inside
+    the socket timeout (until settings pass an explicit ``socket_timeout``)."""
+    try:
+        from channels_redis.core import RedisChannelLayer
+        from redis._defaults import DEFAULT_SOCKET_TIMEOUT
+    except ImportError:  # pragma: no cover - other versions
+        return
+    if DEFAULT_SOCKET_TIMEOUT and RedisChannelLayer.brpop_timeout >= DEFAULT_SOCKET_TIMEOUT:
+        RedisChannelLayer.brpop_timeout = max(1, int(DEFAULT_SOCKET_TIMEOUT) // 2)
+
+
 class SupportConfig(AppConfig):
     name = "walletdesk.support"
     label = "support"
@@ -12,3 +26,4 @@ class SupportConfig(AppConfig):
         from . import waits
 
         directory_waits.register(waits.channel_estimate)
+        fit_channels_redis_timeouts()

@@ -73,6 +73,9 @@ class Stats:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     connect_errors: int = 0
+    closed: int = 0
+    error_codes: dict[str, int] = field(default_factory=dict)
+    run: str = field(default_factory=lambda: f"bench-{os.getpid()}-{int(time.time())}-")
 
 
 def _ws_url(base: str, path: str) -> str:
@@ -85,6 +88,13 @@ def _origin(base: str) -> Any:
 
 async def _reader(ws: Any, stats: Stats, side: str, ready: asyncio.Event | None = None) -> None:
     """Count arrivals at this side of messages sent by the other side."""
+    try:
+        await _read(ws, stats, side, ready)
+    except Exception:  # closed by the server: what did not arrive counts as lost
+        stats.closed += 1
+
+
+async def _read(ws: Any, stats: Stats, side: str, ready: asyncio.Event | None) -> None:
     async for raw in ws:
         frame = json.loads(raw)
         kind = frame.get("type")
@@ -92,10 +102,11 @@ async def _reader(ws: Any, stats: Stats, side: str, ready: asyncio.Event | None 
             ready.set()
         if kind == "error":
             stats.errors += 1
+            stats.error_codes[frame.get("code", "")] = stats.error_codes.get(frame.get("code", ""), 0) + 1
         if kind != "message":
             continue
         cid = frame.get("client_id") or ""
-        if not cid.startswith("bench-") or not cid.endswith(side):
+        if not cid.startswith(stats.run) or not cid.endswith(side):
             continue  # our own echo, or history
         stats.received[cid] = stats.received.get(cid, 0) + 1
         if stats.received[cid] == 1 and cid in stats.sent:
@@ -195,23 +206,27 @@ async def run(urls: list[str], state: dict[str, Any], customers: int, agents: in
         i = random.choice(live)
         c = custs[i]
         if n % 2 == 0:
-            cid = f"bench-{n}-c2a"
+            cid = f"{stats.run}{n}-c2a"
             frame = {"type": "message", "text": f"客户消息 {n}", "client_id": cid}
             ws = cust_ws[i]
         else:
-            cid = f"bench-{n}-a2c"
+            cid = f"{stats.run}{n}-a2c"
             frame = {"type": "message", "conversation_id": c["conversation"], "text": f"客服回复 {n}",
                      "client_id": cid}
             ws = agent_ws[c["agent"] % len(agent_ws)]
         stats.sent[cid] = time.perf_counter()
-        await ws.send(json.dumps(frame))
+        try:
+            await ws.send(json.dumps(frame))
+        except Exception:  # a closed socket: the message counts as lost
+            stats.errors += 1
         n += 1
     elapsed = time.perf_counter() - start
     await asyncio.sleep(drain)
-    for ws in [*agent_ws, *[w for w in cust_ws if w is not None]]:
-        await ws.close()
     for t in tasks:
         t.cancel()
+    for ws in [*agent_ws, *[w for w in cust_ws if w is not None]]:
+        with contextlib.suppress(Exception):
+            await ws.close()
     arrived = sum(1 for cid in stats.sent if stats.received.get(cid))
     return {
         "connections": len(live), "agent_connections": len(agent_ws), "connect_errors": stats.connect_errors,
@@ -222,7 +237,7 @@ async def run(urls: list[str], state: dict[str, Any], customers: int, agents: in
         "p99_ms": _pct(stats.latencies, 99), "max_ms": _pct(stats.latencies, 100),
         "lost": len(stats.sent) - arrived,
         "duplicated": sum(v - 1 for v in stats.received.values() if v > 1),
-        "errors": stats.errors,
+        "errors": stats.errors, "error_codes": stats.error_codes, "closed_by_server": stats.closed,
     }
 
 

@@ -13,8 +13,9 @@ import asyncio
 from typing import Any
 from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
+from channels.db import DatabaseSyncToAsync
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -25,13 +26,21 @@ from . import access, chat, conversations, events, routing
 from .models import Agent, Conversation
 
 
+def database_sync_to_async(fn: Any) -> Any:
+    """Database work off the event loop. On PostgreSQL in the loop's thread pool rather than
+    Django's one shared thread, so that chat writes of different sockets commit in parallel
+    (services hold no thread-bound state; order within a conversation comes from its sequence
+    numbers). SQLite has one writer anyway: there the single thread stays."""
+    sqlite = "sqlite" in settings.DATABASES["default"]["ENGINE"]
+    return DatabaseSyncToAsync(fn, thread_sensitive=sqlite)
+
+
 def _query(scope: dict[str, Any]) -> dict[str, str]:
     raw = parse_qs(scope.get("query_string", b"").decode("latin-1"))
     return {k: v[0][:500] for k, v in raw.items() if v}
 
 
-@database_sync_to_async
-def _user_from(scope: dict[str, Any]) -> Any:
+def _user_from_sync(scope: dict[str, Any]) -> Any:
     token = _query(scope).get("token", "")
     if token:
         return user_for_token(token)
@@ -39,9 +48,13 @@ def _user_from(scope: dict[str, Any]) -> Any:
     return user if user is not None and user.is_authenticated else None
 
 
-def _live_ids(agent: Agent) -> list[int]:
+async def _user_from(scope: dict[str, Any]) -> Any:
+    return await database_sync_to_async(_user_from_sync)(scope)
+
+
+def _live(agent: Agent) -> dict[int, int]:
     live = Conversation.objects.filter(agent=agent, status__in=routing.LIVE)
-    return list(live.values_list("pk", flat=True))
+    return dict(live.values_list("pk", "last_seq"))
 
 
 class ChatBase(AsyncJsonWebsocketConsumer):
@@ -230,13 +243,15 @@ class AgentConsole(ChatBase):
         self.lang = getattr(self.user, "language", None) or "zh-hans"
         await self.channel_layer.group_add(events.agent_group(self.agent.pk), self.channel_name)
         await self.channel_layer.group_add(events.AGENTS, self.channel_name)
-        live = await database_sync_to_async(_live_ids)(self.agent)
+        live = await database_sync_to_async(_live)(self.agent)
         for conv_id in live:
             await self.channel_layer.group_add(events.staff_group(conv_id), self.channel_name)
+        # Live frames continue from the state at connect; "resume" fetches anything older.
+        self._high().update(live)
         await self.accept()
         await database_sync_to_async(routing.beat)(self.agent)
         await self.send_json({"type": "hello", "employee_id": self.agent.employee_id,
-                              "name": self.agent.display_name, "conversations": live})
+                              "name": self.agent.display_name, "conversations": list(live)})
 
     async def disconnect(self, code: int) -> None:
         if self.agent is not None:
