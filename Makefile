@@ -32,7 +32,7 @@ messages: | $(BIN)/python
 run: install
 	$(BIN)/walletdesk migrate --noinput
 	$(BIN)/walletdesk seed_demo
-	$(BIN)/walletdesk serve --host $(HOST) --port $(PORT)
+	WALLETDESK_DEV_OUTBOX=1 $(BIN)/walletdesk serve --host $(HOST) --port $(PORT)
 
 test: install-dev
 	bash scripts/test.sh

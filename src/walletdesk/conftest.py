@@ -131,7 +131,8 @@ def live_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
            "WALLETDESK_DATABASE_URL": f"sqlite:///{var / 'live.sqlite3'}",
            "WALLETDESK_NETWORK_DELAY_MIN": "1", "WALLETDESK_NETWORK_DELAY_MAX": "2",
            "WALLETDESK_NETWORK_CONFIRM_RATE": "1", "WALLETDESK_NETWORK_UNAVAILABLE_RATE": "0",
-           "WALLETDESK_WORKER_POLL": "0.2", "WALLETDESK_LOG_LEVEL": "WARNING"}
+           "WALLETDESK_WORKER_POLL": "0.2", "WALLETDESK_LOG_LEVEL": "WARNING",
+           "WALLETDESK_DEV_OUTBOX": "1"}
     env.pop("WALLETDESK_REDIS_URL", None)
     cli = [sys.executable, "-m", "walletdesk.cli"]
     subprocess.run([*cli, "migrate", "--noinput", "-v0"], env=env, check=True)

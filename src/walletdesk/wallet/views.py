@@ -93,6 +93,7 @@ def money_form(request: HttpRequest, operation: str) -> HttpResponse:
     initial = {"idem": uuid.uuid4().hex, "currency": request.GET.get("currency", "CNY"),
                "merchant": request.GET.get("merchant")}
     form = form_class(request.POST or None, initial=initial)
+    step_up = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         digest = idempotency.request_hash("POST", request.path, repr(sorted(
@@ -103,14 +104,17 @@ def money_form(request: HttpRequest, operation: str) -> HttpResponse:
                 lambda: (201, transaction_dict(_call(user, operation, data), user)))
         except DomainError as exc:
             form.add_error(None, str(exc.message))
+            step_up = exc.code == "step_up_required"
         else:
             if status == 201:
                 return redirect("wallet:detail", txn_id=body["id"])
             form.add_error(None, body.get("message", ""))
+            step_up = body.get("code") == "step_up_required"
     cards_linked = user.payment_methods.filter(removed_at__isnull=True)
     return render(request, "wallet/money_form.html", {
         "form": form, "operation": operation, "title": title, "cards": cards_linked,
         "needs_card": operation in ("topup", "withdrawal") and not cards_linked.exists(),
+        "step_up": step_up,
     })
 
 

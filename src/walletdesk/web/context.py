@@ -7,4 +7,4 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {"LANGUAGES": settings.LANGUAGES, "DEV_OUTBOX": False}
+    return {"LANGUAGES": settings.LANGUAGES, "DEV_OUTBOX": settings.DEV_OUTBOX}
