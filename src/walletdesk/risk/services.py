@@ -147,6 +147,9 @@ def assess_outgoing(user: User, operation: str, amount: int, currency: str,
     decision = RiskDecision(user=user, operation=operation, amount=amount, currency=currency,
                             outcome=outcome, reasons=reasons, interactive=interactive,
                             created_at=clock.now())
+    if outcome == Outcome.ALLOW and not interactive:
+        # No rule was evaluated (a job, the admin, a service call): nothing to record.
+        return decision
     _persist(decision, new_hold=not hold)
     if outcome == Outcome.ALLOW:
         return decision
