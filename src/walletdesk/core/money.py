@@ -7,6 +7,7 @@ only here, and never goes through ``float``.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,7 @@ CURRENCY_CHOICES = [(c, c) for c in CURRENCIES]
 SYMBOLS = {"CNY": "¥", "HKD": "HK$", "USD": "US$"}
 # The largest single amount any operation accepts (minor units); 10 million.
 MAX_AMOUNT_MINOR = 10_000_000_00
+PLAIN_DECIMAL = re.compile(r"[0-9]{1,12}(\.[0-9]{1,12})?")
 
 
 def check_currency(currency: object) -> str:
@@ -52,12 +54,13 @@ def parse_major(text: str, currency: str) -> int:
     """Parse a decimal typed by a person ("12.34") into minor units."""
     exponent = CURRENCIES[check_currency(currency)]
     cleaned = (text or "").strip().replace(",", "").replace("，", "")
+    # Plain digits with an optional decimal part: no sign, exponent, NaN or infinity.
+    if not PLAIN_DECIMAL.fullmatch(cleaned):
+        raise ValidationFailed(_("Enter an amount such as 12.34."), code="invalid_amount")
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
         raise ValidationFailed(_("Enter an amount such as 12.34."), code="invalid_amount") from None
-    if not value.is_finite():
-        raise ValidationFailed(_("Enter an amount such as 12.34."), code="invalid_amount")
     if -value.as_tuple().exponent > exponent:  # type: ignore[operator]
         raise ValidationFailed(_("Too many decimal places for this currency."),
                                code="too_many_decimals")
