@@ -13,7 +13,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 
@@ -38,14 +38,31 @@ class Posted:
     masked: list[str] = field(default_factory=list)
 
 
-def _next_seq(conv_id: int) -> int:
-    Conversation.objects.filter(pk=conv_id).update(last_seq=F("last_seq") + 1, updated_at=clock.now())
-    return int(Conversation.objects.values_list("last_seq", flat=True).get(pk=conv_id))
+_NEXT_SEQ = """
+UPDATE support_conversation SET last_seq = last_seq + 1, updated_at = %s,
+  status = CASE WHEN %s AND status = 'active' THEN 'waiting'
+                WHEN %s AND status = 'waiting' THEN 'active' ELSE status END,
+  first_response_at = CASE WHEN %s THEN COALESCE(first_response_at, %s) ELSE first_response_at END
+WHERE id = %s{guard} RETURNING last_seq"""
 
 
-def _store(conv: Conversation, **fields: Any) -> Message:
-    return Message.objects.create(conversation_id=conv.pk, seq=_next_seq(conv.pk), sent_at=clock.now(),
-                                  **fields)
+def _next_seq(conv_id: int, *, agent_reply: bool = False, customer: bool = False,
+              open_only: bool = False) -> int:
+    """One statement: the next sequence number (row-locked until commit), the status flip
+    (an agent's reply → waiting on customer; the customer's → active) and the first response."""
+    now = clock.now()
+    guard = " AND status NOT IN ('resolved', 'closed')" if open_only else ""
+    with connection.cursor() as cur:
+        cur.execute(_NEXT_SEQ.format(guard=guard), [now, agent_reply, customer, agent_reply, now, conv_id])
+        row = cur.fetchone()
+    if row is None:
+        raise ConversationClosed()
+    return int(row[0])
+
+
+def _store(conv: Conversation, *, flags: dict[str, bool] | None = None, **fields: Any) -> Message:
+    seq = _next_seq(conv.pk, **(flags or {}))
+    return Message.objects.create(conversation_id=conv.pk, seq=seq, sent_at=clock.now(), **fields)
 
 
 def _author(user: Any, agent: Agent | None) -> dict[str, Any]:
@@ -76,18 +93,13 @@ def post(conv: Conversation, user: Any, text: object, *, client_id: object = Non
     """Store one message (masked) and deliver it after commit; idempotent by client_id."""
     clean = check_text(text)
     cid = check_client_id(client_id)
-    if cid is not None:
-        existing = Message.objects.filter(conversation_id=conv.pk, client_id=cid).first()
-        if existing is not None:
-            return Posted(existing, duplicate=True, masked=list(existing.masked))
-    if conv.status in ENDED and not note:
-        raise ConversationClosed()
     result = masking.mask(clean)
+    flags = {"agent_reply": agent is not None and not note, "customer": agent is None,
+             "open_only": not note}
     try:
         with transaction.atomic():
-            msg = _store(conv, kind=Message.Kind.NOTE if note else Message.Kind.TEXT, text=result.text,
-                         masked=result.kinds, client_id=cid, **_author(user, agent))
-            _after_post(conv, msg, agent)
+            msg = _store(conv, flags=flags, kind=Message.Kind.NOTE if note else Message.Kind.TEXT,
+                         text=result.text, masked=result.kinds, client_id=cid, **_author(user, agent))
             events.publish_message(msg)
     except IntegrityError:
         existing = Message.objects.filter(conversation_id=conv.pk, client_id=cid).first()
@@ -95,17 +107,6 @@ def post(conv: Conversation, user: Any, text: object, *, client_id: object = Non
             raise
         return Posted(existing, duplicate=True, masked=list(existing.masked))
     return Posted(msg, masked=result.kinds)
-
-
-def _after_post(conv: Conversation, msg: Message, agent: Agent | None) -> None:
-    now = clock.now()
-    if agent is not None and msg.kind != Message.Kind.NOTE:
-        Conversation.objects.filter(pk=conv.pk, first_response_at__isnull=True).update(first_response_at=now)
-        Conversation.objects.filter(pk=conv.pk, status=Conversation.Status.ACTIVE).update(
-            status=Conversation.Status.WAITING)
-    elif agent is None:
-        Conversation.objects.filter(pk=conv.pk, status=Conversation.Status.WAITING).update(
-            status=Conversation.Status.ACTIVE)
 
 
 def add_event(conv: Conversation, event: str, text: str = "", *, user: Any = None,
@@ -140,13 +141,14 @@ def post_image(conv: Conversation, user: Any, data: bytes, *, agent: Agent | Non
     cid = check_client_id(client_id)
     if conv.status in ENDED:
         raise ConversationClosed()
+    flags = {"agent_reply": agent is not None, "customer": agent is None, "open_only": True}
     with transaction.atomic():
         uploader = user if getattr(user, "pk", None) else None
         att = Attachment.objects.create(conversation=conv, uploader=uploader,
                                         content_type=content_type, size=len(data), width=w, height=h,
                                         data=data)
-        msg = _store(conv, kind=Message.Kind.IMAGE, attachment=att, client_id=cid, **_author(user, agent))
-        _after_post(conv, msg, agent)
+        msg = _store(conv, flags=flags, kind=Message.Kind.IMAGE, attachment=att, client_id=cid,
+                     **_author(user, agent))
         events.publish_message(msg)
     return Posted(msg)
 

@@ -203,8 +203,8 @@ class CustomerChat(ChatBase):
             if kind == "message":
                 if not self._synced:
                     await self._catch_up(self._base_seq)
-                conv = await database_sync_to_async(Conversation.objects.get)(pk=self.conv_id)
-                await self._post(conv, "customer", content)
+                # post() needs only the id: the sequence UPDATE refuses an ended conversation.
+                await self._post(Conversation(pk=self.conv_id), "customer", content)
             elif kind == "resume":
                 await self._catch_up(content.get("after_seq"))
             elif kind == "typing":

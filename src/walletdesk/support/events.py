@@ -72,8 +72,22 @@ def message_frame(m: Message) -> dict[str, Any]:
     return frame
 
 
+def send_many(groups: list[str], frame: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+
+    async def send() -> None:
+        for group in groups:
+            await layer.group_send(group, {"type": "support.frame", "frame": frame})
+
+    async_to_sync(send)()
+
+
 def publish_message(m: Message) -> None:
+    """One hop to the event loop for both groups (staff first: agents see it no later)."""
     frame = message_frame(m)
-    publish(staff_group(m.conversation_id), frame)
+    groups = [staff_group(m.conversation_id)]
     if not m.private:
-        publish(conv_group(m.conversation_id), frame)
+        groups.append(conv_group(m.conversation_id))
+    transaction.on_commit(lambda: send_many(groups, frame))
