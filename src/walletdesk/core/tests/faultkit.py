@@ -186,10 +186,17 @@ class Worker(Proc):
         super().__init__([*CLI, "worker"], env, var / f"worker-{name}.log")
 
 
-def login(url: str, email: str) -> Client:
+def login(url: str, email: str, patience: float = 10) -> Client:
+    """A client with a bearer token; retries while the server answers nothing or 503."""
     client = Client(url, timeout=10)
-    status, body = client.call("POST", "/api/v1/auth/login", {"login": email, "password": PASSWORD},
-                               {"X-Device-Id": client.device})
+    deadline = time.monotonic() + patience
+    while True:
+        status, body = client.call("POST", "/api/v1/auth/login",
+                                   {"login": email, "password": PASSWORD},
+                                   {"X-Device-Id": client.device})
+        if status not in (0, 503) or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
     assert status == 200, (status, body)
     client.token = body["token"]
     return client
