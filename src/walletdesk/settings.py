@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -182,7 +183,7 @@ EMAIL_PORT = env_int("WALLETDESK_SMTP_PORT", 1025)
 DEFAULT_FROM_EMAIL = os.environ.get("WALLETDESK_FROM_EMAIL", "walletdesk <no-reply@walletdesk.example>")
 
 # --- wallet -------------------------------------------------------------------
-WALLET = {
+WALLET: dict[str, Any] = {
     # Payment-network simulator (the development provider of the card/bank network).
     "NETWORK_PROVIDER": os.environ.get("WALLETDESK_NETWORK_PROVIDER", "simulator"),
     "NETWORK_CONFIRM_RATE": env_float("WALLETDESK_NETWORK_CONFIRM_RATE", 0.9),
@@ -239,7 +240,6 @@ LOGGING = {
 }
 
 # --- accounts & security (issue 3) --------------------------------------------------
-from typing import Any  # noqa: E402
 
 EMAIL_BACKEND = os.environ.get("WALLETDESK_EMAIL_BACKEND", EMAIL_BACKEND)
 EMAIL_TIMEOUT = env_int("WALLETDESK_SMTP_TIMEOUT", 10)

@@ -38,7 +38,7 @@ _rng = random.Random(settings.WALLET["NETWORK_SEED"] or None)
 
 def _plan(card_last4: str) -> tuple[str, str, float]:
     cfg = settings.WALLET
-    low, high = cfg["NETWORK_DELAY_SECONDS"]
+    low, high = (float(x) for x in cfg["NETWORK_DELAY_SECONDS"])
     outcome, reason = FORCED.get(card_last4, ("", ""))
     if not outcome:
         roll = _rng.random()
@@ -49,7 +49,7 @@ def _plan(card_last4: str) -> tuple[str, str, float]:
         else:
             outcome = "late"
     if outcome == "late":
-        return "confirm", "", cfg["NETWORK_LATE_DELAY_SECONDS"]
+        return "confirm", "", float(cfg["NETWORK_LATE_DELAY_SECONDS"])
     return outcome, reason, _rng.uniform(low, high)
 
 
