@@ -45,7 +45,7 @@ if [ $have_pg = 1 ]; then
   echo "== PostgreSQL suite (money and security tests again, plus concurrency)"
   WALLETDESK_DATABASE_URL="$PG_URL" WALLETDESK_TEST_POSTGRES_URL="$PG_URL" \
   WALLETDESK_TEST_REDIS_URL="$([ $have_redis = 1 ] && echo "$REDIS_URL" || true)" \
-    run_pytest -m "postgres or money or security" "$@"
+    run_pytest -m "(postgres or money or security) and not browser" "$@"
 else
   echo "== PostgreSQL not reachable: PostgreSQL suite skipped (CI requires it)"
 fi
