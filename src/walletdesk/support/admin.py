@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from walletdesk.core.errors import DomainError
 
 from . import services
-from .models import Agent
+from .models import Agent, CannedReply, Conversation
 
 
 class AgentForm(forms.ModelForm):
@@ -43,3 +43,25 @@ class AgentAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Agent, form: Any, change: bool) -> None:
         services.save_agent(obj)
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(admin.ModelAdmin):
+    list_display = ("title_zh", "title_en", "skill", "sort_order")
+    search_fields = ("title_zh", "title_en", "text_zh", "text_en")
+
+
+@admin.register(Conversation)
+class ConversationAdmin(admin.ModelAdmin):
+    """Read-only: conversations change through the console and the services only."""
+
+    list_display = ("reference", "status", "skill", "priority", "agent", "created_at", "rating")
+    list_filter = ("status", "skill", "channel")
+    search_fields = ("reference",)
+    readonly_fields = [f.name for f in Conversation._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

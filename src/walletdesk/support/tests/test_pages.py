@@ -67,3 +67,19 @@ def test_console_and_supervisor(setup: dict[str, Any], make_agent: Any) -> None:
     assert c.get("/support/supervisor/").status_code == 404
     c.force_login(setup["customer"])
     assert c.get("/support/console/").status_code == 404
+
+
+def test_transcript_by_email(setup: dict[str, Any], monkeypatch: Any) -> None:
+    from django.core import mail
+
+    from walletdesk.accounts.tests.fixtures import run_jobs
+    from walletdesk.core import jobs
+
+    monkeypatch.setattr(jobs.transaction, "on_commit", lambda fn, using=None, robust=False: fn())
+    c = Client()
+    c.force_login(setup["customer"])
+    r = c.post(f"/support/c/{setup['conv'].pk}/transcript/")
+    assert r.status_code == 302
+    run_jobs()
+    sent = [m for m in mail.outbox if "cust@example.com" in m.to]
+    assert sent and setup["conv"].reference in sent[-1].body and setup["agent"].employee_id in sent[-1].body
