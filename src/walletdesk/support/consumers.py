@@ -52,6 +52,10 @@ async def _user_from(scope: dict[str, Any]) -> Any:
     return await database_sync_to_async(_user_from_sync)(scope)
 
 
+def _last_seqs(ids: list[int]) -> dict[int, int]:
+    return dict(Conversation.objects.filter(pk__in=ids).values_list("pk", "last_seq"))
+
+
 def _live(agent: Agent) -> dict[int, int]:
     live = Conversation.objects.filter(agent=agent, status__in=routing.LIVE)
     return dict(live.values_list("pk", "last_seq"))
@@ -77,25 +81,59 @@ class ChatBase(AsyncJsonWebsocketConsumer):
             self._seen: dict[int, int] = {}
         return self._seen
 
+    def _lock(self) -> asyncio.Lock:
+        if not hasattr(self, "_deliver_lock"):
+            self._deliver_lock = asyncio.Lock()
+        return self._deliver_lock
+
     async def _deliver(self, frame: dict[str, Any], role: str) -> None:
-        conv_id, seq = int(frame["conversation_id"]), int(frame["seq"])
-        high = self._high()
-        last = high.get(conv_id)
-        if last is not None and seq <= last:
-            return
-        if last is not None and seq > last + 1:
-            for m in await database_sync_to_async(chat.visible)(conv_id, role, last, seq):
-                await self.send_json(events.message_frame(m))
-        high[conv_id] = seq
-        await self.send_json(frame)
+        async with self._lock():
+            conv_id, seq = int(frame["conversation_id"]), int(frame["seq"])
+            high = self._high()
+            last = high.get(conv_id)
+            if last is not None and seq <= last:
+                return
+            if last is not None and seq > last + 1:
+                for m in await database_sync_to_async(chat.visible)(conv_id, role, last, seq):
+                    await self.send_json(events.message_frame(m))
+            high[conv_id] = seq
+            await self.send_json(frame)
+
+    async def _recheck_loop(self, role: str, every: float) -> None:
+        """The channel layer drops frames for a socket that falls behind (its capacity): every
+        few seconds, send anything past this socket's position that never came live."""
+        while True:
+            await asyncio.sleep(every)
+            high = dict(self._high())
+            if not high:
+                continue
+            latest = await database_sync_to_async(_last_seqs)(list(high))
+            for conv_id, last_seq in latest.items():
+                if last_seq <= high[conv_id]:
+                    continue
+                async with self._lock():
+                    pos = self._high().get(conv_id, 0)
+                    for m in await database_sync_to_async(chat.visible)(conv_id, role, pos):
+                        if m.seq > self._high().get(conv_id, 0):
+                            self._high()[conv_id] = m.seq
+                            await self.send_json(events.message_frame(m))
+
+    def _start_recheck(self, role: str, every: float) -> None:
+        self._recheck = asyncio.ensure_future(self._recheck_loop(role, every))
+
+    def _stop_recheck(self) -> None:
+        task = getattr(self, "_recheck", None)
+        if task is not None:
+            task.cancel()
 
     async def _resume(self, conv_id: int, role: str, after: object) -> None:
         after_seq = after if isinstance(after, int) and after >= 0 else 0
-        msgs = await database_sync_to_async(chat.visible)(conv_id, role, after_seq, None, 100000)
-        for m in msgs:
-            await self.send_json(events.message_frame(m))
-        high = self._high()
-        high[conv_id] = max([after_seq] + [m.seq for m in msgs])
+        async with self._lock():
+            msgs = await database_sync_to_async(chat.visible)(conv_id, role, after_seq, None, 100000)
+            for m in msgs:
+                await self.send_json(events.message_frame(m))
+            high = self._high()
+            high[conv_id] = max([after_seq] + [m.seq for m in msgs])
         await self.send_json({"type": "resumed", "conversation_id": conv_id, "last_seq": high[conv_id]})
 
     async def _typing(self, conv_id: int, role: str) -> None:
@@ -138,6 +176,7 @@ class CustomerChat(ChatBase):
 
     conv_id = 0
     AUTO_SYNC_SECONDS = 2.0
+    RECHECK_SECONDS = 15.0
     _held: list[dict[str, Any]]
     _synced: bool
     _sync_lock: asyncio.Lock
@@ -151,8 +190,8 @@ class CustomerChat(ChatBase):
             await self._resume(self.conv_id, "customer", after)
             self._synced = True
             held, self._held = self._held, []
-            for frame in held:
-                await self._deliver(frame, "customer")
+        for frame in held:
+            await self._deliver(frame, "customer")
 
     async def _auto_sync(self) -> None:
         await asyncio.sleep(self.AUTO_SYNC_SECONDS)
@@ -182,6 +221,7 @@ class CustomerChat(ChatBase):
         if opened.position is not None:
             await self.send_json({"type": "queue", "conversation_id": conv.pk, "position": opened.position,
                                   "estimated_wait_seconds": opened.estimated_wait_seconds})
+        self._start_recheck("customer", self.RECHECK_SECONDS)
         after = _query(self.scope).get("after_seq", "")
         if after.isdigit():
             await self._catch_up(int(after))
@@ -189,6 +229,7 @@ class CustomerChat(ChatBase):
             self._auto = asyncio.ensure_future(self._auto_sync())
 
     async def disconnect(self, code: int) -> None:
+        self._stop_recheck()
         auto = getattr(self, "_auto", None)
         if auto is not None:
             auto.cancel()
@@ -250,10 +291,12 @@ class AgentConsole(ChatBase):
         self._high().update(live)
         await self.accept()
         await database_sync_to_async(routing.beat)(self.agent)
+        self._start_recheck("agent", 5.0)
         await self.send_json({"type": "hello", "employee_id": self.agent.employee_id,
                               "name": self.agent.display_name, "conversations": list(live)})
 
     async def disconnect(self, code: int) -> None:
+        self._stop_recheck()
         if self.agent is not None:
             await database_sync_to_async(routing.disconnected)(self.agent)
 
