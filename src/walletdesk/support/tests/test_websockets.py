@@ -12,6 +12,7 @@ from channels.db import database_sync_to_async
 
 from walletdesk.accounts.services import issue_token
 from walletdesk.asgi import application
+from walletdesk.support import chat as support_chat
 from walletdesk.support import conversations
 from walletdesk.support.models import Message
 
@@ -165,3 +166,24 @@ def test_masking_warns_the_sender_and_stores_no_secret(chat: dict[str, Any]) -> 
 @pytest.mark.security
 def test_sockets_refuse_strangers(chat: dict[str, Any], make_customer: Any) -> None:
     async_to_sync(_test_sockets_refuse_strangers)(chat, make_customer)
+
+
+async def _test_frames_the_layer_dropped_still_arrive(chat: dict[str, Any], monkeypatch: Any) -> None:
+    from walletdesk.support import consumers, events
+
+    monkeypatch.setattr(consumers.CustomerChat, "RECHECK_SECONDS", 0.3)
+    conv = chat["conv"]
+    cust = connect(f"/ws/support/conversations/{conv.pk}/?token={chat['ctoken']}&after_seq=0")
+    await cust.connect()
+    await frames_until(cust, lambda f: f["type"] == "resumed")
+    # A frame lost on the way (a full channel-layer queue drops it): stored, never sent.
+    monkeypatch.setattr(events, "publish_message", lambda m: None)
+    await database_sync_to_async(support_chat.post)(conv, chat["agent"].user, "丢失的一帧",
+                                                    agent=chat["agent"], client_id="dropped")
+    got = await frames_until(cust, lambda f: f.get("client_id") == "dropped", timeout=5)
+    assert [f["client_id"] for f in got if f["type"] == "message"] == ["dropped"]
+    await cust.disconnect()
+
+
+def test_frames_the_layer_dropped_still_arrive(chat: dict[str, Any], monkeypatch: Any) -> None:
+    async_to_sync(_test_frames_the_layer_dropped_still_arrive)(chat, monkeypatch)
