@@ -118,8 +118,16 @@ class ChatBase(AsyncJsonWebsocketConsumer):
                             self._high()[conv_id] = m.seq
                             await self.send_json(events.message_frame(m))
 
+    async def _recheck_guarded(self, role: str, every: float) -> None:
+        try:
+            await self._recheck_loop(role, every)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the socket went away under us: nothing left to deliver to
+            return
+
     def _start_recheck(self, role: str, every: float) -> None:
-        self._recheck = asyncio.ensure_future(self._recheck_loop(role, every))
+        self._recheck = asyncio.ensure_future(self._recheck_guarded(role, every))
 
     def _stop_recheck(self) -> None:
         task = getattr(self, "_recheck", None)
