@@ -170,4 +170,3 @@ def mark_read(conv: Conversation, role: str, seq: int) -> None:
         Conversation.objects.filter(pk=conv.pk).update(**{field_name: Greatest(F(field_name), seq)})
         frame = {"type": "read", "conversation_id": conv.pk, "role": role, "seq": seq}
         events.publish(events.conv_group(conv.pk), frame)
-        events.publish(events.staff_group(conv.pk), frame)

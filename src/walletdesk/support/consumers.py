@@ -146,8 +146,8 @@ class ChatBase(AsyncJsonWebsocketConsumer):
 
     async def _typing(self, conv_id: int, role: str) -> None:
         frame = {"type": "typing", "conversation_id": conv_id, "role": role, "from": self.channel_name}
-        for group in (events.conv_group(conv_id), events.staff_group(conv_id)):
-            await self.channel_layer.group_send(group, {"type": "support.frame", "frame": frame})
+        await self.channel_layer.group_send(events.conv_group(conv_id),
+                                            {"type": "support.frame", "frame": frame})
 
     async def _post(self, conv: Conversation, role: str, content: dict[str, Any],
                     agent: Agent | None = None) -> None:
@@ -294,7 +294,7 @@ class AgentConsole(ChatBase):
         await self.channel_layer.group_add(events.AGENTS, self.channel_name)
         live = await database_sync_to_async(_live)(self.agent)
         for conv_id in live:
-            await self.channel_layer.group_add(events.staff_group(conv_id), self.channel_name)
+            await self._watch(conv_id)
         # Live frames continue from the state at connect; "resume" fetches anything older.
         self._high().update(live)
         await self.accept()
@@ -315,7 +315,8 @@ class AgentConsole(ChatBase):
         return await database_sync_to_async(access.get_for)(conv_id, self.user)
 
     async def _watch(self, conv_id: int) -> None:
-        await self.channel_layer.group_add(events.staff_group(conv_id), self.channel_name)
+        for group in (events.conv_group(conv_id), events.staff_group(conv_id)):
+            await self.channel_layer.group_add(group, self.channel_name)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if not isinstance(content, dict) or self.agent is None:
@@ -358,6 +359,7 @@ class AgentConsole(ChatBase):
         if kind == "assigned":
             await self._watch(int(frame["conversation_id"]))
         if kind == "released":
-            await self.channel_layer.group_discard(events.staff_group(int(frame["conversation_id"])),
-                                                   self.channel_name)
+            conv_id = int(frame["conversation_id"])
+            for group in (events.conv_group(conv_id), events.staff_group(conv_id)):
+                await self.channel_layer.group_discard(group, self.channel_name)
         await self.send_json(frame)

@@ -2,8 +2,9 @@
 
 Groups (one Redis channel-layer namespace, so every server process gets them):
 
-* ``support.conv.<id>``: the customer's sockets (no private notes ever go here);
-* ``support.staff.<id>``: agent consoles showing the conversation (notes too);
+* ``support.conv.<id>``: the customer's sockets and the consoles showing the conversation
+  (every public message: one group send per message);
+* ``support.staff.<id>``: only the consoles showing it (private notes, agent-only events);
 * ``support.agent.<agent id>``: one agent's consoles (offers, assignments);
 * ``support.agents``: every console (the queue changed).
 """
@@ -85,9 +86,8 @@ def send_many(groups: list[str], frame: dict[str, Any]) -> None:
 
 
 def publish_message(m: Message) -> None:
-    """One hop to the event loop for both groups (staff first: agents see it no later)."""
+    """A public message goes to the conversation's group (customer and consoles alike); a
+    private note only to the staff group, which no customer socket ever joins."""
     frame = message_frame(m)
-    groups = [staff_group(m.conversation_id)]
-    if not m.private:
-        groups.append(conv_group(m.conversation_id))
+    groups = [staff_group(m.conversation_id) if m.private else conv_group(m.conversation_id)]
     transaction.on_commit(lambda: send_many(groups, frame))
