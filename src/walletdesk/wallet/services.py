@@ -349,14 +349,22 @@ def record_submission(txn_id: int, reference: str) -> None:
                                         detail=reference, at=clock.now())
 
 
-def on_network_result(client_ref: str, state: str, decline_reason: str = "") -> Transaction | None:
-    """The network tells us how a charge or payout ended (idempotent)."""
+def on_network_result(client_ref: str, state: str, decline_reason: str = "",
+                      reference: str = "") -> Transaction | None:
+    """The network tells us how a charge or payout ended (idempotent).
+
+    The notification carries the network's reference: if the worker that
+    submitted the operation died before recording it, it is recorded here.
+    """
     with transaction.atomic():
         found = Transaction.objects.filter(public_id=client_ref).first()
         if found is None:
             log.warning("network result for unknown transaction %s", client_ref)
             return None
         txn = locks.lock_transaction(found.pk)
+        if reference and not txn.network_ref:
+            Transaction.objects.filter(pk=txn.pk, network_ref="").update(network_ref=reference)
+            txn.network_ref = reference
         if txn.status == Status.PENDING:
             if state == "confirmed":
                 _complete_external(txn)

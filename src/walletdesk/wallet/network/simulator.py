@@ -107,7 +107,7 @@ class SimulatedNetwork:
         return NetworkStatus(op.reference, op.kind, op.state, op.decline_reason)
 
 
-def decide(reference: str) -> tuple[str, str, str] | None:
+def decide(reference: str) -> tuple[str, str, str, str] | None:
     """Settle a simulated operation whose time has come; returns what to notify."""
     op = NetworkOperation.objects.filter(reference=reference).first()
     if op is None:
@@ -120,4 +120,4 @@ def decide(reference: str) -> tuple[str, str, str] | None:
         op.refresh_from_db()
     if op.state == NetworkOperation.State.CANCELLED:
         return None
-    return op.client_ref, op.state, op.decline_reason
+    return op.client_ref, op.state, op.decline_reason, op.reference
