@@ -352,11 +352,15 @@ def test_job_of_a_killed_worker_is_finished_by_another(fresh: tuple[str, Path]) 
         assert fk.query(db_url, "SELECT count(*) FROM wallet_networkoperation WHERE client_ref = %s",
                         public_id)[0][0] == 1, "the network saw the charge once"
         # Recorded once at most: when the network's answer lands before the job is taken
-        # over, the re-run finds the top-up completed and returns (its reference is then
-        # not recorded on the transaction: reported to the wallet's owners).
+        # over, the re-run finds the top-up completed and returns; the reference then
+        # comes with the network's notification.
         assert fk.query(db_url, "SELECT count(*) FROM wallet_transactionevent WHERE "
                                 "transaction_id = %s AND reason = 'sent_to_network'",
                         txn_pk)[0][0] <= 1
+        assert fk.query(db_url, "SELECT network_ref FROM wallet_transaction WHERE id = %s",
+                        txn_pk)[0][0] == fk.query(
+            db_url, "SELECT reference FROM wallet_networkoperation WHERE client_ref = %s",
+            public_id)[0][0]
         report = fk.ledger_report(env)
         assert report["ok"], report["problems"]
     finally:
