@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 from ninja.security import APIKeyHeader
 
 from walletdesk.accounts.auth import USER_AUTH
+from walletdesk.directory import ratelimit
 
 from . import access, chat, conversations, guest, queries, routing
 from .errors import InvalidAttachment, NotAllowed
@@ -95,6 +96,7 @@ def _agent(request: HttpRequest) -> Agent:
 
 @router.post("/conversations", response={201: dict}, auth=USER_AUTH)
 def open_conversation(request: HttpRequest, body: OpenIn) -> tuple[int, dict[str, Any]]:
+    ratelimit.hit(conversations.OPEN_LIMIT, ratelimit.client_key(request))
     opened = conversations.open_conversation(request.user, topic=body.topic,  # type: ignore[arg-type]
                                              message=body.message,
                                              transaction_id=body.transaction_id or "",
@@ -111,6 +113,7 @@ def list_conversations(request: HttpRequest, status: str = "", channel: str = ""
 
 @router.post("/guest/conversations", response={201: dict}, auth=None)
 def open_guest(request: HttpRequest, body: GuestIn) -> tuple[int, dict[str, Any]]:
+    ratelimit.hit(guest.GUEST_LIMIT, ratelimit.client_key(request))
     opened = guest.open_guest(contact=body.contact, topic=body.topic, message=body.message,
                               language=body.language, region=body.region[:8])
     return 201, _opened(opened)

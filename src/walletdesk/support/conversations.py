@@ -21,6 +21,7 @@ from walletdesk.accounts.models import User
 from walletdesk.core import clock
 from walletdesk.directory import hours as hours_math
 from walletdesk.directory import queries as directory_queries
+from walletdesk.directory import ratelimit
 
 from . import context, events, routing, waits
 from .chat import add_event, check_text
@@ -68,6 +69,7 @@ TOPIC_LABELS = {
 }
 TRIAGE_PRIORITY = {"urgent": PRIORITY_URGENT, "high": PRIORITY_HIGH, "normal": PRIORITY_NORMAL}
 LANGS = ("zh-hans", "en")
+OPEN_LIMIT = ratelimit.Limit("support_open", 30, 3600)  # conversations a customer opens an hour
 
 
 @dataclass

@@ -15,6 +15,7 @@ from walletdesk.accounts import codes
 from walletdesk.accounts import services as accounts
 from walletdesk.accounts.models import User
 from walletdesk.core import clock
+from walletdesk.directory import ratelimit
 
 from . import access, context, events, notices, routing
 from .chat import add_event, check_text
@@ -23,6 +24,8 @@ from .errors import InvalidTopic
 from .models import Conversation
 
 PURPOSE = "support"
+# Guests per client address (the codes have their own limits: 3 sends an hour, 5 tries).
+GUEST_LIMIT = ratelimit.Limit("support_guest", 10, 3600)
 
 
 def _account(contact: str) -> User | None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from walletdesk.core.errors import DomainError
+from walletdesk.directory import ratelimit
 from walletdesk.helpcenter import queries as help_queries
 from walletdesk.wallet import queries as wallet_queries
 
@@ -67,6 +68,7 @@ def new(request: HttpRequest) -> HttpResponse:
             ctx["checked"] = True
             return render(request, "support/new.html", ctx)
         try:
+            ratelimit.hit(conversations.OPEN_LIMIT, ratelimit.client_key(request))
             opened = conversations.open_conversation(request.user, topic=ctx["topic"],  # type: ignore[arg-type]
                                                      message=ctx["message"],
                                                      transaction_id=ctx["transaction_id"])
@@ -84,6 +86,7 @@ def guest_start(request: HttpRequest) -> HttpResponse:
                            "message": request.POST.get("message", "")}
     if request.method == "POST":
         try:
+            ratelimit.hit(guest.GUEST_LIMIT, ratelimit.client_key(request))
             opened = guest.open_guest(contact=ctx["contact"], topic=ctx["topic"], message=ctx["message"],
                                       language=(get_language() or "zh-hans"))
         except DomainError as exc:

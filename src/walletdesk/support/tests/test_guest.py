@@ -59,3 +59,15 @@ def test_guest_token_is_bound_to_its_conversation(anon_api: Any) -> None:
     anon_api.client.defaults["HTTP_X_GUEST_TOKEN"] = a["guest_token"]
     assert anon_api.get(f"/api/v1/support/conversations/{b['id']}").status_code == 404
     assert anon_api.get(f"/api/v1/support/conversations/{a['id']}").status_code == 200
+
+
+def test_guest_chats_are_rate_limited_per_address(db: Any) -> None:
+    import json
+
+    from django.test import Client
+
+    c = Client(REMOTE_ADDR="10.9.8.7")
+    body = json.dumps({"contact": "z@example.com", "topic": "general", "message": "hi"})
+    codes = [c.post("/api/v1/support/guest/conversations", body, content_type="application/json").status_code
+             for _ in range(guest.GUEST_LIMIT.count + 1)]
+    assert codes[:-1] == [201] * guest.GUEST_LIMIT.count and codes[-1] == 429
