@@ -7,4 +7,8 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {"LANGUAGES": settings.LANGUAGES, "DEV_OUTBOX": settings.DEV_OUTBOX}
+    return {"LANGUAGES": settings.LANGUAGES, "DEV_OUTBOX": settings.DEV_OUTBOX,
+            "STAFF_ROLES": STAFF_ROLES}
+
+
+STAFF_ROLES = ("agent", "senior_agent", "supervisor", "admin")
