@@ -221,16 +221,17 @@ class Command(BaseCommand):
 def run(url: str, concurrency: int, seconds: float, users: int,
         flows: list[str]) -> dict[str, Any]:
     results = [{f: FlowStats() for f in flows} for _ in range(concurrency)]
-    barrier = threading.Barrier(concurrency + 1)
     stop_at = [0.0]
+    # The deadline is set by the barrier itself, before any client is released.
+    barrier = threading.Barrier(concurrency + 1, action=lambda: stop_at.__setitem__(
+        0, time.perf_counter() + seconds))
     threads = [threading.Thread(target=_client, args=(url, i, users, flows, results[i], barrier,
                                                       stop_at), daemon=True)
                for i in range(concurrency)]
     for t in threads:
         t.start()
     barrier.wait()
-    started = time.perf_counter()
-    stop_at[0] = started + seconds
+    started = stop_at[0] - seconds
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
