@@ -93,9 +93,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     def check_password(self, raw_password: str | None) -> bool:
         import unicodedata
 
-        if isinstance(raw_password, str):
-            raw_password = unicodedata.normalize("NFKC", raw_password)
-        return super().check_password(raw_password)
+        if not isinstance(raw_password, str):
+            return False
+        return super().check_password(unicodedata.normalize("NFKC", raw_password))
 
     def get_session_auth_hash(self) -> str:
         """The password hash and the session epoch: a reset or "sign out everywhere" ends sessions."""
