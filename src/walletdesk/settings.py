@@ -207,7 +207,7 @@ WALLET: dict[str, Any] = {
 # --- background work ----------------------------------------------------------
 # "thread": `walletdesk serve` runs the worker loop in-process (embedded default).
 # "external": only `walletdesk worker` processes run jobs (production).
-WORKER_MODE = os.environ.get("WALLETDESK_WORKER_MODE", "thread")
+WORKER_MODE = os.environ.get("WALLETDESK_WORKER_MODE", "external" if PRODUCTION else "thread")
 WORKER_POLL_SECONDS = env_float("WALLETDESK_WORKER_POLL", 0.5)
 
 # --- production hardening -------------------------------------------------------------

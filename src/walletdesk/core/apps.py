@@ -9,6 +9,6 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
-        from . import jobs  # noqa: F401  (registers the core jobs)
+        from . import checks, jobs  # noqa: F401  (registers the core jobs and checks)
 
         autodiscover_modules("tasks")

@@ -19,9 +19,14 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true",
                             help="do not run background jobs inside the server processes")
         parser.add_argument("--log-level", default="info")
+        parser.add_argument("--no-collectstatic", action="store_true",
+                            help="skip collectstatic (production collects once at release)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        call_command("collectstatic", interactive=False, verbosity=0)
+        # In production static files are collected once at release (see docs/production.md):
+        # several instances starting together must not race on them.
+        if not (settings.PRODUCTION or options["no_collectstatic"]):
+            call_command("collectstatic", interactive=False, verbosity=0)
         if settings.WORKER_MODE == "thread" and not options["no_worker"]:
             os.environ["WALLETDESK_INPROCESS_WORKER"] = "1"
         uvicorn.run(

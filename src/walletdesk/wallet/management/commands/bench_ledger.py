@@ -116,15 +116,21 @@ class Command(BaseCommand):
         connection.close()
 
         results = [ClientResult() for _ in range(clients)]
-        barrier = threading.Barrier(clients + 1)
-        stop_at: list[float] = [0.0]
+        stop_at: list[float] = [0.0, 0.0]  # deadline, start
+
+        def start_clock() -> None:
+            # Runs once every party has arrived and before any is released, so no
+            # client can read the deadline before it is set.
+            stop_at[1] = time.perf_counter()
+            stop_at[0] = stop_at[1] + seconds
+
+        barrier = threading.Barrier(clients + 1, action=start_clock)
         threads = [threading.Thread(target=self._client, args=(
             i, users, tokens, shop, opts, results[i], barrier, stop_at)) for i in range(clients)]
         for t in threads:
             t.start()
         barrier.wait()
-        started = time.perf_counter()
-        stop_at[0] = started + seconds
+        started = stop_at[1]
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - started
