@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -131,4 +132,7 @@ async def _scenario(urls: list[str], state: dict[str, Any]) -> None:
 
 
 def test_two_processes_share_the_chat_through_redis(servers: dict[str, Any]) -> None:
-    asyncio.run(_scenario(servers["urls"], servers["state"]))
+    # A thread of its own: Playwright's session browser keeps an event loop running in
+    # the main thread when the browser tests ran first, and asyncio.run refuses that.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, _scenario(servers["urls"], servers["state"])).result()
