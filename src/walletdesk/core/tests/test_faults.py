@@ -33,6 +33,7 @@ from . import faultkit as fk
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(240)]
 USERS = fk.TEMPLATE_USERS
+EXTRA = 3  # requests sent on purpose while the server is dead
 dbs = pytest.fixture(scope="module")(fk.dbs)
 template = pytest.fixture(scope="module")(fk.template)
 fresh = pytest.fixture(fk.fresh)
@@ -170,6 +171,13 @@ def test_server_killed_mid_stream_loses_no_money(fresh: tuple[str, Path]) -> Non
         wait_for(stream, 50)
         victim.kill()  # then SIGKILL the whole server: supervisor and both worker processes
         victim.popen.wait(10)
+        # Whatever the timing of the threads, some requests meet the dead server: these
+        # three get no answer and must be retried with their keys like any other.
+        dead = fk.Client(victim.url, timeout=2)
+        dead.token = fk.login(survivor.url, EMAIL.format(0)).token
+        for n in range(EXTRA):
+            body = {"to": EMAIL.format(1), "amount": 7 + n, "currency": "CNY"}
+            assert not stream.send(dead, 0, fk.new_key(), body)
         time.sleep(0.5)
         again = fk.Server(env, var, workers=2, port=victim.port)
         restarted.append(again)
@@ -177,7 +185,7 @@ def test_server_killed_mid_stream_loses_no_money(fresh: tuple[str, Path]) -> Non
         for t in threads:
             t.join(60)
         stream.retry_pending()
-        assert len(stream.acked) == USERS * 25
+        assert len(stream.acked) == USERS * 25 + EXTRA
         assert stream.failures, "the kill should have cut some requests"
         check_money(survivor.url, db_url, env, stream)
     finally:
