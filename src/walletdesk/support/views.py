@@ -190,9 +190,14 @@ def console(request: HttpRequest) -> HttpResponse:
     canned = [{"title": c.title_en if lang_en else c.title_zh, "text_zh": c.text_zh, "text_en": c.text_en}
               for c in CannedReply.objects.all()]
     colleagues = Agent.objects.exclude(pk=agent.pk).order_by("employee_id")
+    from walletdesk.wallet.models import Transaction
+
+    # The context snapshot stores codes; the console shows them in the agent's language.
+    txn_labels = {**{k: str(v) for k, v in Transaction.Status.choices},
+                  **{k: str(v) for k, v in Transaction.Type.choices}}
     return render(request, "support/console.html", {
         "agent": agent, "canned": canned, "colleagues": colleagues, "skills": TOPICS_SKILLS,
-        "supervisor": access.is_supervisor(request.user)})
+        "supervisor": access.is_supervisor(request.user), "txn_labels": txn_labels})
 
 
 TOPICS_SKILLS = ["payments", "refunds", "account_security", "technical", "general"]

@@ -7,6 +7,8 @@ document.addEventListener("DOMContentLoaded", function () {
   var log = document.getElementById("chat-log"), typingEl = document.getElementById("chat-typing");
   var warnEl = document.getElementById("chat-warning"), text = document.getElementById("chat-text");
   var labels = document.getElementById("ctx-labels").dataset, typingTimer = null, lastTyping = 0;
+  var txnLabels = JSON.parse(document.getElementById("txn-labels").textContent);
+  function tl(code) { return txnLabels[code] || code; }
 
   function api(method, path, body) {
     return fetch("/api/v1/support" + path, { method: method, credentials: "same-origin",
@@ -48,8 +50,8 @@ document.addEventListener("DOMContentLoaded", function () {
       row(dl, labels.holds, (acc.holds || []).join(", ") || "—");
       row(dl, labels.twofa, acc.two_factor ? labels.yes : labels.no);
     }
-    if (ctx.picked_transaction) { var p = ctx.picked_transaction; row(dl, labels.picked, p.id + " · " + p.status + " · " + money(p)); }
-    (ctx.recent_transactions || []).forEach(function (t) { tx.appendChild(WD.el("li", "", t.type + " · " + t.status + " · " + money(t))); });
+    if (ctx.picked_transaction) { var p = ctx.picked_transaction; row(dl, labels.picked, p.id + " · " + tl(p.status) + " · " + money(p)); }
+    (ctx.recent_transactions || []).forEach(function (t) { tx.appendChild(WD.el("li", "", tl(t.type) + " · " + tl(t.status) + " · " + money(t))); });
     document.getElementById("cur-ref").textContent = c.reference;
     var acc2 = document.getElementById("btn-accept"); acc2.classList.toggle("hidden", c.status !== "queued");
     var tr = document.getElementById("cur-transcript"); tr.href = "/support/c/" + c.id + "/transcript/"; tr.classList.remove("hidden");
