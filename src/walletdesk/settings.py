@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "walletdesk.web.security.ContentSecurityPolicyMiddleware",
+    "walletdesk.web.errors.UnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "walletdesk.urls"
