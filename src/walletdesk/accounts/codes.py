@@ -9,6 +9,7 @@ import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F
 
 from walletdesk.core import clock
@@ -36,16 +37,20 @@ def can_send(user: User, purpose: str) -> bool:
 
 def issue(user: User, purpose: str, channel: str) -> str | None:
     """A new code (older ones of the same purpose stop working), or None past the send limit."""
-    if not can_send(user, purpose):
-        return None
-    digits = settings.SECURITY["CODE_DIGITS"]
-    raw = f"{secrets.randbelow(10 ** digits):0{digits}d}"
-    now = clock.now()
-    OneTimeCode.objects.filter(user=user, purpose=purpose, used_at__isnull=True,
-                               expires_at__gt=now).update(expires_at=now)
-    OneTimeCode.objects.create(user=user, purpose=purpose, channel=channel,
-                               code_hash=_hash(user.pk, purpose, raw), created_at=now,
-                               expires_at=now + timedelta(minutes=ttl_minutes(channel)))
+    with transaction.atomic():
+        # One sender at a time per user, so concurrent requests cannot both pass the
+        # count below (SQLite: the IMMEDIATE transaction already serializes writers).
+        User.objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
+        if not can_send(user, purpose):
+            return None
+        digits = settings.SECURITY["CODE_DIGITS"]
+        raw = f"{secrets.randbelow(10 ** digits):0{digits}d}"
+        now = clock.now()
+        OneTimeCode.objects.filter(user=user, purpose=purpose, used_at__isnull=True,
+                                   expires_at__gt=now).update(expires_at=now)
+        OneTimeCode.objects.create(user=user, purpose=purpose, channel=channel,
+                                   code_hash=_hash(user.pk, purpose, raw), created_at=now,
+                                   expires_at=now + timedelta(minutes=ttl_minutes(channel)))
     return raw
 
 
