@@ -7,7 +7,8 @@ Used by ``walletdesk check_ledger``, the benchmarks and the tests:
 3. every account's pending_out / pending_in equals the sum of its open holds;
 4. no available balance (balance - pending_out) below zero unless allowed;
 5. a transaction's refunded amount equals the sum of its refunds;
-6. every pending transaction has an open hold, and no other transaction does.
+6. every pending transaction has an open hold, and no other transaction does;
+7. every posting moves a positive amount (the CHECK constraint's job, verified).
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ def problems() -> list[str]:
                          f"{holds[(a.pk, 'out')]}/{holds[(a.pk, 'in')]}")
         if not a.allow_negative and a.available < 0:
             found.append(f"account {a.pk}: available {a.available} below zero")
+    for pk, amount in Posting.objects.exclude(amount__gt=0).values_list("pk", "amount"):
+        found.append(f"posting {pk} has amount {amount}")
     for currency, total in per_currency.items():
         if total != 0:
             found.append(f"currency {currency}: balances add up to {total}, not 0")
