@@ -122,8 +122,8 @@ def _history(people: dict[str, User], shops: dict[str, Merchant]) -> None:
     topup(alice, 50_000, "USD", 44)
     topup(bob, 80_000, "USD", 40)
     with at(40):
-        coffee = services.pay(zhang, merchant=shops["sample-coffee"], amount=3_200,
-                              currency="CNY", method="balance")
+        services.pay(zhang, merchant=shops["sample-coffee"], amount=3_200, currency="CNY",
+                     method="balance")
     with at(35):
         order = services.pay(zhang, merchant=shops["easymart"], amount=45_900, currency="CNY",
                              method="balance")
@@ -159,7 +159,6 @@ def _history(people: dict[str, User], shops: dict[str, Merchant]) -> None:
         with at(2):
             services.pay(zhang, merchant=shops["sample-coffee"], amount=2_800, currency="CNY",
                          method="balance")
-    del coffee
     # A card payment still waiting on the network right now (confirms within minutes).
     services.pay(zhang, merchant=shops["metro-card"], amount=600, currency="CNY",
                  method="bank_card")
