@@ -6,7 +6,10 @@
 * The same key with another request body: 422 ``idempotency_key_reused``.
 * While the first request still runs: 409 ``idempotency_request_in_progress``.
   A request whose process died keeps the key only until its lease runs out.
-* Typed refusals (4xx) are stored and replayed; unexpected failures free the key.
+* Business refusals (4xx: insufficient funds, invalid amount ...) are stored and
+  replayed. Refusals that mean "not yet: do X, then retry" (``RETRY_LATER``: step-up,
+  held for review, account on hold, 409, 429) free the key, as Stripe does, so the
+  same key works after the step-up or the approval. Unexpected failures free it too.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
 
 Result = tuple[int, Any]
+# Preconditions the caller can meet and then retry with the same key (never replayed).
+RETRY_LATER = frozenset({"step_up_required", "held_for_review", "account_on_hold"})
 
 
 class KeyMissing(DomainError):
@@ -117,7 +122,8 @@ def execute(scope: str, key: str | None, digest: str, operation: Callable[[], Re
             _finish(record, status, body)
         return status, body
     except DomainError as exc:
-        if exc.status == 409 or exc.status >= 500:
+        if exc.status in (409, 429) or exc.status >= 500 or exc.code in RETRY_LATER:
+            exc.as_dict()  # a refusal's own record (a risk decision) is written now
             IdempotencyRecord.objects.filter(pk=record.pk, owner_token=record.owner_token).delete()
             raise
         _finish(record, exc.status, exc.as_dict())
