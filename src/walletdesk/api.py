@@ -24,6 +24,7 @@ from walletdesk.notify.api import router as notify_router
 from walletdesk.risk.api import router as risk_router
 from walletdesk.support.api import router as support_router
 from walletdesk.triage.api import router as triage_router
+from walletdesk.troubleshoot.api import router as troubleshoot_router
 from walletdesk.wallet.api import merchant_router, wallet_router
 
 log = logging.getLogger(__name__)
@@ -149,3 +150,4 @@ api.add_router("/dev", notify_router)
 api.add_router("/support", support_router)
 api.add_router("/help", help_router)
 api.add_router("/triage", triage_router)
+api.add_router("/troubleshoot", troubleshoot_router)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "walletdesk.support",
     "walletdesk.helpcenter",
     "walletdesk.triage",
+    "walletdesk.troubleshoot",
     "walletdesk.web",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -19,5 +19,6 @@ urlpatterns = [
     path("support/", include("walletdesk.support.urls")),
     path("help/", include("walletdesk.helpcenter.urls")),
     path("triage/", include("walletdesk.triage.urls")),
+    path("troubleshoot/", include("walletdesk.troubleshoot.urls")),
     path("", include("walletdesk.web.urls")),
 ]

@@ -43,6 +43,7 @@ SUBJECTS = {
     "signed_out_everywhere": _("You were signed out everywhere"),
     "account_frozen": _("Your walletdesk account is frozen"),
     "risk_hold": _("A payment was held for review"),
+    "troubleshoot_lock": _("Why you cannot sign in to walletdesk, and what to do"),
 }
 
 

@@ -165,8 +165,10 @@ def _create(*, customer: User | None, topic: str, description: str, lang: str, r
 
 
 def open_conversation(customer: User, *, topic: object, message: object, transaction_id: object = "",
-                      channel: str = "chat", use_triage: bool = True) -> Opened:
-    """A logged-in customer reaches a human. The context is attached at once."""
+                      channel: str = "chat", use_triage: bool = True,
+                      troubleshooter: dict[str, Any] | None = None) -> Opened:
+    """A logged-in customer reaches a human. The context is attached at once (with the
+    diagnosis of the troubleshooter the customer came from, if any)."""
     text = check_text(message)
     if not isinstance(topic, str) or topic not in TOPICS:
         raise InvalidTopic()
@@ -174,6 +176,8 @@ def open_conversation(customer: User, *, topic: object, message: object, transac
     if txn_id and context.picked_transaction(customer, txn_id) is None:
         raise UnknownTransaction()
     ctx = context.snapshot(customer, txn_id)
+    if troubleshooter:
+        ctx["troubleshooter"] = troubleshooter
     conv, open_now, next_open = _create(
         customer=customer, topic=topic, description=text, lang=customer.language,
         region=customer.region, ctx=ctx, txn_id=txn_id, channel=channel, use_triage=use_triage)
