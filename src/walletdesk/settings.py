@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "walletdesk.helpcenter",
     "walletdesk.triage",
     "walletdesk.troubleshoot",
+    "walletdesk.reports",
     "walletdesk.web",
     "django.contrib.admin",
     "django.contrib.auth",
