@@ -143,7 +143,8 @@ def _opened(conv: Conversation, open_now: bool, next_open: datetime | None) -> O
 
 def _create(*, customer: User | None, topic: str, description: str, lang: str, region: str,
             ctx: dict[str, Any], txn_id: str, channel: str, use_triage: bool,
-            guest_contact: str = "", guest_key_hash: str = "") -> tuple[Conversation, bool, Any]:
+            guest_contact: str = "", guest_key_hash: str = "",
+            hold_until: datetime | None = None) -> tuple[Conversation, bool, Any]:
     skill, priority = route_for(topic, description, lang, ctx, use_triage)
     open_now, next_open = chat_hours(region)
     now = clock.now()
@@ -153,7 +154,11 @@ def _create(*, customer: User | None, topic: str, description: str, lang: str, r
             language=lang if lang in LANGS else "zh-hans", region=region, priority=priority,
             customer=customer, transaction_public_id=txn_id, description=description,
             context=ctx, guest_contact=guest_contact, guest_key_hash=guest_key_hash,
-            after_hours=not open_now, created_at=now, queued_at=now, updated_at=now)
+            # Held (after_hours) conversations stay out of routing until release_held() lets
+            # them in: when the desk opens, or at a booked callback's slot (queued_at).
+            after_hours=not open_now or hold_until is not None,
+            callback_requested=hold_until is not None,
+            created_at=now, queued_at=hold_until or now, updated_at=now)
         add_event(conv, "opened", conv.reference)
         if description:
             from .chat import post
@@ -166,9 +171,11 @@ def _create(*, customer: User | None, topic: str, description: str, lang: str, r
 
 def open_conversation(customer: User, *, topic: object, message: object, transaction_id: object = "",
                       channel: str = "chat", use_triage: bool = True,
-                      troubleshooter: dict[str, Any] | None = None) -> Opened:
+                      troubleshooter: dict[str, Any] | None = None,
+                      hold_until: datetime | None = None) -> Opened:
     """A logged-in customer reaches a human. The context is attached at once (with the
-    diagnosis of the troubleshooter the customer came from, if any)."""
+    diagnosis of the troubleshooter the customer came from, if any). With ``hold_until``
+    (a booked callback) it waits outside the queue until that moment."""
     text = check_text(message)
     if not isinstance(topic, str) or topic not in TOPICS:
         raise InvalidTopic()
@@ -180,7 +187,8 @@ def open_conversation(customer: User, *, topic: object, message: object, transac
         ctx["troubleshooter"] = troubleshooter
     conv, open_now, next_open = _create(
         customer=customer, topic=topic, description=text, lang=customer.language,
-        region=customer.region, ctx=ctx, txn_id=txn_id, channel=channel, use_triage=use_triage)
+        region=customer.region, ctx=ctx, txn_id=txn_id, channel=channel, use_triage=use_triage,
+        hold_until=hold_until)
     return _opened(conv, open_now, next_open)
 
 
@@ -294,6 +302,58 @@ def request_callback(conv: Conversation) -> Conversation:
             add_event(conv, "callback_requested")
     conv.refresh_from_db()
     return conv
+
+
+def schedule_callback(conv: Conversation, due_at: datetime) -> Conversation:
+    """A queued conversation becomes a phone callback: held out of the queue until ``due_at``."""
+    with transaction.atomic():
+        if not Conversation.objects.filter(pk=conv.pk, status=Conversation.Status.QUEUED).update(
+                channel=Conversation.Channel.PHONE, callback_requested=True, after_hours=True,
+                offered_to=None, queued_at=due_at, updated_at=clock.now()):
+            raise ConversationClosed()
+        add_event(conv, "callback_requested", due_at.isoformat())
+        routing.after_queue_change({conv.skill})
+    conv.refresh_from_db()
+    return conv
+
+
+def mark_first_response(conv: Conversation, at: datetime) -> None:
+    """A first response that is not a chat reply (a callback the customer answered)."""
+    Conversation.objects.filter(pk=conv.pk, first_response_at__isnull=True).update(
+        first_response_at=at, updated_at=clock.now())
+
+
+def _held_ready(conv: Conversation, hours: dict[str, bool]) -> bool:
+    if conv.channel == Conversation.Channel.PHONE and conv.callback_requested:
+        return True  # its slot (queued_at) was booked inside the line's service hours
+    if conv.region not in hours:
+        hours[conv.region] = chat_hours(conv.region)[0]
+    return hours[conv.region]
+
+
+def release_held() -> int:
+    """Messages left outside service hours join the queue when the desk opens; booked
+    callbacks join it at their slot. Each keeps its queued time (its place in the line)."""
+    now = clock.now()
+    hours: dict[str, bool] = {}
+    skills: set[str] = set()
+    released = 0
+    held = Conversation.objects.filter(status=Conversation.Status.QUEUED, after_hours=True,
+                                       queued_at__lte=now).order_by("queued_at", "pk")
+    for conv in held:
+        if not _held_ready(conv, hours):
+            continue
+        with transaction.atomic():
+            if Conversation.objects.filter(pk=conv.pk, status=Conversation.Status.QUEUED,
+                                           after_hours=True).update(after_hours=False, updated_at=now):
+                add_event(conv, "queued", "")
+                skills.add(conv.skill)
+                released += 1
+    if released:
+        with transaction.atomic():
+            routing.dispatch()
+            routing.after_queue_change(skills)
+    return released
 
 
 def new_guest_key() -> str:

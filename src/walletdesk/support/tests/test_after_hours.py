@@ -1,0 +1,112 @@
+"""Messages left outside service hours wait as tickets and join the queue when the desk opens
+(issue 6 item 4): a closed night, a weekend and a public holiday, with a moved clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from walletdesk.core import clock, jobs
+from walletdesk.directory import services as directory
+from walletdesk.directory.models import Channel, Region, ServiceHours
+from walletdesk.support import conversations, services
+from walletdesk.support.models import Conversation
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def local(y: int, m: int, d: int, hh: int, mm: int = 0) -> datetime:
+    return datetime(y, m, d, hh, mm, tzinfo=SH).astimezone(UTC)
+
+
+@pytest.fixture
+def desk(db: Any) -> Region:
+    """CN chat: Monday to Friday 09:00-18:00 Shanghai time, closed on 2026-12-25 (a Friday)."""
+    region = directory.save_region(Region(code="CN", name_zh="中国大陆", name_en="Mainland China",
+                                          time_zone="Asia/Shanghai"))
+    sh = directory.save_hours(ServiceHours(name="cn-chat-test", time_zone="Asia/Shanghai"),
+                              weekly=[(d, time(9), time(18)) for d in range(5)])
+    directory.set_special_day(sh, date(2026, 12, 25), closed=True, name_en="Christmas Day")
+    directory.save_channel(Channel(region=region, kind="chat", value="In-app chat", label_zh="在线客服",
+                                   label_en="Online chat", hours=sh))
+    return region
+
+
+def leave_message(open_chat: Any, at: datetime) -> Conversation:
+    with clock.frozen(at):
+        opened = open_chat(topic="payments", text="转账没有到账")
+    assert not opened.open_now and opened.position is None
+    return opened.conversation
+
+
+def release_at(at: datetime, agent: Any = None) -> int:
+    with clock.frozen(at):
+        if agent is not None:
+            services.heartbeat(agent)
+        return conversations.release_held()
+
+
+@pytest.mark.parametrize(("left", "still_closed", "opens"), [
+    # Thursday evening → Friday 09:00
+    (local(2026, 12, 3, 20), local(2026, 12, 4, 8, 59), local(2026, 12, 4, 9)),
+    # Friday evening → nothing on Saturday or Sunday → Monday 09:00
+    (local(2026, 12, 4, 18, 30), local(2026, 12, 6, 12), local(2026, 12, 7, 9)),
+    # Christmas Eve evening → Christmas Day is a holiday → Monday 28th 09:00
+    (local(2026, 12, 24, 19), local(2026, 12, 25, 10), local(2026, 12, 28, 9)),
+], ids=["night", "weekend", "holiday"])
+def test_a_message_left_after_hours_is_queued_when_the_desk_opens(
+        desk: Region, open_chat: Any, make_agent: Any, left: datetime, still_closed: datetime,
+        opens: datetime, django_capture_on_commit_callbacks: Any) -> None:
+    agent = make_agent(["payments"])
+    conv = leave_message(open_chat, left)
+    conv.refresh_from_db()
+    assert conv.after_hours and conv.status == Conversation.Status.QUEUED and conv.offered_to_id is None
+
+    assert release_at(still_closed, agent) == 0
+    conv.refresh_from_db()
+    assert conv.after_hours and conv.offered_to_id is None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert release_at(opens, agent) == 1
+    conv.refresh_from_db()
+    assert not conv.after_hours
+    assert conv.offered_to_id == agent.pk  # routed like any queued conversation
+    assert conv.queued_at == left  # keeps its place: it was first in the line
+    assert conv.messages.filter(event="queued").count() == 1
+    assert release_at(opens) == 0  # idempotent: a second run changes nothing
+
+
+def test_the_periodic_job_releases_them(desk: Region, open_chat: Any, make_agent: Any) -> None:
+    conv = leave_message(open_chat, local(2026, 12, 5, 11))  # Saturday
+    with clock.frozen(local(2026, 12, 7, 9, 0, )):
+        make_agent(["payments"])
+        jobs.run_pending()
+    conv.refresh_from_db()
+    assert not conv.after_hours and conv.offered_to_id is not None
+
+
+def test_a_message_left_overnight_goes_ahead_of_one_sent_after_opening(
+        desk: Region, open_chat: Any, make_agent: Any) -> None:
+    early = leave_message(open_chat, local(2026, 12, 3, 22))
+    with clock.frozen(local(2026, 12, 4, 9, 1)):
+        late = open_chat(topic="payments", text="你好").conversation
+        assert not late.after_hours
+        conversations.release_held()
+        from walletdesk.support import waits
+
+        assert waits.queued("payments") == [early.pk, late.pk]
+
+
+def test_a_booked_callback_waits_for_its_slot_even_while_the_desk_is_open(
+        desk: Region, make_customer: Any) -> None:
+    slot = local(2026, 12, 3, 15, 30)
+    with clock.frozen(local(2026, 12, 3, 10)):
+        conv = conversations.open_conversation(make_customer(), topic="refunds", message="请回电",
+                                               channel="phone", use_triage=False,
+                                               hold_until=slot).conversation
+    assert conv.after_hours and conv.callback_requested and conv.queued_at == slot
+    assert release_at(local(2026, 12, 3, 15, 29)) == 0
+    assert release_at(slot) == 1
