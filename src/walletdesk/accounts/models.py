@@ -254,6 +254,8 @@ class Device(models.Model):
     last_lat = models.FloatField(null=True, blank=True)
     last_lon = models.FloatField(null=True, blank=True)
     signed_out_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by signing this device out: a session remembers the epoch it started in.
+    session_epoch = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key_hash"], name="device_user_key")]
@@ -270,6 +272,7 @@ class AccountHold(models.Model):
         FROZEN = "frozen", _("frozen by the owner")
         AFTER_RESET = "after_reset", _("hold after a password reset")
         RISK = "risk", _("held by risk rules")
+        REVIEW = "review", _("frozen after a payment review")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="holds")
     kind = models.CharField(max_length=12, choices=Kind.choices)

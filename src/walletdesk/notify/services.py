@@ -43,6 +43,9 @@ SUBJECTS = {
     "signed_out_everywhere": _("You were signed out everywhere"),
     "account_frozen": _("Your walletdesk account is frozen"),
     "risk_hold": _("A payment was held for review"),
+    "review_approved": _("Your held payment was approved"),
+    "review_rejected": _("Your held payment was not approved"),
+    "device_signed_out": _("A device was signed out of your walletdesk account"),
     "troubleshoot_lock": _("Why you cannot sign in to walletdesk, and what to do"),
 }
 

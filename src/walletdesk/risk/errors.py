@@ -43,3 +43,15 @@ class OnHold(Refusal, AccountOnHold):
 
 class NeedsStepUp(Refusal, StepUpRequired):
     pass
+
+
+class OwnPayment(DomainError):
+    status = 403
+    code = "own_payment"
+    default_message = _("Nobody reviews their own payment: ask another reviewer.")
+
+
+class ReviewClosed(DomainError):
+    status = 409
+    code = "review_closed"
+    default_message = _("This review was already decided.")

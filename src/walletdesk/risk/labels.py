@@ -29,4 +29,9 @@ EVENT_LABELS = {
     "password_reminder_set": _("Password reminder changed"),
     "risk_hold": _("Payment held for review"),
     "risk_freeze": _("Account frozen by risk rules"),
+    "risk_review_approved": _("Held payment approved after review"),
+    "risk_review_rejected": _("Held payment rejected after review"),
+    "risk_review_used": _("Approved payment sent"),
+    "risk_review_hold_released": _("Freeze after a review lifted"),
+    "device_signed_out": _("A device was signed out"),
 }

@@ -54,6 +54,8 @@ class RiskDecision(models.Model):
     amount = models.BigIntegerField()
     currency = models.CharField(max_length=3)
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    # Who the money was for, as the caller named it (a login, a shop's slug); "" for withdrawals.
+    payee = models.CharField(max_length=120, blank=True, default="")
     reasons = models.JSONField(default=list, blank=True)
     interactive = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=clock.now)
@@ -65,6 +67,40 @@ class RiskDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operation} {self.amount} {self.currency}: {self.outcome}"
+
+
+class Review(models.Model):
+    """A payment held by the rules (``held_for_review``), open until staff approve or reject it.
+
+    An approval lets the same operation (type, payee, currency, amount up to the held one)
+    pass the rules once within ``APPROVAL_HOURS``; the customer is told to send it again.
+    """
+
+    APPROVAL_HOURS = 24
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    decision = models.OneToOneField(RiskDecision, on_delete=models.CASCADE, related_name="review")
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="risk_reviews")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    opened_at = models.DateTimeField(default=clock.now)
+    reviewer = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(_("reason"), max_length=500, blank=True, default="")
+    froze = models.BooleanField(default=False)
+    approved_until = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "opened_at"], name="riskreview_status_at"),
+                   models.Index(fields=["user", "status"], name="riskreview_user_status")]
+
+    def __str__(self) -> str:
+        return f"review {self.pk}: {self.status}"
 
 
 DEFAULT_RULES = [

@@ -18,6 +18,7 @@ from walletdesk.accounts import context, events, holds
 from walletdesk.accounts.models import AccountHold, SecurityEvent, User
 from walletdesk.core import clock
 
+from . import review
 from .errors import AccountFrozen, HeldForReview, NeedsStepUp, OnHold, Refusal
 from .models import DEFAULT_RULES, SEVERITY, Outcome, RiskDecision, RiskRule
 
@@ -141,12 +142,13 @@ def assess_outgoing(user: User, operation: str, amount: int, currency: str,
         reasons = [{"rule": "insufficient_funds_first"}]
     elif interactive:
         reasons = evaluate(user, operation, amount, currency, payee)
-        outcome = decide(reasons, context.recent(ctx))
+        outcome = review.decide(user, operation, amount, currency, payee, reasons,
+                                context.recent(ctx))
     else:
         outcome = str(Outcome.ALLOW)
     decision = RiskDecision(user=user, operation=operation, amount=amount, currency=currency,
-                            outcome=outcome, reasons=reasons, interactive=interactive,
-                            created_at=clock.now())
+                            payee=review.payee_key(operation, payee), outcome=outcome,
+                            reasons=reasons, interactive=interactive, created_at=clock.now())
     if outcome == Outcome.ALLOW and not interactive:
         # No rule was evaluated (a job, the admin, a service call): nothing to record.
         return decision
@@ -181,3 +183,4 @@ def _persist(decision: RiskDecision, *, new_hold: bool) -> None:
             events.record("risk_freeze", user, decision=decision.pk)
         elif decision.outcome == Outcome.HOLD:
             events.record("risk_hold", user, decision=decision.pk, operation=decision.operation)
+            review.open_case(decision)

@@ -1,13 +1,82 @@
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from walletdesk.accounts import events
+from walletdesk.accounts.netutil import client_ip
+from walletdesk.core.errors import DomainError
+
+from . import review
+from .models import RiskRule
 
 
 @login_required
 def activity(request: HttpRequest) -> HttpResponse:
     return render(request, "risk/activity.html",
                   {"events": events.events_of(request.user, limit=200)})  # type: ignore[arg-type]
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(label=gettext_lazy("Reason (kept in the audit log, not sent to the "
+                                              "customer)"),
+                           max_length=review.NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    freeze = forms.BooleanField(label=gettext_lazy("When rejecting, also freeze outgoing money"),
+                                required=False)
+
+
+def _reviewer(request: HttpRequest) -> None:
+    if not review.can_review(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    _reviewer(request)
+    return render(request, "risk/review_queue.html", {
+        "cases": review.open_cases()[:200], "closed": review.recent_closed()})
+
+
+@login_required
+def review_case(request: HttpRequest, pk: int) -> HttpResponse:
+    _reviewer(request)
+    try:
+        case = review.case_for(request.user, pk)  # type: ignore[arg-type]
+    except DomainError as exc:
+        raise Http404 from exc
+    form = ReviewForm(request.POST or None)
+    action = request.POST.get("action")
+    if request.method == "POST" and action in ("approve", "reject") and form.is_valid():
+        note, ip = form.cleaned_data["note"], client_ip(request)
+        try:
+            if action == "approve":
+                review.approve(request.user, pk, note, ip=ip)  # type: ignore[arg-type]
+                messages.success(request, _("Approved. The customer was told to send it again."))
+            else:
+                review.reject(request.user, pk, note, ip=ip,  # type: ignore[arg-type]
+                              freeze=form.cleaned_data["freeze"])
+                messages.success(request, _("Rejected. The customer was told."))
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            return redirect("risk:reviews")
+    return render(request, "risk/review_case.html", {
+        "case": case, "form": form, "reasons": _reasons(case.decision.reasons),
+        "own": case.user_id == request.user.pk,
+        "history": events.events_of(case.user, limit=15)})
+
+
+def _reasons(raw: list[dict[str, object]]) -> list[tuple[str, str]]:
+    labels = dict(RiskRule.Code.choices)
+    out = []
+    for reason in raw:
+        rule = str(reason.get("rule", ""))
+        detail = ", ".join(f"{k}: {v}" for k, v in reason.items() if k not in ("rule", "outcome"))
+        out.append((str(labels.get(rule, rule)), detail))
+    return out
