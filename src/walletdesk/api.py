@@ -17,6 +17,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from walletdesk.accounts.api import router as auth_router
+from walletdesk.casework.api import merchant_router as casework_merchant_router
+from walletdesk.casework.api import router as casework_router
 from walletdesk.core.errors import DomainError
 from walletdesk.directory.api import router as directory_router
 from walletdesk.helpcenter.api import router as help_router
@@ -148,6 +150,8 @@ api.add_router("/contact", directory_router)
 api.add_router("/security", risk_router)
 api.add_router("/dev", notify_router)
 api.add_router("/support", support_router)
+api.add_router("/support", casework_router)
+api.add_router("/merchant", casework_merchant_router)
 api.add_router("/help", help_router)
 api.add_router("/triage", triage_router)
 api.add_router("/troubleshoot", troubleshoot_router)

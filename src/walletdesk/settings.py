@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "walletdesk.wallet",
     "walletdesk.directory",
     "walletdesk.support",
+    "walletdesk.casework",
     "walletdesk.helpcenter",
     "walletdesk.triage",
     "walletdesk.troubleshoot",
@@ -283,6 +284,13 @@ SECURITY: dict[str, Any] = {
     "IMPOSSIBLE_TRAVEL_KMH": 1000,
     "GEO_PROVIDER": os.environ.get("WALLETDESK_GEO_PROVIDER",
                                    "walletdesk.accounts.geo.DevelopmentGeoProvider"),
+}
+# Agent actions (casework): how long a verification request and a verification last, and
+# the fee refund (minor units) above which a second person must approve.
+CASEWORK: dict[str, Any] = {
+    "VERIFICATION_REQUEST_MINUTES": env_int("WALLETDESK_VERIFICATION_REQUEST_MINUTES", 10),
+    "VERIFICATION_VALID_MINUTES": env_int("WALLETDESK_VERIFICATION_VALID_MINUTES", 15),
+    "FEE_REFUND_APPROVAL_ABOVE": env_int("WALLETDESK_FEE_REFUND_APPROVAL_ABOVE", 2000),
 }
 SITE_URL = os.environ.get("WALLETDESK_SITE_URL", "http://127.0.0.1:8000")
 MIDDLEWARE.append("walletdesk.accounts.middleware.AuthContextMiddleware")

@@ -6,7 +6,9 @@ Used by ``walletdesk check_ledger``, the benchmarks and the tests:
 2. every account's balance equals the sum of its postings;
 3. every account's pending_out / pending_in equals the sum of its open holds;
 4. no available balance (balance - pending_out) below zero unless allowed;
-5. a transaction's refunded amount equals the sum of its refunds;
+5. a transaction's refunded amount equals the sum of its merchant refunds, and a fee
+   refund (a refund without a merchant, see ``adjustments.py``) is at most one per
+   transaction and never more than its fee;
 6. every pending transaction has an open hold, and no other transaction does;
 7. every posting moves a positive amount (the CHECK constraint's job, verified).
 """
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 
 from .models import Hold, LedgerAccount, Posting, Transaction
 
@@ -44,8 +46,15 @@ def problems() -> list[str]:
     for currency, total in per_currency.items():
         if total != 0:
             found.append(f"currency {currency}: balances add up to {total}, not 0")
-    refunds = dict(Transaction.objects.filter(type=Transaction.Type.REFUND).values_list(
+    refunds = dict(Transaction.objects.filter(type=Transaction.Type.REFUND,
+                                              merchant__isnull=False).values_list(
         "parent").annotate(s=Sum("amount")))
+    fee_refunds = Transaction.objects.filter(type=Transaction.Type.REFUND, merchant__isnull=True,
+                                             parent__isnull=False)
+    for parent_id, count, total, fee in fee_refunds.values_list("parent").annotate(
+            n=Count("pk"), s=Sum("amount")).values_list("parent", "n", "s", "parent__fee"):
+        if count > 1 or total > fee:
+            found.append(f"transaction {parent_id}: {count} fee refunds of {total} for a fee of {fee}")
     for pk, refunded in Transaction.objects.filter(
             Q(refunded_amount__gt=0) | Q(pk__in=list(refunds))).values_list("pk",
                                                                              "refunded_amount"):

@@ -1,0 +1,110 @@
+"""Casework API, mounted at /api/v1/support beside the support router (and one merchant
+route at /api/v1/merchant). Parse, authorize, call one service, serialize."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from walletdesk.accounts.auth import USER_AUTH
+from walletdesk.support.api import ANY_AUTH
+from walletdesk.wallet.api import MERCHANT_AUTH
+
+from . import guards, queries, services, verification
+from .models import Verification
+
+router = Router(tags=["support actions"])
+merchant_router = Router(tags=["merchant"])
+
+
+class VerificationIn(Schema):
+    method: str = "in_app"
+
+
+class ConfirmIn(Schema):
+    code: str | None = None
+
+
+class ActionIn(Schema):
+    action: str
+    reason: str = ""
+    transaction_id: str | None = None
+    hold_id: int | None = None
+    amount: int | None = None
+    note: str | None = None
+
+
+class RejectIn(Schema):
+    reason: str = ""
+
+
+def _verification(v: Verification) -> dict[str, Any]:
+    out = verification.as_dict(v)
+    assert out is not None
+    return out
+
+
+@router.post("/conversations/{conversation_id}/verification", response={201: dict},
+             auth=USER_AUTH)
+def start_verification(request: HttpRequest, conversation_id: int,
+                       body: VerificationIn | None = None) -> tuple[int, dict[str, Any]]:
+    agent = services.agent_for(request.user)
+    v = verification.start(agent, conversation_id, (body.method if body else "in_app"))
+    return 201, _verification(v)
+
+
+@router.get("/conversations/{conversation_id}/verification", response=dict, auth=ANY_AUTH)
+def current_verification(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
+    """The latest verification of a conversation, for its customer (or its staff)."""
+    from walletdesk.support import access
+
+    conv, _role = access.get_for(conversation_id, request.user,
+                                 request.headers.get("X-Guest-Token", "")[:500])
+    return {"verification": verification.as_dict(verification.latest(conv))}
+
+
+@router.post("/verifications/{verification_id}/confirm", response=dict, auth=ANY_AUTH)
+def confirm_verification(request: HttpRequest, verification_id: int,
+                         body: ConfirmIn | None = None) -> dict[str, Any]:
+    v = verification.confirm(verification_id, request.user,
+                             request.headers.get("X-Guest-Token", "")[:500],
+                             body.code if body else None)
+    return _verification(v)
+
+
+@router.post("/conversations/{conversation_id}/actions", response={201: dict}, auth=USER_AUTH)
+def request_action(request: HttpRequest, conversation_id: int,
+                   body: ActionIn) -> tuple[int, dict[str, Any]]:
+    raw = body.dict(exclude={"action", "reason"}, exclude_none=True)
+    act = services.request(request.user, conversation_id, body.action, body.reason, raw)
+    return 201, services.as_dict(act)
+
+
+@router.get("/conversations/{conversation_id}/casework", response=dict, auth=USER_AUTH)
+def panel(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
+    agent = services.agent_for(request.user)
+    return queries.panel(agent, guards.conversation(conversation_id))
+
+
+@router.get("/actions/approvals", response=list[dict], auth=USER_AUTH)
+def approvals(request: HttpRequest) -> list[dict[str, Any]]:
+    return queries.approval_queue(services.agent_for(request.user))
+
+
+@router.post("/actions/{action_id}/approve", response=dict, auth=USER_AUTH)
+def approve(request: HttpRequest, action_id: int) -> dict[str, Any]:
+    return services.as_dict(services.approve(request.user, action_id))
+
+
+@router.post("/actions/{action_id}/reject", response=dict, auth=USER_AUTH)
+def reject(request: HttpRequest, action_id: int, body: RejectIn) -> dict[str, Any]:
+    return services.as_dict(services.reject(request.user, action_id, body.reason))
+
+
+@merchant_router.get("/refund-requests", response=list[dict], auth=MERCHANT_AUTH)
+def refund_requests(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
+    """Refunds that customer support asked this merchant for; grant one with
+    ``POST /api/v1/wallet/payments/{payment_id}/refunds``."""
+    return queries.refund_requests_for(getattr(request, "auth", None), status[:10])

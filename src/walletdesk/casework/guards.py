@@ -1,0 +1,33 @@
+"""The checks every action passes, in one place (re-run on approval)."""
+
+from __future__ import annotations
+
+from walletdesk.support.errors import ConversationNotFound
+from walletdesk.support.models import Agent, Conversation
+
+from .errors import ConversationNotLive, CustomerUnknown, NotYourConversation
+
+LIVE = (Conversation.Status.ACTIVE, Conversation.Status.WAITING)
+
+
+def conversation(conv_id: int) -> Conversation:
+    conv = Conversation.objects.select_related("customer", "agent").filter(pk=conv_id).first()
+    if conv is None:
+        raise ConversationNotFound()
+    return conv
+
+
+def check_live(agent: Agent, conv: Conversation) -> None:
+    if conv.agent_id != agent.pk:
+        raise NotYourConversation()
+    if conv.status not in LIVE:
+        raise ConversationNotLive()
+    if conv.customer_id is None:
+        raise CustomerUnknown()
+
+
+def live_conversation_of(agent: Agent, conv_id: int) -> Conversation:
+    """A live (active/waiting) conversation assigned to this agent, with a known customer."""
+    conv = conversation(conv_id)
+    check_live(agent, conv)
+    return conv

@@ -1,0 +1,309 @@
+"""What each action checks and does. ``check`` runs before anything is written (and again
+on approval) and returns the cleaned parameters; ``run`` makes the change inside the
+transaction that records the action (``outside=True``: before it, because it asks an
+outside system and owns its own transaction)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from walletdesk.accounts import codes, holds, lockout, mfa
+from walletdesk.accounts import services as accounts
+from walletdesk.accounts.errors import TooManyRequests
+from walletdesk.accounts.models import AccountHold, OneTimeCode, Passkey, User
+from walletdesk.core import clock
+from walletdesk.core.money import format_minor
+from walletdesk.support.models import Agent, Conversation
+from walletdesk.wallet import adjustments
+from walletdesk.wallet.models import Hold, Posting, Transaction
+from walletdesk.wallet.network import NetworkUnavailable, get_network
+from walletdesk.wallet.serializers import event_dict, transaction_dict
+
+from . import notices
+from .errors import ActionNotApplicable, InvalidParameters, ObjectNotInConversation
+from .models import AgentAction, MerchantRefundRequest
+
+RELEASABLE = (AccountHold.Kind.SECURITY, AccountHold.Kind.RISK, AccountHold.Kind.FROZEN)
+Done = AgentAction.Status.DONE
+
+
+@dataclass
+class Ctx:
+    agent: Agent  # who requested it
+    conv: Conversation
+    customer: User
+    reason: str
+    raw: dict[str, Any]
+    actor: Agent | None = None  # who makes it happen (the approver for four-eyes actions)
+
+    @property
+    def by(self) -> Agent:
+        return self.actor or self.agent
+
+
+# --- parameters and objects -----------------------------------------------------------------
+
+def _text(raw: dict[str, Any], name: str, limit: int = 60, required: bool = True) -> str:
+    value = raw.get(name)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or not value.strip() or len(value) > limit:
+        raise InvalidParameters(field=name)
+    return value.strip()
+
+
+def _amount(raw: dict[str, Any]) -> int | None:
+    value = raw.get("amount")
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise InvalidParameters(field="amount")
+    return value
+
+
+def own_transaction(ctx: Ctx, *, as_payer: bool = True) -> Transaction:
+    """A transaction of the conversation's customer; another customer's id is refused."""
+    tid = _text(ctx.raw, "transaction_id")
+    mine = Q(customer=ctx.customer) if as_payer else Q(customer=ctx.customer) | Q(
+        counterparty=ctx.customer)
+    txn = Transaction.objects.filter(mine, public_id=tid).select_related(
+        "merchant", "parent", "promotion").first()
+    if txn is None:
+        raise ObjectNotInConversation()
+    return txn
+
+
+def _tell(ctx: Ctx, what: Any, **values: Any) -> None:
+    """An email/SMS to every address on file; ``what`` is rendered in the customer's language."""
+    notices.tell_owner(ctx.customer, "support_action", reference=ctx.conv.reference,
+                       agent=ctx.by.display_name, employee_id=ctx.by.employee_id,
+                       what=(what, values))
+
+
+# --- start_unlock ---------------------------------------------------------------------------
+
+def check_start_unlock(ctx: Ctx) -> dict[str, Any]:
+    if not (lockout.is_locked(ctx.customer) or holds.active(ctx.customer).filter(
+            kind__in=RELEASABLE).exists()):
+        raise ActionNotApplicable(detail="not_locked")
+    return {}
+
+
+def run_start_unlock(ctx: Ctx, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Send the customer an unlock code to their contact on file; they finish it themselves
+    on the login page ("Account locked"). The agent never sees the code or a password."""
+    address = ctx.customer.email or ctx.customer.phone or ""
+    channel = OneTimeCode.Channel.EMAIL if "@" in address else OneTimeCode.Channel.SMS
+    code = codes.issue(ctx.customer, OneTimeCode.Purpose.UNLOCK, channel)
+    if code is None:
+        raise TooManyRequests()
+    notices.send("support_unlock", address, ctx.customer, code=code, reference=ctx.conv.reference,
+                 minutes=codes.ttl_minutes(channel))
+    from .verification import mask_contact
+
+    return AgentAction.Status.AWAITING_CUSTOMER, {"sent_to": mask_contact(address),
+                                                  "channel": channel,
+                                                  "minutes": codes.ttl_minutes(channel)}
+
+
+# --- holds, freeze, 2FA ------------------------------------------------------------------------
+
+def check_release_hold(ctx: Ctx) -> dict[str, Any]:
+    active = holds.active(ctx.customer).filter(kind__in=RELEASABLE)
+    hold_id = ctx.raw.get("hold_id")
+    if hold_id is not None:
+        if not isinstance(hold_id, int) or isinstance(hold_id, bool):
+            raise InvalidParameters(field="hold_id")
+        if not AccountHold.objects.filter(pk=hold_id, user=ctx.customer).exists():
+            raise ObjectNotInConversation()
+        active = active.filter(pk=hold_id)
+    ids = sorted(active.values_list("pk", flat=True))
+    if not ids:
+        raise ActionNotApplicable(detail="no_active_hold")
+    return {"hold_ids": ids}
+
+
+def run_release_hold(ctx: Ctx, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    released = AccountHold.objects.filter(pk__in=params["hold_ids"], user=ctx.customer,
+                                          released_at__isnull=True).update(
+        released_at=clock.now(), released_by=ctx.by.user)
+    lockout.reset(ctx.customer)
+    _tell(ctx, _("the hold on your account was released."))
+    return Done, {"released": released}
+
+
+def check_freeze(ctx: Ctx) -> dict[str, Any]:
+    return {}
+
+
+def run_freeze(ctx: Ctx, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A security hold: no login and no outgoing money until unlocked; every session ends."""
+    hold = holds.place(ctx.customer, AccountHold.Kind.SECURITY,
+                       f"support {ctx.by.employee_id}: {ctx.reason}")
+    User.objects.filter(pk=ctx.customer.pk).update(session_epoch=F("session_epoch") + 1)
+    accounts.end_tokens(ctx.customer)
+    _tell(ctx, _("your account was frozen for your protection; unlock it with a code sent to you."))
+    return Done, {"hold_id": hold.pk}
+
+
+def check_reset_2fa(ctx: Ctx) -> dict[str, Any]:
+    if not mfa.has_totp(ctx.customer) and not Passkey.objects.filter(user=ctx.customer).exists():
+        raise ActionNotApplicable(detail="no_two_step")
+    return {}
+
+
+def run_reset_2fa(ctx: Ctx, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Authenticator, recovery codes and passkeys go; money out waits as after a password reset,
+    so that someone who talked their way to a reset cannot empty the wallet at once."""
+    removed = Passkey.objects.filter(user=ctx.customer).delete()[0]
+    mfa.disable(ctx.customer)
+    hours = settings.SECURITY["HOLD_AFTER_RESET_HOURS"]
+    if hours:
+        holds.place(ctx.customer, AccountHold.Kind.AFTER_RESET, "two-step reset by support",
+                    until=clock.now() + timedelta(hours=hours), blocks_login=False)
+    _tell(ctx, _("two-step verification was turned off; set it up again in Security settings."))
+    return Done, {"passkeys_removed": removed, "hold_hours": hours}
+
+
+# --- transactions ----------------------------------------------------------------------------
+
+def check_trace_transaction(ctx: Ctx) -> dict[str, Any]:
+    return {"transaction_id": own_transaction(ctx, as_payer=False).public_id}
+
+
+def run_trace_transaction(ctx: Ctx, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Read-only: the full status history, holds, postings and the payment network's view."""
+    txn = Transaction.objects.select_related("merchant", "parent", "promotion").get(
+        public_id=params["transaction_id"])
+    network: dict[str, Any] | None = None
+    if txn.network_ref:
+        try:
+            status = get_network().status(txn.network_ref)
+            network = ({"reference": status.reference, "kind": status.kind, "state": status.state,
+                        "decline_reason": status.decline_reason} if status else
+                       {"reference": txn.network_ref, "state": "unknown"})
+        except NetworkUnavailable:
+            network = {"reference": txn.network_ref, "state": "unavailable"}
+    return Done, {
+        "transaction": transaction_dict(txn),
+        "history": [event_dict(e) for e in txn.events.all()],
+        "holds": [{"direction": h.direction, "amount": h.amount, "status": h.status}
+                  for h in Hold.objects.filter(transaction=txn).order_by("pk")],
+        "postings": [{"kind": p.kind, "amount": p.amount, "currency": p.currency}
+                     for p in Posting.objects.filter(transaction=txn).order_by("pk")],
+        "network": network,
+        "refundable_fee": adjustments.refundable_fee(txn),
+    }
+
+
+def _pending(ctx: Ctx) -> dict[str, Any]:
+    txn = own_transaction(ctx)
+    if txn.status != Transaction.Status.PENDING:
+        raise ActionNotApplicable(detail="not_pending")
+    return {"transaction_id": txn.public_id}
+
+
+check_retry_transaction = check_expire_transaction = _pending
+
+
+def run_retry_transaction(ctx: Ctx, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    txn = Transaction.objects.get(public_id=params["transaction_id"])
+    retry = adjustments.retry_pending(txn.pk)
+    if retry.changed:
+        _tell(ctx, _("we checked payment %(id)s with the network; its status is now: %(status)s."),
+              id=txn.public_id, status=Transaction.Status(retry.transaction.status).label)
+    return Done, {"transaction_id": txn.public_id, "network_state": retry.network_state,
+                  "status": retry.transaction.status, "changed": retry.changed}
+
+
+def run_expire_transaction(ctx: Ctx, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    txn = Transaction.objects.get(public_id=params["transaction_id"])
+    txn = adjustments.expire_pending(txn.pk, detail=f"support {ctx.by.employee_id}")
+    _tell(ctx, _("pending payment %(id)s was stopped and the money it held was released."),
+          id=txn.public_id)
+    return Done, {"transaction_id": txn.public_id, "status": txn.status}
+
+
+def check_request_merchant_refund(ctx: Ctx) -> dict[str, Any]:
+    txn = own_transaction(ctx)
+    if txn.type != Transaction.Type.PAYMENT or txn.merchant_id is None or txn.status not in (
+            Transaction.Status.COMPLETED, Transaction.Status.PARTIALLY_REFUNDED):
+        raise ActionNotApplicable(detail="not_refundable")
+    amount = _amount(ctx.raw) or txn.refundable_amount
+    if amount > txn.refundable_amount:
+        raise InvalidParameters(field="amount", refundable=txn.refundable_amount)
+    if MerchantRefundRequest.objects.filter(payment=txn,
+                                            status=MerchantRefundRequest.Status.OPEN).exists():
+        raise ActionNotApplicable(detail="already_requested")
+    note = _text(ctx.raw, "note", 500, required=False)
+    return {"transaction_id": txn.public_id, "amount": amount, "note": note}
+
+
+def run_request_merchant_refund(ctx: Ctx, params: dict[str, Any],
+                                action: AgentAction | None = None) -> tuple[str, dict[str, Any]]:
+    assert action is not None
+    txn = Transaction.objects.select_related("merchant").get(public_id=params["transaction_id"])
+    assert txn.merchant is not None
+    try:
+        req = MerchantRefundRequest.objects.create(action=action, merchant=txn.merchant,
+                                                   payment=txn, amount=params["amount"],
+                                                   note=params["note"] or ctx.reason)
+    except IntegrityError:
+        raise ActionNotApplicable(detail="already_requested") from None
+    for address in (ctx.customer.email, ctx.customer.phone):
+        if address:
+            notices.send("refund_requested", address, ctx.customer, reference=ctx.conv.reference,
+                         merchant=txn.merchant.name, payment=txn.public_id,
+                         amount=format_minor(params["amount"], txn.currency))
+    return Done, {"request_id": req.pk, "merchant": txn.merchant.slug, "amount": req.amount,
+                  "currency": txn.currency, "status": req.status}
+
+
+def check_refund_fee(ctx: Ctx) -> dict[str, Any]:
+    txn = own_transaction(ctx)
+    limit = adjustments.refundable_fee(txn)
+    if limit <= 0:
+        raise ActionNotApplicable(detail="no_refundable_fee")
+    amount = _amount(ctx.raw) or limit
+    if amount > limit:
+        raise InvalidParameters(field="amount", refundable=limit)
+    return {"transaction_id": txn.public_id, "amount": amount, "currency": txn.currency}
+
+
+def run_refund_fee(ctx: Ctx, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    txn = Transaction.objects.get(public_id=params["transaction_id"])
+    refund = adjustments.refund_fee(txn.pk, params["amount"], detail=f"support {ctx.by.employee_id}")
+    _tell(ctx, _("the fee of %(id)s was refunded to your wallet: %(amount)s."),
+          id=txn.public_id, amount=format_minor(refund.amount, refund.currency))
+    return Done, {"transaction_id": txn.public_id, "refund_id": refund.public_id,
+                  "amount": refund.amount, "currency": refund.currency}
+
+
+@dataclass(frozen=True)
+class Spec:
+    check: Callable[[Ctx], dict[str, Any]]
+    run: Callable[..., tuple[str, dict[str, Any]]]
+    outside: bool = False  # asks an outside system: runs before the recording transaction
+    wants_action: bool = False
+
+
+SPECS: dict[str, Spec] = {
+    "start_unlock": Spec(check_start_unlock, run_start_unlock),
+    "release_hold": Spec(check_release_hold, run_release_hold),
+    "freeze": Spec(check_freeze, run_freeze),
+    "trace_transaction": Spec(check_trace_transaction, run_trace_transaction, outside=True),
+    "retry_transaction": Spec(check_retry_transaction, run_retry_transaction, outside=True),
+    "expire_transaction": Spec(check_expire_transaction, run_expire_transaction),
+    "request_merchant_refund": Spec(check_request_merchant_refund, run_request_merchant_refund,
+                                    wants_action=True),
+    "refund_fee": Spec(check_refund_fee, run_refund_fee),
+    "reset_2fa": Spec(check_reset_2fa, run_reset_2fa),
+}

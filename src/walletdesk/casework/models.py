@@ -1,0 +1,128 @@
+"""Verified customers and typed agent actions inside a support conversation.
+
+* ``Verification``: the agent asks, the customer proves who they are (in the
+  logged-in app, with a code sent to the contact on file, or with their
+  authenticator). Never security questions. It expires.
+* ``AgentAction``: one typed action (unlock, trace, refund a fee, ...) with its
+  required reason, parameters, state and result. Every state change is also
+  written to the hash-chained security log and to the conversation's record
+  (see docs/agent-actions.md).
+* ``MerchantRefundRequest``: what the merchant sees through its API key.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from walletdesk.core import clock
+
+
+class Verification(models.Model):
+    class Method(models.TextChoices):
+        IN_APP = "in_app", _("Confirm in the app")
+        CODE = "code", _("Code sent to the contact on file")
+        TOTP = "totp", _("Authenticator app code")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the customer")
+        CONFIRMED = "confirmed", _("Verified")
+        CANCELLED = "cancelled", _("Replaced by a newer request")
+
+    conversation = models.ForeignKey("support.Conversation", on_delete=models.CASCADE,
+                                     related_name="verifications")
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="+")
+    requested_by = models.ForeignKey("support.Agent", on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(max_length=10, choices=Method.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=clock.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Pending: the request lapses at this time; confirmed: the verification does.
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["conversation", "-created_at"], name="verif_conv_recent")]
+
+    def __str__(self) -> str:
+        return f"verification {self.pk} ({self.status})"
+
+    def valid_now(self) -> bool:
+        return (self.status == self.Status.CONFIRMED and self.expires_at > clock.now()
+                and self.conversation.customer_id == self.customer_id)
+
+
+class AgentAction(models.Model):
+    class Status(models.TextChoices):
+        DONE = "done", _("Done")
+        AWAITING_CUSTOMER = "awaiting_customer", _("Waiting for the customer")
+        AWAITING_APPROVAL = "awaiting_approval", _("Waiting for approval")
+        REJECTED = "rejected", _("Rejected")
+        FAILED = "failed", _("Failed")
+
+    conversation = models.ForeignKey("support.Conversation", on_delete=models.PROTECT,
+                                     related_name="actions")
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="+")
+    action = models.CharField(max_length=30)
+    reason = models.CharField(max_length=500)
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    requested_by = models.ForeignKey("support.Agent", on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey("support.Agent", on_delete=models.PROTECT, null=True,
+                                    blank=True, related_name="+")
+    verification = models.ForeignKey(Verification, on_delete=models.PROTECT, null=True,
+                                     blank=True, related_name="+")
+    result = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(default=clock.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"], name="action_status_time"),
+                   models.Index(fields=["conversation", "-created_at"], name="action_conv_recent")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="action_reason_required"),
+            models.CheckConstraint(condition=Q(approved_by__isnull=True) | ~Q(
+                approved_by=models.F("requested_by")), name="action_not_self_approved"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} #{self.pk} ({self.status})"
+
+
+class MerchantRefundRequest(models.Model):
+    """Support asks a merchant to refund a payment; the merchant grants it with its own
+    refund endpoint (``POST /api/v1/wallet/payments/{id}/refunds``)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for the merchant")
+        GRANTED = "granted", _("Refunded by the merchant")
+
+    action = models.OneToOneField(AgentAction, on_delete=models.PROTECT, related_name="refund_request")
+    merchant = models.ForeignKey("wallet.Merchant", on_delete=models.PROTECT,
+                                 related_name="refund_requests")
+    payment = models.ForeignKey("wallet.Transaction", on_delete=models.PROTECT, related_name="+")
+    amount = models.BigIntegerField()
+    note = models.CharField(max_length=500, blank=True, default="")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=clock.now)
+    granted_at = models.DateTimeField(null=True, blank=True)
+    refund = models.ForeignKey("wallet.Transaction", on_delete=models.PROTECT, null=True,
+                               blank=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_request_amount_gt_0"),
+            models.UniqueConstraint(fields=["payment"], condition=Q(status="open"),
+                                    name="one_open_refund_request_per_payment"),
+        ]
+
+    def __str__(self) -> str:
+        return f"refund request {self.pk} ({self.status})"

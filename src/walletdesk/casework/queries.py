@@ -1,0 +1,93 @@
+"""What the console's context panel shows: each action, what it needs, and why it is or is
+not available now (role, verification and its time left, conversation state)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from walletdesk.support.models import Agent, Conversation
+
+from . import guards, roles, verification
+from .models import AgentAction, MerchantRefundRequest
+from .services import as_dict
+
+NEEDS = {
+    "start_unlock": "", "release_hold": "hold_id?", "freeze": "", "reset_2fa": "",
+    "trace_transaction": "transaction_id", "retry_transaction": "transaction_id",
+    "expire_transaction": "transaction_id", "request_merchant_refund": "transaction_id amount? note?",
+    "refund_fee": "transaction_id amount?",
+}
+
+
+def _approval_rule(action: str) -> str:
+    rule = roles.MATRIX[action][1]
+    if rule == "always":
+        return "always"
+    if rule == "above_limit":
+        return f"above:{roles.fee_refund_approval_above()}"
+    return "never"
+
+
+def panel(agent: Agent, conv: Conversation) -> dict[str, Any]:
+    v_live = verification.valid_for(conv)
+    blockers: list[dict[str, str]] = []
+    if conv.agent_id != agent.pk:
+        blockers.append({"code": "not_your_conversation",
+                         "message": _("This conversation is not assigned to you.")})
+    if conv.status not in guards.LIVE:
+        blockers.append({"code": "conversation_not_live",
+                         "message": _("Actions are possible only while the conversation is active.")})
+    if conv.customer_id is None:
+        blockers.append({"code": "customer_unknown",
+                         "message": _("The customer has not proven their contact yet.")})
+    elif v_live is None:
+        blockers.append({"code": "verification_required",
+                         "message": _("Verify the customer in this conversation first.")})
+    actions = []
+    for name in roles.ACTIONS:
+        permitted = roles.may_request(agent, name)
+        why = ([] if permitted else [{"code": "action_not_permitted",
+                                      "message": _("Your role does not allow this action.")}])
+        actions.append({"action": name, "permitted": permitted, "needs": NEEDS[name],
+                        "approval": _approval_rule(name),
+                        "approvers": sorted(roles.APPROVERS[name]),
+                        "roles": sorted(roles.PERMITTED[name]),
+                        "available": permitted and not blockers, "why_not": why + blockers})
+    history = AgentAction.objects.filter(conversation=conv).select_related(
+        "requested_by", "approved_by")[:30]
+    return {
+        "conversation_id": conv.pk, "conversation_status": conv.status,
+        "assigned_to_me": conv.agent_id == agent.pk, "role": roles.role_of(agent),
+        "employee_id": agent.employee_id,
+        "verification": verification.as_dict(verification.latest(conv)),
+        "verified": v_live is not None,
+        "methods": verification.available_methods(conv.customer) if conv.customer else [],
+        "actions": actions, "history": [as_dict(a) for a in history],
+        "approvals": approval_queue(agent),
+    }
+
+
+def approval_queue(agent: Agent) -> list[dict[str, Any]]:
+    """Actions waiting for a second person that this agent may approve (never their own)."""
+    mine = [a for a in roles.ACTIONS if roles.may_approve(agent, a)]
+    if not mine:
+        return []
+    qs = (AgentAction.objects.filter(status=AgentAction.Status.AWAITING_APPROVAL, action__in=mine)
+          .exclude(requested_by=agent).select_related("requested_by", "approved_by", "conversation")
+          .order_by("created_at")[:50])
+    return [{**as_dict(a), "reference": a.conversation.reference} for a in qs]
+
+
+def refund_requests_for(merchant: Any, status: str = "") -> list[dict[str, Any]]:
+    qs = MerchantRefundRequest.objects.filter(merchant=merchant).select_related("payment", "refund")
+    if status:
+        qs = qs.filter(Q(status=status))
+    return [{"id": r.pk, "payment_id": r.payment.public_id, "amount": r.amount,
+             "currency": r.payment.currency, "note": r.note, "status": r.status,
+             "created_at": r.created_at.isoformat(),
+             "refund_id": r.refund.public_id if r.refund else None,
+             "refund_url": f"/api/v1/wallet/payments/{r.payment.public_id}/refunds"}
+            for r in qs.order_by("-created_at")[:200]]
