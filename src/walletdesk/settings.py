@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "walletdesk.wallet",
     "walletdesk.directory",
     "walletdesk.support",
+    "walletdesk.mailroom",
     "walletdesk.casework",
     "walletdesk.helpcenter",
     "walletdesk.triage",
@@ -189,6 +190,20 @@ EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = os.environ.get("WALLETDESK_SMTP_HOST", "127.0.0.1")
 EMAIL_PORT = env_int("WALLETDESK_SMTP_PORT", 1025)
 DEFAULT_FROM_EMAIL = os.environ.get("WALLETDESK_FROM_EMAIL", "walletdesk <no-reply@walletdesk.example>")
+
+# --- support by email (mailroom; docs/email-support.md) --------------------------
+MAILROOM: dict[str, Any] = {
+    # host:port of the inbound SMTP listener that `walletdesk serve` starts; "" or "off" = none
+    # (production runs `walletdesk smtpd` as its own process behind the MX).
+    "LISTEN": os.environ.get("WALLETDESK_SMTP_LISTEN", "" if PRODUCTION else "127.0.0.1:2525"),
+    "SUPPORT_EMAIL": os.environ.get("WALLETDESK_SUPPORT_EMAIL", "support@walletdesk.example"),
+    "MAX_BYTES": env_int("WALLETDESK_SMTP_MAX_BYTES", 10 * 1024 * 1024),
+    # More mails than this from one sender in an hour are a loop: accepted, not answered.
+    "SENDER_LIMIT_PER_HOUR": env_int("WALLETDESK_SMTP_SENDER_LIMIT", 20),
+    # The authserv-id of our own MX: only its Authentication-Results (dmarc=pass) vouch for a From.
+    "TRUSTED_AUTHSERV_ID": os.environ.get("WALLETDESK_SMTP_AUTHSERV_ID", ""),
+    "MESSAGE_ID_DOMAIN": os.environ.get("WALLETDESK_MESSAGE_ID_DOMAIN", ""),
+}
 
 # --- wallet -------------------------------------------------------------------
 WALLET: dict[str, Any] = {

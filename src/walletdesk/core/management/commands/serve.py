@@ -21,6 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("--log-level", default="info")
         parser.add_argument("--no-collectstatic", action="store_true",
                             help="skip collectstatic (production collects once at release)")
+        parser.add_argument("--no-smtp", action="store_true",
+                            help="do not start the inbound support-mail listener (WALLETDESK_SMTP_LISTEN)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         # In production static files are collected once at release (see docs/production.md):
@@ -29,6 +31,12 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         if settings.WORKER_MODE == "thread" and not options["no_worker"]:
             os.environ["WALLETDESK_INPROCESS_WORKER"] = "1"
+        if not options["no_smtp"]:
+            # A thread of this process, started once: with --workers N uvicorn spawns fresh
+            # children that never run this code, so the port is bound a single time.
+            from walletdesk.mailroom import smtp
+
+            smtp.start_for_serve()
         uvicorn.run(
             "walletdesk.asgi:application",
             host=options["host"],

@@ -1,0 +1,19 @@
+"""Jobs of support by email (autodiscovered by core): send a reply or an acknowledgement."""
+
+from __future__ import annotations
+
+from walletdesk.core import jobs
+
+from . import outbound
+
+
+@jobs.task("mailroom.deliver")
+def deliver(mail_id: int) -> None:
+    outbound.deliver(mail_id)
+
+
+@jobs.task("mailroom.reply")
+def reply(message_id: int) -> None:
+    row = outbound.reply_row(message_id)
+    if row is not None:
+        outbound.deliver(row.pk)
