@@ -23,11 +23,13 @@ from walletdesk.core.errors import DomainError
 from walletdesk.directory.api import router as directory_router
 from walletdesk.helpcenter.api import router as help_router
 from walletdesk.notify.api import router as notify_router
+from walletdesk.reports.api import router as reports_router
 from walletdesk.risk.api import router as risk_router
 from walletdesk.support.api import router as support_router
 from walletdesk.triage.api import router as triage_router
 from walletdesk.troubleshoot.api import router as troubleshoot_router
 from walletdesk.wallet.api import merchant_router, wallet_router
+from walletdesk.webhooks.api import router as webhooks_router
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +152,8 @@ api.add_router("/contact", directory_router)
 api.add_router("/security", risk_router)
 api.add_router("/dev", notify_router)
 api.add_router("/support", support_router)
+api.add_router("/support/reports", reports_router)
+api.add_router("/support/webhooks", webhooks_router)
 api.add_router("/support", casework_router)
 api.add_router("/merchant", casework_merchant_router)
 api.add_router("/help", help_router)

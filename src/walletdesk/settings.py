@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "walletdesk.triage",
     "walletdesk.troubleshoot",
     "walletdesk.reports",
+    "walletdesk.webhooks",
     "walletdesk.web",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -309,3 +310,15 @@ CASEWORK: dict[str, Any] = {
 }
 SITE_URL = os.environ.get("WALLETDESK_SITE_URL", "http://127.0.0.1:8000")
 MIDDLEWARE.append("walletdesk.accounts.middleware.AuthContextMiddleware")
+
+# --- webhooks (issue 6) ----------------------------------------------------------------
+WEBHOOKS: dict[str, Any] = {
+    # Private, loopback and link-local addresses are refused in production (SSRF, ADR 0086);
+    # development and tests post to receivers on the same machine.
+    "ALLOW_PRIVATE": env_bool("WALLETDESK_WEBHOOKS_ALLOW_PRIVATE", default=not PRODUCTION),
+    "REQUIRE_HTTPS": env_bool("WALLETDESK_WEBHOOKS_REQUIRE_HTTPS", default=PRODUCTION),
+    "MAX_ATTEMPTS": env_int("WALLETDESK_WEBHOOKS_MAX_ATTEMPTS", 8),
+    "BASE_DELAY_SECONDS": env_float("WALLETDESK_WEBHOOKS_BASE_DELAY", 80.0),
+    "BACKOFF_FACTOR": 3.0,
+    "JITTER": 0.2,
+}

@@ -16,6 +16,8 @@ urlpatterns = [
     path("security/", include("walletdesk.risk.urls")),
     path("notify/", include("walletdesk.notify.urls")),
     path("contact/", include("walletdesk.directory.urls")),
+    path("support/reports/", include("walletdesk.reports.urls")),
+    path("support/webhooks/", include("walletdesk.webhooks.urls")),
     path("support/", include("walletdesk.support.urls")),
     path("help/", include("walletdesk.helpcenter.urls")),
     path("triage/", include("walletdesk.triage.urls")),

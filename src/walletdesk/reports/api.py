@@ -1,0 +1,22 @@
+"""Reports API (/api/v1/support/reports): the report page's figures as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router
+
+from walletdesk.accounts.auth import USER_AUTH
+
+from . import access, figures, filters
+
+router = Router(tags=["reports"])
+
+
+@router.get("", response=dict, auth=USER_AUTH)
+def report(request: HttpRequest) -> dict[str, Any]:
+    """Query: ``from``, ``to`` (dates, both included, in ``tz`` or the caller's time zone),
+    ``channel``, ``region``, ``topic``. Supervisors and administrators only (403 otherwise)."""
+    access.require_viewer(request.user)
+    return figures.report(filters.parse(request.GET, request.user))

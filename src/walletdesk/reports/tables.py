@@ -1,0 +1,111 @@
+"""The report as tables: one definition used by the page and by the CSV export.
+
+Each table is a title, column headers and rows of plain values; labels are
+translated into the viewer's language, numbers stay numbers (seconds in the CSV,
+formatted on the page).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from walletdesk.directory import queries as directory_queries
+from walletdesk.directory.models import Region
+from walletdesk.support.conversations import TOPIC_LABELS
+from walletdesk.support.models import Conversation
+
+from .errors import UnknownReportTable
+
+CHANNELS = dict(Conversation.Channel.choices)
+
+
+@dataclass
+class Table:
+    slug: str
+    title: Any
+    columns: list[Any]
+    rows: list[list[Any]]
+
+
+def region_label(code: str) -> str:
+    region = Region.objects.filter(code=code).first()
+    return f"{code} {directory_queries.pick(region, 'name')}" if region else code
+
+
+def _volume(slug: str, title: Any, rows: list[dict[str, Any]], label: Callable[[str], str]) -> Table:
+    return Table(slug, title, [_("Value"), _("Label"), _("Conversations")],
+                 [[r["key"], label(r["key"]), r["count"]] for r in rows])
+
+
+def _times(report: dict[str, Any]) -> Table:
+    cols = [_("Figure"), _("Count"), _("Average (s)"), _("Median (s)"), _("90th percentile (s)"),
+            _("Longest (s)")]
+    rows = []
+    for key, label in (("first_response", _("First response (business hours)")),
+                       ("resolution", _("Resolution (business hours)")),
+                       ("queue_wait", _("Queue wait"))):
+        f = report[key]
+        rows.append([str(label), f["count"], f["average_seconds"], f["median_seconds"],
+                     f["p90_seconds"], f["max_seconds"]])
+    return Table("times", _("Response and resolution times"), cols, rows)
+
+
+def _satisfaction(report: dict[str, Any]) -> Table:
+    s = report["satisfaction"]
+    return Table("satisfaction", _("Satisfaction"), [_("Rating"), _("Conversations")],
+                 [[d["rating"], d["count"]] for d in s["distribution"]])
+
+
+def _agents(report: dict[str, Any]) -> Table:
+    return Table("agents", _("Agent workload"),
+                 [_("employee ID"), _("Name"), _("Conversations handled"), _("Messages"),
+                  _("Handling time (s)")],
+                 [[a["employee_id"], a["name"], a["conversations"], a["messages"], a["active_seconds"]]
+                  for a in report["agents"]])
+
+
+def build(report: dict[str, Any]) -> dict[str, Table]:
+    v = report["volumes"]
+    tables = [
+        _volume("channels", _("Conversations by channel"), v["by_channel"],
+                lambda k: str(CHANNELS.get(k, k))),
+        _volume("regions", _("Conversations by region"), v["by_region"], region_label),
+        _volume("topics", _("Conversations by topic"), v["by_topic"],
+                lambda k: str(TOPIC_LABELS.get(k, k))),
+        _volume("days", _("Conversations by day"), v["by_day"], lambda k: k),
+        _times(report), _satisfaction(report), _agents(report),
+    ]
+    return {t.slug: t for t in tables}
+
+
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula starts with a quote (CSV injection)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(DANGEROUS):
+        return "'" + value
+    return value
+
+
+def to_csv(table: Table) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([safe_cell(str(c)) for c in table.columns])
+    for row in table.rows:
+        writer.writerow([safe_cell(c) for c in row])
+    return out.getvalue()
+
+
+def table_or_404(tables: dict[str, Table], slug: str) -> Table:
+    if slug not in tables:
+        raise UnknownReportTable()
+    return tables[slug]

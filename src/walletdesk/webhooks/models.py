@@ -1,0 +1,108 @@
+"""Webhook endpoints, the events sent to them, and the log of every delivery attempt.
+
+An ``Event`` is written in the transaction that changed the conversation, with
+its body serialized once (every attempt sends the same bytes; its ``id`` lets a
+receiver drop duplicates). A ``Delivery`` pairs one event with one endpoint and
+carries the retry state; an ``Attempt`` is one HTTP POST and what came back.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from walletdesk.core import clock
+
+
+class Endpoint(models.Model):
+    url = models.URLField(_("URL"), max_length=500)
+    description = models.CharField(_("description"), max_length=200, blank=True, default="")
+    # The shared HMAC key: kept readable because every delivery signs with it.
+    secret = models.CharField(_("signing secret"), max_length=80, editable=False)
+    event_types = models.JSONField(_("event types"), default=list, blank=True,
+                                   help_text=_("Empty: every event type"))
+    is_active = models.BooleanField(_("active"), default=True)
+    disabled_reason = models.CharField(_("why disabled"), max_length=40, blank=True, default="")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+")
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+
+    def __str__(self) -> str:
+        return self.url
+
+    def wants(self, event_type: str) -> bool:
+        return not self.event_types or event_type in self.event_types
+
+
+class Event(models.Model):
+    id = models.CharField(primary_key=True, max_length=40)  # evt_<32 hex>
+    type = models.CharField(_("event type"), max_length=60)
+    conversation = models.ForeignKey("support.Conversation", on_delete=models.SET_NULL, null=True,
+                                     blank=True, related_name="+")
+    body = models.TextField()  # the exact JSON bytes (UTF-8) that are signed and sent
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("webhook event")
+        verbose_name_plural = _("webhook events")
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.id}"
+
+
+class Delivery(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Delivered")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
+    endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next try"), null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(_("last status code"), null=True, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        constraints = [models.UniqueConstraint(fields=["event", "endpoint"],
+                                               name="webhooks_delivery_once")]
+        indexes = [models.Index(fields=["endpoint", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} → {self.endpoint_id} ({self.status})"
+
+
+class Attempt(models.Model):
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log")
+    number = models.PositiveSmallIntegerField(_("attempt"))
+    started_at = models.DateTimeField(_("started"))
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+    status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)
+    response_snippet = models.CharField(_("response"), max_length=500, blank=True, default="")
+    error = models.CharField(_("error"), max_length=300, blank=True, default="")
+    next_attempt_at = models.DateTimeField(_("next try"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["delivery", "number"]
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+        constraints = [models.UniqueConstraint(fields=["delivery", "number"],
+                                               name="webhooks_attempt_once")]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id}#{self.number} {self.status_code or self.error}"

@@ -1,0 +1,237 @@
+"""Webhooks: the only code that writes endpoints, events, deliveries and attempts.
+
+* ``record_message`` runs inside the transaction that stored a support message:
+  it writes the events and one delivery per subscribed endpoint, and queues the
+  first attempt with ``jobs.enqueue`` (created on commit; a rollback leaves no
+  event and sends nothing).
+* ``attempt`` runs in the job worker: the POST happens outside any transaction,
+  then one short transaction writes the attempt and the next step.
+* Schedule: up to ``MAX_ATTEMPTS`` tries; after try n the next waits
+  ``BASE * FACTOR**(n-1)`` seconds with ±``JITTER`` (80 s, 4 min, 12 min, 36 min,
+  1.8 h, 5.4 h, 16.2 h: the 8th try about 24 h after the first). 2xx is
+  delivered; 410 Gone disables the endpoint and cancels its pending deliveries;
+  anything else (another status, a refused connection, a timeout) is retried
+  until the last try, then failed.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from walletdesk.core import clock, jobs
+from walletdesk.support.models import Conversation, Message
+
+from . import events, safety, sender, signing
+from .errors import UnknownEventType
+from .models import Attempt, Delivery, Endpoint, Event
+
+log = logging.getLogger(__name__)
+USER_AGENT = "walletdesk-webhooks/1"
+_rng = random.SystemRandom()
+
+
+def conf(key: str) -> Any:
+    return settings.WEBHOOKS[key]
+
+
+# --- endpoints ------------------------------------------------------------------------
+
+def check_event_types(value: object) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list | tuple) or any(t not in events.EVENT_TYPES for t in value):
+        raise UnknownEventType()
+    return sorted(set(value))
+
+
+def create_endpoint(*, url: object, description: object = "", event_types: object = None,
+                    by: Any = None) -> Endpoint:
+    """Validate everything first (URL, address, types); nothing is written on a refusal."""
+    safety.check(url)
+    types = check_event_types(event_types)
+    text = description.strip()[:200] if isinstance(description, str) else ""
+    return Endpoint.objects.create(url=str(url), description=text, event_types=types,
+                                   secret=signing.new_secret(),
+                                   created_by=by if getattr(by, "pk", None) else None,
+                                   created_at=clock.now(), updated_at=clock.now())
+
+
+def update_endpoint(endpoint: Endpoint, *, url: object = None, description: object = None,
+                    event_types: object = None, is_active: object = None) -> Endpoint:
+    fields: dict[str, Any] = {}
+    if url is not None:
+        safety.check(url)
+        fields["url"] = str(url)
+    if description is not None:
+        fields["description"] = description.strip()[:200] if isinstance(description, str) else ""
+    if event_types is not None:
+        fields["event_types"] = check_event_types(event_types)
+    if is_active is not None:
+        fields["is_active"] = bool(is_active)
+        if is_active:
+            fields["disabled_reason"] = ""
+    fields["updated_at"] = clock.now()
+    with transaction.atomic():
+        Endpoint.objects.filter(pk=endpoint.pk).update(**fields)
+        if fields.get("is_active") is False:
+            _cancel_pending(endpoint)
+    endpoint.refresh_from_db()
+    return endpoint
+
+
+def rotate_secret(endpoint: Endpoint) -> Endpoint:
+    Endpoint.objects.filter(pk=endpoint.pk).update(secret=signing.new_secret(),
+                                                   updated_at=clock.now())
+    endpoint.refresh_from_db()
+    return endpoint
+
+
+def delete_endpoint(endpoint: Endpoint) -> None:
+    Endpoint.objects.filter(pk=endpoint.pk).delete()
+
+
+def _cancel_pending(endpoint: Endpoint) -> int:
+    return Delivery.objects.filter(endpoint=endpoint, status=Delivery.Status.PENDING).update(
+        status=Delivery.Status.CANCELLED, next_attempt_at=None, finished_at=clock.now())
+
+
+# --- events ---------------------------------------------------------------------------
+
+def _queue(delivery: Delivery, attempt: int, delay: float = 0) -> None:
+    jobs.enqueue("webhooks.deliver", delay=delay, unique_key=f"webhooks:{delivery.pk}:{attempt}",
+                 delivery_id=delivery.pk, attempt=attempt)
+
+
+def emit(event_type: str, data: dict[str, Any], endpoints: Iterable[Endpoint],
+         conversation_id: int | None = None) -> Event | None:
+    """Write one event and its deliveries (in the caller's transaction); first tries on commit."""
+    targets = [e for e in endpoints if e.wants(event_type) or event_type == events.TEST_EVENT]
+    if not targets:
+        return None
+    now = clock.now()
+    event_id = events.new_id()
+    event = Event.objects.create(id=event_id, type=event_type, conversation_id=conversation_id,
+                                 body=events.body(event_id, event_type, now, data), created_at=now)
+    for endpoint in targets:
+        delivery = Delivery.objects.create(event=event, endpoint=endpoint, next_attempt_at=now,
+                                           created_at=now)
+        _queue(delivery, 1)
+    return event
+
+
+def record_message(message: Message) -> list[Event]:
+    """The webhook events of one stored support message (called by the post_save receiver)."""
+    types = events.types_for(message)
+    if not types:
+        return []
+    active = [e for e in Endpoint.objects.filter(is_active=True) if any(e.wants(t) for t in types)]
+    if not active:
+        return []
+    conv = Conversation.objects.select_related("agent").get(pk=message.conversation_id)
+    data = {"conversation": events.conversation_data(conv)}
+    if message.kind != Message.Kind.EVENT or message.text:
+        data["message"] = events.message_data(message)
+    out = []
+    for event_type in types:
+        event = emit(event_type, data, active, conversation_id=conv.pk)
+        if event is not None:
+            out.append(event)
+    return out
+
+
+SLA_TYPES = {"warning": "conversation.sla_warning", "breach": "conversation.sla_breached"}
+
+
+def record_sla_event(sla_event: Any) -> Event | None:
+    """A service-level warning or breach (``servicelevels.Event``: conversation, target, kind)."""
+    event_type = SLA_TYPES.get(getattr(sla_event, "kind", ""))
+    if event_type is None:
+        return None
+    active = [e for e in Endpoint.objects.filter(is_active=True) if e.wants(event_type)]
+    if not active:
+        return None
+    conv = Conversation.objects.select_related("agent").get(pk=sla_event.conversation_id)
+    at = getattr(sla_event, "at", None)
+    data = {"conversation": events.conversation_data(conv),
+            "service_level": {"target": getattr(sla_event, "target", ""), "kind": sla_event.kind,
+                              "at": at.isoformat() if at is not None else None}}
+    return emit(event_type, data, active, conversation_id=conv.pk)
+
+
+def send_test(endpoint: Endpoint, by: Any = None) -> Event:
+    """A "webhook.test" event to this endpoint only (the button on the page and the API)."""
+    name = getattr(by, "display_name", "") or str(by or "")
+    with transaction.atomic():
+        event = emit(events.TEST_EVENT, {"endpoint_id": endpoint.pk, "requested_by": name,
+                                         "message": "This is a test event from walletdesk."},
+                     [endpoint])
+    assert event is not None
+    return event
+
+
+# --- delivery (job worker) ---------------------------------------------------------------
+
+def delay_after(attempt: int) -> float:
+    base = conf("BASE_DELAY_SECONDS") * conf("BACKOFF_FACTOR") ** (attempt - 1)
+    jitter = conf("JITTER")
+    return float(base * _rng.uniform(1 - jitter, 1 + jitter))
+
+
+def headers_for(delivery: Delivery, attempt: int, body: bytes) -> dict[str, str]:
+    timestamp = int(clock.now().timestamp())
+    return {"Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT,
+            signing.HEADER: signing.header(delivery.endpoint.secret, timestamp, body),
+            "Walletdesk-Event-Id": delivery.event_id, "Walletdesk-Event-Type": delivery.event.type,
+            "Walletdesk-Delivery-Attempt": str(attempt)}
+
+
+def attempt(delivery_id: int, number: int) -> Attempt | None:
+    """Try delivery ``delivery_id`` for the ``number``-th time (idempotent per number)."""
+    delivery = Delivery.objects.select_related("event", "endpoint").filter(pk=delivery_id).first()
+    if delivery is None or delivery.status != Delivery.Status.PENDING or delivery.attempts >= number:
+        return None
+    if not delivery.endpoint.is_active:
+        Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.PENDING).update(
+            status=Delivery.Status.CANCELLED, next_attempt_at=None, finished_at=clock.now())
+        return None
+    body = delivery.event.body.encode()
+    started = clock.now()
+    result = sender.post(delivery.endpoint.url, body, headers_for(delivery, number, body))
+    try:
+        with transaction.atomic():
+            return _record(delivery, number, started, result)
+    except IntegrityError:
+        return None  # another worker recorded this try first
+
+
+def _record(delivery: Delivery, number: int, started: Any, result: sender.Result) -> Attempt:
+    now = clock.now()
+    fields: dict[str, Any] = {"attempts": number, "last_status_code": result.status_code,
+                              "next_attempt_at": None}
+    next_at = None
+    if result.ok:
+        fields.update(status=Delivery.Status.SUCCEEDED, finished_at=now)
+    elif result.status_code == 410 or number >= conf("MAX_ATTEMPTS"):
+        fields.update(status=Delivery.Status.FAILED, finished_at=now)
+    else:
+        wait = delay_after(number)
+        next_at = now + timedelta(seconds=wait)
+        fields["next_attempt_at"] = next_at
+        _queue(delivery, number + 1, delay=wait)
+    row = Attempt.objects.create(delivery=delivery, number=number, started_at=started,
+                                 duration_ms=result.duration_ms, status_code=result.status_code,
+                                 response_snippet=result.snippet[:500], error=result.error[:300],
+                                 next_attempt_at=next_at)
+    Delivery.objects.filter(pk=delivery.pk).update(**fields)
+    if result.status_code == 410:
+        Endpoint.objects.filter(pk=delivery.endpoint_id).update(
+            is_active=False, disabled_reason="gone", updated_at=now)
+        _cancel_pending(delivery.endpoint)
+    return row
