@@ -10,7 +10,9 @@ from ninja import Router, Schema
 
 from . import devices, security, services
 from .auth import USER_AUTH
+from .middleware import DEVICE_KEY as DEVICE_SESSION
 from .models import ApiToken, Device, OneTimeCode, User
+from .netutil import client_ip
 
 router = Router(tags=["auth"])
 Purpose = OneTimeCode.Purpose
@@ -225,18 +227,35 @@ class DeviceOut(Schema):
     last_seen_at: datetime
     last_place: str
     signed_out: bool
+    current: bool = False
+
+
+def _current_device(request: HttpRequest) -> int | None:
+    token: ApiToken | None = getattr(request, "api_token", None)
+    if token is not None:
+        return token.device_id
+    found = request.session.get(DEVICE_SESSION)
+    return found[0] if isinstance(found, list) and found else None
 
 
 @router.get("/devices", response=list[DeviceOut], auth=USER_AUTH)
 def device_list(request: HttpRequest) -> list[DeviceOut]:
+    current = _current_device(request)
     return [DeviceOut(id=d.pk, label=d.label, last_seen_at=d.last_seen_at, last_place=d.last_place,
-                      signed_out=d.signed_out_at is not None)
+                      signed_out=d.signed_out_at is not None, current=d.pk == current)
             for d in Device.objects.filter(user=_user(request)).order_by("-last_seen_at")]
+
+
+@router.post("/devices/{device_id}/sign-out", response={204: None, **ERRORS, 404: ErrorOut},
+             auth=USER_AUTH)
+def sign_out_device(request: HttpRequest, device_id: int) -> tuple[int, None]:
+    """End one device's sessions and tokens (another device than the caller's: step-up)."""
+    services.sign_out_device(_user(request), device_id, ip=client_ip(request),
+                             current=_current_device(request))
+    return 204, None
 
 
 @router.post("/sign-out-everywhere", response={204: None, **ERRORS}, auth=USER_AUTH)
 def sign_out_everywhere(request: HttpRequest) -> tuple[int, None]:
-    from .netutil import client_ip
-
     services.sign_out_everywhere(_user(request), client_ip(request))
     return 204, None

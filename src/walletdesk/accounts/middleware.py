@@ -3,9 +3,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
+from . import services
 from .context import AuthContext, current
+
+# The session's device and its sign-out epoch when the session began: [id, epoch].
+DEVICE_KEY = "device_session"
 
 
 class AuthContextMiddleware:
@@ -18,6 +23,11 @@ class AuthContextMiddleware:
         ctx = None
         session = getattr(request, "session", None)
         uid = session.get("_auth_user_id") if session is not None else None
+        device = session.get(DEVICE_KEY) if uid is not None and session is not None else None
+        if isinstance(device, list) and len(device) == 2 and not services.session_device_alive(
+                device[0], device[1], uid):
+            logout(request)  # this device was signed out after the session began
+            uid = None
         if uid is not None and session is not None:
             raw = session.get("auth_at")
             at = datetime.fromisoformat(raw) if isinstance(raw, str) else None

@@ -22,7 +22,7 @@ from django.db.models import F
 from django.http import HttpRequest
 
 from walletdesk.core import clock
-from walletdesk.core.errors import Unauthenticated
+from walletdesk.core.errors import NotFound, Unauthenticated
 from walletdesk.notify import services as notify
 
 from . import codes, devices, events, holds, lockout, mfa, passwords
@@ -134,6 +134,7 @@ class LoginResult:
     device_key: str = ""
     mfa_token: str | None = None
     methods: tuple[str, ...] = ()
+    device: Device | None = None
 
 
 def check_password_login(request: HttpRequest | None, login: object, password: object) -> User:
@@ -267,7 +268,7 @@ def finish_login(request: HttpRequest | None, user: User, device_key: str,
                               when=clock.now().strftime("%Y-%m-%d %H:%M"),
                               freeze_url=freeze_url(user, device))
         token = issue_token(user, device) if api else None
-    return LoginResult(user=user, token=token, device_key=device_key)
+    return LoginResult(user=user, token=token, device_key=device_key, device=device)
 
 
 def login_for_api(request: HttpRequest | None, login: str, password: str) -> tuple[User, str]:
@@ -430,6 +431,42 @@ def sign_out_everywhere(user: User, ip: str | None = None) -> None:
         Device.objects.filter(user=user).update(signed_out_at=clock.now())
         events.record("signed_out_everywhere", user, ip=ip)
         notify.tell_owner(user, "signed_out_everywhere")
+
+
+def sign_out_device(user: User, device_id: object, *, ip: str | None = None,
+                    current: int | None = None) -> Device:
+    """End one device's sessions and API tokens. Another device than the caller's own needs
+    a recent authentication: a stolen session must not quietly sign the owner out."""
+    from .security import require_recent_auth
+
+    if not isinstance(device_id, int) or isinstance(device_id, bool):
+        raise NotFound()
+    device = Device.objects.filter(user=user, pk=device_id).first()
+    if device is None:
+        raise NotFound()
+    if device.pk != current:
+        require_recent_auth(user)
+    now = clock.now()
+    with transaction.atomic():
+        Device.objects.filter(pk=device.pk).update(session_epoch=F("session_epoch") + 1,
+                                                   signed_out_at=now)
+        ApiToken.objects.filter(user=user, device=device, revoked_at__isnull=True).update(
+            revoked_at=now)
+        events.record("device_signed_out", user, ip=ip, device=device.label,
+                      place=device.last_place)
+        notify.tell_owner(user, "device_signed_out", device=device.label or "?",
+                          when=now.strftime("%Y-%m-%d %H:%M"))
+    device.refresh_from_db()
+    return device
+
+
+def session_device_alive(device_id: object, epoch: object, user_id: object) -> bool:
+    """Whether a browser session's device was not signed out since the session began."""
+    try:
+        ids = [int(v) for v in (device_id, epoch, user_id)]  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return False
+    return Device.objects.filter(pk=ids[0], session_epoch=ids[1], user_id=ids[2]).exists()
 
 
 FREEZE_SALT = "walletdesk.accounts.freeze"

@@ -40,6 +40,7 @@ from .forms import (
     StepUpForm,
     UnlockConfirmForm,
 )
+from .middleware import DEVICE_KEY as DEVICE_SESSION
 from .models import OneTimeCode, User
 from .netutil import client_ip
 
@@ -69,6 +70,8 @@ def _start_session(request: HttpRequest, result: services.LoginResult) -> HttpRe
     auth_login(request, result.user, backend=BACKEND)  # a new session id
     request.session["auth_at"] = clock.now().isoformat()
     request.session.pop("pending_login", None)
+    if result.device is not None:
+        request.session[DEVICE_SESSION] = [result.device.pk, result.device.session_epoch]
     if result.user.must_change_password:
         messages.warning(request, _("We saw signs that your password may be known to someone "
                                     "else. Choose a new one now."))
@@ -408,16 +411,37 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         "left": mfa.remaining_recovery_codes(user)})
 
 
-@login_required
+def _session_device(request: HttpRequest) -> int | None:
+    found = request.session.get(DEVICE_SESSION)
+    return found[0] if isinstance(found, list) and found else None
+
+
+@step_up_guard
 def devices_page(request: HttpRequest) -> HttpResponse:
     from .models import Device
 
     user = _me(request)
+    current = _session_device(request)
+    if request.method == "POST" and request.POST.get("device"):
+        raw = request.POST["device"]
+        try:
+            device = services.sign_out_device(user, int(raw) if raw.isdigit() else raw,
+                                              ip=client_ip(request), current=current)
+        except StepUpRequired:
+            raise
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+            return redirect("accounts:devices")
+        if device.pk == current:
+            return redirect("web:login")
+        messages.success(request, _("%(device)s was signed out.") % {"device": device.label or "—"})
+        return redirect("accounts:devices")
     if request.method == "POST":
         services.sign_out_everywhere(user, client_ip(request))
         return redirect("web:login")
     return render(request, "accounts/devices.html", {
-        "devices": Device.objects.filter(user=user).order_by("-last_seen_at"),
+        "devices": Device.objects.filter(user=user).order_by("signed_out_at", "-last_seen_at"),
+        "current_id": current,
         "current": devices.key_hash(request.COOKIES.get(devices.COOKIE, "") or "-")})
 
 

@@ -62,7 +62,7 @@ def test_a_hold_opens_one_case_with_its_reasons_and_tells_the_customer(api, held
 def test_approval_lets_the_same_payment_pass_once(api, held, customer, bob, supervisor):
     review.approve(supervisor, held.pk, "Customer confirmed by phone")
     assert SecurityEvent.objects.filter(kind="risk_review_approved", user=customer).exists()
-    assert any("已通过审核" in m["body"] for m in messages_to(customer.email))
+    assert any("已审核通过" in m["body"] for m in messages_to(customer.email))
     other = User.objects.create_user("carol@example.com", "x" * 12)
     assert send(api, other.email, 150_000).json()["code"] == "held_for_review"  # another payee
     assert send(api, bob.email, 150_001).json()["code"] == "held_for_review"  # more money
