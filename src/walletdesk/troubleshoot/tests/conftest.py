@@ -61,3 +61,14 @@ def _frozen_clock() -> Iterator[None]:
     """Time stands still unless a test moves it, so deadlines compare exactly."""
     with clock.frozen(clock.now().replace(microsecond=0)):
         yield
+
+
+def card_ending(last4: str, prefix: str = "622202") -> str:
+    """A Luhn-valid 16-digit card number ending in ``last4`` (the simulator's test cards)."""
+    from walletdesk.wallet.cards import luhn_ok
+
+    for middle in range(1_000_000):
+        number = f"{prefix}{middle:06d}{last4}"
+        if luhn_ok(number):
+            return number
+    raise AssertionError("no Luhn-valid number")

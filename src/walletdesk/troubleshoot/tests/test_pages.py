@@ -1,0 +1,82 @@
+"""The pages in both languages, and the links from the contact hub, the help center and
+the transaction detail page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from walletdesk.accounts import lockout
+from walletdesk.wallet import services as wallet
+
+pytestmark = [pytest.mark.django_db]
+
+
+def client_for(user, lang):
+    user.language = lang
+    user.save(update_fields=["language"])
+    c = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    c.force_login(user)
+    c.cookies["django_language"] = lang
+    return c
+
+
+@pytest.mark.parametrize("lang, title, step", [
+    ("zh-hans", "我的账户为什么被锁定？", "请等到"),
+    ("en", "Why is my account locked?", "Wait until"),
+])
+def test_lock_page_for_a_logged_in_customer(customer, lang, title, step):
+    for _ in range(5):
+        lockout.register_failure(customer)
+    r = client_for(customer, lang).get("/troubleshoot/lock/")
+    text = r.content.decode()
+    assert r.status_code == 200
+    assert title in text and step in text
+    assert 'data-code="step.wait"' in text
+    assert "style=" not in text and not re.search(r"<script(?![^>]*src=)", text)
+
+
+@pytest.mark.parametrize("lang, needle", [("zh-hans", "商户可以部分退款"),
+                                          ("en", "A merchant may refund part of a payment")])
+def test_refund_page(customer, fund, merchant, lang, needle):
+    fund(customer, 10_000)
+    txn = wallet.pay(customer, merchant=merchant, amount=1_000, currency="CNY", method="balance")
+    r = client_for(customer, lang).get("/troubleshoot/refund/", {"transaction": txn.public_id})
+    text = r.content.decode()
+    assert r.status_code == 200 and needle in text
+    assert ("Sample Coffee" if lang == "en" else "示例咖啡") in text
+    assert 'name="transaction" value="%s"' % txn.public_id in text
+
+
+def test_picker_lists_my_transactions_first_by_problem(customer, fund):
+    top = fund(customer, 10_000)
+    r = client_for(customer, "en").get("/troubleshoot/payment/")
+    assert r.status_code == 200 and top.public_id in r.content.decode()
+
+
+def test_index_and_entry_links(customer, fund):
+    from walletdesk.directory import demo
+
+    demo.seed()
+    anon = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert anon.get("/troubleshoot/").status_code == 200
+    assert anon.get("/troubleshoot/payment/").status_code == 302  # to the login page
+    official = anon.get("/contact/", follow=True).content.decode()  # not logged in
+    assert 'href="/troubleshoot/lock/"' in official
+    hub = client_for(customer, "en").get("/contact/").content.decode()
+    assert 'href="/troubleshoot/refund/"' in hub
+    help_home = anon.get("/help/", follow=True).content.decode()
+    assert 'href="/troubleshoot/payment/"' in help_home
+    txn = fund(customer, 10_000)
+    detail = client_for(customer, "en").get(f"/wallet/t/{txn.public_id}/").content.decode()
+    assert "Something wrong with this payment?" in detail
+    assert f'/troubleshoot/payment/?transaction={txn.public_id}' in detail
+
+
+def test_staff_get_no_transaction_troubleshooters(make_customer):
+    agent = make_customer("agent@walletdesk.example", role="agent")
+    c = Client()
+    c.force_login(agent)
+    assert c.get("/troubleshoot/fee/").status_code == 404
