@@ -52,6 +52,13 @@ def agent_dict(conv: Conversation) -> dict[str, Any] | None:
             "verify_url": events.verify_url(conv.agent.employee_id)}
 
 
+def subject_of(conv: Conversation) -> str:
+    """Email: the mail's subject (the first line of the opening text); otherwise its start."""
+    if conv.channel == Conversation.Channel.EMAIL:
+        return (conv.description or "").partition("\n")[0][:255]
+    return (conv.description or "")[:80]
+
+
 def conversation_dict(conv: Conversation, role: str) -> dict[str, Any]:
     pos = waits.position_of(conv)
     out: dict[str, Any] = {
@@ -67,7 +74,7 @@ def conversation_dict(conv: Conversation, role: str) -> dict[str, Any]:
         "rating": conv.rating, "created_at": conv.created_at.isoformat(),
         "assigned_at": conv.assigned_at.isoformat() if conv.assigned_at else None,
         "resolved_at": conv.resolved_at.isoformat() if conv.resolved_at else None,
-        "subject": (conv.description or "")[:80],
+        "subject": subject_of(conv),
     }
     if role in ("agent", "supervisor"):
         out["context"] = conv.context

@@ -1,0 +1,149 @@
+"""Outbound support mail caught by a local SMTP sink: headers, language, phrase, retries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from walletdesk.core import clock, jobs
+from walletdesk.core.models import Job
+from walletdesk.mailroom import services
+from walletdesk.mailroom.models import EmailMessage
+from walletdesk.support import chat, conversations
+from walletdesk.support.models import Conversation
+
+from .conftest import AUTHSERV, SUPPORT, mail
+
+
+@pytest.fixture
+def take(db: Any, mail_settings: Any, django_capture_on_commit_callbacks: Any) -> Any:
+    """Receive one mail (as the listener does) and run its after-commit work."""
+
+    def run(msg: Any, mail_from: str = "wang.fang@example.net") -> Conversation:
+        with django_capture_on_commit_callbacks(execute=True):
+            outcome = services.receive(msg.as_bytes(), mail_from)
+        assert outcome.conversation is not None, outcome
+        return outcome.conversation
+
+    return run
+
+
+def agent_says(conv: Conversation, agent: Any, text: str, capture: Any, *, note: bool = False) -> None:
+    with capture(execute=True):
+        if conv.status == Conversation.Status.QUEUED:
+            conversations.accept(agent, conv)
+        chat.post(conv, agent.user, text, agent=agent, note=note)
+
+
+def test_agent_reply_carries_threading_headers_phrase_and_language(
+        take: Any, sink: Any, make_agent: Any, make_customer: Any,
+        django_capture_on_commit_callbacks: Any) -> None:
+    make_customer("wang.fang@example.net", verified_at=clock.now(), language="en",
+                  anti_phishing_phrase="blue teapot 42")
+    auth = {"Authentication-Results": f"{AUTHSERV}; dmarc=pass header.from=example.net"}
+    conv = take(mail("Transfer missing", "Where is my money?", message_id="<c1@example.net>",
+                     headers=auth))
+    conv = take(mail(f"Re: Transfer missing [{conv.reference}]", "Any news?", message_id="<c2@example.net>",
+                     references="<c1@example.net>", headers=auth))
+    jobs.run_pending()
+    assert len(sink.mails) == 1  # the acknowledgement
+    agent = make_agent()
+    agent_says(conv, agent, "We found it: it arrives today.", django_capture_on_commit_callbacks)
+    jobs.run_pending()
+    ack, reply = sink.mails
+    assert ack["Auto-Submitted"] == "auto-replied" and reply["Auto-Submitted"] is None
+    assert ack["Subject"] == f"We have your message: Transfer missing [{conv.reference}]"
+    assert reply["Subject"] == f"Re: Transfer missing [{conv.reference}]"
+    assert reply["In-Reply-To"] == "<c2@example.net>"
+    assert reply["References"] == "<c1@example.net> <c2@example.net>"
+    row = EmailMessage.objects.get(direction="out", kind="reply")
+    assert reply["Message-ID"] == f"<{row.message_id}>" and row.message_id.endswith("@walletdesk.example")
+    assert row.status == "sent" and row.support_message is not None
+    assert reply["To"] == "wang.fang@example.net" and SUPPORT in reply["From"]
+    assert reply["Reply-To"] == SUPPORT and reply["X-Walletdesk-Reference"] == conv.reference
+    assert sink.envelopes[1][1] == ["wang.fang@example.net"]
+    text = reply.get_body(preferencelist=("plain",)).get_content()
+    html = reply.get_body(preferencelist=("html",)).get_content()
+    for body in (text, html):
+        assert "your anti-phishing phrase: blue teapot 42" in body
+        assert "We found it: it arrives today." in body
+        assert agent.employee_id in body and "employee ID" in body
+    assert text.index("blue teapot 42") < text.index("We found it")  # the phrase comes first
+
+
+def test_guest_writing_chinese_gets_chinese_mail_without_a_phrase(
+        take: Any, sink: Any, make_agent: Any, django_capture_on_commit_callbacks: Any) -> None:
+    conv = take(mail())
+    agent_says(conv, make_agent(), "您好，我们正在核查。", django_capture_on_commit_callbacks)
+    jobs.run_pending()
+    ack, reply = sink.mails
+    assert ack["Subject"].strip() == f"我们已收到您的来信：我的转账没有到账 [{conv.reference}]"
+    body = reply.get_body(preferencelist=("plain",)).get_content()
+    assert "您好，我们正在核查。" in body and "工号" in body and "设置防钓鱼短语" in body
+    assert reply["Content-Language"] == "zh-hans"
+
+
+def test_html_part_escapes_what_the_agent_wrote(take: Any, sink: Any, make_agent: Any,
+                                                django_capture_on_commit_callbacks: Any) -> None:
+    conv = take(mail())
+    agent_says(conv, make_agent(), "<script>x</script> & <b>", django_capture_on_commit_callbacks)
+    jobs.run_pending()
+    html = sink.mails[-1].get_body(preferencelist=("html",)).get_content()
+    assert "<script>x" not in html and "&lt;script&gt;x&lt;/script&gt; &amp; &lt;b&gt;" in html
+
+
+def test_notes_and_chat_conversations_send_no_mail(take: Any, sink: Any, make_agent: Any,
+                                                   make_customer: Any,
+                                                   django_capture_on_commit_callbacks: Any) -> None:
+    conv = take(mail())
+    jobs.run_pending()
+    agent = make_agent()
+    agent_says(conv, agent, "internal: check the ledger", django_capture_on_commit_callbacks, note=True)
+    chat_conv = conversations.open_conversation(make_customer(), topic="general", message="hi",
+                                                use_triage=False).conversation
+    agent_says(chat_conv, agent, "hello in chat", django_capture_on_commit_callbacks)
+    jobs.run_pending()
+    assert len(sink.mails) == 1  # only the acknowledgement
+    assert not Job.objects.filter(name="mailroom.reply").exists()
+
+
+def test_smtp_failure_is_retried_with_the_same_message_id(
+        take: Any, mail_settings: Any, make_agent: Any, django_capture_on_commit_callbacks: Any) -> None:
+    from aiosmtpd.controller import Controller
+
+    from .conftest import Sink
+
+    conv = take(mail())
+    agent_says(conv, make_agent(), "first answer", django_capture_on_commit_callbacks)
+    jobs.run_pending()  # nothing listens on EMAIL_PORT yet: both mails fail
+    rows = EmailMessage.objects.filter(direction="out")
+    assert sorted(rows.values_list("status", flat=True)) == ["failed", "failed"]
+    assert all(r.attempts == 1 and "ConnectionRefused" in r.last_error for r in rows)
+    queued = Job.objects.filter(name__startswith="mailroom.", status=Job.Status.QUEUED)
+    assert queued.count() == 2 and all(j.attempts == 1 for j in queued)
+    box = Sink()
+    ctl = Controller(box, hostname="127.0.0.1", port=mail_settings.EMAIL_PORT)
+    ctl.start()
+    try:
+        clock.advance(seconds=5)  # past the first backoff (2 s)
+        jobs.run_pending()
+    finally:
+        ctl.stop()
+    assert sorted(rows.values_list("status", flat=True)) == ["sent", "sent"]
+    sent_ids = sorted(m["Message-ID"] for m in box.mails)
+    assert sent_ids == sorted(f"<{r.message_id}>" for r in rows)
+    assert not Job.objects.filter(name__startswith="mailroom.").exclude(status=Job.Status.DONE).exists()
+
+
+def test_a_reply_job_that_runs_twice_sends_one_row(take: Any, sink: Any, make_agent: Any,
+                                                    django_capture_on_commit_callbacks: Any) -> None:
+    from walletdesk.mailroom import tasks
+
+    conv = take(mail())
+    agent_says(conv, make_agent(), "answer", django_capture_on_commit_callbacks)
+    jobs.run_pending()
+    msg_pk = EmailMessage.objects.get(kind="reply").support_message_id
+    tasks.reply(msg_pk)  # a worker that died after sending: the job runs again
+    assert EmailMessage.objects.filter(kind="reply").count() == 1
+    assert len(sink.mails) == 2  # ack + one reply; a sent row is not sent again
