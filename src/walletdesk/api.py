@@ -23,8 +23,10 @@ from walletdesk.core.errors import DomainError
 from walletdesk.directory.api import router as directory_router
 from walletdesk.helpcenter.api import router as help_router
 from walletdesk.notify.api import router as notify_router
+from walletdesk.phone.api import router as phone_router
 from walletdesk.reports.api import router as reports_router
 from walletdesk.risk.api import router as risk_router
+from walletdesk.servicelevels.api import router as sla_router
 from walletdesk.support.api import router as support_router
 from walletdesk.triage.api import router as triage_router
 from walletdesk.troubleshoot.api import router as troubleshoot_router
@@ -152,6 +154,8 @@ api.add_router("/contact", directory_router)
 api.add_router("/security", risk_router)
 api.add_router("/dev", notify_router)
 api.add_router("/support", support_router)
+api.add_router("/phone", phone_router)
+api.add_router("/sla", sla_router)
 api.add_router("/support/reports", reports_router)
 api.add_router("/support/webhooks", webhooks_router)
 api.add_router("/support", casework_router)

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "walletdesk.wallet",
     "walletdesk.directory",
     "walletdesk.support",
+    "walletdesk.phone",
+    "walletdesk.servicelevels",
     "walletdesk.mailroom",
     "walletdesk.casework",
     "walletdesk.helpcenter",
@@ -321,4 +323,23 @@ WEBHOOKS: dict[str, Any] = {
     "BASE_DELAY_SECONDS": env_float("WALLETDESK_WEBHOOKS_BASE_DELAY", 80.0),
     "BACKOFF_FACTOR": 3.0,
     "JITTER": 0.2,
+}
+
+# --- phone callbacks (issue 6; docs/phone-and-service-levels.md) -----------------------
+PHONE: dict[str, Any] = {
+    "TELEPHONY_PROVIDER": os.environ.get("WALLETDESK_TELEPHONY_PROVIDER",
+                                         "walletdesk.phone.providers.DevelopmentTelephonyProvider"),
+    "SLOT_MINUTES": 15,
+    "SLOT_CAPACITY": env_int("WALLETDESK_CALLBACK_SLOT_CAPACITY", 3),
+    "BOOK_DAYS": env_int("WALLETDESK_CALLBACK_BOOK_DAYS", 7),
+    "LEAD_MINUTES": 5,
+    # The development provider: seconds of ringing, and how often calls go unanswered, fail,
+    # or the provider refuses the request (0..1); numbers that always fail / never answer.
+    "DEV_RING_SECONDS": env_float("WALLETDESK_TELEPHONY_RING_SECONDS", 3.0),
+    "DEV_NO_ANSWER_RATE": env_float("WALLETDESK_TELEPHONY_NO_ANSWER_RATE", 0.0),
+    "DEV_FAIL_RATE": env_float("WALLETDESK_TELEPHONY_FAIL_RATE", 0.0),
+    "DEV_UNAVAILABLE_RATE": env_float("WALLETDESK_TELEPHONY_UNAVAILABLE_RATE", 0.0),
+    "DEV_FAIL_NUMBERS": [n for n in os.environ.get("WALLETDESK_TELEPHONY_FAIL_NUMBERS", "").split(",") if n],
+    "DEV_NO_ANSWER_NUMBERS": [n for n in os.environ.get("WALLETDESK_TELEPHONY_NO_ANSWER_NUMBERS",
+                                                        "").split(",") if n],
 }

@@ -19,6 +19,7 @@ urlpatterns = [
     path("support/reports/", include("walletdesk.reports.urls")),
     path("support/webhooks/", include("walletdesk.webhooks.urls")),
     path("support/", include("walletdesk.support.urls")),
+    path("phone/", include("walletdesk.phone.urls")),
     path("help/", include("walletdesk.helpcenter.urls")),
     path("triage/", include("walletdesk.triage.urls")),
     path("troubleshoot/", include("walletdesk.troubleshoot.urls")),

@@ -78,6 +78,7 @@ document.addEventListener("DOMContentLoaded", function () {
       Object.keys(outbox).forEach(function (cid) { s.send(outbox[cid]); });
     },
     frame: function (f) {
+      document.dispatchEvent(new CustomEvent("wd:frame", { detail: f }));  /* phone and SLA panels listen */
       if (f.type === "message") { show(f); }
       else if (f.type === "ack") { delete outbox[f.client_id]; }
       else if (f.type === "typing" && f.conversation_id === current) {

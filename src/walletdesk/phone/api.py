@@ -1,0 +1,132 @@
+"""Phone API (/api/v1/phone): slots of a line, booking and cancelling (customers), starting a
+call, hanging up and logging the outcome (agents). Parse, authorize, call one service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from walletdesk.accounts.auth import USER_AUTH
+from walletdesk.directory import ratelimit
+from walletdesk.support import access
+from walletdesk.support.errors import NotAllowed
+from walletdesk.support.models import Agent
+
+from . import queries, services
+from .errors import CallbackNotFound
+from .models import Call
+
+router = Router(tags=["phone"])
+BOOK_LIMIT = ratelimit.Limit("phone_book", 10, 3600)
+
+
+class BookIn(Schema):
+    line_id: int
+    slot: str
+    number: str
+    topic: str = "general"
+    message: str
+    conversation_id: int | None = None
+
+
+class OutcomeIn(Schema):
+    outcome: str
+    notes: str = ""
+
+
+def _agent(request: HttpRequest) -> Agent:
+    agent = access.agent_of(request.user)
+    if agent is None:
+        raise NotAllowed()
+    return agent
+
+
+def _customer(request: HttpRequest) -> Any:
+    if access.agent_of(request.user) is not None:
+        raise NotAllowed()
+    return request.user
+
+
+@router.get("/lines/{line_id}/slots", response=dict, auth=USER_AUTH)
+def slots(request: HttpRequest, line_id: int) -> dict[str, Any]:
+    ch = services.line(line_id)
+    return {"line_id": ch.pk, "time_zone": ch.hours.time_zone if ch.hours else ch.region.time_zone,
+            "slots": [{"start": s.start.isoformat(), "left": s.left} for s in services.offered(ch)]}
+
+
+@router.post("/callbacks", response={201: dict}, auth=USER_AUTH)
+def book(request: HttpRequest, body: BookIn) -> tuple[int, dict[str, Any]]:
+    user = _customer(request)
+    ratelimit.hit(BOOK_LIMIT, ratelimit.client_key(request))
+    conv = None
+    if body.conversation_id is not None:
+        conv, role = access.get_for(body.conversation_id, user)
+        if role != "customer":
+            raise CallbackNotFound()
+    cb = services.book(user, line_id=body.line_id, slot=body.slot, number=body.number,
+                       topic=body.topic, message=body.message, conversation=conv)
+    return 201, queries.customer_dict(cb)
+
+
+@router.get("/callbacks", response=list[dict], auth=USER_AUTH)
+def mine(request: HttpRequest) -> list[dict[str, Any]]:
+    return [queries.customer_dict(cb) for cb in queries.of_customer(_customer(request))]
+
+
+@router.get("/callbacks/{callback_id}", response=dict, auth=USER_AUTH)
+def get_callback(request: HttpRequest, callback_id: int) -> dict[str, Any]:
+    if access.agent_of(request.user) is not None:
+        return queries.agent_dict(services.callback_for_agent(request.user, callback_id))
+    return queries.customer_dict(services.callback_for_customer(request.user, callback_id))
+
+
+@router.post("/callbacks/{callback_id}/cancel", response=dict, auth=USER_AUTH)
+def cancel(request: HttpRequest, callback_id: int) -> dict[str, Any]:
+    cb = services.callback_for_customer(_customer(request), callback_id)
+    return queries.customer_dict(services.cancel(request.user, cb))  # type: ignore[arg-type]
+
+
+@router.get("/conversations/{conversation_id}/callback", response=dict, auth=USER_AUTH)
+def for_conversation(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
+    """The console's view of a conversation's latest callback (404 when it has none)."""
+    conv, role = access.get_for(conversation_id, request.user)
+    access.require_staff(role)
+    cb = conv.callbacks.order_by("-slot_start").first()  # type: ignore[attr-defined]
+    if cb is None:
+        raise CallbackNotFound()
+    return queries.agent_dict(cb)
+
+
+@router.post("/callbacks/{callback_id}/start", response=dict, auth=USER_AUTH)
+def start(request: HttpRequest, callback_id: int) -> dict[str, Any]:
+    """The agent starts the call; the answer is the only place the agent sees the session code."""
+    agent = _agent(request)
+    call, code = services.start_call(agent, services.callback_for_agent(request.user, callback_id))
+    return {"call": queries.call_dict(call), "session_code": code}
+
+
+def _call(request: HttpRequest, call_id: int) -> tuple[Agent, Call]:
+    agent = _agent(request)
+    call = Call.objects.select_related("agent", "conversation").filter(pk=call_id, agent=agent).first()
+    if call is None:
+        raise CallbackNotFound()
+    return agent, call
+
+
+@router.get("/calls/{call_id}", response=dict, auth=USER_AUTH)
+def get_call(request: HttpRequest, call_id: int) -> dict[str, Any]:
+    return queries.call_dict(_call(request, call_id)[1])
+
+
+@router.post("/calls/{call_id}/hangup", response=dict, auth=USER_AUTH)
+def hang_up(request: HttpRequest, call_id: int) -> dict[str, Any]:
+    agent, call = _call(request, call_id)
+    return queries.call_dict(services.hang_up(agent, call))
+
+
+@router.post("/calls/{call_id}/outcome", response=dict, auth=USER_AUTH)
+def outcome(request: HttpRequest, call_id: int, body: OutcomeIn) -> dict[str, Any]:
+    agent, call = _call(request, call_id)
+    return queries.call_dict(services.log_outcome(agent, call, body.outcome, body.notes))

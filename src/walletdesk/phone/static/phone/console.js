@@ -1,0 +1,75 @@
+/* The phone panel of the agent console: for the selected conversation's callback, start the
+   call (the answer carries the session code to read out), follow its status, hang up, log it. */
+"use strict";
+document.addEventListener("DOMContentLoaded", function () {
+  var panel = document.getElementById("phone-panel"), ref = document.getElementById("cur-ref");
+  if (!panel || !ref) { return; }
+  var cb = null, call = null, timer = null, d = panel.dataset;
+  function $(id) { return document.getElementById(id); }
+  function csrf() { var el = document.querySelector("input[name=csrfmiddlewaretoken]"); return el ? el.value : ""; }
+  function api(method, path, body) {
+    return fetch("/api/v1/phone" + path, { method: method, credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() }, body: body ? JSON.stringify(body) : undefined })
+      .then(function (r) { return r.json().then(function (b) { if (!r.ok) { var e = new Error(b.message || r.status); e.status = r.status; throw e; } return b; }); });
+  }
+  function currentId() { var li = document.querySelector(".clist li.current"); return li ? +li.dataset.id : null; }
+  function showCalls(list) {
+    var ul = $("phone-calls"); ul.textContent = "";
+    (list || []).forEach(function (c) {
+      var li = document.createElement("li");
+      li.textContent = c.status + (c.outcome ? " · " + c.outcome : "") + (c.duration_seconds !== null ? " · " + c.duration_seconds + " s" : "") + " · " + c.agent.employee_id;
+      ul.appendChild(li);
+    });
+  }
+  function render() {
+    if (!cb) { panel.classList.add("hidden"); return; }
+    panel.classList.remove("hidden");
+    $("phone-due").textContent = d.due.split("{time}").join(new Date(cb.slot_start).toLocaleString(document.documentElement.lang === "en" ? "en-GB" : "zh-CN", { hour12: false }));
+    $("phone-number").textContent = cb.number;
+    $("phone-status").textContent = call ? call.status : cb.status;
+    $("phone-start").classList.toggle("hidden", cb.status !== "scheduled" || !!(call && !call.logged));
+    $("phone-live").classList.toggle("hidden", !(call && !call.logged));
+    showCalls(cb.calls);
+  }
+  function load(id) {
+    if (!id) { cb = null; render(); return; }
+    api("GET", "/conversations/" + id + "/callback").then(function (b) {
+      cb = b; if (call && call.logged) { call = null; } render();
+    }).catch(function () { cb = null; render(); });
+  }
+  function poll() {
+    clearTimeout(timer);
+    if (!call || call.logged) { return; }
+    api("GET", "/calls/" + call.id).then(function (c) { call.status = c.status; render(); timer = setTimeout(poll, 1500); })
+      .catch(function () { timer = setTimeout(poll, 3000); });
+  }
+  var shown = null;
+  new MutationObserver(function () {
+    var id = currentId();
+    if (id !== shown) { shown = id; call = null; $("phone-msg").textContent = ""; }
+    if (!call) { load(id); }
+  }).observe(ref, { childList: true, characterData: true, subtree: true });
+  $("phone-start").addEventListener("click", function () {
+    if (!cb) { return; }
+    api("POST", "/callbacks/" + cb.id + "/start").then(function (b) {
+      call = b.call; call.logged = false;
+      $("phone-code-label").textContent = d.calling; $("phone-code").textContent = b.session_code;
+      $("phone-msg").textContent = ""; cb.status = "calling"; render(); poll();
+    }).catch(function (e) { $("phone-msg").textContent = e.message || d.failed; load(cb.id && currentId()); });
+  });
+  $("phone-hangup").addEventListener("click", function () {
+    if (call) { api("POST", "/calls/" + call.id + "/hangup").then(function (c) { call.status = c.status; render(); }); }
+  });
+  $("phone-log").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    if (!call) { return; }
+    api("POST", "/calls/" + call.id + "/outcome", { outcome: $("phone-outcome").value, notes: $("phone-notes").value })
+      .then(function () { call.logged = true; $("phone-notes").value = ""; $("phone-code").textContent = "";
+        $("phone-msg").textContent = d.logged; load(currentId()); })
+      .catch(function (e) { $("phone-msg").textContent = e.message; });
+  });
+  document.addEventListener("wd:frame", function (ev) {
+    var f = ev.detail || {};
+    if (f.type === "call" && call && f.call_id === call.id) { call.status = f.status; render(); }
+  });
+});

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from walletdesk.phone import queries
+from walletdesk.phone.models import Callback
+
+register = template.Library()
+
+
+@register.inclusion_tag("phone/_callback_panel.html", takes_context=True)
+def callback_panel(context: Any, conv: Any) -> dict[str, Any]:
+    """On the customer's conversation page: the booked callback and, near its time, the code."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    cb = None
+    if user is not None and user.is_authenticated and conv.customer_id == user.pk:
+        cb = Callback.objects.filter(conversation=conv).select_related("conversation", "line") \
+            .order_by("-slot_start").first()
+    return {"cb": queries.customer_dict(cb) if cb else None, "slot": cb.slot_start if cb else None}

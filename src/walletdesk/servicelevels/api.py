@@ -1,0 +1,52 @@
+"""Service-level API (/api/v1/sla): timers of the conversations an agent sees, recent events
+for supervisors, the policies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router
+
+from walletdesk.accounts.auth import USER_AUTH
+from walletdesk.support import access, queries
+from walletdesk.support.errors import NotAllowed
+
+from . import services
+from .models import Policy
+
+router = Router(tags=["service levels"])
+
+
+def _agent(request: HttpRequest) -> Any:
+    agent = access.agent_of(request.user)
+    if agent is None:
+        raise NotAllowed()
+    return agent
+
+
+@router.get("/timers", response=list[dict], auth=USER_AUTH)
+def timers(request: HttpRequest) -> list[dict[str, Any]]:
+    """Running timers of the conversations this agent may see (queue, own; supervisors: all)."""
+    _agent(request)
+    ids = list(queries.visible_to(request.user).exclude(status__in=services.ENDED)
+               .values_list("pk", flat=True)[:500])
+    return [services.timer_dict(t) for t in services.open_timers(ids)]
+
+
+@router.get("/events", response=list[dict], auth=USER_AUTH)
+def events(request: HttpRequest, limit: int = 50) -> list[dict[str, Any]]:
+    _agent(request)
+    if not access.is_supervisor(request.user):
+        raise NotAllowed()
+    return [{"conversation_id": e.conversation_id, "reference": e.conversation.reference,
+             "target": e.target, "kind": e.kind, "at": e.at.isoformat(), "raised_at": e.raised_at.isoformat()}
+            for e in services.recent_events(max(1, min(limit, 200)))]
+
+
+@router.get("/policies", response=list[dict], auth=USER_AUTH)
+def policies(request: HttpRequest) -> list[dict[str, Any]]:
+    _agent(request)
+    return [{"priority": p.priority, "first_response_minutes": p.first_response_minutes,
+             "resolution_minutes": p.resolution_minutes, "warn_percent": p.warn_percent}
+            for p in Policy.objects.all()]

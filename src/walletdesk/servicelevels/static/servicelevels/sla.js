@@ -1,0 +1,37 @@
+/* Service-level badges in the agent console: one per conversation in the queue and in "mine",
+   refreshed every 20 s and at once when the console's socket brings an "sla" frame. */
+"use strict";
+document.addEventListener("DOMContentLoaded", function () {
+  var strings = document.getElementById("sla-strings");
+  if (!strings || !document.getElementById("console")) { return; }
+  var s = strings.dataset, timers = {};
+  function fmt(key, min) { return s[key].split("{min}").join(String(min)); }
+  function text(t) {
+    var label = s[t.state] || t.state;
+    var due = t.first_response_at ? t.resolution_due : t.first_response_due;
+    if (t.paused && t.first_response_at) { return label + " · " + s.paused; }
+    if (!due) { return label; }
+    var min = Math.round((new Date(due).getTime() - Date.now()) / 60000);
+    return label + " · " + (t.first_response_at ? s.resolution : s.first) + " " + (min >= 0 ? fmt("left", min) : fmt("over", -min));
+  }
+  function decorate() {
+    document.querySelectorAll("#queue li, #mine li").forEach(function (li) {
+      var t = timers[li.dataset.id], badge = li.querySelector(".sla-badge");
+      if (!t) { if (badge) { badge.remove(); } return; }
+      if (!badge) { badge = document.createElement("span"); li.firstChild.after(badge); }
+      badge.className = "sla-badge sla-" + t.state;
+      badge.dataset.testid = "sla-" + t.reference;
+      badge.textContent = text(t);
+    });
+  }
+  function load() {
+    fetch("/api/v1/sla/timers", { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : []; })
+      .then(function (list) { timers = {}; list.forEach(function (t) { timers[t.conversation_id] = t; }); decorate(); });
+  }
+  ["queue", "mine"].forEach(function (id) {
+    var el = document.getElementById(id);
+    if (el) { new MutationObserver(function (m) { if (m.some(function (x) { return x.addedNodes.length; })) { decorate(); } }).observe(el, { childList: true }); }
+  });
+  document.addEventListener("wd:frame", function (ev) { if (ev.detail && ev.detail.type === "sla") { load(); } });
+  load(); setInterval(load, 20000);
+});
