@@ -47,7 +47,7 @@ def test_refund_page(customer, fund, merchant, lang, needle):
     text = r.content.decode()
     assert r.status_code == 200 and needle in text
     assert ("Sample Coffee" if lang == "en" else "示例咖啡") in text
-    assert 'name="transaction" value="%s"' % txn.public_id in text
+    assert f'name="transaction" value="{txn.public_id}"' in text
 
 
 def test_picker_lists_my_transactions_first_by_problem(customer, fund):

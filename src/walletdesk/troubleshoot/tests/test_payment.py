@@ -3,8 +3,6 @@ state and the deadline, and says what happens next and when."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
 from walletdesk.accounts.tests.fixtures import run_jobs

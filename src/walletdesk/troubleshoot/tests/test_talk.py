@@ -67,8 +67,7 @@ def test_the_diagnosis_is_the_servers_not_the_clients(api, customer, fund, merch
     r = api.post("/api/v1/troubleshoot/refund/talk",
                  {"transaction_id": txn.public_id, "findings": [{"code": "refund.full"}]})
     conv = Conversation.objects.get(pk=r.json()["conversation_id"])
-    assert [f["code"] for f in conv.context["troubleshooter"]["findings"]][0] == \
-        "refund.refundable"
+    assert conv.context["troubleshooter"]["findings"][0]["code"] == "refund.refundable"
 
 
 def test_page_form_opens_the_chat(customer, fund, merchant):
