@@ -1,0 +1,126 @@
+"""Verification inside the conversation: in-app, code to the contact on file, TOTP; expiry."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pyotp
+import pytest
+
+from walletdesk.accounts import mfa
+from walletdesk.accounts.models import SecurityEvent, TotpDevice
+from walletdesk.accounts.tests.fixtures import last_code
+from walletdesk.casework.models import Verification
+from walletdesk.core import clock
+from walletdesk.support.models import Message
+
+pytestmark = pytest.mark.security
+SECRET = "JBSWY3DPEHPK3PXPCASEWORKTESTS234"
+
+
+def start(case: Any, method: str | None = None) -> Any:
+    body = {"method": method} if method is not None else {}
+    return case.agent_api.post(f"/api/v1/support/conversations/{case.conv.pk}/verification", body)
+
+
+def test_in_app_confirmation_by_the_logged_in_customer(make_case: Any) -> None:
+    case = make_case(verified=False)
+    r = start(case)
+    assert r.status_code == 201, r.json()
+    body = r.json()
+    assert set(body) >= {"id", "status", "method", "expires_at"}
+    assert body["status"] == "pending" and body["method"] == "in_app"
+    seen = case.customer_api.get(f"/api/v1/support/conversations/{case.conv.pk}/verification")
+    assert seen.json()["verification"]["id"] == body["id"]
+    done = case.customer_api.post(f"/api/v1/support/verifications/{body['id']}/confirm")
+    assert done.status_code == 200 and done.json()["status"] == "confirmed"
+    events = list(Message.objects.filter(conversation=case.conv, kind="event")
+                  .values_list("event", flat=True))
+    assert "verification_requested" in events and "customer_verified" in events
+    assert SecurityEvent.objects.filter(user=case.customer, kind="support_customer_verified").exists()
+
+
+def test_agent_cannot_confirm_for_the_customer(make_case: Any, make_customer: Any) -> None:
+    case = make_case(verified=False)
+    vid = start(case).json()["id"]
+    assert case.agent_api.post(f"/api/v1/support/verifications/{vid}/confirm").status_code == 404
+    from walletdesk.casework.tests.conftest import client_for
+
+    other = client_for(make_customer())
+    assert other.post(f"/api/v1/support/verifications/{vid}/confirm").status_code == 404
+    assert Verification.objects.get(pk=vid).status == "pending"
+
+
+def test_code_to_the_contact_on_file(make_case: Any) -> None:
+    case = make_case(verified=False)
+    vid = start(case, "code").json()["id"]
+    code = last_code(case.customer.email)
+    wrong = case.customer_api.post(f"/api/v1/support/verifications/{vid}/confirm", {"code": "000000"})
+    assert wrong.status_code == 400 and wrong.json()["code"] == "invalid_code"
+    ok = case.customer_api.post(f"/api/v1/support/verifications/{vid}/confirm", {"code": code})
+    assert ok.status_code == 200 and ok.json()["status"] == "confirmed"
+    # The code is single use.
+    again = case.customer_api.post(f"/api/v1/support/verifications/{vid}/confirm", {"code": code})
+    assert again.status_code == 409
+
+
+def test_totp_only_when_enrolled(make_case: Any) -> None:
+    case = make_case(verified=False)
+    r = start(case, "totp")
+    assert r.status_code == 403 and r.json()["code"] == "verification_method_unavailable"
+    TotpDevice.objects.create(user=case.customer, sealed_secret=mfa.seal(SECRET),
+                              confirmed_at=clock.now())
+    vid = start(case, "totp").json()["id"]
+    bad = case.customer_api.post(f"/api/v1/support/verifications/{vid}/confirm", {"code": "123456"})
+    assert bad.status_code == 422
+    ok = case.customer_api.post(f"/api/v1/support/verifications/{vid}/confirm",
+                                {"code": pyotp.TOTP(SECRET).now()})
+    assert ok.status_code == 200 and ok.json()["status"] == "confirmed"
+
+
+def test_unknown_method_and_security_questions_are_refused(make_case: Any) -> None:
+    case = make_case(verified=False)
+    for method in ("security_question", "mother_maiden_name", ""):
+        r = start(case, method)
+        assert r.status_code == 403 and r.json()["code"] == "verification_method_unavailable"
+    assert not Verification.objects.filter(conversation=case.conv).exists()
+
+
+def test_verification_expires_and_actions_need_it_again(make_case: Any, fund: Any) -> None:
+    case = make_case()
+    txn = fund(case.customer, 1000)
+    assert case.act("trace_transaction", transaction_id=txn.public_id).status_code == 201
+    with clock.frozen(clock.now() + timedelta(minutes=16)):
+        r = case.act("trace_transaction", transaction_id=txn.public_id)
+        assert r.status_code == 403 and r.json()["code"] == "verification_required"
+        panel = case.agent_api.get(f"/api/v1/support/conversations/{case.conv.pk}/casework").json()
+        assert panel["verified"] is False and panel["verification"]["status"] == "expired"
+
+
+def test_a_pending_request_lapses(make_case: Any) -> None:
+    case = make_case(verified=False)
+    vid = start(case).json()["id"]
+    with clock.frozen(clock.now() + timedelta(minutes=11)):
+        r = case.customer_api.post(f"/api/v1/support/verifications/{vid}/confirm")
+        assert r.status_code == 409 and r.json()["code"] == "verification_not_pending"
+
+
+def test_a_new_request_replaces_the_pending_one(make_case: Any) -> None:
+    case = make_case(verified=False)
+    first = start(case).json()["id"]
+    second = start(case).json()["id"]
+    assert Verification.objects.get(pk=first).status == "cancelled"
+    assert case.customer_api.post(f"/api/v1/support/verifications/{first}/confirm").status_code == 409
+    assert case.customer_api.post(f"/api/v1/support/verifications/{second}/confirm").status_code == 200
+
+
+def test_only_the_assigned_agent_may_ask(make_case: Any, make_staff: Any) -> None:
+    case = make_case(verified=False)
+    from walletdesk.casework.tests.conftest import client_for
+
+    other = client_for(make_staff("supervisor").user)
+    r = other.post(f"/api/v1/support/conversations/{case.conv.pk}/verification", {})
+    assert r.status_code == 403 and r.json()["code"] == "not_your_conversation"
+    assert case.customer_api.post(f"/api/v1/support/conversations/{case.conv.pk}/verification",
+                                  {}).json()["code"] == "not_an_agent"
