@@ -17,6 +17,11 @@ class InvalidWebhookUrl(ValidationFailed):
     default_message = _("Enter a full http:// or https:// address without a user name or password.")
 
 
+class WebhookHostNotFound(ValidationFailed):
+    code = "webhook_host_not_found"
+    default_message = _("This host name could not be found.")
+
+
 class WebhookAddressNotAllowed(ValidationFailed):
     code = "webhook_address_not_allowed"
     default_message = _("This address points into a private or local network; webhooks are only "

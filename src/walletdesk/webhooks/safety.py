@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-from .errors import InvalidWebhookUrl, WebhookAddressNotAllowed
+from .errors import InvalidWebhookUrl, WebhookAddressNotAllowed, WebhookHostNotFound
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -67,8 +67,10 @@ def parse_url(url: object) -> tuple[str, str, int, str]:
 def resolve(host: str, port: int) -> list[IPAddress]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError, OSError):
+    except UnicodeError:
         raise InvalidWebhookUrl() from None
+    except OSError:  # socket.gaierror included: the name does not resolve
+        raise WebhookHostNotFound() from None
     return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
 
 
@@ -77,7 +79,7 @@ def check(url: object) -> Target:
     scheme, host, port, path = parse_url(url)
     addresses = resolve(host, port)
     if not addresses:
-        raise InvalidWebhookUrl()
+        raise WebhookHostNotFound()
     if not allow_private() and not all(is_public(ip) for ip in addresses):
         raise WebhookAddressNotAllowed()
     return Target(scheme, host, port, path, str(addresses[0]))

@@ -54,8 +54,8 @@ def check_event_types(value: object) -> list[str]:
 def create_endpoint(*, url: object, description: object = "", event_types: object = None,
                     by: Any = None) -> Endpoint:
     """Validate everything first (URL, address, types); nothing is written on a refusal."""
-    safety.check(url)
     types = check_event_types(event_types)
+    safety.check(url)
     text = description.strip()[:200] if isinstance(description, str) else ""
     return Endpoint.objects.create(url=str(url), description=text, event_types=types,
                                    secret=signing.new_secret(),
@@ -66,13 +66,13 @@ def create_endpoint(*, url: object, description: object = "", event_types: objec
 def update_endpoint(endpoint: Endpoint, *, url: object = None, description: object = None,
                     event_types: object = None, is_active: object = None) -> Endpoint:
     fields: dict[str, Any] = {}
+    if event_types is not None:
+        fields["event_types"] = check_event_types(event_types)
     if url is not None:
         safety.check(url)
         fields["url"] = str(url)
     if description is not None:
         fields["description"] = description.strip()[:200] if isinstance(description, str) else ""
-    if event_types is not None:
-        fields["event_types"] = check_event_types(event_types)
     if is_active is not None:
         fields["is_active"] = bool(is_active)
         if is_active:
