@@ -1,0 +1,86 @@
+"""Phone pages in both languages: the hub offers callbacks, booking, my callbacks with the code,
+the conversation page, and the console / supervisor includes; no inline script or style."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client
+
+from walletdesk.conftest import PASSWORD
+from walletdesk.core import clock
+from walletdesk.directory.models import Channel
+from walletdesk.phone import codes
+from walletdesk.phone.models import Callback
+from walletdesk.servicelevels import services as sla
+
+SH = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 12, 3, 10, 2, tzinfo=SH).astimezone(UTC)
+SLOT = datetime(2026, 12, 3, 10, 30, tzinfo=SH).astimezone(UTC)
+INLINE = re.compile(r'<script(?![^>]*\b(?:src=|type="application/json"))[^>]*>|\sstyle="', re.I)
+
+
+@pytest.fixture(autouse=True)
+def _now() -> Any:
+    with clock.frozen(NOW):
+        yield
+
+
+def login(user: Any, lang: str) -> Client:
+    c = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    assert c.login(username=user.email, password=PASSWORD) or c.force_login(user) is None
+    c.cookies["django_language"] = lang
+    return c
+
+
+@pytest.mark.parametrize(("lang", "words"), [("zh-hans", ["预约回电", "会话码"]),
+                                              ("en", ["Request a callback", "Session code"])])
+def test_book_and_see_the_code(hotline: Channel, make_customer: Any, lang: str, words: list[str]) -> None:
+    customer = make_customer(region="CN", phone="+8613800138000", language=lang)
+    c = login(customer, lang)
+    hub = c.get("/contact/")
+    assert words[0] in hub.content.decode() and 'data-testid="request-callback"' in hub.content.decode()
+    page = c.get(f"/phone/callback/?line={hotline.pk}")
+    html = page.content.decode()
+    assert page.status_code == 200 and words[0] in html and SLOT.isoformat() in html
+    assert not INLINE.search(html)
+    r = c.post("/phone/callback/", {"line": hotline.pk, "slot": SLOT.isoformat(), "number": "+8613800138000",
+                                    "topic": "payments", "message": "请回电"})
+    assert r.status_code == 302 and r["Location"] == "/phone/callbacks/"
+    cb = Callback.objects.get()
+    mine = c.get("/phone/callbacks/").content.decode()
+    assert words[1] in mine and codes.code_for(cb) in mine  # within 30 minutes of the slot
+    conv_page = c.get(f"/support/c/{cb.conversation_id}/").content.decode()
+    assert codes.code_for(cb) in conv_page and 'data-testid="callback-panel"' in conv_page
+    assert not INLINE.search(mine) and not INLINE.search(conv_page)
+
+
+def test_a_bad_booking_shows_the_error_and_changes_nothing(hotline: Channel, make_customer: Any) -> None:
+    c = login(make_customer(region="CN", language="en"), "en")
+    r = c.post("/phone/callback/", {"line": hotline.pk, "slot": "2026-12-03T23:00:00+08:00",
+                                    "number": "+8613800138000", "topic": "payments", "message": "x"})
+    assert r.status_code == 422 and "Please choose one of the offered times." in r.content.decode()
+    assert not Callback.objects.exists()
+
+
+def test_console_and_supervisor_show_phone_and_service_levels(hotline: Channel, make_customer: Any,
+                                                              make_agent: Any) -> None:
+    c = login(make_customer(region="CN"), "zh-hans")
+    c.post("/phone/callback/", {"line": hotline.pk, "slot": SLOT.isoformat(), "number": "13800138000",
+                                "topic": "payments", "message": "请回电"})
+    boss = make_agent(["payments"], role="supervisor")
+    with clock.frozen(SLOT + timedelta(hours=3)):
+        sla.check()
+        staff = Client()
+        staff.force_login(boss.user)
+        console = staff.get("/support/console/").content.decode()
+        assert 'id="phone-panel"' in console and "servicelevels/sla.js" in console
+        sup = staff.get("/support/supervisor/").content.decode()
+        assert 'data-testid="sla-at-risk"' in sup and 'data-testid="sla-events"' in sup
+        assert not INLINE.search(console) and not INLINE.search(sup)
+        timers = staff.get("/api/v1/sla/timers").json()
+        assert [t["state"] for t in timers] == ["breached"]
