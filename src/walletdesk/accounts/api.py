@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from . import devices, security, services
+from . import devices, passkeys, security, services
 from .auth import USER_AUTH
 from .middleware import DEVICE_KEY as DEVICE_SESSION
-from .models import ApiToken, Device, OneTimeCode, User
+from .models import ApiToken, Device, OneTimeCode, Passkey, User
 from .netutil import client_ip
 
 router = Router(tags=["auth"])
@@ -259,3 +261,72 @@ def sign_out_device(request: HttpRequest, device_id: int) -> tuple[int, None]:
 def sign_out_everywhere(request: HttpRequest) -> tuple[int, None]:
     services.sign_out_everywhere(_user(request), client_ip(request))
     return 204, None
+
+
+# --- passkeys (WebAuthn): the same ceremonies as the pages ------------------------------------
+
+class PasskeyIn(Schema):
+    credential: dict[str, Any]
+    name: str = ""
+
+
+class PasskeyAddedOut(Schema):
+    id: int
+    name: str
+    recovery_codes: list[str]
+
+
+class PasskeyOut(Schema):
+    id: int
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+class PasskeyLoginIn(Schema):
+    mfa_token: str
+    credential: dict[str, Any]
+
+
+class MfaTokenIn(Schema):
+    mfa_token: str
+
+
+@router.post("/passkeys/register/options", response={200: dict[str, Any], **ERRORS},
+             auth=USER_AUTH)
+def passkey_register_options(request: HttpRequest) -> dict[str, Any]:
+    """PublicKeyCredentialCreationOptions for navigator.credentials.create (step-up first)."""
+    return json.loads(security.passkey_registration_options(request, _user(request)))
+
+
+@router.post("/passkeys/register/verify", response={201: PasskeyAddedOut, **ERRORS},
+             auth=USER_AUTH)
+def passkey_register_verify(request: HttpRequest, payload: PasskeyIn) -> tuple[int, PasskeyAddedOut]:
+    key, recovery = security.add_passkey(request, _user(request), payload.credential,
+                                         payload.name[:60])
+    return 201, PasskeyAddedOut(id=key.pk, name=key.name, recovery_codes=recovery)
+
+
+@router.get("/passkeys", response=list[PasskeyOut], auth=USER_AUTH)
+def passkey_list(request: HttpRequest) -> list[PasskeyOut]:
+    return [PasskeyOut(id=k.pk, name=k.name, created_at=k.created_at, last_used_at=k.last_used_at)
+            for k in Passkey.objects.filter(user=_user(request)).order_by("created_at")]
+
+
+@router.delete("/passkeys/{passkey_id}", response={204: None, **ERRORS}, auth=USER_AUTH)
+def passkey_remove(request: HttpRequest, passkey_id: int) -> tuple[int, None]:
+    security.remove_passkey(_user(request), passkey_id)
+    return 204, None
+
+
+@router.post("/login/passkey/options", response={200: dict[str, Any], **ERRORS}, auth=None)
+def login_passkey_options(request: HttpRequest, payload: MfaTokenIn) -> dict[str, Any]:
+    """PublicKeyCredentialRequestOptions for the second step of a login (``mfa_token``)."""
+    user = services.pending_user(payload.mfa_token)
+    return json.loads(passkeys.authentication_options(request, user))
+
+
+@router.post("/login/passkey/verify", response={200: LoginOut, **ERRORS}, auth=None)
+def login_passkey_verify(request: HttpRequest, payload: PasskeyLoginIn) -> LoginOut:
+    return _login_out(services.complete_login(request, payload.mfa_token, None,
+                                              passkey=payload.credential))

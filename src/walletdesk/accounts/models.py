@@ -329,3 +329,20 @@ class Passkey(models.Model):
 
     def __str__(self) -> str:
         return self.name or f"passkey {self.pk}"
+
+
+class PasskeyChallenge(models.Model):
+    """A WebAuthn challenge handed out for one ceremony (pages and API alike), used once.
+
+    Only its keyed hash is stored; the answer names it in its signed client data.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="passkey_challenges")
+    purpose = models.CharField(max_length=10)  # "register" or "login"
+    challenge_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=clock.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.purpose} challenge {self.pk}"

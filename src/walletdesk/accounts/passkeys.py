@@ -1,9 +1,13 @@
-"""WebAuthn passkeys as a second factor (py_webauthn). The challenge lives in the session
-of the page that asked for it; the relying party is the site's host name."""
+"""WebAuthn passkeys as a second factor (py_webauthn), for the pages and the API alike.
+
+Each ceremony's challenge is stored (keyed hash, 5 minutes, used once) for the user it was
+made for; the answer names it in its signed client data, so a browser session is not
+needed. The relying party is the configured one, or the site's host name."""
 
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -26,9 +30,9 @@ from webauthn.helpers.structs import (
 
 from walletdesk.core import clock
 
-from .models import Passkey, User
+from .models import Passkey, PasskeyChallenge, User, keyed_digest
 
-SESSION_KEY = "webauthn_challenge"
+CHALLENGE_MINUTES = 5
 
 
 def rp(request: HttpRequest) -> tuple[str, str]:
@@ -48,18 +52,22 @@ def registration_options(request: HttpRequest, user: User) -> str:
             user_verification=UserVerificationRequirement.PREFERRED),
         exclude_credentials=[PublicKeyCredentialDescriptor(id=base64url_to_bytes(p.credential_id))
                              for p in Passkey.objects.filter(user=user)])
-    request.session[SESSION_KEY] = bytes_to_base64url(options.challenge)
+    _keep(user, "register", options.challenge)
     return str(options_to_json(options))
 
 
 def register(request: HttpRequest, user: User, credential: Any, name: str) -> Passkey | None:
-    challenge = request.session.pop(SESSION_KEY, None)
-    if not challenge:
+    try:
+        data = _as_json(credential)
+    except ValueError:
+        return None
+    challenge = _take(user, "register", data)
+    if challenge is None:
         return None
     rp_id, origin = rp(request)
     try:
         verified = verify_registration_response(
-            credential=_as_json(credential), expected_challenge=base64url_to_bytes(challenge),
+            credential=data, expected_challenge=base64url_to_bytes(challenge),
             expected_rp_id=rp_id, expected_origin=origin)
     except (WebAuthnException, ValueError, KeyError, TypeError):
         return None
@@ -75,19 +83,19 @@ def authentication_options(request: HttpRequest, user: User) -> str:
         rp_id=rp_id, user_verification=UserVerificationRequirement.PREFERRED,
         allow_credentials=[PublicKeyCredentialDescriptor(id=base64url_to_bytes(p.credential_id))
                            for p in Passkey.objects.filter(user=user)])
-    request.session[SESSION_KEY] = bytes_to_base64url(options.challenge)
+    _keep(user, "login", options.challenge)
     return str(options_to_json(options))
 
 
 def verify(request: HttpRequest, user: User, credential: Any) -> bool:
-    """Check an assertion against the session's challenge (used once) and the stored key."""
-    challenge = request.session.pop(SESSION_KEY, None)
+    """Check an assertion against its challenge (used once) and the stored key."""
     try:
         data = _as_json(credential)
         cred_id = json.loads(data)["id"]
     except (ValueError, KeyError, TypeError):
         return False
-    key = Passkey.objects.filter(user=user, credential_id=cred_id).first()
+    challenge = _take(user, "login", data)
+    key = Passkey.objects.filter(user=user, credential_id=str(cred_id)[:400]).first()
     if not challenge or key is None:
         return False
     rp_id, origin = rp(request)
@@ -103,6 +111,31 @@ def verify(request: HttpRequest, user: User, credential: Any) -> bool:
     updated = Passkey.objects.filter(pk=key.pk, sign_count=key.sign_count).update(
         sign_count=verified.new_sign_count, last_used_at=clock.now())
     return bool(updated)
+
+
+def _keep(user: User, purpose: str, challenge: bytes) -> None:
+    now = clock.now()
+    PasskeyChallenge.objects.filter(user=user, expires_at__lt=now).delete()
+    PasskeyChallenge.objects.create(
+        user=user, purpose=purpose, created_at=now,
+        challenge_hash=keyed_digest("webauthn", bytes_to_base64url(challenge)),
+        expires_at=now + timedelta(minutes=CHALLENGE_MINUTES))
+
+
+def _take(user: User, purpose: str, data: str) -> str | None:
+    """The challenge the answer signed, if it was made for this user and purpose and is unused."""
+    try:
+        client = json.loads(base64url_to_bytes(json.loads(data)["response"]["clientDataJSON"]))
+        challenge = client["challenge"]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    if not isinstance(challenge, str) or not challenge or len(challenge) > 200:
+        return None
+    now = clock.now()
+    used = PasskeyChallenge.objects.filter(
+        user=user, purpose=purpose, challenge_hash=keyed_digest("webauthn", challenge),
+        used_at__isnull=True, expires_at__gt=now).update(used_at=now)
+    return challenge if used else None
 
 
 def _as_json(credential: Any) -> str:

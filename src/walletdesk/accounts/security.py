@@ -16,7 +16,7 @@ from walletdesk.notify import services as notify
 
 from . import context, events, holds, mfa, passwords
 from .errors import InvalidCode, StepUpRequired
-from .models import ApiToken, Device, User
+from .models import ApiToken, Device, Passkey, User
 from .services import _set_password
 
 PHRASE_MAX = 40
@@ -134,24 +134,32 @@ def checkup(user: User) -> Checkup:
         holds=[str(h.get_kind_display()) for h in holds.active(user)])
 
 
-def add_passkey(request: HttpRequest, user: User, credential: object, name: str) -> list[str]:
+def add_passkey(request: HttpRequest, user: User, credential: object,
+                name: str) -> tuple[Passkey, list[str]]:
     """Register a passkey; the first second factor also gets 10 recovery codes."""
     from . import passkeys
 
     require_recent_auth(user)
+    # Outside the transaction below: a wrong answer still uses its challenge up.
+    key = passkeys.register(request, user, credential, name)
+    if key is None:
+        raise InvalidCode(_("The passkey could not be added. Try again."))
     with transaction.atomic():
-        key = passkeys.register(request, user, credential, name)
-        if key is None:
-            raise InvalidCode(_("The passkey could not be added. Try again."))
         recovery = [] if mfa.remaining_recovery_codes(user) else mfa.new_recovery_codes(user)
         events.record("passkey_added", user, name=key.name)
         notify.tell_owner(user, "mfa_changed", change=str(_("passkey added")))
-    return recovery
+    return key, recovery
+
+
+def passkey_registration_options(request: HttpRequest, user: User) -> str:
+    """The options for adding a passkey (a recent authentication first)."""
+    from . import passkeys
+
+    require_recent_auth(user)
+    return passkeys.registration_options(request, user)
 
 
 def remove_passkey(user: User, passkey_id: int) -> None:
-    from .models import Passkey
-
     require_recent_auth(user)
     with transaction.atomic():
         if Passkey.objects.filter(user=user, pk=passkey_id).delete()[0]:

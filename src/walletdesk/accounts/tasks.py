@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from walletdesk.core import clock, jobs
 
-from .models import PendingLogin, User
+from .models import PasskeyChallenge, PendingLogin, User
 
 
 @jobs.periodic("accounts.purge_stale_sign_ups", seconds=3600)
@@ -16,3 +16,4 @@ def purge_stale_sign_ups() -> None:
     User.objects.filter(is_active=False, verified_at__isnull=True, date_joined__lt=cutoff,
                         security_events__isnull=True).delete()
     PendingLogin.objects.filter(expires_at__lt=clock.now() - timedelta(days=1)).delete()
+    PasskeyChallenge.objects.filter(expires_at__lt=clock.now() - timedelta(days=1)).delete()

@@ -486,7 +486,7 @@ def passkey_options(request: HttpRequest) -> HttpResponse:
 def passkey_add(request: HttpRequest) -> HttpResponse:
     body = _json_body(request)
     try:
-        recovery = security.add_passkey(request, _me(request), body.get("credential"),
+        _key, recovery = security.add_passkey(request, _me(request), body.get("credential"),
                                         str(body.get("name") or "")[:60])
     except DomainError as exc:
         return JsonResponse(exc.as_dict(), status=exc.status)
