@@ -221,6 +221,9 @@ EVENT_REASONS = {
     "timeout": _("Not confirmed in time; held money released"),
     "late_confirmation": _("Confirmed after the time limit; the money was sent back"),
     "refund": _("Refunded by the merchant"),
+    "expired_by_support": _("Given up by customer support; held money released"),
+    "fee_refunded": _("Fee refunded by customer support"),
+    "fee_refund": _("Refund of a fee"),
 }
 
 POSTING_KINDS = {
@@ -228,6 +231,7 @@ POSTING_KINDS = {
     "fee": _("Fee"),
     "promotion": _("Promotion"),
     "refund": _("Refund"),
+    "fee_refund": _("Fee refund"),
 }
 
 
