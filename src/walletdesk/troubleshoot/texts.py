@@ -77,6 +77,8 @@ MESSAGES: dict[str, Any] = {
     "payment.expired_may_confirm_late": _("The network has not closed it yet. If it confirms "
                                           "late, we reverse it automatically and the money goes "
                                           "back."),
+    "payment.expired_never_sent": _("It never reached the bank or card network, so nothing was "
+                                    "taken from your card."),
     "payment.reversed": _("The network confirmed it after the time limit (%(deadline)s), so it "
                           "was reversed at %(at)s: the money was sent back to your card."),
     "payment.refunded": _("The merchant has refunded %(refunded)s of it."),

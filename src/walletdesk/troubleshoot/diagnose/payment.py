@@ -75,7 +75,9 @@ def _ended(txn: Transaction) -> tuple[list[Finding], Finding]:
         findings = [Finding("payment.expired", {**base, "deadline": txn.expires_at,
                                                 "at": ev.at if ev else txn.updated_at})]
         net = _network(txn)
-        if net is not None and net.state == "processing":
+        if net is None:
+            findings.append(Finding("payment.expired_never_sent", base))
+        elif net.state == "processing":
             findings.append(Finding("payment.expired_may_confirm_late", base))
         return findings, Finding("step.none")
     if txn.status == Status.REVERSED:

@@ -132,3 +132,12 @@ def test_api_payment(api, late_card):
     body = r.json()
     assert body["transaction_id"] == txn.public_id
     assert body["next_step"]["params"]["deadline"] == txn.expires_at.isoformat()
+
+
+def test_expired_before_the_network_ever_had_it(customer):
+    cards.link_card(customer, kind="bank_card", number=card_ending("0077"))
+    txn = wallet.top_up(customer, amount=10_000, currency="CNY", method="bank_card")
+    clock.advance(16 * 60)
+    wallet.expire_stale()
+    d = services.diagnose(customer, "payment", txn.public_id)
+    assert codes(d) == ["payment.expired", "payment.expired_never_sent"]

@@ -1,0 +1,80 @@
+"""The troubleshooters in a real browser, in both languages, on the seeded demo:
+fee and payment troubleshooters and "talk to a person" (Chinese); the lock troubleshooter
+for someone who cannot log in, and the refund troubleshooter for a transfer (English)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from walletdesk.conftest import SCREENSHOTS
+from walletdesk.web.tests.test_browser_wallet import login
+
+pytestmark = pytest.mark.browser
+
+
+def shot(page: Any, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+
+
+def test_fee_and_payment_troubleshooters_then_a_person_in_chinese(live_server_url: str,
+                                                                  page_for: Any) -> None:
+    page = page_for("zh-hans")
+    login(page, live_server_url, "zhang.wei@example.cn")
+
+    # Fee: the credit-card top-up; a bank card costs nothing.
+    page.goto(f"{live_server_url}/troubleshoot/fee/")
+    page.get_by_test_id("ts-pick").filter(has_text="充值").first.click()
+    page.get_by_test_id("ts-next").wait_for()
+    assert page.get_by_test_id("ts-title").inner_text() == "为什么收了手续费？"
+    findings = page.locator("[data-testid=ts-finding]").all_inner_texts()
+    assert any("收费规则第 1 版" in f and "1.00%" in f for f in findings)
+    assert any("银行卡" in f and "¥0.00" in f for f in findings)
+    assert page.get_by_test_id("ts-next").get_attribute("data-code") == "step.use_cheaper_method"
+    shot(page, "troubleshoot-fee.png")
+
+    # Payment: from the detail page of the top-up the network never answered.
+    page.goto(f"{live_server_url}/wallet/history/?status=expired")
+    page.get_by_test_id("txn-row").first.locator("a").first.click()
+    page.wait_for_url(re.compile(r".*/wallet/t/tx_[0-9a-f]+/$"))
+    page.get_by_test_id("ts-txn-link").get_by_role("link", name="查看进度").click()
+    page.get_by_test_id("ts-next").wait_for()
+    assert page.get_by_test_id("ts-title").inner_text() == "我的付款到哪儿了？"
+    assert "仍未确认，因此已于" in page.locator("[data-testid=ts-finding]").first.inner_text()
+    assert "从未送达银行或卡组织" in page.locator("[data-testid=ts-finding]").nth(1).inner_text()
+    shot(page, "troubleshoot-payment.png")
+
+    # Talk to a person: the chat opens with the diagnosis quoted under the customer's words.
+    page.fill("#ts-message", "充值没有到账，卡里扣钱了吗？")
+    page.get_by_test_id("ts-talk-submit").click()
+    page.wait_for_url(re.compile(r".*/support/c/\d+/$"))
+    page.get_by_text("我的付款到哪儿了？").first.wait_for(timeout=15_000)
+    assert "充值没有到账" in page.content()
+
+
+def test_lock_for_a_visitor_and_refund_for_a_transfer_in_english(live_server_url: str,
+                                                                 page_for: Any) -> None:
+    page = page_for("en")
+    page.goto(f"{live_server_url}/contact/")
+    page.get_by_test_id("ts-entry").get_by_role("link", name="Why is my account locked?").click()
+    page.fill("#ts-login", "alice@example.com")
+    page.get_by_test_id("ts-lock-submit").click()
+    sent = page.get_by_test_id("ts-sent")
+    sent.wait_for()
+    assert "If an account uses this address" in sent.inner_text()
+    assert "Nothing stops you" not in page.content()  # the answer goes to the owner only
+    shot(page, "troubleshoot-lock.png")
+    page.goto(f"{live_server_url}/notify/outbox/?to=alice@example.com")
+    page.get_by_text("Why you cannot sign in to walletdesk").first.wait_for(timeout=15_000)
+    assert "Nothing stops you from signing in" in page.content()
+
+    login(page, live_server_url, "alice@example.com")
+    page.goto(f"{live_server_url}/troubleshoot/refund/")
+    page.get_by_test_id("ts-pick").filter(has_text="Transfer").first.click()
+    page.get_by_test_id("ts-next").wait_for()
+    assert page.get_by_test_id("ts-next").get_attribute("data-code") == "step.ask_recipient"
+    assert "Ask Bob Tan to send the money back" in page.get_by_test_id("ts-next").inner_text()
+    shot(page, "troubleshoot-refund.png")
