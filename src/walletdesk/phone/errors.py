@@ -34,7 +34,7 @@ class CallbackNotFound(NotFound):
 
 class TooEarly(Conflict):
     code = "callback_too_early"
-    default_message = _("This callback is booked for later; you can call from 15 minutes before its time.")
+    default_message = _("This callback is booked for later; you can call from 30 minutes before its time.")
 
 
 class CallbackClosed(Conflict):

@@ -18,13 +18,16 @@ def customer_dict(cb: Callback, now: datetime | None = None) -> dict[str, Any]:
     visible = codes.visible_at(cb, now)
     return {"id": cb.pk, "conversation_id": cb.conversation_id,
             "reference": cb.conversation.reference, "status": cb.status,
-            "slot_start": cb.slot_start.isoformat(), "number": pretty_phone(cb.number),
+            "status_label": str(cb.get_status_display()), "slot_start": cb.slot_start.isoformat(),
+            "number": pretty_phone(cb.number),
             "line": cb.line.value, "session_code": codes.code_for(cb) if visible else None,
             "code_from": (cb.slot_start - codes.WINDOW_BEFORE).isoformat()}
 
 
 def call_dict(call: Call) -> dict[str, Any]:
-    return {"id": call.pk, "status": call.status, "outcome": call.outcome or None,
+    return {"id": call.pk, "status": call.status, "status_label": str(call.get_status_display()),
+            "outcome": call.outcome or None,
+            "outcome_label": str(call.get_outcome_display()) if call.outcome else None,
             "notes": call.notes, "duration_seconds": call.duration_seconds,
             "agent": {"name": call.agent.display_name, "employee_id": call.agent.employee_id},
             "started_at": call.started_at.isoformat(),
@@ -36,7 +39,8 @@ def call_dict(call: Call) -> dict[str, Any]:
 def agent_dict(cb: Callback) -> dict[str, Any]:
     """For agents: everything but the session code (that comes only with start_call)."""
     return {"id": cb.pk, "conversation_id": cb.conversation_id, "reference": cb.conversation.reference,
-            "status": cb.status, "slot_start": cb.slot_start.isoformat(), "number": pretty_phone(cb.number),
+            "status": cb.status, "status_label": str(cb.get_status_display()),
+            "slot_start": cb.slot_start.isoformat(), "number": pretty_phone(cb.number),
             "attempts": cb.attempts,
             "calls": [call_dict(c) for c in cb.calls.select_related("agent").order_by("-started_at")]}
 

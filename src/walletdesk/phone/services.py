@@ -8,7 +8,7 @@ the call failed and frees the callback for another try).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, cast
 
 from django.conf import settings
@@ -43,7 +43,7 @@ from .errors import (
 from .models import Call, Callback, CallEvent
 from .providers import TelephonyError, provider
 
-EARLY_START = timedelta(minutes=15)
+EARLY_START = codes.WINDOW_BEFORE  # a call may start once the customer can see the code
 MAX_NOTES = 2000
 # provider status → the call statuses it may follow
 AFTER: dict[str, tuple[str, ...]] = {

@@ -3,11 +3,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.html import json_script
 
 from walletdesk.phone import queries
-from walletdesk.phone.models import Callback
+from walletdesk.phone.models import Call, Callback
 
 register = template.Library()
+
+
+@register.simple_tag
+def call_labels() -> str:
+    """The call statuses in the page's language, for the console's phone panel."""
+    return json_script({k: str(v) for k, v in Call.Status.choices}, "phone-call-labels")
 
 
 @register.inclusion_tag("phone/_callback_panel.html", takes_context=True)

@@ -164,7 +164,8 @@ def test_a_reached_call_with_its_log(hotline: Channel, make_customer: Any, make_
     assert call.status == Call.Status.ANSWERED and call.answered_at == SLOT + timedelta(seconds=5)
     conv.refresh_from_db()
     assert conv.first_response_at == call.answered_at  # the answered call is the first response
-    with clock.frozen(SLOT + timedelta(minutes=4, seconds=5)), django_capture_on_commit_callbacks(execute=True):
+    hung_up = SLOT + timedelta(minutes=4, seconds=5)
+    with clock.frozen(hung_up), django_capture_on_commit_callbacks(execute=True):
         services.hang_up(agent, call)
     _run_jobs(SLOT + timedelta(minutes=4, seconds=5), django_capture_on_commit_callbacks)
     with clock.frozen(SLOT + timedelta(minutes=5)):

@@ -5,6 +5,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var panel = document.getElementById("phone-panel"), ref = document.getElementById("cur-ref");
   if (!panel || !ref) { return; }
   var cb = null, call = null, timer = null, d = panel.dataset;
+  var labels = JSON.parse(document.getElementById("phone-call-labels").textContent);
   function $(id) { return document.getElementById(id); }
   function csrf() { var el = document.querySelector("input[name=csrfmiddlewaretoken]"); return el ? el.value : ""; }
   function api(method, path, body) {
@@ -17,7 +18,8 @@ document.addEventListener("DOMContentLoaded", function () {
     var ul = $("phone-calls"); ul.textContent = "";
     (list || []).forEach(function (c) {
       var li = document.createElement("li");
-      li.textContent = c.status + (c.outcome ? " · " + c.outcome : "") + (c.duration_seconds !== null ? " · " + c.duration_seconds + " s" : "") + " · " + c.agent.employee_id;
+      li.dataset.outcome = c.outcome || "";
+      li.textContent = c.status_label + (c.outcome ? " · " + c.outcome_label : "") + (c.duration_seconds !== null ? " · " + c.duration_seconds + " s" : "") + " · " + c.agent.employee_id;
       ul.appendChild(li);
     });
   }
@@ -26,7 +28,9 @@ document.addEventListener("DOMContentLoaded", function () {
     panel.classList.remove("hidden");
     $("phone-due").textContent = d.due.split("{time}").join(new Date(cb.slot_start).toLocaleString(document.documentElement.lang === "en" ? "en-GB" : "zh-CN", { hour12: false }));
     $("phone-number").textContent = cb.number;
-    $("phone-status").textContent = call ? call.status : cb.status;
+    var st = $("phone-status");
+    st.dataset.status = call ? call.status : cb.status;
+    st.textContent = call ? (labels[call.status] || call.status) : cb.status_label;
     $("phone-start").classList.toggle("hidden", cb.status !== "scheduled" || !!(call && !call.logged));
     $("phone-live").classList.toggle("hidden", !(call && !call.logged));
     showCalls(cb.calls);

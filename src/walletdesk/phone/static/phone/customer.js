@@ -11,10 +11,11 @@ document.addEventListener("DOMContentLoaded", function () {
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (cb) {
           if (!cb) { return; }
-          box.querySelector("[data-status-for]").textContent = cb.status;
+          var st = box.querySelector("[data-status-for]");
+          st.textContent = cb.status_label; st.dataset.status = cb.status;
           box.querySelector("[data-code-for]").textContent = cb.session_code || "";
-          box.querySelector("[data-code-line]").classList.toggle("hidden", !cb.session_code);
-          box.querySelector("[data-code-hint]").classList.toggle("hidden", !!cb.session_code || cb.status !== "scheduled");
+          box.querySelector("[data-code-line]").hidden = !cb.session_code;
+          box.querySelector("[data-code-hint]").hidden = !!cb.session_code || cb.status !== "scheduled";
         });
     });
   }

@@ -1,0 +1,82 @@
+"""A customer books a callback from the contact hub and sees the session code; an agent in a
+second browser context finds it in the queue, starts the call (and is shown the same code),
+follows the development provider to "answered", logs the outcome and resolves. Both languages."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from walletdesk.conftest import DEMO_PASSWORD, SCREENSHOTS
+
+pytestmark = pytest.mark.browser
+# The CN account-security line is open around the clock: a slot is always a few minutes away.
+SECURITY_LINE = "+862160101024"
+
+
+def login(page: Any, url: str, who: str) -> None:
+    page.goto(f"{url}/login/")
+    page.fill("input[name=username]", who)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.locator("form button[type=submit].primary").click()
+    page.wait_for_url(re.compile(r".*/(wallet|support)/.*$"))
+
+
+@pytest.mark.parametrize(("lang", "customer", "agent", "words"), [
+    ("zh-hans", "li.na@example.cn", "wang.lei@walletdesk.example",
+     {"book": "预约回电", "code": "会话码", "logged": "通话已记录"}),
+    ("en", "alice@example.com", "rachel.lim@walletdesk.example",
+     {"book": "Request a callback", "code": "Session code", "logged": "Call logged."}),
+], ids=["zh-hans", "en"])
+def test_callback_with_session_code_end_to_end(live_server_url: str, page_for: Any, lang: str,
+                                               customer: str, agent: str, words: dict[str, str]) -> None:
+    url, suffix = live_server_url, "" if lang == "zh-hans" else "-en"
+    me = page_for(lang)
+    login(me, url, customer)
+    me.goto(f"{url}/contact/?region=CN")
+    me.locator(f'[data-testid="channel-phone"][data-value="{SECURITY_LINE}"]').get_by_test_id(
+        "request-callback").click()
+    assert words["book"] in me.locator("h1").inner_text()
+    first = me.get_by_test_id("book-slot").locator("option").first.get_attribute("value")
+    me.get_by_test_id("book-slot").select_option(first)
+    me.get_by_test_id("book-topic").select_option("general")
+    me.get_by_test_id("book-message").fill("有一笔付款我不认识，请回电" if lang == "zh-hans"
+                                           else "A payment I do not recognise, please call me")
+    me.get_by_test_id("book-submit").click()
+    me.wait_for_url(re.compile(r".*/phone/callbacks/$"))
+    box = me.locator("[data-callback-id]").first
+    code = box.get_by_test_id("session-code").inner_text().strip()
+    assert re.fullmatch(r"\d{6}", code), code
+    assert words["code"] in box.inner_text()
+    reference = re.search(r"CS-\d{8}-\d{6}", me.locator(".card").first.inner_text()).group(0)  # type: ignore[union-attr]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    me.screenshot(path=str(SCREENSHOTS / f"phone-callback-code{suffix}.png"), full_page=True)
+
+    desk = page_for(lang)
+    login(desk, url, agent)
+    desk.goto(f"{url}/support/console/")
+    desk.get_by_test_id(f"conv-{reference}").click()
+    panel = desk.get_by_test_id("phone-panel")
+    panel.get_by_test_id("start-call").wait_for()
+    assert code not in panel.inner_text()  # not before the call starts
+    panel.get_by_test_id("start-call").click()
+    shown = panel.get_by_test_id("agent-session-code")
+    shown.wait_for()
+    assert shown.inner_text().strip() == code
+    panel.locator('[data-testid="phone-status"][data-status="answered"]').wait_for(timeout=20000)
+    desk.screenshot(path=str(SCREENSHOTS / f"phone-agent-call{suffix}.png"), full_page=True)
+    panel.get_by_test_id("call-outcome").select_option("reached")
+    panel.get_by_test_id("call-notes").fill("已核实身份，付款为本人订阅" if lang == "zh-hans"
+                                            else "Verified; the payment was her own subscription")
+    panel.get_by_test_id("log-call").click()
+    panel.get_by_test_id("phone-msg").get_by_text(words["logged"]).wait_for()
+    panel.locator('[data-testid="phone-calls"] li[data-outcome="reached"]').wait_for()
+    assert panel.get_by_test_id("agent-session-code").inner_text() == ""
+    desk.get_by_test_id("resolve").click()
+
+    me.goto(f"{url}/phone/callbacks/")
+    assert me.locator("[data-callback-id]").first.get_by_test_id("callback-status").get_attribute(
+        "data-status") == "done"
+    me.locator("[data-callback-id]").first.get_by_test_id("session-code").wait_for(state="hidden")
