@@ -148,6 +148,17 @@ def server_pids(urls: list[str], given: list[int]) -> list[int]:
     return sorted(set(found + children))
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of the processes so far (from /proc; 0 for a gone one)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(stat[11]) + int(stat[12])
+    return total / tick
+
+
 def peak_rss_mb(pid: int) -> float | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -159,7 +170,8 @@ def peak_rss_mb(pid: int) -> float | None:
 
 
 async def run(urls: list[str], state: dict[str, Any], customers: int, agents: int, seconds: float,
-              rate: float, drain: float = 5.0, connect_rate: float = 200) -> dict[str, Any]:
+              rate: float, drain: float = 5.0, connect_rate: float = 200,
+              pids: list[int] | None = None) -> dict[str, Any]:
     import websockets
 
     stats = Stats()
@@ -196,6 +208,7 @@ async def run(urls: list[str], state: dict[str, Any], customers: int, agents: in
     await asyncio.sleep(2)
     live = [i for i, ws in enumerate(cust_ws) if ws is not None]
     n = 0
+    cpu0, own0 = cpu_seconds(pids or []), time.process_time()
     start = time.perf_counter()
     interval = 1 / rate
     while time.perf_counter() - start < seconds and live:
@@ -239,6 +252,9 @@ async def run(urls: list[str], state: dict[str, Any], customers: int, agents: in
         with contextlib.suppress(Exception):
             await ws.close()
     arrived = sum(1 for cid in stats.sent if stats.received.get(cid))
+    # Server CPU per message is less sensitive than msg/s to other load on a shared machine.
+    server_cpu = cpu_seconds(pids or []) - cpu0
+    own_cpu = time.process_time() - own0
     return {
         "connections": len(live), "agent_connections": len(agent_ws), "connect_errors": stats.connect_errors,
         "connect_seconds": round(connect_seconds, 1), "seconds": round(elapsed, 1), "target_rate": rate,
@@ -250,6 +266,9 @@ async def run(urls: list[str], state: dict[str, Any], customers: int, agents: in
         "lost": len(stats.sent) - arrived,
         "duplicated": sum(v - 1 for v in stats.received.values() if v > 1),
         "errors": stats.errors, "error_codes": stats.error_codes, "closed_by_server": stats.closed,
+        "server_cpu_seconds": round(server_cpu, 2),
+        "server_cpu_ms_per_message": round(server_cpu * 1000 / arrived, 2) if arrived and pids else None,
+        "bench_client_cpu_seconds": round(own_cpu, 2),
     }
 
 
@@ -264,8 +283,8 @@ def machine() -> dict[str, Any]:
 def bench(urls: list[str], state_path: Path, customers: int, agents: int, seconds: float, rate: float,
           pids: list[int]) -> dict[str, Any]:
     state = json.loads(state_path.read_text())
-    result = asyncio.run(run(urls, state, customers, agents, seconds, rate))
     procs = server_pids(urls, pids)
+    result = asyncio.run(run(urls, state, customers, agents, seconds, rate, pids=procs))
     result["server_peak_rss_mb"] = {str(p): peak_rss_mb(p) for p in procs}
     result["machine"] = machine()
     result["urls"] = urls

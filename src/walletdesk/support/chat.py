@@ -9,6 +9,7 @@ missed the echo) returns the stored one instead of a second copy.
 
 from __future__ import annotations
 
+import contextlib
 import io
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +45,7 @@ UPDATE support_conversation SET last_seq = last_seq + 1, updated_at = %s,
                 WHEN %s AND status = 'waiting' THEN 'active' ELSE status END,
   first_response_at = CASE WHEN %s THEN COALESCE(first_response_at, %s) ELSE first_response_at END
 WHERE id = %s{guard} RETURNING last_seq"""
+_OPEN = " AND status NOT IN ('resolved', 'closed')"
 
 
 def _next_seq(conv_id: int, *, agent_reply: bool = False, customer: bool = False,
@@ -51,7 +53,7 @@ def _next_seq(conv_id: int, *, agent_reply: bool = False, customer: bool = False
     """One statement: the next sequence number (row-locked until commit), the status flip
     (an agent's reply → waiting on customer; the customer's → active) and the first response."""
     now = clock.now()
-    guard = " AND status NOT IN ('resolved', 'closed')" if open_only else ""
+    guard = _OPEN if open_only else ""
     with connection.cursor() as cur:
         cur.execute(_NEXT_SEQ.format(guard=guard), [now, agent_reply, customer, agent_reply, now, conv_id])
         row = cur.fetchone()
@@ -61,8 +63,39 @@ def _next_seq(conv_id: int, *, agent_reply: bool = False, customer: bool = False
 
 
 def _store(conv: Conversation, *, flags: dict[str, bool] | None = None, **fields: Any) -> Message:
+    if connection.vendor == "postgresql":
+        return _store_pg(conv.pk, flags or {}, fields)
     seq = _next_seq(conv.pk, **(flags or {}))
     return Message.objects.create(conversation_id=conv.pk, seq=seq, sent_at=clock.now(), **fields)
+
+
+_COLUMNS = [f for f in Message._meta.concrete_fields if f.name not in ("id", "conversation", "seq")]
+# Built once from the model's own column names (no input reaches the SQL text).
+_INSERT_PG = {
+    open_only: (f"WITH s AS ({_NEXT_SEQ.format(guard=_OPEN if open_only else '')}) "  # noqa: S608
+                f"INSERT INTO support_message (conversation_id, seq, "
+                f"{', '.join(f.column for f in _COLUMNS)}) "
+                f"SELECT %s, s.last_seq, {', '.join(['%s'] * len(_COLUMNS))} FROM s RETURNING id, seq")
+    for open_only in (False, True)
+}
+
+
+def _store_pg(conv_id: int, flags: dict[str, bool], fields: dict[str, Any]) -> Message:
+    """PostgreSQL: the sequence UPDATE and the INSERT as one statement (one round trip, atomic
+    by itself in autocommit), and the Message built from what was sent, not read back."""
+    fields.setdefault("sent_at", clock.now())
+    values = [f.get_db_prep_save(f.get_default() if f.name not in fields else
+                                 getattr(fields[f.name], "pk", fields[f.name]), connection)
+              for f in _COLUMNS]
+    agent_reply, customer = flags.get("agent_reply", False), flags.get("customer", False)
+    sql = _INSERT_PG[bool(flags.get("open_only"))]
+    now = fields["sent_at"]
+    with connection.cursor() as cur:
+        cur.execute(sql, [now, agent_reply, customer, agent_reply, now, conv_id, conv_id, *values])
+        row = cur.fetchone()
+    if row is None:
+        raise ConversationClosed()
+    return Message(id=row[0], conversation_id=conv_id, seq=row[1], **fields)
 
 
 def _author(user: Any, agent: Agent | None) -> dict[str, Any]:
@@ -89,18 +122,25 @@ def check_client_id(client_id: object) -> str | None:
 
 
 def post(conv: Conversation, user: Any, text: object, *, client_id: object = None,
-         agent: Agent | None = None, note: bool = False) -> Posted:
-    """Store one message (masked) and deliver it after commit; idempotent by client_id."""
+         agent: Agent | None = None, note: bool = False, publish: bool = True) -> Posted:
+    """Store one message (masked) and deliver it after commit; idempotent by client_id.
+
+    ``publish=False``: the caller sends ``events.message_frame`` itself after this returns
+    (a websocket consumer, from its event loop, after the commit)."""
     clean = check_text(text)
     cid = check_client_id(client_id)
     result = masking.mask(clean)
     flags = {"agent_reply": agent is not None and not note, "customer": agent is None,
              "open_only": not note}
+    # One statement on PostgreSQL: outside a transaction it needs no BEGIN/COMMIT of its own;
+    # inside one, the savepoint keeps a duplicate client_id from breaking the caller's.
+    single = connection.vendor == "postgresql" and not connection.in_atomic_block
     try:
-        with transaction.atomic():
+        with contextlib.nullcontext() if single else transaction.atomic():
             msg = _store(conv, flags=flags, kind=Message.Kind.NOTE if note else Message.Kind.TEXT,
                          text=result.text, masked=result.kinds, client_id=cid, **_author(user, agent))
-            events.publish_message(msg)
+            if publish:
+                events.publish_message(msg)
     except IntegrityError:
         existing = Message.objects.filter(conversation_id=conv.pk, client_id=cid).first()
         if cid is None or existing is None:

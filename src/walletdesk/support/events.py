@@ -85,9 +85,20 @@ def send_many(groups: list[str], frame: dict[str, Any]) -> None:
     async_to_sync(send)()
 
 
+def message_group(m: Message) -> str:
+    return staff_group(m.conversation_id) if m.private else conv_group(m.conversation_id)
+
+
+async def send_message(m: Message) -> None:
+    """From an event loop, once the message is committed: the same delivery as publish_message."""
+    layer = get_channel_layer()
+    if layer is not None:
+        await layer.group_send(message_group(m), {"type": "support.frame", "frame": message_frame(m)})
+
+
 def publish_message(m: Message) -> None:
     """A public message goes to the conversation's group (customer and consoles alike); a
     private note only to the staff group, which no customer socket ever joins."""
     frame = message_frame(m)
-    groups = [staff_group(m.conversation_id) if m.private else conv_group(m.conversation_id)]
+    groups = [message_group(m)]
     transaction.on_commit(lambda: send_many(groups, frame))
