@@ -1,0 +1,115 @@
+"""Agent console actions in real browsers: canned replies in the conversation's language,
+private notes the customer never sees, transfer to another agent and to another queue."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from walletdesk.conftest import SCREENSHOTS
+
+from .test_browser import login
+
+pytestmark = pytest.mark.browser
+
+
+def open_chat(page: Any, url: str, topic: str, text: str) -> tuple[str, str]:
+    """The customer opens a chat; returns (reference, conversation id)."""
+    page.goto(f"{url}/support/new/")
+    page.get_by_test_id("topic").select_option(topic)
+    page.get_by_test_id("message").fill(text)
+    page.get_by_test_id("open-chat").click()
+    page.wait_for_url(re.compile(r".*/support/c/\d+/$"))
+    page.get_by_test_id("chat-log").get_by_text(text[:12]).wait_for()
+    return page.get_by_test_id("reference").inner_text(), page.url.rstrip("/").rsplit("/", 1)[-1]
+
+
+def console_for(page: Any, url: str, who: str) -> Any:
+    login(page, url, who)
+    page.goto(f"{url}/support/console/")
+    page.get_by_test_id("me").wait_for()
+    return page
+
+
+def accept(agent: Any, reference: str) -> None:
+    agent.get_by_test_id(f"conv-{reference}").click()
+    agent.get_by_test_id("accept").click()
+    agent.get_by_test_id("mine").get_by_test_id(f"conv-{reference}").wait_for()
+
+
+def send(agent: Any, text: str, *, note: bool = False) -> None:
+    box = agent.get_by_test_id("as-note")
+    if box.is_checked() != note:
+        box.click()
+    agent.get_by_test_id("agent-text").fill(text)
+    agent.get_by_test_id("agent-send").click()
+    agent.get_by_test_id("agent-log").get_by_text(text).wait_for()
+
+
+def test_notes_canned_replies_and_transfers(live_server_url: str, page_for: Any) -> None:
+    url = live_server_url
+    customer = page_for("zh-hans")
+    login(customer, url, "li.na@example.cn")
+    reference, _conv_id = open_chat(customer, url, "payments", "扫码付款扣了两次钱，请帮我看看")
+    # The colleague is on duty (their console beats) before the transfer picks them.
+    liu = console_for(page_for("zh-hans"), url, "liu.yang@walletdesk.example")
+    wang = console_for(page_for("zh-hans"), url, "wang.lei@walletdesk.example")
+    accept(wang, reference)
+
+    # A canned reply fills the box in the conversation's language (Chinese here).
+    wang.get_by_test_id("canned").select_option(label="问候")
+    greeting = "您好，我是今天为您服务的客服，请问有什么可以帮您？"
+    assert wang.get_by_test_id("agent-text").input_value() == greeting
+    wang.get_by_test_id("agent-send").click()
+    customer.get_by_test_id("chat-log").get_by_text("今天为您服务的客服").wait_for()
+
+    # A private note: in the agent's log, never on the customer's page.
+    send(wang, "内部备注：疑似重复扣款，已查两笔流水", note=True)
+    send(wang, "我已经看到两笔扣款，正在为您核实。")
+    customer.get_by_test_id("chat-log").get_by_text("正在为您核实").wait_for()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    wang.screenshot(path=str(SCREENSHOTS / "agent-console-note.png"), full_page=True)
+
+    # Transfer to another agent: the chat moves to their console, with the note; the customer
+    # sees the new agent's name and 工号.
+    wang.get_by_test_id("transfer-to").select_option("agent:WD2048")
+    wang.get_by_test_id("transfer").click()
+    liu.get_by_test_id("mine").get_by_test_id(f"conv-{reference}").click()
+    liu.get_by_test_id("agent-log").get_by_text("疑似重复扣款").wait_for()
+    wang.wait_for_function(
+        "ref => !document.querySelector('[data-testid=mine] [data-testid=conv-' + ref + ']')", arg=reference)
+    send(liu, "您好，我是刘洋，接手您的问题。")
+    log = customer.get_by_test_id("chat-log")
+    log.get_by_text("接手您的问题").wait_for()
+    assert log.get_by_test_id("employee-id").last.inner_text() == "WD2048"
+    customer.wait_for_function(
+        "() => document.querySelector('[data-testid=chat-status]').innerText.includes('WD2048')")
+    assert "疑似重复扣款" not in customer.content()
+
+    # Transfer to another queue: queued again, out of the agent's own list.
+    liu.get_by_test_id("transfer-to").select_option("skill:refunds")
+    liu.get_by_test_id("transfer").click()
+    liu.get_by_test_id("queue").get_by_test_id(f"conv-{reference}").wait_for()
+    assert liu.get_by_test_id("mine").get_by_test_id(f"conv-{reference}").count() == 0
+
+    # After everything, a reload of the customer's page still shows no note (history resume).
+    customer.reload()
+    customer.get_by_test_id("chat-log").get_by_text("接手您的问题").wait_for()
+    assert "疑似重复扣款" not in customer.get_by_test_id("chat-log").inner_text()
+
+
+def test_canned_reply_in_english_for_an_english_chat(live_server_url: str, page_for: Any) -> None:
+    url = live_server_url
+    alice = page_for("en")
+    login(alice, url, "alice@example.com")
+    reference, _conv_id = open_chat(alice, url, "refunds", "The shop never refunded my order")
+    chen = console_for(page_for("zh-hans"), url, "chen.jing@walletdesk.example")
+    accept(chen, reference)
+    # The agent's console is in Chinese; the reply goes out in the customer's language.
+    chen.get_by_test_id("canned").select_option(label="核实身份")
+    assert chen.get_by_test_id("agent-text").input_value().startswith("To protect your account")
+    chen.get_by_test_id("agent-send").click()
+    alice.get_by_test_id("chat-log").get_by_text("we never ask for passwords or codes").wait_for()
+    assert "保护您的账户" not in alice.get_by_test_id("chat-log").inner_text()
