@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from walletdesk.accounts.models import User
 from walletdesk.core import clock
-from walletdesk.support import chat, context, conversations
+from walletdesk.support import chat, context, conversations, masking
 from walletdesk.support.errors import InvalidAttachment
 from walletdesk.support.models import Conversation, Message
 
@@ -110,7 +110,8 @@ def _row(parsed: Parsed, thread: EmailThread | None, status: str, *, reason: str
         status=status, reason=reason, message_id=parsed.message_id, in_reply_to=parsed.in_reply_to,
         references=" ".join(parsed.references)[:4000], from_address=parsed.from_address[:254],
         to_address=conf.get().support_email, subject=parsed.subject,
-        body_text=parsed.text[:100_000] if body else "", created_at=clock.now())
+        # Masked like every chat message (ADR 0051): the raw mail is never kept.
+        body_text=masking.mask(parsed.text[:100_000]).text if body else "", created_at=clock.now())
 
 
 # --- threading ---------------------------------------------------------------------------------

@@ -257,3 +257,12 @@ def test_an_unvouched_mail_does_not_thread_into_an_account_conversation(listener
     conv = only_conversation()
     send(listener, mail(f"Re: [{conv.reference}]", "spoofed follow-up"))
     assert Conversation.objects.count() == 2 and len(texts(conv)) == 1
+
+
+@pytest.mark.security
+def test_secrets_in_a_mail_are_masked_in_the_message_and_the_mail_record(listener: int) -> None:
+    send(listener, mail("help", "我的密码是 Hunter2hunter2，验证码 482913，请帮我登录"))
+    conv = only_conversation()
+    stored = EmailMessage.objects.get(direction="in")
+    for text in (texts(conv)[0], stored.body_text):
+        assert "Hunter2hunter2" not in text and "482913" not in text
