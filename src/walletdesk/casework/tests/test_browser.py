@@ -1,0 +1,126 @@
+"""End to end in two browsers: a locked-out customer reaches an agent as a guest, proves who
+they are with a code sent to the contact on file, the agent starts the unlock, and the
+customer finishes it on the login page with their own code. The agent never sees a code."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from typing import Any
+
+import pytest
+
+from walletdesk.conftest import DEMO_PASSWORD, SCREENSHOTS
+from walletdesk.support.tests.test_browser import login
+
+pytestmark = pytest.mark.browser
+CUSTOMER = "bob@example.com"
+
+
+def lock_out(tmp_path_factory: pytest.TempPathFactory, who: str) -> None:
+    """Twenty wrong passwords, through the accounts app's own failure path, in the live
+    server's database (the login form itself would make the test wait out each lockout tier)."""
+    db = next(tmp_path_factory.getbasetemp().glob("live*/live.sqlite3"))
+    env = {**os.environ, "WALLETDESK_DATABASE_URL": f"sqlite:///{db}",
+           "WALLETDESK_VAR_DIR": str(db.parent)}
+    code = ("from walletdesk.accounts import services as s\n"
+            f"u = s.find_user_by_login({who!r})\n"
+            "for _ in range(20):\n    s._failed(u, '203.0.113.9')\n")
+    subprocess.run([sys.executable, "-m", "walletdesk.cli", "shell", "-c", code], env=env,
+                   check=True)
+
+
+def wait_code(url: str, pattern: str, after: set[str]) -> str:
+    """The newest code matching ``pattern`` in the development outbox, not one of ``after``."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        query = urllib.parse.urlencode({"to": CUSTOMER})
+        with urllib.request.urlopen(f"{url}/api/v1/dev/outbox?{query}") as r:
+            for msg in json.load(r):
+                m = re.search(pattern, msg["body"])
+                if m and m.group(1) not in after:
+                    after.add(m.group(1))
+                    return m.group(1)
+        time.sleep(0.3)
+    raise AssertionError(f"no message matching {pattern!r}")
+
+
+def test_agent_unlocks_a_locked_customer(live_server_url: str, page_for: Any,
+                                         tmp_path_factory: pytest.TempPathFactory) -> None:
+    url, seen = live_server_url, set()
+    lock_out(tmp_path_factory, CUSTOMER)
+
+    customer = page_for("en")
+    customer.goto(f"{url}/login/")
+    customer.fill("input[name=username]", CUSTOMER)
+    customer.fill("input[name=password]", DEMO_PASSWORD)
+    customer.locator("form button[type=submit].primary").click()
+    customer.get_by_test_id("form-error").wait_for()  # locked: the right password is refused
+
+    customer.goto(f"{url}/support/guest/")
+    customer.get_by_test_id("contact").fill(CUSTOMER)
+    customer.get_by_test_id("message").fill("I am locked out of my account after wrong passwords.")
+    customer.get_by_test_id("guest-open").click()
+    customer.wait_for_url(re.compile(r".*/support/c/\d+/$"))
+    reference = customer.get_by_test_id("reference").inner_text()
+    customer.get_by_test_id("guest-code").fill(wait_code(url, r"support code is (\d{6})", seen))
+    customer.get_by_test_id("guest-code-form").locator("button").click()
+    customer.wait_for_url(re.compile(r".*/support/c/\d+/$"))
+
+    agent = page_for("zh-hans")
+    login(agent, url, "liu.yang@walletdesk.example")
+    agent.goto(f"{url}/support/console/")
+    agent.get_by_test_id(f"conv-{reference}").click()
+    agent.get_by_test_id("accept").click()
+    panel = agent.get_by_test_id("cw-panel")
+    panel.get_by_test_id("cw-blockers").get_by_text("请先在本会话中核实客户身份").wait_for()
+    assert panel.get_by_test_id("cw-act-start_unlock").get_attribute("data-available") == "0"
+    assert "你的角色无权执行此操作" in panel.get_by_test_id("cw-act-freeze").inner_text()
+
+    panel.get_by_test_id("cw-method").select_option("code")
+    panel.get_by_test_id("cw-verify").click()
+    card = customer.get_by_test_id("cw-verify-card")
+    card.get_by_test_id("cw-code").wait_for(timeout=15000)
+    assert "never read it to anyone" in card.inner_text()
+    card.get_by_test_id("cw-code").fill(wait_code(url, r"Your code is (\d{6})", seen))
+    card.get_by_test_id("cw-confirm").click()
+    card.get_by_text("You confirmed it is you").wait_for()
+    panel.get_by_test_id("cw-vstate").get_by_text("已验证").wait_for(timeout=15000)
+    start = panel.get_by_test_id("cw-act-start_unlock")
+    agent.wait_for_function("el => el.dataset.available === '1'", arg=start.element_handle(),
+                            timeout=15000)
+
+    panel.get_by_test_id("cw-action").select_option("start_unlock")
+    panel.get_by_test_id("cw-reason").fill("客户多次输错密码被锁定，已用预留邮箱验证码核实身份")
+    panel.get_by_test_id("cw-submit").click()
+    result = panel.get_by_test_id("cw-result")
+    result.get_by_text("等待客户操作").wait_for()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    agent.screenshot(path=str(SCREENSHOTS / "casework-console.png"), full_page=True)
+    customer.get_by_test_id("chat-log").get_by_text("Unlock started").wait_for(timeout=15000)
+    customer.screenshot(path=str(SCREENSHOTS / "casework-chat.png"), full_page=True)
+    unlock_code = wait_code(url, r"unlock code is (\d{6})", seen)
+    assert unlock_code not in agent.content()
+
+    # The customer finishes the unlock themselves, then logs in.
+    customer.goto(f"{url}/account/unlock/confirm/")
+    customer.fill("input[name=login]", CUSTOMER)
+    customer.fill("input[name=code]", unlock_code)
+    customer.get_by_test_id("submit").click()
+    customer.wait_for_url(re.compile(r".*/login/.*$"))
+    customer.fill("input[name=username]", CUSTOMER)
+    customer.fill("input[name=password]", DEMO_PASSWORD)
+    customer.locator("form button[type=submit].primary").click()
+    customer.wait_for_url(re.compile(r".*/(wallet|support)/.*$"))
+
+    history = panel.get_by_test_id("cw-history")
+    agent.wait_for_function(
+        "el => [...el.querySelectorAll('li')].some(li => li.dataset.status === 'done')",
+        arg=history.element_handle(), timeout=15000)
+    agent.get_by_test_id("agent-log").get_by_text("客户已自行解锁账户").wait_for(timeout=15000)
