@@ -184,7 +184,8 @@ def _value(key: str, value: Any, params: dict[str, Any], zone: ZoneInfo | None) 
     if key in TIMES and isinstance(value, datetime):
         return _time(value, zone)
     if key == "method":
-        return str(Method(value).label) if value in Method.values else gettext("any method")
+        label = str(Method(value).label) if value in Method.values else gettext("any method")
+        return label.lower() if _english() else label
     if key in ("type", "operation"):
         label = Transaction.Type(value).label if value in Transaction.Type.values else value
         return str(label).lower() if _english() else str(label)
@@ -201,7 +202,8 @@ def _value(key: str, value: Any, params: dict[str, Any], zone: ZoneInfo | None) 
 def text(finding: Finding, zone: ZoneInfo | None = None) -> str:
     template = MESSAGES[finding.code]
     values = {k: _value(k, v, finding.params, zone) for k, v in finding.params.items()}
-    return str(template) % values if values else str(template)
+    line = str(template) % values if values else str(template)
+    return line[:1].upper() + line[1:]
 
 
 def summary(diagnosis: Diagnosis, zone: ZoneInfo | None = None) -> str:
