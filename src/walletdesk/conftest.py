@@ -28,6 +28,15 @@ def _reset_clock() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _no_cached_fees() -> None:
+    """Fee policies and promotions are cached per process (ADR 0005); a test's rolled-back rows
+    must not outlive it."""
+    from walletdesk.wallet import fees
+
+    fees.forget_cached()
+
+
+@pytest.fixture(autouse=True)
 def _postgres_only(request: pytest.FixtureRequest) -> None:
     if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
         pytest.skip("PostgreSQL suite only")

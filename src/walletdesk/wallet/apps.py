@@ -5,3 +5,14 @@ class WalletConfig(AppConfig):
     name = "walletdesk.wallet"
     label = "wallet"
     verbose_name = "Wallet"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from . import fees
+        from .models import FeePolicy, Promotion
+
+        for model in (FeePolicy, Promotion):
+            post_save.connect(fees.forget_cached, sender=model, dispatch_uid=f"fees-{model.__name__}")
+            post_delete.connect(fees.forget_cached, sender=model,
+                                dispatch_uid=f"fees-{model.__name__}-del")

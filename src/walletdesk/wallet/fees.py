@@ -2,16 +2,41 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
-from datetime import datetime
-
-from django.db.models import Q
+from datetime import datetime, timedelta
+from typing import Any
 
 from walletdesk.core import clock
 
 from .models import OPERATION_METHODS, FeePolicy, Promotion, Transaction
 
 BPS = 10_000
+# A policy or promotion change takes effect no sooner than NOTICE after it is
+# written; every process re-reads them after CACHE_FOR, which is shorter, so a
+# cached copy is exact (ADR 0005). Writes in this process clear it at once.
+NOTICE = timedelta(minutes=1)
+CACHE_FOR = timedelta(seconds=30)
+
+_cache: dict[tuple[str, ...], tuple[datetime, list[Any]]] = {}
+_cache_lock = threading.Lock()
+
+
+def forget_cached(**_signal: object) -> None:
+    """Drop the cached policies and promotions (connected to their save and delete)."""
+    with _cache_lock:
+        _cache.clear()
+
+
+def _cached(key: tuple[str, ...], load: Any) -> list[Any]:
+    now = clock.now()
+    entry = _cache.get(key)
+    if entry is not None and entry[0] <= now < entry[0] + CACHE_FOR:
+        return entry[1]
+    rows = list(load())
+    with _cache_lock:
+        _cache[key] = (now, rows)
+    return rows
 
 
 @dataclass(frozen=True)
@@ -31,13 +56,10 @@ class FeeQuote:
 
 
 def policy_at(operation: str, method: str, currency: str, at: datetime) -> FeePolicy | None:
-    return (
-        FeePolicy.objects.filter(operation=operation, method=method, currency=currency,
-                                 effective_from__lte=at)
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=at))
-        .order_by("-version")
-        .first()
-    )
+    versions = _cached(("policy", operation, method, currency), lambda: FeePolicy.objects.filter(
+        operation=operation, method=method, currency=currency).order_by("-version"))
+    return next((p for p in versions if p.effective_from <= at
+                 and (p.effective_to is None or p.effective_to > at)), None)
 
 
 def fee_for(policy: FeePolicy | None, amount: int) -> int:
@@ -53,14 +75,12 @@ def fee_for(policy: FeePolicy | None, amount: int) -> int:
 
 def promotion_for(operation: str, method: str, currency: str, user_id: int | None,
                   at: datetime) -> Promotion | None:
-    candidates = (
-        Promotion.objects.filter(is_active=True, operation=operation, starts_at__lte=at,
-                                 ends_at__gt=at)
-        .filter(Q(method="") | Q(method=method))
-        .filter(Q(currency="") | Q(currency=currency))
-        .order_by("-discount_bps", "pk")
-    )
-    for promo in candidates:
+    offers = _cached(("promotion", operation), lambda: Promotion.objects.filter(
+        is_active=True, operation=operation).order_by("-discount_bps", "pk"))
+    for promo in offers:
+        if not (promo.starts_at <= at < promo.ends_at and promo.method in ("", method)
+                and promo.currency in ("", currency)):
+            continue
         if promo.per_user_limit is None:
             return promo
         if user_id is None:

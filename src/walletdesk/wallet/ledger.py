@@ -26,22 +26,22 @@ Kind = LedgerAccount.Kind
 _ids: dict[tuple[object, ...], int] = {}
 
 
-def _key(lookup: dict[str, object]) -> tuple[object, ...]:
+def key(lookup: dict[str, object]) -> tuple[object, ...]:
     return (lookup["kind"], lookup.get("owner_id"), lookup.get("merchant_id"),
             lookup.get("method", ""), lookup["currency"])
 
 
 def matches(account: LedgerAccount, lookup: dict[str, object]) -> bool:
     return (account.kind, account.owner_id, account.merchant_id, account.method,
-            account.currency) == _key(lookup)
+            account.currency) == key(lookup)
 
 
 def cached_id(lookup: dict[str, object]) -> int | None:
-    return _ids.get(_key(lookup))
+    return _ids.get(key(lookup))
 
 
 def forget(lookup: dict[str, object]) -> None:
-    _ids.pop(_key(lookup), None)
+    _ids.pop(key(lookup), None)
 
 
 def _get_or_create(lookup: dict[str, object], defaults: dict[str, object]) -> LedgerAccount:
@@ -52,7 +52,7 @@ def _get_or_create(lookup: dict[str, object], defaults: dict[str, object]) -> Le
                 account = LedgerAccount.objects.create(**lookup, **defaults)
         except IntegrityError:  # created by a concurrent request: the unique constraint decides
             account = LedgerAccount.objects.get(**lookup)
-    _ids[_key(lookup)] = account.pk
+    _ids[key(lookup)] = account.pk
     return account
 
 

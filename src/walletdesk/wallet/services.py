@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -22,7 +22,7 @@ from walletdesk.core import clock, jobs
 from walletdesk.core.money import check_amount, check_currency
 from walletdesk.risk.services import assess_outgoing
 
-from . import fees, ledger, locks
+from . import booking, fees, ledger, locks, recipients
 from .errors import (
     InsufficientFunds,
     InsufficientMerchantFunds,
@@ -141,30 +141,45 @@ def transfer(user: User, *, to: object, amount: object, currency: object,
     """Send money to another wallet, at once."""
     amount, currency = check_amount(amount), check_currency(currency)
     assess_outgoing(user, "transfer", amount, currency, payee=to)
-    recipient = find_user_by_login(to) if isinstance(to, str) else None
+    recipient = recipients.find_user_by_login(to) if isinstance(to, str) else None
     if recipient is None or not recipient.is_active or recipient.role != User.Role.CUSTOMER:
         raise UnknownRecipient()
     if recipient.pk == user.pk:
         raise TransferToSelf()
+    return _quote_and_book("transfer", amount, currency, Transaction.Type.TRANSFER, user,
+                           counterparty=recipient, note=(note or "")[:140])
+
+
+def _quote_and_book(operation: str, amount: int, currency: str, kind: str, user: User,
+                    **parties: Any) -> Transaction:
+    quote = fees.quote(operation, Method.BALANCE, amount, currency, user_id=user.pk)
+    if quote.promotion is None or quote.promotion.per_user_limit is None:
+        return _book(quote, kind, user, **parties)
+    # A capped promotion counts the user's past uses: quote again inside the
+    # transaction that books (SQLite's writer lock makes the count exact).
+    with transaction.atomic():
+        quote = fees.quote(operation, Method.BALANCE, amount, currency, user_id=user.pk)
+        return _book(quote, kind, user, **parties)
+
+
+def _book(quote: fees.FeeQuote, kind: str, user: User, *, counterparty: User | None = None,
+          merchant: Merchant | None = None, note: str = "") -> Transaction:
+    """A completed move from the customer's balance (the hot path, see ``booking``)."""
+    entry = booking.Booking(
+        type=kind, customer_id=user.pk, counterparty_id=counterparty.pk if counterparty else None,
+        merchant_id=merchant.pk if merchant else None, currency=quote.currency,
+        method=Method.BALANCE, amount=quote.amount, fee=quote.fee,
+        fee_before_promotion=quote.fee_before_promotion,
+        fee_policy_id=quote.policy.pk if quote.policy else None,
+        promotion_id=quote.promotion.pk if quote.promotion else None, note=note)
     try:
-        with transaction.atomic():
-            quote = fees.quote("transfer", Method.BALANCE, amount, currency, user_id=user.pk)
-            src, dst, *fee_accounts = locks.lock_ledger([
-                ledger.customer_lookup(user, currency), ledger.customer_lookup(recipient, currency),
-                *_fee_lookups(currency, quote)])
-            if src.available < amount + quote.fee:
-                raise InsufficientFunds()
-            txn = _new_transaction(
-                type=Transaction.Type.TRANSFER, status=Status.COMPLETED, amount=amount,
-                fee=quote.fee, fee_before_promotion=quote.fee_before_promotion,
-                fee_policy=quote.policy, promotion=quote.promotion, currency=currency,
-                method=Method.BALANCE, customer=user, counterparty=recipient,
-                note=(note or "")[:140], completed_at=clock.now())
-            ledger.post(txn, src, dst, amount, "principal")
-            _post_fee(txn, src, fee_accounts, quote)
+        txn_id, ref, at = booking.book(entry)
     except IntegrityError as exc:
         _raise_on_constraint(exc)
-    return txn
+        raise
+    return booking.as_transaction(entry, txn_id, ref, at, customer=user,
+                                  counterparty=counterparty, merchant=merchant,
+                                  fee_policy=quote.policy, promotion=quote.promotion)
 
 
 def _fee_lookups(currency: str, quote: fees.FeeQuote) -> list[dict[str, object]]:
@@ -207,29 +222,24 @@ def pay(user: User, *, merchant: object, amount: object, currency: object, metho
     method = _check_method("payment", method)
     shop = merchant if isinstance(merchant, Merchant) else find_merchant(merchant)
     card = _linked_card(user, method)
+    if card is None and request is None:
+        return _quote_and_book("payment", amount, currency, Transaction.Type.PAYMENT, user,
+                               merchant=shop)
     try:
         with transaction.atomic():
             quote = fees.quote("payment", method, amount, currency, user_id=user.pk)
-            common = dict(
-                type=Transaction.Type.PAYMENT, amount=amount, fee=quote.fee,
-                fee_before_promotion=quote.fee_before_promotion, fee_policy=quote.policy,
-                promotion=quote.promotion, currency=currency, method=method,
-                payment_method=card, customer=user, merchant=shop)
             if card is not None:
-                txn = _new_transaction(status=Status.PENDING,
-                                       expires_at=clock.now() + _pending_deadline(), **common)
+                txn = _new_transaction(
+                    type=Transaction.Type.PAYMENT, status=Status.PENDING, amount=amount,
+                    fee=quote.fee, fee_before_promotion=quote.fee_before_promotion,
+                    fee_policy=quote.policy, promotion=quote.promotion, currency=currency,
+                    method=method, payment_method=card, customer=user, merchant=shop,
+                    expires_at=clock.now() + _pending_deadline())
                 ledger.open_hold(txn, ledger.merchant_account(shop, currency), Hold.Direction.IN,
                                  amount)
                 _submit_after_commit(txn)
             else:
-                src, dst, *fee_accounts = locks.lock_ledger([
-                    ledger.customer_lookup(user, currency), ledger.merchant_lookup(shop, currency),
-                    *_fee_lookups(currency, quote)])
-                if src.available < amount + quote.fee:
-                    raise InsufficientFunds()
-                txn = _new_transaction(status=Status.COMPLETED, completed_at=clock.now(), **common)
-                ledger.post(txn, src, dst, amount, "principal")
-                _post_fee(txn, src, fee_accounts, quote)
+                txn = _book(quote, Transaction.Type.PAYMENT, user, merchant=shop)
             if request is not None and not PaymentRequest.objects.filter(
                     pk=request.pk, status=PaymentRequest.Status.OPEN,
                     expires_at__gt=clock.now()).update(status=PaymentRequest.Status.PAID,

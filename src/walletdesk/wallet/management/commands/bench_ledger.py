@@ -67,6 +67,8 @@ class Command(BaseCommand):
         parser.add_argument("--keep", action="store_true", help="keep the bench database")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        # Measure what production runs: with DEBUG, Django also keeps a log of every query.
+        settings.DEBUG = False
         vendor = connection.vendor
         if opts["pgbench"] and vendor != "postgresql":
             raise CommandError("--pgbench needs PostgreSQL (WALLETDESK_DATABASE_URL)")
@@ -163,6 +165,7 @@ class Command(BaseCommand):
             "error_kinds": kinds,
             "invariants_ok": not problems,
             "invariant_problems": problems[:10],
+            "debug": settings.DEBUG,
             "machine": machine_info(),
         }
 
