@@ -7,4 +7,4 @@ class MailroomConfig(AppConfig):
     verbose_name = "Support by email"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (agent replies in email conversations go out by mail)
+        from . import checks, signals  # noqa: F401  (deploy checks; agent replies go out by mail)

@@ -266,3 +266,15 @@ def test_secrets_in_a_mail_are_masked_in_the_message_and_the_mail_record(listene
     stored = EmailMessage.objects.get(direction="in")
     for text in (texts(conv)[0], stored.body_text):
         assert "Hunter2hunter2" not in text and "482913" not in text
+
+
+def test_deploy_checks_warn_about_an_unvouched_production_setup(settings: Any) -> None:
+    from walletdesk.mailroom.checks import mail_settings
+
+    settings.PRODUCTION = True
+    settings.MAILROOM = {**settings.MAILROOM, "TRUSTED_AUTHSERV_ID": "", "LISTEN": "0.0.0.0:25"}
+    assert [w.id for w in mail_settings(None)] == ["walletdesk.mailroom.W001", "walletdesk.mailroom.W002"]
+    settings.MAILROOM = {**settings.MAILROOM, "TRUSTED_AUTHSERV_ID": AUTHSERV, "LISTEN": "10.0.0.12:x"}
+    assert [w.id for w in mail_settings(None)] == ["walletdesk.mailroom.E001"]
+    settings.MAILROOM = {**settings.MAILROOM, "LISTEN": "127.0.0.1:2525"}
+    assert mail_settings(None) == []
