@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 640
-LABEL_W = 190
-VALUE_W = 80
+WIDTH = 640  # columns chart (a full-width card)
+BARS_WIDTH = 440  # bar charts sit in half-width cards: a narrower drawing keeps text legible
+LABEL_W = 170
+VALUE_W = 70
 BAR_H = 20
 GAP = 8
 
@@ -25,25 +26,37 @@ class Bar:
     text: str  # what is written after the bar (a count, a formatted duration)
 
 
-def bars(title: str, data: Sequence[Bar], css: str = "") -> SafeString:
+def _short(text: str, width_px: int) -> str:
+    """Cut a label to about ``width_px`` at 12 px (a CJK character is about twice a Latin one)."""
+    budget, out = width_px / 6.5, ""
+    for ch in text:
+        budget -= 2 if ord(ch) >= 0x2E80 else 1
+        if budget < 1:
+            return out + "…"
+        out += ch
+    return out
+
+
+def bars(title: str, data: Sequence[Bar], css: str = "", *, width: int = BARS_WIDTH,
+         label_w: int = LABEL_W, value_w: int = VALUE_W) -> SafeString:
     """Horizontal bars, one row per item, scaled to the largest value."""
     height = max(1, len(data)) * (BAR_H + GAP) + GAP
     top = max((b.value for b in data), default=0) or 1
-    span = WIDTH - LABEL_W - VALUE_W
-    parts = [f'<svg class="chart bars {escape(css)}" role="img" viewBox="0 0 {WIDTH} {height}" '
-             f'width="{WIDTH}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
+    span = width - label_w - value_w
+    parts = [f'<svg class="chart bars {escape(css)}" role="img" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
              f"<title>{escape(title)}</title>"]
     if not data:
-        parts.append(f'<text class="empty" x="{LABEL_W}" y="{BAR_H}">—</text>')
+        parts.append(f'<text class="empty" x="{label_w}" y="{BAR_H}">—</text>')
     for i, b in enumerate(data):
         y = GAP + i * (BAR_H + GAP)
         w = round(span * b.value / top, 1) if b.value > 0 else 0
         mid = y + BAR_H * 0.7
-        parts.append(f'<text class="label" x="{LABEL_W - 8}" y="{mid}" text-anchor="end">'
-                     f"{escape(b.label[:28])}</text>")
-        parts.append(f'<rect class="bar" x="{LABEL_W}" y="{y}" width="{w}" height="{BAR_H}" rx="3">'
+        parts.append(f'<text class="label" x="{label_w - 8}" y="{mid}" text-anchor="end">'
+                     f"{escape(_short(b.label, label_w - 12))}</text>")
+        parts.append(f'<rect class="bar" x="{label_w}" y="{y}" width="{w}" height="{BAR_H}" rx="3">'
                      f"<title>{escape(b.label)}: {escape(b.text)}</title></rect>")
-        parts.append(f'<text class="value" x="{LABEL_W + w + 6}" y="{mid}">{escape(b.text)}</text>')
+        parts.append(f'<text class="value" x="{label_w + w + 6}" y="{mid}">{escape(b.text)}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 
