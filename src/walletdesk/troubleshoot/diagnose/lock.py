@@ -65,8 +65,10 @@ def diagnose(user: User) -> Diagnosis:
     active = list(holds.active(user).order_by("created_at", "pk"))
     findings.extend(_hold_finding(h) for h in active)
     guard = LoginGuard.objects.filter(user=user).first()
-    tier_until = guard.locked_until if guard and guard.locked_until and guard.locked_until > now \
-        else None
+    blocking = any(h.blocks_login for h in active)
+    # Under a hold that blocks sign-in, the short pause of the ladder changes nothing.
+    tier_until = guard.locked_until if guard and guard.locked_until and \
+        guard.locked_until > now and not blocking else None
     if tier_until is not None and guard is not None:
         findings.append(Finding("lock.tier", {
             "tier": tier_of(guard.failures), "failures": guard.failures, "until": tier_until,

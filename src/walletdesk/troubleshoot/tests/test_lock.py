@@ -155,3 +155,10 @@ def test_api_for_a_logged_in_customer(api, customer):
     tier = next(f for f in body["findings"] if f["code"] == "lock.tier")
     assert tier["params"]["tier"] == 3 and tier["text"]
     assert body["next_step"]["code"] == "step.wait"
+
+
+def test_a_security_hold_hides_the_short_pause_it_outlasts(customer):
+    fail(customer, 20)
+    d = services.diagnose(customer, "lock")
+    assert "lock.tier" not in codes(d)
+    assert codes(d)[0] == "lock.security_hold"
