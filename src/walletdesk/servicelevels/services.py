@@ -155,14 +155,28 @@ def _raise(timer: Timer, conv: Conversation, target: str, kind: str, at: datetim
     return event
 
 
+def _unchanged(timer: Timer, conv: Conversation, now: datetime) -> bool:
+    """Nothing to do: the conversation has not changed since the last computation (every
+    message, status change and first response moves its ``updated_at``) and none of the
+    computed moments fell due since then."""
+    if timer.computed_at is None or conv.updated_at >= timer.computed_at:
+        return False
+    moments = (timer.first_response_warn_at, timer.first_response_due, timer.resolution_warn_at,
+               timer.resolution_due)
+    return not any(m is not None and timer.computed_at < m <= now for m in moments)
+
+
 def check(now: datetime | None = None) -> list[Event]:
-    """Recompute every running timer; store and push the warnings and breaches that are due."""
+    """Recompute the running timers that may have moved; store and push the warnings and
+    breaches that are due."""
     now = now or clock.now()
     tables = Calendars()
     raised: list[Event] = []
     running = Timer.objects.filter(stopped_at__isnull=True).select_related("conversation")
     for timer in running:
         conv = timer.conversation
+        if _unchanged(timer, conv, now):
+            continue
         with transaction.atomic():
             due = recompute(timer, conv, tables, now)
             for target, kind, at in due:
