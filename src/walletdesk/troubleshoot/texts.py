@@ -187,8 +187,9 @@ def _value(key: str, value: Any, params: dict[str, Any], zone: ZoneInfo | None) 
         label = str(Method(value).label) if value in Method.values else gettext("any method")
         return label.lower() if _english() else label
     if key in ("type", "operation"):
-        label = Transaction.Type(value).label if value in Transaction.Type.values else value
-        return str(label).lower() if _english() else str(label)
+        kind = str(Transaction.Type(value).label) if value in Transaction.Type.values \
+            else str(value)
+        return kind.lower() if _english() else kind
     if key == "status":
         return str(Transaction.Status(value).label) if value in Transaction.Status.values \
             else str(value)
