@@ -59,6 +59,8 @@ def receive(raw: bytes, mail_from: str = "") -> Outcome:
         log.info("refused a malformed mail from %r: %s", mail_from, exc.reply)
         return Outcome(exc.reply, "refused", "malformed")
     reason = parsed.auto_reason or _loop_reason(parsed, cfg)
+    if reason == "duplicate":  # the sending MTA retried a delivery we had already taken
+        return Outcome("250 2.0.0 Already received", "ignored", reason)
     if reason:
         _ignore(parsed, reason)
         return Outcome("250 2.0.0 Accepted; automatic or looping mail is not answered", "ignored",
@@ -91,8 +93,6 @@ def _loop_reason(parsed: Parsed, cfg: conf.Config) -> str:
 
 def _ignore(parsed: Parsed, reason: str) -> None:
     """Record what was dropped (headers only, no body) so an operator can see it."""
-    if reason == "duplicate":
-        return
     message_id = parsed.message_id
     if EmailMessage.objects.filter(direction=EmailMessage.Direction.IN, message_id=message_id).exists():
         return

@@ -145,7 +145,7 @@ def test_a_sender_over_its_hourly_budget_is_a_loop(listener: int) -> None:
 def test_the_same_message_id_twice_is_stored_once(listener: int) -> None:
     one = mail(message_id="<same@example.net>")
     assert send(listener, one)[0] == 250
-    assert send(listener, one) == (250, "2.0.0 Accepted; automatic or looping mail is not answered")
+    assert send(listener, one) == (250, "2.0.0 Already received")
     assert Conversation.objects.count() == 1 and EmailMessage.objects.filter(direction="in").count() == 1
 
 
