@@ -19,6 +19,11 @@ def event_label(event: str) -> str:
         "opened": _("Conversation opened"), "assigned": _("Agent joined"), "transferred": _("Transferred"),
         "resolved": _("Resolved"), "rated": _("Rated"), "requeued": _("Back in the queue"),
         "guest_verified": _("Contact verified"), "callback_requested": _("Callback requested"),
+        # after hours and phone callbacks (translated in the phone app's catalogue)
+        "queued": _("In the queue now"), "callback_cancelled": _("Callback cancelled"),
+        "call_started": _("Calling you now"), "call_answered": _("Call answered"),
+        "call_no_answer": _("Call not answered"), "call_failed": _("Call failed"),
+        "call_completed": _("Call ended"),
     }
     return str(labels.get(event, event))
 
