@@ -79,6 +79,8 @@ MESSAGES: dict[str, Any] = {
                                           "back."),
     "payment.expired_never_sent": _("It never reached the bank or card network, so nothing was "
                                     "taken from your card."),
+    "payment.network_unreachable": _("The bank or card network did not answer our question just "
+                                     "now; this is what the wallet itself knows."),
     "payment.reversed": _("The network confirmed it after the time limit (%(deadline)s), so it "
                           "was reversed at %(at)s: the money was sent back to your card."),
     "payment.refunded": _("The merchant has refunded %(refunded)s of it."),

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from walletdesk.core import clock
 from walletdesk.wallet.models import Hold, Transaction, TransactionEvent
-from walletdesk.wallet.network import NetworkStatus, get_network
+from walletdesk.wallet.network import NetworkStatus, NetworkUnavailable, get_network
 
 from ..findings import Diagnosis, Finding, minutes_until
 
@@ -24,8 +24,18 @@ def _event(txn: Transaction, *reasons: str) -> TransactionEvent | None:
             .order_by("-at", "-pk").first())
 
 
+UNREACHABLE = NetworkStatus(reference="", kind="", state="unreachable")
+
+
 def _network(txn: Transaction) -> NetworkStatus | None:
-    return get_network().status(txn.network_ref) if txn.network_ref else None
+    """The network's view (None: it never had the operation; UNREACHABLE: it did not answer
+    just now, and the diagnosis goes on with what the wallet knows)."""
+    if not txn.network_ref:
+        return None
+    try:
+        return get_network().status(txn.network_ref) or UNREACHABLE
+    except NetworkUnavailable:
+        return UNREACHABLE
 
 
 def _held(txn: Transaction) -> int:
@@ -54,6 +64,8 @@ def _pending(txn: Transaction, now: datetime) -> tuple[list[Finding], Finding]:
     findings = []
     if net is None:
         findings.append(Finding("payment.not_sent_yet", _base(txn)))
+    elif net is UNREACHABLE:
+        findings.append(Finding("payment.network_unreachable", _base(txn)))
     held = _held(txn)
     if held:
         findings.append(Finding("payment.waiting_network_held",
@@ -77,6 +89,8 @@ def _ended(txn: Transaction) -> tuple[list[Finding], Finding]:
         net = _network(txn)
         if net is None:
             findings.append(Finding("payment.expired_never_sent", base))
+        elif net is UNREACHABLE:
+            findings.append(Finding("payment.network_unreachable", base))
         elif net.state == "processing":
             findings.append(Finding("payment.expired_may_confirm_late", base))
         return findings, Finding("step.none")

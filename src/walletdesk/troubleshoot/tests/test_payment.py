@@ -141,3 +141,18 @@ def test_expired_before_the_network_ever_had_it(customer):
     wallet.expire_stale()
     d = services.diagnose(customer, "payment", txn.public_id)
     assert codes(d) == ["payment.expired", "payment.expired_never_sent"]
+
+
+def test_network_that_does_not_answer_does_not_stop_the_diagnosis(late_card, monkeypatch):
+    from walletdesk.wallet.network import NetworkUnavailable, get_network
+
+    txn = wallet.top_up(late_card, amount=10_000, currency="CNY", method="bank_card")
+    run_jobs()
+
+    def down(reference):
+        raise NetworkUnavailable("timeout")
+
+    monkeypatch.setattr(get_network(), "status", down)
+    d = services.diagnose(late_card, "payment", txn.public_id)
+    assert codes(d) == ["payment.network_unreachable", "payment.waiting_network_card"]
+    assert d.next_step.code == "step.wait_network"
