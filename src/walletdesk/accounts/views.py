@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -440,7 +441,8 @@ def devices_page(request: HttpRequest) -> HttpResponse:
         services.sign_out_everywhere(user, client_ip(request))
         return redirect("web:login")
     return render(request, "accounts/devices.html", {
-        "devices": Device.objects.filter(user=user).order_by("signed_out_at", "-last_seen_at"),
+        "devices": Device.objects.filter(user=user).order_by(
+            F("signed_out_at").asc(nulls_first=True), "-last_seen_at"),
         "current_id": current,
         "current": devices.key_hash(request.COOKIES.get(devices.COOKIE, "") or "-")})
 

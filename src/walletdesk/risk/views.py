@@ -1,19 +1,18 @@
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from walletdesk.accounts import events
 from walletdesk.accounts.netutil import client_ip
 from walletdesk.core.errors import DomainError
 
 from . import review
+from .forms import ReviewForm
 from .models import RiskRule
 
 
@@ -21,14 +20,6 @@ from .models import RiskRule
 def activity(request: HttpRequest) -> HttpResponse:
     return render(request, "risk/activity.html",
                   {"events": events.events_of(request.user, limit=200)})  # type: ignore[arg-type]
-
-
-class ReviewForm(forms.Form):
-    note = forms.CharField(label=gettext_lazy("Reason (kept in the audit log, not sent to the "
-                                              "customer)"),
-                           max_length=review.NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3}))
-    freeze = forms.BooleanField(label=gettext_lazy("When rejecting, also freeze outgoing money"),
-                                required=False)
 
 
 def _reviewer(request: HttpRequest) -> None:

@@ -208,3 +208,35 @@ def test_review_page_wants_csrf(held, supervisor):
     r = c.post(f"/security/reviews/{held.pk}/", {"action": "approve", "note": "fine enough"})
     assert r.status_code == 403 and Review.objects.get().status == "open"
 
+
+
+# --- Django admin ------------------------------------------------------------------------------
+
+@pytest.fixture
+def admin_user(make_customer):
+    return make_customer("boss@walletdesk.example", role=User.Role.ADMIN, is_staff=True,
+                         is_superuser=True)
+
+
+def test_admin_asks_for_a_reason_then_decides_through_the_same_service(held, admin_user,
+                                                                       customer):
+    c = page_client(admin_user)
+    url = "/admin/risk/review/"
+    assert b"review" in c.get(url).content
+    form = {"action": "reject_selected", "_selected_action": [str(held.pk)]}
+    r = c.post(url, form)
+    assert r.status_code == 200 and b'name="note"' in r.content  # the reason page
+    assert Review.objects.get().status == "open"
+    r = c.post(url, {**form, "apply": "1", "note": "", "freeze": "on"})
+    assert r.status_code == 200 and Review.objects.get().status == "open"
+    r = c.post(url, {**form, "apply": "1", "note": "Mule account pattern", "freeze": "on"})
+    assert r.status_code == 302
+    case = Review.objects.get()
+    assert (case.status, case.froze, case.reviewer) == ("rejected", True, admin_user)
+    hold = AccountHold.objects.get(user=customer, kind="review")
+    r = c.post("/admin/accounts/accounthold/", {"action": "release_review_holds",
+                                                "_selected_action": [str(hold.pk)]})
+    assert r.status_code == 302
+    hold.refresh_from_db()
+    assert hold.released_by == admin_user
+    assert SecurityEvent.objects.filter(kind="risk_review_hold_released").exists()

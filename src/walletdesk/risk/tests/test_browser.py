@@ -1,0 +1,58 @@
+"""Browser test: a supervisor approves one held payment and rejects another, in both languages
+(the demo seeds one held payment for Li Na and one for Alice)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from walletdesk.conftest import DEMO_PASSWORD, SCREENSHOTS
+
+pytestmark = [pytest.mark.browser]
+SUPERVISOR = "chen.jing@walletdesk.example"
+CASES = {"zh-hans": ("李娜", "approve"), "en": ("Alice Chen", "reject")}
+
+
+def open_in(page, url, lang):
+    page.goto(url)
+    page.click(f'[data-testid="lang-{lang}"]')
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == lang
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+def test_supervisor_decides_a_held_payment(live_server_url, page_for, lang):
+    customer, action = CASES[lang]
+    page = page_for(lang)
+    open_in(page, f"{live_server_url}/login/", lang)
+    page.fill('input[name="username"]', SUPERVISOR)
+    page.fill('input[name="password"]', DEMO_PASSWORD)
+    page.click('button[type="submit"].primary')
+    page.wait_for_url(re.compile(r".*/(wallet|support)/.*$"))  # staff land on the console
+    page.goto(f"{live_server_url}/security/reviews/")
+    title = page.locator('[data-testid="review-queue"] h1').inner_text()
+    assert title == ("暂缓审核的付款" if lang == "zh-hans" else "Payments held for review")
+    row = page.locator('[data-testid="review-row"]', has_text=customer)
+    assert row.count() == 1
+    if lang == "zh-hans":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "review-queue.png"), full_page=True)
+    row.locator('[data-testid="review-open"]').click()
+    page.wait_for_selector('[data-testid="review-case"]')
+    assert page.locator('[data-testid="review-reasons"] li').count() == 1
+    page.click(f'[data-testid="review-{action}"]')  # no reason yet: refused, nothing decided
+    page.wait_for_selector('[data-testid="review-case"] .error')
+    assert page.locator('[data-testid="review-status"]').inner_text() == (
+        "待处理" if lang == "zh-hans" else "open")
+    page.fill('textarea[name="note"]', "已电话核实本人" if lang == "zh-hans" else
+              "Payee matches a known scam pattern")
+    if action == "reject":
+        page.check('input[name="freeze"]')
+    page.click(f'[data-testid="review-{action}"]')
+    page.wait_for_selector('[data-testid="review-queue"]')
+    done = page.locator('[data-testid="review-closed"]', has_text=customer)
+    assert done.count() == 1
+    expected = {"approve": ("已通过", "approved"), "reject": ("已拒绝", "rejected")}[action]
+    assert expected[0 if lang == "zh-hans" else 1] in done.inner_text()
+    assert page.locator('[data-testid="review-row"]', has_text=customer).count() == 0
