@@ -93,7 +93,7 @@ def _tell(ctx: Ctx, what: Any, **values: Any) -> None:
 def check_start_unlock(ctx: Ctx) -> dict[str, Any]:
     if not (lockout.is_locked(ctx.customer) or holds.active(ctx.customer).filter(
             kind__in=RELEASABLE).exists()):
-        raise ActionNotApplicable(detail="not_locked")
+        raise ActionNotApplicable(_("The account is not locked and has no hold."), detail="not_locked")
     return {}
 
 
@@ -127,7 +127,8 @@ def check_release_hold(ctx: Ctx) -> dict[str, Any]:
         active = active.filter(pk=hold_id)
     ids = sorted(active.values_list("pk", flat=True))
     if not ids:
-        raise ActionNotApplicable(detail="no_active_hold")
+        raise ActionNotApplicable(_("The account has no hold that support can release."),
+                                  detail="no_active_hold")
     return {"hold_ids": ids}
 
 
@@ -156,7 +157,7 @@ def run_freeze(ctx: Ctx, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 
 def check_reset_2fa(ctx: Ctx) -> dict[str, Any]:
     if not mfa.has_totp(ctx.customer) and not Passkey.objects.filter(user=ctx.customer).exists():
-        raise ActionNotApplicable(detail="no_two_step")
+        raise ActionNotApplicable(_("Two-step verification is not turned on."), detail="no_two_step")
     return {}
 
 
@@ -207,7 +208,7 @@ def run_trace_transaction(ctx: Ctx, params: dict[str, Any]) -> tuple[str, dict[s
 def _pending(ctx: Ctx) -> dict[str, Any]:
     txn = own_transaction(ctx)
     if txn.status != Transaction.Status.PENDING:
-        raise ActionNotApplicable(detail="not_pending")
+        raise ActionNotApplicable(_("This transaction is not pending."), detail="not_pending")
     return {"transaction_id": txn.public_id}
 
 
@@ -236,13 +237,15 @@ def check_request_merchant_refund(ctx: Ctx) -> dict[str, Any]:
     txn = own_transaction(ctx)
     if txn.type != Transaction.Type.PAYMENT or txn.merchant_id is None or txn.status not in (
             Transaction.Status.COMPLETED, Transaction.Status.PARTIALLY_REFUNDED):
-        raise ActionNotApplicable(detail="not_refundable")
+        raise ActionNotApplicable(_("Only a completed payment to a merchant can be refunded."),
+                                  detail="not_refundable")
     amount = _amount(ctx.raw) or txn.refundable_amount
     if amount > txn.refundable_amount:
         raise InvalidParameters(field="amount", refundable=txn.refundable_amount)
     if MerchantRefundRequest.objects.filter(payment=txn,
                                             status=MerchantRefundRequest.Status.OPEN).exists():
-        raise ActionNotApplicable(detail="already_requested")
+        raise ActionNotApplicable(_("The merchant has already been asked to refund this payment."),
+                                  detail="already_requested")
     note = _text(ctx.raw, "note", 500, required=False)
     return {"transaction_id": txn.public_id, "amount": amount, "note": note}
 
@@ -257,7 +260,8 @@ def run_request_merchant_refund(ctx: Ctx, params: dict[str, Any],
                                                    payment=txn, amount=params["amount"],
                                                    note=params["note"] or ctx.reason)
     except IntegrityError:
-        raise ActionNotApplicable(detail="already_requested") from None
+        raise ActionNotApplicable(_("The merchant has already been asked to refund this payment."),
+                                  detail="already_requested") from None
     for address in (ctx.customer.email, ctx.customer.phone):
         if address:
             notices.send("refund_requested", address, ctx.customer, reference=ctx.conv.reference,
@@ -271,7 +275,8 @@ def check_refund_fee(ctx: Ctx) -> dict[str, Any]:
     txn = own_transaction(ctx)
     limit = adjustments.refundable_fee(txn)
     if limit <= 0:
-        raise ActionNotApplicable(detail="no_refundable_fee")
+        raise ActionNotApplicable(_("This transaction has no fee left to refund."),
+                                  detail="no_refundable_fee")
     amount = _amount(ctx.raw) or limit
     if amount > limit:
         raise InvalidParameters(field="amount", refundable=limit)

@@ -7,19 +7,37 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
+from walletdesk.core.errors import DomainError
 from walletdesk.support.models import Agent, Conversation
 
 from . import guards, roles, verification
+from .handlers import SPECS, Ctx
 from .models import AgentAction, MerchantRefundRequest
 from .services import as_dict
 
+TXN = _l("a transaction ID")
 NEEDS = {
-    "start_unlock": "", "release_hold": "hold_id?", "freeze": "", "reset_2fa": "",
-    "trace_transaction": "transaction_id", "retry_transaction": "transaction_id",
-    "expire_transaction": "transaction_id", "request_merchant_refund": "transaction_id amount? note?",
-    "refund_fee": "transaction_id amount?",
+    "start_unlock": _l("a locked account"), "release_hold": _l("an active hold (hold ID optional)"),
+    "freeze": "", "reset_2fa": _l("two-step verification turned on"),
+    "trace_transaction": TXN, "retry_transaction": _l("a pending transaction ID"),
+    "expire_transaction": _l("a pending transaction ID"),
+    "request_merchant_refund": _l("a completed payment's ID (amount and note optional)"),
+    "refund_fee": _l("the ID of a transaction that charged a fee (amount optional)"),
 }
+# Actions on the account itself: the panel can tell at once whether they apply.
+ACCOUNT_ACTIONS = ("start_unlock", "release_hold", "reset_2fa")
+
+
+def _state_blocker(agent: Agent, conv: Conversation, action: str) -> list[dict[str, str]]:
+    if action not in ACCOUNT_ACTIONS or conv.customer is None:
+        return []
+    try:
+        SPECS[action].check(Ctx(agent, conv, conv.customer, "", {}))
+    except DomainError as exc:
+        return [{"code": exc.code, "message": str(exc.message)}]
+    return []
 
 
 def _approval_rule(action: str) -> str:
@@ -51,11 +69,12 @@ def panel(agent: Agent, conv: Conversation) -> dict[str, Any]:
         permitted = roles.may_request(agent, name)
         why = ([] if permitted else [{"code": "action_not_permitted",
                                       "message": _("Your role does not allow this action.")}])
-        actions.append({"action": name, "permitted": permitted, "needs": NEEDS[name],
+        why += _state_blocker(agent, conv, name)
+        actions.append({"action": name, "permitted": permitted, "needs": str(NEEDS[name]),
                         "approval": _approval_rule(name),
                         "approvers": sorted(roles.APPROVERS[name]),
                         "roles": sorted(roles.PERMITTED[name]),
-                        "available": permitted and not blockers, "why_not": why + blockers})
+                        "available": not why and not blockers, "why_not": why + blockers})
     history = AgentAction.objects.filter(conversation=conv).select_related(
         "requested_by", "approved_by")[:30]
     return {
@@ -63,7 +82,7 @@ def panel(agent: Agent, conv: Conversation) -> dict[str, Any]:
         "assigned_to_me": conv.agent_id == agent.pk, "role": roles.role_of(agent),
         "employee_id": agent.employee_id,
         "verification": verification.as_dict(verification.latest(conv)),
-        "verified": v_live is not None,
+        "verified": v_live is not None, "blockers": blockers,
         "methods": verification.available_methods(conv.customer) if conv.customer else [],
         "actions": actions, "history": [as_dict(a) for a in history],
         "approvals": approval_queue(agent),

@@ -39,8 +39,7 @@ document.addEventListener("DOMContentLoaded", function () {
     document.getElementById("cw-vstate").textContent = vstate(p.verification);
     var methods = document.getElementById("cw-method");
     Array.prototype.forEach.call(methods.options, function (o) { o.disabled = p.methods.indexOf(o.value) < 0; });
-    var blockers = [];
-    whyList(document.getElementById("cw-blockers"), []);
+    whyList(document.getElementById("cw-blockers"), p.blockers);
     var ul = document.getElementById("cw-actions"); ul.textContent = "";
     p.actions.forEach(function (a) {
       var li = CW.el("li", a.available ? "ok" : "no");
@@ -56,19 +55,22 @@ document.addEventListener("DOMContentLoaded", function () {
         a.why_not.map(function (w) { return w.message; }).join(" ")));
       li.addEventListener("click", function () { actionSel.value = a.action; });
       ul.appendChild(li);
-      if (!a.permitted) { return; }
-      blockers = a.why_not;
     });
-    whyList(document.getElementById("cw-blockers"), blockers);
     var hist = document.getElementById("cw-history"); hist.textContent = "";
     p.history.forEach(function (a) { hist.appendChild(historyItem(a, false)); });
+    approvals(p.approvals);
+  }
+  function approvals(list) {
     var box = document.getElementById("cw-approvals-box"), ap = document.getElementById("cw-approvals");
     ap.textContent = "";
-    p.approvals.forEach(function (a) { ap.appendChild(historyItem(a, true)); });
-    box.classList.toggle("hidden", p.approvals.length === 0);
+    list.forEach(function (a) { ap.appendChild(historyItem(a, true)); });
+    box.classList.toggle("hidden", list.length === 0);
   }
   function refresh() {
-    if (!conv) { return; }
+    if (!conv) {
+      CW.api("GET", "/actions/approvals").then(function (list) { if (!conv) { approvals(list); } }).catch(function () {});
+      return;
+    }
     var id = conv;
     CW.api("GET", "/conversations/" + id + "/casework").then(function (p) { if (id === conv) { render(p); } })
       .catch(function (e) { err.textContent = e.message; });

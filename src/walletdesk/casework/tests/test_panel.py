@@ -1,0 +1,69 @@
+"""The console panel: each action, what it needs, and why it is or is not available now."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from walletdesk.accounts import holds
+from walletdesk.accounts.models import AccountHold
+from walletdesk.casework.tests.conftest import client_for
+
+pytestmark = pytest.mark.security
+
+
+def panel(case: Any) -> dict[str, Any]:
+    r = case.agent_api.get(f"/api/v1/support/conversations/{case.conv.pk}/casework")
+    assert r.status_code == 200, r.json()
+    return r.json()
+
+
+def why(p: dict[str, Any], action: str) -> list[str]:
+    return [w["code"] for w in next(a for a in p["actions"] if a["action"] == action)["why_not"]]
+
+
+def test_before_verification_every_action_waits_for_it(make_case: Any) -> None:
+    case = make_case("agent", verified=False)
+    p = panel(case)
+    assert p["verified"] is False and p["verification"] is None
+    assert [b["code"] for b in p["blockers"]] == ["verification_required"]
+    assert not any(a["available"] for a in p["actions"])
+    assert "action_not_permitted" in why(p, "freeze")
+    assert p["methods"] == ["in_app", "code"]
+
+
+def test_after_verification_with_the_time_left(make_case: Any) -> None:
+    case = make_case("agent")
+    p = panel(case)
+    assert p["verified"] is True and p["verification"]["status"] == "confirmed"
+    assert 14 * 60 < p["verification"]["seconds_left"] <= 15 * 60
+    assert p["blockers"] == []
+    available = {a["action"] for a in p["actions"] if a["available"]}
+    # start_unlock needs a locked account; freeze, release_hold and reset_2fa need a senior.
+    assert available == {"trace_transaction", "retry_transaction", "expire_transaction",
+                         "request_merchant_refund", "refund_fee"}
+    assert why(p, "start_unlock") == ["action_not_applicable"]
+    holds.place(case.customer, AccountHold.Kind.SECURITY, "too many wrong passwords")
+    assert why(panel(case), "start_unlock") == []
+    rules = {a["action"]: a["approval"] for a in p["actions"]}
+    assert rules["release_hold"] == "always" and rules["refund_fee"] == "above:2000"
+
+
+def test_another_agent_sees_why_not(make_case: Any, make_staff: Any) -> None:
+    case = make_case("agent")
+    other = client_for(make_staff("supervisor").user)
+    p = other.get(f"/api/v1/support/conversations/{case.conv.pk}/casework").json()
+    assert "not_your_conversation" in [b["code"] for b in p["blockers"]]
+    assert not any(a["available"] for a in p["actions"])
+
+
+def test_the_approval_queue_is_for_approvers(make_case: Any, make_staff: Any) -> None:
+    case = make_case("senior_agent")
+    holds.place(case.customer, AccountHold.Kind.RISK, "risk rules")
+    action_id = case.act("release_hold").json()["id"]
+    boss = make_staff("supervisor")
+    assert [a["id"] for a in client_for(boss.user).get(
+        "/api/v1/support/actions/approvals").json()] == [action_id]
+    assert client_for(make_staff("agent").user).get("/api/v1/support/actions/approvals").json() == []
+    assert panel(case)["approvals"] == []  # never one's own
