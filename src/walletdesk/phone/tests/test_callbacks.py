@@ -177,6 +177,11 @@ def test_a_reached_call_with_its_log(hotline: Channel, make_customer: Any, make_
     assert "4:00" in note.text and "已核实" in note.text and note.employee_id == agent.employee_id
     events = list(Message.objects.filter(conversation=conv, kind="event").values_list("event", flat=True))
     assert {"call_started", "call_answered", "call_completed"} <= set(events)
+    from walletdesk.support.queries import transcript
+
+    text = transcript(conv, "Asia/Shanghai", "en")
+    assert "Calling you now" in text and "Call answered" in text
+    assert "已核实" not in text  # the call log is a private note
     with pytest.raises(errors.AlreadyLogged):
         services.log_outcome(agent, call, "no_answer")
     with pytest.raises(errors.CallbackClosed):
@@ -278,3 +283,19 @@ def test_an_after_hours_message_becomes_the_callback(hotline: Channel, make_cust
     with pytest.raises(errors.CallbackNotFound):
         services.book(stranger, line_id=hotline.pk, slot=SLOT.isoformat(), number="13800138000",
                       topic="general", message="", conversation=conv)
+
+
+def test_api_refuses_bad_bookings_and_agents(hotline: Channel, api: ApiClient, customer: Any,
+                                            make_agent: Any) -> None:
+    base = {"line_id": hotline.pk, "slot": SLOT.isoformat(), "number": "13800138000", "message": "请回电"}
+    for change, code in (({"slot": "soon"}, "invalid_slot"), ({"number": "0"}, "invalid_phone_number"),
+                         ({"line_id": 999999}, "unknown_phone_line"), ({"topic": "nope"}, "invalid_topic"),
+                         ({"message": ""}, "invalid_message")):
+        r = api.post("/api/v1/phone/callbacks", base | change)
+        assert r.json()["code"] == code, (change, r.content)
+    staff = _agent_api(make_agent(["payments"]))
+    assert staff.post("/api/v1/phone/callbacks", base).status_code == 403
+    assert ApiClient().post("/api/v1/phone/callbacks", base).status_code == 401
+    assert not Conversation.objects.exists() and not Callback.objects.exists()
+    slots = api.get(f"/api/v1/phone/lines/{hotline.pk}/slots").json()
+    assert slots["time_zone"] == "Asia/Shanghai" and slots["slots"][0]["start"] == "2026-12-03T02:15:00+00:00"
