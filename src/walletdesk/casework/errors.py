@@ -37,6 +37,11 @@ class ActionNotPermitted(PermissionDenied):
     default_message = _("Your role does not allow this action.")
 
 
+class OwnAccount(PermissionDenied):
+    code = "own_account"
+    default_message = _("Nobody acts on or approves for their own account.")
+
+
 class ApprovalOwnRequest(PermissionDenied):
     code = "approval_own_request"
     default_message = _("Nobody can approve their own request; another colleague has to.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from walletdesk.support.errors import ConversationNotFound
 from walletdesk.support.models import Agent, Conversation
 
-from .errors import ConversationNotLive, CustomerUnknown, NotYourConversation
+from .errors import ConversationNotLive, CustomerUnknown, NotYourConversation, OwnAccount
 
 LIVE = (Conversation.Status.ACTIVE, Conversation.Status.WAITING)
 
@@ -24,6 +24,8 @@ def check_live(agent: Agent, conv: Conversation) -> None:
         raise ConversationNotLive()
     if conv.customer_id is None:
         raise CustomerUnknown()
+    if conv.customer_id == agent.user_id:
+        raise OwnAccount()
 
 
 def live_conversation_of(agent: Agent, conv_id: int) -> Conversation:

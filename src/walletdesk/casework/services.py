@@ -28,6 +28,7 @@ from .errors import (
     ApprovalOwnRequest,
     NotAnAgent,
     NotAwaitingApproval,
+    OwnAccount,
     ReasonRequired,
     UnknownAction,
     VerificationRequired,
@@ -155,6 +156,8 @@ def approve(user: Any, action_id: int) -> AgentAction:
         requester = act.requested_by
         if not roles.may_request(requester, act.action):
             raise ActionNotPermitted()
+        if act.customer_id == approver.user_id:
+            raise OwnAccount()
         conv = guards.conversation(act.conversation_id)
         guards.check_live(requester, conv)
         if conv.customer_id != act.customer_id:

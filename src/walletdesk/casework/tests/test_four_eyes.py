@@ -153,3 +153,28 @@ def test_reject(make_case: Any, make_staff: Any) -> None:
     hold.refresh_from_db()
     assert hold.released_at is None
     assert Message.objects.filter(conversation=case.conv, event="action_rejected").exists()
+
+
+def test_nobody_approves_for_their_own_account(make_case: Any, make_staff: Any) -> None:
+    """A supervisor who is also the customer of the conversation cannot approve for it."""
+    from walletdesk.casework.models import Verification
+
+    boss = make_staff("supervisor")
+    case = make_case("senior_agent", customer=boss.user, verified=False)
+    # (Staff cannot confirm as customers on the desk's pages; written directly here.)
+    Verification.objects.create(conversation=case.conv, customer=boss.user,
+                                requested_by=case.agent, method="in_app", status="confirmed",
+                                confirmed_at=clock.now(),
+                                expires_at=clock.now() + timedelta(minutes=15))
+    holds.place(boss.user, AccountHold.Kind.RISK, "risk rules")
+    action_id = case.act("release_hold").json()["id"]
+    r = approve(client_for(boss.user), action_id)
+    assert r.status_code == 403 and r.json()["code"] == "own_account"
+    assert AgentAction.objects.get(pk=action_id).status == "awaiting_approval"
+
+
+def test_nobody_acts_on_their_own_account(make_case: Any, make_staff: Any) -> None:
+    senior = make_staff("senior_agent")
+    case = make_case(agent=senior, customer=senior.user, verified=False)
+    r = case.agent_api.post(f"/api/v1/support/conversations/{case.conv.pk}/verification", {})
+    assert r.status_code == 403 and r.json()["code"] == "own_account"
