@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from walletdesk.conftest import SCREENSHOTS
+from walletdesk.conftest import DEMO_PASSWORD, SCREENSHOTS
 from walletdesk.web.tests.test_browser_wallet import login
 
 pytestmark = pytest.mark.browser
@@ -54,6 +54,23 @@ def test_fee_and_payment_troubleshooters_then_a_person_in_chinese(live_server_ur
     page.wait_for_url(re.compile(r".*/support/c/\d+/$"))
     page.get_by_text("我的付款到哪儿了？").first.wait_for(timeout=15_000)
     assert "充值没有到账" in page.content()
+    conv_id = re.search(r"/support/c/(\d+)/", page.url).group(1)
+
+    # The agent sees the diagnosis in the context panel and in the first message.
+    agent = page_for("zh-hans")
+    agent.goto(f"{live_server_url}/login/")
+    agent.fill("input[name=username]", "liu.yang@walletdesk.example")
+    agent.fill("input[name=password]", DEMO_PASSWORD)
+    agent.locator("form button[type=submit].primary").click()
+    agent.wait_for_load_state()
+    agent.goto(f"{live_server_url}/support/console/")
+    agent.locator(f"#queue li[data-id='{conv_id}']").click(timeout=15_000)
+    panel = agent.get_by_test_id("ctx-troubleshooter")
+    panel.wait_for(timeout=15_000)
+    assert "仍未确认" in panel.inner_text()
+    agent.get_by_test_id("agent-log").get_by_text("充值没有到账", exact=False).first.wait_for(
+        timeout=15_000)
+    shot(agent, "troubleshoot-agent-context.png")
 
 
 def test_lock_for_a_visitor_and_refund_for_a_transfer_in_english(live_server_url: str,
