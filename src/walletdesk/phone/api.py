@@ -88,6 +88,14 @@ def cancel(request: HttpRequest, callback_id: int) -> dict[str, Any]:
     return queries.customer_dict(services.cancel(request.user, cb))  # type: ignore[arg-type]
 
 
+@router.get("/due", response=list[dict], auth=USER_AUTH)
+def due(request: HttpRequest) -> list[dict[str, Any]]:
+    """For the console's queue: when each open callback the agent can see is due."""
+    _agent(request)
+    return [{"conversation_id": cb.conversation_id, "slot_start": cb.slot_start.isoformat(),
+             "status": cb.status} for cb in queries.open_for_agent(request.user)]
+
+
 @router.get("/conversations/{conversation_id}/callback", response=dict, auth=USER_AUTH)
 def for_conversation(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
     """The console's view of a conversation's latest callback (404 when it has none)."""

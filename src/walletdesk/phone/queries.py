@@ -45,6 +45,14 @@ def agent_dict(cb: Callback) -> dict[str, Any]:
             "calls": [call_dict(c) for c in cb.calls.select_related("agent").order_by("-started_at")]}
 
 
+def open_for_agent(user: Any, limit: int = 500) -> list[Callback]:
+    from walletdesk.support.queries import visible_to
+
+    ids = visible_to(user).values("pk")
+    return list(Callback.objects.filter(conversation_id__in=ids, status__in=[
+        Callback.Status.SCHEDULED, Callback.Status.CALLING]).order_by("slot_start")[:limit])
+
+
 def of_customer(user: Any, limit: int = 50) -> list[Callback]:
     return list(Callback.objects.filter(customer=user).select_related("conversation", "line")
                 .order_by("-slot_start")[:limit])

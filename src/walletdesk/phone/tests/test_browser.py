@@ -57,7 +57,10 @@ def test_callback_with_session_code_end_to_end(live_server_url: str, page_for: A
     desk = page_for(lang)
     login(desk, url, agent)
     desk.goto(f"{url}/support/console/")
-    desk.get_by_test_id(f"conv-{reference}").click()
+    item = desk.get_by_test_id(f"conv-{reference}")
+    item.locator(".phone-due").wait_for()  # the queue shows when the callback is due
+    item.locator(".sla-badge").wait_for()  # and its service-level state
+    item.click()
     panel = desk.get_by_test_id("phone-panel")
     panel.get_by_test_id("start-call").wait_for()
     assert code not in panel.inner_text()  # not before the call starts

@@ -72,6 +72,24 @@ document.addEventListener("DOMContentLoaded", function () {
         $("phone-msg").textContent = d.logged; load(currentId()); })
       .catch(function (e) { $("phone-msg").textContent = e.message; });
   });
+  /* Queue items of callbacks show their due time. */
+  var dueAt = {};
+  function markDue() {
+    document.querySelectorAll("#queue li, #mine li").forEach(function (li) {
+      var at = dueAt[li.dataset.id], tag = li.querySelector(".phone-due");
+      if (!at) { if (tag) { tag.remove(); } return; }
+      if (!tag) { tag = document.createElement("span"); tag.className = "phone-due"; li.appendChild(tag); }
+      tag.dataset.testid = "due-" + li.dataset.id;
+      tag.textContent = "☎ " + new Date(at).toLocaleTimeString(document.documentElement.lang === "en" ? "en-GB" : "zh-CN", { hour: "2-digit", minute: "2-digit", hour12: false });
+    });
+  }
+  function loadDue() {
+    api("GET", "/due").then(function (list) { dueAt = {}; list.forEach(function (c) { dueAt[c.conversation_id] = c.slot_start; }); markDue(); }).catch(function () {});
+  }
+  ["queue", "mine"].forEach(function (id) {
+    var el = $(id);
+    if (el) { new MutationObserver(function (m) { if (m.some(function (x) { return x.addedNodes.length; })) { loadDue(); } }).observe(el, { childList: true }); }
+  });
   document.addEventListener("wd:frame", function (ev) {
     var f = ev.detail || {};
     if (f.type === "call" && call && f.call_id === call.id) { call.status = f.status; render(); }
