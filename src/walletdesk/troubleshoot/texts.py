@@ -135,6 +135,8 @@ MESSAGES: dict[str, Any] = {
                              "or phone on file, and enter it."),
     "step.wait_for_code": _("Wait until %(until)s (about %(minutes)s min), then ask for an "
                             "unlock code."),
+    "step.use_sent_code": _("Use the unlock code we last sent to your email or phone: it works "
+                            "until %(until)s."),
     "step.wait_outgoing": _("Wait until %(until)s to send money; nothing else is needed."),
     "step.talk_to_person": _("Talk to a person: an agent sees what this troubleshooter found."),
     "step.wait_network": _("Nothing to do but wait, at most until %(deadline)s (about "

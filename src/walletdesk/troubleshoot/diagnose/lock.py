@@ -55,6 +55,15 @@ def _next_code_at(user: User, now: datetime) -> datetime | None:
     return sent[budget - 1] + timedelta(hours=1)
 
 
+def _live_code_until(user: User, now: datetime) -> datetime | None:
+    """Until when the last unlock code sent still works (None: no usable code)."""
+    code = (OneTimeCode.objects.filter(user=user, purpose=OneTimeCode.Purpose.UNLOCK,
+                                       used_at__isnull=True, expires_at__gt=now,
+                                       attempts__lt=settings.SECURITY["CODE_MAX_ATTEMPTS"])
+            .order_by("-created_at", "-pk").first())
+    return code.expires_at if code else None
+
+
 def diagnose(user: User) -> Diagnosis:
     now = clock.now()
     findings: list[Finding] = []
@@ -83,8 +92,11 @@ def diagnose(user: User) -> Diagnosis:
         if next_code is not None:
             findings.append(Finding("lock.code_limit", {"until": next_code}))
     if self_service:
+        live_until = _live_code_until(user, now) if next_code is not None else None
         if next_code is None:
             step = Finding("step.unlock_by_code")
+        elif live_until is not None:
+            step = Finding("step.use_sent_code", {"until": live_until})
         else:
             step = Finding("step.wait_for_code", {"until": next_code,
                                                   "minutes": minutes_until(next_code, now)})

@@ -104,12 +104,17 @@ def test_no_unlock_code_left_this_hour_says_when_the_next_one_can_be_sent(custom
     for minutes in (0, 10, 20):
         with clock.frozen(first + timedelta(minutes=minutes)):
             accounts.request_code(None, customer.email, "unlock")
+    # The last code (sent at +20 min, 15 minutes by email) still works until +35 min.
     with clock.frozen(first + timedelta(minutes=30)):
+        d = services.diagnose(customer, "lock")
+    assert d.next_step.code == "step.use_sent_code"
+    assert d.next_step.params["until"] == first + timedelta(minutes=35)
+    with clock.frozen(first + timedelta(minutes=40)):
         d = services.diagnose(customer, "lock")
     limit = next(f for f in d.findings if f.code == "lock.code_limit")
     assert limit.params["until"] == first + timedelta(hours=1)
     assert d.next_step.code == "step.wait_for_code"
-    assert d.next_step.params["minutes"] == 30
+    assert d.next_step.params["minutes"] == 20
 
 
 def test_unlocking_with_the_code_clears_the_diagnosis(customer):
