@@ -323,6 +323,10 @@ WEBHOOKS: dict[str, Any] = {
     "BASE_DELAY_SECONDS": env_float("WALLETDESK_WEBHOOKS_BASE_DELAY", 80.0),
     "BACKOFF_FACTOR": 3.0,
     "JITTER": 0.2,
+    # The scanner reads new support messages every few seconds, only rows a little older than
+    # the grace (a transaction that commits a lower id late is then not skipped).
+    "SCAN_EVERY_SECONDS": env_float("WALLETDESK_WEBHOOKS_SCAN_EVERY", 5.0),
+    "SCAN_GRACE_SECONDS": env_float("WALLETDESK_WEBHOOKS_SCAN_GRACE", 3.0),
 }
 
 # --- phone callbacks (issue 6; docs/phone-and-service-levels.md) -----------------------

@@ -47,6 +47,8 @@ class Event(models.Model):
     type = models.CharField(_("event type"), max_length=60)
     conversation = models.ForeignKey("support.Conversation", on_delete=models.SET_NULL, null=True,
                                      blank=True, related_name="+")
+    # The support message it came from: one event per (message, type), however often it is scanned.
+    message_id = models.BigIntegerField(null=True, blank=True)
     body = models.TextField()  # the exact JSON bytes (UTF-8) that are signed and sent
     created_at = models.DateTimeField(default=clock.now)
 
@@ -54,9 +56,23 @@ class Event(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("webhook event")
         verbose_name_plural = _("webhook events")
+        constraints = [models.UniqueConstraint(fields=["message_id", "type"],
+                                               condition=models.Q(message_id__isnull=False),
+                                               name="webhooks_event_once_per_message")]
 
     def __str__(self) -> str:
         return f"{self.type} {self.id}"
+
+
+class Cursor(models.Model):
+    """How far the scanner has read an append-only table (the highest id turned into events)."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    position = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.position}"
 
 
 class Delivery(models.Model):

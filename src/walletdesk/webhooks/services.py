@@ -1,9 +1,14 @@
 """Webhooks: the only code that writes endpoints, events, deliveries and attempts.
 
-* ``record_message`` runs inside the transaction that stored a support message:
-  it writes the events and one delivery per subscribed endpoint, and queues the
-  first attempt with ``jobs.enqueue`` (created on commit; a rollback leaves no
-  event and sends nothing).
+* Events come from support's own record: every message (key actions are event
+  messages) is a row of ``support_message``, however it was written (the ORM,
+  or one raw statement on PostgreSQL's chat hot path, which sends no signals).
+  ``scan`` reads the rows after a cursor, in id order, and writes the events and
+  one delivery per subscribed endpoint in one transaction with the cursor's
+  move (guarded, so two scanners never both emit); the first try of each
+  delivery is queued on commit. Only rows at least ``SCAN_GRACE_SECONDS`` old
+  are read, so a transaction that committed a lower id a moment later is not
+  skipped; a unique (message, type) constraint makes a second reading harmless.
 * ``attempt`` runs in the job worker: the POST happens outside any transaction,
   then one short transaction writes the attempt and the next step.
 * Schedule: up to ``MAX_ATTEMPTS`` tries; after try n the next waits
@@ -24,13 +29,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 
 from walletdesk.core import clock, jobs
 from walletdesk.support.models import Conversation, Message
 
 from . import events, safety, sender, signing
 from .errors import UnknownEventType
-from .models import Attempt, Delivery, Endpoint, Event
+from .models import Attempt, Cursor, Delivery, Endpoint, Event
 
 log = logging.getLogger(__name__)
 USER_AGENT = "walletdesk-webhooks/1"
@@ -57,6 +63,7 @@ def create_endpoint(*, url: object, description: object = "", event_types: objec
     types = check_event_types(event_types)
     safety.check(url)
     text = description.strip()[:200] if isinstance(description, str) else ""
+    cursor()  # events start from now, never from the history before the first endpoint
     return Endpoint.objects.create(url=str(url), description=text, event_types=types,
                                    secret=signing.new_secret(),
                                    created_by=by if getattr(by, "pk", None) else None,
@@ -110,7 +117,7 @@ def _queue(delivery: Delivery, attempt: int, delay: float = 0) -> None:
 
 
 def emit(event_type: str, data: dict[str, Any], endpoints: Iterable[Endpoint],
-         conversation_id: int | None = None) -> Event | None:
+         conversation_id: int | None = None, message_id: int | None = None) -> Event | None:
     """Write one event and its deliveries (in the caller's transaction); first tries on commit."""
     targets = [e for e in endpoints if e.wants(event_type) or event_type == events.TEST_EVENT]
     if not targets:
@@ -118,6 +125,7 @@ def emit(event_type: str, data: dict[str, Any], endpoints: Iterable[Endpoint],
     now = clock.now()
     event_id = events.new_id()
     event = Event.objects.create(id=event_id, type=event_type, conversation_id=conversation_id,
+                                 message_id=message_id,
                                  body=events.body(event_id, event_type, now, data), created_at=now)
     for endpoint in targets:
         delivery = Delivery.objects.create(event=event, endpoint=endpoint, next_attempt_at=now,
@@ -126,24 +134,79 @@ def emit(event_type: str, data: dict[str, Any], endpoints: Iterable[Endpoint],
     return event
 
 
-def record_message(message: Message) -> list[Event]:
-    """The webhook events of one stored support message (called by the post_save receiver)."""
-    types = events.types_for(message)
-    if not types:
+def record_message(message: Message, active: list[Endpoint]) -> list[Event]:
+    """The webhook events of one stored support message."""
+    types = [t for t in events.types_for(message) if any(e.wants(t) for e in active)]
+    if not types or Event.objects.filter(message_id=message.pk).exists():
         return []
-    active = [e for e in Endpoint.objects.filter(is_active=True) if any(e.wants(t) for t in types)]
-    if not active:
-        return []
-    conv = Conversation.objects.select_related("agent").get(pk=message.conversation_id)
+    conv = message.conversation
     data = {"conversation": events.conversation_data(conv)}
     if message.kind != Message.Kind.EVENT or message.text:
         data["message"] = events.message_data(message)
     out = []
     for event_type in types:
-        event = emit(event_type, data, active, conversation_id=conv.pk)
+        event = emit(event_type, data, active, conversation_id=conv.pk, message_id=message.pk)
         if event is not None:
             out.append(event)
     return out
+
+
+MESSAGES = "support.message"
+BATCH = 500
+
+
+def cursor() -> Cursor:
+    """The scanner's cursor; created at the newest message (history is not replayed)."""
+    found = Cursor.objects.filter(name=MESSAGES).first()
+    if found is not None:
+        return found
+    newest = Message.objects.aggregate(m=Max("pk"))["m"] or 0
+    try:
+        with transaction.atomic():
+            return Cursor.objects.create(name=MESSAGES, position=newest, updated_at=clock.now())
+    except IntegrityError:
+        return Cursor.objects.get(name=MESSAGES)
+
+
+class _Raced(Exception):
+    """Another scanner moved the cursor first: this pass writes nothing."""
+
+
+def _scan_batch(cutoff: Any) -> tuple[int, bool]:
+    """One batch in one transaction: events, deliveries and the cursor's move, or nothing.
+    Returns the events written and whether more rows may be waiting."""
+    with transaction.atomic():
+        at = cursor()
+        rows = list(Message.objects.filter(pk__gt=at.position).order_by("pk")
+                    .select_related("conversation", "conversation__agent")[:BATCH])
+        ready = []
+        for row in rows:
+            if row.sent_at >= cutoff:
+                break  # too fresh: a lower id may still be committing
+            ready.append(row)
+        if not ready:
+            return 0, False
+        active = list(Endpoint.objects.filter(is_active=True))
+        count = sum(len(record_message(m, active)) for m in ready) if active else 0
+        if not Cursor.objects.filter(name=MESSAGES, position=at.position).update(
+                position=ready[-1].pk, updated_at=clock.now()):
+            raise _Raced()
+        return count, len(ready) == BATCH
+
+
+def scan(batches: int = 20) -> int:
+    """Turn new support messages into webhook events (the periodic job calls this)."""
+    cutoff = clock.now() - timedelta(seconds=conf("SCAN_GRACE_SECONDS"))
+    total = 0
+    for _ in range(batches):
+        try:
+            found, more = _scan_batch(cutoff)
+        except _Raced:
+            return total
+        total += found
+        if not more:
+            return total
+    return total
 
 
 SLA_TYPES = {"warning": "conversation.sla_warning", "breach": "conversation.sla_breached"}

@@ -1,9 +1,11 @@
-"""Hooking into support's life cycle without touching its code: every stored message
-(key actions are event messages) passes through ``post_save`` of ``support.Message``.
+"""Service-level warnings and breaches (``servicelevels.Event`` rows, written through the
+ORM) become webhook events through ``post_save``. Support messages do not come through
+here: the chat's PostgreSQL path inserts them with one raw statement (no signal), so
+``services.scan`` reads them from the table instead.
 
-The receiver runs inside the transaction that stores the message; it only writes rows
-(the events and deliveries roll back with it) and queues jobs for after the commit. A
-mistake here must never break a chat: it runs in a savepoint and only logs failures.
+The receiver runs inside the transaction that stores the row; it only writes rows (they
+roll back with it) and queues jobs for after the commit. A mistake here must never break
+the caller: it runs in a savepoint and only logs failures.
 """
 
 from __future__ import annotations
@@ -13,28 +15,11 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models.signals import post_save
-from django.dispatch import receiver
 
-from walletdesk.support.models import Message
-
-from . import events, services
+from . import services
 from .models import Endpoint
 
 log = logging.getLogger(__name__)
-
-
-@receiver(post_save, sender=Message, dispatch_uid="webhooks.message_saved")
-def message_saved(sender: Any, instance: Message, created: bool, raw: bool = False,
-                  **kwargs: Any) -> None:
-    if not created or raw or not events.types_for(instance):
-        return
-    if not Endpoint.objects.filter(is_active=True).exists():
-        return  # the common case costs one indexed query and no savepoint
-    try:
-        with transaction.atomic():
-            services.record_message(instance)
-    except Exception:
-        log.exception("webhook events for message %s were not recorded", instance.pk)
 
 
 def sla_event_saved(sender: Any, instance: Any, created: bool, raw: bool = False,

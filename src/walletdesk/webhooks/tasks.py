@@ -1,6 +1,9 @@
-"""Background jobs of webhooks (autodiscovered by core): one job per delivery try."""
+"""Background jobs of webhooks (autodiscovered by core): the scanner that turns new support
+messages into events, and one job per delivery try."""
 
 from __future__ import annotations
+
+from django.conf import settings
 
 from walletdesk.core import jobs
 
@@ -10,3 +13,8 @@ from . import services
 @jobs.task("webhooks.deliver")
 def deliver(delivery_id: int, attempt: int) -> None:
     services.attempt(delivery_id, attempt)
+
+
+@jobs.periodic("webhooks.scan", seconds=settings.WEBHOOKS["SCAN_EVERY_SECONDS"])
+def scan() -> int:
+    return services.scan()
