@@ -227,3 +227,17 @@ def test_the_scanner_starts_at_the_first_endpoint_and_never_emits_twice(customer
         assert services.scan() == 0
         deliver()
     assert Event.objects.count() == events_before and len(rx.requests) == 2
+
+
+def test_messages_while_every_endpoint_is_paused_are_not_sent_later(customer: Any) -> None:
+    with receiver() as rx:
+        hook = services.create_endpoint(url=rx.url, event_types=["conversation.created"])
+        services.update_endpoint(hook, is_active=False)
+        open_chat(customer)
+        deliver()
+        services.update_endpoint(hook, is_active=True)
+        deliver()
+        assert rx.requests == []
+        open_chat(customer)
+        deliver()
+    assert rx.types() == ["conversation.created"]
