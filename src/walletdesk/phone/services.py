@@ -163,11 +163,7 @@ def cancel(customer: User, cb: Callback) -> Callback:
         if not Callback.objects.filter(pk=cb.pk, status=Callback.Status.SCHEDULED).update(
                 status=Callback.Status.CANCELLED, seat=None, updated_at=clock.now()):
             raise CallbackClosed()
-        conv = cb.conversation
-        if conv.status == Conversation.Status.QUEUED:
-            chat.add_event(conv, "callback_cancelled")
-            Conversation.objects.filter(pk=conv.pk, status=Conversation.Status.QUEUED).update(
-                status=Conversation.Status.CLOSED, closed_at=clock.now(), updated_at=clock.now())
+        conversations.withdraw(cb.conversation, "callback_cancelled")
     cb.refresh_from_db()
     return cb
 

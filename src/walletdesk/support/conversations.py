@@ -317,6 +317,18 @@ def schedule_callback(conv: Conversation, due_at: datetime) -> Conversation:
     return conv
 
 
+def withdraw(conv: Conversation, event: str) -> bool:
+    """The customer withdrew a conversation nobody has taken yet (a cancelled callback)."""
+    with transaction.atomic():
+        if not Conversation.objects.filter(pk=conv.pk, status=Conversation.Status.QUEUED).update(
+                status=Conversation.Status.CLOSED, offered_to=None, closed_at=clock.now(),
+                updated_at=clock.now()):
+            return False
+        add_event(conv, event)
+        routing.after_queue_change({conv.skill})
+    return True
+
+
 def mark_first_response(conv: Conversation, at: datetime) -> None:
     """A first response that is not a chat reply (a callback the customer answered)."""
     Conversation.objects.filter(pk=conv.pk, first_response_at__isnull=True).update(

@@ -81,6 +81,12 @@ def test_a_slot_holds_only_its_capacity(hotline: Channel, make_customer: Any, se
         book(make_customer(region="CN"), hotline)
     assert Conversation.objects.count() == 2  # the refused booking left nothing behind
     services.cancel(first.customer, first)
+    closed = Conversation.objects.get(pk=first.conversation_id)
+    assert closed.status == "closed" and closed.messages.filter(event="callback_cancelled").exists()
+    with pytest.raises(errors.CallbackClosed):
+        services.cancel(first.customer, first)
+    with pytest.raises(errors.CallbackNotFound):
+        services.cancel(second.customer, first)
     assert SLOT in [s.start for s in services.offered(hotline)]
     assert book(make_customer(region="CN"), hotline).seat == 1
 
