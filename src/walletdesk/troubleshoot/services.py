@@ -16,9 +16,11 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
+from nacl.secret import SecretBox
 
 from walletdesk.accounts import services as accounts
 from walletdesk.accounts.models import User
+from walletdesk.core import jobs
 from walletdesk.core.errors import DomainError
 from walletdesk.directory import ratelimit
 from walletdesk.notify import services as notify
@@ -96,19 +98,32 @@ def _login_key(login: str) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}:{login.lower()}".encode()).hexdigest()[:32]
 
 
+def _box() -> SecretBox:
+    return SecretBox(hashlib.sha256(f"{settings.SECRET_KEY}:troubleshoot".encode()).digest())
+
+
 def explain_lock_to_owner(login: object, visitor: str) -> None:
-    """A visitor who cannot sign in typed a login. Whatever it is, the answer is the same;
-    if an active account has it, the diagnosis goes to that address (the contact on file)."""
+    """A visitor who cannot sign in typed a login. Whatever it is, the request does the same
+    work — check the form, count the visitor, queue one job — so neither the answer nor its
+    time says whether an account exists; the job looks the login up and, if an active
+    account has it, sends the diagnosis to that address (the contact on file)."""
     value = accounts.valid_login(login)
     ratelimit.hit(VISITOR_LIMIT, visitor)
-    user = accounts.find_user_by_login(value)
-    diagnosis = lock.diagnose(user) if user is not None and user.is_active else None
+    sealed = bytes(_box().encrypt(value.encode())).hex()  # typed logins stay out of job rows
+    jobs.enqueue("troubleshoot.explain_lock", sealed=sealed)
+
+
+def send_lock_diagnosis(sealed: str) -> None:
+    """The job: at most OWNER_LIMIT messages an hour per login, only to active accounts."""
+    value = _box().decrypt(bytes.fromhex(sealed)).decode()
     try:
         ratelimit.hit(OWNER_LIMIT, _login_key(value))
     except DomainError:
-        return  # the owner was told enough this hour; the visitor's answer does not change
-    if user is None or diagnosis is None:
+        return  # the owner was told enough this hour
+    user = accounts.find_user_by_login(value)
+    if user is None or not user.is_active:
         return
+    diagnosis = lock.diagnose(user)
     site = settings.SITE_URL.rstrip("/")
     with transaction.atomic():
         notify.send_to("troubleshoot_lock", value, user=user,
