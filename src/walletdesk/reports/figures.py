@@ -3,9 +3,10 @@
 Counts, sums, averages and maxima come from the database (``GROUP BY`` with
 ``COUNT``/``AVG``/``MAX``, the same ORM on SQLite and PostgreSQL). Two things
 are computed in Python because SQL has no portable way to do them: business
-time (each span is cut against the region's opening intervals, see
-``businesstime``) and medians/90th percentiles (SQLite has no percentile
-function).
+time (each span is cut against the region's opening intervals with the same
+functions and the same timetable as the service-level timers:
+``servicelevels.business.elapsed`` over ``servicelevels.calendars``) and
+medians/90th percentiles (SQLite has no percentile function).
 """
 
 from __future__ import annotations
@@ -20,10 +21,9 @@ from zoneinfo import ZoneInfo
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Min, Q, QuerySet
 from django.db.models.functions import TruncDate
 
-from walletdesk.core import clock
+from walletdesk.servicelevels import business, calendars
 from walletdesk.support.models import Conversation, Message
 
-from .businesstime import BusinessCalendar
 from .filters import Filters
 
 ENDED = (Conversation.Status.RESOLVED, Conversation.Status.CLOSED)
@@ -94,26 +94,23 @@ def summary(values: Iterable[float]) -> dict[str, Any]:
             "max_seconds": _round(ordered[-1]) if n else None}
 
 
-def _calendar(f: Filters) -> BusinessCalendar:
-    return BusinessCalendar(f.start - timedelta(days=1), max(f.end, clock.now()) + timedelta(days=1))
-
-
 def business_times(f: Filters) -> dict[str, Any]:
     """First response (created → first agent reply) and resolution (created → resolved), both in
-    the business hours of the conversation's region and channel; wall-clock averages beside."""
-    cal = _calendar(f)
-    rows = conversations(f).order_by().values_list("region", "channel", "created_at",
-                                                   "first_response_at", "resolved_at")
+    the business hours of the conversation's region (the desk's hours, as for service levels);
+    wall-clock averages beside."""
+    tables = calendars.Calendars()
+    rows = conversations(f).order_by().values_list("region", "created_at", "first_response_at",
+                                                   "resolved_at")
     first: list[float] = []
     resolved: list[float] = []
     first_wall: list[float] = []
     resolved_wall: list[float] = []
-    for region, channel, created, responded, resolved_at in rows:
+    for region, created, responded, resolved_at in rows:
         if responded is not None:
-            first.append(cal.seconds(region, channel, created, responded))
+            first.append(business.elapsed(tables(region), created, responded))
             first_wall.append(max(0.0, (responded - created).total_seconds()))
         if resolved_at is not None:
-            resolved.append(cal.seconds(region, channel, created, resolved_at))
+            resolved.append(business.elapsed(tables(region), created, resolved_at))
             resolved_wall.append(max(0.0, (resolved_at - created).total_seconds()))
     total = len(rows)
     return {

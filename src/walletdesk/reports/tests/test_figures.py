@@ -97,22 +97,3 @@ def test_the_range_is_read_in_the_viewers_time_zone(week: Any) -> None:
     monday = Filters(date_from=date(2026, 11, 2), date_to=date(2026, 11, 2), time_zone="Asia/Shanghai")
     assert figures.volumes(monday)["total"] == 3
 
-
-def test_business_seconds_across_a_daylight_saving_change() -> None:
-    from datetime import UTC, datetime, time
-    from zoneinfo import ZoneInfo
-
-    from walletdesk.directory import hours as hours_math
-    from walletdesk.reports.businesstime import business_seconds
-
-    london = ZoneInfo("Europe/London")
-    table = hours_math.Timetable("Europe/London", {d: [hours_math.Period(time(9), time(17))]
-                                                   for d in range(5)})
-    # Friday 23 Oct 16:00 BST → Monday 26 Oct 10:00 GMT (clocks went back on Sunday 25th):
-    # one open hour on Friday, one on Monday; the weekend and the extra night hour count nothing.
-    start = datetime(2026, 10, 23, 16, tzinfo=london).astimezone(UTC)
-    end = datetime(2026, 10, 26, 10, tzinfo=london).astimezone(UTC)
-    assert business_seconds(table, start, end) == 7200
-    assert (end - start).total_seconds() == 67 * 3600
-    assert business_seconds(None, start, end) == 67 * 3600  # no hours: around the clock
-    assert business_seconds(table, end, start) == 0
