@@ -240,3 +240,27 @@ def test_admin_asks_for_a_reason_then_decides_through_the_same_service(held, adm
     hold.refresh_from_db()
     assert hold.released_by == admin_user
     assert SecurityEvent.objects.filter(kind="risk_review_hold_released").exists()
+
+
+# --- API (the same service) --------------------------------------------------------------------
+
+def test_staff_api_lists_and_decides(held, supervisor, customer, api):
+    from walletdesk.accounts.services import issue_token
+    from walletdesk.conftest import ApiClient
+
+    staff = ApiClient(issue_token(supervisor))
+    assert api.get("/api/v1/security/reviews").status_code == 403  # a customer
+    r = api.post(f"/api/v1/security/reviews/{held.pk}/approve", {"reason": "my own call"})
+    assert r.status_code == 403 and Review.objects.get().status == "open"
+    listed = staff.get("/api/v1/security/reviews").json()
+    assert [c["id"] for c in listed] == [held.pk] and listed[0]["amount"] == 150_000
+    r = staff.post(f"/api/v1/security/reviews/{held.pk}/reject", {"reason": ""})
+    assert (r.status_code, r.json()["code"]) == (422, "reason_required")
+    r = staff.post(f"/api/v1/security/reviews/{held.pk}/reject",
+                   {"reason": "Known mule payee", "freeze": True})
+    assert r.status_code == 200 and r.json()["status"] == "rejected"
+    r = staff.post(f"/api/v1/security/reviews/{held.pk}/approve", {"reason": "second try"})
+    assert (r.status_code, r.json()["code"]) == (409, "review_closed")
+    assert staff.post("/api/v1/security/reviews/999/approve",
+                      {"reason": "nothing"}).status_code == 404
+    assert AccountHold.objects.filter(user=customer, kind="review").count() == 1
