@@ -241,3 +241,20 @@ def test_messages_while_every_endpoint_is_paused_are_not_sent_later(customer: An
         open_chat(customer)
         deliver()
     assert rx.types() == ["conversation.created"]
+
+
+def test_service_level_warnings_and_breaches_are_sent(customer: Any) -> None:
+    from walletdesk.servicelevels import services as servicelevels
+
+    with receiver() as rx:
+        hook = services.create_endpoint(
+            url=rx.url, event_types=["conversation.sla_warning", "conversation.sla_breached"])
+        conv = open_chat(customer)  # normal priority: first response within 60 business minutes
+        clock.advance(minutes=61)  # no directory hours in this database: around the clock
+        servicelevels.check()
+        deliver()
+    got = sorted((r.json["type"], r.json["data"]["service_level"]["target"]) for r in rx.requests)
+    assert got == [("conversation.sla_breached", "first_response"),
+                   ("conversation.sla_warning", "first_response")]
+    assert all(r.json["data"]["conversation"]["reference"] == conv.reference for r in rx.requests)
+    assert all(verified(hook.secret, r) for r in rx.requests)
