@@ -123,7 +123,7 @@ class ChatBase(AsyncJsonWebsocketConsumer):
     async def catch_up_to(self, conv_id: int, last_seq: int) -> None:
         """Send anything past this socket's position that never came live (the rechecker saw
         the conversation's last sequence number ahead of it)."""
-        if last_seq <= self._high().get(conv_id, last_seq):
+        if last_seq <= self._high().get(conv_id, last_seq) or conv_id in getattr(self, "_unsynced", {}):
             return
         async with self._lock():
             pos = self._high().get(conv_id, 0)
@@ -342,6 +342,8 @@ class AgentConsole(ChatBase):
 
     agent: Agent | None = None
     role = "agent"
+    AUTO_SYNC_SECONDS = 2.0
+    _unsynced: dict[int, list[dict[str, Any]]]
 
     async def connect(self) -> None:
         self.user = await _user_from(self.scope)
@@ -355,16 +357,32 @@ class AgentConsole(ChatBase):
         live = await database_sync_to_async(_live)(self.agent)
         for conv_id in live:
             await self._watch(conv_id)
-        # Live frames continue from the state at connect; "resume" fetches anything older.
+        # Live frames continue from the state at connect; "resume" fetches anything older. Until
+        # the console resumes a conversation it had open (or AUTO_SYNC_SECONDS pass), its live
+        # frames are held back, so that the older ones the resume sends never come after them.
         self._high().update(live)
+        self._unsynced = {conv_id: [] for conv_id in live}
+        self._auto = asyncio.ensure_future(self._auto_sync())
         await self.accept()
         await database_sync_to_async(routing.beat)(self.agent)
         self._start_recheck()
         await self.send_json({"type": "hello", "employee_id": self.agent.employee_id,
                               "name": self.agent.display_name, "conversations": list(live)})
 
+    async def _auto_sync(self) -> None:
+        await asyncio.sleep(self.AUTO_SYNC_SECONDS)
+        for conv_id in list(self._unsynced):
+            await self._flush(conv_id)
+
+    async def _flush(self, conv_id: int) -> None:
+        for frame in self._unsynced.pop(conv_id, None) or []:
+            await self._deliver(frame, "agent")
+
     async def disconnect(self, code: int) -> None:
         self._stop_recheck()
+        auto = getattr(self, "_auto", None)
+        if auto is not None:
+            auto.cancel()
         if self.agent is not None:
             await database_sync_to_async(routing.disconnected)(self.agent)
 
@@ -406,6 +424,7 @@ class AgentConsole(ChatBase):
                 conv, role = await self._conv(content)
                 await self._watch(conv.pk)
                 await self._resume(conv.pk, role, content.get("after_seq"))
+                await self._flush(conv.pk)
             elif kind == "typing":
                 conv, role = await self._conv(content)
                 await self._typing(conv.pk, "agent")
@@ -418,7 +437,11 @@ class AgentConsole(ChatBase):
     async def on_frame(self, frame: dict[str, Any]) -> None:
         kind = frame.get("type")
         if kind == "message":
-            await self._deliver(frame, "agent")
+            held = getattr(self, "_unsynced", {}).get(int(frame["conversation_id"]))
+            if held is not None:
+                held.append(frame)
+            else:
+                await self._deliver(frame, "agent")
             return
         if kind == "typing" and frame.get("role") == "agent":
             return

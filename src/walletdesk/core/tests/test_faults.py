@@ -11,8 +11,7 @@
   another worker finishes it once its lease runs out, and three workers
   together never run one job twice.
 
-Hook for live chat (issue 5): ``test_server_killed_mid_stream`` is where a
-"no chat message lost" stream joins the transfer stream.
+Live chat has its own kill test in ``test_chat_faults.py`` (same harness).
 """
 
 from __future__ import annotations
