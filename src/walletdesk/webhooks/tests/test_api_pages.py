@@ -122,3 +122,43 @@ def test_pages_create_show_the_secret_once_and_log_deliveries(
     bad = client.post("/support/webhooks/", {"url": "ftp://x.example/"}, HTTP_ACCEPT_LANGUAGE="en")
     assert bad.status_code == 422 and "Enter a full http" in bad.content.decode()
     assert Endpoint.objects.count() == 1
+
+
+def test_page_buttons_pause_resume_rotate_delete(supervisor: Any) -> None:
+    from walletdesk.webhooks import services
+
+    endpoint = services.create_endpoint(url="http://127.0.0.1:9/x")
+    client = login(supervisor)
+    base = f"/support/webhooks/{endpoint.pk}"
+    client.post(f"{base}/pause/")
+    endpoint.refresh_from_db()
+    assert not endpoint.is_active
+    client.post(f"{base}/resume/")
+    old = endpoint.secret
+    endpoint.refresh_from_db()
+    assert endpoint.is_active
+    r = client.post(f"{base}/rotate/")
+    endpoint.refresh_from_db()
+    assert endpoint.secret != old and endpoint.secret in client.get(r["Location"]).content.decode()
+    assert client.get(f"{base}/explode/").status_code == 405  # actions are POST only
+    assert client.post(f"{base}/explode/").status_code == 404
+    client.post(f"{base}/delete/")
+    assert not Endpoint.objects.exists()
+
+
+def test_admin_creates_through_the_same_checks(make_customer: Any, settings: Any) -> None:
+    admin = make_customer(role="admin", is_staff=True, is_superuser=True)
+    client = login(admin)
+    assert client.get("/admin/webhooks/endpoint/add/").status_code == 200
+    r = client.post("/admin/webhooks/endpoint/add/", {"url": "http://127.0.0.1:9/hook",
+                                                      "description": "ops", "event_types": "[]",
+                                                      "is_active": "on"})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    endpoint = Endpoint.objects.get()
+    assert endpoint.secret.startswith("whsec_") and endpoint.created_by == admin
+    settings.WEBHOOKS = {**settings.WEBHOOKS, "ALLOW_PRIVATE": False}
+    r = client.post("/admin/webhooks/endpoint/add/", {"url": "http://10.0.0.1/hook",
+                                                      "event_types": "[]", "is_active": "on"})
+    assert r.status_code == 200 and Endpoint.objects.count() == 1
+    for page in ("/admin/webhooks/endpoint/", "/admin/webhooks/delivery/", "/admin/webhooks/event/"):
+        assert client.get(page).status_code == 200
