@@ -167,3 +167,13 @@ def test_a_security_hold_hides_the_short_pause_it_outlasts(customer):
     d = services.diagnose(customer, "lock")
     assert "lock.tier" not in codes(d)
     assert codes(d)[0] == "lock.security_hold"
+
+
+@pytest.mark.parametrize("kind", ["security", "frozen", "risk"])
+def test_the_code_path_it_offers_really_ends_that_hold(customer, kind):
+    """If accounts ever stops releasing a kind on self-service unlock, this fails."""
+    holds.place(customer, kind, "test")
+    assert services.diagnose(customer, "lock").next_step.code == "step.unlock_by_code"
+    accounts.request_code(None, customer.email, "unlock")
+    accounts.confirm_unlock(None, customer.email, last_code(customer.email))
+    assert codes(services.diagnose(customer, "lock")) == ["lock.not_locked"]
