@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from datetime import timedelta
 from email.utils import formataddr
 from typing import Any
 
@@ -35,6 +36,8 @@ from .parse import REFERENCE_RE
 
 log = logging.getLogger(__name__)
 
+SENT_KINDS = (Message.Kind.TEXT, Message.Kind.IMAGE)
+SWEEP_WINDOW = timedelta(days=2)
 REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|sv|回复|答复|转发)\s*[:：]\s*)+", re.IGNORECASE)
 MAX_REFERENCES = 10
 
@@ -75,6 +78,23 @@ def queue_ack(thread: EmailThread, in_reply_to: str) -> None:
         status=EmailMessage.Status.QUEUED, message_id=new_message_id(), in_reply_to=in_reply_to,
         references=in_reply_to, to_address=thread.address)
     jobs.enqueue("mailroom.deliver", mail_id=row.pk)
+
+
+def queue_reply(message_pk: int) -> None:
+    """One ``mailroom.reply`` job per agent message, however often this is called."""
+    jobs.enqueue("mailroom.reply", message_id=message_pk, unique_key=f"mailroom.reply:{message_pk}")
+
+
+def unsent_replies(limit: int = 200) -> list[int]:
+    """Agents' messages in recent email conversations that have no outbound mail yet.
+
+    The chat stores messages on PostgreSQL with one SQL statement, without model signals,
+    so the sweep (not the signal) is what guarantees that every answer leaves."""
+    since = clock.now() - SWEEP_WINDOW
+    recent = EmailThread.objects.filter(conversation__updated_at__gte=since).values("conversation_id")
+    return list(Message.objects.filter(conversation_id__in=recent, role=Message.Role.AGENT,
+                                       kind__in=SENT_KINDS, sent_at__gte=since, email__isnull=True)
+                .order_by("pk").values_list("pk", flat=True)[:limit])
 
 
 def reply_row(message_pk: int) -> EmailMessage | None:

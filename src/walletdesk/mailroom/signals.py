@@ -2,7 +2,10 @@
 
 A signal keeps the chat code unaware of email. It costs one indexed query per
 agent message (the conversation's channel); customer messages, notes and
-events cost nothing.
+events cost nothing. On PostgreSQL the chat stores messages with one SQL
+statement and no model signal: there the ``mailroom.sweep_replies`` job
+(every few seconds, ``tasks.py``) finds them. Both queue the same job, at
+most once per message.
 """
 
 from __future__ import annotations
@@ -12,10 +15,9 @@ from typing import Any
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from walletdesk.core import jobs
 from walletdesk.support.models import Conversation, Message
 
-SENT_KINDS = (Message.Kind.TEXT, Message.Kind.IMAGE)
+from .outbound import SENT_KINDS, queue_reply
 
 
 @receiver(post_save, sender=Message, dispatch_uid="mailroom.agent_reply")
@@ -24,5 +26,4 @@ def agent_reply(sender: Any, instance: Message, created: bool, **kwargs: Any) ->
         return
     if Conversation.objects.filter(pk=instance.conversation_id,
                                    channel=Conversation.Channel.EMAIL).exists():
-        jobs.enqueue("mailroom.reply", message_id=instance.pk,
-                     unique_key=f"mailroom.reply:{instance.pk}")
+        queue_reply(instance.pk)
