@@ -22,6 +22,7 @@ from walletdesk.directory import queries as directory_queries
 from walletdesk.directory.errors import InvalidChannelValue
 from walletdesk.directory.models import Channel
 from walletdesk.directory.normalize import phone as normalize_phone
+from walletdesk.servicelevels import services as sla
 from walletdesk.support import access, chat, conversations, events
 from walletdesk.support.errors import NotAllowed
 from walletdesk.support.models import Agent, Conversation
@@ -146,6 +147,7 @@ def book(customer: User, *, line_id: object, slot: object, number: object, topic
             if conversation.customer_id != customer.pk:
                 raise CallbackNotFound()
             conv = conversations.schedule_callback(conversation, at)
+            sla.start_at(conv, at)
         else:
             conv = conversations.open_conversation(customer, topic=topic, message=message,
                                                    channel=Conversation.Channel.PHONE,

@@ -73,6 +73,14 @@ def start_timer(conv: Conversation) -> Timer:
     return timer
 
 
+def start_at(conv: Conversation, at: datetime) -> None:
+    """A queued conversation became a callback: its timers count from the booked slot (the
+    first response is owed then, not before); deadlines are computed again."""
+    Timer.objects.filter(conversation=conv, first_response_at__isnull=True).update(
+        started_at=at, first_response_warn_at=None, first_response_due=None, resolution_warn_at=None,
+        resolution_due=None, computed_at=None)
+
+
 def pauses_of(conv: Conversation) -> list[business.Pause]:
     """Waiting on the customer: from an agent's reply until the customer's next message."""
     out: list[business.Pause] = []

@@ -284,6 +284,7 @@ def test_an_after_hours_message_becomes_the_callback(hotline: Channel, make_cust
                            topic="general", message="", conversation=conv)
     conv.refresh_from_db()
     assert cb.conversation_id == conv.pk and conv.channel == "phone" and conv.queued_at == SLOT
+    assert Timer.objects.get(conversation=conv).started_at == SLOT  # the first answer is owed at the slot
     assert Conversation.objects.count() == 1
     stranger = make_customer(region="CN")
     with pytest.raises(errors.CallbackNotFound):
