@@ -5,9 +5,11 @@ A P2P transfer and a payment from the balance write the same rows: one
 principal, fee and promotion postings. ``book`` writes them with fixed,
 parameterised SQL (ADR 0005):
 
-* PostgreSQL: one call of ``wallet_book_transfer`` (migration 0003), which locks
-  the accounts in id order, checks them and the available balance, and inserts.
-  Outside any transaction it is its own transaction: one round trip in all.
+* PostgreSQL: one call of ``wallet_book_transfer`` (migrations 0003, 0004), which
+  checks the accounts, writes the transaction and its event, then locks the
+  accounts in id order, checks the available balance and writes the postings.
+  Outside any transaction it is its own transaction: one round trip in all. A
+  refusal there is the database error ``account_available_gte_0``.
 * SQLite: the same statements in Python inside one IMMEDIATE transaction (the
   writer lock replaces the row locks).
 
