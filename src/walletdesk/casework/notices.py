@@ -19,6 +19,7 @@ SUBJECTS = {
     "support_unlock": _("Unlock your walletdesk account"),
     "support_action": _("Customer service made a change to your walletdesk account"),
     "refund_requested": _("We asked the merchant for your refund"),
+    "refund_granted": _("The merchant refunded your payment"),
 }
 
 

@@ -18,9 +18,10 @@ from django.dispatch import receiver
 
 from walletdesk.accounts.models import SecurityEvent
 from walletdesk.core import clock
+from walletdesk.core.money import format_minor
 from walletdesk.wallet.models import Transaction
 
-from . import audit
+from . import audit, notices
 from .models import MerchantRefundRequest
 
 
@@ -38,9 +39,14 @@ def on_transaction(sender: Any, instance: Transaction, created: bool, **kw: Any)
     if not (created and instance.type == Transaction.Type.REFUND and instance.merchant_id
             and instance.parent_id):
         return
-    for req in MerchantRefundRequest.objects.select_related("action__conversation").filter(
+    for req in MerchantRefundRequest.objects.select_related(
+            "action__conversation", "action__customer", "merchant", "payment").filter(
             payment_id=instance.parent_id, status=MerchantRefundRequest.Status.OPEN):
         if MerchantRefundRequest.objects.filter(pk=req.pk, status=MerchantRefundRequest.Status.OPEN
                                                 ).update(status=MerchantRefundRequest.Status.GRANTED,
                                                          granted_at=clock.now(), refund=instance):
-            audit.tell_conversation(req.action.conversation, "refund_granted", instance.public_id)
+            conv = req.action.conversation
+            audit.tell_conversation(conv, "refund_granted", instance.public_id)
+            notices.tell_owner(req.action.customer, "refund_granted", reference=conv.reference,
+                               merchant=req.merchant.name, payment=req.payment.public_id,
+                               amount=format_minor(instance.amount, instance.currency))

@@ -46,9 +46,9 @@ def test_start_unlock_only_for_a_locked_account(make_case: Any) -> None:
     assert r.status_code == 403 and r.json()["code"] == "action_not_applicable"
 
 
-def test_merchant_sees_the_request_and_grants_it(make_case: Any, merchant: Any,
-                                                 fund: Any) -> None:
-    case = make_case("agent")
+def test_merchant_sees_the_request_and_grants_it(make_case: Any, merchant: Any, fund: Any,
+                                                 make_customer: Any) -> None:
+    case = make_case("agent", customer=make_customer(language="en"))
     fund(case.customer, 10_000)
     pay = wallet.pay(case.customer, merchant=merchant, amount=4_000, currency="CNY",
                      method="balance")
@@ -70,6 +70,7 @@ def test_merchant_sees_the_request_and_grants_it(make_case: Any, merchant: Any,
     req = MerchantRefundRequest.objects.get()
     assert req.status == "granted" and req.refund is not None
     assert Message.objects.filter(conversation=case.conv, event="refund_granted").exists()
+    assert "refunded ¥40.00" in messages_to(case.customer.email)[0]["body"]
     # Another merchant sees nothing.
     from walletdesk.wallet.merchants import issue_api_key
     from walletdesk.wallet.models import Merchant

@@ -67,3 +67,21 @@ def test_the_approval_queue_is_for_approvers(make_case: Any, make_staff: Any) ->
         "/api/v1/support/actions/approvals").json()] == [action_id]
     assert client_for(make_staff("agent").user).get("/api/v1/support/actions/approvals").json() == []
     assert panel(case)["approvals"] == []  # never one's own
+
+
+def test_the_polled_panel_costs_a_fixed_number_of_queries(make_case: Any,
+                                                          paid_fee: Any) -> None:
+    """The console asks every 3 s: its cost must not grow with the conversation's actions."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = make_case("senior_agent")
+    case.act("trace_transaction", transaction_id=paid_fee(case.customer).public_id)
+    with CaptureQueriesContext(connection) as first:
+        panel(case)
+    for _ in range(5):
+        case.act("trace_transaction", transaction_id=paid_fee(case.customer).public_id)
+    with CaptureQueriesContext(connection) as later:
+        panel(case)
+    assert len(later.captured_queries) == len(first.captured_queries) <= 25, [
+        q["sql"] for q in later.captured_queries]
