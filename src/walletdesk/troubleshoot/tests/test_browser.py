@@ -95,7 +95,10 @@ def test_lock_for_a_visitor_and_refund_for_a_transfer_in_english(live_server_url
     assert "Nothing stops you from signing in" in page.content()
 
     login(page, live_server_url, "alice@example.com")
-    page.goto(f"{live_server_url}/troubleshoot/refund/")
+    page.goto(f"{live_server_url}/troubleshoot/")
+    assert page.get_by_test_id("ts-lock").inner_text().startswith("Why is my account locked?")
+    shot(page, "troubleshoot-index.png")
+    page.get_by_test_id("ts-refund").click()
     page.get_by_test_id("ts-pick").filter(has_text="Transfer").first.click()
     page.get_by_test_id("ts-next").wait_for()
     assert page.get_by_test_id("ts-next").get_attribute("data-code") == "step.ask_recipient"
