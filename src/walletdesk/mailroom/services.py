@@ -137,7 +137,9 @@ def find_thread(parsed: Parsed) -> EmailThread | None:
     ids = [i for i in [parsed.in_reply_to, *reversed(parsed.references)] if i]
     if ids:
         mail = (EmailMessage.objects.select_related("thread__conversation")
-                .filter(message_id__in=ids, thread__isnull=False).order_by("-created_at", "-pk").first())
+                # both directions named: the (direction, message_id) unique index serves it
+                .filter(direction__in=EmailMessage.Direction.values, message_id__in=ids,
+                        thread__isnull=False).order_by("-created_at", "-pk").first())
         if mail is not None and mail.thread is not None:
             candidates.append(mail.thread)
     for thread in candidates:
