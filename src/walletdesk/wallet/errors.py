@@ -78,3 +78,10 @@ class InvalidCard(DomainError):
     status = 422
     code = "invalid_card_number"
     default_message = _("This card number is not valid.")
+
+
+class FeeNoticeTooShort(DomainError):
+    status = 422
+    code = "fee_notice_too_short"
+    default_message = _("A fee or promotion change must be announced at least a minute before "
+                        "it takes effect.")

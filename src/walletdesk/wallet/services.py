@@ -9,21 +9,23 @@ run after commit.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max, Q
 
 from walletdesk.accounts.models import User
 from walletdesk.accounts.services import find_user_by_login
 from walletdesk.core import clock, jobs
+from walletdesk.core.errors import Conflict
 from walletdesk.core.money import check_amount, check_currency
 from walletdesk.risk.services import assess_outgoing
 
 from . import booking, fees, ledger, locks, recipients
 from .errors import (
+    FeeNoticeTooShort,
     InsufficientFunds,
     InsufficientMerchantFunds,
     MethodNotLinked,
@@ -39,12 +41,15 @@ from .errors import (
 )
 from .models import (
     OPERATION_METHODS,
+    FeeAnnouncement,
+    FeePolicy,
     Hold,
     LedgerAccount,
     Merchant,
     Method,
     PaymentMethod,
     PaymentRequest,
+    Promotion,
     Transaction,
     TransactionEvent,
     public_id,
@@ -342,6 +347,60 @@ def answer_payment_request(user: User, request_id: str, *, approve: bool,
         raise RequestNotOpen()
     req.refresh_from_db()
     return req
+
+
+# --- fee changes ----------------------------------------------------------------------
+# Every process caches the policies and promotions for fees.CACHE_FOR; a change takes
+# effect no sooner than fees.NOTICE after it is written, so no process quotes from a
+# stale copy (ADR 0005).
+
+def _check_notice(at: datetime) -> None:
+    if at < clock.now() + fees.NOTICE:
+        raise FeeNoticeTooShort()
+
+
+def schedule_fee_policy(operation: str, method: str, currency: object, *, effective_from: datetime,
+                        basis_points: int = 0, fixed: int = 0, minimum: int = 0,
+                        maximum: int | None = None,
+                        announcement: dict[str, str] | None = None) -> FeePolicy:
+    """The next version of a fee policy; the version in force until then ends at its start."""
+    currency = check_currency(currency)
+    method = _check_method(operation, method) if operation in OPERATION_METHODS else ""
+    if not method:
+        raise UnknownMethod()
+    _check_notice(effective_from)
+    same = FeePolicy.objects.filter(operation=operation, method=method, currency=currency)
+    try:
+        with transaction.atomic():
+            version = (same.aggregate(v=Max("version"))["v"] or 0) + 1
+            same.filter(effective_from__lt=effective_from).filter(
+                Q(effective_to__isnull=True) | Q(effective_to__gt=effective_from)).update(
+                effective_to=effective_from)
+            policy = FeePolicy.objects.create(
+                operation=operation, method=method, currency=currency, version=version,
+                basis_points=basis_points, fixed=fixed, minimum=minimum, maximum=maximum,
+                effective_from=effective_from)
+            if announcement:
+                FeeAnnouncement.objects.create(policy=policy, **announcement)
+            transaction.on_commit(fees.forget_cached)
+    except IntegrityError as exc:  # another version was published at the same moment
+        raise Conflict() from exc
+    return policy
+
+
+def schedule_promotion(**fields: Any) -> Promotion:
+    """A promotion whose window starts no sooner than the notice."""
+    _check_notice(fields["starts_at"])
+    return Promotion.objects.create(**fields)
+
+
+def end_promotion(promotion: Promotion, at: datetime) -> Promotion:
+    """End a running promotion at ``at`` (no sooner than the notice)."""
+    _check_notice(at)
+    Promotion.objects.filter(pk=promotion.pk, ends_at__gt=at).update(ends_at=at)
+    transaction.on_commit(fees.forget_cached)
+    promotion.refresh_from_db()
+    return promotion
 
 
 # --- the payment network's side ----------------------------------------------------------

@@ -11,6 +11,7 @@ from walletdesk.accounts import holds
 from walletdesk.accounts.models import AccountHold
 from walletdesk.accounts.services import find_user_by_login
 from walletdesk.core import clock
+from walletdesk.core.errors import DomainError
 from walletdesk.risk.services import active_hold_kind
 from walletdesk.wallet import fees, idempotency, ledger, recipients, services
 from walletdesk.wallet.models import FeePolicy, LedgerAccount, Posting, Promotion, Transaction
@@ -151,4 +152,55 @@ def test_refusal_inside_the_idempotency_transaction_changes_nothing(customer: An
     # The connection is usable afterwards (no half-aborted transaction).
     ok = services.transfer(customer, to=bob.email, amount=10, currency="CNY")
     assert Transaction.objects.get(pk=ok.pk).status == "completed"
+    assert_ledger_ok()
+
+
+def test_fee_changes_need_notice_and_then_apply_everywhere(customer: Any, make_customer: Any,
+                                                          fund: Any) -> None:
+    bob = make_customer()
+    fund(customer, 100_000)
+    long_ago = clock.now() - timedelta(days=30)
+    FeePolicy.objects.create(operation="transfer", method="balance", currency="CNY",
+                             basis_points=100, effective_from=long_ago)
+    before = (list(FeePolicy.objects.values_list("pk", "effective_to")),
+              Promotion.objects.count())
+    too_soon = clock.now() + fees.NOTICE - timedelta(seconds=1)
+    for change in (
+        lambda: services.schedule_fee_policy("transfer", "balance", "CNY",
+                                             effective_from=too_soon, basis_points=1),
+        lambda: services.schedule_promotion(name_zh="免费", name_en="Free", operation="transfer",
+                                            starts_at=too_soon,
+                                            ends_at=too_soon + timedelta(days=1)),
+    ):
+        with pytest.raises(DomainError) as err:
+            change()
+        assert (err.value.code, err.value.status) == ("fee_notice_too_short", 422)
+    with pytest.raises(DomainError) as err:
+        services.schedule_fee_policy("transfer", "bank_card", "CNY",
+                                     effective_from=clock.now() + timedelta(hours=1))
+    assert err.value.code == "unknown_method"
+    assert (list(FeePolicy.objects.values_list("pk", "effective_to")),
+            Promotion.objects.count()) == before
+
+    notice = fees.NOTICE + timedelta(seconds=1)
+    when = clock.now() + notice
+    v2 = services.schedule_fee_policy(
+        "transfer", "balance", "CNY", effective_from=when, basis_points=300,
+        announcement={"title_zh": "转账费调整", "title_en": "Transfer fee change",
+                      "body_zh": "转账费率调整为 3%。", "body_en": "Transfers cost 3%."})
+    promo = services.schedule_promotion(name_zh="半价", name_en="Half", operation="transfer",
+                                        discount_bps=5_000, starts_at=when,
+                                        ends_at=when + timedelta(days=1))
+    assert v2.version == 2 and v2.announcement.title_en == "Transfer fee change"
+    assert fees.upcoming_changes() == [v2]
+    assert services.transfer(customer, to=bob.email, amount=1_000, currency="CNY").fee == 10
+    clock.advance(seconds=notice.total_seconds())
+    txn = services.transfer(customer, to=bob.email, amount=1_000, currency="CNY")
+    assert (txn.fee_before_promotion, txn.fee, txn.promotion) == (30, 15, promo)
+    with pytest.raises(DomainError):
+        services.end_promotion(promo, clock.now())
+    ended = services.end_promotion(promo, clock.now() + notice)
+    clock.advance(seconds=notice.total_seconds())
+    assert ended.ends_at <= clock.now()
+    assert services.transfer(customer, to=bob.email, amount=1_000, currency="CNY").fee == 30
     assert_ledger_ok()
