@@ -346,4 +346,6 @@ PHONE: dict[str, Any] = {
     "DEV_FAIL_NUMBERS": [n for n in os.environ.get("WALLETDESK_TELEPHONY_FAIL_NUMBERS", "").split(",") if n],
     "DEV_NO_ANSWER_NUMBERS": [n for n in os.environ.get("WALLETDESK_TELEPHONY_NO_ANSWER_NUMBERS",
                                                         "").split(",") if n],
+    # Shared secret of a real provider's signed status events (phone/webhook.py); "" = none.
+    "WEBHOOK_SECRET": os.environ.get("WALLETDESK_TELEPHONY_WEBHOOK_SECRET", ""),
 }

@@ -9,12 +9,13 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from walletdesk.accounts.auth import USER_AUTH
+from walletdesk.core.errors import NotFound, Unauthenticated, ValidationFailed
 from walletdesk.directory import ratelimit
 from walletdesk.support import access
 from walletdesk.support.errors import NotAllowed
 from walletdesk.support.models import Agent
 
-from . import queries, services
+from . import queries, services, webhook
 from .errors import CallbackNotFound
 from .models import Call
 
@@ -47,6 +48,28 @@ def _customer(request: HttpRequest) -> Any:
     if access.agent_of(request.user) is not None:
         raise NotAllowed()
     return request.user
+
+
+class ProviderEventIn(Schema):
+    call_id: str
+    status: str
+
+
+@router.post("/provider/events", response=dict, auth=None)
+def provider_event(request: HttpRequest, body: ProviderEventIn) -> dict[str, Any]:
+    """A real telephony provider's status event (signed; see ``webhook.py``)."""
+    if not webhook.secret():
+        raise NotFound()
+    if not webhook.verify(request.headers.get("X-Telephony-Timestamp", "")[:20],
+                          request.headers.get("X-Telephony-Signature", "")[:100], request.body):
+        raise Unauthenticated(code="bad_signature")
+    if body.status not in services.AFTER:
+        raise ValidationFailed(code="unknown_call_status")
+    try:
+        changed = services.on_call_event(body.call_id[:80], body.status)
+    except services.UnknownCall:
+        raise NotFound(code="unknown_call") from None
+    return {"changed": changed}
 
 
 @router.get("/lines/{line_id}/slots", response=dict, auth=USER_AUTH)
