@@ -197,3 +197,25 @@ def test_on_postgresql_the_agents_answer_leaves_by_mail(take: Any, sink: Any, ma
     run_jobs()
     assert [m["X-Walletdesk-Reference"] for m in sink.mails] == [conv.reference, conv.reference]
     assert "来自 PostgreSQL 的回复" in sink.mails[-1].get_body(preferencelist=("plain",)).get_content()
+
+
+def test_an_image_from_the_agent_is_attached(take: Any, sink: Any, make_agent: Any, run_jobs: Any,
+                                             django_capture_on_commit_callbacks: Any) -> None:
+    import io
+
+    from PIL import Image
+
+    conv = take(mail())
+    agent = make_agent()
+    out = io.BytesIO()
+    Image.new("RGB", (20, 10), (0, 90, 200)).save(out, "PNG")
+    with django_capture_on_commit_callbacks(execute=True):
+        conversations.accept(agent, conv)
+        posted = chat.post_image(conv, agent.user, out.getvalue(), agent=agent)
+    run_jobs()
+    reply = sink.mails[-1]
+    files = list(reply.iter_attachments())
+    assert [(f.get_content_type(), f.get_filename()) for f in files] == [
+        ("image/png", f"{conv.reference}-{posted.message.seq}.png")]
+    assert files[0].get_content() == out.getvalue()
+    assert "客服给您发送了一张图片" in reply.get_body(preferencelist=("plain",)).get_content()
