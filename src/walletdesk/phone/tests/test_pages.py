@@ -84,3 +84,20 @@ def test_console_and_supervisor_show_phone_and_service_levels(hotline: Channel, 
         assert not INLINE.search(console) and not INLINE.search(sup)
         timers = staff.get("/api/v1/sla/timers").json()
         assert [t["state"] for t in timers] == ["breached"]
+
+
+def test_an_after_hours_chat_offers_a_callback_that_takes_it_over(hotline: Channel, make_customer: Any,
+                                                                  open_chat: Any) -> None:
+    customer = make_customer(region="CN", phone="+8613800138000", language="en")
+    c = login(customer, "en")
+    with clock.frozen(datetime(2026, 12, 3, 3, 0, tzinfo=SH).astimezone(UTC)):  # chat closed
+        conv = open_chat(topic="refunds", customer=customer).conversation
+        page = c.get(f"/support/c/{conv.pk}/").content.decode()
+        assert f'href="/phone/callback/?from={conv.pk}"' in page
+        form = c.get(f"/phone/callback/?from={conv.pk}").content.decode()
+        assert conv.reference in form and 'name="message"' not in form
+        r = c.post("/phone/callback/", {"line": hotline.pk, "from": conv.pk, "slot": SLOT.isoformat(),
+                                        "number": "+8613800138000"})
+    assert r.status_code == 302
+    conv.refresh_from_db()
+    assert conv.channel == "phone" and Callback.objects.get().conversation_id == conv.pk
