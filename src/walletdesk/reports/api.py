@@ -14,7 +14,7 @@ from . import access, figures, filters
 router = Router(tags=["reports"])
 
 
-@router.get("", response=dict, auth=USER_AUTH)
+@router.get("", response={200: dict, 403: dict}, auth=USER_AUTH)
 def report(request: HttpRequest) -> dict[str, Any]:
     """Query: ``from``, ``to`` (dates, both included, in ``tz`` or the caller's time zone),
     ``channel``, ``region``, ``topic``. Supervisors and administrators only (403 otherwise)."""

@@ -13,6 +13,7 @@ from walletdesk.accounts.auth import USER_AUTH
 from . import access, events, queries, services
 
 router = Router(tags=["webhooks"])
+ERR = dict  # {"code", "message"}
 
 
 class EndpointIn(Schema):
@@ -28,13 +29,13 @@ class EndpointPatch(Schema):
     is_active: bool | None = None
 
 
-@router.get("/event-types", response=list[dict], auth=USER_AUTH)
+@router.get("/event-types", response={200: list[dict], 403: ERR}, auth=USER_AUTH)
 def event_types(request: HttpRequest) -> list[dict[str, Any]]:
     access.require_manager(request.user)
     return [{"type": k, "label": str(v)} for k, v in events.EVENT_TYPES.items()]
 
 
-@router.get("", response=list[dict], auth=USER_AUTH)
+@router.get("", response={200: list[dict], 403: ERR}, auth=USER_AUTH)
 def list_endpoints(request: HttpRequest) -> list[dict[str, Any]]:
     access.require_manager(request.user)
     from .models import Endpoint
@@ -42,7 +43,7 @@ def list_endpoints(request: HttpRequest) -> list[dict[str, Any]]:
     return [queries.endpoint_dict(e) for e in Endpoint.objects.all()]
 
 
-@router.post("", response={201: dict}, auth=USER_AUTH)
+@router.post("", response={201: dict, 403: ERR}, auth=USER_AUTH)
 def create_endpoint(request: HttpRequest, body: EndpointIn) -> tuple[int, dict[str, Any]]:
     """The signing secret is in this answer only; later listings show it masked."""
     access.require_manager(request.user)
@@ -51,7 +52,7 @@ def create_endpoint(request: HttpRequest, body: EndpointIn) -> tuple[int, dict[s
     return 201, queries.endpoint_dict(endpoint, with_secret=True)
 
 
-@router.patch("/{endpoint_id}", response=dict, auth=USER_AUTH)
+@router.patch("/{endpoint_id}", response={200: dict, 403: ERR, 404: ERR}, auth=USER_AUTH)
 def update_endpoint(request: HttpRequest, endpoint_id: int, body: EndpointPatch) -> dict[str, Any]:
     access.require_manager(request.user)
     endpoint = services.update_endpoint(access.endpoint_or_404(endpoint_id), url=body.url,
@@ -60,28 +61,30 @@ def update_endpoint(request: HttpRequest, endpoint_id: int, body: EndpointPatch)
     return queries.endpoint_dict(endpoint)
 
 
-@router.delete("/{endpoint_id}", response={204: None}, auth=USER_AUTH)
+@router.delete("/{endpoint_id}", response={204: None, 403: ERR, 404: ERR}, auth=USER_AUTH)
 def delete_endpoint(request: HttpRequest, endpoint_id: int) -> tuple[int, None]:
     access.require_manager(request.user)
     services.delete_endpoint(access.endpoint_or_404(endpoint_id))
     return 204, None
 
 
-@router.post("/{endpoint_id}/rotate-secret", response=dict, auth=USER_AUTH)
+@router.post("/{endpoint_id}/rotate-secret", response={200: dict, 403: ERR, 404: ERR},
+             auth=USER_AUTH)
 def rotate_secret(request: HttpRequest, endpoint_id: int) -> dict[str, Any]:
     access.require_manager(request.user)
     endpoint = services.rotate_secret(access.endpoint_or_404(endpoint_id))
     return queries.endpoint_dict(endpoint, with_secret=True)
 
 
-@router.post("/{endpoint_id}/test", response={202: dict}, auth=USER_AUTH)
+@router.post("/{endpoint_id}/test", response={202: dict, 403: ERR, 404: ERR}, auth=USER_AUTH)
 def send_test(request: HttpRequest, endpoint_id: int) -> tuple[int, dict[str, Any]]:
     access.require_manager(request.user)
     event = services.send_test(access.endpoint_or_404(endpoint_id), request.user)
     return 202, {"event_id": event.id, "type": event.type}
 
 
-@router.get("/{endpoint_id}/deliveries", response=list[dict], auth=USER_AUTH)
+@router.get("/{endpoint_id}/deliveries", response={200: list[dict], 403: ERR, 404: ERR},
+            auth=USER_AUTH)
 def deliveries(request: HttpRequest, endpoint_id: int) -> list[dict[str, Any]]:
     access.require_manager(request.user)
     return [queries.delivery_dict(d) for d in queries.deliveries(access.endpoint_or_404(endpoint_id))]
