@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -139,7 +140,7 @@ def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     # (ninja's default shows it in DEBUG and leaves an HTML page otherwise).
     if isinstance(exc, DjangoPermissionDenied):
         return on_domain_error(request, DomainError(code="forbidden", status=403))
-    if isinstance(exc, SuspiciousOperation):
+    if isinstance(exc, SuspiciousOperation | MultiPartParserError):  # e.g. a multipart body with no boundary
         return on_domain_error(request, DomainError(code="bad_request", status=400))
     log.exception("unhandled error in %s %s", request.method, request.path)
     return api.create_response(

@@ -19,6 +19,16 @@ from .models import Agent
 router = Router(tags=["support"])
 
 
+class ErrorOut(Schema):
+    code: str
+    message: str
+
+
+# What a support operation may answer besides its success (and the API's common 400/401/422/503):
+# not allowed, not found (or not yours), a conflict with the conversation's state, rate-limited.
+ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut}
+
+
 class GuestToken(APIKeyHeader):
     """A guest's signed conversation key (the conversation checks it; no cookie, so no CSRF)."""
 
@@ -94,7 +104,7 @@ def _agent(request: HttpRequest) -> Agent:
     return agent
 
 
-@router.post("/conversations", response={201: dict}, auth=USER_AUTH)
+@router.post("/conversations", response={201: dict, **ERRORS}, auth=USER_AUTH)
 def open_conversation(request: HttpRequest, body: OpenIn) -> tuple[int, dict[str, Any]]:
     ratelimit.hit(conversations.OPEN_LIMIT, ratelimit.client_key(request))
     opened = conversations.open_conversation(request.user, topic=body.topic,  # type: ignore[arg-type]
@@ -104,14 +114,14 @@ def open_conversation(request: HttpRequest, body: OpenIn) -> tuple[int, dict[str
     return 201, _opened(opened)
 
 
-@router.get("/conversations", response=list[dict], auth=USER_AUTH)
+@router.get("/conversations", response={200: list[dict], **ERRORS}, auth=USER_AUTH)
 def list_conversations(request: HttpRequest, status: str = "", channel: str = "") -> list[dict[str, Any]]:
     role = "agent" if access.agent_of(request.user) else "customer"
     return [queries.conversation_dict(c, role)
             for c in queries.listing(request.user, status=status[:10], channel=channel[:10])]
 
 
-@router.post("/guest/conversations", response={201: dict}, auth=None)
+@router.post("/guest/conversations", response={201: dict, **ERRORS}, auth=None)
 def open_guest(request: HttpRequest, body: GuestIn) -> tuple[int, dict[str, Any]]:
     ratelimit.hit(guest.GUEST_LIMIT, ratelimit.client_key(request))
     opened = guest.open_guest(contact=body.contact, topic=body.topic, message=body.message,
@@ -119,34 +129,34 @@ def open_guest(request: HttpRequest, body: GuestIn) -> tuple[int, dict[str, Any]
     return 201, _opened(opened)
 
 
-@router.post("/conversations/{conversation_id}/guest/verify", response=dict, auth=None)
+@router.post("/conversations/{conversation_id}/guest/verify", response={200: dict, **ERRORS}, auth=None)
 def verify_guest(request: HttpRequest, conversation_id: int, body: CodeIn) -> dict[str, Any]:
     conv, role = _conv(request, conversation_id)
     conv = guest.verify(conv, body.code)
     return queries.conversation_dict(conv, role)
 
 
-@router.post("/conversations/{conversation_id}/guest/resend", response=dict, auth=None)
+@router.post("/conversations/{conversation_id}/guest/resend", response={200: dict, **ERRORS}, auth=None)
 def resend_guest(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
     conv, _role = _conv(request, conversation_id)
     guest.send_code(conv)
     return {"sent": True}
 
 
-@router.get("/conversations/{conversation_id}", response=dict, auth=ANY_AUTH)
+@router.get("/conversations/{conversation_id}", response={200: dict, **ERRORS}, auth=ANY_AUTH)
 def get_conversation(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
     conv, role = _conv(request, conversation_id)
     return queries.conversation_dict(conv, role)
 
 
-@router.get("/conversations/{conversation_id}/messages", response=list[dict],
+@router.get("/conversations/{conversation_id}/messages", response={200: list[dict], **ERRORS},
             auth=ANY_AUTH)
 def list_messages(request: HttpRequest, conversation_id: int, after_seq: int = 0) -> list[dict[str, Any]]:
     conv, role = _conv(request, conversation_id)
     return queries.messages_for(conv, role, after_seq)
 
 
-@router.post("/conversations/{conversation_id}/messages", response={201: dict},
+@router.post("/conversations/{conversation_id}/messages", response={201: dict, **ERRORS},
              auth=ANY_AUTH)
 def post_message(request: HttpRequest, conversation_id: int, body: MessageIn) -> tuple[int, dict[str, Any]]:
     conv, role = _conv(request, conversation_id)
@@ -159,7 +169,7 @@ def post_message(request: HttpRequest, conversation_id: int, body: MessageIn) ->
                  "masked": posted.masked}
 
 
-@router.post("/conversations/{conversation_id}/attachments", response={201: dict},
+@router.post("/conversations/{conversation_id}/attachments", response={201: dict, **ERRORS},
              auth=ANY_AUTH)
 def post_image(request: HttpRequest, conversation_id: int,
                file: UploadedFile = File(...)) -> tuple[int, dict[str, Any]]:  # noqa: B008
@@ -172,7 +182,7 @@ def post_image(request: HttpRequest, conversation_id: int,
     return 201, queries.events.message_frame(posted.message)
 
 
-@router.post("/conversations/{conversation_id}/accept", response=dict, auth=USER_AUTH)
+@router.post("/conversations/{conversation_id}/accept", response={200: dict, **ERRORS}, auth=USER_AUTH)
 def accept(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
     agent = _agent(request)
     conv, role = _conv(request, conversation_id)
@@ -180,7 +190,7 @@ def accept(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
     return queries.conversation_dict(conversations.accept(agent, conv), role)
 
 
-@router.post("/conversations/{conversation_id}/transfer", response=dict, auth=USER_AUTH)
+@router.post("/conversations/{conversation_id}/transfer", response={200: dict, **ERRORS}, auth=USER_AUTH)
 def transfer(request: HttpRequest, conversation_id: int, body: TransferIn) -> dict[str, Any]:
     agent = _agent(request)
     conv, role = _conv(request, conversation_id)
@@ -193,7 +203,7 @@ def transfer(request: HttpRequest, conversation_id: int, body: TransferIn) -> di
     return queries.conversation_dict(conv, role)
 
 
-@router.post("/conversations/{conversation_id}/resolve", response=dict, auth=USER_AUTH)
+@router.post("/conversations/{conversation_id}/resolve", response={200: dict, **ERRORS}, auth=USER_AUTH)
 def resolve(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
     agent = _agent(request)
     conv, role = _conv(request, conversation_id)
@@ -201,7 +211,7 @@ def resolve(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
     return queries.conversation_dict(conversations.resolve(agent, conv), role)
 
 
-@router.post("/conversations/{conversation_id}/rating", response=dict, auth=ANY_AUTH)
+@router.post("/conversations/{conversation_id}/rating", response={200: dict, **ERRORS}, auth=ANY_AUTH)
 def rate(request: HttpRequest, conversation_id: int, body: RateIn) -> dict[str, Any]:
     conv, role = _conv(request, conversation_id)
     if role != "customer":
@@ -209,7 +219,7 @@ def rate(request: HttpRequest, conversation_id: int, body: RateIn) -> dict[str, 
     return queries.conversation_dict(conversations.rate(conv, body.rating, body.comment), role)
 
 
-@router.post("/conversations/{conversation_id}/callback", response=dict, auth=ANY_AUTH)
+@router.post("/conversations/{conversation_id}/callback", response={200: dict, **ERRORS}, auth=ANY_AUTH)
 def callback(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
     conv, role = _conv(request, conversation_id)
     if role != "customer":
@@ -217,7 +227,7 @@ def callback(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
     return queries.conversation_dict(conversations.request_callback(conv), role)
 
 
-@router.post("/agent/status", response=dict, auth=USER_AUTH)
+@router.post("/agent/status", response={200: dict, **ERRORS}, auth=USER_AUTH)
 def agent_status(request: HttpRequest, body: StatusIn) -> dict[str, Any]:
     agent = _agent(request)
     if body.status not in Agent.Status.values:

@@ -80,3 +80,11 @@ def test_a_message_is_one_statement_on_postgresql(chat: dict[str, Any]) -> None:
     with pytest.raises(ConversationClosed):
         support_chat.post(conv, chat["customer"], "还在吗", client_id="late")
     assert Message.objects.count() == count
+
+
+@pytest.mark.django_db
+def test_a_multipart_body_without_boundary_is_a_typed_400(api: Any) -> None:
+    """Found by schemathesis: Django's multipart parser raised, the API answered 500."""
+    got = api.post("/api/v1/support/conversations/1/attachments", raw="x",
+                   content_type="multipart/form-data")
+    assert got.status_code == 400 and got.json()["code"] == "bad_request"
