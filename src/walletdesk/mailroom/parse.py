@@ -58,7 +58,6 @@ class Parsed:
     auto_reason: str = ""
     language_hint: str = ""
     authenticated_domains: list[str] = field(default_factory=list)
-    headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def reference(self) -> str:
@@ -227,8 +226,6 @@ def parse(raw: bytes, mail_from: str = "", authserv_id: str = "") -> Parsed:
         text=text, attachments=attachments, auto_reason=auto_reason(msg, mail_from),
         language_hint=_language_hint(msg, subject + text),
         authenticated_domains=authenticated_domains(msg, authserv_id),
-        headers={k: str(v)[:300] for k, v in msg.items()
-                 if k.lower() in ("reply-to", "date", "to", "cc")},
     )
 
 
