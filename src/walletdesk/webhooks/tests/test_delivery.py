@@ -263,3 +263,20 @@ def test_service_level_warnings_and_breaches_are_sent(customer: Any) -> None:
                    ("conversation.sla_warning", "first_response")]
     assert all(r.json["data"]["conversation"]["reference"] == conv.reference for r in rx.requests)
     assert all(verified(hook.secret, r) for r in rx.requests)
+
+
+def test_transfer_and_callback_events(customer: Any, make_agent: Any) -> None:
+    agent = make_agent()
+    with receiver() as rx:
+        services.create_endpoint(url=rx.url, event_types=[
+            "conversation.transferred", "conversation.callback_requested", "conversation.assigned"])
+        conv = open_chat(customer)
+        conversations.request_callback(conv)
+        conversations.accept(agent, conv)
+        conversations.transfer(agent, conv, to_skill="refunds", note="needs the refunds team")
+        deliver()
+    assert rx.types() == ["conversation.callback_requested", "conversation.assigned",
+                          "conversation.transferred"]
+    moved = rx.requests[-1].json["data"]
+    assert moved["conversation"]["queue"] == "refunds" and moved["conversation"]["status"] == "queued"
+    assert "needs the refunds team" not in rx.requests[-1].body.decode()  # the note stays inside
