@@ -66,8 +66,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
         f = filters.parse(request.GET, request.user)
     except DomainError as exc:
         ctx["error"] = str(exc.message)
-        f = filters.parse({"tz": request.GET.get("tz", "")} if request.GET.get("tz") else {},
-                          request.user)
+        f = filters.parse({}, request.user)  # the default range, so the page still shows figures
         status = exc.status
     else:
         status = 200

@@ -99,3 +99,14 @@ def test_csv_cells_cannot_become_formulas(week: Any) -> None:
     assert rows[1:] == [["'=1+2", "'+cmd"], ["'-2", "'@SUM(A1)"], ["-3", "ok"]]
     r = login(week.supervisor.user).get("/support/reports/agents.csv", QUERY)
     assert "'=HYPERLINK" in r.content.decode() and ",=HYPERLINK" not in r.content.decode()
+
+
+@pytest.mark.parametrize("params", [{"from": "2026-11-09", "to": "2026-11-02"}, {"tz": "Mars/Olympus"},
+                                    {"channel": "fax"}])
+def test_page_explains_a_bad_filter_and_shows_the_default_range(week: Any, params: dict[str, str]) -> None:
+    page = login(week.supervisor.user).get("/support/reports/", params, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 422
+    html = page.content.decode()
+    assert 'data-testid="report-error"' in html and 'data-testid="kpi-total"' in html
+    csv_bad = login(week.supervisor.user).get("/support/reports/days.csv", params)
+    assert csv_bad.status_code == 422
