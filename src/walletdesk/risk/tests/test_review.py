@@ -264,3 +264,11 @@ def test_staff_api_lists_and_decides(held, supervisor, customer, api):
     assert staff.post("/api/v1/security/reviews/999/approve",
                       {"reason": "nothing"}).status_code == 404
     assert AccountHold.objects.filter(user=customer, kind="review").count() == 1
+
+
+def test_the_customer_hears_in_their_own_language(held, customer, supervisor):
+    User.objects.filter(pk=customer.pk).update(language="en", anti_phishing_phrase="blue kettle")
+    review.approve(supervisor, held.pk, "Called back, confirmed")
+    body = messages_to(customer.email)[0]["body"]
+    assert "was approved after review" in body and "blue kettle" in body
+    assert "¥1,500.00" in body and "bob@example.com" in body
