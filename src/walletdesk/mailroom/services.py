@@ -34,7 +34,7 @@ from walletdesk.support.models import Conversation, Message
 
 from . import conf, outbound
 from .models import EmailMessage, EmailThread
-from .parse import REFERENCE_RE, Malformed, Parsed, new_part, parse
+from .parse import REFERENCE_RE, Malformed, Parsed, Part, new_part, parse
 
 log = logging.getLogger(__name__)
 
@@ -104,14 +104,15 @@ def _ignore(parsed: Parsed, reason: str) -> None:
 
 
 def _row(parsed: Parsed, thread: EmailThread | None, status: str, *, reason: str = "",
-         body: bool = True) -> EmailMessage:
+         body: bool = True, dropped: list[dict[str, object]] | None = None) -> EmailMessage:
     return EmailMessage.objects.create(
         thread=thread, direction=EmailMessage.Direction.IN, kind=EmailMessage.Kind.CUSTOMER,
         status=status, reason=reason, message_id=parsed.message_id, in_reply_to=parsed.in_reply_to,
         references=" ".join(parsed.references)[:4000], from_address=parsed.from_address[:254],
         to_address=conf.get().support_email, subject=parsed.subject,
         # Masked like every chat message (ADR 0051): the raw mail is never kept.
-        body_text=masking.mask(parsed.text[:100_000]).text if body else "", created_at=clock.now())
+        body_text=masking.mask(parsed.text[:100_000]).text if body else "",
+        dropped_attachments=dropped or [], created_at=clock.now())
 
 
 # --- threading ---------------------------------------------------------------------------------
@@ -154,38 +155,69 @@ def _client_id(message_id: str, n: int = 0) -> str:
     return f"mail-{hashlib.sha256(message_id.encode()).hexdigest()[:40]}-{n}"
 
 
-def _clip(text: str, lang: str) -> str:
-    if len(text) <= chat.MAX_TEXT:
-        return text
+def _clip(text: str, lang: str, note: str = "") -> str:
+    """The text within the chat's limit, with ``note`` (dropped attachments) always kept."""
+    room = chat.MAX_TEXT - len(note)
+    if len(text) > room:
+        with translation.override(lang):
+            tail = "\n" + _("[cut here: the whole mail is kept with the conversation's emails]")
+        text = text[: room - len(tail)].rstrip() + tail
+    return (text + note).strip()
+
+
+def _sort_attachments(parsed: Parsed) -> tuple[list[tuple[int, Part]], list[dict[str, object]]]:
+    """Images within the chat's limits are kept (at most five); anything else is only listed
+    (ADR 0082: no arbitrary files reach an agent's machine)."""
+    kept: list[tuple[int, Part]] = []
+    dropped: list[dict[str, object]] = []
+    for n, part in enumerate(parsed.attachments, start=1):
+        if len(kept) < MAX_IMAGES and part.content_type.startswith("image/"):
+            try:
+                chat.check_image(part.data)
+                kept.append((n, part))
+                continue
+            except InvalidAttachment:
+                pass
+        dropped.append({"filename": part.filename, "content_type": part.content_type,
+                        "size": len(part.data)})
+    return kept, dropped
+
+
+def _dropped_note(dropped: list[dict[str, object]], lang: str) -> str:
+    if not dropped:
+        return ""
+    names = ", ".join(str(d["filename"] or d["content_type"]) for d in dropped)[:300]
     with translation.override(lang):
-        tail = "\n" + _("[cut here: the whole mail is kept with the conversation's emails]")
-    return text[: chat.MAX_TEXT - len(tail)].rstrip() + tail
+        return "\n\n" + _("[Attachments not kept (only images up to 5 MB are): %(names)s]") % {
+            "names": names}
 
 
 def _store(parsed: Parsed, cfg: conf.Config) -> Conversation:
     thread = find_thread(parsed)
+    kept, dropped = _sort_attachments(parsed)
     if thread is not None and thread.conversation.status not in ENDED:
-        row = _row(parsed, thread, EmailMessage.Status.STORED)
-        _post_reply(thread, parsed, row)
+        row = _row(parsed, thread, EmailMessage.Status.STORED, dropped=dropped)
+        _post_reply(thread, parsed, row, kept, _dropped_note(dropped, thread.conversation.language))
         return thread.conversation
-    return _open(parsed)
+    return _open(parsed, kept, dropped)
 
 
-def _open(parsed: Parsed) -> Conversation:
+def _open(parsed: Parsed, kept: list[tuple[int, Part]], dropped: list[dict[str, object]]) -> Conversation:
     account = outbound.verified_account(parsed.from_address)
     attached = account if account is not None and _vouched(parsed) else None
     lang = account.language if account is not None else parsed.language_hint
     region = account.region if account is not None else "CN"
     with translation.override(lang):
         subject = parsed.subject or parsed.text.strip().split("\n", 1)[0][:80] or _("(no subject)")
-    description = _clip(f"{subject}\n\n{parsed.text}".strip(), lang)
+    description = _clip(f"{subject}\n\n{parsed.text}".strip(), lang, _dropped_note(dropped, lang))
     if attached is not None:
         ctx = context.snapshot(attached)
     else:
         ctx = context.guest_snapshot(parsed.from_address, region, lang)
     ctx["email"] = {"from": parsed.from_address, "name": parsed.from_name, "subject": subject,
                     "sender_verified": attached is not None}
-    row = _row(parsed, None, EmailMessage.Status.STORED)  # first: a second delivery of this mail stops here
+    # First: a second delivery of the same mail stops here (unique Message-ID).
+    row = _row(parsed, None, EmailMessage.Status.STORED, dropped=dropped)
     conv, _open_now, _next = conversations._create(
         customer=attached, topic="general", description=description, lang=lang, region=region,
         ctx=ctx, txn_id="", channel=Conversation.Channel.EMAIL, use_triage=True,
@@ -195,43 +227,26 @@ def _open(parsed: Parsed) -> Conversation:
                                         sender_verified=attached is not None)
     first = Message.objects.filter(conversation=conv, client_id=f"open-{conv.reference}").first()
     EmailMessage.objects.filter(pk=row.pk).update(thread=thread, support_message=first)
-    _post_images(conv, attached, parsed, row)
+    _post_images(conv, attached, parsed.message_id, kept)
     outbound.queue_ack(thread, parsed.message_id)
     return conv
 
 
-def _post_reply(thread: EmailThread, parsed: Parsed, row: EmailMessage) -> None:
+def _post_reply(thread: EmailThread, parsed: Parsed, row: EmailMessage, kept: list[tuple[int, Part]],
+                note: str) -> None:
     conv = thread.conversation
     author = conv.customer if thread.sender_verified else None
-    text = new_part(parsed.text) or parsed.text
+    text = _clip(new_part(parsed.text) or parsed.text, conv.language, note)
     message = None
-    if text.strip():
+    if text:
         # ConversationClosed (resolved meanwhile) rolls back: the listener answers 451 and
         # the retried delivery opens a follow-up conversation.
-        message = chat.post(conv, author, _clip(text, conv.language),
-                            client_id=_client_id(parsed.message_id)).message
-    _post_images(conv, author, parsed, row)
+        message = chat.post(conv, author, text, client_id=_client_id(parsed.message_id)).message
+    _post_images(conv, author, parsed.message_id, kept)
     EmailMessage.objects.filter(pk=row.pk).update(support_message=message)
 
 
-def _post_images(conv: Conversation, author: User | None, parsed: Parsed, row: EmailMessage) -> None:
-    """Images within the chat's limits become image messages; anything else is listed, not kept
-    (ADR 0081: no arbitrary files reach an agent's machine)."""
-    dropped: list[dict[str, object]] = []
-    kept = 0
-    for n, part in enumerate(parsed.attachments, start=1):
-        if kept < MAX_IMAGES and part.content_type.startswith("image/"):
-            try:
-                chat.post_image(conv, author, part.data, client_id=_client_id(parsed.message_id, n))
-                kept += 1
-                continue
-            except InvalidAttachment:
-                pass
-        dropped.append({"filename": part.filename, "content_type": part.content_type,
-                        "size": len(part.data)})
-    if dropped:
-        EmailMessage.objects.filter(pk=row.pk).update(dropped_attachments=dropped)
-        names = ", ".join(str(d["filename"] or d["content_type"]) for d in dropped)
-        with translation.override(conv.language):
-            note = _("Attachments not kept (only images up to 5 MB are): %(names)s") % {"names": names}
-        chat.add_event(conv, "email_attachments_dropped", note[:500])
+def _post_images(conv: Conversation, author: User | None, message_id: str,
+                 kept: list[tuple[int, Part]]) -> None:
+    for n, part in kept:
+        chat.post_image(conv, author, part.data, client_id=_client_id(message_id, n))
