@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from walletdesk.accounts import events
 from walletdesk.accounts.netutil import client_ip
 from walletdesk.core.errors import DomainError
+from walletdesk.core.money import format_minor
 
 from . import review
 from .forms import ReviewForm
@@ -58,16 +59,28 @@ def review_case(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("risk:reviews")
     return render(request, "risk/review_case.html", {
-        "case": case, "form": form, "reasons": _reasons(case.decision.reasons),
+        "case": case, "form": form,
+        "reasons": _reasons(case.decision.reasons, case.decision.currency),
         "own": case.user_id == request.user.pk,
         "history": events.events_of(case.user, limit=15)})
 
 
-def _reasons(raw: list[dict[str, object]]) -> list[tuple[str, str]]:
+MONEY_KEYS = ("amount", "limit", "total", "usual")
+
+
+def _reasons(raw: list[dict[str, object]], currency: str) -> list[tuple[str, str]]:
+    """Each rule that fired, with its figures (money in the operation's currency)."""
     labels = dict(RiskRule.Code.choices)
     out = []
     for reason in raw:
         rule = str(reason.get("rule", ""))
-        detail = ", ".join(f"{k}: {v}" for k, v in reason.items() if k not in ("rule", "outcome"))
-        out.append((str(labels.get(rule, rule)), detail))
+        parts = []
+        for key, value in reason.items():
+            if key in ("rule", "outcome"):
+                continue
+            if key in MONEY_KEYS and isinstance(value, int) and not rule.startswith("count"):
+                parts.append(f"{key}: {format_minor(value, currency)}")
+            else:
+                parts.append(f"{key}: {value}")
+        out.append((str(labels.get(rule, rule)), ", ".join(parts)))
     return out

@@ -272,3 +272,9 @@ def test_the_customer_hears_in_their_own_language(held, customer, supervisor):
     body = messages_to(customer.email)[0]["body"]
     assert "was approved after review" in body and "blue kettle" in body
     assert "¥1,500.00" in body and "bob@example.com" in body
+
+
+def test_case_page_shows_the_figures_of_each_rule(held, supervisor):
+    page = page_client(supervisor).get(f"/security/reviews/{held.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    text = page.content.decode()
+    assert "limit: ¥1,000.00" in text and "amount: ¥1,500.00" in text
