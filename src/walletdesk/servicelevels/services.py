@@ -108,6 +108,10 @@ def recompute(timer: Timer, conv: Conversation, tables: Calendars,
               now: datetime) -> list[tuple[str, str, datetime]]:
     """Fresh deadlines for ``timer``; returns the (target, kind, at) that are due by ``now``."""
     table = tables(timer.region)
+    if conv.priority != timer.priority:  # re-routed (triage) or escalated: that priority's targets
+        timer.first_response_minutes, timer.resolution_minutes, timer.warn_percent = policy_for(conv.priority)
+        timer.priority = conv.priority
+        timer.first_response_due = timer.first_response_warn_at = None
     start = timer.started_at
     fr, res = timer.first_response_minutes * 60, timer.resolution_minutes * 60
     warn = timer.warn_percent / 100
@@ -167,7 +171,7 @@ def _unchanged(timer: Timer, conv: Conversation, now: datetime) -> bool:
     """Nothing to do: the conversation has not changed since the last computation (every
     message, status change and first response moves its ``updated_at``) and none of the
     computed moments fell due since then."""
-    if timer.computed_at is None or conv.updated_at >= timer.computed_at:
+    if timer.computed_at is None or conv.updated_at >= timer.computed_at or conv.priority != timer.priority:
         return False
     moments = (timer.first_response_warn_at, timer.first_response_due, timer.resolution_warn_at,
                timer.resolution_due)

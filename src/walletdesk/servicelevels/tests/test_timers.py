@@ -188,3 +188,15 @@ def test_bad_policies_are_refused(db: Any) -> None:
             services.save_policy(candidate)
     policy.refresh_from_db()
     assert (policy.first_response_minutes, policy.resolution_minutes, policy.warn_percent) == (60, 1440, 80)
+
+
+def test_a_priority_change_brings_that_prioritys_targets(directory: None, make_customer: Any,
+                                                       django_capture_on_commit_callbacks: Any) -> None:
+    conv = open_at(at(HK, 2026, 12, 3, 10), make_customer, "HK")  # normal: 60 min
+    assert check_at(at(HK, 2026, 12, 3, 10, 5), django_capture_on_commit_callbacks) == []
+    Conversation.objects.filter(pk=conv.pk).update(priority=30)  # as triage routing does
+    assert check_at(at(HK, 2026, 12, 3, 10, 15), django_capture_on_commit_callbacks) == [
+        ("first_response", "warning"), ("first_response", "breach")]
+    timer = Timer.objects.get(conversation=conv)
+    assert (timer.priority, timer.first_response_minutes) == (30, 15)
+    assert timer.first_response_due == at(HK, 2026, 12, 3, 10, 15)
