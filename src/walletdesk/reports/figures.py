@@ -195,6 +195,26 @@ def agent_workload(f: Filters) -> list[dict[str, Any]]:
     return sorted(out, key=lambda r: (-r["conversations"], -r["messages"], r["employee_id"]))
 
 
+def service_levels(f: Filters) -> dict[str, Any]:
+    """Warnings and breaches the service-level timers recorded for the conversations in range
+    (each counted once per target), over the conversations that have a timer."""
+    from walletdesk.servicelevels.models import Event as SlaEvent
+    from walletdesk.servicelevels.models import Target, Timer
+
+    convs = conversations(f).order_by().values("pk")
+    timers = Timer.objects.filter(conversation__in=convs).count()
+    counted = {(r["target"], r["kind"]): r["n"] for r in
+               SlaEvent.objects.filter(conversation__in=convs).order_by().values("target", "kind")
+               .annotate(n=Count("conversation", distinct=True))}
+    targets = {}
+    for target in Target.values:
+        breached = counted.get((target, SlaEvent.Kind.BREACH), 0)
+        targets[target] = {"warned": counted.get((target, SlaEvent.Kind.WARNING), 0),
+                           "breached": breached,
+                           "breach_rate": round(breached / timers, 4) if timers else None}
+    return {"timers": timers, **targets}
+
+
 def report(f: Filters) -> dict[str, Any]:
     return {
         "filters": {**f.as_query(), "time_zone": f.time_zone, "start": f.start.isoformat(),
@@ -203,5 +223,6 @@ def report(f: Filters) -> dict[str, Any]:
         **business_times(f),
         "queue_wait": queue_waits(f),
         "satisfaction": satisfaction(f),
+        "service_levels": service_levels(f),
         "agents": agent_workload(f),
     }

@@ -62,6 +62,18 @@ def _satisfaction(report: dict[str, Any]) -> Table:
                  [[d["rating"], d["count"]] for d in s["distribution"]])
 
 
+def _service_levels(report: dict[str, Any]) -> Table:
+    sl = report["service_levels"]
+    rows = []
+    for key, label in (("first_response", _("First response")), ("resolution", _("Resolution"))):
+        rate = sl[key]["breach_rate"]
+        rows.append([str(label), sl["timers"], sl[key]["warned"], sl[key]["breached"],
+                     None if rate is None else round(rate * 100, 1)])
+    return Table("service_levels", _("Service levels"),
+                 [_("Target"), _("Conversations with a timer"), _("Warned"), _("Breached"),
+                  _("Breached (%)")], rows)
+
+
 def _agents(report: dict[str, Any]) -> Table:
     return Table("agents", _("Agent workload"),
                  [_("employee ID"), _("Name"), _("Conversations handled"), _("Messages"),
@@ -79,7 +91,7 @@ def build(report: dict[str, Any]) -> dict[str, Table]:
         _volume("topics", _("Conversations by topic"), v["by_topic"],
                 lambda k: str(TOPIC_LABELS.get(k, k))),
         _volume("days", _("Conversations by day"), v["by_day"], lambda k: k),
-        _times(report), _satisfaction(report), _agents(report),
+        _times(report), _satisfaction(report), _service_levels(report), _agents(report),
     ]
     return {t.slug: t for t in tables}
 

@@ -97,3 +97,28 @@ def test_the_range_is_read_in_the_viewers_time_zone(week: Any) -> None:
     monday = Filters(date_from=date(2026, 11, 2), date_to=date(2026, 11, 2), time_zone="Asia/Shanghai")
     assert figures.volumes(monday)["total"] == 3
 
+
+
+def test_service_levels_count_recorded_warnings_and_breaches(week: Any, make_customer: Any) -> None:
+    from walletdesk.core import clock
+    from walletdesk.servicelevels import services as servicelevels
+    from walletdesk.support import conversations
+
+    from .conftest import at, local
+
+    assert figures.service_levels(WEEK) == {
+        "timers": 4, "first_response": {"warned": 0, "breached": 0, "breach_rate": 0.0},
+        "resolution": {"warned": 0, "breached": 0, "breach_rate": 0.0}}
+    # Monday 9 Nov 10:00: nobody answers; normal priority must be answered within 60 business
+    # minutes, warned at 80 %: both are recorded by 11:30.
+    at(local(9, 10))
+    conversations.open_conversation(make_customer(region="CN"), topic="general", message="hello?",
+                                    use_triage=False)
+    at(local(9, 11, 30))
+    servicelevels.check(clock.now())
+    monday = Filters(date_from=date(2026, 11, 9), date_to=date(2026, 11, 9), time_zone="Asia/Shanghai")
+    sl = figures.service_levels(monday)
+    assert sl["timers"] == 1
+    assert sl["first_response"] == {"warned": 1, "breached": 1, "breach_rate": 1.0}
+    assert sl["resolution"]["breached"] == 0
+    assert figures.service_levels(WEEK)["timers"] == 4  # other ranges unchanged
