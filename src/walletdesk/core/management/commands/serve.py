@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import argparse
 import os
 from typing import Any
 
@@ -21,8 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--log-level", default="info")
         parser.add_argument("--no-collectstatic", action="store_true",
                             help="skip collectstatic (production collects once at release)")
-        parser.add_argument("--no-smtp", action="store_true",
-                            help="do not start the inbound support-mail listener (WALLETDESK_SMTP_LISTEN)")
+        parser.add_argument("--smtp", action=argparse.BooleanOptionalAction, default=None,
+                            help="start the inbound support-mail listener on WALLETDESK_SMTP_LISTEN "
+                                 "(default: yes in development; production runs `walletdesk smtpd`)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         # In production static files are collected once at release (see docs/production.md):
@@ -31,7 +33,8 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         if settings.WORKER_MODE == "thread" and not options["no_worker"]:
             os.environ["WALLETDESK_INPROCESS_WORKER"] = "1"
-        if not options["no_smtp"]:
+        smtp_listener = not settings.PRODUCTION if options["smtp"] is None else options["smtp"]
+        if smtp_listener:
             # A thread of this process, started once: with --workers N uvicorn spawns fresh
             # children that never run this code, so the port is bound a single time.
             from walletdesk.mailroom import smtp
