@@ -145,7 +145,9 @@ def _create(*, customer: User | None, topic: str, description: str, lang: str, r
             ctx: dict[str, Any], txn_id: str, channel: str, use_triage: bool,
             guest_contact: str = "", guest_key_hash: str = "",
             hold_until: datetime | None = None) -> tuple[Conversation, bool, Any]:
-    skill, priority = route_for(topic, description, lang, ctx, use_triage)
+    # The classifier (torch, about 500 MB and seconds to load) runs in the worker, never in a
+    # web process: the conversation queues by its topic at once, triage_route() may move it.
+    skill, priority = route_for(topic, description, lang, ctx)
     open_now, next_open = chat_hours(region)
     now = clock.now()
     with transaction.atomic():
@@ -166,7 +168,31 @@ def _create(*, customer: User | None, topic: str, description: str, lang: str, r
             post(conv, customer, description, client_id=f"open-{conv.reference}")
         routing.dispatch()
         routing.after_queue_change({skill})
+        if use_triage and topic == "general" and description:
+            from walletdesk.core import jobs
+
+            jobs.enqueue("support.triage_route", conversation_id=conv.pk)
     return conv, open_now, next_open
+
+
+def triage_route(conversation_id: int) -> bool:
+    """The worker's half of opening: a still-queued "general" conversation moves to the queue
+    (and priority) the triage classifier picks from its first message. Whether it moved."""
+    conv = Conversation.objects.filter(pk=conversation_id, status=Conversation.Status.QUEUED,
+                                       topic="general").first()
+    if conv is None or not conv.description:
+        return False
+    skill, priority = route_for(conv.topic, conv.description, conv.language, conv.context or {},
+                                use_triage=True)
+    if (skill, priority) == (conv.skill, conv.priority):
+        return False
+    with transaction.atomic():
+        if not Conversation.objects.filter(pk=conv.pk, status=Conversation.Status.QUEUED,
+                                           skill=conv.skill).update(skill=skill, priority=priority):
+            return False  # taken or moved meanwhile
+        routing.dispatch()
+        routing.after_queue_change({conv.skill, skill})
+    return True
 
 
 def open_conversation(customer: User, *, topic: object, message: object, transaction_id: object = "",

@@ -1,5 +1,6 @@
-"""Background jobs of live support (autodiscovered by core): agent heartbeat expiry, and
-releasing held conversations (left after hours, or booked callbacks) into the queue."""
+"""Background jobs of live support (autodiscovered by core): agent heartbeat expiry,
+releasing held conversations (left after hours, or booked callbacks) into the queue, and
+triage routing of new "general" conversations (the classifier loads only in the worker)."""
 
 from __future__ import annotations
 
@@ -14,4 +15,9 @@ def release_held() -> int:
     return conversations.release_held()
 
 
-__all__ = ["expire_agents", "release_held"]
+@jobs.task("support.triage_route")
+def triage_route(conversation_id: int) -> bool:
+    return conversations.triage_route(conversation_id)
+
+
+__all__ = ["expire_agents", "release_held", "triage_route"]
