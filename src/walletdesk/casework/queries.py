@@ -85,7 +85,26 @@ def panel(agent: Agent, conv: Conversation) -> dict[str, Any]:
         "verified": v_live is not None, "blockers": blockers,
         "methods": verification.available_methods(conv.customer) if conv.customer else [],
         "actions": actions, "history": [as_dict(a) for a in history],
+        **(_objects(conv) if conv.agent_id == agent.pk and conv.customer else
+           {"holds": [], "transactions": []}),
         "approvals": approval_queue(agent),
+    }
+
+
+def _objects(conv: Conversation) -> dict[str, Any]:
+    """What the assigned agent can name in a form: the customer's holds and recent transactions."""
+    from walletdesk.accounts import holds
+    from walletdesk.wallet.queries import transactions_of
+
+    assert conv.customer is not None
+    return {
+        "holds": [{"id": h.pk, "kind": h.kind, "reason": h.reason,
+                   "since": h.created_at.isoformat()}
+                  for h in holds.active(conv.customer).order_by("pk")[:10]],
+        "transactions": [{"id": t.public_id, "type": t.type, "status": t.status,
+                          "amount": t.amount, "fee": t.fee, "currency": t.currency,
+                          "created_at": t.created_at.isoformat()}
+                         for t in transactions_of(conv.customer).order_by("-created_at")[:10]],
     }
 
 

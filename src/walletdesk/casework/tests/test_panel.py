@@ -85,3 +85,16 @@ def test_the_polled_panel_costs_a_fixed_number_of_queries(make_case: Any,
         panel(case)
     assert len(later.captured_queries) == len(first.captured_queries) <= 25, [
         q["sql"] for q in later.captured_queries]
+
+
+def test_the_assigned_agent_sees_what_can_be_named(make_case: Any, make_staff: Any,
+                                                   fund: Any) -> None:
+    case = make_case("senior_agent")
+    txn = fund(case.customer, 2_000)
+    hold = holds.place(case.customer, AccountHold.Kind.RISK, "risk rules")
+    p = panel(case)
+    assert [t["id"] for t in p["transactions"]] == [txn.public_id]
+    assert [h["id"] for h in p["holds"]] == [hold.pk]
+    other = client_for(make_staff("supervisor").user)
+    seen = other.get(f"/api/v1/support/conversations/{case.conv.pk}/casework").json()
+    assert seen["transactions"] == [] and seen["holds"] == []

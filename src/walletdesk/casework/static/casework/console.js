@@ -56,9 +56,26 @@ document.addEventListener("DOMContentLoaded", function () {
       li.addEventListener("click", function () { actionSel.value = a.action; });
       ul.appendChild(li);
     });
+    objects(p);
     var hist = document.getElementById("cw-history"); hist.textContent = "";
     p.history.forEach(function (a) { hist.appendChild(historyItem(a, false)); });
     approvals(p.approvals);
+  }
+  function objects(p) {
+    var ul = document.getElementById("cw-objects"); ul.textContent = "";
+    p.holds.forEach(function (h) {
+      var li = CW.el("li", "", s.hold + " #" + h.id + " · " + h.kind + (h.reason ? " · " + h.reason : ""));
+      li.title = s.pick; li.dataset.testid = "cw-hold-" + h.id;
+      li.addEventListener("click", function () { document.getElementById("cw-hold").value = h.id; });
+      ul.appendChild(li);
+    });
+    p.transactions.forEach(function (t) {
+      var li = CW.el("li", "", t.id + " · " + t.type + " · " + t.status + " · " + t.currency + " " +
+        (t.amount / 100).toFixed(2) + (t.fee ? " (+" + (t.fee / 100).toFixed(2) + ")" : ""));
+      li.title = s.pick; li.dataset.testid = "cw-txn-" + t.id;
+      li.addEventListener("click", function () { document.getElementById("cw-txn").value = t.id; });
+      ul.appendChild(li);
+    });
   }
   function approvals(list) {
     var box = document.getElementById("cw-approvals-box"), ap = document.getElementById("cw-approvals");
