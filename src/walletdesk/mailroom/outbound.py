@@ -57,6 +57,13 @@ def new_message_id() -> str:
     return f"wd.{secrets.token_hex(12)}@{conf.get().message_id_domain}"
 
 
+def is_our_message_id(message_id: str) -> bool:
+    """The shape ``new_message_id`` makes (staff mail from our own domain is not ours)."""
+    local, _at, domain = message_id.lower().rpartition("@")
+    return (domain == conf.get().message_id_domain and local.startswith("wd.") and len(local) == 27
+            and all(c in "0123456789abcdef" for c in local[3:]))
+
+
 def clean_subject(subject: str) -> str:
     return " ".join(REPLY_PREFIX.sub("", REFERENCE_RE.sub("", subject)).split())
 

@@ -77,8 +77,7 @@ def receive(raw: bytes, mail_from: str = "") -> Outcome:
 
 
 def _loop_reason(parsed: Parsed, cfg: conf.Config) -> str:
-    if parsed.message_id.lower().endswith("@" + cfg.message_id_domain) or \
-            parsed.from_address == cfg.support_email:
+    if outbound.is_our_message_id(parsed.message_id) or parsed.from_address == cfg.support_email:
         return "own_mail"  # our own outbound came back (a forward or an alias loop)
     if EmailMessage.objects.filter(direction=EmailMessage.Direction.IN,
                                    message_id=parsed.message_id).exists():

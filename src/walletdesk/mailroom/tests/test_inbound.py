@@ -133,6 +133,13 @@ def test_our_own_mail_coming_back_is_ignored(listener: int) -> None:
     assert sorted(EmailMessage.objects.values_list("reason", flat=True)) == ["own_mail", "own_mail"]
 
 
+def test_staff_mail_from_our_own_domain_is_not_mistaken_for_ours(listener: int) -> None:
+    staff = mail(sender="Chen Jing <chen.jing@walletdesk.example>",
+                 message_id="<CAF=abc123@walletdesk.example>")
+    assert send(listener, staff, mail_from="chen.jing@walletdesk.example")[0] == 250
+    assert only_conversation().guest_contact == "chen.jing@walletdesk.example"
+
+
 def test_a_sender_over_its_hourly_budget_is_a_loop(listener: int) -> None:
     for n in range(5):  # the test limit is 5 an hour
         send(listener, mail(f"question {n}", "hello"))
