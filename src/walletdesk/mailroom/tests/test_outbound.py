@@ -219,3 +219,16 @@ def test_an_image_from_the_agent_is_attached(take: Any, sink: Any, make_agent: A
         ("image/png", f"{conv.reference}-{posted.message.seq}.png")]
     assert files[0].get_content() == out.getvalue()
     assert "客服给您发送了一张图片" in reply.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_development_outbox_keeps_a_copy_and_does_not_retry(take: Any, mail_settings: Any,
+                                                             run_jobs: Any) -> None:
+    from walletdesk.notify.models import OutboxMessage
+
+    mail_settings.DEV_OUTBOX = True  # as `make run` sets; nothing listens on EMAIL_PORT
+    conv = take(mail())
+    run_jobs()
+    copy = OutboxMessage.objects.get(to="wang.fang@example.net")
+    assert conv.reference in copy.subject and conv.reference in copy.body
+    assert EmailMessage.objects.get(direction="out").status == "failed"
+    assert Job.objects.get(name="mailroom.deliver").status == Job.Status.DONE
