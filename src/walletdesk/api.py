@@ -40,7 +40,8 @@ ERROR_SCHEMA = {"type": "object", "required": ["code", "message"],
                 "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}
 # Answers that any operation may give, whatever its handler declares: an
 # unparseable body (400), a value that fails validation (422), a dependency
-# briefly down (503); and 401 wherever a credential is required.
+# briefly down (503); 401 and 403 (a role that may not) wherever a credential
+# is required, and 404 wherever the path names an object (missing, or not yours).
 COMMON_ERRORS = {400: "Bad request", 422: "Invalid input", 503: "Briefly unavailable"}
 
 
@@ -48,11 +49,12 @@ class WalletdeskAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix: str | None = None,
                            path_params: dict[str, Any] | None = None) -> Any:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-        for operations in schema.get("paths", {}).values():
+        for path, operations in schema.get("paths", {}).items():
             for op in operations.values():
                 responses = op.setdefault("responses", {})
-                common = {**COMMON_ERRORS, **({401: "Not authenticated"}
-                                              if op.get("security") else {})}
+                common = {**COMMON_ERRORS,
+                          **({401: "Not authenticated", 403: "Not allowed"} if op.get("security") else {}),
+                          **({404: "Not found"} if "{" in path else {})}
                 declared = {str(status) for status in responses}
                 for status, text in common.items():
                     if str(status) not in declared:

@@ -5,13 +5,20 @@ bench customer, loop over the flows for S seconds and the command prints one
 JSON object: requests, ok, refused (typed 4xx), errors (5xx or no answer),
 requests/s and p50/p99 latency per flow, and the machine.
 
-Flows (``FLOWS``; a later issue adds live chat here):
+Flows (``FLOWS``):
 
-* ``login``    POST /api/v1/auth/login (password hashing included)
-* ``balance``  GET  /api/v1/wallet
-* ``transfer`` POST /api/v1/wallet/transfers with an Idempotency-Key
-* ``history``  GET  /api/v1/wallet/transactions?limit=20
-* ``help``     GET  /api/v1/help/search?q=...&lang=...
+* ``login``     POST /api/v1/auth/login (password hashing included)
+* ``balance``   GET  /api/v1/wallet
+* ``transfer``  POST /api/v1/wallet/transfers with an Idempotency-Key
+* ``history``   GET  /api/v1/wallet/transactions?limit=20
+* ``help``      GET  /api/v1/help/search?q=...&lang=...
+* ``chat_send`` POST /api/v1/support/conversations/{id}/messages (with a client_id)
+* ``chat_read`` GET  /api/v1/support/conversations/{id}/messages?after_seq=... (the last 20)
+
+For the chat flows each client first (untimed) takes an open conversation of
+its customer or opens one (``POST /api/v1/support/conversations``, topic
+payments: opening is rate-limited to 30 an hour per customer, so reruns reuse
+the conversation). Chat over websockets has its own benchmark, ``bench_chat``.
 
 ``--setup`` (or ``--setup-only``) first creates the bench customers in the
 database of *these* settings, which must be the server's database: each is
@@ -110,6 +117,7 @@ class Client:
         self.conn: http.client.HTTPConnection | None = None
         self.token = ""
         self.device = uuid.uuid4().hex
+        self.chat: tuple[int, int] = (0, 0)  # conversation id, last seq seen (chat flows)
 
     def call(self, method: str, path: str, body: Any = None,
              headers: dict[str, str] | None = None) -> tuple[int, Any]:
@@ -175,12 +183,46 @@ def flow_help(c: Client, me: str, peer: str, rng: random.Random) -> tuple[int, A
     return c.call("GET", "/api/v1/help/search?" + urlencode({"q": q, "lang": lang}))
 
 
+CHAT_LIVE = ("queued", "active", "waiting")
+
+
+def open_chat(c: Client) -> None:
+    """The customer's open conversation, or a new one; kept on the client (untimed)."""
+    status, body = c.call("GET", "/api/v1/support/conversations?channel=chat")
+    live = [conv for conv in body if conv.get("status") in CHAT_LIVE] if status == 200 else []
+    if live:
+        conv_id = live[0]["id"]
+    else:
+        status, body = c.call("POST", "/api/v1/support/conversations", {
+            "channel": "chat", "topic": "payments", "message": "压测：一笔付款一直在处理中"})
+        if status != 201:
+            raise CommandError(f"could not open a conversation: {status} {body}")
+        conv_id = body["id"]
+    status, body = c.call("GET", f"/api/v1/support/conversations/{conv_id}")
+    c.chat = (conv_id, body.get("last_seq", 0) if isinstance(body, dict) else 0)
+
+
+def flow_chat_send(c: Client, me: str, peer: str, rng: random.Random) -> tuple[int, Any]:
+    conv_id, _seq = c.chat
+    status, body = c.call("POST", f"/api/v1/support/conversations/{conv_id}/messages",
+                          {"text": f"压测消息 {rng.randint(1, 10**6)}", "client_id": uuid.uuid4().hex})
+    if status == 201 and isinstance(body, dict) and isinstance(body.get("seq"), int):
+        c.chat = (conv_id, body["seq"])
+    return status, body
+
+
+def flow_chat_read(c: Client, me: str, peer: str, rng: random.Random) -> tuple[int, Any]:
+    conv_id, seq = c.chat
+    return c.call("GET", f"/api/v1/support/conversations/{conv_id}/messages?after_seq={max(0, seq - 20)}")
+
+
 Flow = Callable[[Client, str, str, random.Random], tuple[int, Any]]
 # name -> (function, share of the loop). Login is expensive on purpose (argon2),
-# so it runs once in ten rounds; a chat flow is meant to be added here.
+# so it runs once in ten rounds.
 FLOWS: dict[str, tuple[Flow, int]] = {
     "login": (flow_login, 1), "balance": (flow_balance, 10), "transfer": (flow_transfer, 10),
-    "history": (flow_history, 10), "help": (flow_help, 10)}
+    "history": (flow_history, 10), "help": (flow_help, 10), "chat_send": (flow_chat_send, 10),
+    "chat_read": (flow_chat_read, 10)}
 
 
 class Command(BaseCommand):
@@ -260,6 +302,8 @@ def _client(url: str, i: int, users: int, flows: list[str], stats: dict[str, Flo
     client = Client(url)
     plan = [name for name in flows for _ in range(FLOWS[name][1])]
     flow_login(client, me, peer, rng)  # every client starts logged in (not timed)
+    if "chat_send" in flows or "chat_read" in flows:
+        open_chat(client)
     barrier.wait()
     client.close()  # a fresh connection: the server may have dropped an idle keep-alive one
     try:
