@@ -168,24 +168,29 @@ def _attachments(msg: EmailMessage) -> list[Part]:
 
 
 def authenticated_domains(msg: EmailMessage, authserv_id: str) -> list[str]:
-    """Domains for which our own MTA (``authserv_id``) reports ``dmarc=pass``.
+    """Domains for which our own MX (``authserv_id``) reports ``dmarc=pass``, and nothing else.
 
-    Authentication-Results headers written by anyone else (the sender can add any
-    header it likes) are not read. Empty when no authserv-id is configured."""
+    Authentication-Results headers carrying any other authserv-id are not read (the sender
+    can add any header it likes). A sender can also forge one with *our* id; the MX should
+    strip those (RFC 8601 section 5), and here any non-pass DMARC result from our id for a
+    domain outweighs a pass, because our MX always writes its own result. Empty when no
+    authserv-id is configured."""
     if not authserv_id:
         return []
-    domains = []
+    results: dict[str, set[str]] = {}
     for value in msg.get_all("Authentication-Results") or []:
         head, _sep, rest = str(value).partition(";")
         if head.strip().split()[0:1] != [authserv_id]:
             continue
         for clause in rest.split(";"):
             words = clause.split()
-            if words and words[0].lower() == "dmarc=pass":
-                for word in words[1:]:
-                    if word.lower().startswith("header.from="):
-                        domains.append(word.split("=", 1)[1].lower())
-    return domains
+            if not words or not words[0].lower().startswith("dmarc="):
+                continue
+            domains = [w.split("=", 1)[1].lower() for w in words[1:] if w.lower().startswith("header.from=")]
+            for domain in domains or ["*"]:
+                results.setdefault(domain, set()).add(words[0].lower())
+    unattributed = results.pop("*", set())
+    return [d for d, seen in results.items() if seen == {"dmarc=pass"} and not unattributed - {"dmarc=pass"}]
 
 
 def _language_hint(msg: EmailMessage, text: str) -> str:

@@ -33,6 +33,14 @@ def test_only_our_mx_vouches_for_a_from() -> None:
     assert parse(_raw(ours), "li@example.net", "").authenticated_domains == []
 
 
+def test_a_forged_pass_with_our_id_loses_to_our_mxs_own_result() -> None:
+    forged = "Authentication-Results: mx.walletdesk.example; dmarc=pass header.from=example.net\r\n"
+    real = "Authentication-Results: mx.walletdesk.example; dmarc=fail (p=reject) header.from=example.net\r\n"
+    none = "Authentication-Results: mx.walletdesk.example; dmarc=none header.from=example.net\r\n"
+    for headers in (real + forged, forged + real, none + forged):
+        assert parse(_raw(headers), "li@example.net", "mx.walletdesk.example").authenticated_domains == []
+
+
 def test_threading_headers_and_language() -> None:
     raw = _raw("Message-ID: <a@x>\r\nIn-Reply-To: <wd.1@walletdesk.example>\r\n"
                "References: <a0@x>\r\n <wd.1@walletdesk.example>\r\nContent-Language: zh-CN\r\n")
