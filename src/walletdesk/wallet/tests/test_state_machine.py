@@ -9,6 +9,7 @@ hold, the model agrees with the database, and a refused call changed nothing.
 from __future__ import annotations
 
 import json
+import random
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,7 @@ from walletdesk.core import clock, jobs
 from walletdesk.core.errors import DomainError
 from walletdesk.wallet import cards, fees, idempotency, services
 from walletdesk.wallet.models import FeePolicy, LedgerAccount, Merchant, Transaction
+from walletdesk.wallet.network import simulator
 from walletdesk.wallet.network.simulator import SimulatedNetwork
 
 from .helpers import CARDS, ledger_problems, snapshot, wipe_database
@@ -376,8 +378,14 @@ def _dict(txn: Transaction) -> dict[str, Any]:
 
 @pytest.fixture
 def wallet_world(ledger_db: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A network that always answers (the retry path has its own test)."""
+    """A network that always answers (the retry path has its own test).
+
+    Its delays come from the simulator's own generator, seeded here: otherwise the
+    path the machine takes (and so the states it reaches) would depend on every
+    network roll made by the tests that ran before it in the same process.
+    """
     monkeypatch.setattr(SimulatedNetwork, "unavailable_rate", 0.0)
+    monkeypatch.setattr(simulator, "_rng", random.Random(20261125))
 
 
 @pytest.mark.money
