@@ -327,6 +327,8 @@ WEBHOOKS: dict[str, Any] = {
     # the grace (a transaction that commits a lower id late is then not skipped).
     "SCAN_EVERY_SECONDS": env_float("WALLETDESK_WEBHOOKS_SCAN_EVERY", 5.0),
     "SCAN_GRACE_SECONDS": env_float("WALLETDESK_WEBHOOKS_SCAN_GRACE", 3.0),
+    # Events, deliveries and their log are kept this long once finished.
+    "RETENTION_DAYS": env_int("WALLETDESK_WEBHOOKS_RETENTION_DAYS", 30),
 }
 
 # --- phone callbacks (issue 6; docs/phone-and-service-levels.md) -----------------------

@@ -310,3 +310,13 @@ def _record(delivery: Delivery, number: int, started: Any, result: sender.Result
             is_active=False, disabled_reason="gone", updated_at=now)
         _cancel_pending(delivery.endpoint)
     return row
+
+
+def purge_old(now: Any = None) -> int:
+    """Events (with their deliveries and attempt log) older than ``RETENTION_DAYS`` whose
+    deliveries are all finished; a delivery still retrying keeps its event."""
+    cutoff = (now or clock.now()) - timedelta(days=conf("RETENTION_DAYS"))
+    old = Event.objects.filter(created_at__lt=cutoff).exclude(
+        deliveries__status=Delivery.Status.PENDING)
+    deleted, _per_model = Event.objects.filter(pk__in=old.values("pk")).delete()
+    return deleted

@@ -18,3 +18,8 @@ def deliver(delivery_id: int, attempt: int) -> None:
 @jobs.periodic("webhooks.scan", seconds=settings.WEBHOOKS["SCAN_EVERY_SECONDS"])
 def scan() -> int:
     return services.scan()
+
+
+@jobs.periodic("webhooks.purge", seconds=3600)
+def purge() -> int:
+    return services.purge_old()

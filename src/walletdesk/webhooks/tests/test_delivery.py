@@ -5,6 +5,7 @@ backoff on a moved clock, 410 disables, and the delivery log. Real commits
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -280,3 +281,18 @@ def test_transfer_and_callback_events(customer: Any, make_agent: Any) -> None:
     moved = rx.requests[-1].json["data"]
     assert moved["conversation"]["queue"] == "refunds" and moved["conversation"]["status"] == "queued"
     assert "needs the refunds team" not in rx.requests[-1].body.decode()  # the note stays inside
+
+
+def test_finished_events_are_purged_after_the_retention(customer: Any, closed_port: int) -> None:
+    with receiver() as rx:
+        services.create_endpoint(url=rx.url, event_types=["conversation.created"])
+        services.create_endpoint(url=f"http://127.0.0.1:{closed_port}/x",
+                                 event_types=["message.from_customer"])
+        open_chat(customer)
+        deliver()
+    assert sorted(Delivery.objects.values_list("status", flat=True)) == ["pending", "succeeded"]
+    assert services.purge_old(clock.now() + timedelta(days=29)) == 0
+    purged = services.purge_old(clock.now() + timedelta(days=31))
+    assert purged > 0  # the delivered event with its delivery and attempt log
+    assert list(Event.objects.values_list("type", flat=True)) == ["message.from_customer"]
+    assert Attempt.objects.filter(delivery__status="pending").count() == 1  # still retrying: kept
