@@ -48,4 +48,8 @@ class Command(BaseCommand):
             log_level=options["log_level"],
             lifespan="off",
             ws_max_size=1 << 20,
+            # Chat frames are a few hundred bytes: per-message compression saves next to nothing
+            # on the wire and keeps zlib state per socket (bench_chat, 1,000 sockets: about
+            # 25 MB less RSS per process without it).
+            ws_per_message_deflate=False,
         )
