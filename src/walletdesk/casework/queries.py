@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from walletdesk.core.errors import DomainError
 from walletdesk.support.models import Agent, Conversation
@@ -17,14 +17,15 @@ from .handlers import SPECS, Ctx
 from .models import AgentAction, MerchantRefundRequest
 from .services import as_dict
 
-TXN = _l("a transaction ID")
+TXN = gettext_lazy("a transaction ID")
 NEEDS = {
-    "start_unlock": _l("a locked account"), "release_hold": _l("an active hold (hold ID optional)"),
-    "freeze": "", "reset_2fa": _l("two-step verification turned on"),
-    "trace_transaction": TXN, "retry_transaction": _l("a pending transaction ID"),
-    "expire_transaction": _l("a pending transaction ID"),
-    "request_merchant_refund": _l("a completed payment's ID (amount and note optional)"),
-    "refund_fee": _l("the ID of a transaction that charged a fee (amount optional)"),
+    "start_unlock": gettext_lazy("a locked account"),
+    "release_hold": gettext_lazy("an active hold (hold ID optional)"),
+    "freeze": "", "reset_2fa": gettext_lazy("two-step verification turned on"),
+    "trace_transaction": TXN, "retry_transaction": gettext_lazy("a pending transaction ID"),
+    "expire_transaction": gettext_lazy("a pending transaction ID"),
+    "request_merchant_refund": gettext_lazy("a completed payment's ID (amount and note optional)"),
+    "refund_fee": gettext_lazy("the ID of a transaction that charged a fee (amount optional)"),
 }
 # Actions on the account itself: the panel can tell at once whether they apply.
 ACCOUNT_ACTIONS = ("start_unlock", "release_hold", "reset_2fa")

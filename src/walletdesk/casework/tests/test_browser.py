@@ -15,6 +15,7 @@ import urllib.request
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from walletdesk.conftest import DEMO_PASSWORD, SCREENSHOTS
 from walletdesk.support.tests.test_browser import login
@@ -23,24 +24,28 @@ pytestmark = pytest.mark.browser
 CUSTOMER = "bob@example.com"
 
 
-def lock_out(tmp_path_factory: pytest.TempPathFactory, who: str) -> None:
-    """Twenty wrong passwords, through the accounts app's own failure path, in the live
-    server's database (the login form itself would make the test wait out each lockout tier)."""
+def in_live_db(tmp_path_factory: pytest.TempPathFactory, code: str) -> None:
+    """Run Python in the live server's database (what another part of the system did)."""
     db = next(tmp_path_factory.getbasetemp().glob("live*/live.sqlite3"))
     env = {**os.environ, "WALLETDESK_DATABASE_URL": f"sqlite:///{db}",
            "WALLETDESK_VAR_DIR": str(db.parent)}
-    code = ("from walletdesk.accounts import services as s\n"
-            f"u = s.find_user_by_login({who!r})\n"
-            "for _ in range(20):\n    s._failed(u, '203.0.113.9')\n")
     subprocess.run([sys.executable, "-m", "walletdesk.cli", "shell", "-c", code], env=env,
                    check=True)
 
 
-def wait_code(url: str, pattern: str, after: set[str]) -> str:
+def lock_out(tmp_path_factory: pytest.TempPathFactory, who: str) -> None:
+    """Twenty wrong passwords, through the accounts app's own failure path (the login form
+    itself would make the test wait out each lockout tier)."""
+    in_live_db(tmp_path_factory, "from walletdesk.accounts import services as s\n"
+               f"u = s.find_user_by_login({who!r})\n"
+               "for _ in range(20):\n    s._failed(u, '203.0.113.9')\n")
+
+
+def wait_code(url: str, pattern: str, after: set[str], to: str = CUSTOMER) -> str:
     """The newest code matching ``pattern`` in the development outbox, not one of ``after``."""
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        query = urllib.parse.urlencode({"to": CUSTOMER})
+        query = urllib.parse.urlencode({"to": to})
         with urllib.request.urlopen(f"{url}/api/v1/dev/outbox?{query}") as r:
             for msg in json.load(r):
                 m = re.search(pattern, msg["body"])
@@ -92,9 +97,8 @@ def test_agent_unlocks_a_locked_customer(live_server_url: str, page_for: Any,
     card.get_by_test_id("cw-confirm").click()
     card.get_by_text("You confirmed it is you").wait_for()
     panel.get_by_test_id("cw-vstate").get_by_text("已验证").wait_for(timeout=15000)
-    start = panel.get_by_test_id("cw-act-start_unlock")
-    agent.wait_for_function("el => el.dataset.available === '1'", arg=start.element_handle(),
-                            timeout=15000)
+    expect(panel.get_by_test_id("cw-act-start_unlock")).to_have_attribute(
+        "data-available", "1", timeout=15000)
 
     panel.get_by_test_id("cw-action").select_option("start_unlock")
     panel.get_by_test_id("cw-reason").fill("客户多次输错密码被锁定，已用预留邮箱验证码核实身份")
@@ -119,8 +123,56 @@ def test_agent_unlocks_a_locked_customer(live_server_url: str, page_for: Any,
     customer.locator("form button[type=submit].primary").click()
     customer.wait_for_url(re.compile(r".*/(wallet|support)/.*$"))
 
-    history = panel.get_by_test_id("cw-history")
-    agent.wait_for_function(
-        "el => [...el.querySelectorAll('li')].some(li => li.dataset.status === 'done')",
-        arg=history.element_handle(), timeout=15000)
+    expect(panel.get_by_test_id("cw-history").locator("li[data-status=done]")).to_have_count(
+        1, timeout=15000)
     agent.get_by_test_id("agent-log").get_by_text("客户已自行解锁账户").wait_for(timeout=15000)
+
+
+def test_four_eyes_in_the_console(live_server_url: str, page_for: Any,
+                                  tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A senior agent asks to release a risk hold; only a supervisor's console can approve."""
+    url = live_server_url
+    customer = page_for("en")
+    login(customer, url, "alice@example.com")
+    customer.goto(f"{url}/support/new/")
+    customer.get_by_test_id("topic").select_option("payments")
+    customer.get_by_test_id("message").fill("My payments are held for review, please help.")
+    customer.get_by_test_id("open-chat").click()
+    customer.wait_for_url(re.compile(r".*/support/c/\d+/$"))
+    reference = customer.get_by_test_id("reference").inner_text()
+    in_live_db(tmp_path_factory, "from walletdesk.accounts import holds, services as s\n"
+               "u = s.find_user_by_login('alice@example.com')\n"
+               "holds.place(u, 'risk', 'risk rules: amount per day', blocks_login=False)\n")
+
+    senior = page_for("zh-hans")
+    login(senior, url, "wang.lei@walletdesk.example")
+    senior.goto(f"{url}/support/console/")
+    senior.get_by_test_id(f"conv-{reference}").click()
+    senior.get_by_test_id("accept").click()
+    panel = senior.get_by_test_id("cw-panel")
+    panel.get_by_test_id("cw-verify").click()  # in the app, the default
+    card = customer.get_by_test_id("cw-verify-card")
+    card.get_by_test_id("cw-confirm").click(timeout=15000)
+    card.get_by_text("You confirmed it is you").wait_for()
+    release = panel.get_by_test_id("cw-act-release_hold")
+    expect(release).to_have_attribute("data-available", "1", timeout=15000)
+    assert "需要另一位同事批准" in release.inner_text()
+    panel.locator("[data-testid^=cw-hold-]").first.click()
+    panel.get_by_test_id("cw-action").select_option("release_hold")
+    panel.get_by_test_id("cw-reason").fill("风控误判：客户已在 App 内确认本人操作，交易为常规消费")
+    panel.get_by_test_id("cw-submit").click()
+    panel.get_by_test_id("cw-result").get_by_text("等待同事批准").wait_for()
+    item = panel.get_by_test_id("cw-history").locator("li").first
+    action_id = item.get_attribute("data-testid").removeprefix("cw-item-")
+    assert panel.get_by_test_id(f"cw-approve-{action_id}").count() == 0  # never one's own
+
+    boss = page_for("en")
+    login(boss, url, "chen.jing@walletdesk.example")
+    boss.goto(f"{url}/support/console/")
+    queue = boss.get_by_test_id("cw-approvals")
+    queue.get_by_test_id(f"cw-approve-{action_id}").click(timeout=15000)
+    queue.get_by_test_id(f"cw-approve-{action_id}").wait_for(state="detached")
+    expect(panel.get_by_test_id(f"cw-item-{action_id}")).to_have_attribute(
+        "data-status", "done", timeout=15000)
+    assert "WD1001" in panel.get_by_test_id(f"cw-item-{action_id}").inner_text()
+    customer.get_by_test_id("chat-log").get_by_text("Account hold released").wait_for(timeout=15000)

@@ -98,3 +98,13 @@ def test_the_assigned_agent_sees_what_can_be_named(make_case: Any, make_staff: A
     other = client_for(make_staff("supervisor").user)
     seen = other.get(f"/api/v1/support/conversations/{case.conv.pk}/casework").json()
     assert seen["transactions"] == [] and seen["holds"] == []
+
+
+def test_the_panel_speaks_the_agents_language(make_case: Any) -> None:
+    case = make_case("agent")
+    for lang, needs in (("zh-hans", "账户处于锁定状态"), ("en", "a locked account")):
+        r = case.agent_api.client.get(f"/api/v1/support/conversations/{case.conv.pk}/casework",
+                                      headers={**case.agent_api._headers(None),
+                                               "Accept-Language": lang})
+        row = next(a for a in r.json()["actions"] if a["action"] == "start_unlock")
+        assert row["needs"] == needs
