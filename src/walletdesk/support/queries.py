@@ -24,6 +24,20 @@ def event_label(event: str) -> str:
         "call_started": _("Calling you now"), "call_answered": _("Call answered"),
         "call_no_answer": _("Call not answered"), "call_failed": _("Call failed"),
         "call_completed": _("Call ended"),
+        # agent actions (translated in the casework app's catalogue)
+        "verification_requested": _("Identity check requested"),
+        "customer_verified": _("Customer verified"),
+        "action_awaiting_approval": _("Action waiting for a second colleague to approve"),
+        "action_rejected": _("Action rejected"), "unlock_completed": _("Account unlocked by the customer"),
+        "refund_granted": _("Merchant granted the refund"),
+        "action_start_unlock": _("Unlock started: a code was sent to the contact on file"),
+        "action_release_hold": _("Account hold released"),
+        "action_freeze": _("Account frozen for protection"),
+        "action_trace_transaction": _("Transaction traced"),
+        "action_retry_transaction": _("Pending transaction checked again with the network"),
+        "action_expire_transaction": _("Pending transaction stopped, held money released"),
+        "action_request_merchant_refund": _("Refund requested from the merchant"),
+        "action_refund_fee": _("Fee refunded"), "action_reset_2fa": _("Two-step verification reset"),
     }
     return str(labels.get(event, event))
 

@@ -96,3 +96,14 @@ def test_seed_lists_a_supervisor_and_a_senior_agent(db: Any, capsys: Any) -> Non
     roles = {e["role"]: e for e in logins if e["role"] in ("supervisor", "senior_agent")}
     assert set(roles) == {"supervisor", "senior_agent"}
     assert all(e.get("employee_id", "").startswith("WD") for e in roles.values())
+
+
+def test_the_transcript_names_each_action(make_case: Any, fund: Any) -> None:
+    from walletdesk.support import queries as support_queries
+
+    case = make_case("agent")
+    txn = fund(case.customer, 1_000)
+    case.act("trace_transaction", transaction_id=txn.public_id)
+    text = support_queries.transcript(case.conv, language="zh-hans")
+    assert "已请求核实本人身份" in text and "客户身份已验证" in text and "已追踪交易" in text
+    assert "action_" not in text
