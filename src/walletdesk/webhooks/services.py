@@ -135,10 +135,14 @@ def emit(event_type: str, data: dict[str, Any], endpoints: Iterable[Endpoint],
     return event
 
 
-def record_message(message: Message, active: list[Endpoint]) -> list[Event]:
-    """The webhook events of one stored support message."""
+def record_message(message: Message, active: list[Endpoint], seen: set[int] | None = None) -> list[Event]:
+    """The webhook events of one stored support message (none if ``seen`` has it already)."""
     types = [t for t in events.types_for(message) if any(e.wants(t) for e in active)]
-    if not types or Event.objects.filter(message_id=message.pk).exists():
+    if not types:
+        return []
+    if seen is None and Event.objects.filter(message_id=message.pk).exists():
+        return []
+    if seen is not None and message.pk in seen:
         return []
     conv = message.conversation
     data = {"conversation": events.conversation_data(conv)}
@@ -196,7 +200,9 @@ def _scan_batch(cutoff: Any) -> tuple[int, bool]:
         if not ready:
             return 0, False
         active = list(Endpoint.objects.filter(is_active=True))
-        count = sum(len(record_message(m, active)) for m in ready)
+        seen = {i for i in Event.objects.filter(message_id__in=[m.pk for m in ready])
+                .values_list("message_id", flat=True) if i is not None}
+        count = sum(len(record_message(m, active, seen)) for m in ready)
         if not Cursor.objects.filter(name=MESSAGES, position=at.position).update(
                 position=ready[-1].pk, updated_at=clock.now()):
             raise _Raced()
