@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from walletdesk.accounts import holds
-from walletdesk.accounts.models import AccountHold
+from walletdesk.accounts.models import AccountHold, User
 from walletdesk.accounts.services import find_user_by_login
 from walletdesk.core import clock
 from walletdesk.core.errors import DomainError
@@ -54,8 +54,9 @@ def test_recipient_lookup_matches_accounts(make_customer: Any) -> None:
         found = recipients.find_user_by_login(login)
         assert (found and found.pk) == (expected and expected.pk), login
         if found is not None and expected is not None:
-            assert (found.email, found.is_active, found.role) == (
-                expected.email, expected.is_active, expected.role)
+            fields = [f.attname for f in User._meta.concrete_fields]
+            assert [getattr(found, f) for f in fields] == [getattr(expected, f) for f in fields]
+            assert found._state.adding is False and found._state.db == expected._state.db
 
 
 def test_cached_fee_policy_is_exact_for_changes_given_with_notice(customer: Any,
