@@ -89,18 +89,6 @@ def get_for(conversation_id: int, user: User | Any, guest: str = "") -> tuple[Co
     return conv, role
 
 
-def staff_role(conversation_id: int, user: Any) -> str:
-    """A staff member's role in a conversation by two columns (the chat hot path: no joins,
-    no model); the same rule as role_in, and 404 when they may not see it."""
-    agent = agent_of(user)
-    row = (Conversation.objects.filter(pk=conversation_id).values_list("status", "agent_id").first()
-           if agent is not None else None)
-    role = _staff(user, agent, *row) if agent is not None and row is not None else None
-    if role is None:
-        raise ConversationNotFound()
-    return role
-
-
 def require_staff(role: str) -> None:
     if role not in ("agent", "supervisor"):
         raise NotAllowed()

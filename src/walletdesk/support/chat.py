@@ -19,9 +19,10 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 
 from walletdesk.core import clock
+from walletdesk.core.errors import DomainError
 
 from . import events, masking
-from .errors import ConversationClosed, InvalidAttachment, InvalidMessage
+from .errors import ConversationClosed, ConversationNotFound, InvalidAttachment, InvalidMessage
 from .models import Agent, Attachment, Conversation, Message
 
 MAX_TEXT = 4000
@@ -46,23 +47,36 @@ UPDATE support_conversation SET last_seq = last_seq + 1, updated_at = %s,
   first_response_at = CASE WHEN %s THEN COALESCE(first_response_at, %s) ELSE first_response_at END
 WHERE id = %s{guard} RETURNING last_seq"""
 _OPEN = " AND status NOT IN ('resolved', 'closed')"
+# An agent (not a supervisor) writes only in a conversation that is queued or assigned to them.
+_STAFF = " AND (status = 'queued' OR agent_id = %s)"
+
+
+def _refused(conv_id: int, assigned_to: int | None) -> DomainError:
+    """Why the sequence UPDATE matched no row: gone or not this agent's (404), else ended."""
+    conv = Conversation.objects.filter(pk=conv_id).values_list("status", "agent_id").first()
+    if conv is None or (assigned_to is not None and conv[0] != Conversation.Status.QUEUED
+                        and conv[1] != assigned_to):
+        return ConversationNotFound()
+    return ConversationClosed()
 
 
 def _next_seq(conv_id: int, *, agent_reply: bool = False, customer: bool = False,
-              open_only: bool = False) -> int:
+              open_only: bool = False, assigned_to: int | None = None) -> int:
     """One statement: the next sequence number (row-locked until commit), the status flip
     (an agent's reply → waiting on customer; the customer's → active) and the first response."""
     now = clock.now()
-    guard = _OPEN if open_only else ""
+    guard = (_OPEN if open_only else "") + (_STAFF if assigned_to is not None else "")
+    params = [now, agent_reply, customer, agent_reply, now, conv_id]
+    params += [assigned_to] if assigned_to is not None else []
     with connection.cursor() as cur:
-        cur.execute(_NEXT_SEQ.format(guard=guard), [now, agent_reply, customer, agent_reply, now, conv_id])
+        cur.execute(_NEXT_SEQ.format(guard=guard), params)
         row = cur.fetchone()
     if row is None:
-        raise ConversationClosed()
+        raise _refused(conv_id, assigned_to)
     return int(row[0])
 
 
-def _store(conv: Conversation, *, flags: dict[str, bool] | None = None, **fields: Any) -> Message:
+def _store(conv: Conversation, *, flags: dict[str, Any] | None = None, **fields: Any) -> Message:
     if connection.vendor == "postgresql":
         return _store_pg(conv.pk, flags or {}, fields)
     seq = _next_seq(conv.pk, **(flags or {}))
@@ -72,15 +86,15 @@ def _store(conv: Conversation, *, flags: dict[str, bool] | None = None, **fields
 _COLUMNS = [f for f in Message._meta.concrete_fields if f.name not in ("id", "conversation", "seq")]
 # Built once from the model's own column names (no input reaches the SQL text).
 _INSERT_PG = {
-    open_only: (f"WITH s AS ({_NEXT_SEQ.format(guard=_OPEN if open_only else '')}) "  # noqa: S608
-                f"INSERT INTO support_message (conversation_id, seq, "
-                f"{', '.join(f.column for f in _COLUMNS)}) "
-                f"SELECT %s, s.last_seq, {', '.join(['%s'] * len(_COLUMNS))} FROM s RETURNING id, seq")
-    for open_only in (False, True)
+    (open_only, staff): (
+        f"WITH s AS ({_NEXT_SEQ.format(guard=(_OPEN if open_only else '') + (_STAFF if staff else ''))}) "  # noqa: S608
+        f"INSERT INTO support_message (conversation_id, seq, {', '.join(f.column for f in _COLUMNS)}) "
+        f"SELECT %s, s.last_seq, {', '.join(['%s'] * len(_COLUMNS))} FROM s RETURNING id, seq")
+    for open_only in (False, True) for staff in (False, True)
 }
 
 
-def _store_pg(conv_id: int, flags: dict[str, bool], fields: dict[str, Any]) -> Message:
+def _store_pg(conv_id: int, flags: dict[str, Any], fields: dict[str, Any]) -> Message:
     """PostgreSQL: the sequence UPDATE and the INSERT as one statement (one round trip, atomic
     by itself in autocommit), and the Message built from what was sent, not read back."""
     fields.setdefault("sent_at", clock.now())
@@ -88,13 +102,15 @@ def _store_pg(conv_id: int, flags: dict[str, bool], fields: dict[str, Any]) -> M
                                  getattr(fields[f.name], "pk", fields[f.name]), connection)
               for f in _COLUMNS]
     agent_reply, customer = flags.get("agent_reply", False), flags.get("customer", False)
-    sql = _INSERT_PG[bool(flags.get("open_only"))]
+    assigned_to = flags.get("assigned_to")
+    sql = _INSERT_PG[bool(flags.get("open_only")), assigned_to is not None]
     now = fields["sent_at"]
+    staff = [assigned_to] if assigned_to is not None else []
     with connection.cursor() as cur:
-        cur.execute(sql, [now, agent_reply, customer, agent_reply, now, conv_id, conv_id, *values])
+        cur.execute(sql, [now, agent_reply, customer, agent_reply, now, conv_id, *staff, conv_id, *values])
         row = cur.fetchone()
     if row is None:
-        raise ConversationClosed()
+        raise _refused(conv_id, assigned_to)
     return Message(id=row[0], conversation_id=conv_id, seq=row[1], **fields)
 
 
@@ -122,16 +138,19 @@ def check_client_id(client_id: object) -> str | None:
 
 
 def post(conv: Conversation, user: Any, text: object, *, client_id: object = None,
-         agent: Agent | None = None, note: bool = False, publish: bool = True) -> Posted:
+         agent: Agent | None = None, note: bool = False, publish: bool = True,
+         assigned_to: int | None = None) -> Posted:
     """Store one message (masked) and deliver it after commit; idempotent by client_id.
 
     ``publish=False``: the caller sends ``events.message_frame`` itself after this returns
-    (a websocket consumer, from its event loop, after the commit)."""
+    (a websocket consumer, from its event loop, after the commit). ``assigned_to``: store
+    only if the conversation is queued or assigned to that agent (else 404), checked by the
+    same statement that takes the sequence number."""
     clean = check_text(text)
     cid = check_client_id(client_id)
     result = masking.mask(clean)
     flags = {"agent_reply": agent is not None and not note, "customer": agent is None,
-             "open_only": not note}
+             "open_only": not note, "assigned_to": assigned_to}
     # One statement on PostgreSQL: outside a transaction it needs no BEGIN/COMMIT of its own;
     # inside one, the savepoint keeps a duplicate client_id from breaking the caller's.
     single = connection.vendor == "postgresql" and not connection.in_atomic_block

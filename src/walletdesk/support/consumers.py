@@ -58,11 +58,12 @@ def _last_seqs(ids: list[int]) -> dict[int, int]:
 
 
 def _agent_post(conv_id: int, user: Any, agent: Agent, content: dict[str, Any]) -> chat.Posted:
-    """An agent's message: who may write (assigned, or a supervisor) and the store, in one hop."""
-    access.require_staff(access.staff_role(conv_id, user))
+    """An agent's message: who may write (a supervisor; else the conversation must be queued or
+    assigned to them, checked by the storing statement itself) and the store, in one hop."""
     return chat.post(Conversation(pk=conv_id), user, content.get("text"),
                      client_id=content.get("client_id"), agent=agent,
-                     note=bool(content.get("private")), publish=False)
+                     note=bool(content.get("private")), publish=False,
+                     assigned_to=None if access.is_supervisor(user) else agent.pk)
 
 
 def _live(agent: Agent) -> dict[int, int]:

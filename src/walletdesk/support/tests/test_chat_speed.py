@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from walletdesk.accounts.services import issue_token
 from walletdesk.support import chat as support_chat
 from walletdesk.support import conversations
-from walletdesk.support.errors import ConversationClosed
+from walletdesk.support.errors import ConversationClosed, ConversationNotFound
 from walletdesk.support.models import Conversation, Message
 
 from .test_websockets import connect, frames_until
@@ -88,3 +88,26 @@ def test_a_multipart_body_without_boundary_is_a_typed_400(api: Any) -> None:
     got = api.post("/api/v1/support/conversations/1/attachments", raw="x",
                    content_type="multipart/form-data")
     assert got.status_code == 400 and got.json()["code"] == "bad_request"
+
+
+@pytest.mark.security
+@pytest.mark.django_db(transaction=True)
+def test_the_storing_statement_refuses_an_agent_the_conversation_is_not_assigned_to(
+        chat: dict[str, Any], make_agent: Any) -> None:
+    conv, agent, other = chat["conv"], chat["agent"], make_agent()
+    conversations.accept(agent, conv)
+    conv.refresh_from_db()
+    before = (conv.last_seq, Message.objects.count())
+    with pytest.raises(ConversationNotFound):
+        support_chat.post(Conversation(pk=conv.pk), other.user, "我来插一句", agent=other,
+                          assigned_to=other.pk)
+    with pytest.raises(ConversationNotFound):
+        support_chat.post(Conversation(pk=10**9), agent.user, "不存在", agent=agent, assigned_to=agent.pk)
+    conv.refresh_from_db()
+    assert (conv.last_seq, Message.objects.count()) == before  # refused: nothing changed
+    posted = support_chat.post(Conversation(pk=conv.pk), agent.user, "我在", agent=agent,
+                               assigned_to=agent.pk)
+    assert posted.message.seq == before[0] + 1
+    conversations.resolve(agent, conv)
+    with pytest.raises(ConversationClosed):  # allowed, but ended
+        support_chat.post(Conversation(pk=conv.pk), agent.user, "还有吗", agent=agent, assigned_to=agent.pk)
