@@ -66,7 +66,7 @@ def _next_seq(conv_id: int, *, agent_reply: bool = False, customer: bool = False
     (an agent's reply → waiting on customer; the customer's → active) and the first response."""
     now = clock.now()
     guard = (_OPEN if open_only else "") + (_STAFF if assigned_to is not None else "")
-    params = [now, agent_reply, customer, agent_reply, now, conv_id]
+    params: list[Any] = [now, agent_reply, customer, agent_reply, now, conv_id]
     params += [assigned_to] if assigned_to is not None else []
     with connection.cursor() as cur:
         cur.execute(_NEXT_SEQ.format(guard=guard), params)
