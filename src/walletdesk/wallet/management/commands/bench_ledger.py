@@ -2,8 +2,9 @@
 
 It builds its own database (``walletdesk_bench`` on PostgreSQL, ``var/bench.sqlite3``
 on SQLite; dropped afterwards unless ``--keep``), creates customers funded by
-real top-ups that the network confirms, then runs N client threads, each with
-its own database connection, doing P2P transfers (or, with ``--hot-merchant``,
+real top-ups that the network confirms, then runs N clients (threads of this
+process, or with ``--workers processes`` forked processes), each with its own
+database connection, doing P2P transfers (or, with ``--hot-merchant``,
 payments into one merchant) for S seconds. It prints one JSON object with the
 throughput, latency percentiles, errors, the ledger invariants checked
 afterwards, and the machine. ``--pgbench`` also runs pgbench's built-in TPC-B
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import multiprocessing
 import os
 import platform
 import random
@@ -48,6 +50,7 @@ class ClientResult:
     errors: int = 0
     error_kinds: dict[str, int] = field(default_factory=dict)
     latencies: list[float] = field(default_factory=list)
+    cpu_seconds: float = 0.0  # this client's process CPU time while it ran (process mode)
 
 
 class Command(BaseCommand):
@@ -61,6 +64,9 @@ class Command(BaseCommand):
         parser.add_argument("--hot-merchant", action="store_true",
                             help="every client pays into one merchant")
         parser.add_argument("--via", choices=["service", "api"], default="service")
+        parser.add_argument("--workers", choices=["threads", "processes"], default="threads",
+                            help="clients as threads of this process (sharing one GIL) or as "
+                                 "forked processes (as pgbench's clients)")
         parser.add_argument("--url", default="", help="with --via api: a running server")
         parser.add_argument("--pgbench", action="store_true")
         parser.add_argument("--pgbench-scale", type=int, default=10)
@@ -117,27 +123,11 @@ class Command(BaseCommand):
             tokens = [issue_token(u) for u in users]
         connection.close()
 
-        results = [ClientResult() for _ in range(clients)]
-        stop_at: list[float] = [0.0, 0.0, 0.0]  # deadline, start, process CPU time at start
-
-        def start_clock() -> None:
-            # Runs once every party has arrived and before any is released, so no
-            # client can read the deadline before it is set.
-            stop_at[2] = time.process_time()
-            stop_at[1] = time.perf_counter()
-            stop_at[0] = stop_at[1] + seconds
-
-        barrier = threading.Barrier(clients + 1, action=start_clock)
-        threads = [threading.Thread(target=self._client, args=(
-            i, users, tokens, shop, opts, results[i], barrier, stop_at)) for i in range(clients)]
-        for t in threads:
-            t.start()
-        barrier.wait()
-        started = stop_at[1]
-        for t in threads:
-            t.join()
-        elapsed = time.perf_counter() - started
-        cpu = time.process_time() - stop_at[2]
+        args = (users, tokens, shop, opts, seconds)
+        if opts["workers"] == "threads":
+            results, elapsed, cpu = self._run_threads(clients, *args)
+        else:
+            results, elapsed, cpu = self._run_processes(clients, *args)
 
         ok = sum(r.ok for r in results)
         latencies = sorted(x for r in results for x in r.latencies)
@@ -155,6 +145,7 @@ class Command(BaseCommand):
             "database": vendor,
             "database_version": database_version(),
             "clients": clients,
+            "workers": opts["workers"],
             "seconds": seconds,
             "elapsed_seconds": round(elapsed, 3),
             "accounts": n_accounts,
@@ -163,8 +154,8 @@ class Command(BaseCommand):
             "p50_ms": percentile(latencies, 50),
             "p99_ms": percentile(latencies, 99),
             "max_ms": round(latencies[-1] * 1000, 2) if latencies else None,
-            # This process's CPU time (all clients; with SQLite, the database's too) per
-            # transfer: less sensitive than the rates to other load on the machine.
+            # The clients' CPU time (with SQLite, the database's too) per transfer: less
+            # sensitive than the rates to other load on the machine.
             "process_cpu_ms_per_transfer": round(cpu * 1000 / ok, 3) if ok else None,
             "errors": sum(r.errors for r in results),
             "error_kinds": kinds,
@@ -174,16 +165,70 @@ class Command(BaseCommand):
             "machine": machine_info(),
         }
 
+    # --- the clients ----------------------------------------------------------------
+
+    def _run_threads(self, clients: int, *args: Any) -> tuple[list[ClientResult], float, float]:
+        results = [ClientResult() for _ in range(clients)]
+        stop_at: list[float] = [0.0, 0.0, 0.0]  # deadline, start, process CPU time at start
+        seconds = args[-1]
+
+        def start_clock() -> None:
+            # Runs once every party has arrived and before any is released, so no
+            # client can read the deadline before it is set.
+            stop_at[2] = time.process_time()
+            stop_at[1] = time.perf_counter()
+            stop_at[0] = stop_at[1] + seconds
+
+        barrier = threading.Barrier(clients + 1, action=start_clock)
+        threads = [threading.Thread(target=self._client, args=(
+            i, *args[:-1], results[i], barrier, stop_at)) for i in range(clients)]
+        for t in threads:
+            t.start()
+        barrier.wait()
+        for t in threads:
+            t.join()
+        return results, time.perf_counter() - stop_at[1], time.process_time() - stop_at[2]
+
+    def _run_processes(self, clients: int, *args: Any) -> tuple[list[ClientResult], float, float]:
+        """Each client a forked process with its own connection; results come back by a queue."""
+        ctx = multiprocessing.get_context("fork")
+        stop_at = ctx.Array("d", 3)  # deadline, start (perf_counter is system-wide monotonic)
+        seconds = args[-1]
+
+        def start_clock() -> None:
+            stop_at[1] = time.perf_counter()
+            stop_at[0] = stop_at[1] + seconds
+
+        barrier = ctx.Barrier(clients + 1, action=start_clock)
+        queue = ctx.Queue()
+
+        def child(i: int) -> None:
+            result = ClientResult()
+            users, tokens, shop, opts = args[:-1]
+            self._client(i, users, tokens, shop, opts, result, barrier, stop_at)
+            queue.put(result)
+
+        procs = [ctx.Process(target=child, args=(i,)) for i in range(clients)]
+        for p in procs:
+            p.start()
+        barrier.wait()
+        results = [queue.get() for _ in procs]
+        elapsed = time.perf_counter() - stop_at[1]
+        for p in procs:
+            p.join()
+        return results, elapsed, sum(r.cpu_seconds for r in results)
+
     # --- one client -----------------------------------------------------------------
 
     def _client(self, i: int, users: list[Any], tokens: list[str], shop: Any,
-                opts: dict[str, Any], result: ClientResult, barrier: threading.Barrier,
-                stop_at: list[float]) -> None:
+                opts: dict[str, Any], result: ClientResult, barrier: Any,
+                stop_at: Any) -> None:
         rng = random.Random(i)
         call = self._api_caller(opts, tokens, shop, [u.email for u in users]) \
             if opts["via"] == "api" else self._service_caller(opts, users, shop)
         try:
             barrier.wait()
+            cpu_start = time.process_time()
             while time.perf_counter() < stop_at[0]:
                 src = rng.randrange(len(users))
                 dst = rng.randrange(len(users) - 1)
@@ -197,6 +242,7 @@ class Command(BaseCommand):
                 else:
                     result.errors += 1
                     result.error_kinds[error] = result.error_kinds.get(error, 0) + 1
+            result.cpu_seconds = time.process_time() - cpu_start
         finally:
             connections.close_all()
 
