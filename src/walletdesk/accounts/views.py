@@ -58,12 +58,19 @@ def _form_page(request: HttpRequest, form: djforms.Form, *, title: Any, intro: A
         "links": links or [], "testid": testid})
 
 
-def _safe_next(request: HttpRequest, default: str = "wallet:home") -> str:
+def landing_page(user: Any) -> str:
+    """Where a signed-in user starts: staff at the agent console, everyone else at the wallet."""
+    from walletdesk.web.context import STAFF_ROLES
+
+    return reverse("support:console" if getattr(user, "role", "") in STAFF_ROLES else "wallet:home")
+
+
+def _safe_next(request: HttpRequest, default: str = "") -> str:
     nxt = request.POST.get("next") or request.GET.get("next") or ""
     if nxt and url_has_allowed_host_and_scheme(nxt, {request.get_host()},
                                                require_https=request.is_secure()):
         return nxt
-    return reverse(default)
+    return reverse(default) if default else landing_page(request.user)
 
 
 def _start_session(request: HttpRequest, result: services.LoginResult) -> HttpResponse:
