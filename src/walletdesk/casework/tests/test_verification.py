@@ -124,3 +124,44 @@ def test_only_the_assigned_agent_may_ask(make_case: Any, make_staff: Any) -> Non
     assert r.status_code == 403 and r.json()["code"] == "not_your_conversation"
     assert case.customer_api.post(f"/api/v1/support/conversations/{case.conv.pk}/verification",
                                   {}).json()["code"] == "not_an_agent"
+
+
+def test_totp_guesses_are_limited(make_case: Any) -> None:
+    case = make_case(verified=False)
+    TotpDevice.objects.create(user=case.customer, sealed_secret=mfa.seal(SECRET),
+                              confirmed_at=clock.now())
+    vid = start(case, "totp").json()["id"]
+    for _ in range(5):
+        case.customer_api.post(f"/api/v1/support/verifications/{vid}/confirm", {"code": "000000"})
+    assert Verification.objects.get(pk=vid).status == "cancelled"
+    ok = case.customer_api.post(f"/api/v1/support/verifications/{vid}/confirm",
+                                {"code": pyotp.TOTP(SECRET).now()})
+    assert ok.status_code == 409
+
+
+def test_a_guest_confirms_with_a_code_not_in_app(make_staff: Any, make_customer: Any) -> None:
+    """Someone who cannot log in proves the contact (guest chat), then the agent's code."""
+    from walletdesk.accounts.tests.fixtures import last_code
+    from walletdesk.casework.tests.conftest import client_for
+    from walletdesk.conftest import ApiClient
+    from walletdesk.support import conversations, guest
+
+    who = make_customer()
+    opened = guest.open_guest(contact=who.email, topic="account_locked", message="locked out")
+    conv = guest.verify(opened.conversation, last_code(who.email))
+    agent = make_staff("agent")
+    conversations.accept(agent, conv)
+    staff = client_for(agent.user)
+    anon = ApiClient()
+    anon.client.defaults["HTTP_X_GUEST_TOKEN"] = opened.guest_token
+    vid = staff.post(f"/api/v1/support/conversations/{conv.pk}/verification", {}).json()["id"]
+    r = anon.post(f"/api/v1/support/verifications/{vid}/confirm")
+    assert r.status_code == 403 and r.json()["code"] == "verification_method_unavailable"
+    vid = staff.post(f"/api/v1/support/conversations/{conv.pk}/verification",
+                     {"method": "code"}).json()["id"]
+    other = ApiClient()  # no credential at all
+    assert other.post(f"/api/v1/support/verifications/{vid}/confirm",
+                      {"code": "123456"}).status_code == 401
+    r = anon.post(f"/api/v1/support/verifications/{vid}/confirm",
+                  {"code": last_code(who.email)})
+    assert r.status_code == 200 and r.json()["status"] == "confirmed"
