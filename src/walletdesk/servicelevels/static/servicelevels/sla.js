@@ -5,7 +5,10 @@ document.addEventListener("DOMContentLoaded", function () {
   var strings = document.getElementById("sla-strings");
   if (!strings || !document.getElementById("console")) { return; }
   var s = strings.dataset, timers = {};
-  function fmt(key, min) { return s[key].split("{min}").join(String(min)); }
+  function fmt(key, min) {
+    if (min < 60) { return s[key].split("{min}").join(String(min)); }
+    return s[key + "H"].split("{h}").join(String(Math.floor(min / 60))).split("{min}").join(String(min % 60));
+  }
   function text(t) {
     var label = s[t.state] || t.state;
     var due = t.first_response_at ? t.resolution_due : t.first_response_due;
