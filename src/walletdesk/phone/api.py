@@ -12,6 +12,7 @@ from walletdesk.accounts.auth import USER_AUTH
 from walletdesk.core.errors import NotFound, Unauthenticated, ValidationFailed
 from walletdesk.directory import ratelimit
 from walletdesk.support import access
+from walletdesk.support.api import ErrorOut
 from walletdesk.support.errors import NotAllowed
 from walletdesk.support.models import Agent
 
@@ -55,7 +56,8 @@ class ProviderEventIn(Schema):
     status: str
 
 
-@router.post("/provider/events", response=dict, auth=None)
+@router.post("/provider/events", response={200: dict, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+             auth=None)
 def provider_event(request: HttpRequest, body: ProviderEventIn) -> dict[str, Any]:
     """A real telephony provider's status event (signed; see ``webhook.py``)."""
     if not webhook.secret():
