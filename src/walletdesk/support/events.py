@@ -11,12 +11,13 @@ Groups (one Redis channel-layer namespace, so every server process gets them):
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from .models import Message
 
@@ -46,8 +47,14 @@ def publish(group: str, frame: dict[str, Any]) -> None:
     transaction.on_commit(lambda: send_now(group, frame))
 
 
+@lru_cache(maxsize=16)
+def _verify_path(script_prefix: str, urlconf: Any) -> str:
+    return reverse("directory:verify", urlconf=urlconf)
+
+
 def verify_url(employee_id: str) -> str:
-    return f"{reverse('directory:verify')}?value={employee_id}"
+    """The 工号 verification link (in every agent message frame: the path is resolved once)."""
+    return f"{_verify_path(get_script_prefix(), get_urlconf())}?value={employee_id}"
 
 
 def sender(m: Message) -> dict[str, Any]:
