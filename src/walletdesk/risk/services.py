@@ -127,10 +127,19 @@ def _cannot_pay(user: User, operation: str, amount: int, currency: str, method: 
     return account is None or account.available < amount
 
 
+LOOK_UP: Any = object()
+
+
 def assess_outgoing(user: User, operation: str, amount: int, currency: str,
-                    payee: object = None, method: object = None) -> RiskDecision:
-    """Allow, or raise account_on_hold / step_up_required / held_for_review (decision stored)."""
-    hold = active_hold_kind(user)
+                    payee: object = None, method: object = None,
+                    hold: str | None = LOOK_UP) -> RiskDecision:
+    """Allow, or raise account_on_hold / step_up_required / held_for_review (decision stored).
+
+    ``hold`` is the user's active hold kind when the caller has just read it with
+    ``HOLD_SQL`` (the wallet's transfer reads it with the recipient, in one statement).
+    """
+    if hold is LOOK_UP:
+        hold = active_hold_kind(user)
     ctx = context.current.get()
     interactive = ctx is not None and ctx.user_id == user.pk
     reasons: list[Reason] = []

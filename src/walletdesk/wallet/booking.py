@@ -90,9 +90,9 @@ def book(booking: Booking) -> tuple[int, str, datetime]:
 
 
 def _atomic() -> Any:
-    # Inside a caller's transaction (the idempotency record's) no savepoint is
-    # needed: a refusal is a return code, not a database error, and any error
-    # rolls the caller's whole transaction back.
+    # Inside a caller's transaction (the idempotency record's) no savepoint: an
+    # error here, a refusal included, marks the caller's whole transaction for
+    # rollback, which is what the caller does with a refusal anyway.
     return transaction.atomic(savepoint=False)
 
 

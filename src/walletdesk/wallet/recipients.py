@@ -6,8 +6,10 @@ case-insensitive e-mail match, or the exact phone number), with the converters
 that turn the row into field values; each call only runs the SQL with the
 normalised login as its parameter, prepared by the database backend exactly as
 the ORM would (``prep_for_iexact_query``), and builds the user with
-``Model.from_db`` as the ORM does. ``test_hot_path`` compares the two
-answers (ADR 0005).
+``Model.from_db`` as the ORM does. The same statement reads the sender's
+active hold for the risk check (``risk.services.HOLD_SQL``), so a transfer
+spends one round trip on both. ``test_hot_path`` compares the answers with
+``find_user_by_login`` and ``holds.active`` (ADR 0005).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from walletdesk.accounts.models import User
 from walletdesk.accounts.services import normalize_login
+from walletdesk.core import clock
+from walletdesk.risk.services import HOLD_SQL, active_hold_kind
 
 # Per connection (each thread has its own): lookup -> (SQL, compiler, converters, attnames).
 _compiled: weakref.WeakKeyDictionary[BaseDatabaseWrapper, dict[str, tuple[Any, ...]]] = (
@@ -33,26 +37,36 @@ def _query(conn: BaseDatabaseWrapper, lookup: str) -> tuple[Any, ...]:
             using=conn.alias)
         sql, _params = compiler.as_sql()
         columns = [col for col, _sql, _alias in compiler.select]
-        mine[lookup] = (sql, compiler, compiler.get_converters(columns),
+        # One statement, one round trip: the sender's active hold (risk's own SQL) beside
+        # the recipient's row, or beside NULLs when there is no such recipient.
+        both = (f"SELECT ({HOLD_SQL}) AS sender_hold, recipient.* FROM (SELECT 1) AS one "  # noqa: S608 (two fixed statements, no input)
+                f"LEFT JOIN ({sql}) AS recipient ON 1 = 1")
+        mine[lookup] = (both, compiler, compiler.get_converters(columns),
                         [col.target.attname for col in columns])
     return mine[lookup]
 
 
-def find_user_by_login(raw: str) -> User | None:
+def find_recipient(sender: User, raw: str) -> tuple[str | None, User | None]:
+    """The sender's active hold kind (``risk.services.active_hold_kind``) and the recipient
+    (``find_user_by_login``), read together."""
     login = normalize_login(raw)
-    if not login:
-        return None
     conn = connections[DEFAULT_DB_ALIAS]
+    if not login:
+        return active_hold_kind(sender), None
     if "@" in login:
         lookup, param = "email__iexact", conn.ops.prep_for_iexact_query(login)
     else:
         lookup, param = "phone", login
     sql, compiler, converters, attnames = _query(conn, lookup)
     with conn.cursor() as cursor:
-        cursor.execute(sql, [param])
-        row = cursor.fetchone()
-    if row is None:
-        return None
+        cursor.execute(sql, [sender.pk, conn.ops.adapt_datetimefield_value(clock.now()), param])
+        hold, *row = cursor.fetchone()
+    if row[0] is None:  # the primary key: no recipient
+        return hold, None
     if converters:
         row = next(compiler.apply_converters([row], converters))
-    return User.from_db(conn.alias, attnames, row)
+    return hold, User.from_db(conn.alias, attnames, row)
+
+
+def find_user_by_login(raw: str) -> User | None:
+    return find_recipient(User(pk=0), raw)[1]

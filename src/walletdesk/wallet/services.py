@@ -21,7 +21,7 @@ from walletdesk.accounts.services import find_user_by_login
 from walletdesk.core import clock, jobs
 from walletdesk.core.errors import Conflict
 from walletdesk.core.money import check_amount, check_currency
-from walletdesk.risk.services import assess_outgoing
+from walletdesk.risk.services import LOOK_UP, assess_outgoing
 
 from . import booking, fees, ledger, locks, recipients
 from .errors import (
@@ -145,8 +145,9 @@ def transfer(user: User, *, to: object, amount: object, currency: object,
              note: str = "") -> Transaction:
     """Send money to another wallet, at once."""
     amount, currency = check_amount(amount), check_currency(currency)
-    assess_outgoing(user, "transfer", amount, currency, payee=to)
-    recipient = recipients.find_user_by_login(to) if isinstance(to, str) else None
+    hold, recipient = recipients.find_recipient(user, to) if isinstance(to, str) else (
+        LOOK_UP, None)
+    assess_outgoing(user, "transfer", amount, currency, payee=to, hold=hold)
     if recipient is None or not recipient.is_active or recipient.role != User.Role.CUSTOMER:
         raise UnknownRecipient()
     if recipient.pk == user.pk:

@@ -24,8 +24,14 @@ pytestmark = pytest.mark.money
 def test_hold_check_matches_holds_active(make_customer: Any) -> None:
     user = make_customer()
 
+    other = make_customer()
+
     def both() -> tuple[str | None, str | None]:
-        return active_hold_kind(user), holds.active(user).values_list("kind", flat=True).first()
+        kind = holds.active(user).values_list("kind", flat=True).first()
+        # The transfer reads the hold beside the recipient (found or not) in one statement.
+        for login in (other.email, "nobody@example.com"):
+            assert recipients.find_recipient(user, login)[0] == kind
+        return active_hold_kind(user), kind
 
     assert both() == (None, None)
     released = holds.place(user, AccountHold.Kind.RISK, "old")
@@ -49,9 +55,12 @@ def test_recipient_lookup_matches_accounts(make_customer: Any) -> None:
              "plain@example.com", "PLAIN@EXAMPLE.COM", "ｐｌａｉｎ＠example.com", " plain@example.com ",
              "pla_n@example.com", "+86 138-0013-8000", "+8613800138000", "13800138000",
              "nobody@example.com", "", "   "]
+    sender = make_customer()
     for login in tries:
         expected = find_user_by_login(login)
-        found = recipients.find_user_by_login(login)
+        hold, found = recipients.find_recipient(sender, login)
+        assert hold is None
+        assert recipients.find_user_by_login(login) == found
         assert (found and found.pk) == (expected and expected.pk), login
         if found is not None and expected is not None:
             fields = [f.attname for f in User._meta.concrete_fields]
