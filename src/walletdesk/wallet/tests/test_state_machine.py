@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
+from hypothesis.internal.conjecture import providers
+from hypothesis.internal.conjecture.providers import Constants
 from hypothesis.stateful import (
     RuleBasedStateMachine,
     initialize,
@@ -386,6 +388,10 @@ def wallet_world(ledger_db: None, monkeypatch: pytest.MonkeyPatch) -> None:
     """
     monkeypatch.setattr(SimulatedNetwork, "unavailable_rate", 0.0)
     monkeypatch.setattr(simulator, "_rng", random.Random(20261125))
+    # Hypothesis also draws literals found in every loaded module of the project, so
+    # any edit anywhere (or another set of tests run first) would change the path
+    # of this derandomized machine; it draws from its strategies only.
+    monkeypatch.setattr(providers, "_get_local_constants", Constants)
 
 
 @pytest.mark.money
