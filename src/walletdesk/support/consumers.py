@@ -137,7 +137,9 @@ class ChatBase(AsyncJsonWebsocketConsumer):
         Rechecker.of_loop().add(self)
 
     def _stop_recheck(self) -> None:
-        Rechecker.of_loop().remove(self)
+        found = Rechecker._by_loop.get(id(asyncio.get_running_loop()))
+        if found is not None:
+            found.remove(self)
 
     async def _resume(self, conv_id: int, role: str, after: object) -> None:
         after_seq = after if isinstance(after, int) and after >= 0 else 0
@@ -207,9 +209,13 @@ class Rechecker:
         self.sockets.discard(sock)
 
     async def _run(self) -> None:
-        while self.sockets:
-            await asyncio.sleep(min(s.RECHECK_SECONDS for s in self.sockets))
-            await self.check()
+        try:
+            while self.sockets:
+                await asyncio.sleep(min(s.RECHECK_SECONDS for s in self.sockets))
+                await self.check()
+        finally:
+            if not self.sockets and Rechecker._by_loop.get(id(self.loop)) is self:
+                del Rechecker._by_loop[id(self.loop)]  # nothing left to watch on this loop
 
     async def check(self) -> None:
         positions = [(sock, dict(sock._high())) for sock in list(self.sockets)]
