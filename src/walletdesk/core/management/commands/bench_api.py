@@ -272,7 +272,10 @@ def run(url: str, concurrency: int, seconds: float, users: int,
                for i in range(concurrency)]
     for t in threads:
         t.start()
-    barrier.wait()
+    try:
+        barrier.wait()
+    except threading.BrokenBarrierError:
+        raise CommandError("a client could not get ready (see its error above)") from None
     started = stop_at[0] - seconds
     for t in threads:
         t.join()
@@ -301,9 +304,13 @@ def _client(url: str, i: int, users: int, flows: list[str], stats: dict[str, Flo
     me, peer = EMAIL.format(i % users), EMAIL.format((i + 1) % users)
     client = Client(url)
     plan = [name for name in flows for _ in range(FLOWS[name][1])]
-    flow_login(client, me, peer, rng)  # every client starts logged in (not timed)
-    if "chat_send" in flows or "chat_read" in flows:
-        open_chat(client)
+    try:
+        flow_login(client, me, peer, rng)  # every client starts logged in (not timed)
+        if "chat_send" in flows or "chat_read" in flows:
+            open_chat(client)
+    except Exception:
+        barrier.abort()  # the others and the command stop instead of waiting for this client
+        raise
     barrier.wait()
     client.close()  # a fresh connection: the server may have dropped an idle keep-alive one
     try:
