@@ -13,10 +13,11 @@ import asyncio
 from typing import Any
 from urllib.parse import parse_qs
 
+from asgiref.sync import SyncToAsync
 from channels.consumer import get_handler_name
-from channels.db import DatabaseSyncToAsync
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.db import connections
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -27,13 +28,31 @@ from . import access, chat, conversations, events, routing
 from .models import Agent, Conversation
 
 
+def _keep_connections() -> None:
+    """Chat threads keep their database connection between calls (a broken one is still
+    replaced). They are the event loop's fixed thread pool, so the connections are bounded;
+    requests, whose threads come and go, close theirs (``CONN_MAX_AGE`` 0)."""
+    for conn in connections.all(initialized_only=True):
+        conn.close_at = None
+        conn.close_if_unusable_or_obsolete()
+
+
+class _ChatDatabaseSyncToAsync(SyncToAsync):
+    def thread_handler(self, loop: Any, *args: Any, **kwargs: Any) -> Any:
+        _keep_connections()
+        try:
+            return super().thread_handler(loop, *args, **kwargs)
+        finally:
+            _keep_connections()
+
+
 def database_sync_to_async(fn: Any) -> Any:
     """Database work off the event loop. On PostgreSQL in the loop's thread pool rather than
     Django's one shared thread, so that chat writes of different sockets commit in parallel
     (services hold no thread-bound state; order within a conversation comes from its sequence
     numbers). SQLite has one writer anyway: there the single thread stays."""
     sqlite = "sqlite" in settings.DATABASES["default"]["ENGINE"]
-    return DatabaseSyncToAsync(fn, thread_sensitive=sqlite)
+    return _ChatDatabaseSyncToAsync(fn, thread_sensitive=sqlite)
 
 
 def _query(scope: dict[str, Any]) -> dict[str, str]:
