@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from walletdesk.core import clock
@@ -74,6 +75,9 @@ class User(AbstractBaseUser, PermissionsMixin):
                 name="user_has_email_or_phone",
             )
         ]
+        # Logins and transfer recipients are found by email__iexact (UPPER(email) = UPPER(%s)):
+        # without this index every lookup reads the whole user table.
+        indexes = [models.Index(Upper("email"), name="user_email_upper")]
 
     def __str__(self) -> str:
         return self.display_name or self.email or self.phone or f"user {self.pk}"
