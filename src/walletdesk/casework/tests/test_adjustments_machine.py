@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
+from hypothesis.internal.conjecture import providers
+from hypothesis.internal.conjecture.providers import Constants
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from walletdesk.accounts.models import User
@@ -149,14 +151,18 @@ class AdjustmentMachine(RuleBasedStateMachine):
             assert Transaction.objects.get(pk=t.pk).status == t.status
 
 
-def test_adjustments_state_machine(db: Any) -> None:
+def test_adjustments_state_machine(db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Hypothesis also draws literals found in every loaded project module, so the path of
+    # this derandomized machine would change with any edit elsewhere or the tests run
+    # before it (and sometimes miss a state asserted below); it draws from its strategies.
+    monkeypatch.setattr(providers, "_get_local_constants", Constants)
     long_ago = clock.now() - timedelta(days=30)
     FeePolicy.objects.create(operation="transfer", method="balance", currency="CNY",
                              basis_points=100, minimum=100, maximum=600, effective_from=long_ago)
     FeePolicy.objects.create(operation="topup", method="bank_card", currency="CNY",
                              basis_points=50, effective_from=long_ago)
     run = AdjustmentMachine.TestCase
-    run.settings = settings(max_examples=8, stateful_step_count=25, deadline=None,
+    run.settings = settings(max_examples=12, stateful_step_count=25, deadline=None,
                             derandomize=True, phases=[Phase.explicit, Phase.reuse, Phase.generate],
                             suppress_health_check=list(HealthCheck))
     run().runTest()
