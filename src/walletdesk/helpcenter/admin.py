@@ -9,6 +9,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from walletdesk.core.admin import ReadOnlyAdmin
+
 from . import services
 from .models import CONTENT_FIELDS, Article, ArticleVersion, Category, Feedback
 
@@ -73,20 +75,12 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(ArticleVersion)
-class ArticleVersionAdmin(admin.ModelAdmin):
+class ArticleVersionAdmin(ReadOnlyAdmin):
     list_display = ("article", "version", "created_at", "edited_by", "note")
     list_filter = ("article",)
     readonly_fields = ("article", "version", *CONTENT_FIELDS, "edited_by", "note", "created_at")
     actions = ["restore"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.action(description=_("Restore the selected version (as a new version)"))
     def restore(self, request: HttpRequest, queryset: QuerySet[ArticleVersion]) -> None:

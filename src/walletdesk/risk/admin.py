@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from walletdesk.accounts.models import AccountHold, SecurityEvent, User
 from walletdesk.accounts.netutil import client_ip
+from walletdesk.core.admin import ReadOnlyAdmin
 from walletdesk.core.errors import DomainError
 from walletdesk.core.money import format_minor
 
@@ -35,20 +36,11 @@ class RiskDecisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(ReadOnlyAdmin):
     list_display = ("at", "kind", "user", "ip")
     list_filter = ("kind",)
     search_fields = ("user__email", "user__phone", "kind")
     readonly_fields = [f.name for f in SecurityEvent._meta.fields]
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(AccountHold)
@@ -70,7 +62,7 @@ class AccountHoldAdmin(admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ReadOnlyAdmin):
     """Held payments: approve or reject with a reason (the same service as the staff page)."""
 
     list_display = ("opened_at", "user", "operation", "amount", "payee", "status", "reviewer",
@@ -92,14 +84,6 @@ class ReviewAdmin(admin.ModelAdmin):
     def payee(self, obj: Review) -> str:
         return obj.decision.payee
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.action(description=_("Approve the selected held payments"))
     def approve_selected(self, request: HttpRequest, queryset: QuerySet[Review]) -> Any:
