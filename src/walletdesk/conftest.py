@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -203,4 +204,13 @@ def page_for(browser: Any) -> Iterator[Any]:
 
 
 DEMO_PASSWORD = "walletdesk-demo-2026"
+
+
+def browser_login(page: Any, url: str, who: str) -> None:
+    """Sign a demo user in on the live server's login page; they land on their start page."""
+    page.goto(f"{url}/login/")
+    page.fill("input[name=username]", who)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.locator("form button[type=submit].primary").click()
+    page.wait_for_url(re.compile(r".*/(wallet|support/console)/$"))
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"

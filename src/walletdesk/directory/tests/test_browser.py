@@ -7,19 +7,13 @@ from typing import Any
 
 import pytest
 
-from walletdesk.conftest import DEMO_PASSWORD, SCREENSHOTS
+from walletdesk.conftest import SCREENSHOTS
+from walletdesk.conftest import browser_login as login
 
 pytestmark = pytest.mark.browser
 
 STATE = "[data-testid=state-open], [data-testid=state-closed], [data-testid=state-always]"
 
-
-def login(page: Any, url: str, who: str) -> None:
-    page.goto(f"{url}/login/")
-    page.fill("input[name=username]", who)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.locator("form button[type=submit].primary").click()
-    page.wait_for_url(re.compile(r".*/wallet/$"))
 
 
 def test_contact_hub_in_chinese_then_english(live_server_url: str, page_for: Any) -> None:

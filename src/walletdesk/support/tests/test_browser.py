@@ -7,17 +7,11 @@ from typing import Any
 
 import pytest
 
-from walletdesk.conftest import DEMO_PASSWORD, SCREENSHOTS
+from walletdesk.conftest import SCREENSHOTS
+from walletdesk.conftest import browser_login as login
 
 pytestmark = pytest.mark.browser
 
-
-def login(page: Any, url: str, who: str) -> None:
-    page.goto(f"{url}/login/")
-    page.fill("input[name=username]", who)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.locator("form button[type=submit].primary").click()
-    page.wait_for_url(re.compile(r".*/(wallet|support)/.*$"))
 
 
 def test_customer_and_agent_chat_end_to_end(live_server_url: str, page_for: Any) -> None:

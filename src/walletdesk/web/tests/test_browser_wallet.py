@@ -8,17 +8,11 @@ from typing import Any
 
 import pytest
 
-from walletdesk.conftest import DEMO_PASSWORD, SCREENSHOTS
+from walletdesk.conftest import SCREENSHOTS
+from walletdesk.conftest import browser_login as login
 
 pytestmark = pytest.mark.browser
 
-
-def login(page: Any, url: str, login: str) -> None:
-    page.goto(f"{url}/login/")
-    page.fill("input[name=username]", login)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.locator("form button[type=submit].primary").click()
-    page.wait_for_url(re.compile(r".*/wallet/$"))
 
 
 def money_form(page: Any, url: str, path: str, **fields: str) -> None:
