@@ -206,6 +206,16 @@ def page_for(browser: Any) -> Iterator[Any]:
 DEMO_PASSWORD = "walletdesk-demo-2026"
 
 
+def in_live_db(tmp_path_factory: pytest.TempPathFactory, code: str) -> None:
+    """Run Python in the live server's database: what another part of the system did, or
+    putting back a demo account that a browser test changed for the tests after it."""
+    db = next(tmp_path_factory.getbasetemp().glob("live*/live.sqlite3"))
+    env = {**os.environ, "WALLETDESK_DATABASE_URL": f"sqlite:///{db}",
+           "WALLETDESK_VAR_DIR": str(db.parent)}
+    subprocess.run([sys.executable, "-m", "walletdesk.cli", "shell", "-c", code], env=env,
+                   check=True)
+
+
 def browser_login(page: Any, url: str, who: str) -> None:
     """Sign a demo user in on the live server's login page; they land on their start page."""
     page.goto(f"{url}/login/")

@@ -5,10 +5,7 @@ customer finishes it on the login page with their own code. The agent never sees
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
@@ -17,20 +14,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from walletdesk.conftest import DEMO_PASSWORD, SCREENSHOTS
+from walletdesk.conftest import DEMO_PASSWORD, SCREENSHOTS, in_live_db
 from walletdesk.support.tests.test_browser import login
 
 pytestmark = pytest.mark.browser
 CUSTOMER = "bob@example.com"
-
-
-def in_live_db(tmp_path_factory: pytest.TempPathFactory, code: str) -> None:
-    """Run Python in the live server's database (what another part of the system did)."""
-    db = next(tmp_path_factory.getbasetemp().glob("live*/live.sqlite3"))
-    env = {**os.environ, "WALLETDESK_DATABASE_URL": f"sqlite:///{db}",
-           "WALLETDESK_VAR_DIR": str(db.parent)}
-    subprocess.run([sys.executable, "-m", "walletdesk.cli", "shell", "-c", code], env=env,
-                   check=True)
 
 
 def lock_out(tmp_path_factory: pytest.TempPathFactory, who: str) -> None:

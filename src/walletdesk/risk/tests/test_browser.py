@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from walletdesk.conftest import DEMO_PASSWORD, SCREENSHOTS
+from walletdesk.conftest import DEMO_PASSWORD, SCREENSHOTS, in_live_db
 
 pytestmark = [pytest.mark.browser]
 SUPERVISOR = "chen.jing@walletdesk.example"
@@ -22,7 +22,7 @@ def open_in(page, url, lang):
 
 
 @pytest.mark.parametrize("lang", ["zh-hans", "en"])
-def test_supervisor_decides_a_held_payment(live_server_url, page_for, lang):
+def test_supervisor_decides_a_held_payment(live_server_url, page_for, lang, tmp_path_factory):
     customer, action = CASES[lang]
     page = page_for(lang)
     open_in(page, f"{live_server_url}/login/", lang)
@@ -56,3 +56,14 @@ def test_supervisor_decides_a_held_payment(live_server_url, page_for, lang):
     expected = {"approve": ("已通过", "approved"), "reject": ("已拒绝", "rejected")}[action]
     assert expected[0 if lang == "zh-hans" else 1] in done.inner_text()
     assert page.locator('[data-testid="review-row"]', has_text=customer).count() == 0
+    if action == "reject":
+        # The freeze is real, and staff lift it (here through the service the admin calls),
+        # so that Alice can pay again in the browser tests that come after this one.
+        in_live_db(tmp_path_factory, "from walletdesk.accounts import holds, services as s\n"
+                   "from walletdesk.risk import review\n"
+                   "u = s.find_user_by_login('alice@example.com')\n"
+                   "boss = s.find_user_by_login('chen.jing@walletdesk.example')\n"
+                   "frozen = list(holds.active(u).filter(kind='review'))\n"
+                   "assert len(frozen) == 1, frozen\n"
+                   "assert review.release_review_hold(boss, frozen[0])\n"
+                   "assert not holds.active(u).exists()\n")
