@@ -113,6 +113,9 @@ TEMPLATES = [
     }
 ]
 
+# How long `walletdesk serve` lets open connections finish after SIGTERM.
+SHUTDOWN_GRACE_SECONDS = env_int("WALLETDESK_SHUTDOWN_GRACE", 10)
+
 # --- database -----------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = os.environ.get("WALLETDESK_DATABASE_URL", f"sqlite:///{VAR_DIR / 'walletdesk.sqlite3'}")

@@ -52,4 +52,7 @@ class Command(BaseCommand):
             # on the wire and keeps zlib state per socket (bench_chat, 1,000 sockets: about
             # 25 MB less RSS per process without it).
             ws_per_message_deflate=False,
+            # On SIGTERM, open websockets and their tasks get this long to finish; then uvicorn
+            # cancels them (without a bound a lingering chat task kept a process alive).
+            timeout_graceful_shutdown=settings.SHUTDOWN_GRACE_SECONDS,
         )
