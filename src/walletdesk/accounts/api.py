@@ -10,6 +10,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
+from walletdesk.core.schemas import ErrorOut
+
 from . import devices, passkeys, security, services
 from .auth import USER_AUTH
 from .middleware import DEVICE_KEY as DEVICE_SESSION
@@ -19,10 +21,6 @@ from .netutil import client_ip
 router = Router(tags=["auth"])
 Purpose = OneTimeCode.Purpose
 
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 class LoginIn(Schema):

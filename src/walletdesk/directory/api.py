@@ -15,6 +15,7 @@ from ninja import Field, Router, Schema
 
 from walletdesk.accounts.models import User
 from walletdesk.accounts.services import user_for_token
+from walletdesk.core.schemas import ErrorOut
 
 from . import queries, ratelimit, services, signing, verify
 from .errors import RateLimited
@@ -22,10 +23,6 @@ from .models import Region
 
 router = Router(tags=["directory"])
 
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 class RegionOut(Schema):

@@ -6,16 +6,14 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 from ninja import Field, Router, Schema
 
+from walletdesk.core.schemas import ErrorOut
+
 from . import markup, queries, search, services
 from .errors import ArticleNotFound, UnknownLanguage
 from .models import Article
 
 router = Router(tags=["helpcenter"])
 
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 class ResultOut(Schema):

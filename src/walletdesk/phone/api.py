@@ -10,9 +10,9 @@ from ninja import Router, Schema
 
 from walletdesk.accounts.auth import USER_AUTH
 from walletdesk.core.errors import NotFound, Unauthenticated, ValidationFailed
+from walletdesk.core.schemas import ErrorOut
 from walletdesk.directory import ratelimit
 from walletdesk.support import access
-from walletdesk.support.api import ErrorOut
 from walletdesk.support.errors import NotAllowed
 from walletdesk.support.models import Agent
 

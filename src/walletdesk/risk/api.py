@@ -11,6 +11,7 @@ from walletdesk.accounts.auth import USER_AUTH
 from walletdesk.accounts.models import User
 from walletdesk.accounts.netutil import client_ip
 from walletdesk.core.errors import PermissionDenied
+from walletdesk.core.schemas import ErrorOut
 
 from . import review
 from .models import Review
@@ -32,10 +33,6 @@ def security_events(request: HttpRequest, limit: int = 100) -> list[EventOut]:
 
 
 # --- held payments (supervisors and admins) ------------------------------------------------------
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 class ReviewOut(Schema):

@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 from ninja.security import APIKeyHeader
 
 from walletdesk.accounts.auth import USER_AUTH
+from walletdesk.core.schemas import ErrorOut
 from walletdesk.directory import ratelimit
 
 from . import access, chat, conversations, guest, queries, routing
@@ -18,10 +19,6 @@ from .models import Agent
 
 router = Router(tags=["support"])
 
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 # What a support operation may answer besides its success (and the API's common 400/401/422/503):

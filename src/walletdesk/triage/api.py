@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from walletdesk.accounts.auth import USER_AUTH
+from walletdesk.core.schemas import ErrorOut
 
 from . import services
 from .text import MAX_CHARS
@@ -33,10 +34,6 @@ class TriageOut(Schema):
     articles: list[str]
     alternatives: list[AlternativeOut]
 
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 @router.post("/classify", auth=USER_AUTH,

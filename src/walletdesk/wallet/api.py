@@ -15,6 +15,7 @@ from walletdesk.accounts.models import User
 from walletdesk.accounts.services import user_for_token
 from walletdesk.core.errors import DomainError, PermissionDenied, ValidationFailed
 from walletdesk.core.money import check_amount, check_currency
+from walletdesk.core.schemas import ErrorOut
 
 from . import cards, fees, idempotency, queries, services
 from .errors import UnknownMethod
@@ -35,10 +36,6 @@ MERCHANT_AUTH = [MerchantKey()]
 
 
 # --- schemas (documentation of the JSON shapes) ------------------------------------
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 class BalanceOut(Schema):
