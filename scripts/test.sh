@@ -10,6 +10,8 @@ export WALLETDESK_VAR_DIR="${WALLETDESK_VAR_DIR:-$(mktemp -d)}"
 $BIN/ruff check src
 $BIN/mypy src/walletdesk
 $BIN/walletdesk makemigrations --check --dry-run >/dev/null
+# The committed catalogues: zh_Hant generated from the current zh_Hans, every .mo current.
+$BIN/walletdesk make_zh_hant --check
 
 run_pytest() {
   # Exit code 5 means "no tests collected": never a pass.

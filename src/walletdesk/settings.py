@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "walletdesk.core.language.CantoneseMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -186,13 +187,17 @@ API_TOKEN_TTL_HOURS = env_int("WALLETDESK_API_TOKEN_TTL_HOURS", 24 * 7)
 
 # --- i18n ---------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# zh-hant (Hong Kong) is generated from zh-hans: `walletdesk make_zh_hant` (docs/i18n.md).
+# Django maps Accept-Language zh-HK/zh-TW/zh-MO/zh-Hant* to zh-hant and zh/zh-CN/zh-SG to
+# zh-hans; core.language.CantoneseMiddleware adds yue (Cantonese) → zh-hant.
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English"), ("zh-hant", "繁體中文")]
 LANGUAGE_COOKIE_NAME = "walletdesk_language"
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
 DEFAULT_USER_TIME_ZONE = "Asia/Shanghai"
-# Each app keeps its own catalogue in <app>/locale/zh_Hans/LC_MESSAGES/django.po.
+# Each app keeps its own catalogues in <app>/locale/zh_Hans|zh_Hant/LC_MESSAGES/django.po,
+# compiled .mo files committed beside them (they ship in the wheel).
 LOCALE_PATHS: list[Path] = []
 
 # --- static -------------------------------------------------------------------

@@ -30,6 +30,7 @@ class Policy(models.Model):
     resolution_minutes = models.PositiveIntegerField(
         _("resolution within (business minutes)"), validators=[MinValueValidator(1)])
     warn_percent = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format  (a label: the % is a percent sign, not a placeholder)
         _("warn at (% of the target)"), default=80, validators=[MinValueValidator(1), MaxValueValidator(99)])
     updated_at = models.DateTimeField(default=clock.now)
 

@@ -1,25 +1,39 @@
-"""Every catalogue is complete: no untranslated or fuzzy entry in zh-hans."""
+"""Every catalogue is complete (zh-hans and the generated zh-hant): no untranslated or fuzzy
+entry, the same placeholders as the English, and a committed .mo that says what its .po says."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 
+from walletdesk.core import catalogues
+
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUES = sorted(ROOT.glob("*/locale/zh_Hans/LC_MESSAGES/django.po"))
+ALL = sorted(ROOT.glob("*/locale/zh_Han[st]/LC_MESSAGES/django.po"))
+_ID = lambda p: f"{p.parts[-5]}-{p.parts[-3]}"  # noqa: E731
+PERCENT = re.compile(r"%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[sdifr]|%[sdif]")
+BRACE = re.compile(r"\{\w*\}")
+
+
+def _read(path: Path):  # type: ignore[no-untyped-def]
+    with path.open("rb") as fh:
+        return read_po(fh)
 
 
 def test_there_are_catalogues() -> None:
     apps = {p.parts[-5] for p in CATALOGUES}
     assert {"core", "wallet", "web"} <= apps
+    hant = {p.parts[-5] for p in ALL if p.parts[-3] == "zh_Hant"}
+    assert hant == apps, f"apps without a generated zh_Hant catalogue: {apps - hant}"
 
 
-@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: p.parts[-5])
+@pytest.mark.parametrize("path", ALL, ids=_ID)
 def test_catalogue_is_complete(path: Path) -> None:
-    with path.open("rb") as fh:
-        catalog = read_po(fh)
+    catalog = _read(path)
     assert not catalog.fuzzy, f"{path}: the header is marked fuzzy (pybabel would skip it)"
     missing = [m.id for m in catalog if m.id and (
         not m.string or (isinstance(m.string, tuple) and not all(m.string)))]
@@ -28,8 +42,37 @@ def test_catalogue_is_complete(path: Path) -> None:
     assert not fuzzy, f"{path}: fuzzy {fuzzy[:5]}"
 
 
-@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: p.parts[-5])
-def test_catalogue_is_compiled(path: Path) -> None:
-    mo = path.with_suffix(".mo")
-    assert mo.exists() and mo.stat().st_mtime >= path.stat().st_mtime, (
-        f"{mo} is missing or older than its .po: run `make messages`")
+def _placeholders(text: str, percent: bool) -> tuple[list[str], list[str]]:
+    return sorted(PERCENT.findall(text)) if percent else [], sorted(BRACE.findall(text))
+
+
+@pytest.mark.parametrize("path", ALL, ids=_ID)
+def test_placeholders_are_kept(path: Path) -> None:
+    bad = []
+    for m in _read(path):
+        if not m.id:
+            continue
+        percent = "no-python-format" not in m.flags
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)
+        strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        want = _placeholders(ids[-1], percent)
+        bad += [(m.id, s) for s in strings if _placeholders(s, percent) != want]
+    assert not bad, f"{path}: placeholders differ {bad[:3]}"
+
+
+def test_hant_is_generated_from_the_current_hans() -> None:
+    """zh_Hant files are the generator's output for today's zh_Hans, and every .mo is a
+    fresh compile of its .po (compared parsed, so Babel versions may differ in bytes)."""
+    problems = catalogues.stale()
+    assert not problems, "run `make messages` (walletdesk make_zh_hant):\n" + "\n".join(problems)
+
+
+def test_generator_is_idempotent(tmp_path: Path) -> None:
+    src = ROOT / "web" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+    app = tmp_path / "web" / "locale" / "zh_Hans" / "LC_MESSAGES"
+    app.mkdir(parents=True)
+    (app / "django.po").write_bytes(src.read_bytes())
+    first = catalogues.make_zh_hant(tmp_path)
+    written = (tmp_path / "web" / "locale" / "zh_Hant" / "LC_MESSAGES" / "django.po").read_bytes()
+    assert len(first) == 1 and catalogues.make_zh_hant(tmp_path) == []
+    assert written == (ROOT / "web" / "locale" / "zh_Hant" / "LC_MESSAGES" / "django.po").read_bytes()
