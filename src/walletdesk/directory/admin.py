@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from walletdesk.core.admin import AuditedAdmin
 from walletdesk.core.errors import DomainError
 
 from . import hours as hours_math
@@ -39,7 +40,7 @@ class RegionForm(forms.ModelForm):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedAdmin):
     form = RegionForm
     list_display = ("code", "name_zh", "name_en", "time_zone", "sort_order", "is_active")
 
@@ -74,7 +75,7 @@ class ChannelForm(forms.ModelForm):
 
 
 @admin.register(Channel)
-class ChannelAdmin(admin.ModelAdmin):
+class ChannelAdmin(AuditedAdmin):
     form = ChannelForm
     list_display = ("region", "kind", "value", "normalized", "label_zh", "hours", "is_active")
     list_filter = ("region", "kind", "is_active")
@@ -146,7 +147,7 @@ class IcalUploadForm(forms.Form):
 
 
 @admin.register(ServiceHours)
-class ServiceHoursAdmin(admin.ModelAdmin):
+class ServiceHoursAdmin(AuditedAdmin):
     form = HoursForm
     inlines = [WeeklyInline, SpecialDayInline]
     list_display = ("name", "time_zone", "always_open")
@@ -210,7 +211,7 @@ def dismiss_reports(modeladmin: Any, request: HttpRequest, queryset: Any) -> Non
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(AuditedAdmin):
     list_display = ("created_at", "kind", "value", "warning", "status", "reporter")
     list_filter = ("status", "kind", "warning")
     search_fields = ("value", "normalized", "note")

@@ -9,14 +9,14 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from walletdesk.core.admin import ReadOnlyAdmin
+from walletdesk.core.admin import AuditedAdmin, ReadOnlyAdmin
 
 from . import services
 from .models import CONTENT_FIELDS, Article, ArticleVersion, Category, Feedback
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedAdmin):
     list_display = ("slug", "name_zh", "name_en", "position")
     ordering = ("position",)
 
@@ -40,7 +40,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(AuditedAdmin):
     list_display = ("slug", "title_zh", "title_en", "category", "version", "is_published",
                     "helpful_yes", "helpful_no", "updated_at")
     list_filter = ("category", "is_published")
@@ -90,7 +90,7 @@ class ArticleVersionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(AuditedAdmin):
     list_display = ("article", "helpful", "comment", "language", "article_version", "created_at")
     list_filter = ("helpful", "language", "article")
     readonly_fields = ("article", "helpful", "comment", "language", "article_version",

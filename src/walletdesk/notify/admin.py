@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from walletdesk.core.admin import ReadOnlyAdmin
+
 from .models import Delivery
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "kind", "channel", "to", "status", "error")
     list_filter = ("status", "channel", "kind")
     search_fields = ("to",)

@@ -5,10 +5,12 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from walletdesk.core.admin import AuditedAdmin
+
 from .models import Call, Callback
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(AuditedAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from walletdesk.accounts.models import AccountHold, SecurityEvent, User
 from walletdesk.accounts.netutil import client_ip
-from walletdesk.core.admin import ReadOnlyAdmin
+from walletdesk.core.admin import AuditedAdmin, ReadOnlyAdmin
 from walletdesk.core.errors import DomainError
 from walletdesk.core.money import format_minor
 
@@ -19,14 +19,14 @@ from .models import Review, RiskDecision, RiskRule
 
 
 @admin.register(RiskRule)
-class RiskRuleAdmin(admin.ModelAdmin):
+class RiskRuleAdmin(AuditedAdmin):
     list_display = ("code", "enabled", "outcome", "limit_count", "limit_amount", "factor",
                     "window_hours")
     list_editable = ("enabled", "outcome", "limit_count", "limit_amount", "factor", "window_hours")
 
 
 @admin.register(RiskDecision)
-class RiskDecisionAdmin(admin.ModelAdmin):
+class RiskDecisionAdmin(AuditedAdmin):
     list_display = ("created_at", "user", "operation", "amount", "currency", "outcome")
     list_filter = ("outcome", "operation")
     readonly_fields = [f.name for f in RiskDecision._meta.fields]
@@ -44,7 +44,7 @@ class SecurityEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AccountHold)
-class AccountHoldAdmin(admin.ModelAdmin):
+class AccountHoldAdmin(AuditedAdmin):
     list_display = ("created_at", "user", "kind", "reason", "until", "released_at")
     list_filter = ("kind",)
     actions = ["release_review_holds"]

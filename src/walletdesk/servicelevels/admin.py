@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from walletdesk.core.admin import AuditedAdmin
 from walletdesk.core.errors import DomainError
 
 from . import services
@@ -28,7 +29,7 @@ class PolicyForm(forms.ModelForm):
 
 
 @admin.register(Policy)
-class PolicyAdmin(admin.ModelAdmin):
+class PolicyAdmin(AuditedAdmin):
     form = PolicyForm
     list_display = ["priority", "first_response_minutes", "resolution_minutes", "warn_percent", "updated_at"]
 
@@ -37,7 +38,7 @@ class PolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Timer)
-class TimerAdmin(admin.ModelAdmin):
+class TimerAdmin(AuditedAdmin):
     list_display = ["conversation", "priority", "region", "state", "started_at", "first_response_due",
                     "resolution_due", "stopped_at"]
     list_filter = ["state", "priority", "region"]
@@ -50,7 +51,7 @@ class TimerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(AuditedAdmin):
     list_display = ["conversation", "target", "kind", "at", "raised_at"]
     list_filter = ["kind", "target"]
 

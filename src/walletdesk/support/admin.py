@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from walletdesk.core.admin import AuditedAdmin
 from walletdesk.core.errors import DomainError
 
 from . import services
@@ -34,7 +35,7 @@ class AgentForm(forms.ModelForm):
 
 
 @admin.register(Agent)
-class AgentAdmin(admin.ModelAdmin):
+class AgentAdmin(AuditedAdmin):
     form = AgentForm
     list_display = ("employee_id", "display_name", "region", "status", "last_heartbeat_at")
     list_filter = ("status", "region")
@@ -46,13 +47,13 @@ class AgentAdmin(admin.ModelAdmin):
 
 
 @admin.register(CannedReply)
-class CannedReplyAdmin(admin.ModelAdmin):
+class CannedReplyAdmin(AuditedAdmin):
     list_display = ("title_zh", "title_en", "skill", "sort_order")
     search_fields = ("title_zh", "title_en", "text_zh", "text_en")
 
 
 @admin.register(Conversation)
-class ConversationAdmin(admin.ModelAdmin):
+class ConversationAdmin(AuditedAdmin):
     """Read-only: conversations change through the console and the services only."""
 
     list_display = ("reference", "status", "skill", "priority", "agent", "created_at", "rating")

@@ -22,3 +22,9 @@ def merchant_for_key(raw: str) -> Merchant | None:
         return None
     digest = hashlib.sha256(raw.encode()).hexdigest()
     return Merchant.objects.filter(api_key_hash=digest, is_active=True).first()
+
+
+def revoke_api_key(merchant: Merchant) -> bool:
+    """The merchant's key stops working at once; returns whether there was one."""
+    return bool(Merchant.objects.filter(pk=merchant.pk, api_key_hash__isnull=False).update(
+        api_key_hash=None, api_key_hint=""))

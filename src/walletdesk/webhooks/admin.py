@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from walletdesk.core.admin import AuditedAdmin
 from walletdesk.core.errors import DomainError
 
 from . import safety, services
@@ -35,7 +36,7 @@ class EndpointForm(forms.ModelForm):
 
 
 @admin.register(Endpoint)
-class EndpointAdmin(admin.ModelAdmin):
+class EndpointAdmin(AuditedAdmin):
     form = EndpointForm
     list_display = ("url", "description", "is_active", "disabled_reason", "created_at")
     list_filter = ("is_active",)
@@ -71,7 +72,7 @@ class AttemptInline(admin.TabularInline):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(AuditedAdmin):
     list_display = ("event", "endpoint", "status", "attempts", "last_status_code", "next_attempt_at",
                     "created_at")
     list_filter = ("status", "endpoint")
@@ -87,7 +88,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(AuditedAdmin):
     list_display = ("id", "type", "conversation", "created_at")
     list_filter = ("type",)
     readonly_fields = ("id", "type", "conversation", "body", "created_at")
