@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.core.management import CommandError, call_command
 
 from walletdesk.accounts import events
 from walletdesk.accounts.models import SecurityEvent, User
@@ -181,3 +182,19 @@ def test_read_only_money_records_refuse_writes(admin_client: Any, customer: User
     assert r.status_code == 403
     txn.refresh_from_db()
     assert txn.amount == 5000 and _audit("admin_change") == []
+
+
+def test_operators_schedule_a_fee_change_from_the_command_line(staff: User, capsys: Any) -> None:
+    args = ["schedule_fee_change", "--operation", "withdrawal", "--method", "bank_card",
+            "--currency", "CNY", "--rate-bp", "60", "--fixed", "1", "--by", staff.email]
+    count = FeePolicy.objects.count()
+    with pytest.raises(CommandError, match="fee_notice_too_short"):
+        call_command(*args, "--starts-in", "20s")
+    assert FeePolicy.objects.count() == count and _audit("admin_add") == []
+    call_command(*args, "--starts-in", "10m")
+    policy = FeePolicy.objects.order_by("-pk").first()
+    assert policy is not None and (policy.basis_points, policy.fixed) == (60, 100)
+    assert policy.effective_from >= clock.now() + timedelta(minutes=9)
+    [ev] = _audit("admin_add")
+    assert ev.user == staff and ev.data["via"] == "schedule_fee_change"
+    assert '"version"' in capsys.readouterr().out
