@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.db import models, transaction
@@ -82,6 +83,14 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     rows of a list-page edit, the rows an action works on); the "after" is read back from
     the database after the write, so services that save differently are recorded as stored.
     """
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(field, "widget", None)
+        if isinstance(widget, forms.SplitDateTimeWidget):  # two inputs, one <label>: name both
+            widget.widgets[0].attrs["aria-label"] = f"{field.label} · {_('date')}"  # type: ignore[union-attr]
+            widget.widgets[1].attrs["aria-label"] = f"{field.label} · {_('time')}"  # type: ignore[union-attr]
+        return field
 
     def _stash(self, request: HttpRequest) -> dict[str, dict[str, Any]]:
         stash: dict[str, dict[str, Any]] | None = getattr(request, _STASH, None)

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NotifyConfig(AppConfig):
     name = "walletdesk.notify"
     label = "notify"
-    verbose_name = "Notify"
+    verbose_name = _("Notifications")
 
     def ready(self) -> None:
         from . import services  # noqa: F401  (registers the delivery job)

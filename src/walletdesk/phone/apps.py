@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PhoneConfig(AppConfig):
     name = "walletdesk.phone"
     label = "phone"
-    verbose_name = "Phone callbacks"
+    verbose_name = _("Phone callbacks")

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 def fit_channels_redis_timeouts() -> None:
@@ -18,7 +19,7 @@ def fit_channels_redis_timeouts() -> None:
 class SupportConfig(AppConfig):
     name = "walletdesk.support"
     label = "support"
-    verbose_name = "Support"
+    verbose_name = _("Support")
 
     def ready(self) -> None:
         from walletdesk.directory import waits as directory_waits

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WalletConfig(AppConfig):
     name = "walletdesk.wallet"
     label = "wallet"
-    verbose_name = "Wallet"
+    verbose_name = _("Wallet")
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
