@@ -99,5 +99,17 @@ def convert_cached(text: str) -> str:
     return convert(text)
 
 
+@lru_cache(maxsize=1)
+def _to_hans():  # type: ignore[no-untyped-def]
+    import opencc
+
+    return opencc.OpenCC("hk2s")
+
+
+def to_hans(text: str) -> str:
+    """Traditional (Hong Kong) → Simplified, for searching zh-hans text with a zh-hant query."""
+    return _to_hans().convert(text) if text else text
+
+
 def is_hant(lang: str | None) -> bool:
     return (lang or "").lower().replace("_", "-") in ("zh-hant", "zh-hk", "zh-tw", "zh-mo")

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from walletdesk.core import hant
 from walletdesk.core.errors import DomainError
 
 from . import markup, queries, search, services
@@ -17,6 +18,18 @@ from .models import Article
 
 def page_lang() -> str:
     return "en" if (get_language() or "").startswith("en") else "zh-hans"
+
+
+def _shown(text: str) -> str:
+    """Articles are written in zh-hans and English; zh-hant (Hong Kong) readers get the Chinese
+    converted at render time (OpenCC s2hk + the phrase table, cached per text)."""
+    return hant.convert_cached(text) if hant.is_hant(get_language()) else text
+
+
+def _hits_shown(hits: list[search.Hit]) -> list[search.Hit]:
+    if not hant.is_hant(get_language()):
+        return hits
+    return [search.Hit(h.slug, _shown(h.title), h.score, _shown(h.snippet)) for h in hits]
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -28,7 +41,8 @@ def results(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     hits, error = [], ""
     try:
-        hits = search.search(q, page_lang())
+        hits = _hits_shown(search.search(hant.to_hans(q) if hant.is_hant(get_language()) else q,
+                                         page_lang()))
     except DomainError as exc:
         error = str(exc.message)
     return render(request, "helpcenter/search.html", {
@@ -42,10 +56,10 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
     lang = page_lang()
     sfx = "en" if lang == "en" else "zh"
     title = getattr(obj, f"title_{sfx}")
-    related = [h for h in search.search(title, lang, limit=4) if h.slug != slug][:3]
+    related = _hits_shown([h for h in search.search(title, lang, limit=4) if h.slug != slug][:3])
     return render(request, "helpcenter/article.html", {
-        "article": obj, "title": title, "summary": getattr(obj, f"summary_{sfx}"),
-        "body": markup.render(getattr(obj, f"body_{sfx}")), "related": related, "lang": lang,
+        "article": obj, "title": _shown(title), "summary": _shown(getattr(obj, f"summary_{sfx}")),
+        "body": markup.render(_shown(getattr(obj, f"body_{sfx}"))), "related": related, "lang": lang,
         "voted": request.session.get(f"helpcenter-voted-{slug}")})
 
 

@@ -51,3 +51,21 @@ def test_phrase_table_gives_hong_kong_words() -> None:
 def test_django_admin_strings_exist_in_zh_hant() -> None:
     with translation.override("zh-hant"):
         assert str(translation.gettext("Log out")) != "Log out"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_help_article_falls_back_to_converted_chinese_for_zh_hant() -> None:
+    from walletdesk.helpcenter import services
+
+    cat = services.save_category("account", name_zh="账户", name_en="Account")
+    services.create_article("hk-login", category=cat, is_published=True,
+                            title_zh="账户登录不了怎么办", title_en="Cannot log in",
+                            summary_zh="用短信验证码解锁账户。", summary_en="Unlock with a code.",
+                            body_zh="请打开设置，点击“忘记密码”。", body_en="Open settings.",
+                            keywords_zh="登录", keywords_en="login")
+    hk = Client(HTTP_ACCEPT_LANGUAGE="zh-HK").get("/help/hk-login/").content.decode()
+    cn = Client(HTTP_ACCEPT_LANGUAGE="zh-CN").get("/help/hk-login/").content.decode()
+    assert "账户登录不了怎么办" in cn
+    assert "帳戶登入不了怎麼辦" in hk and "用短訊驗證碼解鎖帳戶。" in hk and "「忘記密碼」" in hk
+    found = Client(HTTP_ACCEPT_LANGUAGE="zh-HK").get("/help/search/", {"q": "帳戶登入"})
+    assert found.status_code == 200 and "帳戶登入不了怎麼辦" in found.content.decode()
