@@ -198,3 +198,41 @@ def test_operators_schedule_a_fee_change_from_the_command_line(staff: User, caps
     [ev] = _audit("admin_add")
     assert ev.user == staff and ev.data["via"] == "schedule_fee_change"
     assert '"version"' in capsys.readouterr().out
+
+
+def test_adding_and_deleting_in_any_admin_is_audited(admin_client: Any, staff: User) -> None:
+    from django.contrib.auth.models import Group
+
+    r = admin_client.post("/admin/auth/group/add/", {"name": "fee operators", "permissions": []})
+    assert r.status_code == 302
+    group = Group.objects.get(name="fee operators")
+    [added] = _audit("admin_add")
+    assert added.data["model"] == "auth.group" and added.data["after"]["name"] == "fee operators"
+    r = admin_client.post(f"/admin/auth/group/{group.pk}/delete/", {"post": "yes"})
+    assert r.status_code == 302 and not Group.objects.filter(pk=group.pk).exists()
+    [deleted] = _audit("admin_delete")
+    assert deleted.user == staff and deleted.data["before"]["name"] == "fee operators"
+    assert events.verify_chain() == (True, None)
+
+
+def test_list_page_edits_are_audited_row_by_row(admin_client: Any) -> None:
+    rule, _ = RiskRule.objects.get_or_create(code="count_day", defaults={"limit_count": 50,
+                                                                          "window_hours": 24})
+    rules = list(RiskRule.objects.order_by("code"))
+    data: dict[str, Any] = {"form-TOTAL_FORMS": str(len(rules)), "form-INITIAL_FORMS": str(len(rules)),
+                            "_save": "Save"}
+    for i, r in enumerate(rules):
+        data.update({f"form-{i}-id": str(r.pk), f"form-{i}-outcome": r.outcome,
+                     f"form-{i}-limit_count": "" if r.limit_count is None else str(r.limit_count),
+                     f"form-{i}-limit_amount": "" if r.limit_amount is None else str(r.limit_amount),
+                     f"form-{i}-factor": "" if r.factor is None else str(r.factor),
+                     f"form-{i}-window_hours": "" if r.window_hours is None else str(r.window_hours)})
+        if r.enabled:
+            data[f"form-{i}-enabled"] = "on"
+        if r.pk == rule.pk:
+            data[f"form-{i}-limit_count"] = str((rule.limit_count or 0) + 1)
+    resp = admin_client.post("/admin/risk/riskrule/", data)
+    assert resp.status_code == 302, resp.content.decode()[:2000]
+    [ev] = _audit("admin_change")
+    assert ev.data["object_id"] == str(rule.pk)
+    assert ev.data["changes"] == {"limit_count": [str(rule.limit_count), str((rule.limit_count or 0) + 1)]}
