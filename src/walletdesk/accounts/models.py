@@ -44,24 +44,27 @@ class User(AbstractBaseUser, PermissionsMixin):
     phone = models.CharField(_("mobile number"), max_length=20, unique=True, null=True,
                              blank=True, help_text=_("E.164, for example +8613800138000"))
     display_name = models.CharField(_("name"), max_length=80, blank=True, default="")
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.CUSTOMER)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.CUSTOMER,
+                            verbose_name=_("role"))
     language = models.CharField(max_length=10, default="zh-hans",
-                                choices=[("zh-hans", "简体中文"), ("en", "English")])
-    time_zone = models.CharField(max_length=64, default="Asia/Shanghai")
-    region = models.CharField(max_length=16, default="CN")
-    is_active = models.BooleanField(default=True)
-    is_staff = models.BooleanField(default=False)
-    date_joined = models.DateTimeField(default=clock.now)
+                                choices=[("zh-hans", "简体中文"), ("en", "English"), ("zh-hant", "繁體中文")],
+                                verbose_name=_("language"))
+    time_zone = models.CharField(max_length=64, default="Asia/Shanghai", verbose_name=_("time zone"))
+    region = models.CharField(max_length=16, default="CN", verbose_name=_("region"))
+    is_active = models.BooleanField(default=True, verbose_name=_("active"))
+    is_staff = models.BooleanField(default=False, verbose_name=_("staff"))
+    date_joined = models.DateTimeField(default=clock.now, verbose_name=_("joined"))
     # --- security (issue 3)
     anti_phishing_phrase = models.CharField(_("anti-phishing phrase"), max_length=40, blank=True,
                                             default="")
-    password_changed_at = models.DateTimeField(null=True, blank=True)
-    password_reminder_days = models.PositiveIntegerField(null=True, blank=True)
-    must_change_password = models.BooleanField(default=False)
+    password_changed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("password changed at"))
+    password_reminder_days = models.PositiveIntegerField(null=True, blank=True,
+                                                         verbose_name=_("password reminder (days)"))
+    must_change_password = models.BooleanField(default=False, verbose_name=_("must change the password"))
     # Bumped by "sign out everywhere": part of the session hash, so every session ends.
-    session_epoch = models.PositiveIntegerField(default=0)
+    session_epoch = models.PositiveIntegerField(default=0, verbose_name=_("session generation"))
     # Set when the address was proven with a code at sign-up (None for pending sign-ups).
-    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True, verbose_name=_("verified at"))
 
     objects = UserManager()
 
@@ -69,6 +72,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(email__isnull=False) | models.Q(phone__isnull=False),
@@ -278,15 +283,19 @@ class AccountHold(models.Model):
         RISK = "risk", _("held by risk rules")
         REVIEW = "review", _("frozen after a payment review")
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="holds")
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    reason = models.CharField(max_length=200, blank=True, default="")
-    blocks_login = models.BooleanField(default=True)
-    created_at = models.DateTimeField(default=clock.now)
-    until = models.DateTimeField(null=True, blank=True)
-    released_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="holds", verbose_name=_("user"))
+    kind = models.CharField(max_length=12, choices=Kind.choices, verbose_name=_("kind"))
+    reason = models.CharField(max_length=200, blank=True, default="", verbose_name=_("reason"))
+    blocks_login = models.BooleanField(default=True, verbose_name=_("blocks signing in"))
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
+    until = models.DateTimeField(null=True, blank=True, verbose_name=_("until"))
+    released_at = models.DateTimeField(null=True, blank=True, verbose_name=_("released at"))
     released_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+                                    related_name="+", verbose_name=_("released by"))
+
+    class Meta:
+        verbose_name = _("account hold")
+        verbose_name_plural = _("account holds")
 
     def __str__(self) -> str:
         return f"{self.kind} hold of {self.user_id}"
@@ -297,15 +306,17 @@ class SecurityEvent(models.Model):
 
     # PROTECT: clearing the user id would change a hashed row and break the chain.
     user = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="security_events")
-    kind = models.CharField(max_length=40)
-    at = models.DateTimeField(default=clock.now)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64, unique=True)
-    hash = models.CharField(max_length=64, unique=True)
+                             related_name="security_events", verbose_name=_("user"))
+    kind = models.CharField(max_length=40, verbose_name=_("kind"))
+    at = models.DateTimeField(default=clock.now, verbose_name=_("time"))
+    ip = models.GenericIPAddressField(null=True, blank=True, verbose_name=_("IP address"))
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("details"))
+    prev_hash = models.CharField(max_length=64, unique=True, verbose_name=_("previous hash"))
+    hash = models.CharField(max_length=64, unique=True, verbose_name=_("hash"))
 
     class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
         indexes = [models.Index(fields=["user", "at"], name="secevent_user_at")]
 
     def __str__(self) -> str:

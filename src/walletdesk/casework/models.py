@@ -32,19 +32,23 @@ class Verification(models.Model):
         CANCELLED = "cancelled", _("Replaced by a newer request")
 
     conversation = models.ForeignKey("support.Conversation", on_delete=models.CASCADE,
-                                     related_name="verifications")
+                                     related_name="verifications", verbose_name=_("conversation"))
     customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                 related_name="+")
-    requested_by = models.ForeignKey("support.Agent", on_delete=models.PROTECT, related_name="+")
-    method = models.CharField(max_length=10, choices=Method.choices)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(default=clock.now)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+                                 related_name="+", verbose_name=_("customer"))
+    requested_by = models.ForeignKey("support.Agent", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    method = models.CharField(max_length=10, choices=Method.choices, verbose_name=_("method"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING,
+                              verbose_name=_("status"))
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
+    confirmed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("confirmed at"))
     # Pending: the request lapses at this time; confirmed: the verification does.
-    expires_at = models.DateTimeField()
+    expires_at = models.DateTimeField(verbose_name=_("expires at"))
 
     class Meta:
+        verbose_name = _("customer verification")
+        verbose_name_plural = _("customer verifications")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["conversation", "-created_at"], name="verif_conv_recent")]
 
@@ -65,25 +69,28 @@ class AgentAction(models.Model):
         FAILED = "failed", _("Failed")
 
     conversation = models.ForeignKey("support.Conversation", on_delete=models.PROTECT,
-                                     related_name="actions")
+                                     related_name="actions", verbose_name=_("conversation"))
     customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                 related_name="+")
-    action = models.CharField(max_length=30)
-    reason = models.CharField(max_length=500)
-    params = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=20, choices=Status.choices)
-    requested_by = models.ForeignKey("support.Agent", on_delete=models.PROTECT, related_name="+")
+                                 related_name="+", verbose_name=_("customer"))
+    action = models.CharField(max_length=30, verbose_name=_("action"))
+    reason = models.CharField(max_length=500, verbose_name=_("reason"))
+    params = models.JSONField(default=dict, blank=True, verbose_name=_("parameters"))
+    status = models.CharField(max_length=20, choices=Status.choices, verbose_name=_("status"))
+    requested_by = models.ForeignKey("support.Agent", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
     approved_by = models.ForeignKey("support.Agent", on_delete=models.PROTECT, null=True,
-                                    blank=True, related_name="+")
+                                    blank=True, related_name="+", verbose_name=_("approved by"))
     verification = models.ForeignKey(Verification, on_delete=models.PROTECT, null=True,
-                                     blank=True, related_name="+")
-    result = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=clock.now)
-    updated_at = models.DateTimeField(default=clock.now)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
+                                     blank=True, related_name="+", verbose_name=_("verification"))
+    result = models.JSONField(default=dict, blank=True, verbose_name=_("result"))
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(default=clock.now, verbose_name=_("updated at"))
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
+    completed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("completed at"))
 
     class Meta:
+        verbose_name = _("agent action")
+        verbose_name_plural = _("agent actions")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["status", "created_at"], name="action_status_time"),
                    models.Index(fields=["conversation", "-created_at"], name="action_conv_recent")]
@@ -105,19 +112,24 @@ class MerchantRefundRequest(models.Model):
         OPEN = "open", _("Waiting for the merchant")
         GRANTED = "granted", _("Refunded by the merchant")
 
-    action = models.OneToOneField(AgentAction, on_delete=models.PROTECT, related_name="refund_request")
+    action = models.OneToOneField(AgentAction, on_delete=models.PROTECT, related_name="refund_request",
+                                  verbose_name=_("action"))
     merchant = models.ForeignKey("wallet.Merchant", on_delete=models.PROTECT,
-                                 related_name="refund_requests")
-    payment = models.ForeignKey("wallet.Transaction", on_delete=models.PROTECT, related_name="+")
-    amount = models.BigIntegerField()
-    note = models.CharField(max_length=500, blank=True, default="")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(default=clock.now)
-    granted_at = models.DateTimeField(null=True, blank=True)
+                                 related_name="refund_requests", verbose_name=_("merchant"))
+    payment = models.ForeignKey("wallet.Transaction", on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("payment"))
+    amount = models.BigIntegerField(verbose_name=_("amount"))
+    note = models.CharField(max_length=500, blank=True, default="", verbose_name=_("note"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN,
+                              verbose_name=_("status"))
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
+    granted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("granted at"))
     refund = models.ForeignKey("wallet.Transaction", on_delete=models.PROTECT, null=True,
-                               blank=True, related_name="+")
+                               blank=True, related_name="+", verbose_name=_("refund"))
 
     class Meta:
+        verbose_name = _("merchant refund request")
+        verbose_name_plural = _("merchant refund requests")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="refund_request_amount_gt_0"),
             models.UniqueConstraint(fields=["payment"], condition=Q(status="open"),

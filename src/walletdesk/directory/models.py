@@ -124,20 +124,22 @@ class Channel(models.Model):
         WHATSAPP = "whatsapp", "WhatsApp"
         LINKEDIN = "linkedin", "LinkedIn"
 
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="channels")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="channels",
+                               verbose_name=_("region"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     platform = models.CharField(_("platform"), max_length=12, choices=Platform.choices,
                                 blank=True, default="")
     value = models.CharField(_("value"), max_length=200,
                              help_text=_("As shown to people: a number, an address, a domain, a handle"))
-    normalized = models.CharField(max_length=200, editable=False)
+    normalized = models.CharField(max_length=200, editable=False, verbose_name=_("normal form"))
     label_zh = models.CharField(_("label (Chinese)"), max_length=80)
     label_en = models.CharField(_("label (English)"), max_length=80)
     notes_zh = models.TextField(_("notes (Chinese)"), blank=True, default="")
     notes_en = models.TextField(_("notes (English)"), blank=True, default="")
     hours = models.ForeignKey(ServiceHours, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="channels",
-                              help_text=_("Empty: always available (email, website, social)"))
+                              help_text=_("Empty: always available (email, website, social)"),
+                              verbose_name=_("service hours"))
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -162,15 +164,15 @@ class Report(models.Model):
 
     value = models.CharField(_("reported value"), max_length=300)
     kind = models.CharField(_("kind"), max_length=12)
-    normalized = models.CharField(max_length=300, blank=True, default="")
+    normalized = models.CharField(max_length=300, blank=True, default="", verbose_name=_("normal form"))
     warning = models.CharField(_("warning"), max_length=40, blank=True, default="")
     note = models.TextField(_("what happened"), blank=True, default="", max_length=1000)
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                 blank=True, related_name="scam_reports")
+                                 blank=True, related_name="scam_reports", verbose_name=_("reporter"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.NEW)
     created_at = models.DateTimeField(_("reported at"), default=clock.now)
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reviewed at"))
 
     class Meta:
         ordering = ["-created_at"]

@@ -44,7 +44,8 @@ class Article(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     # Digest of the packaged content file this article was last loaded from; the
     # demo loader only overwrites articles that nobody has edited since.
-    source_digest = models.CharField(max_length=64, blank=True, editable=False)
+    source_digest = models.CharField(max_length=64, blank=True, editable=False,
+                                     verbose_name=_("source digest"))
     created_at = models.DateTimeField(_("created"))
     updated_at = models.DateTimeField(_("updated"))
 
@@ -63,16 +64,17 @@ CONTENT_FIELDS = ("title_zh", "title_en", "summary_zh", "summary_en", "body_zh",
 
 
 class ArticleVersion(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions",
+                                verbose_name=_("article"))
     version = models.PositiveIntegerField(_("version"))
-    title_zh = models.CharField(max_length=120)
-    title_en = models.CharField(max_length=120)
-    summary_zh = models.CharField(max_length=240, blank=True)
-    summary_en = models.CharField(max_length=240, blank=True)
-    body_zh = models.TextField()
-    body_en = models.TextField()
-    keywords_zh = models.CharField(max_length=400, blank=True)
-    keywords_en = models.CharField(max_length=400, blank=True)
+    title_zh = models.CharField(max_length=120, verbose_name=_("title (Chinese)"))
+    title_en = models.CharField(max_length=120, verbose_name=_("title (English)"))
+    summary_zh = models.CharField(max_length=240, blank=True, verbose_name=_("summary (Chinese)"))
+    summary_en = models.CharField(max_length=240, blank=True, verbose_name=_("summary (English)"))
+    body_zh = models.TextField(verbose_name=_("text (Chinese)"))
+    body_en = models.TextField(verbose_name=_("text (English)"))
+    keywords_zh = models.CharField(max_length=400, blank=True, verbose_name=_("search keywords (Chinese)"))
+    keywords_en = models.CharField(max_length=400, blank=True, verbose_name=_("search keywords (English)"))
     edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+",
                                   verbose_name=_("edited by"))
@@ -91,12 +93,13 @@ class ArticleVersion(models.Model):
 
 
 class Feedback(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="feedback")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="feedback",
+                                verbose_name=_("article"))
     helpful = models.BooleanField(_("helpful"))
     comment = models.CharField(_("comment"), max_length=500, blank=True)
     language = models.CharField(_("language"), max_length=10)
     # sha256 of the session key (or of the client address when there is no session).
-    client = models.CharField(max_length=64, db_index=True, editable=False)
+    client = models.CharField(max_length=64, db_index=True, editable=False, verbose_name=_("client"))
     article_version = models.PositiveIntegerField(_("article version"))
     created_at = models.DateTimeField(_("created"))
 

@@ -17,15 +17,15 @@ from walletdesk.support.models import Conversation, Message
 
 class EmailThread(models.Model):
     conversation = models.OneToOneField(Conversation, on_delete=models.CASCADE,
-                                        related_name="email_thread")
+                                        related_name="email_thread", verbose_name=_("conversation"))
     # The one address replies go to: the From of the first mail (never its Reply-To).
-    address = models.EmailField(max_length=254)
-    display_name = models.CharField(max_length=120, blank=True, default="")
-    subject = models.CharField(max_length=255, blank=True, default="")
+    address = models.EmailField(max_length=254, verbose_name=_("address"))
+    display_name = models.CharField(max_length=120, blank=True, default="", verbose_name=_("display name"))
+    subject = models.CharField(max_length=255, blank=True, default="", verbose_name=_("subject"))
     # True only when our own MTA vouched for the From (DMARC pass) and it is a verified
     # address on file: only then is the conversation attached to the account (ADR 0080).
-    sender_verified = models.BooleanField(default=False)
-    created_at = models.DateTimeField(default=clock.now)
+    sender_verified = models.BooleanField(default=False, verbose_name=_("sender verified"))
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
 
     class Meta:
         indexes = [models.Index(fields=["address"])]
@@ -54,27 +54,28 @@ class EmailMessage(models.Model):
         ACK = "ack", _("Acknowledgement")
 
     thread = models.ForeignKey(EmailThread, on_delete=models.CASCADE, null=True, blank=True,
-                               related_name="mails")
-    direction = models.CharField(max_length=3, choices=Direction.choices)
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CUSTOMER)
-    status = models.CharField(max_length=10, choices=Status.choices)
-    reason = models.CharField(max_length=40, blank=True, default="")
-    message_id = models.CharField(max_length=255)
-    in_reply_to = models.CharField(max_length=255, blank=True, default="")
-    references = models.TextField(blank=True, default="")
-    from_address = models.CharField(max_length=254, blank=True, default="")
-    to_address = models.CharField(max_length=254, blank=True, default="")
-    subject = models.CharField(max_length=255, blank=True, default="")
+                               related_name="mails", verbose_name=_("email thread"))
+    direction = models.CharField(max_length=3, choices=Direction.choices, verbose_name=_("direction"))
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CUSTOMER,
+                            verbose_name=_("kind"))
+    status = models.CharField(max_length=10, choices=Status.choices, verbose_name=_("status"))
+    reason = models.CharField(max_length=40, blank=True, default="", verbose_name=_("reason"))
+    message_id = models.CharField(max_length=255, verbose_name=_("Message-ID"))
+    in_reply_to = models.CharField(max_length=255, blank=True, default="", verbose_name=_("in reply to"))
+    references = models.TextField(blank=True, default="", verbose_name=_("references"))
+    from_address = models.CharField(max_length=254, blank=True, default="", verbose_name=_("sender"))
+    to_address = models.CharField(max_length=254, blank=True, default="", verbose_name=_("recipient"))
+    subject = models.CharField(max_length=255, blank=True, default="", verbose_name=_("subject"))
     # Inbound only: the whole text as received (the support message holds the new part,
     # without quoted history and cut to the chat limit).
-    body_text = models.TextField(blank=True, default="")
-    dropped_attachments = models.JSONField(default=list, blank=True)
+    body_text = models.TextField(blank=True, default="", verbose_name=_("text"))
+    dropped_attachments = models.JSONField(default=list, blank=True, verbose_name=_("dropped attachments"))
     support_message = models.OneToOneField(Message, on_delete=models.SET_NULL, null=True, blank=True,
-                                           related_name="email")
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True, default="")
-    created_at = models.DateTimeField(default=clock.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
+                                           related_name="email", verbose_name=_("support message"))
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    last_error = models.CharField(max_length=300, blank=True, default="", verbose_name=_("last error"))
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from walletdesk.core import clock
 
@@ -13,13 +14,17 @@ class Delivery(models.Model):
         FAILED = "failed"
 
     user = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="deliveries")
-    kind = models.CharField(max_length=40)
-    channel = models.CharField(max_length=5)
-    to = models.CharField(max_length=254)
-    status = models.CharField(max_length=6, choices=Status.choices)
-    error = models.CharField(max_length=300, blank=True, default="")
-    created_at = models.DateTimeField(default=clock.now)
+                             related_name="deliveries", verbose_name=_("user"))
+    kind = models.CharField(max_length=40, verbose_name=_("kind"))
+    channel = models.CharField(max_length=5, verbose_name=_("channel"))
+    to = models.CharField(max_length=254, verbose_name=_("recipient"))
+    status = models.CharField(max_length=6, choices=Status.choices, verbose_name=_("status"))
+    error = models.CharField(max_length=300, blank=True, default="", verbose_name=_("error"))
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
+
+    class Meta:
+        verbose_name = _("notification delivery")
+        verbose_name_plural = _("notification deliveries")
 
     def __str__(self) -> str:
         return f"{self.kind} by {self.channel} to {self.to}: {self.status}"

@@ -25,18 +25,21 @@ class Callback(models.Model):
         FAILED = "failed", _("Could not be reached")
 
     conversation = models.ForeignKey("support.Conversation", on_delete=models.CASCADE,
-                                     related_name="callbacks")
+                                     related_name="callbacks", verbose_name=_("conversation"))
     customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                 related_name="callbacks")
-    line = models.ForeignKey("directory.Channel", on_delete=models.PROTECT, related_name="+")
+                                 related_name="callbacks", verbose_name=_("customer"))
+    line = models.ForeignKey("directory.Channel", on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("phone line"))
     number = models.CharField(_("number to call"), max_length=20)
     slot_start = models.DateTimeField(_("slot"))
-    seat = models.PositiveSmallIntegerField(null=True, blank=True)  # None once cancelled
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
-    code_salt = models.CharField(max_length=32)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(default=clock.now)
-    updated_at = models.DateTimeField(default=clock.now)
+    seat = models.PositiveSmallIntegerField(null=True, blank=True,
+                                            verbose_name=_("seat in the slot"))  # None once cancelled
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED,
+                              verbose_name=_("status"))
+    code_salt = models.CharField(max_length=32, verbose_name=_("code salt"))
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(default=clock.now, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["slot_start", "pk"]
@@ -65,22 +68,26 @@ class Call(models.Model):
         WRONG_NUMBER = "wrong_number", _("Wrong number")
         CALL_BACK_LATER = "call_back_later", _("Call back later")
 
-    callback = models.ForeignKey(Callback, on_delete=models.CASCADE, related_name="calls")
+    callback = models.ForeignKey(Callback, on_delete=models.CASCADE, related_name="calls",
+                                 verbose_name=_("callback"))
     conversation = models.ForeignKey("support.Conversation", on_delete=models.CASCADE,
-                                     related_name="calls")
-    agent = models.ForeignKey("support.Agent", on_delete=models.PROTECT, related_name="calls")
-    provider = models.CharField(max_length=100)
-    provider_call_id = models.CharField(max_length=80, null=True, blank=True, unique=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLACING)
-    error = models.CharField(max_length=200, blank=True, default="")
-    started_at = models.DateTimeField(default=clock.now)
-    answered_at = models.DateTimeField(null=True, blank=True)
-    ended_at = models.DateTimeField(null=True, blank=True)
+                                     related_name="calls", verbose_name=_("conversation"))
+    agent = models.ForeignKey("support.Agent", on_delete=models.PROTECT, related_name="calls",
+                              verbose_name=_("agent"))
+    provider = models.CharField(max_length=100, verbose_name=_("provider"))
+    provider_call_id = models.CharField(max_length=80, null=True, blank=True, unique=True,
+                                        verbose_name=_("provider call ID"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLACING,
+                              verbose_name=_("status"))
+    error = models.CharField(max_length=200, blank=True, default="", verbose_name=_("error"))
+    started_at = models.DateTimeField(default=clock.now, verbose_name=_("started at"))
+    answered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("answered at"))
+    ended_at = models.DateTimeField(null=True, blank=True, verbose_name=_("ended at"))
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True,
                                default="")
     notes = models.TextField(_("notes"), blank=True, default="")
     duration_seconds = models.PositiveIntegerField(_("duration (s)"), null=True, blank=True)
-    logged_at = models.DateTimeField(null=True, blank=True)
+    logged_at = models.DateTimeField(null=True, blank=True, verbose_name=_("logged at"))
 
     class Meta:
         ordering = ["-started_at", "-pk"]

@@ -34,13 +34,19 @@ class RiskRule(models.Model):
         NEW_PAYEE_LARGE = "new_payee_large", _("large amount to a new payee")
         AFTER_CREDENTIAL_CHANGE = "after_credential_change", _("money out soon after a credential change")
 
-    code = models.CharField(max_length=40, choices=Code.choices, unique=True)
-    enabled = models.BooleanField(default=True)
-    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.STEP_UP)
-    limit_count = models.PositiveIntegerField(null=True, blank=True)
-    limit_amount = models.BigIntegerField(null=True, blank=True)
-    factor = models.FloatField(null=True, blank=True)
-    window_hours = models.PositiveIntegerField(null=True, blank=True)
+    code = models.CharField(max_length=40, choices=Code.choices, unique=True, verbose_name=_("rule"))
+    enabled = models.BooleanField(default=True, verbose_name=_("enabled"))
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.STEP_UP,
+                               verbose_name=_("outcome"))
+    limit_count = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("count limit"))
+    limit_amount = models.BigIntegerField(null=True, blank=True,
+                                          verbose_name=_("amount limit (minor units)"))
+    factor = models.FloatField(null=True, blank=True, verbose_name=_("factor"))
+    window_hours = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("window (hours)"))
+
+    class Meta:
+        verbose_name = _("risk rule")
+        verbose_name_plural = _("risk rules")
 
     def __str__(self) -> str:
         return str(self.get_code_display())
@@ -49,20 +55,23 @@ class RiskRule(models.Model):
 class RiskDecision(models.Model):
     """Every assessment of an outgoing operation, with the rules that fired."""
 
-    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="risk_decisions")
-    operation = models.CharField(max_length=20)
-    amount = models.BigIntegerField()
-    currency = models.CharField(max_length=3)
-    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="risk_decisions",
+                             verbose_name=_("user"))
+    operation = models.CharField(max_length=20, verbose_name=_("operation"))
+    amount = models.BigIntegerField(verbose_name=_("amount"))
+    currency = models.CharField(max_length=3, verbose_name=_("currency"))
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, verbose_name=_("outcome"))
     # Who the money was for, as the caller named it (a login, a shop's slug); "" for withdrawals.
-    payee = models.CharField(max_length=120, blank=True, default="")
-    reasons = models.JSONField(default=list, blank=True)
-    interactive = models.BooleanField(default=True)
-    created_at = models.DateTimeField(default=clock.now)
+    payee = models.CharField(max_length=120, blank=True, default="", verbose_name=_("payee"))
+    reasons = models.JSONField(default=list, blank=True, verbose_name=_("reasons"))
+    interactive = models.BooleanField(default=True, verbose_name=_("interactive"))
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
     # Written once even when the caller's transaction rolls back (see risk.errors).
-    ref = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    ref = models.UUIDField(default=uuid.uuid4, unique=True, editable=False, verbose_name=_("reference"))
 
     class Meta:
+        verbose_name = _("risk decision")
+        verbose_name_plural = _("risk decisions")
         indexes = [models.Index(fields=["user", "created_at"], name="riskdecision_user_at")]
 
     def __str__(self) -> str:
@@ -83,19 +92,24 @@ class Review(models.Model):
         APPROVED = "approved", _("approved")
         REJECTED = "rejected", _("rejected")
 
-    decision = models.OneToOneField(RiskDecision, on_delete=models.CASCADE, related_name="review")
-    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="risk_reviews")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    opened_at = models.DateTimeField(default=clock.now)
+    decision = models.OneToOneField(RiskDecision, on_delete=models.CASCADE, related_name="review",
+                                    verbose_name=_("risk decision"))
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="risk_reviews",
+                             verbose_name=_("user"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN,
+                              verbose_name=_("status"))
+    opened_at = models.DateTimeField(default=clock.now, verbose_name=_("opened at"))
     reviewer = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+")
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+                                 related_name="+", verbose_name=_("reviewer"))
+    reviewed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reviewed at"))
     note = models.CharField(_("reason"), max_length=500, blank=True, default="")
-    froze = models.BooleanField(default=False)
-    approved_until = models.DateTimeField(null=True, blank=True)
-    used_at = models.DateTimeField(null=True, blank=True)
+    froze = models.BooleanField(default=False, verbose_name=_("froze outgoing money"))
+    approved_until = models.DateTimeField(null=True, blank=True, verbose_name=_("approved until"))
+    used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("used at"))
 
     class Meta:
+        verbose_name = _("held payment review")
+        verbose_name_plural = _("held payment reviews")
         indexes = [models.Index(fields=["status", "opened_at"], name="riskreview_status_at"),
                    models.Index(fields=["user", "status"], name="riskreview_user_status")]
 

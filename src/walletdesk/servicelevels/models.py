@@ -32,7 +32,7 @@ class Policy(models.Model):
     warn_percent = models.PositiveSmallIntegerField(
         # xgettext:no-python-format  (a label: the % is a percent sign, not a placeholder)
         _("warn at (% of the target)"), default=80, validators=[MinValueValidator(1), MaxValueValidator(99)])
-    updated_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(default=clock.now, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["-priority"]
@@ -56,23 +56,29 @@ class Timer(models.Model):
         MET = "met", _("Met")
 
     conversation = models.OneToOneField("support.Conversation", on_delete=models.CASCADE,
-                                        related_name="sla")
-    priority = models.PositiveSmallIntegerField()
-    region = models.CharField(max_length=16)
-    started_at = models.DateTimeField()
-    first_response_minutes = models.PositiveIntegerField()
-    resolution_minutes = models.PositiveIntegerField()
-    warn_percent = models.PositiveSmallIntegerField()
-    first_response_at = models.DateTimeField(null=True, blank=True)
-    first_response_warn_at = models.DateTimeField(null=True, blank=True)
-    first_response_due = models.DateTimeField(null=True, blank=True)
-    resolution_warn_at = models.DateTimeField(null=True, blank=True)
-    resolution_due = models.DateTimeField(null=True, blank=True)  # None while paused
-    paused = models.BooleanField(default=False)
-    paused_seconds = models.FloatField(default=0)  # business seconds waited on the customer
-    stopped_at = models.DateTimeField(null=True, blank=True)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.OK)
-    computed_at = models.DateTimeField(null=True, blank=True)
+                                        related_name="sla", verbose_name=_("conversation"))
+    priority = models.PositiveSmallIntegerField(verbose_name=_("priority"))
+    region = models.CharField(max_length=16, verbose_name=_("region"))
+    started_at = models.DateTimeField(verbose_name=_("started at"))
+    first_response_minutes = models.PositiveIntegerField(
+                                                         verbose_name=_("first response within (minutes)"))
+    resolution_minutes = models.PositiveIntegerField(verbose_name=_("resolution within (minutes)"))
+    warn_percent = models.PositiveSmallIntegerField(verbose_name=_("warn at (percent of the target)"))
+    first_response_at = models.DateTimeField(null=True, blank=True, verbose_name=_("first response at"))
+    first_response_warn_at = models.DateTimeField(null=True, blank=True,
+                                                  verbose_name=_("first response warning at"))
+    first_response_due = models.DateTimeField(null=True, blank=True, verbose_name=_("first response due"))
+    resolution_warn_at = models.DateTimeField(null=True, blank=True,
+                                              verbose_name=_("resolution warning at"))
+    resolution_due = models.DateTimeField(null=True, blank=True,
+                                          verbose_name=_("resolution due"))  # None while paused
+    paused = models.BooleanField(default=False, verbose_name=_("paused"))
+    # business seconds waited on the customer
+    paused_seconds = models.FloatField(default=0, verbose_name=_("paused (seconds)"))
+    stopped_at = models.DateTimeField(null=True, blank=True, verbose_name=_("stopped at"))
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OK,
+                             verbose_name=_("state"))
+    computed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("computed at"))
 
     class Meta:
         indexes = [models.Index(fields=["stopped_at", "state"])]
@@ -88,13 +94,14 @@ class Event(models.Model):
         WARNING = "warning", _("Warning")
         BREACH = "breach", _("Breach")
 
-    timer = models.ForeignKey(Timer, on_delete=models.CASCADE, related_name="events")
+    timer = models.ForeignKey(Timer, on_delete=models.CASCADE, related_name="events",
+                              verbose_name=_("timer"))
     conversation = models.ForeignKey("support.Conversation", on_delete=models.CASCADE,
-                                     related_name="sla_events")
-    target = models.CharField(max_length=20, choices=Target.choices)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+                                     related_name="sla_events", verbose_name=_("conversation"))
+    target = models.CharField(max_length=20, choices=Target.choices, verbose_name=_("target"))
+    kind = models.CharField(max_length=10, choices=Kind.choices, verbose_name=_("kind"))
     at = models.DateTimeField(_("at"))
-    raised_at = models.DateTimeField(default=clock.now)
+    raised_at = models.DateTimeField(default=clock.now, verbose_name=_("raised at"))
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -20,7 +20,7 @@ class Agent(models.Model):
         OFFLINE = "offline", _("Offline")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="agent")
+                                related_name="agent", verbose_name=_("user"))
     display_name = models.CharField(_("display name"), max_length=60,
                                     help_text=_("Shown to customers with the employee ID"))
     employee_id = models.CharField(_("employee ID"), max_length=12, unique=True,
@@ -32,7 +32,7 @@ class Agent(models.Model):
                               default=Status.OFFLINE)
     last_heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
     region = models.CharField(_("region"), max_length=8, default="CN")
-    created_at = models.DateTimeField(default=clock.now)
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["employee_id"]
@@ -71,40 +71,46 @@ class Conversation(models.Model):
         PHONE = "phone", _("Phone")
 
     reference = models.CharField(_("reference"), max_length=20, unique=True)
-    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.CHAT)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.CHAT,
+                               verbose_name=_("channel"))
     topic = models.CharField(_("topic"), max_length=20, default="general")
     skill = models.CharField(_("queue"), max_length=20, default="general")
-    language = models.CharField(max_length=10, default="zh-hans")
-    region = models.CharField(max_length=16, default="CN")
-    priority = models.PositiveSmallIntegerField(default=PRIORITY_NORMAL)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    language = models.CharField(max_length=10, default="zh-hans", verbose_name=_("language"))
+    region = models.CharField(max_length=16, default="CN", verbose_name=_("region"))
+    priority = models.PositiveSmallIntegerField(default=PRIORITY_NORMAL, verbose_name=_("priority"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED,
+                              verbose_name=_("status"))
     customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                 blank=True, related_name="support_conversations")
+                                 blank=True, related_name="support_conversations",
+                                 verbose_name=_("customer"))
     agent = models.ForeignKey(Agent, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="conversations")
+                              related_name="conversations", verbose_name=_("agent"))
     offered_to = models.ForeignKey(Agent, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="offers")
-    transaction_public_id = models.CharField(max_length=40, blank=True, default="")
-    description = models.TextField(blank=True, default="")
-    context = models.JSONField(default=dict, blank=True)
+                                   related_name="offers", verbose_name=_("offered to"))
+    transaction_public_id = models.CharField(max_length=40, blank=True, default="",
+                                             verbose_name=_("transaction ID"))
+    description = models.TextField(blank=True, default="", verbose_name=_("description"))
+    context = models.JSONField(default=dict, blank=True, verbose_name=_("context"))
     # A guest (cannot log in) gives the contact on file; it is attached once proven by a code.
-    guest_contact = models.CharField(max_length=254, blank=True, default="")
-    guest_key_hash = models.CharField(max_length=64, blank=True, default="")
-    guest_verified_at = models.DateTimeField(null=True, blank=True)
-    after_hours = models.BooleanField(default=False)
-    callback_requested = models.BooleanField(default=False)
-    last_seq = models.PositiveIntegerField(default=0)
-    customer_read_seq = models.PositiveIntegerField(default=0)
-    agent_read_seq = models.PositiveIntegerField(default=0)
-    rating = models.PositiveSmallIntegerField(null=True, blank=True)
-    rating_comment = models.TextField(blank=True, default="")
-    created_at = models.DateTimeField(default=clock.now)
-    queued_at = models.DateTimeField(null=True, blank=True)
-    assigned_at = models.DateTimeField(null=True, blank=True)
-    first_response_at = models.DateTimeField(null=True, blank=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(default=clock.now)
+    guest_contact = models.CharField(max_length=254, blank=True, default="",
+                                     verbose_name=_("guest contact"))
+    guest_key_hash = models.CharField(max_length=64, blank=True, default="",
+                                      verbose_name=_("guest key fingerprint"))
+    guest_verified_at = models.DateTimeField(null=True, blank=True, verbose_name=_("guest verified at"))
+    after_hours = models.BooleanField(default=False, verbose_name=_("left after hours"))
+    callback_requested = models.BooleanField(default=False, verbose_name=_("callback requested"))
+    last_seq = models.PositiveIntegerField(default=0, verbose_name=_("last message number"))
+    customer_read_seq = models.PositiveIntegerField(default=0, verbose_name=_("read by the customer up to"))
+    agent_read_seq = models.PositiveIntegerField(default=0, verbose_name=_("read by the agent up to"))
+    rating = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("rating"))
+    rating_comment = models.TextField(blank=True, default="", verbose_name=_("rating comment"))
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
+    queued_at = models.DateTimeField(null=True, blank=True, verbose_name=_("queued at"))
+    assigned_at = models.DateTimeField(null=True, blank=True, verbose_name=_("assigned at"))
+    first_response_at = models.DateTimeField(null=True, blank=True, verbose_name=_("first response at"))
+    resolved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("resolved at"))
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed at"))
+    updated_at = models.DateTimeField(default=clock.now, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -195,12 +201,12 @@ class QueueStat(models.Model):
 
 
 class CannedReply(models.Model):
-    title_zh = models.CharField(max_length=60)
-    title_en = models.CharField(max_length=60)
-    text_zh = models.TextField()
-    text_en = models.TextField()
-    skill = models.CharField(max_length=20, blank=True, default="")
-    sort_order = models.PositiveSmallIntegerField(default=0)
+    title_zh = models.CharField(max_length=60, verbose_name=_("title (Chinese)"))
+    title_en = models.CharField(max_length=60, verbose_name=_("title (English)"))
+    text_zh = models.TextField(verbose_name=_("text (Chinese)"))
+    text_en = models.TextField(verbose_name=_("text (English)"))
+    skill = models.CharField(max_length=20, blank=True, default="", verbose_name=_("skill"))
+    sort_order = models.PositiveSmallIntegerField(default=0, verbose_name=_("sort order"))
 
     class Meta:
         ordering = ["sort_order", "pk"]

@@ -60,13 +60,19 @@ OPERATION_METHODS: dict[str, tuple[str, ...]] = {
 class Merchant(models.Model):
     name = models.CharField(_("name"), max_length=120)
     name_en = models.CharField(_("English name"), max_length=120, blank=True, default="")
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(unique=True, verbose_name=_("slug"))
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                related_name="merchant", null=True, blank=True)
-    api_key_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
-    api_key_hint = models.CharField(max_length=12, blank=True, default="")
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(default=clock.now)
+                                related_name="merchant", null=True, blank=True, verbose_name=_("user"))
+    api_key_hash = models.CharField(max_length=64, unique=True, null=True, blank=True,
+                                    verbose_name=_("API key fingerprint"))
+    api_key_hint = models.CharField(max_length=12, blank=True, default="",
+                                    verbose_name=_("API key (last four)"))
+    is_active = models.BooleanField(default=True, verbose_name=_("active"))
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
+
+    class Meta:
+        verbose_name = _("merchant")
+        verbose_name_plural = _("merchants")
 
     def __str__(self) -> str:
         return self.name
@@ -80,21 +86,23 @@ class LedgerAccount(models.Model):
         PROMOTION_EXPENSE = "promotion_expense", _("Promotion expense")
         CLEARING = "clearing", _("Clearing")
 
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name=_("kind"))
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                              blank=True, related_name="ledger_accounts")
+                              blank=True, related_name="ledger_accounts", verbose_name=_("owner"))
     merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="ledger_accounts")
-    method = models.CharField(max_length=20, blank=True, default="")
-    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
-    allow_negative = models.BooleanField(default=False)
+                                 related_name="ledger_accounts", verbose_name=_("merchant"))
+    method = models.CharField(max_length=20, blank=True, default="", verbose_name=_("method"))
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, verbose_name=_("currency"))
+    allow_negative = models.BooleanField(default=False, verbose_name=_("may go negative"))
     # Maintained by the trigger on Posting; Python never writes it.
-    balance = models.BigIntegerField(default=0, editable=False)
-    pending_out = models.BigIntegerField(default=0, editable=False)
-    pending_in = models.BigIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(default=clock.now)
+    balance = models.BigIntegerField(default=0, editable=False, verbose_name=_("balance"))
+    pending_out = models.BigIntegerField(default=0, editable=False, verbose_name=_("pending out"))
+    pending_in = models.BigIntegerField(default=0, editable=False, verbose_name=_("pending in"))
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("ledger account")
+        verbose_name_plural = _("ledger accounts")
         constraints = [
             models.CheckConstraint(condition=Q(pending_out__gte=0), name="account_pending_out_gte_0"),
             models.CheckConstraint(condition=Q(pending_in__gte=0), name="account_pending_in_gte_0"),
@@ -124,15 +132,20 @@ class LedgerAccount(models.Model):
 class PaymentMethod(models.Model):
     """A card linked to a customer's wallet; only the brand and last four digits are kept."""
 
-    public_id = models.CharField(max_length=40, unique=True, default="")
+    public_id = models.CharField(max_length=40, unique=True, default="", verbose_name=_("public ID"))
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                              related_name="payment_methods")
-    kind = models.CharField(max_length=20, choices=[(m.value, m.label) for m in OUTSIDE_METHODS])
-    brand = models.CharField(max_length=20)
-    last4 = models.CharField(max_length=4)
-    is_default = models.BooleanField(default=True)
-    created_at = models.DateTimeField(default=clock.now)
-    removed_at = models.DateTimeField(null=True, blank=True)
+                              related_name="payment_methods", verbose_name=_("owner"))
+    kind = models.CharField(max_length=20, choices=[(m.value, m.label) for m in OUTSIDE_METHODS],
+                            verbose_name=_("kind"))
+    brand = models.CharField(max_length=20, verbose_name=_("brand"))
+    last4 = models.CharField(max_length=4, verbose_name=_("last four digits"))
+    is_default = models.BooleanField(default=True, verbose_name=_("default"))
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
+    removed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("removed at"))
+
+    class Meta:
+        verbose_name = _("payment method")
+        verbose_name_plural = _("payment methods")
 
     def __str__(self) -> str:
         return f"{self.brand} •••• {self.last4}"
@@ -160,35 +173,42 @@ class Transaction(models.Model):
         PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
         REVERSED = "reversed", _("Reversed")
 
-    public_id = models.CharField(max_length=40, unique=True)
-    type = models.CharField(max_length=20, choices=Type.choices)
-    status = models.CharField(max_length=20, choices=Status.choices)
-    amount = models.BigIntegerField()
-    fee = models.BigIntegerField(default=0)
-    fee_before_promotion = models.BigIntegerField(default=0)
-    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
-    method = models.CharField(max_length=20, choices=Method.choices, default=Method.BALANCE)
+    public_id = models.CharField(max_length=40, unique=True, verbose_name=_("public ID"))
+    type = models.CharField(max_length=20, choices=Type.choices, verbose_name=_("type"))
+    status = models.CharField(max_length=20, choices=Status.choices, verbose_name=_("status"))
+    amount = models.BigIntegerField(verbose_name=_("amount"))
+    fee = models.BigIntegerField(default=0, verbose_name=_("fee"))
+    fee_before_promotion = models.BigIntegerField(default=0, verbose_name=_("fee before the promotion"))
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, verbose_name=_("currency"))
+    method = models.CharField(max_length=20, choices=Method.choices, default=Method.BALANCE,
+                              verbose_name=_("method"))
     payment_method = models.ForeignKey(PaymentMethod, on_delete=models.PROTECT, null=True,
-                                       blank=True)
+                                       blank=True, verbose_name=_("payment method"))
     customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                 related_name="transactions")
+                                 related_name="transactions", verbose_name=_("customer"))
     counterparty = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                     null=True, blank=True, related_name="received_transactions")
+                                     null=True, blank=True, related_name="received_transactions",
+                                     verbose_name=_("counterparty"))
     merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="transactions")
+                                 related_name="transactions", verbose_name=_("merchant"))
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="children")
-    fee_policy = models.ForeignKey("FeePolicy", on_delete=models.PROTECT, null=True, blank=True)
-    promotion = models.ForeignKey("Promotion", on_delete=models.PROTECT, null=True, blank=True)
-    refunded_amount = models.BigIntegerField(default=0)
-    note = models.CharField(max_length=140, blank=True, default="")
-    network_ref = models.CharField(max_length=64, blank=True, default="")
-    expires_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=clock.now)
-    updated_at = models.DateTimeField(default=clock.now)
-    completed_at = models.DateTimeField(null=True, blank=True)
+                               related_name="children", verbose_name=_("original transaction"))
+    fee_policy = models.ForeignKey("FeePolicy", on_delete=models.PROTECT, null=True, blank=True,
+                                   verbose_name=_("fee policy"))
+    promotion = models.ForeignKey("Promotion", on_delete=models.PROTECT, null=True, blank=True,
+                                  verbose_name=_("promotion"))
+    refunded_amount = models.BigIntegerField(default=0, verbose_name=_("refunded amount"))
+    note = models.CharField(max_length=140, blank=True, default="", verbose_name=_("note"))
+    network_ref = models.CharField(max_length=64, blank=True, default="",
+                                   verbose_name=_("network reference"))
+    expires_at = models.DateTimeField(null=True, blank=True, verbose_name=_("expires at"))
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(default=clock.now, verbose_name=_("updated at"))
+    completed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("completed at"))
 
     class Meta:
+        verbose_name = _("transaction")
+        verbose_name_plural = _("transactions")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="txn_amount_gt_0"),
             models.CheckConstraint(condition=Q(fee__gte=0), name="txn_fee_gte_0"),
@@ -238,14 +258,17 @@ POSTING_KINDS = {
 class TransactionEvent(models.Model):
     """One change of a transaction's status, with its time and reason (append-only)."""
 
-    transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=20, blank=True, default="")
-    to_status = models.CharField(max_length=20)
-    reason = models.CharField(max_length=60)
-    detail = models.CharField(max_length=300, blank=True, default="")
-    at = models.DateTimeField(default=clock.now)
+    transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="events",
+                                    verbose_name=_("transaction"))
+    from_status = models.CharField(max_length=20, blank=True, default="", verbose_name=_("previous status"))
+    to_status = models.CharField(max_length=20, verbose_name=_("new status"))
+    reason = models.CharField(max_length=60, verbose_name=_("reason"))
+    detail = models.CharField(max_length=300, blank=True, default="", verbose_name=_("detail"))
+    at = models.DateTimeField(default=clock.now, verbose_name=_("time"))
 
     class Meta:
+        verbose_name = _("transaction event")
+        verbose_name_plural = _("transaction events")
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
@@ -265,15 +288,21 @@ class TransactionEvent(models.Model):
 
 
 class Posting(models.Model):
-    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="postings")
-    source = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="+")
-    destination = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="+")
-    amount = models.BigIntegerField()
-    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
-    kind = models.CharField(max_length=20)  # principal, fee, promotion, refund, reversal
-    created_at = models.DateTimeField(default=clock.now)
+    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="postings",
+                                    verbose_name=_("transaction"))
+    source = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("from account"))
+    destination = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("to account"))
+    amount = models.BigIntegerField(verbose_name=_("amount"))
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, verbose_name=_("currency"))
+    kind = models.CharField(max_length=20,
+                            verbose_name=_("kind"))  # principal, fee, promotion, refund, reversal
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("posting")
+        verbose_name_plural = _("postings")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="posting_amount_gt_0"),
             models.CheckConstraint(condition=~Q(source=F("destination")),
@@ -298,15 +327,20 @@ class Hold(models.Model):
         POSTED = "posted"
         VOIDED = "voided"
 
-    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="holds")
-    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="holds")
-    direction = models.CharField(max_length=3, choices=Direction.choices)
-    amount = models.BigIntegerField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(default=clock.now)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="holds",
+                                    verbose_name=_("transaction"))
+    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="holds",
+                                verbose_name=_("account"))
+    direction = models.CharField(max_length=3, choices=Direction.choices, verbose_name=_("direction"))
+    amount = models.BigIntegerField(verbose_name=_("amount"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN,
+                              verbose_name=_("status"))
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed at"))
 
     class Meta:
+        verbose_name = _("pending hold")
+        verbose_name_plural = _("pending holds")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="hold_amount_gt_0"),
         ]
@@ -318,21 +352,24 @@ class Hold(models.Model):
 class FeePolicy(models.Model):
     """A versioned fee rule for one operation × method × currency."""
 
-    operation = models.CharField(max_length=20, choices=Operation.choices)
-    method = models.CharField(max_length=20, choices=Method.choices)
-    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
-    version = models.PositiveIntegerField(default=1)
-    basis_points = models.PositiveIntegerField(default=0, help_text=_("1 bp = 0.01%"))
-    fixed = models.BigIntegerField(default=0, help_text=_("minor units"))
-    minimum = models.BigIntegerField(default=0)
-    maximum = models.BigIntegerField(null=True, blank=True)
-    effective_from = models.DateTimeField(default=clock.now)
-    effective_to = models.DateTimeField(null=True, blank=True)
-    note_zh = models.CharField(max_length=200, blank=True, default="")
-    note_en = models.CharField(max_length=200, blank=True, default="")
-    created_at = models.DateTimeField(default=clock.now)
+    operation = models.CharField(max_length=20, choices=Operation.choices, verbose_name=_("operation"))
+    method = models.CharField(max_length=20, choices=Method.choices, verbose_name=_("method"))
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, verbose_name=_("currency"))
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
+    basis_points = models.PositiveIntegerField(default=0, help_text=_("1 bp = 0.01%"),
+                                               verbose_name=_("rate (basis points)"))
+    fixed = models.BigIntegerField(default=0, help_text=_("minor units"), verbose_name=_("fixed fee"))
+    minimum = models.BigIntegerField(default=0, verbose_name=_("minimum fee"))
+    maximum = models.BigIntegerField(null=True, blank=True, verbose_name=_("maximum fee"))
+    effective_from = models.DateTimeField(default=clock.now, verbose_name=_("effective from"))
+    effective_to = models.DateTimeField(null=True, blank=True, verbose_name=_("effective until"))
+    note_zh = models.CharField(max_length=200, blank=True, default="", verbose_name=_("note (Chinese)"))
+    note_en = models.CharField(max_length=200, blank=True, default="", verbose_name=_("note (English)"))
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("fee policy")
+        verbose_name_plural = _("fee policies")
         constraints = [
             models.UniqueConstraint(fields=["operation", "method", "currency", "version"],
                                     name="fee_policy_version_unique"),
@@ -348,7 +385,6 @@ class FeePolicy(models.Model):
             ),
         ]
         ordering = ["operation", "method", "currency", "-version"]
-        verbose_name_plural = "fee policies"
 
     def __str__(self) -> str:
         return f"{self.operation}/{self.method}/{self.currency} v{self.version}"
@@ -357,21 +393,26 @@ class FeePolicy(models.Model):
 class Promotion(models.Model):
     """A fee-free (or fee-reduced) window, optionally per method, with a per-user cap."""
 
-    name_zh = models.CharField(max_length=120)
-    name_en = models.CharField(max_length=120)
-    operation = models.CharField(max_length=20, choices=Operation.choices)
+    name_zh = models.CharField(max_length=120, verbose_name=_("name (Chinese)"))
+    name_en = models.CharField(max_length=120, verbose_name=_("name (English)"))
+    operation = models.CharField(max_length=20, choices=Operation.choices, verbose_name=_("operation"))
     method = models.CharField(max_length=20, choices=Method.choices, blank=True, default="",
-                              help_text=_("empty = every method"))
-    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, blank=True, default="")
+                              help_text=_("empty = every method"), verbose_name=_("method"))
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, blank=True, default="",
+                                verbose_name=_("currency"))
     discount_bps = models.PositiveIntegerField(default=10_000,
-                                               help_text=_("share of the fee waived; 10000 = all"))
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
+                                               help_text=_("share of the fee waived; 10000 = all"),
+                                               verbose_name=_("share of the fee waived (basis points)"))
+    starts_at = models.DateTimeField(verbose_name=_("starts at"))
+    ends_at = models.DateTimeField(verbose_name=_("ends at"))
     per_user_limit = models.PositiveIntegerField(null=True, blank=True,
-                                                 help_text=_("uses per user; empty = no cap"))
-    is_active = models.BooleanField(default=True)
+                                                 help_text=_("uses per user; empty = no cap"),
+                                                 verbose_name=_("uses per user"))
+    is_active = models.BooleanField(default=True, verbose_name=_("active"))
 
     class Meta:
+        verbose_name = _("promotion")
+        verbose_name_plural = _("promotions")
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")),
                                    name="promotion_window_ordered"),
@@ -392,20 +433,25 @@ class PaymentRequest(models.Model):
         DECLINED = "declined", _("Declined")
         EXPIRED = "expired", _("Expired")
 
-    public_id = models.CharField(max_length=40, unique=True)
-    merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="requests")
+    public_id = models.CharField(max_length=40, unique=True, verbose_name=_("public ID"))
+    merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="requests",
+                                 verbose_name=_("merchant"))
     customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                 related_name="payment_requests")
-    amount = models.BigIntegerField()
-    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
-    description = models.CharField(max_length=140, blank=True, default="")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+                                 related_name="payment_requests", verbose_name=_("customer"))
+    amount = models.BigIntegerField(verbose_name=_("amount"))
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, verbose_name=_("currency"))
+    description = models.CharField(max_length=140, blank=True, default="", verbose_name=_("description"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN,
+                              verbose_name=_("status"))
     transaction = models.OneToOneField(Transaction, on_delete=models.PROTECT, null=True,
-                                       blank=True, related_name="payment_request")
-    created_at = models.DateTimeField(default=clock.now)
-    expires_at = models.DateTimeField()
+                                       blank=True, related_name="payment_request",
+                                       verbose_name=_("transaction"))
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
+    expires_at = models.DateTimeField(verbose_name=_("expires at"))
 
     class Meta:
+        verbose_name = _("payment request")
+        verbose_name_plural = _("payment requests")
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="request_amount_gt_0")]
 
     def __str__(self) -> str:
@@ -419,17 +465,21 @@ class IdempotencyRecord(models.Model):
         RUNNING = "running"
         DONE = "done"
 
-    scope = models.CharField(max_length=40)
-    key = models.CharField(max_length=255)
-    request_hash = models.CharField(max_length=64)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
-    owner_token = models.CharField(max_length=32)
-    locked_until = models.DateTimeField()
-    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_body = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField(default=clock.now)
+    scope = models.CharField(max_length=40, verbose_name=_("scope"))
+    key = models.CharField(max_length=255, verbose_name=_("idempotency key"))
+    request_hash = models.CharField(max_length=64, verbose_name=_("request fingerprint"))
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING,
+                             verbose_name=_("state"))
+    owner_token = models.CharField(max_length=32, verbose_name=_("owner token"))
+    locked_until = models.DateTimeField(verbose_name=_("locked until"))
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True,
+                                                       verbose_name=_("response status"))
+    response_body = models.JSONField(null=True, blank=True, verbose_name=_("response"))
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
         constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_unique")]
         indexes = [models.Index(fields=["created_at"], name="idempotency_age")]
 
@@ -440,12 +490,17 @@ class IdempotencyRecord(models.Model):
 class FeeAnnouncement(models.Model):
     """A notice to users about a fee policy change before it takes effect."""
 
-    policy = models.OneToOneField(FeePolicy, on_delete=models.CASCADE, related_name="announcement")
-    title_zh = models.CharField(max_length=160)
-    title_en = models.CharField(max_length=160)
-    body_zh = models.TextField()
-    body_en = models.TextField()
-    published_at = models.DateTimeField(default=clock.now)
+    policy = models.OneToOneField(FeePolicy, on_delete=models.CASCADE, related_name="announcement",
+                                  verbose_name=_("fee policy"))
+    title_zh = models.CharField(max_length=160, verbose_name=_("title (Chinese)"))
+    title_en = models.CharField(max_length=160, verbose_name=_("title (English)"))
+    body_zh = models.TextField(verbose_name=_("text (Chinese)"))
+    body_en = models.TextField(verbose_name=_("text (English)"))
+    published_at = models.DateTimeField(default=clock.now, verbose_name=_("published at"))
+
+    class Meta:
+        verbose_name = _("fee announcement")
+        verbose_name_plural = _("fee announcements")
 
     def __str__(self) -> str:
         return self.title_en
@@ -469,18 +524,24 @@ class NetworkOperation(models.Model):
         FAILED = "failed"
         CANCELLED = "cancelled"
 
-    reference = models.CharField(max_length=40, unique=True)
-    client_ref = models.CharField(max_length=80, unique=True)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    amount = models.BigIntegerField()
-    currency = models.CharField(max_length=3)
-    method = models.CharField(max_length=20)
-    planned_outcome = models.CharField(max_length=10)  # confirm, fail
-    state = models.CharField(max_length=12, choices=State.choices, default=State.PROCESSING)
-    decide_at = models.DateTimeField()
-    decline_reason = models.CharField(max_length=40, blank=True, default="")
-    created_at = models.DateTimeField(default=clock.now)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    reference = models.CharField(max_length=40, unique=True, verbose_name=_("reference"))
+    client_ref = models.CharField(max_length=80, unique=True, verbose_name=_("client reference"))
+    kind = models.CharField(max_length=10, choices=Kind.choices, verbose_name=_("kind"))
+    amount = models.BigIntegerField(verbose_name=_("amount"))
+    currency = models.CharField(max_length=3, verbose_name=_("currency"))
+    method = models.CharField(max_length=20, verbose_name=_("method"))
+    planned_outcome = models.CharField(max_length=10, verbose_name=_("planned outcome"))  # confirm, fail
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PROCESSING,
+                             verbose_name=_("state"))
+    decide_at = models.DateTimeField(verbose_name=_("decides at"))
+    decline_reason = models.CharField(max_length=40, blank=True, default="",
+                                      verbose_name=_("decline reason"))
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
+
+    class Meta:
+        verbose_name = _("payment network operation")
+        verbose_name_plural = _("payment network operations")
 
     def __str__(self) -> str:
         return f"{self.kind} {self.reference} ({self.state})"

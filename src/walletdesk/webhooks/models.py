@@ -26,9 +26,9 @@ class Endpoint(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     disabled_reason = models.CharField(_("why disabled"), max_length=40, blank=True, default="")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                   blank=True, related_name="+")
-    created_at = models.DateTimeField(default=clock.now)
-    updated_at = models.DateTimeField(default=clock.now)
+                                   blank=True, related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(default=clock.now, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["pk"]
@@ -46,11 +46,12 @@ class Event(models.Model):
     id = models.CharField(primary_key=True, max_length=40)  # evt_<32 hex>
     type = models.CharField(_("event type"), max_length=60)
     conversation = models.ForeignKey("support.Conversation", on_delete=models.SET_NULL, null=True,
-                                     blank=True, related_name="+")
+                                     blank=True, related_name="+", verbose_name=_("conversation"))
     # The support message it came from: one event per (message, type), however often it is scanned.
-    message_id = models.BigIntegerField(null=True, blank=True)
-    body = models.TextField()  # the exact JSON bytes (UTF-8) that are signed and sent
-    created_at = models.DateTimeField(default=clock.now)
+    message_id = models.BigIntegerField(null=True, blank=True, verbose_name=_("Message-ID"))
+    body = models.TextField(
+                            verbose_name=_("body"))  # the exact JSON bytes (UTF-8) that are signed and sent
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["-created_at"]
@@ -82,15 +83,17 @@ class Delivery(models.Model):
         FAILED = "failed", pgettext_lazy("webhook delivery", "Failed")
         CANCELLED = "cancelled", pgettext_lazy("webhook delivery", "Cancelled")
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
-    endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries",
+                              verbose_name=_("event"))
+    endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="deliveries",
+                                 verbose_name=_("endpoint"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next try"), null=True, blank=True)
     last_status_code = models.PositiveSmallIntegerField(_("last status code"), null=True, blank=True)
-    created_at = models.DateTimeField(default=clock.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
 
     class Meta:
         ordering = ["-created_at", "-pk"]

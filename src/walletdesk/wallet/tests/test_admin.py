@@ -236,3 +236,21 @@ def test_list_page_edits_are_audited_row_by_row(admin_client: Any) -> None:
     [ev] = _audit("admin_change")
     assert ev.data["object_id"] == str(rule.pk)
     assert ev.data["changes"] == {"limit_count": [str(rule.limit_count), str((rule.limit_count or 0) + 1)]}
+
+
+def test_admin_shows_people_words_in_chinese(admin_client: Any, customer: User, fund: Any) -> None:
+    fund(customer, 1234)
+    admin_client.cookies["walletdesk_language"] = "zh-hans"
+    index = admin_client.get("/admin/").content.decode()
+    for word in ("钱包", "手续费政策", "手续费优惠", "手续费公告", "商户", "交易", "账户冻结", "风控规则",
+                 "暂缓付款审核", "通知发送记录"):
+        assert word in index, word
+    for english in ("Deliverys", "Account holds", "Fee policies", "Transactions", "Wallet"):
+        assert english not in index, english
+    txns = admin_client.get("/admin/wallet/transaction/").content.decode()
+    assert "创建时间" in txns and "¥12.34" in txns
+    assert "Created at" not in txns and "CREATED AT" not in txns
+    admin_client.cookies["walletdesk_language"] = "en"
+    english = admin_client.get("/admin/wallet/transaction/").content.decode()
+    assert "Created at" in english
+    assert "Notification deliveries" in admin_client.get("/admin/").content.decode()
