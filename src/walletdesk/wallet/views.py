@@ -245,7 +245,6 @@ def detail(request: HttpRequest, txn_id: str) -> HttpResponse:
         "t": txn, "direction": queries.direction_for(txn, user),
         "events": txn.events.all(), "refunds": txn.children.order_by("created_at"),
         "outcome": present.outcome(txn), "fee_charged": present.fee_charged(txn),
-        "decline": present.decline_label(present.decline_reason(txn)),
         "progress": present.progress(txn),
     })
 
