@@ -17,8 +17,8 @@ from walletdesk.accounts.services import find_user_by_login
 
 from . import fees
 from .errors import TransferToSelf, UnknownRecipient
-from .forms import MoneyForm, source_label
-from .models import LedgerAccount, Method
+from .forms import METHOD_LABELS, MoneyForm, source_label
+from .models import LedgerAccount, Method, PaymentRequest
 
 
 @dataclass
@@ -111,3 +111,19 @@ def build(user: User, operation: str, form: MoneyForm) -> Sheet:
                  recipient_login=str(data.get("to", "")).strip(), merchant=data.get("merchant"),
                  available=account.available if account else 0)
 
+
+
+def request_options(user: User, req: PaymentRequest) -> list[Option]:
+    """Every way to pay a merchant's payment request (the balance, each kind of linked card),
+    each with its fee, total and token; the first is the cheapest."""
+    linked = user.payment_methods.filter(removed_at__isnull=True).values_list("kind", flat=True)
+    kinds = [Method.BALANCE.value, *sorted(set(linked))]
+    options = []
+    for method in kinds:
+        q = fees.quote("payment", method, req.amount, req.currency, user_id=user.pk)
+        digest = "\x1f".join([req.public_id, method, str(req.amount), req.currency, str(q.fee)])
+        options.append(Option(value=method, label=str(METHOD_LABELS[method]), fee=q.fee,
+                              total=q.amount + q.fee, promotion=q.promotion,
+                              fee_before_promotion=q.fee_before_promotion,
+                              token=hashlib.sha256(digest.encode()).hexdigest()[:32]))
+    return sorted(options, key=lambda o: (o.fee, o.value != Method.BALANCE))

@@ -17,7 +17,6 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, Stream
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from walletdesk.accounts import holds
 from walletdesk.accounts.models import User
@@ -317,19 +316,35 @@ def fee_page(request: HttpRequest) -> HttpResponse:
 
 
 @customer_required
-@require_POST
 def answer_request(request: HttpRequest, request_id: str) -> HttpResponse:
-    approve = request.POST.get("answer") == "approve"
-    try:
-        req = services.answer_payment_request(request.user, request_id, approve=approve,  # type: ignore[arg-type]
-                                              method=request.POST.get("method", "balance"))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-        return redirect("wallet:home")
-    if req.transaction_id:
-        return redirect("wallet:detail", txn_id=req.transaction.public_id)  # type: ignore[union-attr]
-    messages.info(request, _("Payment request declined."))
-    return redirect("wallet:home")
+    """A merchant's payment request: the review sheet (fee and total for each way to pay),
+    then approve (books only the total that was shown) or decline."""
+    user: User = request.user  # type: ignore[assignment]
+    req = PaymentRequest.objects.filter(public_id=request_id, customer=user).select_related(
+        "merchant").first()
+    if req is None:
+        raise Http404
+    options = review.request_options(user, req)
+    chosen, changed = options[0], False
+    if request.method == "POST":
+        approve = request.POST.get("answer") == "approve"
+        picked = next((o for o in options if o.value == request.POST.get("method")), None)
+        changed = approve and (picked is None or request.POST.get("reviewed") != picked.token)
+        chosen = picked or chosen
+        if not changed:
+            try:
+                req = services.answer_payment_request(user, request_id, approve=approve,
+                                                      method=chosen.value)
+            except DomainError as exc:
+                messages.error(request, str(exc.message))
+                return redirect("wallet:home")
+            if req.transaction_id:
+                return redirect("wallet:detail", txn_id=req.transaction.public_id)  # type: ignore[union-attr]
+            messages.info(request, _("Payment request declined."))
+            return redirect("wallet:home")
+    return render(request, "wallet/request_review.html", {
+        "req": req, "options": options, "chosen": chosen, "changed": changed,
+        "open": req.status == PaymentRequest.Status.OPEN and req.expires_at > clock.now()})
 
 
 @login_required

@@ -13,7 +13,7 @@ from typing import Any
 import pyotp
 import pytest
 
-from walletdesk.conftest import SCREENSHOTS, browser_login
+from walletdesk.conftest import DEMO_PASSWORD, SCREENSHOTS, browser_login
 
 pytestmark = pytest.mark.browser
 
@@ -81,6 +81,11 @@ def test_transfer_through_the_review_sheet_on_a_phone(live_server_url: str, brow
         page.goto(f"{url}/wallet/statement/")
         problems += fits_and_passes_axe(page, "statement")
         shot(page, f"phone-statement-{short}.png")
+        for path in ("/wallet/", "/wallet/history/", "/wallet/top-up/", "/wallet/pay/",
+                     "/wallet/withdraw/", "/wallet/cards/",
+                     "/wallet/fees/?operation=payment&amount=100&currency=CNY"):
+            page.goto(url + path)
+            problems += fits_and_passes_axe(page, path)
     finally:
         ctx.close()
     assert not problems, "\n".join(problems)
@@ -121,6 +126,24 @@ def test_pending_top_up_shows_progress_then_fails_in_words(live_server_url: str,
         assert "do_not_honor" not in page.content()
         problems += fits_and_passes_axe(page, "failed top-up")
         shot(page, "phone-failed-en.png")
+    finally:
+        ctx.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_merchant_page_on_a_phone(live_server_url: str, browser: Any) -> None:
+    ctx = browser.new_context(locale="zh-CN", **PHONE)
+    try:
+        page = ctx.new_page()
+        page.set_default_timeout(20_000)
+        page.goto(f"{live_server_url}/login/")
+        page.fill("input[name=username]", "coffee@merchant.example")
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.locator("form button[type=submit].primary").click()
+        page.wait_for_load_state()
+        page.goto(f"{live_server_url}/wallet/merchant/")
+        problems = fits_and_passes_axe(page, "merchant")
+        shot(page, "phone-merchant-zh.png")
     finally:
         ctx.close()
     assert not problems, "\n".join(problems)

@@ -191,3 +191,28 @@ def test_active_hold_shows_on_home_in_the_users_zone(alice: Client, customer: An
 
 def test_no_hold_no_notice(alice: Client) -> None:
     assert 'data-testid="hold"' not in alice.get("/wallet/").content.decode()
+
+
+def test_payment_request_is_reviewed_then_paid_once(alice: Client, customer: Any,
+                                                    merchant: Any) -> None:
+    FeePolicy.objects.create(operation="payment", method="bank_card", currency="CNY",
+                             fixed=30, effective_from=clock.now() - timedelta(days=1))
+    req = services.create_payment_request(merchant, customer="alice@example.com", amount=2_500,
+                                          currency="CNY", description="Latte")
+    url = f"/wallet/requests/{req.public_id}/"
+    assert "/wallet/requests/" in alice.get("/wallet/").content.decode()
+    r = alice.get(url)
+    options = {o.value: (o.fee, o.total) for o in r.context["options"]}
+    assert options == {"balance": (0, 2_500), "bank_card": (30, 2_530)}
+    assert "¥25.30" in r.content.decode()
+    before = snapshot()
+    # Approving with a total that was not shown (no token): the sheet again, nothing paid.
+    r = alice.post(url, {"answer": "approve", "method": "bank_card"})
+    assert r.status_code == 200 and r.context["changed"] and snapshot() == before
+    token = r.context["chosen"].token
+    r = alice.post(url, {"answer": "approve", "method": "bank_card", "reviewed": token})
+    assert r.status_code == 302
+    again = alice.post(url, {"answer": "approve", "method": "bank_card", "reviewed": token})
+    assert again.status_code == 302 and again["Location"] == "/wallet/"
+    paid = Transaction.objects.get(type="payment", merchant=merchant)
+    assert (paid.amount, paid.fee, paid.method) == (2_500, 30, "bank_card")

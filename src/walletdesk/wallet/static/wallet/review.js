@@ -10,7 +10,7 @@
   var reviewed = form.querySelector("[data-reviewed]");
   form.addEventListener("change", function (event) {
     var input = event.target;
-    if (!input || input.name !== "source" || !input.dataset.token) { return; }
+    if (!input || !input.dataset || !input.dataset.token) { return; }
     fee.textContent = input.dataset.fee;
     total.textContent = input.dataset.total;
     confirmTotal.textContent = input.dataset.total;
