@@ -90,6 +90,7 @@ class WithdrawForm(MoneyForm):
 
 class TransferForm(MoneyForm):
     operation = "transfer"
+    field_order = ["to", "amount", "currency", "note"]
     to = forms.CharField(label=_("Recipient's email or mobile number"), max_length=254,
                          widget=forms.TextInput(attrs={"autocomplete": "off",
                                                        "autocapitalize": "off"}))
@@ -98,6 +99,7 @@ class TransferForm(MoneyForm):
 
 class PayForm(MoneyForm):
     operation = "payment"
+    field_order = ["merchant", "amount", "currency", "source"]
     merchant = forms.ModelChoiceField(label=_("Merchant"), to_field_name="slug",
                                       queryset=Merchant.objects.filter(is_active=True))
     source = forms.ChoiceField(label=_("Pay with"))

@@ -309,7 +309,7 @@ def fee_page(request: HttpRequest) -> HttpResponse:
         "quotes": quotes_labelled,
         "error": error, "operations": [(o, Operation(o).label) for o in OPERATION_METHODS],
         "currencies": list(CURRENCIES), "promotions": promos,
-        "policies": [(p, f"{Decimal(p.basis_points) / 100:f}".rstrip("0").rstrip(".") + "%")
+        "policies": [(p, format((Decimal(p.basis_points) / 100).normalize(), "f") + "%")
                      for p in policies],
         "announcements": fees.upcoming_changes(now),
     })

@@ -216,3 +216,8 @@ def test_payment_request_is_reviewed_then_paid_once(alice: Client, customer: Any
     assert again.status_code == 302 and again["Location"] == "/wallet/"
     paid = Transaction.objects.get(type="payment", merchant=merchant)
     assert (paid.amount, paid.fee, paid.method) == (2_500, 30, "bank_card")
+
+
+def test_fee_schedule_shows_rates_as_percentages(alice: Client, fees_on: None) -> None:
+    rates = [percent for _p, percent in alice.get("/wallet/fees/?currency=CNY").context["policies"]]
+    assert {"1%", "0%", "2%"} <= set(rates)
