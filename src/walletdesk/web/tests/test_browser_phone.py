@@ -65,6 +65,7 @@ VISIBLE_TEXT = """() => {
     if (!r.width || !r.height || s.visibility === "hidden" || s.display === "none") continue;
     out.push(n.textContent);
   }
+  document.querySelectorAll("select option").forEach(o => out.push(o.textContent));
   return out.join(" ");
 }"""
 
