@@ -221,3 +221,16 @@ def test_payment_request_is_reviewed_then_paid_once(alice: Client, customer: Any
 def test_fee_schedule_shows_rates_as_percentages(alice: Client, fees_on: None) -> None:
     rates = [percent for _p, percent in alice.get("/wallet/fees/?currency=CNY").context["policies"]]
     assert {"1%", "0%", "2%"} <= set(rates)
+
+
+def test_a_refused_confirm_changes_nothing_and_offers_a_fresh_key(
+        alice: Client, make_customer: Any) -> None:
+    make_customer("bob@example.com", display_name="Bob Li")
+    sheet = review(alice, "/wallet/transfer/", to="bob@example.com", amount="5000.00")
+    assert sheet.context["sheet"].short_of_money  # the sheet says so and offers no confirm
+    old_key = sheet.context["form"]["idem"].value()
+    before = snapshot()
+    r = confirm(alice, "/wallet/transfer/", sheet)  # sent anyway
+    assert r.status_code == 200 and snapshot() == before
+    assert "The available balance is not enough" in r.content.decode()
+    assert r.context["form"]["idem"].value() != old_key
