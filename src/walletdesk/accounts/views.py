@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from django import forms as djforms
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -388,34 +390,68 @@ def phrase(request: HttpRequest) -> HttpResponse:
                               "us."), testid="phrase")
 
 
+NEW_RECOVERY = "two_factor_new_recovery_codes"
+
+
+def _qr_svg(uri: str) -> str:
+    """The otpauth link as an inline SVG QR code (no style attribute: the CSP allows none)."""
+    import segno
+
+    return segno.make(uri, error="m").svg_inline(scale=1, border=2, omitsize=True,
+                                                 title=str(_("QR code for your authenticator app")))
+
+
+def _grouped(secret: str) -> list[str]:
+    return [secret[i:i + 4] for i in range(0, len(secret), 4)]
+
+
 @step_up_guard
 def two_factor(request: HttpRequest) -> HttpResponse:
+    """Set up in steps: start, scan (QR or the key in groups of four), enter a code, then
+    save the recovery codes and say so; the codes stay in the server-side session only
+    until the person confirms they saved them."""
     user = _me(request)
     security.require_recent_auth(user)
     enabled = mfa.has_mfa(user)
     form = SecondFactorForm(request.POST or None)
-    recovery: list[str] = []
-    if request.method == "POST" and request.POST.get("action") == "disable" and enabled:
+    action = request.POST.get("action") if request.method == "POST" else None
+    recovery: list[str] = list(request.session.get(NEW_RECOVERY) or []) if enabled else []
+    saved_error = False
+    if action == "saved" and recovery:
+        if request.POST.get("saved") == "yes":
+            request.session.pop(NEW_RECOVERY, None)
+            messages.success(request, _("Two-step verification is on."))
+            return redirect("accounts:two_factor")
+        saved_error = True
+    if action == "disable" and enabled:
         security.disable_totp(user)
+        request.session.pop(NEW_RECOVERY, None)
         messages.success(request, _("Two-step verification is off."))
         return redirect("accounts:checkup")
-    if request.method == "POST" and request.POST.get("action") == "begin" and not enabled:
+    if action == "begin" and not enabled:
         security.begin_totp(user)
         return redirect("accounts:two_factor")
-    if request.method == "POST" and not enabled and form.is_valid():
+    if request.method == "POST" and action is None and not enabled and form.is_valid():
         try:
             recovery = security.confirm_totp(user, form.cleaned_data["code"])
-            enabled = True
         except DomainError as exc:
             _error(form, exc)
+        else:
+            request.session[NEW_RECOVERY] = recovery
+            enabled = True
     secret = None if enabled else mfa.pending_secret(user)
-    uri = None
+    uri = qr = None
     if secret:
         import pyotp
 
         uri = pyotp.TOTP(secret).provisioning_uri(name=user.login, issuer_name=mfa.ISSUER)
+        qr = mark_safe(_qr_svg(uri))  # noqa: S308 (segno's own SVG of our own link)
+    codes_text = "\r\n".join([str(_("walletdesk recovery codes for %(login)s") % {
+        "login": user.login}), "", *recovery, ""])
     return render(request, "accounts/two_factor.html", {
-        "enabled": enabled, "secret": secret, "uri": uri, "form": form, "recovery": recovery,
+        "enabled": enabled, "secret": secret, "secret_groups": _grouped(secret or ""),
+        "uri": uri, "qr": qr, "form": form, "recovery": recovery, "saved_error": saved_error,
+        "codes_href": "data:text/plain;charset=utf-8," + quote(codes_text),
         "left": mfa.remaining_recovery_codes(user)})
 
 

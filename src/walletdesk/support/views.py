@@ -50,7 +50,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if access.agent_of(request.user) is not None:
         return redirect("support:console")
     mine = queries.listing(request.user, limit=50)
-    return render(request, "support/home.html", {"conversations": mine})
+    rows = [(c, TOPIC_LABELS.get(c.topic, TOPIC_LABELS["general"])) for c in mine]
+    return render(request, "support/home.html", {"conversations": rows})
 
 
 @login_required

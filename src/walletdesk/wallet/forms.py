@@ -5,10 +5,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from walletdesk.accounts.models import User
 from walletdesk.core.errors import DomainError
 from walletdesk.core.money import CURRENCY_CHOICES, parse_major
 
-from .models import OPERATION_METHODS, Merchant, Method
+from .models import OPERATION_METHODS, Merchant, Method, PaymentMethod
 
 METHOD_LABELS = dict(Method.choices)
 
@@ -17,18 +18,49 @@ def method_choices(operation: str) -> list[tuple[str, Any]]:
     return [(m, METHOD_LABELS[m]) for m in OPERATION_METHODS[operation]]
 
 
+def amount_input() -> forms.TextInput:
+    """A phone shows its number pad with a decimal point for amounts."""
+    return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
+                                  "placeholder": "0.00", "class": "amount-input"})
+
+
+def usable_cards(user: User, operation: str) -> list[PaymentMethod]:
+    """The linked cards this operation can use, default first."""
+    kinds = [m for m in OPERATION_METHODS[operation] if m != Method.BALANCE]
+    return list(PaymentMethod.objects.filter(owner=user, kind__in=kinds, removed_at__isnull=True)
+                .order_by("-is_default", "kind", "-created_at"))
+
+
+def source_label(card: PaymentMethod | None) -> str:
+    if card is None:
+        return str(METHOD_LABELS[Method.BALANCE])
+    return f"{METHOD_LABELS[card.kind]} · {card}"
+
+
 class MoneyForm(forms.Form):
-    """Amount typed in major units (12.34), parsed to minor units without floats."""
+    """Amount typed in major units (12.34), parsed to minor units without floats.
+
+    ``source`` names where the money comes from (or goes to): ``balance`` or the
+    public id of one linked card; ``clean`` turns it into ``method`` and ``card``.
+    """
 
     operation = ""
-    amount = forms.CharField(label=_("Amount"), max_length=20)
+    amount = forms.CharField(label=_("Amount"), max_length=20, widget=amount_input())
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCY_CHOICES)
     idem = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if "method" in self.fields:
-            self.fields["method"].choices = method_choices(self.operation)  # type: ignore[attr-defined]
+        self.cards = usable_cards(user, self.operation)
+        if "source" in self.fields:
+            choices: list[tuple[str, str]] = []
+            if Method.BALANCE in OPERATION_METHODS[self.operation]:
+                choices.append((Method.BALANCE.value, source_label(None)))
+            choices += [(c.public_id, source_label(c)) for c in self.cards]
+            self.fields["source"].choices = choices  # type: ignore[attr-defined]
+
+    def card_for(self, source: str) -> PaymentMethod | None:
+        return next((c for c in self.cards if c.public_id == source), None)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -37,37 +69,49 @@ class MoneyForm(forms.Form):
                 data["amount_minor"] = parse_major(data["amount"], data["currency"])
             except DomainError as exc:
                 self.add_error("amount", str(exc.message))
+        if "source" in self.fields:
+            card = self.card_for(data.get("source", ""))
+            data["card"] = card
+            data["method"] = card.kind if card else Method.BALANCE.value
+        else:
+            data["card"], data["method"] = None, Method.BALANCE.value
         return data
 
 
 class TopUpForm(MoneyForm):
     operation = "topup"
-    method = forms.ChoiceField(label=_("From"))
+    source = forms.ChoiceField(label=_("From"))
 
 
 class WithdrawForm(MoneyForm):
     operation = "withdrawal"
-    method = forms.ChoiceField(label=_("To"))
+    source = forms.ChoiceField(label=_("To"))
 
 
 class TransferForm(MoneyForm):
     operation = "transfer"
-    to = forms.CharField(label=_("Recipient's email or mobile number"), max_length=254)
+    field_order = ["to", "amount", "currency", "note"]
+    to = forms.CharField(label=_("Recipient's email or mobile number"), max_length=254,
+                         widget=forms.TextInput(attrs={"autocomplete": "off",
+                                                       "autocapitalize": "off"}))
     note = forms.CharField(label=_("Note"), max_length=140, required=False)
 
 
 class PayForm(MoneyForm):
     operation = "payment"
+    field_order = ["merchant", "amount", "currency", "source"]
     merchant = forms.ModelChoiceField(label=_("Merchant"), to_field_name="slug",
                                       queryset=Merchant.objects.filter(is_active=True))
-    method = forms.ChoiceField(label=_("Pay with"))
+    source = forms.ChoiceField(label=_("Pay with"))
 
 
 class CardForm(forms.Form):
     kind = forms.ChoiceField(label=_("Card type"), choices=method_choices("topup"))
-    card_number = forms.CharField(label=_("Card number"), max_length=40)
+    card_number = forms.CharField(label=_("Card number"), max_length=40,
+                                  widget=forms.TextInput(attrs={"inputmode": "numeric",
+                                                                "autocomplete": "cc-number"}))
 
 
 class RefundForm(forms.Form):
-    amount = forms.CharField(label=_("Refund amount"), max_length=20)
+    amount = forms.CharField(label=_("Refund amount"), max_length=20, widget=amount_input())
     idem = forms.CharField(widget=forms.HiddenInput, max_length=64)

@@ -68,11 +68,14 @@ def _check_method(operation: str, method: object) -> str:
     return method
 
 
-def _linked_card(user: User, method: str) -> PaymentMethod | None:
+def _linked_card(user: User, method: str, card_id: object = "") -> PaymentMethod | None:
+    """The card chosen by its public id, else the default card of that kind."""
     if method == Method.BALANCE:
         return None
-    card = (PaymentMethod.objects.filter(owner=user, kind=method, removed_at__isnull=True)
-            .order_by("-is_default", "-created_at").first())
+    cards = PaymentMethod.objects.filter(owner=user, kind=method, removed_at__isnull=True)
+    if card_id:
+        cards = cards.filter(public_id=card_id if isinstance(card_id, str) else "")
+    card = cards.order_by("-is_default", "-created_at").first()
     if card is None:
         raise MethodNotLinked()
     return card
@@ -123,11 +126,12 @@ def _submit_after_commit(txn: Transaction) -> None:
 
 # --- operations ------------------------------------------------------------------------
 
-def top_up(user: User, *, amount: object, currency: object, method: object) -> Transaction:
+def top_up(user: User, *, amount: object, currency: object, method: object,
+           card: object = "") -> Transaction:
     """Pull money from a linked card; pending until the network confirms."""
     amount, currency = check_amount(amount), check_currency(currency)
     method = _check_method("topup", method)
-    card = _linked_card(user, method)
+    card = _linked_card(user, method, card)
     with transaction.atomic():
         quote = fees.quote("topup", method, amount, currency, user_id=user.pk)
         account = ledger.customer_account(user, currency)
@@ -221,13 +225,13 @@ def find_merchant(ref: object) -> Merchant:
 
 
 def pay(user: User, *, merchant: object, amount: object, currency: object, method: object,
-        request: PaymentRequest | None = None) -> Transaction:
+        request: PaymentRequest | None = None, card: object = "") -> Transaction:
     """Pay a merchant: from the balance at once, or by card (pending on the network)."""
     amount, currency = check_amount(amount), check_currency(currency)
     assess_outgoing(user, "payment", amount, currency, payee=merchant, method=method)
     method = _check_method("payment", method)
     shop = merchant if isinstance(merchant, Merchant) else find_merchant(merchant)
-    card = _linked_card(user, method)
+    card = _linked_card(user, method, card)
     if card is None and request is None:
         return _quote_and_book("payment", amount, currency, Transaction.Type.PAYMENT, user,
                                merchant=shop)
@@ -256,12 +260,13 @@ def pay(user: User, *, merchant: object, amount: object, currency: object, metho
     return txn
 
 
-def withdraw(user: User, *, amount: object, currency: object, method: object) -> Transaction:
+def withdraw(user: User, *, amount: object, currency: object, method: object,
+             card: object = "") -> Transaction:
     """Send money to a linked bank card; the amount and fee are held until the network answers."""
     amount, currency = check_amount(amount), check_currency(currency)
     assess_outgoing(user, "withdrawal", amount, currency)
     method = _check_method("withdrawal", method)
-    card = _linked_card(user, method)
+    card = _linked_card(user, method, card)
     with transaction.atomic():
         quote = fees.quote("withdrawal", method, amount, currency, user_id=user.pk)
         account = ledger.customer_account(user, currency)

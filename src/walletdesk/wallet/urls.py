@@ -13,6 +13,7 @@ urlpatterns = [
     path("history/", views.history, name="history"),
     path("history.csv", views.history_csv, name="history_csv"),
     path("t/<str:txn_id>/", views.detail, name="detail"),
+    path("t/<str:txn_id>/status.json", views.detail_status, name="detail_status"),
     path("statement/", views.statement, name="statement"),
     path("fees/", views.fee_page, name="fees"),
     path("requests/<str:request_id>/", views.answer_request, name="answer_request"),

@@ -7,27 +7,27 @@ import csv
 import uuid
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
+from walletdesk.accounts import holds
 from walletdesk.accounts.models import User
 from walletdesk.core import clock
 from walletdesk.core.errors import DomainError
 from walletdesk.core.money import CURRENCIES, format_minor, parse_major
 
-from . import cards, fees, idempotency, queries, services
+from . import cards, fees, idempotency, present, queries, review, services
 from .forms import CardForm, MoneyForm, PayForm, RefundForm, TopUpForm, TransferForm, WithdrawForm
 from .models import (
     OPERATION_METHODS,
-    POSTING_KINDS,
     Merchant,
     Method,
     Operation,
@@ -62,6 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "recent": [(t, queries.direction_for(t, user)) for t in recent],
         "requests": requests,
         "announcements": fees.upcoming_changes(),
+        "holds": list(holds.active(user).order_by("until")),
     })
 
 
@@ -75,47 +76,77 @@ FORMS: dict[str, tuple[type[MoneyForm], Any]] = {
 
 def _call(user: User, operation: str, data: dict[str, Any]) -> Transaction:
     amount, currency = data["amount_minor"], data["currency"]
+    card = data["card"].public_id if data.get("card") else ""
     if operation == "topup":
-        return services.top_up(user, amount=amount, currency=currency, method=data["method"])
+        return services.top_up(user, amount=amount, currency=currency, method=data["method"],
+                               card=card)
     if operation == "transfer":
         return services.transfer(user, to=data["to"], amount=amount, currency=currency,
                                  note=data.get("note", ""))
     if operation == "payment":
         return services.pay(user, merchant=data["merchant"], amount=amount, currency=currency,
-                            method=data["method"])
-    return services.withdraw(user, amount=amount, currency=currency, method=data["method"])
+                            method=data["method"], card=card)
+    return services.withdraw(user, amount=amount, currency=currency, method=data["method"],
+                             card=card)
+
+
+def _fresh_form(form: MoneyForm, user: User) -> MoneyForm:
+    """The same answers with a new idempotency key (after a refusal the old key is spent)."""
+    data = form.data.copy()  # type: ignore[attr-defined]
+    data["idem"] = uuid.uuid4().hex
+    fresh = type(form)(data, user=user)
+    fresh.is_valid()
+    return fresh
+
+
+def _book(request: HttpRequest, user: User, operation: str,
+          form: MoneyForm) -> tuple[str | None, str, bool]:
+    """Book the reviewed operation once: (transaction id, error, step-up needed)."""
+    data = form.cleaned_data
+    digest = idempotency.request_hash("POST", request.path, repr(sorted(
+        (k, str(v)) for k, v in data.items() if k != "idem")).encode())
+    try:
+        status, body = idempotency.execute(
+            f"user:{user.pk}", "web-" + data["idem"], digest,
+            lambda: (201, transaction_dict(_call(user, operation, data), user)))
+    except DomainError as exc:
+        return None, str(exc.message), exc.code == "step_up_required"
+    if status == 201:
+        return body["id"], "", False
+    return None, body.get("message", ""), body.get("code") == "step_up_required"
 
 
 @customer_required
 def money_form(request: HttpRequest, operation: str) -> HttpResponse:
+    """Fill in, review (amount, fee, total, who, which card), then confirm: money moves
+    only on confirm, once, under the idempotency key the form was given."""
     form_class, title = FORMS[operation]
     user: User = request.user  # type: ignore[assignment]
     initial = {"idem": uuid.uuid4().hex, "currency": request.GET.get("currency", "CNY"),
                "merchant": request.GET.get("merchant")}
-    form = form_class(request.POST or None, initial=initial)
-    step_up = False
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        digest = idempotency.request_hash("POST", request.path, repr(sorted(
-            (k, str(v)) for k, v in data.items() if k != "idem")).encode())
+    form = form_class(request.POST or None, initial=initial, user=user)
+    step = (request.POST.get("step") or "review") if request.method == "POST" else ""
+    context: dict[str, Any] = {"operation": operation, "title": title, "step_up": False,
+                               "needs_card": operation in ("topup", "withdrawal")
+                               and not form.cards}
+    if step in ("review", "confirm") and form.is_valid():
         try:
-            status, body = idempotency.execute(
-                f"user:{user.pk}", "web-" + data["idem"], digest,
-                lambda: (201, transaction_dict(_call(user, operation, data), user)))
+            sheet = review.build(user, operation, form)
         except DomainError as exc:
             form.add_error(None, str(exc.message))
-            step_up = exc.code == "step_up_required"
         else:
-            if status == 201:
-                return redirect("wallet:detail", txn_id=body["id"])
-            form.add_error(None, body.get("message", ""))
-            step_up = body.get("code") == "step_up_required"
-    cards_linked = user.payment_methods.filter(removed_at__isnull=True)
-    return render(request, "wallet/money_form.html", {
-        "form": form, "operation": operation, "title": title, "cards": cards_linked,
-        "needs_card": operation in ("topup", "withdrawal") and not cards_linked.exists(),
-        "step_up": step_up,
-    })
+            if step == "confirm" and request.POST.get("reviewed") == sheet.token:
+                txn_id, error, step_up = _book(request, user, operation, form)
+                if txn_id:
+                    return redirect("wallet:detail", txn_id=txn_id)
+                form = _fresh_form(form, user)
+                form.add_error(None, error)
+                context["step_up"] = step_up
+            else:
+                changed = step == "confirm"
+                return render(request, "wallet/review.html", {
+                    **context, "form": form, "sheet": sheet, "changed": changed})
+    return render(request, "wallet/money_form.html", {**context, "form": form})
 
 
 @customer_required
@@ -212,7 +243,22 @@ def detail(request: HttpRequest, txn_id: str) -> HttpResponse:
     return render(request, "wallet/detail.html", {
         "t": txn, "direction": queries.direction_for(txn, user),
         "events": txn.events.all(), "refunds": txn.children.order_by("created_at"),
+        "outcome": present.outcome(txn), "fee_charged": present.fee_charged(txn),
+        "progress": present.progress(txn),
     })
+
+
+@customer_required
+def detail_status(request: HttpRequest, txn_id: str) -> JsonResponse:
+    """A pending transaction's progress, polled by the detail page every few seconds."""
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        txn = services.get_transaction_for(user, txn_id)
+    except DomainError:
+        raise Http404 from None
+    response = JsonResponse(present.progress(txn))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @customer_required
@@ -232,9 +278,10 @@ def statement(request: HttpRequest) -> HttpResponse:
     for _i in range(12):
         months.append(f"{y:04d}-{m:02d}")
         y, m = (y, m - 1) if m > 1 else (y - 1, 12)
-    lines = [(line, POSTING_KINDS.get(line.kind, line.kind)) for line in st.lines]
-    return render(request, "wallet/statement.html", {"st": st, "months": months, "lines": lines,
-                                                     "currencies": list(CURRENCIES)})
+    rows, money_in, money_out = present.statement_rows(st)
+    return render(request, "wallet/statement.html", {
+        "st": st, "months": months, "rows": rows, "money_in": money_in, "money_out": money_out,
+        "currencies": list(CURRENCIES), "month_value": f"{st.year:04d}-{st.month:02d}"})
 
 
 def fee_page(request: HttpRequest) -> HttpResponse:
@@ -261,25 +308,43 @@ def fee_page(request: HttpRequest) -> HttpResponse:
         "operation": operation, "currency": currency, "amount": amount_text,
         "quotes": quotes_labelled,
         "error": error, "operations": [(o, Operation(o).label) for o in OPERATION_METHODS],
-        "currencies": list(CURRENCIES), "policies": policies, "promotions": promos,
+        "currencies": list(CURRENCIES), "promotions": promos,
+        "policies": [(p, format((Decimal(p.basis_points) / 100).normalize(), "f") + "%")
+                     for p in policies],
         "announcements": fees.upcoming_changes(now),
     })
 
 
 @customer_required
-@require_POST
 def answer_request(request: HttpRequest, request_id: str) -> HttpResponse:
-    approve = request.POST.get("answer") == "approve"
-    try:
-        req = services.answer_payment_request(request.user, request_id, approve=approve,  # type: ignore[arg-type]
-                                              method=request.POST.get("method", "balance"))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-        return redirect("wallet:home")
-    if req.transaction_id:
-        return redirect("wallet:detail", txn_id=req.transaction.public_id)  # type: ignore[union-attr]
-    messages.info(request, _("Payment request declined."))
-    return redirect("wallet:home")
+    """A merchant's payment request: the review sheet (fee and total for each way to pay),
+    then approve (books only the total that was shown) or decline."""
+    user: User = request.user  # type: ignore[assignment]
+    req = PaymentRequest.objects.filter(public_id=request_id, customer=user).select_related(
+        "merchant").first()
+    if req is None:
+        raise Http404
+    options = review.request_options(user, req)
+    chosen, changed = options[0], False
+    if request.method == "POST":
+        approve = request.POST.get("answer") == "approve"
+        picked = next((o for o in options if o.value == request.POST.get("method")), None)
+        changed = approve and (picked is None or request.POST.get("reviewed") != picked.token)
+        chosen = picked or chosen
+        if not changed:
+            try:
+                req = services.answer_payment_request(user, request_id, approve=approve,
+                                                      method=chosen.value)
+            except DomainError as exc:
+                messages.error(request, str(exc.message))
+                return redirect("wallet:home")
+            if req.transaction_id:
+                return redirect("wallet:detail", txn_id=req.transaction.public_id)  # type: ignore[union-attr]
+            messages.info(request, _("Payment request declined."))
+            return redirect("wallet:home")
+    return render(request, "wallet/request_review.html", {
+        "req": req, "options": options, "chosen": chosen, "changed": changed,
+        "open": req.status == PaymentRequest.Status.OPEN and req.expires_at > clock.now()})
 
 
 @login_required

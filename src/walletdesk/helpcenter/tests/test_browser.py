@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 def test_search_with_live_suggestions_in_chinese(live_server_url: str, page_for: Any) -> None:
     page = page_for("zh-hans")
     page.goto(f"{live_server_url}/help/")
-    assert page.locator("h1").inner_text() == "有什么可以帮你?"
+    assert page.locator("h1").inner_text() == "有什么可以帮您？"
     assert page.get_by_test_id("help-category").count() == 6
     page.get_by_test_id("help-q").fill("钱扣了没到账")
     suggestion = page.get_by_test_id("help-suggestion").first

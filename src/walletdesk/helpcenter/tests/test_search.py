@@ -60,7 +60,7 @@ def test_colloquial_synonyms_typos_and_cross_language(help_content: None, q: str
 
 def test_results_are_ranked_with_titles_scores_and_snippets(help_content: None) -> None:
     hits = search.search("提现手续费", "zh-hans")
-    assert hits[0].slug == "fees" and hits[0].title == "手续费说明:收多少、怎么省"
+    assert hits[0].slug == "fees" and hits[0].title == "手续费说明：收多少、怎么省"
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     assert hits[0].snippet
 

@@ -16,14 +16,24 @@ pytestmark = pytest.mark.browser
 
 
 def money_form(page: Any, url: str, path: str, **fields: str) -> None:
+    """Fill the form, check the review sheet (the fee is shown before money moves), confirm."""
     page.goto(f"{url}/wallet/{path}/")
     for name, value in fields.items():
         locator = page.locator(f"[name={name}]")
         if locator.evaluate("e => e.tagName") == "SELECT":
+            if name == "source":  # "bank_card": the first linked card of that kind
+                label = {"bank_card": ("银行卡", "Bank card"),
+                         "credit_card": ("信用卡", "Credit card")}.get(value)
+                if label:
+                    option = locator.locator("option").filter(
+                        has_text=re.compile("|".join(label))).first
+                    value = option.get_attribute("value")
             locator.select_option(value)
         else:
             locator.fill(value)
     page.get_by_test_id("submit").click()
+    page.get_by_test_id("review-fee").wait_for()
+    page.get_by_test_id("confirm").click()
     page.wait_for_url(re.compile(r".*/wallet/t/tx_[0-9a-f]+/$"))
 
 
@@ -35,13 +45,13 @@ def test_top_up_and_card_payment_in_chinese(live_server_url: str, page_for: Any)
     page.screenshot(path=str(SCREENSHOTS / "wallet-home.png"), full_page=True)
 
     money_form(page, live_server_url, "top-up", amount="200.00", currency="CNY",
-               method="bank_card")
+               source="bank_card")
     status = page.get_by_test_id("status")
     assert status.inner_text() in {"待处理", "已完成"}
     status.filter(has_text="已完成").wait_for(timeout=20_000)
 
     money_form(page, live_server_url, "pay", merchant="sample-coffee", amount="36.50",
-               currency="CNY", method="bank_card")
+               currency="CNY", source="bank_card")
     assert page.get_by_test_id("status").inner_text() == "待处理"
     assert "示例咖啡" in page.content()
     page.screenshot(path=str(SCREENSHOTS / "transaction-pending.png"), full_page=True)
@@ -64,10 +74,10 @@ def test_top_up_and_card_payment_in_english(live_server_url: str, page_for: Any)
     login(page, live_server_url, "alice@example.com")
     assert page.locator("h1").first.inner_text() == "My wallet"
     money_form(page, live_server_url, "top-up", amount="80.00", currency="HKD",
-               method="bank_card")
+               source="bank_card")
     page.get_by_test_id("status").filter(has_text="Completed").wait_for(timeout=20_000)
     money_form(page, live_server_url, "pay", merchant="metro-card", amount="12.30",
-               currency="HKD", method="bank_card")
+               currency="HKD", source="bank_card")
     assert page.get_by_test_id("status").inner_text() == "Pending"
     page.get_by_test_id("status").filter(has_text="Completed").wait_for(timeout=20_000)
     assert "HK$12.30" in page.content()
@@ -95,9 +105,12 @@ def test_refused_payment_shows_a_translated_error(live_server_url: str, page_for
     page.locator("[name=merchant]").select_option("easymart")
     page.fill("[name=amount]", "999999.00")
     page.locator("[name=currency]").select_option("USD")
-    page.locator("[name=method]").select_option("balance")
+    page.locator("[name=source]").select_option("balance")
     page.get_by_test_id("submit").click()
-    assert page.get_by_test_id("form-error").inner_text() == "可用余额不足以支付该金额及手续费。"
+    # The review sheet already says the balance is short, and confirming is not offered.
+    page.get_by_test_id("review-short").wait_for()
+    assert page.get_by_test_id("confirm").is_disabled()
+    page.get_by_test_id("change").click()
     page.fill("[name=amount]", "1.234")
     page.get_by_test_id("submit").click()
     assert "该币种的小数位数过多。" in page.content()

@@ -4,10 +4,22 @@ document.addEventListener("DOMContentLoaded", function () {
   var root = document.getElementById("chat");
   if (!root) { return; }
   var WD = window.WD, convId = root.dataset.conversation, guest = root.dataset.guest;
+  /* Times as the rest of the app shows them: YYYY-MM-DD HH:MM in the user's time zone. */
+  var zone = root.dataset.tz || undefined, parts;
+  try {
+    parts = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  } catch (e) { parts = new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23" }); }
+  WD.time = function (iso) {
+    var p = {};
+    parts.formatToParts(new Date(iso)).forEach(function (x) { p[x.type] = x.value; });
+    return p.year + "-" + p.month + "-" + p.day + " " + p.hour + ":" + p.minute;
+  };
   var log = document.getElementById("chat-log"), statusEl = document.getElementById("chat-status");
   var typingEl = document.getElementById("chat-typing"), warnEl = document.getElementById("chat-warning");
   var form = document.getElementById("chat-form"), text = document.getElementById("chat-text");
-  var fileInput = document.getElementById("chat-file");
+  var fileInput = document.getElementById("chat-file"), fileName = document.getElementById("chat-file-name");
   var lastSeq = 0, outbox = {}, typingTimer = null, lastTyping = 0;
   var path = "/ws/support/conversations/" + convId + "/" + (guest ? "?guest=" + encodeURIComponent(guest) : "");
 
@@ -53,12 +65,20 @@ document.addEventListener("DOMContentLoaded", function () {
       if (fileInput && fileInput.files.length) {
         WD.upload(convId, fileInput.files[0], guest).catch(function (e) { warnEl.textContent = e.message; });
         fileInput.value = "";
+        if (fileName) { fileName.hidden = true; fileName.textContent = ""; }
       }
       if (!body) { return; }
       var cid = WD.uuid(); outbox[cid] = body; warnEl.textContent = "";
       sock.send({ type: "message", text: body, client_id: cid });
       text.value = "";
     });
+    if (fileInput && fileName) {
+      fileInput.addEventListener("change", function () {
+        var f = fileInput.files[0];
+        fileName.textContent = f ? WD.t("image") + ": " + f.name : "";
+        fileName.hidden = !f;
+      });
+    }
     text.addEventListener("input", function () {
       var now = Date.now();
       if (now - lastTyping > 2000) { lastTyping = now; sock.send({ type: "typing" }); }

@@ -1,0 +1,175 @@
+"""Every customer page on a phone (390×844, touch) and a desktop (1366×900), in Chinese and
+English: nothing wider than the screen, no serious or critical axe-core finding, no internal
+code and no amount in minor units in the text, and the phone's dark mode applies.
+
+One browser; one context per viewport and language, signed in once, visiting every page in
+turn. Phone screenshots of the main pages go to docs/screenshots/."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from walletdesk.conftest import SCREENSHOTS, browser_login
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 2}
+DESKTOP = {"viewport": {"width": 1366, "height": 900}}
+CUSTOMER = {"zh-hans": "zhang.wei@example.cn", "en": "alice@example.com"}
+
+# (name, path) for a signed-in customer; {txn}, {conv} and {slug} are found on the way.
+SIGNED_IN = [
+    ("wallet-home", "/wallet/"), ("history", "/wallet/history/"), ("transaction", "/wallet/t/{txn}/"),
+    ("fees", "/wallet/fees/?operation=withdrawal&amount=250&currency=CNY"),
+    ("top-up", "/wallet/top-up/"), ("transfer", "/wallet/transfer/"), ("pay", "/wallet/pay/"),
+    ("withdraw", "/wallet/withdraw/"), ("cards", "/wallet/cards/"), ("statement", "/wallet/statement/"),
+    ("contact-hub", "/contact/"), ("official", "/contact/official/"),
+    ("verify", "/contact/verify/?value=WD2048"),
+    ("verify-fake", "/contact/verify/?value=walletdesk-help.com"),
+    ("support", "/support/"), ("support-new", "/support/new/"), ("chat", "/support/c/{conv}/"),
+    ("transcript", "/support/c/{conv}/transcript/"), ("callback", "/phone/callback/"),
+    ("help", "/help/"), ("help-search", "/help/search/?q=payment+pending"), ("help-article", "/help/{slug}/"),
+    ("troubleshoot", "/troubleshoot/"), ("troubleshoot-payment", "/troubleshoot/payment/"),
+    ("troubleshoot-result", "/troubleshoot/payment/?transaction={txn}"),
+    ("checkup", "/account/checkup/"), ("activity", "/security/"), ("devices", "/account/devices/"),
+    ("two-step", "/account/two-factor/"), ("passkeys", "/account/passkeys/"),
+]
+SIGNED_OUT = [
+    ("login", "/login/"), ("sign-up", "/account/register/"), ("reset", "/account/password-reset/"),
+    ("unlock", "/account/unlock/"), ("guest-chat", "/support/guest/"),
+    ("lock-troubleshooter", "/troubleshoot/lock/"),
+]
+SHOTS = {"wallet-home", "history", "transaction", "contact-hub", "verify", "chat", "help",
+         "help-article", "troubleshoot-result", "checkup", "devices", "login", "support-new"}
+
+DESKTOP_SHOTS = {"wallet-home", "contact-hub", "chat", "help", "history"}
+# On the desktop axe runs on these only (the phone runs it everywhere): the run stays short.
+DESKTOP_AXE = {"login", "wallet-home", "history", "transaction", "contact-hub", "verify", "chat",
+               "help-article", "troubleshoot-result", "checkup"}
+
+SNAKE = re.compile(r"\b[a-z]+_[a-z_]+\b")
+# "CNY 100000": a currency code next to a bare integer of 4+ digits is an amount in minor units.
+MINOR = re.compile(r"\b(?:CNY|HKD|USD)\s?\d{4,}\b(?![.,]\d)")
+
+VISIBLE_TEXT = """() => {
+  const out = [];
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walk.nextNode()) {
+    const n = walk.currentNode, el = n.parentElement;
+    if (!el || el.closest("script,style,code,pre,input,textarea,[hidden],[translate=no]")) continue;
+    const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+    if (!r.width || !r.height || s.visibility === "hidden" || s.display === "none") continue;
+    out.push(n.textContent);
+  }
+  document.querySelectorAll("select option").forEach(o => out.push(o.textContent));
+  return out.join(" ");
+}"""
+
+
+def _discover(page: Any, url: str) -> dict[str, str]:
+    page.goto(f"{url}/wallet/history/")
+    txn = page.locator("a[href*='/wallet/t/']").first.get_attribute("href").split("/")[-2]
+    page.goto(f"{url}/support/")
+    conv = page.locator("a[href*='/support/c/']").first.get_attribute("href").split("/")[-2]
+    page.goto(f"{url}/help/")
+    slug = page.locator("[data-testid=help-category] a").first.get_attribute("href").split("/")[-2]
+    return {"txn": txn, "conv": conv, "slug": slug}
+
+
+def _check(page: Any, axe: Any, name: str, run_axe: bool) -> list[str]:
+    problems = []
+    width = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
+    if width[0] > width[1]:
+        wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > innerWidth + 1)
+            .slice(0, 3).map(e => e.tagName + '.' + e.className)""")
+        problems.append(f"{name}: {width[0]} px wide on a {width[1]} px screen ({wide})")
+    text = page.evaluate(VISIBLE_TEXT)
+    codes = sorted(set(SNAKE.findall(text)))
+    if codes:
+        problems.append(f"{name}: internal codes in the text {codes[:5]}")
+    minor = MINOR.findall(text)
+    if minor:
+        problems.append(f"{name}: amounts in minor units {minor[:3]}")
+    if run_axe:
+        found = axe.run(page, options={"resultTypes": ["violations"]}).response["violations"]
+        bad = [f"{v['id']} ({len(v['nodes'])}: {v['nodes'][0]['target']})" for v in found
+               if v["impact"] in {"serious", "critical"}]
+        if bad:
+            problems.append(f"{name}: axe {bad}")
+    return problems
+
+
+def _visit(page: Any, url: str, pages: list[tuple[str, str]], ids: dict[str, str], *, axe: Any,
+           run_axe: set[str] | None, shots: str | None) -> list[str]:
+    problems = []
+    for name, path in pages:
+        response = page.goto(url + path.format(**ids))
+        if response is None or response.status >= 400:
+            problems.append(f"{name}: HTTP {response.status if response else '?'}")
+            continue
+        problems += _check(page, axe, name, run_axe is None or name in run_axe)
+        if shots and name in (SHOTS if shots.startswith("phone") else DESKTOP_SHOTS):
+            page.screenshot(path=str(SCREENSHOTS / shots.format(name=name)), full_page=False)
+    return problems
+
+
+@pytest.mark.parametrize(("device", "lang"), [("phone", "zh-hans"), ("phone", "en"),
+                                              ("desktop", "en"), ("desktop", "zh-hans")])
+def test_every_customer_page_fits_and_reads(live_server_url: str, browser: Any,
+                                            device: str, lang: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    url, axe = live_server_url, Axe()
+    options = PHONE if device == "phone" else DESKTOP
+    short = "zh" if lang == "zh-hans" else "en"
+    # axe on every page on the phone in both languages, on the main pages on the desktop in
+    # English; width, codes and minor units are checked everywhere.
+    run_axe = None if device == "phone" else DESKTOP_AXE if lang == "en" else set()
+    shots = f"{device}-{{name}}-{short}.png" if device == "phone" or lang == "zh-hans" else None
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    ctx = browser.new_context(locale="zh-CN" if lang == "zh-hans" else "en-US", **options)
+    try:
+        page = ctx.new_page()
+        page.set_default_timeout(20_000)
+        problems = _visit(page, url, SIGNED_OUT, {}, axe=axe, run_axe=run_axe, shots=shots)
+        browser_login(page, url, CUSTOMER[lang])
+        ids = _discover(page, url)
+        problems += _visit(page, url, SIGNED_IN, ids, axe=axe, run_axe=run_axe, shots=shots)
+        if device == "phone":
+            page.goto(f"{url}/support/c/{ids['conv']}/")
+            composer = page.evaluate("() => document.getElementById('chat-text')"
+                                     "?.getBoundingClientRect().width || 0")
+            assert composer >= 0.6 * 390, f"the chat composer is {composer} px wide"
+            assert page.get_by_test_id("tabbar").is_visible()
+    finally:
+        ctx.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_dark_mode_follows_the_phone(live_server_url: str, browser: Any) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    url, backgrounds, problems = live_server_url, {}, []
+    for scheme in ("light", "dark"):
+        ctx = browser.new_context(locale="en-US", color_scheme=scheme, **PHONE)
+        try:
+            page = ctx.new_page()
+            browser_login(page, url, CUSTOMER["en"])
+            backgrounds[scheme] = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+            if scheme == "dark":
+                for path in ("/wallet/", "/contact/", "/help/", "/account/checkup/"):
+                    page.goto(url + path)
+                    found = Axe().run(page, options={"runOnly": ["color-contrast"]}).response["violations"]
+                    problems += [f"{path}: {v['nodes'][0]['target']}" for v in found]
+                page.goto(f"{url}/contact/")
+                page.screenshot(path=str(SCREENSHOTS / "phone-contact-hub-dark-en.png"))
+        finally:
+            ctx.close()
+    assert backgrounds["light"] != backgrounds["dark"]
+    assert not problems, f"contrast in dark mode: {problems}"
