@@ -23,6 +23,7 @@ from walletdesk.casework.api import router as casework_router
 from walletdesk.core.errors import DomainError
 from walletdesk.directory.api import router as directory_router
 from walletdesk.helpcenter.api import router as help_router
+from walletdesk.notify.api import inbox_router as notifications_router
 from walletdesk.notify.api import router as notify_router
 from walletdesk.phone.api import router as phone_router
 from walletdesk.reports.api import router as reports_router
@@ -156,6 +157,7 @@ api.add_router("/merchant", merchant_router)
 api.add_router("/contact", directory_router)
 api.add_router("/security", risk_router)
 api.add_router("/dev", notify_router)
+api.add_router("/notifications", notifications_router)
 api.add_router("/support", support_router)
 api.add_router("/phone", phone_router)
 api.add_router("/sla", sla_router)

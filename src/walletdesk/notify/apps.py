@@ -7,4 +7,4 @@ class NotifyConfig(AppConfig):
     verbose_name = "Notify"
 
     def ready(self) -> None:
-        from . import services  # noqa: F401  (registers the delivery job)
+        from . import push, services, tasks  # noqa: F401  (registers the jobs)
