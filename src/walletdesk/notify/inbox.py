@@ -97,7 +97,7 @@ def payment_result(txn: Any) -> None:
     link = reverse("wallet:detail", args=[txn.public_id])
     amount = format_minor(txn.amount, txn.currency)
     title, body = PAYMENT_TEXTS[txn.status]
-    add(txn.customer, Kind.PAYMENT, title, (body, {"amount": amount, "what": txn.get_type_display()}),
+    add(txn.customer, Kind.PAYMENT, title, (body, {"amount": amount, "what": type(txn).Type(txn.type).label}),
         link=link,
         source=f"payment:{txn.public_id}:{txn.status}")
 
