@@ -7,4 +7,4 @@ class NotifyConfig(AppConfig):
     verbose_name = "Notify"
 
     def ready(self) -> None:
-        from . import push, services, tasks  # noqa: F401  (registers the jobs)
+        from . import checks, push, services, tasks  # noqa: F401  (registers the jobs and checks)

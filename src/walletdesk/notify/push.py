@@ -3,7 +3,7 @@
 The payload is encrypted for the browser (RFC 8291, aes128gcm), so the push service only
 sees ciphertext. It carries the notification's title and body in the user's language,
 the anti-phishing phrase, the link and the local time; never a balance or a code
-(ADR 0090). Subscriptions answered 404/410 by their push service are removed.
+(ADR 0095). Subscriptions answered 404/410 by their push service are removed.
 """
 
 from __future__ import annotations

@@ -25,7 +25,9 @@ def outbox(request: HttpRequest) -> HttpResponse:
 def centre(request: HttpRequest) -> HttpResponse:
     """The notification centre: newest first, unread marked; push settings below."""
     notes = list(inbox.list_for(request.user, limit=100))
-    opted = set(push.kinds_of(request.user))
+    # Until a choice is saved, the form suggests security alerts and agent replies; nothing is
+    # pushed before the person turns push on for a device.
+    opted = set(push.kinds_of(request.user)) or {Kind.SECURITY.value, Kind.AGENT_REPLY.value}
     return render(request, "notify/centre.html", {
         "notes": notes, "unread": sum(1 for n in notes if n.read_at is None),
         "kinds": [(k.value, k.label, k.value in opted) for k in Kind],

@@ -1,6 +1,6 @@
 """The installable app: web manifest, service worker (served from the site root so its scope
 is the whole site) and the offline page. None of these responses holds anything personal:
-they are the same for every visitor and safe to cache (ADR 0090)."""
+they are the same for every visitor and safe to cache (ADR 0095)."""
 
 from __future__ import annotations
 
