@@ -3,6 +3,7 @@ operating system (from the User-Agent), and whether the app runs installed."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from functools import cache
@@ -23,7 +24,10 @@ DISPLAY_MODES = {"standalone": "installed app", "browser": "browser tab"}
 
 @cache
 def app_version() -> str:
-    """The package version, plus the commit when running from a git checkout."""
+    """``WALLETDESK_APP_VERSION`` when the build sets it (an image has no git checkout), else
+    the package version plus the commit when running from a git checkout."""
+    if os.environ.get("WALLETDESK_APP_VERSION"):
+        return os.environ["WALLETDESK_APP_VERSION"][:60]
     try:
         version = metadata.version("walletdesk")
     except metadata.PackageNotFoundError:

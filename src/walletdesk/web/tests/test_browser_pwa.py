@@ -4,6 +4,12 @@ server cannot be reached; the bell and the notification centre on a phone."""
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -93,3 +99,64 @@ def test_bell_and_notification_centre_on_a_phone(live_server_url: str, browser: 
         assert page.get_by_test_id("bell-count").count() == 0
     finally:
         ctx.close()
+
+
+def _serve(db: Path, port: int, version: str) -> subprocess.Popen[bytes]:
+    """The live server's database served by another process of a given app version (no job
+    worker: the live server's runs the jobs)."""
+    env = {**os.environ, "WALLETDESK_VAR_DIR": str(db.parent),
+           "WALLETDESK_DATABASE_URL": f"sqlite:///{db}", "WALLETDESK_APP_VERSION": version,
+           "WALLETDESK_WORKER_MODE": "external", "WALLETDESK_LOG_LEVEL": "WARNING"}
+    env.pop("WALLETDESK_REDIS_URL", None)
+    log = db.parent / f"server-{version}.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "walletdesk.cli", "serve", "--port",
+                                 str(port), "--log-level", "warning"], env=env, stdout=out,
+                                stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError(log.read_text()[-3000:])
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    proc.wait(timeout=15)
+
+
+def test_a_new_version_offers_a_reload_that_activates_it(
+        live_server_url: str, page_for: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    from walletdesk.conftest import _free_port
+
+    db = next(tmp_path_factory.getbasetemp().glob("live*/live.sqlite3"))
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    old = _serve(db, port, "9.0.0-old")
+    try:
+        page = page_for("en")
+        page.goto(f"{url}/login/")
+        page.wait_for_function("() => !!navigator.serviceWorker.controller")
+        assert not page.get_by_test_id("pwa-update").is_visible()  # first install: no prompt
+        assert any(c.startswith("walletdesk-shell-9.0.0-old ") for c in page.evaluate(CACHED_URLS))
+    finally:
+        _stop(old)
+    new = _serve(db, port, "9.0.1-new")  # a deploy
+    try:
+        page.reload()  # the browser checks /sw.js, finds it changed, installs the new worker
+        page.get_by_test_id("pwa-update").wait_for(state="visible", timeout=20_000)
+        assert "A new version of the app is available." in page.get_by_test_id("pwa-update").inner_text()
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=str(SCREENSHOTS / "pwa-update-phone.png"))
+        with page.expect_navigation():
+            page.get_by_test_id("pwa-reload").click()
+        page.wait_for_function("() => !!navigator.serviceWorker.controller")
+        names = {c.split(" ", 1)[0] for c in page.evaluate(CACHED_URLS)}
+        assert names == {"walletdesk-shell-9.0.1-new"}  # the old cache is gone
+        assert not page.get_by_test_id("pwa-update").is_visible()
+    finally:
+        _stop(new)
