@@ -18,6 +18,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from walletdesk.accounts.api import router as auth_router
+from walletdesk.accounts.auth import USER_AUTH
 from walletdesk.casework.api import merchant_router as casework_merchant_router
 from walletdesk.casework.api import router as casework_router
 from walletdesk.core.errors import DomainError
@@ -157,7 +158,7 @@ api.add_router("/merchant", merchant_router)
 api.add_router("/contact", directory_router)
 api.add_router("/security", risk_router)
 api.add_router("/dev", notify_router)
-api.add_router("/notifications", notifications_router)
+api.add_router("/notifications", notifications_router, auth=USER_AUTH)
 api.add_router("/support", support_router)
 api.add_router("/phone", phone_router)
 api.add_router("/sla", sla_router)

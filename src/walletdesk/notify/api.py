@@ -9,7 +9,6 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from walletdesk.accounts.auth import USER_AUTH
 from walletdesk.core.errors import NotFound
 from walletdesk.core.schemas import ErrorOut
 
@@ -37,6 +36,8 @@ def outbox(request: HttpRequest, to: str = "") -> list[OutboxOut]:
 
 # --- the notification centre and Web Push (/api/v1/notifications) ---------------------
 
+# Every endpoint needs a signed-in user: walletdesk/api.py mounts this router with the
+# bearer-token and session authentication (notify does not import accounts, which imports it).
 inbox_router = Router(tags=["notifications"])
 
 
@@ -107,7 +108,7 @@ def _push_state(user: Any) -> PushOut:
                           for k in Kind])
 
 
-@inbox_router.get("", response=NotificationListOut, auth=USER_AUTH)
+@inbox_router.get("", response=NotificationListOut)
 def notifications(request: HttpRequest, before: int | None = None,
                   limit: int = 50) -> NotificationListOut:
     items = inbox.list_for(request.user, limit=max(1, min(limit, 100)), before=before)
@@ -115,24 +116,23 @@ def notifications(request: HttpRequest, before: int | None = None,
                                items=[_out(n) for n in items])
 
 
-@inbox_router.post("/{int:notification_id}/read", response={200: NotificationOut, 404: ErrorOut},
-                   auth=USER_AUTH)
+@inbox_router.post("/{int:notification_id}/read", response={200: NotificationOut, 404: ErrorOut})
 def read_one(request: HttpRequest, notification_id: int) -> NotificationOut:
     return _out(inbox.mark_read(request.user, notification_id))
 
 
-@inbox_router.post("/read-all", response=ReadAllOut, auth=USER_AUTH)
+@inbox_router.post("/read-all", response=ReadAllOut)
 def read_all(request: HttpRequest) -> ReadAllOut:
     marked = inbox.mark_all_read(request.user)
     return ReadAllOut(marked=marked, unread=inbox.unread_count(request.user))
 
 
-@inbox_router.get("/push", response=PushOut, auth=USER_AUTH)
+@inbox_router.get("/push", response=PushOut)
 def push_settings(request: HttpRequest) -> PushOut:
     return _push_state(request.user)
 
 
-@inbox_router.post("/push/subscriptions", response={201: PushOut, 400: ErrorOut}, auth=USER_AUTH)
+@inbox_router.post("/push/subscriptions", response={201: PushOut, 400: ErrorOut})
 def subscribe(request: HttpRequest, body: SubscriptionIn) -> tuple[int, PushOut]:
     push.subscribe(request.user, body.endpoint, body.keys.p256dh, body.keys.auth,
                    device=body.device or client.describe(request.headers.get("User-Agent", ""))
@@ -142,13 +142,13 @@ def subscribe(request: HttpRequest, body: SubscriptionIn) -> tuple[int, PushOut]
     return 201, _push_state(request.user)
 
 
-@inbox_router.post("/push/unsubscribe", response={200: PushOut, 400: ErrorOut}, auth=USER_AUTH)
+@inbox_router.post("/push/unsubscribe", response={200: PushOut, 400: ErrorOut})
 def unsubscribe(request: HttpRequest, body: EndpointIn) -> PushOut:
     push.unsubscribe(request.user, body.endpoint)
     return _push_state(request.user)
 
 
-@inbox_router.put("/push/kinds", response={200: PushOut, 400: ErrorOut}, auth=USER_AUTH)
+@inbox_router.put("/push/kinds", response={200: PushOut, 400: ErrorOut})
 def set_kinds(request: HttpRequest, body: KindsIn) -> PushOut:
     push.set_kinds(request.user, body.kinds)
     return _push_state(request.user)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
@@ -124,10 +125,9 @@ def fee_change(title_zh: str, title_en: str, body_zh: str, body_en: str, policy_
 @jobs.task("notify.fee_change")
 def fee_change_job(policy_id: int, title_zh: str, title_en: str, body_zh: str,
                    body_en: str) -> None:
-    from walletdesk.accounts.models import User
-
+    user_model = apps.get_model("accounts", "User")  # accounts imports notify: no import back
     link = reverse("wallet:fees")
-    customers = User.objects.filter(role=User.Role.CUSTOMER, is_active=True).order_by("pk")
+    customers = user_model.objects.filter(role="customer", is_active=True).order_by("pk")
     for user in customers.iterator(chunk_size=500):
         zh = (user.language or "zh-hans").startswith("zh")
         add(user, Kind.FEE_CHANGE, title_zh if zh else title_en, body_zh if zh else body_en,

@@ -197,3 +197,21 @@ def test_page_and_bell(make_customer: Any) -> None:
 def test_the_page_needs_a_login(db: Any) -> None:
     r = Client().get("/notify/")
     assert r.status_code == 302 and "/login" in r["Location"]
+
+
+@pytest.mark.security
+@pytest.mark.parametrize(("method", "path"), [
+    ("get", "/api/v1/notifications"), ("post", "/api/v1/notifications/1/read"),
+    ("post", "/api/v1/notifications/read-all"), ("get", "/api/v1/notifications/push"),
+    ("post", "/api/v1/notifications/push/subscriptions"),
+    ("post", "/api/v1/notifications/push/unsubscribe"), ("put", "/api/v1/notifications/push/kinds"),
+])
+def test_every_endpoint_needs_a_signed_in_user(make_customer: Any, method: str, path: str) -> None:
+    user = make_customer()
+    note = inbox.add(user, Kind.SECURITY, "t", "b", source="anon")
+    url = path.replace("/1/", f"/{note.pk}/")
+    c = Client()
+    r = c.get(url) if method == "get" else getattr(c, method)(url, "{}",
+                                                               content_type="application/json")
+    assert r.status_code == 401
+    assert Notification.objects.get(pk=note.pk).read_at is None
