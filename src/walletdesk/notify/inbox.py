@@ -31,6 +31,9 @@ SECURITY_KINDS = frozenset({
     "password_changed", "account_locked", "account_on_hold", "account_unlocked", "new_device",
     "mfa_changed", "signed_out_everywhere", "account_frozen", "risk_hold", "review_approved",
     "review_rejected", "device_signed_out"})
+# After these, every session is gone: the devices' push subscriptions go too (a stolen phone
+# must not keep receiving notices), before the alert itself is sent.
+SIGN_OUT_KINDS = frozenset({"signed_out_everywhere", "password_changed", "account_frozen"})
 # casework kinds that answer a refund request.
 REFUND_KINDS = frozenset({"refund_requested", "refund_granted"})
 
@@ -77,6 +80,8 @@ def from_template(user: Any, kind: str, subject: Any, template: str, context: di
 
 
 def security_alert(user: Any, kind: str, subject: Any, context: dict[str, Any]) -> None:
+    if kind in SIGN_OUT_KINDS and getattr(user, "pk", None):
+        PushSubscription.objects.filter(user=user).delete()
     if kind in SECURITY_KINDS:
         from_template(user, Kind.SECURITY, subject, f"notify/messages/{kind}.txt", context,
                       link=reverse("risk:activity"), source=f"security:{kind}:{_stamp()}")

@@ -161,3 +161,19 @@ def test_push_settings_show_the_key_and_the_kinds(make_customer: Any, service: P
     resp = api_for(user).post("/api/v1/notifications/push/unsubscribe",
                               {"endpoint": service.subscription("s")["endpoint"]})
     assert resp.json()["devices"] == 0
+
+
+def test_signing_out_everywhere_forgets_the_devices(make_customer: Any,
+                                                    service: PushService) -> None:
+    from walletdesk.accounts import services as accounts
+
+    user = make_customer(language="en")
+    subscribe(user, service, "stolen", ["security"])
+    other = make_customer(language="en")
+    subscribe(other, service, "kept", ["security"])
+    accounts.sign_out_everywhere(user)
+    run_jobs()
+    assert not PushSubscription.objects.filter(user=user).exists()
+    assert PushSubscription.objects.filter(user=other).exists()
+    assert service.received == []  # not even the alert reaches the old device
+    assert Notification.objects.filter(user=user, kind="security").exists()
