@@ -18,11 +18,13 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from walletdesk.accounts.api import router as auth_router
+from walletdesk.accounts.auth import USER_AUTH
 from walletdesk.casework.api import merchant_router as casework_merchant_router
 from walletdesk.casework.api import router as casework_router
 from walletdesk.core.errors import DomainError
 from walletdesk.directory.api import router as directory_router
 from walletdesk.helpcenter.api import router as help_router
+from walletdesk.notify.api import inbox_router as notifications_router
 from walletdesk.notify.api import router as notify_router
 from walletdesk.phone.api import router as phone_router
 from walletdesk.reports.api import router as reports_router
@@ -156,6 +158,7 @@ api.add_router("/merchant", merchant_router)
 api.add_router("/contact", directory_router)
 api.add_router("/security", risk_router)
 api.add_router("/dev", notify_router)
+api.add_router("/notifications", notifications_router, auth=USER_AUTH)
 api.add_router("/support", support_router)
 api.add_router("/phone", phone_router)
 api.add_router("/sla", sla_router)

@@ -257,7 +257,8 @@ WORKER_POLL_SECONDS = env_float("WALLETDESK_WORKER_POLL", 0.5)
 # --- production hardening -------------------------------------------------------------
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    "connect-src 'self' ws: wss:; worker-src 'self'; manifest-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -301,7 +302,16 @@ NOTIFY: dict[str, Any] = {
                                    "walletdesk.notify.providers.DevelopmentSmsProvider"),
     "SMS_FAIL_RATE": env_float("WALLETDESK_SMS_FAIL_RATE", 0.0),
     "SMS_FAIL_NUMBERS": [n for n in os.environ.get("WALLETDESK_SMS_FAIL_NUMBERS", "").split(",") if n],
+    # Web Push (VAPID). Production must set the key (PEM, "\\n" for line breaks) and subject;
+    # development generates a key pair into var/ on first use.
+    "VAPID_PRIVATE_KEY": os.environ.get("WALLETDESK_VAPID_PRIVATE_KEY", ""),
+    "VAPID_SUBJECT": os.environ.get("WALLETDESK_VAPID_SUBJECT", "mailto:support@example.com"),
+    # Push endpoints on the loopback (the local test push service): never in production.
+    "PUSH_ALLOW_LOOPBACK": env_bool("WALLETDESK_PUSH_ALLOW_LOOPBACK", not PRODUCTION),
+    "PUSH_TTL_SECONDS": env_int("WALLETDESK_PUSH_TTL", 86_400),
 }
+if NOTIFY["PUSH_ALLOW_LOOPBACK"] and PRODUCTION:
+    raise RuntimeError("WALLETDESK_PUSH_ALLOW_LOOPBACK must not be set in production")
 # Proxies whose X-Forwarded-For is believed; empty = the header is ignored.
 TRUSTED_PROXIES = [p.strip() for p in os.environ.get("WALLETDESK_TRUSTED_PROXIES", "").split(",")
                    if p.strip()]

@@ -23,5 +23,6 @@ urlpatterns = [
     path("help/", include("walletdesk.helpcenter.urls")),
     path("triage/", include("walletdesk.triage.urls")),
     path("troubleshoot/", include("walletdesk.troubleshoot.urls")),
+    path("", include("walletdesk.web.pwa_urls")),
     path("", include("walletdesk.web.urls")),
 ]

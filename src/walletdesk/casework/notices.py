@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from walletdesk.core import jobs
+from walletdesk.notify import inbox as notify_inbox
 from walletdesk.notify import services as notify
 
 SUBJECTS = {
@@ -49,3 +50,4 @@ def _plain(value: Any) -> str:
 def tell_owner(user: Any, kind: str, **context: Any) -> None:
     for address in notify.addresses_of(user):
         send(kind, address, user, **context)
+    notify_inbox.refund_answer(user, kind, SUBJECTS[kind], context)

@@ -8,4 +8,4 @@ class NotifyConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from . import services  # noqa: F401  (registers the delivery job)
+        from . import checks, push, services, tasks  # noqa: F401  (registers the jobs and checks)

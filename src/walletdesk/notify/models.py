@@ -42,3 +42,68 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} to {self.to}"
+
+
+class Kind(models.TextChoices):
+    """What a notification is about; push opt-in is per kind."""
+
+    AGENT_REPLY = "agent_reply", _("Replies from customer service")
+    SECURITY = "security", _("Security alerts")
+    PAYMENT = "payment", _("Payment results")
+    REFUND = "refund", _("Refund answers")
+    FEE_CHANGE = "fee_change", _("Fee changes")
+
+
+class Notification(models.Model):
+    """One entry of the in-app notification centre, rendered in the user's language when it
+    was created. ``source`` makes a notification idempotent (one per event)."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE,
+                             related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True, default="")
+    link = models.CharField(max_length=300, blank=True, default="")
+    source = models.CharField(max_length=120)
+    created_at = models.DateTimeField(default=clock.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "source"],
+                                               name="notify_notification_once_per_source")]
+        indexes = [models.Index(fields=["user", "-created_at"], name="notify_notif_user_created"),
+                   models.Index(fields=["user", "read_at"], name="notify_notif_user_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.user_id}: {self.title}"
+
+
+class PushSubscription(models.Model):
+    """One browser's Web Push subscription (endpoint + its public key and auth secret)."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE,
+                             related_name="push_subscriptions")
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=120)
+    auth = models.CharField(max_length=40)
+    device = models.CharField(max_length=120, blank=True, default="")
+    created_at = models.DateTimeField(default=clock.now)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"push for {self.user_id} ({self.device})"
+
+
+class PushOptIn(models.Model):
+    """The kinds a user wants pushed to their devices (a row = opted in)."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE,
+                             related_name="push_opt_ins")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"],
+                                               name="notify_push_opt_in_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.kind}"

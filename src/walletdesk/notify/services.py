@@ -23,6 +23,8 @@ from nacl.secret import SecretBox
 
 from walletdesk.core import jobs
 
+from . import inbox
+from .localtime import local_values
 from .models import Delivery, OutboxMessage
 from .providers import SmsDeliveryFailed, sms_provider
 
@@ -65,8 +67,9 @@ def channel_of(address: str) -> str:
 
 
 def render(kind: str, address: str, *, language: str, phrase: str, context: dict[str, Any],
-           user_id: int | None = None) -> Rendered:
+           user_id: int | None = None, time_zone: str | None = None) -> Rendered:
     channel = channel_of(address)
+    context = local_values(context, time_zone)  # times in the recipient's zone, not UTC
     # Plain text: no HTML escaping (mark_safe only stops the escaping of &, < and quotes).
     context = {k: mark_safe(v) if isinstance(v, str) else v for k, v in context.items()}  # noqa: S308
     phrase = mark_safe(phrase)  # noqa: S308
@@ -85,7 +88,8 @@ def send_to(kind: str, address: str, *, user: Any = None, language: str | None =
     lang = language or (user.language if user is not None else settings.LANGUAGE_CODE)
     phrase = user.anti_phishing_phrase if user is not None else ""
     msg = render(kind, address, language=lang, phrase=phrase, context=context,
-                 user_id=user.pk if user is not None else None)
+                 user_id=user.pk if user is not None else None,
+                 time_zone=getattr(user, "time_zone", None))
     # A job (after commit, off the request path: the answer takes as long whether or not a
     # message goes out). Its arguments are sealed: the body may hold a code.
     jobs.enqueue("notify.deliver", sealed=seal(msg))
@@ -115,9 +119,11 @@ class DeliveryFailed(Exception):
 
 def tell_owner(user: Any, kind: str, *, addresses: Iterable[str] | None = None,
                **context: Any) -> None:
-    """Send a notice to every address on file (or to the ones given)."""
+    """Send a notice to every address on file (or to the ones given); security alerts also
+    go to the in-app notification centre (and Web Push, for those who opted in)."""
     for address in addresses if addresses is not None else addresses_of(user):
         send_to(kind, address, user=user, **context)
+    inbox.security_alert(user, kind, SUBJECTS[kind], context)
 
 
 def addresses_of(user: Any) -> list[str]:

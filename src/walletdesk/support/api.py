@@ -12,6 +12,7 @@ from ninja.security import APIKeyHeader
 from walletdesk.accounts.auth import USER_AUTH
 from walletdesk.core.schemas import ErrorOut
 from walletdesk.directory import ratelimit
+from walletdesk.notify.client import describe_request as describe_client
 
 from . import access, chat, conversations, guest, queries, routing
 from .errors import InvalidAttachment, NotAllowed
@@ -107,7 +108,7 @@ def open_conversation(request: HttpRequest, body: OpenIn) -> tuple[int, dict[str
     opened = conversations.open_conversation(request.user, topic=body.topic,  # type: ignore[arg-type]
                                              message=body.message,
                                              transaction_id=body.transaction_id or "",
-                                             channel="chat")
+                                             channel="chat", client=describe_client(request))
     return 201, _opened(opened)
 
 

@@ -198,7 +198,8 @@ def triage_route(conversation_id: int) -> bool:
 def open_conversation(customer: User, *, topic: object, message: object, transaction_id: object = "",
                       channel: str = "chat", use_triage: bool = True,
                       troubleshooter: dict[str, Any] | None = None,
-                      hold_until: datetime | None = None) -> Opened:
+                      hold_until: datetime | None = None,
+                      client: dict[str, Any] | None = None) -> Opened:
     """A logged-in customer reaches a human. The context is attached at once (with the
     diagnosis of the troubleshooter the customer came from, if any). With ``hold_until``
     (a booked callback) it waits outside the queue until that moment."""
@@ -211,6 +212,8 @@ def open_conversation(customer: User, *, topic: object, message: object, transac
     ctx = context.snapshot(customer, txn_id)
     if troubleshooter:
         ctx["troubleshooter"] = troubleshooter
+    if client:  # app version, browser and system in words (notify.client.describe)
+        ctx["client"] = client
     conv, open_now, next_open = _create(
         customer=customer, topic=topic, description=text, lang=customer.language,
         region=customer.region, ctx=ctx, txn_id=txn_id, channel=channel, use_triage=use_triage,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from walletdesk.core.errors import DomainError
 from walletdesk.directory import ratelimit
 from walletdesk.helpcenter import queries as help_queries
+from walletdesk.notify.client import describe_request as describe_client
 from walletdesk.wallet import queries as wallet_queries
 
 from . import access, conversations, guest, notices, queries, waits
@@ -72,7 +73,8 @@ def new(request: HttpRequest) -> HttpResponse:
             ratelimit.hit(conversations.OPEN_LIMIT, ratelimit.client_key(request))
             opened = conversations.open_conversation(request.user, topic=ctx["topic"],  # type: ignore[arg-type]
                                                      message=ctx["message"],
-                                                     transaction_id=ctx["transaction_id"])
+                                                     transaction_id=ctx["transaction_id"],
+                                                     client=describe_client(request))
         except DomainError as exc:
             ctx["error"] = str(exc.message)
             return render(request, "support/new.html", ctx, status=exc.status)

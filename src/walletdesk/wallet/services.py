@@ -21,6 +21,7 @@ from walletdesk.accounts.services import find_user_by_login
 from walletdesk.core import clock, jobs
 from walletdesk.core.errors import Conflict
 from walletdesk.core.money import check_amount, check_currency
+from walletdesk.notify import inbox as notify_inbox
 from walletdesk.risk.services import LOOK_UP, assess_outgoing
 
 from . import booking, fees, ledger, locks, recipients
@@ -388,6 +389,7 @@ def schedule_fee_policy(operation: str, method: str, currency: object, *, effect
                 effective_from=effective_from)
             if announcement:
                 FeeAnnouncement.objects.create(policy=policy, **announcement)
+                notify_inbox.fee_change(policy_id=policy.pk, **announcement)
             transaction.on_commit(fees.forget_cached)
     except IntegrityError as exc:  # another version was published at the same moment
         raise Conflict() from exc
@@ -450,6 +452,7 @@ def on_network_result(client_ref: str, state: str, decline_reason: str = "",
             # Money moved at the network after we gave up: send it back.
             _move(txn, Status.REVERSED, "late_confirmation", txn.network_ref)
             jobs.enqueue("wallet.reverse_on_network", transaction_id=txn.pk)
+        notify_inbox.payment_result(txn)  # in-app + push, once per outcome (after commit)
     return txn
 
 

@@ -51,6 +51,7 @@ document.addEventListener("DOMContentLoaded", function () {
       row(dl, labels.twofa, acc.two_factor ? labels.yes : labels.no);
     }
     if (ctx.picked_transaction) { var p = ctx.picked_transaction; row(dl, labels.picked, p.id + " · " + tl(p.status) + " · " + money(p)); }
+    if (ctx.client) { row(dl, "⌂", ctx.client.summary); dl.lastChild.dataset.testid = "ctx-client"; }
     if (ctx.troubleshooter) { row(dl, ctx.troubleshooter.title, ctx.troubleshooter.summary); dl.lastChild.dataset.testid = "ctx-troubleshooter"; }
     (ctx.recent_transactions || []).forEach(function (t) { tx.appendChild(WD.el("li", "", tl(t.type) + " · " + tl(t.status) + " · " + money(t))); });
     document.getElementById("cur-ref").textContent = c.reference;

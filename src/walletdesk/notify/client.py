@@ -1,0 +1,76 @@
+"""What the customer is using, in words an agent can read: the app version, the browser and
+operating system (from the User-Agent), and whether the app runs installed."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+# Order matters: Edge and Opera also say "Chrome", Chrome also says "Safari".
+_BROWSERS = (("Edge", r"Edg(?:e|A|iOS)?/(\d+)"), ("Opera", r"OPR/(\d+)"),
+             ("Samsung Internet", r"SamsungBrowser/(\d+)"), ("WeChat", r"MicroMessenger/(\d+)"),
+             ("Firefox", r"(?:Firefox|FxiOS)/(\d+)"), ("Chrome", r"(?:Chrome|CriOS)/(\d+)"),
+             ("Chromium", r"Chromium/(\d+)"), ("Safari", r"Version/(\d+)[\d.]* .*Safari/"))
+_SYSTEMS = (("iOS", r"(?:iPhone|iPad|iPod).*? OS (\d+)[_\d]*"), ("Android", r"Android (\d+)"),
+            ("HarmonyOS", r"HarmonyOS"), ("Windows", r"Windows NT"), ("ChromeOS", r"CrOS"),
+            ("macOS", r"Mac OS X"), ("Linux", r"Linux"))
+DISPLAY_MODES = {"standalone": "installed app", "browser": "browser tab"}
+
+
+@cache
+def app_version() -> str:
+    """``WALLETDESK_APP_VERSION`` when the build sets it (an image has no git checkout), else
+    the package version plus the commit when running from a git checkout."""
+    if os.environ.get("WALLETDESK_APP_VERSION"):
+        return os.environ["WALLETDESK_APP_VERSION"][:60]
+    try:
+        version = metadata.version("walletdesk")
+    except metadata.PackageNotFoundError:
+        version = "0.0.0"
+    commit = _commit()
+    return f"{version}+{commit}" if commit else version
+
+
+def _commit() -> str:
+    root = Path(__file__).resolve().parents[3]
+    if not (root / ".git").exists():
+        return ""
+    try:
+        out = subprocess.run(["git", "-C", str(root), "rev-parse", "--short=10", "HEAD"],
+                             capture_output=True, text=True, timeout=5, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return out.stdout.strip() if out.returncode == 0 else ""
+
+
+def _match(table: tuple[tuple[str, str], ...], ua: str) -> str:
+    for name, pattern in table:
+        found = re.search(pattern, ua)
+        if found:
+            return f"{name} {found.group(1)}" if found.groups() else name
+    return ""
+
+
+def describe(user_agent: str, display_mode: str = "") -> dict[str, Any]:
+    """{"app_version", "browser", "os", "installed", "summary"}: words, never the raw header."""
+    ua = (user_agent or "")[:500]
+    browser = _match(_BROWSERS, ua) or "unknown browser"
+    system = _match(_SYSTEMS, ua) or "unknown system"
+    installed = display_mode == "standalone"
+    mode = DISPLAY_MODES.get(display_mode, "")
+    summary = f"walletdesk {app_version()} · {browser} on {system}" + (f" · {mode}" if mode else "")
+    return {"app_version": app_version(), "browser": browser, "os": system,
+            "installed": installed, "display_mode": mode, "summary": summary}
+
+
+def describe_request(request: Any) -> dict[str, Any]:
+    """The same, for a browser request: the page's script leaves the display mode in the
+    ``wd_display`` cookie (``standalone`` when the app runs installed)."""
+    mode = request.COOKIES.get("wd_display", "")
+    return describe(request.headers.get("User-Agent", ""),
+                    mode if mode in DISPLAY_MODES else "")

@@ -1,0 +1,172 @@
+"""The in-app notification centre: the one writer of ``Notification`` rows.
+
+Other apps call ``add`` (or one of the small helpers below) inside their own transaction:
+the row commits or rolls back with the event, and the Web Push job is queued after commit.
+Texts are rendered in the user's language, times in the user's time zone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.apps import apps
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from walletdesk.core import clock, jobs
+from walletdesk.core.errors import NotFound
+
+from .localtime import local_values
+from .models import Kind, Notification, PushOptIn, PushSubscription
+
+# notify.services kinds that are security alerts (codes are not: they are for one channel).
+SECURITY_KINDS = frozenset({
+    "password_changed", "account_locked", "account_on_hold", "account_unlocked", "new_device",
+    "mfa_changed", "signed_out_everywhere", "account_frozen", "risk_hold", "review_approved",
+    "review_rejected", "device_signed_out"})
+# After these, every session is gone: the devices' push subscriptions go too (a stolen phone
+# must not keep receiving notices), before the alert itself is sent.
+SIGN_OUT_KINDS = frozenset({"signed_out_everywhere", "password_changed", "account_frozen"})
+# casework kinds that answer a refund request.
+REFUND_KINDS = frozenset({"refund_requested", "refund_granted"})
+
+
+def plain(value: Any) -> Any:
+    """Lazy texts and ``(text, {name: value})`` pairs as plain text in the active language."""
+    if isinstance(value, tuple):
+        text, values = value
+        return mark_safe(str(text) % {k: str(v) for k, v in values.items()})  # noqa: S308
+    if isinstance(value, (str, Promise)):
+        return mark_safe(str(value))  # noqa: S308  (plain text, never HTML)
+    return value
+
+
+def add(user: Any, kind: str, title: Any, body: Any = "", *, link: str = "",
+        source: str) -> Notification | None:
+    """One notification for one user, once per ``source``; texts rendered in their language."""
+    if user is None or not getattr(user, "pk", None):
+        return None
+    with translation.override(user.language or "zh-hans"):
+        title_text, body_text = str(plain(title))[:200], str(plain(body))
+    try:
+        with transaction.atomic():
+            note = Notification.objects.create(user=user, kind=Kind(kind), title=title_text,
+                                               body=body_text, link=link[:300],
+                                               source=source[:120])
+    except IntegrityError:
+        return None  # this event was already told
+    if (PushSubscription.objects.filter(user=user).exists()
+            and PushOptIn.objects.filter(user=user, kind=kind).exists()):
+        jobs.enqueue("notify.push", notification_id=note.pk)
+    return note
+
+
+def from_template(user: Any, kind: str, subject: Any, template: str, context: dict[str, Any],
+                  *, link: str = "", source: str) -> Notification | None:
+    """A notification whose body is a message template (the email/SMS one, channel "app")."""
+    if user is None or not getattr(user, "pk", None):
+        return None
+    with translation.override(user.language or "zh-hans"):
+        values = local_values({k: plain(v) for k, v in context.items()}, user.time_zone)
+        text = " ".join(render_to_string(template, {**values, "channel": "app"}).split())
+        return add(user, kind, str(subject), text, link=link, source=source)
+
+
+def security_alert(user: Any, kind: str, subject: Any, context: dict[str, Any]) -> None:
+    if kind in SIGN_OUT_KINDS and getattr(user, "pk", None):
+        PushSubscription.objects.filter(user=user).delete()
+    if kind in SECURITY_KINDS:
+        from_template(user, Kind.SECURITY, subject, f"notify/messages/{kind}.txt", context,
+                      link=reverse("risk:activity"), source=f"security:{kind}:{_stamp()}")
+
+
+def refund_answer(user: Any, kind: str, subject: Any, context: dict[str, Any]) -> None:
+    if kind in REFUND_KINDS:
+        from_template(user, Kind.REFUND, subject, f"casework/messages/{kind}.txt", context,
+                      link=reverse("support:home"),
+                      source=f"refund:{kind}:{context.get('payment', '')}:{_stamp()}")
+
+
+def payment_result(txn: Any) -> None:
+    """A card top-up, card payment or withdrawal ended at the network (called by the wallet)."""
+    from walletdesk.core.money import format_minor
+
+    if txn.status not in ("completed", "failed", "reversed") or txn.customer is None:
+        return
+    link = reverse("wallet:detail", args=[txn.public_id])
+    amount = format_minor(txn.amount, txn.currency)
+    title, body = PAYMENT_TEXTS[txn.status]
+    add(txn.customer, Kind.PAYMENT, title, (body, {"amount": amount, "what": type(txn).Type(txn.type).label}),
+        link=link,
+        source=f"payment:{txn.public_id}:{txn.status}")
+
+
+PAYMENT_TEXTS = {
+    "completed": (_("Payment completed"),
+                  _("%(what)s of %(amount)s went through. Open it to see the details.")),
+    "failed": (_("Payment not completed"),
+               _("%(what)s of %(amount)s did not go through and no fee was charged. "
+                 "Open it to see why and what to do next.")),
+    "reversed": (_("Payment sent back"),
+                 _("The card network confirmed %(amount)s after we had given up waiting, so we "
+                   "are sending it back. Open it to follow the return.")),
+}
+
+
+def fee_change(title_zh: str, title_en: str, body_zh: str, body_en: str, policy_id: int) -> None:
+    """A fee change was announced: tell every customer after commit, in a job."""
+    jobs.enqueue("notify.fee_change", unique_key=f"notify.fee_change:{policy_id}",
+                 policy_id=policy_id, title_zh=title_zh, title_en=title_en,
+                 body_zh=body_zh, body_en=body_en)
+
+
+@jobs.task("notify.fee_change")
+def fee_change_job(policy_id: int, title_zh: str, title_en: str, body_zh: str,
+                   body_en: str) -> None:
+    user_model = apps.get_model("accounts", "User")  # accounts imports notify: no import back
+    link = reverse("wallet:fees")
+    customers = user_model.objects.filter(role="customer", is_active=True).order_by("pk")
+    for user in customers.iterator(chunk_size=500):
+        zh = (user.language or "zh-hans").startswith("zh")
+        add(user, Kind.FEE_CHANGE, title_zh if zh else title_en, body_zh if zh else body_en,
+            link=link, source=f"fee:{policy_id}")
+
+
+def _stamp() -> str:
+    return clock.now().strftime("%Y%m%dT%H%M%S.%f")
+
+
+# --- reading and marking -------------------------------------------------------------
+
+def list_for(user: Any, *, limit: int = 50, before: int | None = None) -> QuerySet[Notification]:
+    qs = Notification.objects.filter(user=user)
+    if before is not None:
+        qs = qs.filter(pk__lt=before)
+    return qs.order_by("-created_at", "-pk")[:limit]
+
+
+def unread_count(user: Any) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def mark_read(user: Any, notification_id: int) -> Notification:
+    """Mark one of the user's notifications read (idempotent); others' are not found."""
+    note = Notification.objects.filter(user=user, pk=notification_id).first()
+    if note is None:
+        raise NotFound(_("There is no such notification."), code="notification_not_found")
+    if note.read_at is None:
+        now: datetime = clock.now()
+        Notification.objects.filter(pk=note.pk, read_at__isnull=True).update(read_at=now)
+        note.refresh_from_db()
+    return note
+
+
+def mark_all_read(user: Any) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=clock.now())
