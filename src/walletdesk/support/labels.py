@@ -73,8 +73,13 @@ def agent_status(code: str) -> str:
 
 def for_console() -> dict[str, dict[str, str]]:
     """Every label table the console's scripts need, in the current language."""
+    from django.utils.translation import get_language
+
     from walletdesk.accounts.models import AccountHold, User
+    from walletdesk.directory.models import Region
     from walletdesk.wallet.models import Transaction
+
+    english = (get_language() or "").startswith("en")
 
     return {
         "skill": {k: str(v) for k, v in SKILLS.items()},
@@ -85,6 +90,8 @@ def for_console() -> dict[str, dict[str, str]]:
         "txn_status": {k: str(v) for k, v in Transaction.Status.choices},
         "hold": {k: str(v) for k, v in AccountHold.Kind.choices},
         "role": {k: str(v) for k, v in User.Role.choices},
+        "region": {r.code: f"{r.name_en if english else r.name_zh} ({r.code})"
+                   for r in Region.objects.only("code", "name_zh", "name_en")},
     }
 
 

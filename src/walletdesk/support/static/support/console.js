@@ -28,7 +28,11 @@ document.addEventListener("DOMContentLoaded", function () {
     var head = WD.el("span", "ref", c.reference); li.appendChild(head);
     var pr = WD.el("span", "prio " + prioClass(c.priority), c.priority_label || word("priority", c.priority));
     pr.dataset.testid = "prio-" + c.reference; li.appendChild(pr);
-    if (c.customer) { li.appendChild(WD.el("span", "who", c.customer + (c.offered_to ? " ★" : ""))); }
+    if (c.customer) {
+      var who = WD.el("span", "who", c.customer);
+      if (c.offered_to && String(c.offered_to) === root.dataset.agentId) { var star = WD.el("span", "offered", " ★ " + labels.offered); who.appendChild(star); }
+      li.appendChild(who);
+    }
     var sub = [c.topic_label, c.skill_label || word("skill", c.skill), c.language_label || word("language", c.language)];
     if (c.status === "queued" && c.created_at) {
       var min = Math.max(0, Math.round((Date.now() - new Date(c.created_at).getTime()) / 60000));
@@ -85,7 +89,7 @@ document.addEventListener("DOMContentLoaded", function () {
     row(dl, labels.queue, c.skill_label || word("skill", c.skill));
     row(dl, labels.status, c.status_label || word("status", c.status));
     row(dl, labels.language, word("language", cu.language || c.language));
-    if (cu.region) { row(dl, labels.region, cu.region); }
+    if (cu.region) { row(dl, labels.region, word("region", cu.region)); }
     if (!acc) { row(dl, labels.account, labels.guest, "state-bad"); }
     else {
       row(dl, labels.account, acc.active === false ? labels.inactive : (acc.locked ? labels.locked : labels.unlocked),
