@@ -33,6 +33,7 @@ class ActionIn(Schema):
     transaction_id: str | None = None
     hold_id: int | None = None
     amount: int | None = None
+    amount_major: str | None = None
     note: str | None = None
 
 

@@ -20,7 +20,7 @@ from walletdesk.accounts import services as accounts
 from walletdesk.accounts.errors import TooManyRequests
 from walletdesk.accounts.models import AccountHold, OneTimeCode, Passkey, User
 from walletdesk.core import clock
-from walletdesk.core.money import format_minor
+from walletdesk.core.money import format_minor, parse_major
 from walletdesk.support.models import Agent, Conversation
 from walletdesk.wallet import adjustments
 from walletdesk.wallet.models import Hold, Posting, Transaction
@@ -60,8 +60,16 @@ def _text(raw: dict[str, Any], name: str, limit: int = 60, required: bool = True
     return value.strip()
 
 
-def _amount(raw: dict[str, Any]) -> int | None:
-    value = raw.get("amount")
+def _amount(raw: dict[str, Any], currency: str) -> int | None:
+    """`amount` in minor units, or `amount_major` as a person types it in the transaction's
+    currency ("12.34" yuan), converted exactly by `core.money.parse_major` (no floats)."""
+    value, major = raw.get("amount"), raw.get("amount_major")
+    if value is not None and major is not None:
+        raise InvalidParameters(field="amount")
+    if major is not None:
+        if not isinstance(major, str):
+            raise InvalidParameters(field="amount_major")
+        return parse_major(major, currency)
     if value is None:
         return None
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
@@ -239,7 +247,7 @@ def check_request_merchant_refund(ctx: Ctx) -> dict[str, Any]:
             Transaction.Status.COMPLETED, Transaction.Status.PARTIALLY_REFUNDED):
         raise ActionNotApplicable(_("Only a completed payment to a merchant can be refunded."),
                                   detail="not_refundable")
-    amount = _amount(ctx.raw) or txn.refundable_amount
+    amount = _amount(ctx.raw, txn.currency) or txn.refundable_amount
     if amount > txn.refundable_amount:
         raise InvalidParameters(field="amount", refundable=txn.refundable_amount)
     if MerchantRefundRequest.objects.filter(payment=txn,
@@ -277,7 +285,7 @@ def check_refund_fee(ctx: Ctx) -> dict[str, Any]:
     if limit <= 0:
         raise ActionNotApplicable(_("This transaction has no fee left to refund."),
                                   detail="no_refundable_fee")
-    amount = _amount(ctx.raw) or limit
+    amount = _amount(ctx.raw, txn.currency) or limit
     if amount > limit:
         raise InvalidParameters(field="amount", refundable=limit)
     return {"transaction_id": txn.public_id, "amount": amount, "currency": txn.currency}

@@ -75,11 +75,12 @@ def panel(agent: Agent, conv: Conversation) -> dict[str, Any]:
                         "approval": _approval_rule(name),
                         "approvers": sorted(roles.APPROVERS[name]),
                         "roles": sorted(roles.PERMITTED[name]),
+                        "role_labels": _role_labels(roles.PERMITTED[name]),
                         "available": not why and not blockers, "why_not": why + blockers})
     history = AgentAction.objects.filter(conversation=conv).select_related(
         "requested_by", "approved_by")[:30]
     return {
-        "conversation_id": conv.pk, "conversation_status": conv.status,
+        "conversation_id": conv.pk, "conversation_status": conv.status, "topic": conv.topic,
         "assigned_to_me": conv.agent_id == agent.pk, "role": roles.role_of(agent),
         "employee_id": agent.employee_id,
         "verification": verification.as_dict(verification.latest(conv)),
@@ -92,6 +93,14 @@ def panel(agent: Agent, conv: Conversation) -> dict[str, Any]:
     }
 
 
+def _role_labels(codes: Any) -> list[str]:
+    """Staff roles as words ("Senior agent", never `senior_agent`)."""
+    from walletdesk.accounts.models import User
+
+    names = dict(User.Role.choices)
+    return [str(names.get(c, c)) for c in sorted(codes)]
+
+
 def _objects(conv: Conversation) -> dict[str, Any]:
     """What the assigned agent can name in a form: the customer's holds and recent transactions."""
     from walletdesk.accounts import holds
@@ -99,10 +108,12 @@ def _objects(conv: Conversation) -> dict[str, Any]:
 
     assert conv.customer is not None
     return {
-        "holds": [{"id": h.pk, "kind": h.kind, "reason": h.reason,
-                   "since": h.created_at.isoformat()}
+        "holds": [{"id": h.pk, "kind": h.kind, "kind_label": h.get_kind_display(), "reason": h.reason,
+                   "since": h.created_at.isoformat(),
+                   "until": h.until.isoformat() if h.until else None}
                   for h in holds.active(conv.customer).order_by("pk")[:10]],
-        "transactions": [{"id": t.public_id, "type": t.type, "status": t.status,
+        "transactions": [{"id": t.public_id, "type": t.type, "type_label": t.get_type_display(),
+                          "status": t.status, "status_label": t.get_status_display(),
                           "amount": t.amount, "fee": t.fee, "currency": t.currency,
                           "created_at": t.created_at.isoformat()}
                          for t in transactions_of(conv.customer).order_by("-created_at")[:10]],

@@ -121,15 +121,15 @@ def due(request: HttpRequest) -> list[dict[str, Any]]:
              "status": cb.status} for cb in queries.open_for_agent(request.user)]
 
 
-@router.get("/conversations/{conversation_id}/callback", response=dict, auth=USER_AUTH)
-def for_conversation(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
-    """The console's view of a conversation's latest callback (404 when it has none)."""
+@router.get("/conversations/{conversation_id}/callback", response=dict | None, auth=USER_AUTH)
+def for_conversation(request: HttpRequest, conversation_id: int) -> dict[str, Any] | None:
+    """The console's view of a conversation's latest callback: `null` when it has none (a
+    conversation without a callback is the normal case, not a missing resource). An unknown
+    conversation, or one the caller may not see, is still 404."""
     conv, role = access.get_for(conversation_id, request.user)
     access.require_staff(role)
     cb = conv.callbacks.order_by("-slot_start").first()  # type: ignore[attr-defined]
-    if cb is None:
-        raise CallbackNotFound()
-    return queries.agent_dict(cb)
+    return queries.agent_dict(cb) if cb is not None else None
 
 
 @router.post("/callbacks/{callback_id}/start", response=dict, auth=USER_AUTH)

@@ -30,11 +30,14 @@ def picked_transaction(user: User, public_id: str) -> Transaction | None:
 def snapshot(user: User, transaction_id: str = "") -> dict[str, Any]:
     qs = wallet_queries.transactions_of(user).order_by("-created_at", "-pk")
     picked = picked_transaction(user, transaction_id)
+    active_holds = list(holds.active(user).order_by("pk"))
     return {
         "customer": {"name": user.display_name or str(user), "region": user.region,
                      "language": user.language, "time_zone": user.time_zone},
         "account": {"locked": lockout.is_locked(user),
-                    "holds": sorted({h.kind for h in holds.active(user)}),
+                    "holds": sorted({h.kind for h in active_holds}),
+                    "hold_details": [{"kind": h.kind, "until": h.until.isoformat() if h.until else None}
+                                     for h in active_holds],
                     "two_factor": mfa.has_mfa(user), "active": user.is_active},
         "recent_transactions": [_txn(t) for t in qs[:RECENT]],
         "pending_transactions": [_txn(t) for t in qs.filter(status=Transaction.Status.PENDING)[:RECENT]],

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from . import access, chat, events, waits
+from . import access, chat, events, labels, waits
 from .conversations import TOPIC_LABELS
 from .models import Conversation, Message
 
@@ -84,6 +84,9 @@ def conversation_dict(conv: Conversation, role: str) -> dict[str, Any]:
         "id": conv.pk, "reference": conv.reference, "channel": conv.channel, "topic": conv.topic,
         "topic_label": str(TOPIC_LABELS.get(conv.topic, conv.topic)), "skill": conv.skill,
         "language": conv.language, "priority": conv.priority, "status": conv.status,
+        "skill_label": labels.skill(conv.skill), "priority_label": labels.priority(conv.priority),
+        "language_label": labels.language(conv.language),
+        "status_label": labels.conversation_status(conv.status),
         "queue_position": pos,
         "estimated_wait_seconds": waits.estimate(conv.skill, pos, open_now=not conv.after_hours)
         if pos else None,

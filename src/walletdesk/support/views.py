@@ -18,7 +18,7 @@ from walletdesk.helpcenter import queries as help_queries
 from walletdesk.notify.client import describe_request as describe_client
 from walletdesk.wallet import queries as wallet_queries
 
-from . import access, conversations, guest, notices, queries, waits
+from . import access, conversations, guest, labels, notices, queries
 from .conversations import TOPIC_LABELS, TOPICS
 from .models import Agent, Attachment, CannedReply, Conversation
 
@@ -193,36 +193,27 @@ def console(request: HttpRequest) -> HttpResponse:
     canned = [{"title": c.title_en if lang_en else c.title_zh, "text_zh": c.text_zh, "text_en": c.text_en}
               for c in CannedReply.objects.all()]
     colleagues = Agent.objects.exclude(pk=agent.pk).order_by("employee_id")
-    from walletdesk.wallet.models import Transaction
-
     # The context snapshot stores codes; the console shows them in the agent's language.
-    txn_labels = {**{k: str(v) for k, v in Transaction.Status.choices},
-                  **{k: str(v) for k, v in Transaction.Type.choices}}
     return render(request, "support/console.html", {
-        "agent": agent, "canned": canned, "colleagues": colleagues, "skills": TOPICS_SKILLS,
-        "supervisor": access.is_supervisor(request.user), "txn_labels": txn_labels})
+        "agent": agent, "canned": canned, "colleagues": colleagues,
+        "skills": [(code, labels.skill(code)) for code in TOPICS_SKILLS],
+        "supervisor": access.is_supervisor(request.user), "labels": labels.for_console()})
 
 
-TOPICS_SKILLS = ["payments", "refunds", "account_security", "technical", "general"]
+TOPICS_SKILLS = list(labels.SKILLS)
 
 
 @login_required
 def supervisor(request: HttpRequest) -> HttpResponse:
     if not access.is_supervisor(request.user):
         raise Http404
-    from . import routing
+    from . import supervision
 
-    load = routing.loads()
-    agents = []
-    for a in Agent.objects.select_related("user").order_by("employee_id"):
-        from .services import is_on_duty
-
-        agents.append({"agent": a, "on_duty": is_on_duty(a), "load": load[a.pk]})
-    queues = []
-    for skill in TOPICS_SKILLS:
-        ids = waits.queued(skill)
-        queues.append({"skill": skill, "queued": len(ids), "agents": waits.agents_for(skill),
-                       "free": waits.free_slots(skill), "ewma": round(waits.ewma(skill)),
-                       "next_wait": waits.estimate(skill, len(ids) + 1)})
-    recent = Conversation.objects.select_related("agent").order_by("-updated_at")[:30]
-    return render(request, "support/supervisor.html", {"agents": agents, "queues": queues, "recent": recent})
+    queues = supervision.queue_rows()
+    agents = supervision.agent_rows()
+    totals = {"waiting": sum(q["waiting"] for q in queues),
+              "on_duty": sum(1 for a in agents if a["on_duty"]),
+              "load": sum(a["load"] for a in agents),
+              "capacity": sum(a["agent"].max_concurrent_chats for a in agents if a["on_duty"])}
+    return render(request, "support/supervisor.html", {
+        "agents": agents, "queues": queues, "recent": supervision.recent_rows(), "totals": totals})

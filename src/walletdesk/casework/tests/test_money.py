@@ -60,6 +60,26 @@ def test_fee_refund_limits(make_case: Any, paid_fee: Any, fund: Any) -> None:
     assert problems() == []
 
 
+def test_fee_refund_typed_in_yuan_is_converted_exactly(make_case: Any, paid_fee: Any) -> None:
+    """The console sends what the agent typed ("1.5" yuan); the server converts it without
+    floats to 150 fen. Bad text, too many decimals or both fields refuse and change nothing."""
+    case = make_case()
+    txn = paid_fee(case.customer, 30_000)  # fee 300
+    before = (balance(case.customer), revenue())
+    for raw, code in (("1.234", "too_many_decimals"), ("-1", "invalid_amount"), ("1e2", "invalid_amount"),
+                      ("abc", "invalid_amount"), ("3.01", "invalid_parameters")):
+        r = case.act("refund_fee", transaction_id=txn.public_id, amount_major=raw)
+        assert r.status_code == 422 and r.json()["code"] == code, (raw, r.content)
+    both = case.act("refund_fee", transaction_id=txn.public_id, amount=150, amount_major="1.50")
+    assert both.status_code == 422 and both.json()["code"] == "invalid_parameters"
+    assert (balance(case.customer), revenue()) == before
+    r = case.act("refund_fee", transaction_id=txn.public_id, amount_major="1.5")
+    assert r.status_code == 201 and r.json()["status"] == "done"
+    assert r.json()["result"]["amount"] == 150
+    assert balance(case.customer)[0] == before[0][0] + 150 and revenue() == before[1] - 150
+    assert problems() == []
+
+
 def test_expire_a_stuck_top_up_releases_its_hold(make_case: Any, pending_topup: Any) -> None:
     case = make_case()
     txn = pending_topup(case.customer, 20_000)

@@ -306,3 +306,16 @@ def test_api_refuses_bad_bookings_and_agents(hotline: Channel, api: ApiClient, c
     assert not Conversation.objects.exists() and not Callback.objects.exists()
     slots = api.get(f"/api/v1/phone/lines/{hotline.pk}/slots").json()
     assert slots["time_zone"] == "Asia/Shanghai" and slots["slots"][0]["start"] == "2026-12-03T02:15:00+00:00"
+
+
+def test_the_console_asks_for_a_callback_of_a_conversation_without_one(
+        hotline: Channel, make_agent: Any, open_chat: Any, api: ApiClient) -> None:
+    """A chat with no callback answers 200 with null (the console's normal flow, no failed
+    request); an unknown conversation and a customer asking stay refused."""
+    agent = make_agent(["general"], role="supervisor")
+    conv = open_chat("general").conversation
+    staff = _agent_api(agent)
+    r = staff.get(f"/api/v1/phone/conversations/{conv.pk}/callback")
+    assert r.status_code == 200 and r.json() is None
+    assert staff.get("/api/v1/phone/conversations/999999/callback").status_code == 404
+    assert api.get(f"/api/v1/phone/conversations/{conv.pk}/callback").status_code in (403, 404)

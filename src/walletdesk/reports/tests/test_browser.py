@@ -21,6 +21,7 @@ pytestmark = pytest.mark.browser
 def test_supervisor_reads_the_report(live_server_url: str, page_for: Any, lang: str, title: str,
                                      csv_header: str) -> None:
     page = page_for(lang)
+    page.set_viewport_size({"width": 1440, "height": 900})  # the staff workspace's screen
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     login(page, live_server_url, "chen.jing@walletdesk.example")

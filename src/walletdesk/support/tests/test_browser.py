@@ -51,7 +51,7 @@ def test_customer_and_agent_chat_end_to_end(live_server_url: str, page_for: Any)
     assert "123456" not in agent.get_by_test_id("agent-log").inner_text()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     customer.screenshot(path=str(SCREENSHOTS / "support-chat.png"), full_page=True)
-    agent.screenshot(path=str(SCREENSHOTS / "agent-console.png"), full_page=True)
+    agent.screenshot(path=str(SCREENSHOTS / "agent-console-chat.png"), full_page=True)
 
     agent.get_by_test_id("resolve").click()
     customer.get_by_test_id("rating-form").wait_for(timeout=15000)

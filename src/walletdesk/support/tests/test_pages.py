@@ -83,3 +83,28 @@ def test_transcript_by_email(setup: dict[str, Any], monkeypatch: Any) -> None:
     run_jobs()
     sent = [m for m in mail.outbox if "cust@example.com" in m.to]
     assert sent and setup["conv"].reference in sent[-1].body and setup["agent"].employee_id in sent[-1].body
+
+
+def test_staff_see_words_for_codes(setup: dict[str, Any], make_customer: Any) -> None:
+    """Queues, priorities, languages, roles and statuses are words in both languages; a closed
+    conversation reads 已关闭 (not the desk's 休息), its reference column 会话编号."""
+    locked = conversations.open_conversation(make_customer(), topic="account_locked", message="锁了",
+                                             use_triage=False).conversation
+    Conversation.objects.filter(pk=setup["conv"].pk).update(status=Conversation.Status.CLOSED)
+    c = Client(headers={"Accept-Language": "zh-hans"})
+    c.force_login(setup["agent"].user)
+    page = c.get("/support/supervisor/").content.decode()
+    assert "已关闭" in page and "休息" not in page and "会话编号" in page
+    assert "账户安全" in page and "紧急" in page and "主管" in page
+    for code in ("account_security", "senior_agent", ">supervisor<", ">30<", "zh-hans<"):
+        assert code not in page, code
+    listed = {d["reference"]: d for d in c.get("/api/v1/support/conversations").json()}
+    assert (listed[locked.reference]["skill_label"], listed[locked.reference]["priority_label"],
+            listed[locked.reference]["language_label"]) == ("账户安全", "紧急", "简体中文")
+    en = Client(headers={"Accept-Language": "en"})
+    en.force_login(setup["agent"].user)
+    row = {d["reference"]: d for d in en.get("/api/v1/support/conversations").json()}[locked.reference]
+    assert (row["skill_label"], row["priority_label"], row["status_label"]) == (
+        "Account security", "Urgent", "Queued")
+    console = en.get("/support/console/").content.decode()
+    assert 'id="console-labels"' in console and "Top-up" in console and "Senior agent" in console

@@ -34,48 +34,92 @@ document.addEventListener("DOMContentLoaded", function () {
     }
     return li;
   }
+  /* Actions grouped by what the customer asked; the group that matches the conversation's topic first. */
+  var GROUPS = [["access", ["start_unlock", "release_hold", "reset_2fa"]], ["protect", ["freeze"]],
+                ["payment", ["trace_transaction", "retry_transaction", "expire_transaction"]],
+                ["moneyBack", ["request_merchant_refund", "refund_fee"]]];
+  var TOPIC_GROUP = { account_locked: "access", account_security: "access", suspected_fraud: "protect",
+                      missing_money: "payment", payments: "payment", refunds: "moneyBack" };
+  function money(minor, currency) { return window.WD && WD.money ? WD.money(minor, currency || "CNY") : String(minor); }
+  function when(iso) { return window.WD && WD.shortTime ? WD.shortTime(iso) : iso; }
+  function actionItem(a) {
+    var li = CW.el("li", a.available ? "ok" : "no");
+    li.dataset.testid = "cw-act-" + a.action; li.dataset.available = a.available ? "1" : "0"; li.tabIndex = 0;
+    li.appendChild(CW.el("strong", "", labels[a.action] || a.action));
+    var info = [];
+    if (a.needs) { info.push(s.needs + ": " + a.needs); }
+    if (a.approval === "always") { info.push(s.approvalAlways); }
+    else if (a.approval.indexOf("above:") === 0) { info.push(CW.fmt(s.approvalAbove, { amount: money(+a.approval.slice(6), "CNY") })); }
+    info.push(s.roles + ": " + (a.role_labels || a.roles).join(", "));
+    li.appendChild(CW.el("div", "muted", info.join(" · ")));
+    li.appendChild(CW.el("div", a.available ? "ok" : "why", a.available ? "✓ " + s.available :
+      a.why_not.map(function (w) { return w.message; }).join(" ")));
+    var use = function () { actionSel.value = a.action; actionSel.focus(); };
+    li.addEventListener("click", use);
+    li.addEventListener("keydown", function (ev) { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); use(); } });
+    return li;
+  }
   function render(p) {
     panel = p;
     document.getElementById("cw-vstate").textContent = vstate(p.verification);
     var methods = document.getElementById("cw-method");
     Array.prototype.forEach.call(methods.options, function (o) { o.disabled = p.methods.indexOf(o.value) < 0; });
     whyList(document.getElementById("cw-blockers"), p.blockers);
-    var ul = document.getElementById("cw-actions"); ul.textContent = "";
-    p.actions.forEach(function (a) {
-      var li = CW.el("li", a.available ? "ok" : "no");
-      li.dataset.testid = "cw-act-" + a.action; li.dataset.available = a.available ? "1" : "0";
-      li.appendChild(CW.el("strong", "", labels[a.action] || a.action));
-      var info = [];
-      if (a.needs) { info.push(s.needs + ": " + a.needs); }
-      if (a.approval === "always") { info.push(s.approvalAlways); }
-      else if (a.approval.indexOf("above:") === 0) { info.push(CW.fmt(s.approvalAbove, { amount: (+a.approval.slice(6) / 100).toFixed(2) })); }
-      info.push(s.roles + ": " + a.roles.join(", "));
-      li.appendChild(CW.el("div", "muted", info.join(" · ")));
-      li.appendChild(CW.el("div", a.available ? "ok" : "why", a.available ? "✓ " + s.available :
-        a.why_not.map(function (w) { return w.message; }).join(" ")));
-      li.addEventListener("click", function () { actionSel.value = a.action; });
-      ul.appendChild(li);
+    var box = document.getElementById("cw-actions"); box.textContent = "";
+    var byName = {}; p.actions.forEach(function (a) { byName[a.action] = a; });
+    var first = TOPIC_GROUP[p.topic], order = GROUPS.slice().sort(function (x, y) { return (y[0] === first) - (x[0] === first); });
+    order.forEach(function (g) {
+      var names = g[1].filter(function (n) { return byName[n]; }); if (!names.length) { return; }
+      var sec = CW.el("div", "cw-group" + (g[0] === first ? " asked" : ""));
+      sec.dataset.testid = "cw-group-" + g[0];
+      var key = "g" + g[0].charAt(0).toUpperCase() + g[0].slice(1);
+      sec.appendChild(CW.el("h3", "", s[key] + (g[0] === first ? " · " + s.asked : "")));
+      var ul = CW.el("ul");
+      names.forEach(function (n) { ul.appendChild(actionItem(byName[n])); });
+      sec.appendChild(ul); box.appendChild(sec);
     });
     objects(p);
     var hist = document.getElementById("cw-history"); hist.textContent = "";
     p.history.forEach(function (a) { hist.appendChild(historyItem(a, false)); });
     approvals(p.approvals);
   }
+  function pickButton(text, sub, testid, onPick) {
+    var li = CW.el("li"), b = CW.el("button", "cw-pick", text); b.type = "button";
+    if (sub) { b.appendChild(CW.el("span", "muted", " · " + sub)); }
+    b.title = s.pick; b.dataset.testid = testid; b.addEventListener("click", onPick);
+    li.appendChild(b); return li;
+  }
   function objects(p) {
     var ul = document.getElementById("cw-objects"); ul.textContent = "";
     p.holds.forEach(function (h) {
-      var li = CW.el("li", "", s.hold + " #" + h.id + " · " + h.kind + (h.reason ? " · " + h.reason : ""));
-      li.title = s.pick; li.dataset.testid = "cw-hold-" + h.id;
-      li.addEventListener("click", function () { document.getElementById("cw-hold").value = h.id; });
-      ul.appendChild(li);
+      var text = s.hold + " · " + (h.kind_label || h.kind) + " · " + (h.until ? CW.fmt(s.until, { time: when(h.until) }) : s.openEnded);
+      ul.appendChild(pickButton(text, h.reason, "cw-hold-" + h.id, function () { document.getElementById("cw-hold").value = h.id; }));
     });
     p.transactions.forEach(function (t) {
-      var li = CW.el("li", "", t.id + " · " + t.type + " · " + t.status + " · " + t.currency + " " +
-        (t.amount / 100).toFixed(2) + (t.fee ? " (+" + (t.fee / 100).toFixed(2) + ")" : ""));
-      li.title = s.pick; li.dataset.testid = "cw-txn-" + t.id;
-      li.addEventListener("click", function () { document.getElementById("cw-txn").value = t.id; });
-      ul.appendChild(li);
+      var text = (t.type_label || t.type) + " · " + (t.status_label || t.status) + " · " + money(t.amount, t.currency) +
+        (t.fee ? " (" + CW.fmt(s.fee, { amount: money(t.fee, t.currency) }) + ")" : "");
+      ul.appendChild(pickButton(text, when(t.created_at) + " · " + t.id, "cw-txn-" + t.id, function () {
+        document.getElementById("cw-txn").value = t.id;
+        document.getElementById("cw-amount-cur").textContent = money(0, t.currency).replace(/[0-9.,]/g, "");
+      }));
     });
+  }
+  /* An action's result in words: amounts in the currency's major unit, statuses as labels. */
+  function showResult(a) {
+    result.textContent = "";
+    result.appendChild(CW.el("strong", "", (labels[a.action] || a.action) + ": " + stLabel(a.status)));
+    var r = a.result || {}, lines = [], txnLabels = {};
+    (panel ? panel.transactions : []).forEach(function (t) { txnLabels[t.status] = t.status_label; txnLabels[t.type] = t.type_label; });
+    function tl(code) { return txnLabels[code] || code; }
+    if (r.transaction) {
+      var t = r.transaction;
+      lines.push(t.id + " · " + tl(t.type) + " · " + tl(t.status) + " · " + money(t.amount, t.currency));
+      (r.history || []).forEach(function (e) { lines.push(s.rHistory + ": " + (e.from_status ? tl(e.from_status) + " → " : "") + tl(e.to_status) + " · " + when(e.at)); });
+      if (r.refundable_fee !== undefined) { lines.push(s.rRefundable + ": " + money(r.refundable_fee, t.currency)); }
+    } else if (r.amount !== undefined) {
+      lines.push(s.rAmount + ": " + money(r.amount, r.currency));
+    }
+    lines.forEach(function (line) { result.appendChild(CW.el("div", "", line)); });
   }
   function approvals(list) {
     var box = document.getElementById("cw-approvals-box"), ap = document.getElementById("cw-approvals");
@@ -117,14 +161,13 @@ document.addEventListener("DOMContentLoaded", function () {
     var txn = document.getElementById("cw-txn").value.trim(), amount = document.getElementById("cw-amount").value;
     var hold = document.getElementById("cw-hold").value;
     if (txn) { body.transaction_id = txn; }
-    if (amount) { body.amount = parseInt(amount, 10); }
+    if (amount.trim()) { body.amount_major = amount.trim(); }  /* yuan as typed; the server converts exactly */
     if (hold) { body.hold_id = parseInt(hold, 10); }
     CW.api("POST", "/conversations/" + conv + "/actions", body).then(function (a) {
-      result.textContent = (labels[a.action] || a.action) + ": " + stLabel(a.status) +
-        (a.result ? "\n" + JSON.stringify(a.result, null, 2) : "");
+      showResult(a);
       result.dataset.status = a.status;
       result.classList.remove("hidden");
-      document.getElementById("cw-reason").value = "";
+      document.getElementById("cw-reason").value = ""; document.getElementById("cw-amount").value = "";
       refresh();
     }).catch(function (e) { err.textContent = e.message; err.dataset.code = e.code || ""; });
   });

@@ -36,7 +36,7 @@ document.addEventListener("DOMContentLoaded", function () {
     showCalls(cb.calls);
   }
   function load(id) {
-    if (!id) { cb = null; render(); return; }
+    if (!id) { cb = null; render(); return; }  /* a conversation without a callback answers null */
     api("GET", "/conversations/" + id + "/callback").then(function (b) {
       cb = b; if (call && call.logged) { call = null; } render();
     }).catch(function () { cb = null; render(); });

@@ -25,9 +25,28 @@ window.WD = window.WD || {};
     if (text !== undefined && text !== null) { e.textContent = text; }
     return e;
   };
-  WD.time = function (iso) {
-    var d = new Date(iso);
-    return d.toLocaleString(document.documentElement.lang === "en" ? "en-GB" : "zh-CN", { hour12: false });
+  /* Times in the viewer's zone: a staff page names it (data-tz, from the time-zone middleware). */
+  WD.locale = function () { return document.documentElement.lang === "en" ? "en-GB" : "zh-CN"; };
+  WD.zone = function () {
+    var el = document.querySelector("[data-tz]");
+    return el && el.dataset.tz ? el.dataset.tz : undefined;
+  };
+  WD.time = function (iso, opts) {
+    var o = Object.assign({ hour12: false, timeZone: WD.zone() }, opts || {});
+    try { return new Date(iso).toLocaleString(WD.locale(), o); }
+    catch (e) { delete o.timeZone; return new Date(iso).toLocaleString(WD.locale(), o); }
+  };
+  WD.shortTime = function (iso) {
+    return WD.time(iso, { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
+  };
+  /* Minor units as the currency's major unit, integer arithmetic only: 100000 CNY → ¥1,000.00. */
+  var SYMBOLS = { CNY: "¥", HKD: "HK$", USD: "US$" }, EXPONENTS = { CNY: 2, HKD: 2, USD: 2 };
+  WD.money = function (minor, currency) {
+    var exp = EXPONENTS[currency] === undefined ? 2 : EXPONENTS[currency], unit = Math.pow(10, exp);
+    var n = Math.abs(Math.round(minor)), whole = Math.floor(n / unit), frac = String(n % unit);
+    while (frac.length < exp) { frac = "0" + frac; }
+    var text = String(whole).replace(/\B(?=(\d{3})+(?!\d))/g, ",") + (exp ? "." + frac : "");
+    return (minor < 0 ? "-" : "") + (SYMBOLS[currency] || (currency + " ")) + text;
   };
   /* One message as a list item; every agent message carries name + employee ID (linked) + time. */
   WD.renderMessage = function (m, mine) {

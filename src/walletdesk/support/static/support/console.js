@@ -1,4 +1,5 @@
-/* The agent console: queue, my conversations, one chat at a time, context, notes, transfer, resolve. */
+/* The agent console: queue, my conversations, one chat at a time, the customer's context in
+   words, notes, canned replies, transfer, resolve, and a key for each (help overlay on "?"). */
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
   var root = document.getElementById("console");
@@ -6,63 +7,123 @@ document.addEventListener("DOMContentLoaded", function () {
   var WD = window.WD, me = root.dataset.employeeId, current = null, convs = {}, seen = {}, outbox = {};
   var log = document.getElementById("chat-log"), typingEl = document.getElementById("chat-typing");
   var warnEl = document.getElementById("chat-warning"), text = document.getElementById("chat-text");
+  var noteBox = document.getElementById("as-note"), help = document.getElementById("kb-help");
   var labels = document.getElementById("ctx-labels").dataset, typingTimer = null, lastTyping = 0;
-  var txnLabels = JSON.parse(document.getElementById("txn-labels").textContent);
-  function tl(code) { return txnLabels[code] || code; }
+  var L = JSON.parse(document.getElementById("console-labels").textContent);
+  function $(id) { return document.getElementById(id); }
+  function word(table, code) { return (L[table] || {})[String(code)] || String(code).split("_").join(" "); }
+  function fmt(s, vars) { Object.keys(vars).forEach(function (k) { s = s.split("{" + k + "}").join(String(vars[k])); }); return s; }
 
   function api(method, path, body) {
     return fetch("/api/v1/support" + path, { method: method, credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": WD.csrf() }, body: body ? JSON.stringify(body) : undefined })
       .then(function (r) { return r.json().then(function (b) { if (!r.ok) { throw new Error(b.message || r.status); } return b; }); });
   }
+  function prioClass(p) { return p >= 30 ? "p-urgent" : (p >= 20 ? "p-high" : "p-normal"); }
+  /* One conversation in a list: reference and priority, customer, topic · queue · language. */
   function item(c) {
     var li = WD.el("li", c.id === current ? "current" : "");
-    li.dataset.id = c.id; li.dataset.testid = "conv-" + c.reference;
-    var p = WD.el("span", "prio-" + c.priority, c.reference); li.appendChild(p);
-    li.appendChild(WD.el("div", "muted", c.topic_label + " · " + c.language + (c.offered_to ? " ★" : "")));
+    li.dataset.id = c.id; li.dataset.testid = "conv-" + c.reference; li.tabIndex = 0;
+    li.setAttribute("aria-current", c.id === current ? "true" : "false");
+    var head = WD.el("span", "ref", c.reference); li.appendChild(head);
+    var pr = WD.el("span", "prio " + prioClass(c.priority), c.priority_label || word("priority", c.priority));
+    pr.dataset.testid = "prio-" + c.reference; li.appendChild(pr);
+    if (c.customer) {
+      var who = WD.el("span", "who", c.customer);
+      if (c.offered_to && String(c.offered_to) === root.dataset.agentId) { var star = WD.el("span", "offered", " ★ " + labels.offered); who.appendChild(star); }
+      li.appendChild(who);
+    }
+    var sub = [c.topic_label, c.skill_label || word("skill", c.skill), c.language_label || word("language", c.language)];
+    if (c.status === "queued" && c.created_at) {
+      var min = Math.max(0, Math.round((Date.now() - new Date(c.created_at).getTime()) / 60000));
+      sub.push(fmt(labels.waiting, { min: min }));
+    }
+    li.appendChild(WD.el("span", "sub", sub.join(" · ")));
     li.addEventListener("click", function () { select(c.id); });
+    li.addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); select(c.id); }
+    });
     return li;
   }
   function refresh() {
     return api("GET", "/conversations").then(function (list) {
-      var q = document.getElementById("queue"), mine = document.getElementById("mine");
+      var q = $("queue"), mine = $("mine"), focusedId = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.id : null;
       q.textContent = ""; mine.textContent = "";
       list.forEach(function (c) {
-        convs[c.id] = c;
+        convs[c.id] = Object.assign(convs[c.id] || {}, c);
         if (c.status === "queued") { q.appendChild(item(c)); }
         else if (c.agent && c.agent.employee_id === me && (c.status === "active" || c.status === "waiting")) { mine.appendChild(item(c)); }
       });
+      $("queue-count").textContent = q.children.length ? "(" + q.children.length + ")" : "";
+      $("mine-count").textContent = mine.children.length ? "(" + mine.children.length + ")" : "";
+      $("queue-empty").classList.toggle("hidden", q.children.length > 0);
+      $("mine-empty").classList.toggle("hidden", mine.children.length > 0);
+      if (focusedId) { var again = root.querySelector('.clist li[data-id="' + focusedId + '"]'); if (again) { again.focus(); } }
       if (current && convs[current]) { showContext(convs[current]); }
     });
   }
-  function money(t) { return t.currency + " " + (t.amount / 100).toFixed(2); }
-  function row(dl, k, v) { dl.appendChild(WD.el("dt", "", k)); dl.appendChild(WD.el("dd", "", v)); }
+  function row(dl, k, v, cls) {
+    dl.appendChild(WD.el("dt", "", k));
+    var dd = WD.el("dd", cls || "", v); dl.appendChild(dd); return dd;
+  }
+  /* "Top-up · Completed · ¥1,000.00", with its time in the viewer's zone. */
+  function txnItem(t) {
+    var li = WD.el("li", "st-" + t.status);
+    var left = WD.el("span", "", word("txn_type", t.type) + " · " + word("txn_status", t.status));
+    if (t.created_at) { left.appendChild(WD.el("span", "when", WD.shortTime(t.created_at) + " · " + t.id)); }
+    li.appendChild(left);
+    var amt = WD.money(t.amount, t.currency) + (t.fee ? " (" + fmt(labels.fee, { amount: WD.money(t.fee, t.currency) }) + ")" : "");
+    li.appendChild(WD.el("span", "amt", amt));
+    return li;
+  }
+  function holdText(h) {
+    return word("hold", h.kind) + " · " + (h.until ? fmt(labels.until, { time: WD.shortTime(h.until) }) : labels.openEnded);
+  }
   function showContext(c) {
-    var dl = document.getElementById("ctx"), tx = document.getElementById("ctx-txns"), ctx = c.context || {};
+    var dl = $("ctx"), tx = $("ctx-txns"), ctx = c.context || {};
     dl.textContent = ""; tx.textContent = "";
     var cu = ctx.customer || {}, acc = ctx.account;
-    row(dl, labels.topic, c.topic_label); row(dl, labels.priority, String(c.priority));
-    row(dl, labels.name, cu.name || c.customer || ""); row(dl, labels.region, cu.region || "");
-    row(dl, labels.language, cu.language || c.language);
-    if (!acc) { row(dl, "⚠", labels.guest); }
+    row(dl, labels.name, cu.name || c.customer || "");
+    row(dl, labels.topic, c.topic_label);
+    row(dl, labels.priority, c.priority_label || word("priority", c.priority));
+    row(dl, labels.queue, c.skill_label || word("skill", c.skill));
+    row(dl, labels.status, c.status_label || word("status", c.status));
+    row(dl, labels.language, word("language", cu.language || c.language));
+    if (cu.region) { row(dl, labels.region, word("region", cu.region)); }
+    if (!acc) { row(dl, labels.account, labels.guest, "state-bad"); }
     else {
-      row(dl, labels.locked, acc.locked ? labels.yes : labels.no);
-      row(dl, labels.holds, (acc.holds || []).join(", ") || "—");
-      row(dl, labels.twofa, acc.two_factor ? labels.yes : labels.no);
+      row(dl, labels.account, acc.active === false ? labels.inactive : (acc.locked ? labels.locked : labels.unlocked),
+          acc.locked || acc.active === false ? "state-bad" : "state-ok").dataset.testid = "ctx-account";
+      var holds = acc.hold_details || (acc.holds || []).map(function (k) { return { kind: k, until: null }; });
+      row(dl, labels.holds, holds.length ? holds.map(holdText).join("; ") : labels.noHolds,
+          holds.length ? "state-bad" : "").dataset.testid = "ctx-holds";
+      row(dl, labels.twofa, acc.two_factor ? labels.twofaOn : labels.twofaOff);
     }
-    if (ctx.picked_transaction) { var p = ctx.picked_transaction; row(dl, labels.picked, p.id + " · " + tl(p.status) + " · " + money(p)); }
-    if (ctx.client) { row(dl, "⌂", ctx.client.summary); dl.lastChild.dataset.testid = "ctx-client"; }
+    if (ctx.picked_transaction) {
+      var p = ctx.picked_transaction, dd = row(dl, labels.picked, "");
+      dd.appendChild(WD.el("span", "", word("txn_type", p.type) + " · " + word("txn_status", p.status) + " · " + WD.money(p.amount, p.currency)));
+      dd.appendChild(WD.el("span", "muted", " · " + p.id)); dd.dataset.testid = "ctx-picked";
+    }
+    if (ctx.client) { row(dl, labels.client || "⌂", ctx.client.summary); dl.lastChild.dataset.testid = "ctx-client"; }
     if (ctx.troubleshooter) { row(dl, ctx.troubleshooter.title, ctx.troubleshooter.summary); dl.lastChild.dataset.testid = "ctx-troubleshooter"; }
-    (ctx.recent_transactions || []).forEach(function (t) { tx.appendChild(WD.el("li", "", tl(t.type) + " · " + tl(t.status) + " · " + money(t))); });
-    document.getElementById("cur-ref").textContent = c.reference;
-    var acc2 = document.getElementById("btn-accept"); acc2.classList.toggle("hidden", c.status !== "queued");
-    var tr = document.getElementById("cur-transcript"); tr.href = "/support/c/" + c.id + "/transcript/"; tr.classList.remove("hidden");
+    var recent = ctx.recent_transactions || [];
+    recent.forEach(function (t) { tx.appendChild(txnItem(t)); });
+    if (!recent.length) { tx.appendChild(WD.el("li", "muted", labels.none)); }
+    $("cur-ref").textContent = c.reference; $("cur-ref").dataset.topic = c.topic || "";
+    $("cur-meta").textContent = [c.topic_label, c.status_label || word("status", c.status)].join(" · ");
+    $("conv-none").classList.add("hidden");
+    $("btn-accept").classList.toggle("hidden", c.status !== "queued");
+    var tr = $("cur-transcript"); tr.href = "/support/c/" + c.id + "/transcript/"; tr.classList.remove("hidden");
   }
   function select(id) {
-    current = id; log.textContent = ""; seen[id] = 0; typingEl.textContent = "";
-    api("GET", "/conversations/" + id).then(function (c) { convs[id] = c; showContext(c); });
+    if (id === current) { return; }
+    current = id; log.textContent = ""; seen[id] = 0; typingEl.textContent = ""; warnEl.textContent = "";
+    api("GET", "/conversations/" + id).then(function (c) { convs[id] = c; if (id === current) { showContext(c); } })
+      .catch(function (e) { warnEl.textContent = e.message; });
     sock.send({ type: "watch", conversation_id: id, after_seq: 0 });
-    document.querySelectorAll(".clist li").forEach(function (li) { li.classList.toggle("current", +li.dataset.id === id); });
+    root.querySelectorAll(".clist li").forEach(function (li) {
+      var on = +li.dataset.id === id; li.classList.toggle("current", on); li.setAttribute("aria-current", on ? "true" : "false");
+    });
   }
   function show(m) {
     if (m.conversation_id !== current) { return; }
@@ -88,43 +149,81 @@ document.addEventListener("DOMContentLoaded", function () {
         clearTimeout(typingTimer); typingTimer = setTimeout(function () { typingEl.textContent = ""; }, 3000);
       } else if (f.type === "warning" || f.type === "error") { warnEl.textContent = f.message; }
       else if (["queue_changed", "offer", "assigned", "released", "requeued", "resolved", "context"].indexOf(f.type) >= 0) {
-        refresh().then(function () { if (f.type === "assigned" && f.conversation_id === current) { select(current); } });
+        refresh().then(function () {
+          if (f.type === "assigned" && f.conversation_id === current) { var id = current; current = null; select(id); }
+        });
       }
     }
   });
   setInterval(function () { sock.send({ type: "heartbeat" }); }, 30000);
-  document.getElementById("btn-accept").addEventListener("click", function () {
-    if (current) { sock.send({ type: "accept", conversation_id: current }); }
-  });
-  document.getElementById("chat-form").addEventListener("submit", function (ev) {
-    ev.preventDefault();
+  function accept() { if (current && convs[current] && convs[current].status === "queued") { sock.send({ type: "accept", conversation_id: current }); } }
+  $("btn-accept").addEventListener("click", accept);
+  function send() {
     var body = text.value.trim(); if (!body || !current) { return; }
-    var frame = { type: "message", conversation_id: current, text: body, client_id: WD.uuid(),
-                  "private": document.getElementById("as-note").checked };
+    var frame = { type: "message", conversation_id: current, text: body, client_id: WD.uuid(), "private": noteBox.checked };
     outbox[frame.client_id] = frame; warnEl.textContent = "";
     sock.send(frame); text.value = "";
+  }
+  $("chat-form").addEventListener("submit", function (ev) { ev.preventDefault(); send(); });
+  text.addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) { ev.preventDefault(); send(); }
+    else if (ev.key === "Escape") { text.blur(); var li = root.querySelector('.clist li[aria-current="true"]'); if (li) { li.focus(); } }
   });
   text.addEventListener("input", function () {
     var now = Date.now();
     if (current && now - lastTyping > 2000) { lastTyping = now; sock.send({ type: "typing", conversation_id: current }); }
   });
-  document.getElementById("canned").addEventListener("change", function (ev) {
+  function noteMode(on) { noteBox.checked = on; document.body.classList.toggle("note-mode", on); }
+  noteBox.addEventListener("change", function () { noteMode(noteBox.checked); });
+  $("canned").addEventListener("change", function (ev) {
     var opt = ev.target.selectedOptions[0];
     if (opt && opt.value !== "") {
       var lang = current && convs[current] ? convs[current].language : "zh-hans";
-      text.value = lang === "en" ? opt.dataset.en : opt.dataset.zh; ev.target.value = "";
+      text.value = lang === "en" ? opt.dataset.en : opt.dataset.zh; ev.target.value = ""; text.focus();
     }
   });
-  document.getElementById("btn-transfer").addEventListener("click", function () {
-    var v = document.getElementById("transfer-to").value; if (!v || !current) { return; }
+  function transfer() {
+    var v = $("transfer-to").value; if (!v || !current) { return; }
     var body = v.indexOf("skill:") === 0 ? { skill: v.slice(6) } : { employee_id: v.slice(6) };
-    api("POST", "/conversations/" + current + "/transfer", body).then(refresh).catch(function (e) { warnEl.textContent = e.message; });
-  });
-  document.getElementById("btn-resolve").addEventListener("click", function () {
+    api("POST", "/conversations/" + current + "/transfer", body).then(function () { $("transfer-to").value = ""; return refresh(); })
+      .catch(function (e) { warnEl.textContent = e.message; });
+  }
+  $("btn-transfer").addEventListener("click", transfer);
+  $("btn-resolve").addEventListener("click", function () {
     if (!current) { return; }
     api("POST", "/conversations/" + current + "/resolve").then(refresh).catch(function (e) { warnEl.textContent = e.message; });
   });
-  document.getElementById("agent-status").addEventListener("change", function (ev) {
-    sock.send({ type: "status", status: ev.target.value });
+  $("agent-status").addEventListener("change", function (ev) { sock.send({ type: "status", status: ev.target.value }); });
+
+  /* Keyboard: J/K (or arrows) move through queue and mine, A accepts, R replies, N writes a note,
+     C opens canned replies, T the transfer list, ? the help. Keys are ignored while typing. */
+  function items() { return Array.prototype.slice.call(root.querySelectorAll("#queue li, #mine li")); }
+  function move(step) {
+    var list = items(); if (!list.length) { return; }
+    var at = list.findIndex(function (li) { return li === document.activeElement; });
+    if (at < 0) { at = list.findIndex(function (li) { return +li.dataset.id === current; }); }
+    var next = list[Math.min(list.length - 1, Math.max(0, at < 0 ? 0 : at + step))];
+    next.focus(); select(+next.dataset.id);
+  }
+  function toggleHelp() { if (help.open) { help.close(); } else { help.showModal(); } }
+  $("kb-open").addEventListener("click", toggleHelp);
+  document.addEventListener("keydown", function (ev) {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) { return; }
+    var t = ev.target, typing = t && (t.tagName === "TEXTAREA" || t.tagName === "SELECT" || (t.tagName === "INPUT" && t.type !== "checkbox") || t.isContentEditable);
+    if (typing || help.open && ev.key !== "?") { return; }
+    var k = ev.key;
+    if (k === "j" || k === "ArrowDown") { if (k === "ArrowDown" && !(t && t.closest && t.closest(".clist"))) { return; } move(1); }
+    else if (k === "k" || k === "ArrowUp") { if (k === "ArrowUp" && !(t && t.closest && t.closest(".clist"))) { return; } move(-1); }
+    else if (k === "a") { accept(); }
+    else if (k === "r") { noteMode(false); text.focus(); }
+    else if (k === "n") { noteMode(true); text.focus(); }
+    else if (k === "c") { $("canned").focus(); }
+    else if (k === "t") { $("transfer-to").focus(); }
+    else if (k === "?") { toggleHelp(); }
+    else { return; }
+    ev.preventDefault();
+  });
+  $("transfer-to").addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter") { ev.preventDefault(); transfer(); }
   });
 });

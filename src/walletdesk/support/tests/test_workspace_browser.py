@@ -1,0 +1,169 @@
+"""The staff workspace at 1440×900 in a real browser: the console, the supervisor view and the
+reports use the width, pass axe-core without serious or critical findings, show words instead
+of codes, raise no failed request or console error, and the console works from the keyboard
+(move, accept, reply, note, help, transfer). Screenshots for docs/screenshots/."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from walletdesk.conftest import SCREENSHOTS
+from walletdesk.conftest import browser_login as login
+
+from .test_console_browser import open_chat
+
+pytestmark = pytest.mark.browser
+
+VIEWPORT = {"width": 1440, "height": 900}
+SNAKE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+
+
+def watch(page: Any) -> list[str]:
+    """Every failed request, every answer >= 400 and every console error of the page."""
+    bad: list[str] = []
+    page.on("requestfailed", lambda r: bad.append(f"failed {r.method} {r.url}"))
+    page.on("response", lambda r: bad.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.on("console", lambda m: bad.append(f"console {m.text}") if m.type == "error" else None)
+    return bad
+
+
+def serious_axe(page: Any) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    return [f"{v['impact']} {v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in found
+            if v["impact"] in ("serious", "critical")]
+
+
+def width_share(page: Any, selector: str) -> float:
+    box = page.evaluate(f"document.querySelector('{selector}').getBoundingClientRect().width")
+    return float(box) / VIEWPORT["width"]
+
+
+def active_testid(page: Any) -> str:
+    return str(page.evaluate("document.activeElement && document.activeElement.dataset.testid || ''"))
+
+
+@pytest.mark.parametrize("lang,customer_login,shot", [
+    ("zh-hans", "li.na@example.cn", "agent-console.png"),
+    ("en", "alice@example.com", "agent-console-en.png")])
+def test_console_workspace_by_keyboard(live_server_url: str, page_for: Any, lang: str,
+                                       customer_login: str, shot: str) -> None:
+    url = live_server_url
+    customer = page_for(lang)
+    login(customer, url, customer_login)
+    text = "扫码付款扣了两次钱，请帮我看看" if lang == "zh-hans" else "I was charged twice for one payment"
+    reference, _conv_id = open_chat(customer, url, "payments", text)
+
+    agent = page_for(lang)
+    agent.set_viewport_size(VIEWPORT)
+    login(agent, url, "liu.yang@walletdesk.example")  # staff land on the console
+    bad = watch(agent)
+    item = agent.get_by_test_id("queue").get_by_test_id(f"conv-{reference}")
+    item.wait_for()
+    assert width_share(agent, "#console") >= 0.85
+    assert item.get_attribute("tabindex") == "0"  # reachable with Tab
+
+    # J moves through the list (with focus on the item) and selects; the context fills in words.
+    for _ in range(12):
+        agent.keyboard.press("j")
+        if active_testid(agent) == f"conv-{reference}":
+            break
+    assert active_testid(agent) == f"conv-{reference}"
+    agent.get_by_test_id("current-reference").get_by_text(reference).wait_for()
+    account = agent.get_by_test_id("ctx-account")
+    account.wait_for()
+    agent.get_by_test_id("ctx-txns").locator("li").first.wait_for()
+    first_txn = agent.get_by_test_id("ctx-txns").locator("li").first.inner_text()
+    assert re.search(r"[¥$]\d[\d,]*\.\d\d", first_txn), first_txn  # "Top-up · Completed · ¥1,000.00"
+
+    agent.keyboard.press("a")  # accept
+    agent.get_by_test_id("mine").get_by_test_id(f"conv-{reference}").wait_for()
+    agent.get_by_test_id("cw-actions").locator("[data-testid^=cw-group-]").first.wait_for()
+    assert agent.get_by_test_id("cw-group-payment").get_attribute("class") == "cw-group asked"
+
+    agent.keyboard.press("r")  # reply: the composer has the focus
+    assert active_testid(agent) == "agent-text"
+    reply = "您好，我来为您核实。" if lang == "zh-hans" else "Hello, I am checking this for you."
+    agent.keyboard.type(reply)
+    agent.keyboard.press("Enter")
+    customer.get_by_test_id("chat-log").get_by_text(reply).wait_for()
+
+    agent.keyboard.press("Escape")
+    agent.keyboard.press("n")  # a private note
+    assert agent.get_by_test_id("as-note").is_checked() and active_testid(agent) == "agent-text"
+    note = "内部备注：两笔扣款待核" if lang == "zh-hans" else "Internal: two debits to check"
+    agent.keyboard.type(note)
+    agent.keyboard.press("Enter")
+    agent.get_by_test_id("agent-log").get_by_text(note).wait_for()
+
+    agent.keyboard.press("Escape")
+    agent.keyboard.press("?")
+    help_box = agent.get_by_test_id("kb-help")
+    assert help_box.is_visible() and help_box.locator("kbd").count() >= 10
+    agent.keyboard.press("Escape")
+    assert not help_box.is_visible()
+
+    assert not serious_axe(agent), serious_axe(agent)
+    visible = agent.inner_text("body")
+    assert not SNAKE.findall(visible), SNAKE.findall(visible)
+    assert not re.search(r"\bfen\b|in cents|以分为单位", visible)
+    agent.wait_for_timeout(500)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    agent.screenshot(path=str(SCREENSHOTS / shot))
+
+    agent.keyboard.press("t")  # transfer: the list has the focus, Enter sends it
+    assert active_testid(agent) == "transfer-to"
+    agent.get_by_test_id("transfer-to").select_option("skill:refunds")
+    agent.keyboard.press("Enter")
+    agent.get_by_test_id("queue").get_by_test_id(f"conv-{reference}").wait_for()
+    assert agent.get_by_test_id("mine").get_by_test_id(f"conv-{reference}").count() == 0
+    assert note not in customer.get_by_test_id("chat-log").inner_text()
+    assert not bad, bad
+
+
+def test_selecting_conversations_raises_no_failed_request(live_server_url: str, page_for: Any) -> None:
+    """Clicking through every conversation in the lists: no 404 for a missing callback, no
+    console error."""
+    agent = page_for("zh-hans")
+    agent.set_viewport_size(VIEWPORT)
+    login(agent, live_server_url, "chen.jing@walletdesk.example")
+    bad = watch(agent)
+    items = agent.locator("#queue li, #mine li")
+    items.first.wait_for()
+    for i in range(min(items.count(), 6)):
+        ref = items.nth(i).get_attribute("data-testid").removeprefix("conv-")
+        items.nth(i).click()
+        agent.get_by_test_id("current-reference").get_by_text(ref).wait_for()
+        agent.wait_for_timeout(400)
+    agent.wait_for_timeout(1000)
+    assert not bad, bad
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+@pytest.mark.parametrize("path,shot,selector", [
+    ("/support/supervisor/", "supervisor", "#sv-live"),
+    ("/support/reports/", "reports", "main")])
+def test_supervisor_pages_use_the_width_and_words(live_server_url: str, page_for: Any, lang: str,
+                                                  path: str, shot: str, selector: str) -> None:
+    page = page_for(lang)
+    page.set_viewport_size(VIEWPORT)
+    login(page, live_server_url, "chen.jing@walletdesk.example")
+    page.goto(live_server_url + path)  # leaving the console cancels its requests: watch after
+    bad = watch(page)
+    page.reload()
+    page.locator(selector).wait_for()
+    assert width_share(page, selector) >= 0.85
+    assert not serious_axe(page), serious_axe(page)
+    visible = page.inner_text("body")
+    assert not SNAKE.findall(visible), SNAKE.findall(visible)
+    if shot == "supervisor":
+        assert page.get_by_test_id("queues").locator("tbody tr").count() >= 1
+        for code in ("senior_agent", "account_security", "zh-hans", "yue"):
+            assert code not in visible
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"supervisor{'' if lang == 'zh-hans' else '-en'}.png"))
+    assert not bad, bad
