@@ -36,6 +36,7 @@ SUBJECTS = {
     "login_code": _("Your walletdesk login code"),
     "password_changed": _("Your walletdesk password was changed"),
     "account_locked": _("Too many wrong passwords on your walletdesk account"),
+    "factor_locked": _("Wrong verification codes on your walletdesk account"),
     "account_on_hold": _("Your walletdesk account is on security hold"),
     "account_unlocked": _("Your walletdesk account was unlocked"),
     "new_device": _("New login to walletdesk: was this you?"),
