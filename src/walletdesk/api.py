@@ -18,6 +18,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from walletdesk.accounts.api import router as auth_router
+from walletdesk.accounts.auth import EXPIRED_FLAG
 from walletdesk.casework.api import merchant_router as casework_merchant_router
 from walletdesk.casework.api import router as casework_router
 from walletdesk.core.errors import DomainError
@@ -102,9 +103,14 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(
-        request, {"code": "not_authenticated", "message": _("Please log in.")}, status=401
-    )
+    if getattr(request, EXPIRED_FLAG, False):
+        body = {"code": "token_expired",
+                "message": _("Your sign-in has expired. Please log in again.")}
+    else:
+        body = {"code": "not_authenticated", "message": _("Please log in.")}
+    response = api.create_response(request, body, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
 
 
 @api.exception_handler(HttpError)

@@ -58,3 +58,9 @@ class TooManyAttempts(DomainError):
     status = 429
     code = "too_many_attempts"
     default_message = _("Too many wrong tries. Wait a few minutes, then try again.")
+
+
+class CsrfFailed(DomainError):
+    status = 403
+    code = "csrf_failed"
+    default_message = _("This page has expired. Reload it and try again.")

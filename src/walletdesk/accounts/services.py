@@ -110,6 +110,14 @@ def token_for(raw: str) -> ApiToken | None:
     return token
 
 
+def token_expired(raw: object) -> bool:
+    """Whether a well-formed token is ours and simply ran out (not revoked)."""
+    if not isinstance(raw, str) or not raw.startswith(ApiToken.PREFIX) or len(raw) > 100:
+        return False
+    return ApiToken.objects.filter(key_hash=ApiToken.digest(raw), revoked_at__isnull=True,
+                                   expires_at__lte=clock.now()).exists()
+
+
 def user_for_token(raw: str) -> User | None:
     token = token_for(raw)
     return token.user if token else None
