@@ -310,6 +310,11 @@ SECURITY: dict[str, Any] = {
     "CODE_DIGITS": 6,
     "CODE_MAX_ATTEMPTS": 5,
     "CODE_SENDS_PER_HOUR": 3,
+    # Requests that may send a message (sign-up, reset, unlock), counted before the address
+    # is looked up; and a silent cap on every message to one address.
+    "SEND_REQUESTS_PER_ADDRESS_PER_HOUR": env_int("WALLETDESK_SEND_PER_ADDRESS", 5),
+    "SEND_REQUESTS_PER_IP_PER_HOUR": env_int("WALLETDESK_SEND_PER_IP", 30),
+    "MESSAGES_PER_ADDRESS_PER_HOUR": env_int("WALLETDESK_MESSAGES_PER_ADDRESS", 20),
     "HOLD_AFTER_RESET_HOURS": env_int("WALLETDESK_HOLD_AFTER_RESET_HOURS", 24),
     "STEP_UP_SECONDS": 300,
     "MFA_LOGIN_MINUTES": 5,

@@ -24,6 +24,7 @@ from django.http import HttpRequest
 
 from walletdesk.core import clock
 from walletdesk.core.errors import NotFound, Unauthenticated
+from walletdesk.notify import limits as send_limits
 from walletdesk.notify import services as notify
 
 from . import codes, devices, events, holds, lockout, locks, mfa, passwords
@@ -309,6 +310,7 @@ def register(request: HttpRequest | None, login: object, password: object) -> No
     """Start a sign-up. The answer is the same whether or not the login exists."""
     value = valid_login(login)
     clean = passwords.check(password, user_inputs=[value])
+    send_limits.request_message(value, client_ip(request))
     with transaction.atomic():
         user = find_user_by_login(value)
         if user is not None and (user.is_active or user.verified_at is not None):
@@ -353,6 +355,7 @@ def confirm_registration(request: HttpRequest | None, login: object, code: objec
 def request_code(request: HttpRequest | None, login: object, purpose: str) -> None:
     """Send a reset or unlock code to the address typed, if it is on file. Same answer always."""
     value = valid_login(login)
+    send_limits.request_message(value, client_ip(request))
     user = find_user_by_login(value)
     if user is None or not user.is_active:
         _dummy_work(value)
