@@ -6,8 +6,11 @@ from typing import Any
 
 import uvicorn
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from walletdesk.core.checks import refuse_unsafe_production
 
 
 class Command(BaseCommand):
@@ -27,6 +30,10 @@ class Command(BaseCommand):
                                  "(default: yes in development; production runs `walletdesk smtpd`)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            refuse_unsafe_production("serve")
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from exc
         # In production static files are collected once at release (see docs/production.md):
         # several instances starting together must not race on them.
         if not (settings.PRODUCTION or options["no_collectstatic"]):
