@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from walletdesk.accounts.models import User
 from walletdesk.core import clock
+from walletdesk.core.csvsafe import safe_cell
 from walletdesk.core.errors import DomainError
 from walletdesk.core.money import CURRENCIES, format_minor, parse_major
 
@@ -192,10 +193,13 @@ def history_csv(request: HttpRequest) -> StreamingHttpResponse:
         yield "\ufeff" + writer.writerow(header)
         for t in qs.iterator(chunk_size=500):
             d = transaction_dict(t, user)
-            yield writer.writerow([d["id"], d["created_at"], d["type"], d["status"],
-                                   d["direction"], format_minor(t.amount, t.currency, symbol=False),
+            # Amounts come from our formatter; every text cell may hold what someone typed.
+            text = [safe_cell(v) for v in (d["id"], d["created_at"], d["type"], d["status"],
+                                           d["direction"])]
+            yield writer.writerow([*text, format_minor(t.amount, t.currency, symbol=False),
                                    format_minor(t.fee, t.currency, symbol=False), t.currency,
-                                   t.method, d["merchant"] or "", d["counterparty"] or "", t.note])
+                                   *(safe_cell(v) for v in (t.method, d["merchant"] or "",
+                                                            d["counterparty"] or "", t.note))])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="walletdesk-history.csv"'
