@@ -252,7 +252,7 @@ WORKER_POLL_SECONDS = env_float("WALLETDESK_WORKER_POLL", 0.5)
 # --- production hardening -------------------------------------------------------------
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    "connect-src 'self' {websocket}; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
