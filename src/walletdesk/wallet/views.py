@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -119,6 +120,14 @@ def money_form(request: HttpRequest, operation: str) -> HttpResponse:
     })
 
 
+def _local_next(request: HttpRequest) -> str:
+    """`next` when it stays on this site (never another host, `//host` or a scheme)."""
+    target = request.GET.get("next", "")
+    ok = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                         require_https=request.is_secure())
+    return target if target and ok else ""
+
+
 @customer_required
 def link_card(request: HttpRequest) -> HttpResponse:
     form = CardForm(request.POST or None)
@@ -130,7 +139,7 @@ def link_card(request: HttpRequest) -> HttpResponse:
             form.add_error("card_number", str(exc.message))
         else:
             messages.success(request, _("Card linked: %(card)s") % {"card": card})
-            return redirect(request.GET.get("next") or "wallet:home")
+            return redirect(_local_next(request) or "wallet:home")
     methods = request.user.payment_methods.filter(removed_at__isnull=True)  # type: ignore[union-attr]
     return render(request, "wallet/cards.html", {"form": form, "methods": methods})
 
