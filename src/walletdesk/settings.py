@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "walletdesk.web.security.ContentSecurityPolicyMiddleware",
+    "walletdesk.web.security.JsonBodyMiddleware",
     "walletdesk.web.errors.UnavailableMiddleware",
 ]
 

@@ -50,3 +50,33 @@ def _personal(request: HttpRequest) -> bool:
     return bool((user is not None and user.is_authenticated)
                 or request.headers.get("Authorization")
                 or request.path.startswith(SECRET_PATHS))
+
+
+JSON_TYPES = ("application/json", "multipart/form-data")
+
+
+class JsonBodyMiddleware:
+    """Bodies sent to the API without a credential header must say they are JSON (or a
+    multipart upload): a cross-site form can post `text/plain` without a CORS preflight, so
+    a JSON endpoint that reads any body could be driven from another site (login CSRF,
+    sign-up floods). Answers 415 `unsupported_media_type`, typed and translated."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (request.path.startswith("/api/") and request.method in ("POST", "PUT", "PATCH")
+                and not request.headers.get("Authorization")
+                and request.headers.get("Content-Length", "0") not in ("", "0")
+                and not _json_type(request.content_type or "")):
+            from django.http import JsonResponse
+            from django.utils.translation import gettext as _
+
+            return JsonResponse({"code": "unsupported_media_type", "message": _(
+                "Send the request body as JSON (Content-Type: application/json).")}, status=415)
+        return self.get_response(request)
+
+
+def _json_type(content_type: str) -> bool:
+    main = content_type.split(";")[0].strip().lower()
+    return main in JSON_TYPES or (main.startswith("application/") and main.endswith("+json"))
