@@ -62,4 +62,10 @@ class Command(BaseCommand):
             # On SIGTERM, open websockets and their tasks get this long to finish; then uvicorn
             # cancels them (without a bound a lingering chat task kept a process alive).
             timeout_graceful_shutdown=settings.SHUTDOWN_GRACE_SECONDS,
+            # Slow clients: headers complete within WALLETDESK_HEADER_TIMEOUT seconds
+            # (core/httpserver.py), idle keep-alive connections closed after 5 s, and a
+            # request line plus headers of at most 16 KiB.
+            http="walletdesk.core.httpserver:DeadlineHttpProtocol",
+            timeout_keep_alive=5,
+            h11_max_incomplete_event_size=16 * 1024,
         )
