@@ -14,14 +14,15 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from walletdesk.accounts.api import router as auth_router
-from walletdesk.accounts.auth import USER_AUTH
+from walletdesk.accounts.auth import EXPIRED_FLAG, USER_AUTH
 from walletdesk.casework.api import merchant_router as casework_merchant_router
 from walletdesk.casework.api import router as casework_router
-from walletdesk.core.errors import DomainError
+from walletdesk.core.errors import DomainError, NotFound
 from walletdesk.directory.api import router as directory_router
 from walletdesk.helpcenter.api import router as help_router
 from walletdesk.notify.api import inbox_router as notifications_router
@@ -47,6 +48,28 @@ ERROR_SCHEMA = {"type": "object", "required": ["code", "message"],
 COMMON_ERRORS = {400: "Bad request", 422: "Invalid input", 503: "Briefly unavailable"}
 
 
+class JsonParser(Parser):
+    """JSON bodies whose strings are valid Unicode: a lone surrogate ("\\ud800") is valid
+    JSON but no valid text, and would fail deep inside a database driver."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = super().parse_body(request)
+        _check_text(data)
+        return data
+
+
+def _check_text(value: Any) -> None:
+    if isinstance(value, str):
+        value.encode("utf-8")  # UnicodeEncodeError: ninja answers 400 invalid_json
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key)
+            _check_text(item)
+    elif isinstance(value, list):
+        for item in value:
+            _check_text(item)
+
+
 class WalletdeskAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix: str | None = None,
                            path_params: dict[str, Any] | None = None) -> Any:
@@ -69,6 +92,7 @@ api = WalletdeskAPI(
     title="walletdesk API",
     version="1",
     urls_namespace="api",
+    parser=JsonParser(),
     description="Wallet and support desk. Errors are {code, message} with a fitting status.",
 )
 
@@ -104,19 +128,26 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(
-        request, {"code": "not_authenticated", "message": _("Please log in.")}, status=401
-    )
+    if getattr(request, EXPIRED_FLAG, False):
+        body = {"code": "token_expired",
+                "message": _("Your sign-in has expired. Please log in again.")}
+    else:
+        body = {"code": "not_authenticated", "message": _("Please log in.")}
+    response = api.create_response(request, body, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}.get(
         exc.status_code, "error")
-    message = str(exc)
-    if exc.status_code == 400 and message == "Cannot parse request body":
-        # ninja's parser refused the body: say so with a code and a translated message.
-        code, message = "invalid_json", str(DomainError.default_message)
+    # Never the library's own words: they are English and, in DEBUG, carry the parser's
+    # internals ("Cannot parse request body (Expecting ',' delimiter: line 1 column 3)").
+    message = str(NotFound.default_message if exc.status_code == 404
+                  else DomainError.default_message)
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        code = "invalid_json"
     return api.create_response(request, {"code": code, "message": message},
                                status=exc.status_code)
 

@@ -38,6 +38,14 @@ def _no_cached_fees() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate limits and send limits live in the cache: each test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _postgres_only(request: pytest.FixtureRequest) -> None:
     if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
         pytest.skip("PostgreSQL suite only")

@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "walletdesk.web.security.ContentSecurityPolicyMiddleware",
+    "walletdesk.web.security.JsonBodyMiddleware",
     "walletdesk.web.errors.UnavailableMiddleware",
 ]
 
@@ -257,7 +258,7 @@ WORKER_POLL_SECONDS = env_float("WALLETDESK_WORKER_POLL", 0.5)
 # --- production hardening -------------------------------------------------------------
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "connect-src 'self' ws: wss:; worker-src 'self'; manifest-src 'self'; "
+    "connect-src 'self' {websocket}; worker-src 'self'; manifest-src 'self'; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 X_FRAME_OPTIONS = "DENY"
@@ -325,6 +326,11 @@ SECURITY: dict[str, Any] = {
     "CODE_DIGITS": 6,
     "CODE_MAX_ATTEMPTS": 5,
     "CODE_SENDS_PER_HOUR": 3,
+    # Requests that may send a message (sign-up, reset, unlock), counted before the address
+    # is looked up; and a silent cap on every message to one address.
+    "SEND_REQUESTS_PER_ADDRESS_PER_HOUR": env_int("WALLETDESK_SEND_PER_ADDRESS", 5),
+    "SEND_REQUESTS_PER_IP_PER_HOUR": env_int("WALLETDESK_SEND_PER_IP", 30),
+    "MESSAGES_PER_ADDRESS_PER_HOUR": env_int("WALLETDESK_MESSAGES_PER_ADDRESS", 20),
     "HOLD_AFTER_RESET_HOURS": env_int("WALLETDESK_HOLD_AFTER_RESET_HOURS", 24),
     "STEP_UP_SECONDS": 300,
     "MFA_LOGIN_MINUTES": 5,

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from walletdesk.core.errors import DomainError
 
+from . import lockout
 from .mfa import has_mfa
 from .models import User
 
@@ -31,4 +32,7 @@ class LoginBackend(ModelBackend):
             return None
         # A password alone never opens an account with two-step verification (for example
         # through the admin's login form): such users log in at /login/.
-        return None if has_mfa(user) else user
+        if has_mfa(user):
+            return None
+        lockout.succeeded(user, lockout.PASSWORD)  # a whole login: the count starts again
+        return user

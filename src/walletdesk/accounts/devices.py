@@ -89,4 +89,5 @@ def short_label(user_agent: str) -> str:
     browser = next((b for b in ("Edg", "Chrome", "Firefox", "Safari") if b in ua), "")
     system = next((s for s in ("Windows", "Android", "iPhone", "Mac OS", "Linux") if s in ua), "")
     label = " · ".join(p for p in (browser.replace("Edg", "Edge"), system) if p)
-    return label or (ua[:60] if ua else "API client")
+    # Words only: what a client sends in User-Agent never reaches a message as it was typed.
+    return label or ("Other browser or app" if ua else "API client")

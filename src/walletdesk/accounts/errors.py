@@ -50,3 +50,17 @@ class AccountOnHold(DomainError):
     code = "account_on_hold"
     default_message = _("Your account is on hold: money cannot leave it until the hold ends or "
                         "the account is unlocked.")
+
+
+class TooManyAttempts(DomainError):
+    """The signed-in owner tried a secret too often (step-up): wait, then try again."""
+
+    status = 429
+    code = "too_many_attempts"
+    default_message = _("Too many wrong tries. Wait a few minutes, then try again.")
+
+
+class CsrfFailed(DomainError):
+    status = 403
+    code = "csrf_failed"
+    default_message = _("This page has expired. Reload it and try again.")

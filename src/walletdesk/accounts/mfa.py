@@ -131,6 +131,12 @@ def use_recovery_code(user: User, raw: object) -> bool:
                 .update(used_at=clock.now()))
 
 
+def factor_of(code: object) -> str:
+    """The guard a typed second factor counts against: six digits are an authenticator code,
+    anything else a recovery code."""
+    return "totp" if _six_digits(code) is not None else "recovery_code"
+
+
 def verify_second_factor(user: User, code: object) -> bool:
     if _six_digits(code) is not None:
         return verify_totp(user, code)

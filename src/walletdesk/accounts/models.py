@@ -160,9 +160,38 @@ class LoginGuard(models.Model):
     failures = models.PositiveIntegerField(default=0)
     window_started_at = models.DateTimeField(default=clock.now)
     locked_until = models.DateTimeField(null=True, blank=True)
+    # When the owner was told about this run of failures (once per episode; cleared when the
+    # count starts again).
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"guard of {self.user_id}: {self.failures}"
+
+
+class FactorGuard(models.Model):
+    """Failed tries of one secret other than the password (TOTP, recovery code, passkey,
+    a code sent by message), per account: the same tiers as the password, counted apart so
+    that a right secret of one kind never clears the count of another."""
+
+    class Factor(models.TextChoices):
+        TOTP = "totp", _("authenticator code")
+        RECOVERY = "recovery_code", _("recovery code")
+        PASSKEY = "passkey", _("passkey")
+        CODE = "code", _("code sent by message")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="factor_guards")
+    factor = models.CharField(max_length=20, choices=Factor.choices)
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField(default=clock.now)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "factor"],
+                                               name="factorguard_user_factor")]
+
+    def __str__(self) -> str:
+        return f"{self.factor} guard of {self.user_id}: {self.failures}"
 
 
 class RateCounter(models.Model):

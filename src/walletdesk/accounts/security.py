@@ -14,8 +14,8 @@ from walletdesk.core import clock
 from walletdesk.core.errors import ValidationFailed
 from walletdesk.notify import services as notify
 
-from . import context, events, holds, mfa, passwords
-from .errors import InvalidCode, StepUpRequired
+from . import context, events, holds, lockout, mfa, passwords
+from .errors import InvalidCode, StepUpRequired, TooManyAttempts
 from .models import ApiToken, Device, Passkey, User
 from .services import _set_password
 
@@ -23,12 +23,22 @@ PHRASE_MAX = 40
 
 
 def step_up(user: User, *, password: object = None, otp: object = None) -> datetime:
-    """Prove it is you again: the authenticator app when enrolled, the password otherwise."""
-    ok = mfa.verify_second_factor(user, otp) if mfa.has_totp(user) else (
-        isinstance(password, str) and len(password) <= 1024 and user.check_password(password))
-    if not ok:
-        events.record("step_up_failed", user)
+    """Prove it is you again: the authenticator app when enrolled, the password otherwise.
+    Wrong answers count against that secret's lockout, exactly as at login."""
+    if mfa.has_totp(user):
+        factor = mfa.factor_of(otp)
+        result = lockout.attempt(user, factor, lambda: mfa.verify_second_factor(user, otp),
+                                 event="step_up_failed")
+    else:
+        factor = lockout.PASSWORD
+        result = lockout.attempt(
+            user, factor, lambda: isinstance(password, str) and len(password) <= 1024
+            and user.check_password(password), event="step_up_failed")
+    if result.outcome is lockout.Outcome.LOCKED:
+        raise TooManyAttempts(retry_after=result.retry_after or 60)
+    if not result.ok:
         raise InvalidCode(_("That did not match. Try again."))
+    lockout.succeeded(user, factor)
     events.record("step_up", user)
     return clock.now()
 

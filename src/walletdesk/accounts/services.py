@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -23,9 +24,10 @@ from django.http import HttpRequest
 
 from walletdesk.core import clock
 from walletdesk.core.errors import NotFound, Unauthenticated
+from walletdesk.notify import limits as send_limits
 from walletdesk.notify import services as notify
 
-from . import codes, devices, events, holds, lockout, mfa, passwords
+from . import codes, devices, events, holds, lockout, locks, mfa, passwords
 from .errors import InvalidCode, InvalidCredentials, InvalidLogin, MfaRequired, TooManyRequests
 from .models import AccountHold, ApiToken, Device, OneTimeCode, PendingLogin, User, keyed_digest
 from .netutil import client_ip, user_agent
@@ -109,6 +111,14 @@ def token_for(raw: str) -> ApiToken | None:
     return token
 
 
+def token_expired(raw: object) -> bool:
+    """Whether a well-formed token is ours and simply ran out (not revoked)."""
+    if not isinstance(raw, str) or not raw.startswith(ApiToken.PREFIX) or len(raw) > 100:
+        return False
+    return ApiToken.objects.filter(key_hash=ApiToken.digest(raw), revoked_at__isnull=True,
+                                   expires_at__lte=clock.now()).exists()
+
+
 def user_for_token(raw: str) -> User | None:
     token = token_for(raw)
     return token.user if token else None
@@ -138,7 +148,10 @@ class LoginResult:
 
 
 def check_password_login(request: HttpRequest | None, login: object, password: object) -> User:
-    """The password step with lockout. Every refusal is the same InvalidCredentials."""
+    """The password step with lockout. Every refusal is the same InvalidCredentials.
+
+    A right password records no success here: the count starts again only when the whole
+    login (the second factor included) succeeded (`finish_login`)."""
     ip = client_ip(request)
     if lockout.ip_blocked(ip):
         raise TooManyRequests()
@@ -147,33 +160,20 @@ def check_password_login(request: HttpRequest | None, login: object, password: o
         raise InvalidCredentials()
     user = find_user_by_login(login)
     if user is None:
+        with transaction.atomic():
+            locks.nobody()
         User().set_password(password)  # the same hashing work as a real check
         lockout.note_ip_failure(ip)
         raise InvalidCredentials()
-    locked = lockout.is_locked(user) or holds.blocks_login(user)
-    ok = user.check_password(password) and user.is_active
-    if locked:
+    result = lockout.attempt(
+        user, lockout.PASSWORD, lambda: user.check_password(password) and user.is_active,
+        ip=ip, event="login_failed", blocked=lambda: holds.blocks_login(user))
+    if result.outcome is lockout.Outcome.LOCKED:
+        User().set_password(password)  # the same work, outside the lock, password unchecked
+    if not result.ok:
         lockout.note_ip_failure(ip)
         raise InvalidCredentials()
-    if not ok:
-        _failed(user, ip)
-        raise InvalidCredentials()
-    lockout.register_success(user)
     return user
-
-
-def _failed(user: User, ip: str | None) -> None:
-    lockout.note_ip_failure(ip)
-    if not user.is_active:
-        return
-    failures, locked = lockout.register_failure(user)
-    events.record("login_failed", user, ip=ip, failures=failures)
-    if locked == -1:
-        events.record("security_hold", user, ip=ip, reason="too many wrong passwords")
-        notify.tell_owner(user, "account_on_hold")
-    elif locked:
-        events.record("login_locked", user, ip=ip, seconds=locked)
-        notify.tell_owner(user, "account_locked", failures=failures, minutes=locked // 60)
 
 
 def login(request: HttpRequest | None, login: object, password: object,
@@ -224,39 +224,55 @@ def pending_user(mfa_token: object) -> User:
     return _live_pending(mfa_token).user
 
 
-def complete_login(request: HttpRequest | None, mfa_token: object, code: object, *,
-                   api: bool = True, passkey: object = None) -> LoginResult:
-    """The second step: a TOTP or recovery code, a passkey assertion (pages), or, for a new
-    device, the code sent to the address on file."""
-    now = clock.now()
-    pending = _live_pending(mfa_token)
+def _second_factor(request: HttpRequest | None, pending: PendingLogin, code: object,
+                   passkey: object) -> tuple[str, Callable[[], bool]]:
+    """Which secret this answer is, and how to check it."""
     user = pending.user
     if passkey is not None and request is not None and pending.reason == "mfa":
         from . import passkeys
 
-        ok = passkeys.verify(request, user, passkey)
-    elif pending.reason == "mfa":
-        ok = mfa.verify_second_factor(user, code)
-    else:
+        return lockout.Factor.PASSKEY, lambda: passkeys.verify(request, user, passkey)
+    if pending.reason == "mfa":
+        return mfa.factor_of(code), lambda: mfa.verify_second_factor(user, code)
+
+    def message_code() -> bool:
         try:
             codes.consume(user, Purpose.LOGIN, code)
-            ok = True
         except InvalidCode:
-            ok = False
-    if not ok:
+            return False
+        return True
+
+    return lockout.Factor.CODE, message_code
+
+
+def complete_login(request: HttpRequest | None, mfa_token: object, code: object, *,
+                   api: bool = True, passkey: object = None) -> LoginResult:
+    """The second step: a TOTP or recovery code, a passkey assertion (pages), or, for a new
+    device, the code sent to the address on file. Each kind has its own failure count."""
+    now = clock.now()
+    pending = _live_pending(mfa_token)
+    user = pending.user
+    factor, check = _second_factor(request, pending, code, passkey)
+    result = lockout.attempt(user, factor, check, ip=client_ip(request),
+                             event="second_factor_failed",
+                             blocked=lambda: holds.blocks_login(user))
+    if not result.ok:
         PendingLogin.objects.filter(pk=pending.pk).update(attempts=F("attempts") + 1)
-        events.record("second_factor_failed", user, ip=client_ip(request))
         raise InvalidCode()
     if not PendingLogin.objects.filter(pk=pending.pk, used_at__isnull=True).update(used_at=now):
         raise InvalidCode()
-    return finish_login(request, user, pending.device_key, second_factor=pending.reason, api=api)
+    return finish_login(request, user, pending.device_key, second_factor=pending.reason, api=api,
+                        factors=(lockout.PASSWORD, factor))
 
 
 def finish_login(request: HttpRequest | None, user: User, device_key: str,
-                 second_factor: str = "", *, api: bool = True) -> LoginResult:
+                 second_factor: str = "", *, api: bool = True,
+                 factors: tuple[str, ...] = (lockout.PASSWORD,)) -> LoginResult:
+    """The login succeeded: the counts of the secrets it used start again (no others)."""
     ip = client_ip(request)
     ua = user_agent(request)
     with transaction.atomic():
+        lockout.succeeded(user, *factors)
         seen = devices.look(user, device_key, ip)
         device = devices.remember(user, device_key, ip, devices.short_label(ua))
         User.objects.filter(pk=user.pk).update(last_login=clock.now())
@@ -294,6 +310,7 @@ def register(request: HttpRequest | None, login: object, password: object) -> No
     """Start a sign-up. The answer is the same whether or not the login exists."""
     value = valid_login(login)
     clean = passwords.check(password, user_inputs=[value])
+    send_limits.request_message(value, client_ip(request))
     with transaction.atomic():
         user = find_user_by_login(value)
         if user is not None and (user.is_active or user.verified_at is not None):
@@ -330,7 +347,7 @@ def confirm_registration(request: HttpRequest | None, login: object, code: objec
         pending.refresh_from_db()
         events.record("signed_up", pending, ip=client_ip(request))
     key = device_key if devices.valid_key(device_key) else devices.new_key()
-    return finish_login(request, pending, key, api=api)
+    return finish_login(request, pending, key, api=api, factors=())
 
 
 # --- reset and unlock by code --------------------------------------------------------------------
@@ -338,6 +355,7 @@ def confirm_registration(request: HttpRequest | None, login: object, code: objec
 def request_code(request: HttpRequest | None, login: object, purpose: str) -> None:
     """Send a reset or unlock code to the address typed, if it is on file. Same answer always."""
     value = valid_login(login)
+    send_limits.request_message(value, client_ip(request))
     user = find_user_by_login(value)
     if user is None or not user.is_active:
         _dummy_work(value)
@@ -358,13 +376,33 @@ def _code_and_second_factor(request: HttpRequest | None, login: object, purpose:
     codes.check_format(code)
     user = find_user_by_login(value)
     user = user if user is not None and user.is_active else None
-    code_id = codes.check(user, purpose, code)
-    assert user is not None
-    if mfa.has_mfa(user) and not mfa.verify_second_factor(user, otp):
-        codes.count_try(code_id)  # the code stays valid, but guesses of the factor are counted
-        events.record("second_factor_failed", user, ip=client_ip(request), during=purpose)
-        raise MfaRequired()
-    codes.mark_used(code_id)
+    ip = client_ip(request)
+    if user is None:
+        with transaction.atomic():
+            locks.nobody()  # the same work as the guarded check below (timing)
+        codes.check(None, purpose, code)
+        raise InvalidCode()
+    found: list[int] = []
+
+    def check_code() -> bool:
+        try:
+            found.append(codes.check(user, purpose, code))
+        except InvalidCode:
+            return False
+        return True
+
+    if not lockout.attempt(user, lockout.Factor.CODE, check_code, ip=ip,
+                           event="code_failed", during=purpose).ok:
+        raise InvalidCode()
+    if mfa.has_mfa(user):
+        factor = mfa.factor_of(otp)
+        if not lockout.attempt(user, factor, lambda: mfa.verify_second_factor(user, otp), ip=ip,
+                               event="second_factor_failed", during=purpose).ok:
+            codes.count_try(found[0])  # the code stays valid, but guesses of the factor count
+            raise MfaRequired()
+        lockout.succeeded(user, factor)
+    codes.mark_used(found[0])
+    lockout.succeeded(user, lockout.Factor.CODE)
     return user
 
 

@@ -12,7 +12,9 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-_LINK = re.compile(r"\[([^\]]+)\]\((/[^)\s]*)\)")
+# A path on this site: one slash, then not a second slash or a backslash ("//host" and
+# "/\\host" are other sites to a browser); no scheme can match.
+_LINK = re.compile(r"\[([^\]]+)\]\((/(?![/\\])[^)\s]*)\)")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ITEM = re.compile(r"^(\s*)(?:[-*]|(\d+)\.)\s+(.*)$")
 

@@ -38,6 +38,7 @@ SUBJECTS = {
     "login_code": _("Your walletdesk login code"),
     "password_changed": _("Your walletdesk password was changed"),
     "account_locked": _("Too many wrong passwords on your walletdesk account"),
+    "factor_locked": _("Wrong verification codes on your walletdesk account"),
     "account_on_hold": _("Your walletdesk account is on security hold"),
     "account_unlocked": _("Your walletdesk account was unlocked"),
     "new_device": _("New login to walletdesk: was this you?"),
@@ -84,7 +85,12 @@ def render(kind: str, address: str, *, language: str, phrase: str, context: dict
 
 def send_to(kind: str, address: str, *, user: Any = None, language: str | None = None,
             **context: Any) -> None:
-    """Send one message to one address once the current transaction commits."""
+    """Send one message to one address once the current transaction commits (at most the
+    hourly cap per address: beyond it, nothing is sent and nothing is said)."""
+    from .limits import may_send
+
+    if not may_send(address):
+        return
     lang = language or (user.language if user is not None else settings.LANGUAGE_CODE)
     phrase = user.anti_phishing_phrase if user is not None else ""
     msg = render(kind, address, language=lang, phrase=phrase, context=context,

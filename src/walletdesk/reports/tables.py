@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from walletdesk.core.csvsafe import safe_cell
 from walletdesk.directory import queries as directory_queries
 from walletdesk.directory.models import Region
 from walletdesk.support.conversations import TOPIC_LABELS
@@ -94,18 +95,6 @@ def build(report: dict[str, Any]) -> dict[str, Table]:
         _times(report), _satisfaction(report), _service_levels(report), _agents(report),
     ]
     return {t.slug: t for t in tables}
-
-
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula starts with a quote (CSV injection)."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(DANGEROUS):
-        return "'" + value
-    return value
 
 
 def to_csv(table: Table) -> str:

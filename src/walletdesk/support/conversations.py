@@ -33,6 +33,7 @@ from .errors import (
     InvalidRating,
     InvalidTopic,
     InvalidTransfer,
+    NotAllowed,
     NotResolved,
     UnknownTransaction,
 )
@@ -293,12 +294,15 @@ def transfer(by: Agent, conv: Conversation, *, to_agent: Agent | None = None,
 
 
 def resolve(agent: Agent, conv: Conversation) -> Conversation:
+    """Only the conversation's own agent resolves it; a supervisor (or admin) any of them."""
+    open_ = Conversation.objects.filter(pk=conv.pk,
+                                        status__in=[*waits.LIVE, Conversation.Status.QUEUED])
+    mine = open_ if agent.user.role in (User.Role.SUPERVISOR, User.Role.ADMIN) else open_.filter(
+        agent=agent)
     with transaction.atomic():
-        if not Conversation.objects.filter(pk=conv.pk, status__in=[*waits.LIVE, Conversation.Status.QUEUED]
-                                           ).update(status=Conversation.Status.RESOLVED,
-                                                    resolved_at=clock.now(), offered_to=None,
-                                                    updated_at=clock.now()):
-            raise ConversationClosed()
+        if not mine.update(status=Conversation.Status.RESOLVED, resolved_at=clock.now(),
+                           offered_to=None, updated_at=clock.now()):
+            raise NotAllowed() if open_.exists() else ConversationClosed()
         add_event(conv, "resolved", agent.display_name, agent=agent, user=agent.user)
         events.publish(events.conv_group(conv.pk), {"type": "resolved", "conversation_id": conv.pk})
         events.publish(events.agent_group(agent.pk), {"type": "released", "conversation_id": conv.pk})

@@ -15,12 +15,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from walletdesk.accounts import holds
 from walletdesk.accounts.models import User
 from walletdesk.core import clock
+from walletdesk.core.csvsafe import safe_cell
 from walletdesk.core.errors import DomainError
 from walletdesk.core.money import CURRENCIES, format_minor, parse_major
 
@@ -149,6 +151,14 @@ def money_form(request: HttpRequest, operation: str) -> HttpResponse:
     return render(request, "wallet/money_form.html", {**context, "form": form})
 
 
+def _local_next(request: HttpRequest) -> str:
+    """`next` when it stays on this site (never another host, `//host` or a scheme)."""
+    target = request.GET.get("next", "")
+    ok = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                         require_https=request.is_secure())
+    return target if target and ok else ""
+
+
 @customer_required
 def link_card(request: HttpRequest) -> HttpResponse:
     form = CardForm(request.POST or None)
@@ -160,7 +170,7 @@ def link_card(request: HttpRequest) -> HttpResponse:
             form.add_error("card_number", str(exc.message))
         else:
             messages.success(request, _("Card linked: %(card)s") % {"card": card})
-            return redirect(request.GET.get("next") or "wallet:home")
+            return redirect(_local_next(request) or "wallet:home")
     methods = request.user.payment_methods.filter(removed_at__isnull=True)  # type: ignore[union-attr]
     return render(request, "wallet/cards.html", {"form": form, "methods": methods})
 
@@ -223,10 +233,13 @@ def history_csv(request: HttpRequest) -> StreamingHttpResponse:
         yield "\ufeff" + writer.writerow(header)
         for t in qs.iterator(chunk_size=500):
             d = transaction_dict(t, user)
-            yield writer.writerow([d["id"], d["created_at"], d["type"], d["status"],
-                                   d["direction"], format_minor(t.amount, t.currency, symbol=False),
+            # Amounts come from our formatter; every text cell may hold what someone typed.
+            text = [safe_cell(v) for v in (d["id"], d["created_at"], d["type"], d["status"],
+                                           d["direction"])]
+            yield writer.writerow([*text, format_minor(t.amount, t.currency, symbol=False),
                                    format_minor(t.fee, t.currency, symbol=False), t.currency,
-                                   t.method, d["merchant"] or "", d["counterparty"] or "", t.note])
+                                   *(safe_cell(v) for v in (t.method, d["merchant"] or "",
+                                                            d["counterparty"] or "", t.note))])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="walletdesk-history.csv"'

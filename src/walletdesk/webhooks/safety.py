@@ -40,9 +40,17 @@ def allow_private() -> bool:
     return bool(settings.WEBHOOKS["ALLOW_PRIVATE"])
 
 
+# IPv6 ranges that carry or once named a non-public address: 6to4 (2002::/16 wraps an IPv4
+# address, often a private one) and the deprecated site-local range (fec0::/10). Python's
+# is_global does not refuse either.
+REFUSED_V6 = (ipaddress.IPv6Network("2002::/16"), ipaddress.IPv6Network("fec0::/10"))
+
+
 def is_public(ip: IPAddress) -> bool:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address) and any(ip in net for net in REFUSED_V6):
+        return False
     return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_loopback
                                  or ip.is_link_local or ip.is_private or ip.is_unspecified)
 

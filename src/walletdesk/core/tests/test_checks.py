@@ -1,31 +1,136 @@
-"""`walletdesk check --deploy`: production must name a real provider for each outside system."""
+"""Production refuses to start in an unsafe state (issue 15, finding 12): development
+providers, demo accounts and merchant keys, a short or default secret key, DEBUG. Each
+problem is named; `WALLETDESK_ALLOW_DEMO_IN_PRODUCTION=1` allows a staging demo."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from typing import Any
 
-from walletdesk.core.checks import production_uses_real_providers
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from walletdesk.core.checks import (
+    production_problems,
+    production_uses_real_providers,
+    refuse_unsafe_production,
+)
+
+pytestmark = [pytest.mark.security]
+GOOD_KEY = "k3J9-vQ2x_Lm8RtY4wZp6NcB1sDfGh0aUe7iOoPy5TqXrVbnMj"
 
 
-def test_development_is_free_to_use_the_development_providers(settings: Any) -> None:
+def _real(settings: Any) -> None:
+    settings.PRODUCTION = True
+    settings.DEBUG = False
+    settings.SECRET_KEY = GOOD_KEY
+    settings.WALLET = {**settings.WALLET, "NETWORK_PROVIDER": "acme.cards.Network"}
+    settings.NOTIFY = {**settings.NOTIFY, "SMS_PROVIDER": "acme.sms.Provider"}
+    settings.PHONE = {**settings.PHONE, "TELEPHONY_PROVIDER": "acme.voice.Provider"}
+    settings.SECURITY = {**settings.SECURITY, "GEO_PROVIDER": "acme.geo.Provider"}
+
+
+def test_development_is_free_to_use_the_development_providers(settings: Any, db: Any) -> None:
     settings.PRODUCTION = False
     assert production_uses_real_providers(None) == []
+    assert production_problems() == []
 
 
 def test_production_names_every_development_provider_left(settings: Any) -> None:
     settings.PRODUCTION = True
-    warnings = production_uses_real_providers(None)
-    assert [w.id for w in warnings] == ["walletdesk.W002"] * 4
-    text = " ".join(w.msg for w in warnings)
+    errors = production_uses_real_providers(None)
+    assert [e.id for e in errors] == ["walletdesk.E002"] * 4
+    text = " ".join(e.msg for e in errors)
     for name in ("WALLETDESK_NETWORK_PROVIDER", "WALLETDESK_SMS_PROVIDER",
                  "WALLETDESK_TELEPHONY_PROVIDER", "WALLETDESK_GEO_PROVIDER"):
         assert name in text
 
 
-def test_production_with_real_providers_is_quiet(settings: Any) -> None:
-    settings.PRODUCTION = True
-    settings.WALLET = {**settings.WALLET, "NETWORK_PROVIDER": "acme.cards.Network"}
-    settings.NOTIFY = {**settings.NOTIFY, "SMS_PROVIDER": "acme.sms.Provider"}
-    settings.PHONE = {**settings.PHONE, "TELEPHONY_PROVIDER": "acme.voice.Provider"}
-    settings.SECURITY = {**settings.SECURITY, "GEO_PROVIDER": "acme.geo.Provider"}
+def test_production_with_real_providers_and_no_demo_starts(settings: Any, db: Any) -> None:
+    _real(settings)
     assert production_uses_real_providers(None) == []
+    refuse_unsafe_production("serve")  # no error
+
+
+@pytest.mark.parametrize("key", ["dev-only-insecure-key-walletdesk",
+                                 "change-me-to-50-random-characters", "a" * 80,
+                                 GOOD_KEY[:40]])
+def test_a_short_simple_or_default_secret_key_is_refused(settings: Any, db: Any,
+                                                          key: str) -> None:
+    _real(settings)
+    settings.SECRET_KEY = key
+    with pytest.raises(ImproperlyConfigured, match="WALLETDESK_SECRET_KEY"):
+        refuse_unsafe_production("serve")
+
+
+def test_every_problem_is_named_in_one_error(settings: Any, db: Any) -> None:
+    from walletdesk.accounts.demo import DEMO_PASSWORD
+    from walletdesk.accounts.models import User
+
+    settings.PRODUCTION, settings.DEBUG, settings.SECRET_KEY = True, True, "short"
+    User.objects.create_user("alice@example.com", DEMO_PASSWORD)
+    with pytest.raises(ImproperlyConfigured) as info:
+        refuse_unsafe_production("serve")
+    text = str(info.value)
+    for words in ("DEBUG", "WALLETDESK_SECRET_KEY", "WALLETDESK_NETWORK_PROVIDER",
+                  "WALLETDESK_SMS_PROVIDER", "WALLETDESK_TELEPHONY_PROVIDER",
+                  "WALLETDESK_GEO_PROVIDER", "demo accounts"):
+        assert words in text
+
+
+def test_demo_merchant_keys_are_refused(settings: Any, db: Any) -> None:
+    import hashlib
+
+    from walletdesk.accounts.models import User
+    from walletdesk.wallet.demo import demo_api_key
+    from walletdesk.wallet.models import Merchant
+
+    _real(settings)
+    owner = User.objects.create_user("shop@shop.example", "x-long-password-1")
+    Merchant.objects.create(slug="easymart", name="易购", name_en="EasyMart", user=owner,
+                            api_key_hash=hashlib.sha256(demo_api_key("easymart").encode()).hexdigest())
+    with pytest.raises(ImproperlyConfigured, match="demo merchant API keys"):
+        refuse_unsafe_production("serve")
+
+
+def test_staging_demo_may_keep_demo_data_but_never_debug(settings: Any, db: Any,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from walletdesk.accounts.models import User
+
+    settings.PRODUCTION, settings.DEBUG, settings.SECRET_KEY = True, False, GOOD_KEY
+    User.objects.create_user("admin@walletdesk.example", "x-long-password-1")
+    monkeypatch.setenv("WALLETDESK_ALLOW_DEMO_IN_PRODUCTION", "1")
+    refuse_unsafe_production("serve")  # development providers and demo data: allowed
+    settings.DEBUG = True
+    with pytest.raises(ImproperlyConfigured, match="DEBUG"):
+        refuse_unsafe_production("serve")
+
+
+def test_seed_demo_refuses_in_production(settings: Any, db: Any,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from walletdesk.accounts.models import User
+
+    settings.PRODUCTION = True
+    monkeypatch.delenv("WALLETDESK_ALLOW_DEMO_IN_PRODUCTION", raising=False)
+    with pytest.raises(CommandError, match="seed_demo refuses"):
+        call_command("seed_demo", "--quiet")
+    assert not User.objects.exists()  # nothing written
+
+
+def test_walletdesk_serve_refuses_to_start(tmp_path: Any) -> None:
+    """The real command line, as a deployment runs it: an error naming the problems, exit 1,
+    no server."""
+    env = {**os.environ, "WALLETDESK_PRODUCTION": "1", "WALLETDESK_SECRET_KEY": "short",
+           "WALLETDESK_VAR_DIR": str(tmp_path), "WALLETDESK_DEBUG": "0"}
+    env.pop("WALLETDESK_DATABASE_URL", None)
+    env.pop("WALLETDESK_ALLOW_DEMO_IN_PRODUCTION", None)
+    done = subprocess.run([sys.executable, "-m", "walletdesk.cli", "serve", "--port", "1",
+                           "--no-collectstatic"], env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode != 0
+    assert "refuses to start in production" in done.stderr
+    assert "WALLETDESK_SECRET_KEY" in done.stderr and "WALLETDESK_SMS_PROVIDER" in done.stderr

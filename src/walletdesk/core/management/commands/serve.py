@@ -6,8 +6,11 @@ from typing import Any
 
 import uvicorn
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from walletdesk.core.checks import refuse_unsafe_production
 
 
 class Command(BaseCommand):
@@ -27,6 +30,10 @@ class Command(BaseCommand):
                                  "(default: yes in development; production runs `walletdesk smtpd`)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            refuse_unsafe_production("serve")
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from exc
         # In production static files are collected once at release (see docs/production.md):
         # several instances starting together must not race on them.
         if not (settings.PRODUCTION or options["no_collectstatic"]):
@@ -55,4 +62,10 @@ class Command(BaseCommand):
             # On SIGTERM, open websockets and their tasks get this long to finish; then uvicorn
             # cancels them (without a bound a lingering chat task kept a process alive).
             timeout_graceful_shutdown=settings.SHUTDOWN_GRACE_SECONDS,
+            # Slow clients: headers complete within WALLETDESK_HEADER_TIMEOUT seconds
+            # (core/httpserver.py), idle keep-alive connections closed after 5 s, and a
+            # request line plus headers of at most 16 KiB.
+            http="walletdesk.core.httpserver:DeadlineHttpProtocol",
+            timeout_keep_alive=5,
+            h11_max_incomplete_event_size=16 * 1024,
         )

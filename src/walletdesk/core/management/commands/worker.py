@@ -5,9 +5,11 @@ import threading
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
 
 from walletdesk.core import jobs
+from walletdesk.core.checks import refuse_unsafe_production
 
 
 class Command(BaseCommand):
@@ -17,6 +19,10 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="run what is due now, then exit")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            refuse_unsafe_production("worker")
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from exc
         if options["once"]:
             ran = jobs.run_pending(limit=10_000)
             self.stdout.write(f"ran {ran} job(s)")

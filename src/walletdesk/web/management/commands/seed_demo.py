@@ -12,7 +12,8 @@ from importlib.util import find_spec
 from typing import Any
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 
@@ -24,6 +25,13 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from walletdesk.core.checks import ALLOW_DEMO_ENV, demo_allowed
+
+        if settings.PRODUCTION and not demo_allowed():
+            raise CommandError(
+                "seed_demo refuses to run in production (WALLETDESK_PRODUCTION=1): its "
+                "passwords and merchant keys are public. For a staging demo only, set "
+                f"{ALLOW_DEMO_ENV}=1.")
         logins: list[dict[str, Any]] = []
         for config in apps.get_app_configs():
             name = f"{config.name}.demo"
