@@ -71,9 +71,9 @@ def _redis() -> Any:
     loop = asyncio.get_running_loop()
     found = _clients.get(id(loop))
     if found is None or found[0] is not loop:
-        from redis import asyncio as aioredis
+        from .layer import bounded_client
 
-        found = _clients[id(loop)] = (loop, aioredis.Redis.from_url(settings.REDIS_URL))
+        found = _clients[id(loop)] = (loop, bounded_client(settings.REDIS_URL))
     return found[1]
 
 

@@ -301,6 +301,7 @@ class Rechecker:
         self.loop = loop
         self.sockets: set[ChatBase] = set()
         self.task: asyncio.Future[None] | None = None
+        self.previous: dict[int, int] = {}  # last sequence numbers seen by the previous round
 
     @classmethod
     def of_loop(cls) -> Rechecker:
@@ -357,11 +358,15 @@ class Rechecker:
             latest = await database_sync_to_async(_last_seqs)(ids)
         except Exception:  # the database is away for a moment: try again next round
             return
+        # A socket is behind only on what was already stored a round ago: a frame sent since may
+        # still be on its way (a busy server), and reading it from the database then is work
+        # that only makes the server busier. Dropped frames arrive one round later.
+        behind, self.previous = self.previous, latest
         for sock, high in positions:
             for conv_id, seq in high.items():
-                if latest.get(conv_id, 0) > seq and sock in self.sockets:
+                if behind.get(conv_id, 0) > seq and sock in self.sockets:
                     try:
-                        await sock.catch_up_to(conv_id, latest[conv_id])
+                        await sock.catch_up_to(conv_id, behind[conv_id])
                     except Exception:  # that socket went away under us
                         self.sockets.discard(sock)
                         break
