@@ -10,19 +10,17 @@ from django.core.asgi import get_asgi_application
 
 django_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 from walletdesk.routing import websocket_urlpatterns  # noqa: E402
+from walletdesk.support.wsauth import SocketAuthMiddleware  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        # Bearer header (native apps) or session cookie with an exact Origin (browsers).
+        "websocket": SocketAuthMiddleware(URLRouter(websocket_urlpatterns)),
     }
 )
 

@@ -156,16 +156,29 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- redis, channels, cache ---------------------------------------------------------
 REDIS_URL = os.environ.get("WALLETDESK_REDIS_URL", "")
 if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # A pool large enough for every socket of a busy process, a read timeout
-            # above channels_redis' 5 s blocking pop, and room for bursts per channel.
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30,
-                                  "max_connections": 2000}],
-                       "capacity": 1000},
+    # Redis pub/sub (default): a group send is one PUBLISH, and each process holds one
+    # subscription per group its sockets are in. Nothing is stored in Redis; the chat never
+    # relied on that: every message is in the database with its sequence number, and sockets
+    # fill gaps from there (resume, recheck loop). "lists" is channels_redis' original layer
+    # (four round trips per group send, plus a pop per receiving socket); see support-chat.md.
+    if os.environ.get("WALLETDESK_CHANNEL_LAYER", "pubsub") == "lists":
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                # A pool large enough for every socket of a busy process, a read timeout
+                # above channels_redis' 5 s blocking pop, and room for bursts per channel.
+                "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30,
+                                      "max_connections": 2000}],
+                           "capacity": 1000},
+            }
         }
-    }
+    else:
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "walletdesk.support.layer.PubSubChannelLayer",
+                "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}]},
+            }
+        }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL}}
 else:

@@ -27,7 +27,7 @@ from walletdesk.core.errors import NotFound, Unauthenticated
 from walletdesk.notify import limits as send_limits
 from walletdesk.notify import services as notify
 
-from . import codes, devices, events, holds, lockout, locks, mfa, passwords
+from . import codes, devices, events, holds, lockout, locks, mfa, passwords, signals
 from .errors import InvalidCode, InvalidCredentials, InvalidLogin, MfaRequired, TooManyRequests
 from .models import AccountHold, ApiToken, Device, OneTimeCode, PendingLogin, User, keyed_digest
 from .netutil import client_ip, user_agent
@@ -125,8 +125,10 @@ def user_for_token(raw: str) -> User | None:
 
 
 def revoke_token(raw: str) -> None:
-    ApiToken.objects.filter(key_hash=ApiToken.digest(raw), revoked_at__isnull=True).update(
-        revoked_at=clock.now())
+    live = ApiToken.objects.filter(key_hash=ApiToken.digest(raw), revoked_at__isnull=True)
+    user_id = live.values_list("user_id", flat=True).first()
+    if live.update(revoked_at=clock.now()) and user_id is not None:
+        signals.credentials_ended_on_commit(user_id)  # its open websockets close
 
 
 def require_user(user: User | None) -> User:
@@ -459,6 +461,7 @@ def unlock_account(user: User, *, by: User | None, ip: str | None = None) -> int
 
 def end_tokens(user: User) -> None:
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=clock.now())
+    signals.credentials_ended_on_commit(user.pk)  # reset, sign out everywhere, freeze: sockets close
 
 
 def sign_out_everywhere(user: User, ip: str | None = None) -> None:
@@ -490,6 +493,7 @@ def sign_out_device(user: User, device_id: object, *, ip: str | None = None,
                                                    signed_out_at=now)
         ApiToken.objects.filter(user=user, device=device, revoked_at__isnull=True).update(
             revoked_at=now)
+        signals.credentials_ended_on_commit(user.pk)  # that device's sockets close
         events.record("device_signed_out", user, ip=ip, device=device.label,
                       place=device.last_place)
         notify.tell_owner(user, "device_signed_out", device=device.label or "?",

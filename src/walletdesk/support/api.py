@@ -14,7 +14,7 @@ from walletdesk.core.schemas import ErrorOut
 from walletdesk.directory import ratelimit
 from walletdesk.notify.client import describe_request as describe_client
 
-from . import access, chat, conversations, guest, queries, routing
+from . import access, chat, chatrate, conversations, guest, queries, routing
 from .errors import InvalidAttachment, NotAllowed
 from .models import Agent
 
@@ -161,6 +161,7 @@ def post_message(request: HttpRequest, conversation_id: int, body: MessageIn) ->
     agent = access.agent_of(request.user) if role != "customer" else None
     if body.private:
         access.require_staff(role)
+    chatrate.hit(chatrate.limit_for(role), chatrate.who(request.user, conv.pk))
     posted = chat.post(conv, request.user, body.text, client_id=body.client_id, agent=agent,
                        note=body.private)
     return 201, {**queries.events.message_frame(posted.message), "duplicate": posted.duplicate,

@@ -16,6 +16,27 @@ def fit_channels_redis_timeouts() -> None:
         RedisChannelLayer.brpop_timeout = max(1, int(DEFAULT_SOCKET_TIMEOUT) // 2)
 
 
+def connect_socket_closing() -> None:
+    """A browser's sign-out, and every end of sessions or tokens that accounts announces (a
+    device signed out, sign out everywhere, a reset, a freeze, an API logout), closes the
+    user's websockets whose credential ended, in every process."""
+    from django.contrib.auth.signals import user_logged_out
+
+    from walletdesk.accounts.signals import credentials_ended
+
+    from . import sockets
+
+    def logged_out(sender: object, user: object = None, **kwargs: object) -> None:
+        if getattr(user, "pk", None):
+            sockets.close_for_user(user.pk)  # type: ignore[attr-defined]
+
+    def ended(sender: object, user_id: int, **kwargs: object) -> None:
+        sockets.close_for_user(user_id)
+
+    user_logged_out.connect(logged_out, dispatch_uid="support.sockets.logged_out", weak=False)
+    credentials_ended.connect(ended, dispatch_uid="support.sockets.credentials_ended", weak=False)
+
+
 class SupportConfig(AppConfig):
     name = "walletdesk.support"
     label = "support"
@@ -28,3 +49,4 @@ class SupportConfig(AppConfig):
 
         directory_waits.register(waits.channel_estimate)
         fit_channels_redis_timeouts()
+        connect_socket_closing()

@@ -82,8 +82,12 @@ def _ws_url(base: str, path: str) -> str:
     return re.sub(r"^http", "ws", base.rstrip("/")) + path
 
 
-def _origin(base: str) -> Any:
-    return base.rstrip("/")
+def _connect(base: str, path: str, token: str, timeout: float) -> Any:
+    """A native client: the API token in the handshake's Authorization header, no Origin."""
+    import websockets
+
+    return websockets.connect(_ws_url(base, path), max_size=1 << 20, open_timeout=timeout,
+                              additional_headers={"Authorization": f"Bearer {token}"})
 
 
 async def _reader(ws: Any, stats: Stats, side: str, ready: asyncio.Event | None = None) -> None:
@@ -172,8 +176,6 @@ def peak_rss_mb(pid: int) -> float | None:
 async def run(urls: list[str], state: dict[str, Any], customers: int, agents: int, seconds: float,
               rate: float, drain: float = 5.0, connect_rate: float = 200,
               pids: list[int] | None = None) -> dict[str, Any]:
-    import websockets
-
     stats = Stats()
     custs = state["customers"][:customers]
     agent_rows = state["agents"][:agents]
@@ -181,8 +183,7 @@ async def run(urls: list[str], state: dict[str, Any], customers: int, agents: in
     tasks: list[asyncio.Task[Any]] = []
     for i, a in enumerate(agent_rows):
         base = urls[(i + 1) % len(urls)]
-        ws = await websockets.connect(_ws_url(base, f"/ws/agent/?token={a['token']}"), max_size=1 << 20,
-                                      open_timeout=30, origin=_origin(base))
+        ws = await _connect(base, "/ws/agent/", a["token"], 30)
         agent_ws.append(ws)
         tasks.append(asyncio.create_task(_reader(ws, stats, "c2a")))
     cust_ws: list[Any] = [None] * len(custs)
@@ -190,9 +191,9 @@ async def run(urls: list[str], state: dict[str, Any], customers: int, agents: in
 
     async def connect(i: int, c: dict[str, Any]) -> None:
         base = urls[i % len(urls)]
-        url = _ws_url(base, f"/ws/support/conversations/{c['conversation']}/?token={c['token']}&after_seq=0")
         try:
-            ws = await websockets.connect(url, max_size=1 << 20, open_timeout=60, origin=_origin(base))
+            ws = await _connect(base, f"/ws/support/conversations/{c['conversation']}/?after_seq=0",
+                                c["token"], 60)
         except Exception:  # counted; the bench goes on
             stats.connect_errors += 1
             return
@@ -280,12 +281,61 @@ def machine() -> dict[str, Any]:
     return {"cpus": os.cpu_count(), "cpu": model, "python": platform.python_version()}
 
 
+def source_commit() -> dict[str, Any]:
+    """The git commit of the code this bench (and, run from the same tree, the servers) runs."""
+    import subprocess
+
+    here = str(Path(__file__).resolve().parent)
+    try:
+        commit = subprocess.run(["git", "-C", here, "rev-parse", "HEAD"], capture_output=True,
+                                text=True, timeout=5).stdout.strip()
+        dirty = subprocess.run(["git", "-C", here, "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None}
+    return {"commit": commit or None, "dirty": bool(dirty)}
+
+
+def recipe(argv: list[str]) -> dict[str, Any]:
+    """How to run it again: the command, the settings that matter, the services' versions."""
+    from django.conf import settings
+    from django.db import connection
+
+    layer = settings.CHANNEL_LAYERS["default"]["BACKEND"]
+    with contextlib.suppress(Exception):
+        connection.ensure_connection()
+    return {"command": ["walletdesk", "bench_chat", *argv], "channel_layer": layer,
+            "database": f"{connection.vendor} {getattr(connection, 'pg_version', '') or ''}".strip(),
+            "redis": re.sub(r"//[^@/]*@", "//", settings.REDIS_URL) or None,
+            "debug": settings.DEBUG,
+            "servers": "walletdesk serve --port P --no-worker (WALLETDESK_DEBUG=0), one per --url"}
+
+
+def _median(values: list[Any]) -> Any:
+    got = sorted(v for v in values if v is not None)
+    return got[len(got) // 2] if got else None
+
+
+MEDIAN_KEYS = ("messages_per_second", "p50_ms", "p95_ms", "p99_ms", "max_ms",
+               "server_cpu_ms_per_message", "lost", "duplicated")
+
+
 def bench(urls: list[str], state_path: Path, customers: int, agents: int, seconds: float, rate: float,
-          pids: list[int]) -> dict[str, Any]:
+          pids: list[int], runs: int = 1, argv: list[str] | None = None) -> dict[str, Any]:
+    """``runs`` runs in a row; with several, the median of each figure is the one to quote."""
     state = json.loads(state_path.read_text())
     procs = server_pids(urls, pids)
-    result = asyncio.run(run(urls, state, customers, agents, seconds, rate, pids=procs))
-    result["server_peak_rss_mb"] = {str(p): peak_rss_mb(p) for p in procs}
-    result["machine"] = machine()
-    result["urls"] = urls
-    return result
+    out: dict[str, Any] = {"source": source_commit(), "recipe": recipe(argv or []),
+                           "machine": machine(), "urls": urls, "runs": []}
+    for _ in range(max(1, runs)):
+        load_before = os.getloadavg()
+        result = asyncio.run(run(urls, state, customers, agents, seconds, rate, pids=procs))
+        result["load_average_before"] = [round(v, 2) for v in load_before]
+        result["load_average_after"] = [round(v, 2) for v in os.getloadavg()]
+        result["server_peak_rss_mb"] = {str(p): peak_rss_mb(p) for p in procs}
+        result["started_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        out["runs"].append(result)
+    out["median"] = {k: _median([r.get(k) for r in out["runs"]]) for k in MEDIAN_KEYS}
+    out["lost"] = sum(r["lost"] for r in out["runs"])
+    out["duplicated"] = sum(r["duplicated"] for r in out["runs"])
+    return out

@@ -1,4 +1,6 @@
-"""Websockets: authenticate (session cookie, ?token= or ?guest=), call services, relay events.
+"""Websockets: call services, relay events. Who the caller is comes from ``wsauth`` (bearer
+header or session cookie; ``?guest=`` for a guest's conversation); the socket ends with that
+credential (``sockets``): every frame is checked against a briefly cached answer.
 
 Delivery per socket is exactly once and in order: every socket remembers the
 highest sequence number it has sent for each conversation (``_high``). A live
@@ -10,9 +12,11 @@ database. ``resume`` sends everything after the client's ``after_seq``.
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 from urllib.parse import parse_qs
 
+import orjson
 from asgiref.sync import SyncToAsync
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -21,20 +25,34 @@ from django.db import connections
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from walletdesk.accounts.services import user_for_token
+from walletdesk.core import clock
 from walletdesk.core.errors import DomainError
 
-from . import access, chat, conversations, events, routing
+from . import access, chat, chatrate, conversations, events, routing, sockets
+from .errors import SessionEnded
 from .models import Agent, Conversation
+
+HEALTH_CHECK_IDLE_SECONDS = 5.0
 
 
 def _keep_connections() -> None:
     """Chat threads keep their database connection between calls (a broken one is still
     replaced). They are the event loop's fixed thread pool, so the connections are bounded;
-    requests, whose threads come and go, close theirs (``CONN_MAX_AGE`` 0)."""
+    requests, whose threads come and go, close theirs (``CONN_MAX_AGE`` 0).
+
+    Django's health check (``SELECT 1`` before the first statement after each call) is only
+    done for a connection idle for HEALTH_CHECK_IDLE_SECONDS or one that saw an error: a busy
+    chat thread used to pay a second round trip per message for it (the profile: a quarter of
+    the server's time). A connection that broke while busy fails one statement, is marked,
+    and is replaced on the next call; the client re-sends with the same client id."""
+    now = time.monotonic()
     for conn in connections.all(initialized_only=True):
         conn.close_at = None
+        recent = now - getattr(conn, "chat_used_at", 0.0) < HEALTH_CHECK_IDLE_SECONDS
         conn.close_if_unusable_or_obsolete()
+        if conn.connection is not None and recent and not conn.errors_occurred:
+            conn.health_check_done = True  # type: ignore[attr-defined]
+        conn.chat_used_at = now  # type: ignore[attr-defined]
 
 
 class _ChatDatabaseSyncToAsync(SyncToAsync):
@@ -60,16 +78,10 @@ def _query(scope: dict[str, Any]) -> dict[str, str]:
     return {k: v[0][:500] for k, v in raw.items() if v}
 
 
-def _user_from_sync(scope: dict[str, Any]) -> Any:
-    token = _query(scope).get("token", "")
-    if token:
-        return user_for_token(token)
+def _user_from(scope: dict[str, Any]) -> Any:
+    """The user ``wsauth`` found for the handshake (None: anonymous, maybe a guest)."""
     user = scope.get("user")
     return user if user is not None and user.is_authenticated else None
-
-
-async def _user_from(scope: dict[str, Any]) -> Any:
-    return await database_sync_to_async(_user_from_sync)(scope)
 
 
 def _last_seqs(ids: list[int]) -> dict[int, int]:
@@ -92,9 +104,82 @@ def _live(agent: Agent) -> dict[int, int]:
 
 class ChatBase(AsyncJsonWebsocketConsumer):
     user: Any = None
+    credential: sockets.Credential | None = None
     lang = "zh-hans"
     role = "customer"
     RECHECK_SECONDS = 5.0
+    # How long a "still valid" answer for the socket's session or token is trusted. The recheck
+    # loop renews it for every socket in one batch; a frame past it checks on its own.
+    AUTH_FRESH_SECONDS = 10.0
+    _fresh_until = 0.0
+    _ended = False
+
+    @classmethod
+    async def decode_json(cls, text_data: str) -> Any:
+        return orjson.loads(text_data)
+
+    @classmethod
+    async def encode_json(cls, content: Any) -> str:
+        return orjson.dumps(content).decode()
+
+    async def _join_user(self) -> None:
+        """Remember the handshake's credential; the user's group carries "re-check now"."""
+        self.credential = self.scope.get("credential")
+        if self.credential is not None:
+            self._fresh_until = time.monotonic() + self.AUTH_FRESH_SECONDS
+            await self.channel_layer.group_add(sockets.user_group(self.credential.user_id),
+                                               self.channel_name)
+
+    async def _leave_user(self) -> None:
+        if self.credential is not None:
+            await self.channel_layer.group_discard(sockets.user_group(self.credential.user_id),
+                                                   self.channel_name)
+
+    async def authorized(self, *, now: float | None = None) -> bool:
+        """Whether the socket's session or token still holds: the cached answer while it is
+        fresh (and the token not past its expiry), else one check of the database."""
+        cred = self.credential
+        if cred is None or self._ended:
+            return not self._ended
+        if cred.expired(clock.now()):
+            return False
+        if (now or time.monotonic()) < self._fresh_until:
+            return True
+        return await self.recheck_credential()
+
+    async def recheck_credential(self) -> bool:
+        cred = self.credential
+        if cred is None:
+            return True
+        ok = bool(await database_sync_to_async(sockets.still_valid)([cred]))
+        if ok:
+            self._fresh_until = time.monotonic() + self.AUTH_FRESH_SECONDS
+        return ok
+
+    def mark_fresh(self, until: float) -> None:
+        self._fresh_until = until
+
+    async def end_session(self) -> None:
+        """The credential ended: say so (typed, translated) and close with 4401."""
+        if self._ended:
+            return
+        self._ended = True
+        self._stop_recheck()
+        try:
+            await self._send_error(SessionEnded())
+            await self.close(code=sockets.CLOSE_CODE)
+        except Exception:  # noqa: S110 - the client may already be gone
+            pass
+
+    async def websocket_receive(self, message: dict[str, Any]) -> None:
+        if not await self.authorized():
+            await self.end_session()
+            return
+        await super().websocket_receive(message)
+
+    async def _rate(self, conv_id: int) -> None:
+        role = "agent" if self.role == "agent" else "customer"
+        await chatrate.ahit(chatrate.limit_for(role), chatrate.who(self.user, conv_id))
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """As Channels' own, without its ``aclose_old_connections()`` before every event: that
@@ -189,6 +274,12 @@ class ChatBase(AsyncJsonWebsocketConsumer):
 
     async def support_frame(self, event: dict[str, Any]) -> None:
         frame = event["frame"]
+        if frame.get("type") == "reauth":  # sockets.close_for_user(): a credential may have ended
+            if self.credential is not None and not await self.recheck_credential():
+                await self.end_session()
+            return
+        if self._ended:
+            return
         if frame.get("type") == "typing":
             if frame.get("from") == self.channel_name:
                 return
@@ -210,6 +301,7 @@ class Rechecker:
         self.loop = loop
         self.sockets: set[ChatBase] = set()
         self.task: asyncio.Future[None] | None = None
+        self.previous: dict[int, int] = {}  # last sequence numbers seen by the previous round
 
     @classmethod
     def of_loop(cls) -> Rechecker:
@@ -237,6 +329,27 @@ class Rechecker:
                 del Rechecker._by_loop[id(self.loop)]  # nothing left to watch on this loop
 
     async def check(self) -> None:
+        await self.check_credentials()
+        await self.check_positions()
+
+    async def check_credentials(self) -> None:
+        """Every socket's session or token in one batch: the ended ones close, the others are
+        trusted for another AUTH_FRESH_SECONDS (so that frames need no query of their own)."""
+        socks = [s for s in list(self.sockets) if s.credential is not None]
+        if not socks:
+            return
+        started = time.monotonic()
+        try:
+            valid = await database_sync_to_async(sockets.still_valid)([s.credential for s in socks])
+        except Exception:  # the database is away for a moment: frames check on their own
+            return
+        for sock in socks:
+            if sock.credential in valid:
+                sock.mark_fresh(started + sock.AUTH_FRESH_SECONDS)
+            else:
+                await sock.end_session()
+
+    async def check_positions(self) -> None:
         positions = [(sock, dict(sock._high())) for sock in list(self.sockets)]
         ids = sorted({conv_id for _sock, high in positions for conv_id in high})
         if not ids:
@@ -245,11 +358,15 @@ class Rechecker:
             latest = await database_sync_to_async(_last_seqs)(ids)
         except Exception:  # the database is away for a moment: try again next round
             return
+        # A socket is behind only on what was already stored a round ago: a frame sent since may
+        # still be on its way (a busy server), and reading it from the database then is work
+        # that only makes the server busier. Dropped frames arrive one round later.
+        behind, self.previous = self.previous, latest
         for sock, high in positions:
             for conv_id, seq in high.items():
-                if latest.get(conv_id, 0) > seq and sock in self.sockets:
+                if behind.get(conv_id, 0) > seq and sock in self.sockets:
                     try:
-                        await sock.catch_up_to(conv_id, latest[conv_id])
+                        await sock.catch_up_to(conv_id, behind[conv_id])
                     except Exception:  # that socket went away under us
                         self.sockets.discard(sock)
                         break
@@ -289,7 +406,7 @@ class CustomerChat(ChatBase):
             await self._catch_up(self._base_seq)
 
     async def connect(self) -> None:
-        self.user = await _user_from(self.scope)
+        self.user = _user_from(self.scope)
         self.conv_id = int(self.scope["url_route"]["kwargs"]["conversation_id"])
         guest = _query(self.scope).get("guest", "")
         try:
@@ -304,6 +421,7 @@ class CustomerChat(ChatBase):
         self._held, self._synced = [], False
         self._sync_lock, self._base_seq = asyncio.Lock(), conv.last_seq
         await self.channel_layer.group_add(events.conv_group(self.conv_id), self.channel_name)
+        await self._join_user()
         await self.accept()
         opened = await database_sync_to_async(conversations.status_of)(conv)
         await self.send_json({"type": "hello", "conversation_id": conv.pk, "reference": conv.reference,
@@ -325,6 +443,7 @@ class CustomerChat(ChatBase):
             auto.cancel()
         if self.conv_id:
             await self.channel_layer.group_discard(events.conv_group(self.conv_id), self.channel_name)
+        await self._leave_user()
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if not isinstance(content, dict):
@@ -334,6 +453,7 @@ class CustomerChat(ChatBase):
             if kind == "message":
                 if not self._synced:
                     await self._catch_up(self._base_seq)
+                await self._rate(self.conv_id)
                 # post() needs only the id: the sequence UPDATE refuses an ended conversation.
                 conv = Conversation(pk=self.conv_id)
                 await self._post(lambda: chat.post(conv, self.user, content.get("text"),
@@ -372,7 +492,7 @@ class AgentConsole(ChatBase):
     _unsynced: dict[int, list[dict[str, Any]]]
 
     async def connect(self) -> None:
-        self.user = await _user_from(self.scope)
+        self.user = _user_from(self.scope)
         self.agent = await database_sync_to_async(access.agent_of)(self.user)
         if self.agent is None:
             await self.close(code=4403)
@@ -380,6 +500,7 @@ class AgentConsole(ChatBase):
         self.lang = getattr(self.user, "language", None) or "zh-hans"
         await self.channel_layer.group_add(events.agent_group(self.agent.pk), self.channel_name)
         await self.channel_layer.group_add(events.AGENTS, self.channel_name)
+        await self._join_user()
         live = await database_sync_to_async(_live)(self.agent)
         for conv_id in live:
             await self._watch(conv_id)
@@ -409,6 +530,7 @@ class AgentConsole(ChatBase):
         auto = getattr(self, "_auto", None)
         if auto is not None:
             auto.cancel()
+        await self._leave_user()
         if self.agent is not None:
             await database_sync_to_async(routing.disconnected)(self.agent)
 
@@ -443,6 +565,7 @@ class AgentConsole(ChatBase):
                 conv_id = content.get("conversation_id")
                 if not isinstance(conv_id, int):
                     raise access.ConversationNotFound()
+                await self._rate(conv_id)
                 agent, user = self.agent, self.user
                 await self._post(lambda: _agent_post(conv_id, user, agent, content), conv_id)
                 await self._watch(conv_id)

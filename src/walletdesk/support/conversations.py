@@ -23,7 +23,7 @@ from walletdesk.directory import hours as hours_math
 from walletdesk.directory import queries as directory_queries
 from walletdesk.directory import ratelimit
 
-from . import context, events, routing, waits
+from . import context, events, masking, routing, waits
 from .chat import add_event, check_text
 from .errors import (
     AlreadyRated,
@@ -146,6 +146,9 @@ def _create(*, customer: User | None, topic: str, description: str, lang: str, r
             ctx: dict[str, Any], txn_id: str, channel: str, use_triage: bool,
             guest_contact: str = "", guest_key_hash: str = "",
             hold_until: datetime | None = None) -> tuple[Conversation, bool, Any]:
+    # What the customer typed is masked before anything stores it: the description is shown to
+    # agents as the subject and the first message (ADR 0051).
+    description = masking.mask(description).text if description else description
     # The classifier (torch, about 500 MB and seconds to load) runs in the worker, never in a
     # web process: the conversation queues by its topic at once, triage_route() may move it.
     skill, priority = route_for(topic, description, lang, ctx)

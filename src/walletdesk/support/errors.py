@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from walletdesk.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from walletdesk.core.errors import (
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    Unauthenticated,
+    ValidationFailed,
+)
 
 
 class ConversationNotFound(NotFound):
@@ -75,3 +82,14 @@ class InvalidTransfer(ValidationFailed):
 class GuestCodeInvalid(ValidationFailed):
     code = "invalid_code"
     default_message = _("The code is wrong or has expired.")
+
+
+class ChatRateLimited(DomainError):
+    status = 429
+    code = "chat_rate_limited"
+    default_message = _("You are sending messages too fast. Please wait a moment and try again.")
+
+
+class SessionEnded(Unauthenticated):
+    code = "not_authenticated"
+    default_message = _("Your session has ended. Please log in again.")

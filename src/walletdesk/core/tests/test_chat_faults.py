@@ -35,6 +35,7 @@ class Side:
 
     name: str
     convs: list[int]
+    token: str = ""  # sent in the handshake's Authorization header (a native client)
     sent: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)  # cid -> (conv, frame)
     seen: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # conv -> [(seq, cid)]
     duplicates: list[tuple[int, int]] = field(default_factory=list)
@@ -70,8 +71,9 @@ class ChatRun:
     def __init__(self, state: dict[str, Any], victim: str, survivor: str) -> None:
         self.state, self.victim, self.survivor = state, victim, survivor
         self.convs = [c["conversation"] for c in state["customers"]]
-        self.customers = [Side(f"c{i}", [c]) for i, c in enumerate(self.convs)]
-        self.agent = Side("agent", list(self.convs))
+        self.customers = [Side(f"c{i}", [c], token=state["customers"][i]["token"])
+                          for i, c in enumerate(self.convs)]
+        self.agent = Side("agent", list(self.convs), token=state["agents"][0]["token"])
         self.errors: list[str] = []
 
     @staticmethod
@@ -81,9 +83,9 @@ class ChatRun:
     async def _session(self, side: Side, base: str, path: str, hello: list[dict[str, Any]],
                        todo: list[dict[str, Any]], done: Any, pause: float) -> None:
         import websockets
-        from websockets.typing import Origin
 
-        async with websockets.connect(self.ws(base, path), origin=Origin(base), open_timeout=10) as ws:
+        async with websockets.connect(self.ws(base, path), open_timeout=10,
+                                      additional_headers={"Authorization": f"Bearer {side.token}"}) as ws:
             side.connections += 1
 
             async def read() -> None:
@@ -135,7 +137,7 @@ class ChatRun:
         first = self.victim if i % 2 == 0 else self.survivor
 
         def path() -> str:
-            return f"/ws/support/conversations/{conv}/?token={c['token']}&after_seq={side.high(conv)}"
+            return f"/ws/support/conversations/{conv}/?after_seq={side.high(conv)}"
 
         def done() -> bool:
             return side.acked() == PER_SIDE and side.from_others(conv, "a-") == PER_SIDE
@@ -143,7 +145,7 @@ class ChatRun:
         return self._keep(side, first, path, list, todo, done, 0.1)
 
     def _agent_task(self) -> Any:
-        side, token = self.agent, self.state["agents"][0]["token"]
+        side = self.agent
         todo = [{"type": "message", "conversation_id": conv, "text": f"客服回复 {n}",
                  "client_id": f"a-{conv}-{n}"} for n in range(PER_SIDE) for conv in self.convs]
 
@@ -155,7 +157,7 @@ class ChatRun:
             return side.acked() == len(side.sent) == PER_SIDE * len(self.convs) and all(
                 side.from_others(conv, f"c{i}-") == PER_SIDE for i, conv in enumerate(self.convs))
 
-        return self._keep(side, self.victim, lambda: f"/ws/agent/?token={token}", hello, todo, done,
+        return self._keep(side, self.victim, lambda: "/ws/agent/", hello, todo, done,
                           0.03)
 
     async def run(self) -> None:

@@ -21,7 +21,11 @@ from walletdesk.support.tests.wscomm import WebsocketCommunicator
 
 pytestmark = pytest.mark.django_db(transaction=True)
 HK = ZoneInfo("Asia/Hong_Kong")
-ORIGIN = [(b"origin", b"http://testserver")]
+
+
+def _bearer(token: str) -> list[tuple[bytes, bytes]]:
+    """A native client: the token in the handshake (``?token=`` is refused)."""
+    return [(b"authorization", f"Bearer {token}".encode())]
 
 
 async def _until_sla(comm: WebsocketCommunicator, kind: str) -> dict[str, Any]:
@@ -32,9 +36,9 @@ async def _until_sla(comm: WebsocketCommunicator, kind: str) -> dict[str, Any]:
 
 
 async def _run(data: dict[str, Any]) -> None:
-    agent = WebsocketCommunicator(application, f"/ws/agent/?token={data['atoken']}", headers=ORIGIN)
+    agent = WebsocketCommunicator(application, "/ws/agent/", headers=_bearer(data["atoken"]))
     customer = WebsocketCommunicator(
-        application, f"/ws/support/conversations/{data['conv'].pk}/?token={data['ctoken']}", headers=ORIGIN)
+        application, f"/ws/support/conversations/{data['conv'].pk}/", headers=_bearer(data["ctoken"]))
     assert (await agent.connect())[0] and (await customer.connect())[0]
     await database_sync_to_async(services.check)(data["breach_at"])
     warning = await _until_sla(agent, "warning")

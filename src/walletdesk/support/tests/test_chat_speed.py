@@ -35,7 +35,7 @@ async def _test_reconnected_console_gets_history_before_newer_live_frames(chat: 
     for n in range(3):
         await database_sync_to_async(support_chat.post)(conv, chat["customer"], f"早先 {n}",
                                                         client_id=f"old-{n}")
-    console = connect(f"/ws/agent/?token={chat['atoken']}")
+    console = connect("/ws/agent/", chat["atoken"])
     assert (await console.connect())[0]
     assert (await console.receive_json_from())["type"] == "hello"
     # A newer message arrives live before the console asks for what it missed.

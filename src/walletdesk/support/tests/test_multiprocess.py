@@ -1,6 +1,7 @@
 """Two real `walletdesk serve` processes sharing one SQLite (WAL) database and Redis:
 a customer on one process and the agent on the other exchange messages, and the customer
-resumes on the other process after a disconnect without loss or duplicates."""
+resumes on the other process after a disconnect without loss or duplicates; a sign-out on
+one process closes the user's socket on the other within seconds."""
 
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
            "WALLETDESK_LOG_LEVEL": "WARNING"}
     cli = [sys.executable, "-m", "walletdesk.cli"]
     subprocess.run([*cli, "migrate", "--noinput", "-v0"], env=env, check=True)
-    subprocess.run([*cli, "bench_chat", "--setup", "--customers", "1", "--agents", "1",
+    subprocess.run([*cli, "bench_chat", "--setup", "--customers", "2", "--agents", "1",
                     "--state", str(var / "state.json")], env=env, check=True, capture_output=True)
     procs, urls = [], []
     for n in range(2):
@@ -71,10 +72,12 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         proc.wait(timeout=15)
 
 
-async def _open(host: str, path: str) -> Any:
+async def _open(host: str, path: str, token: str) -> Any:
+    """A native client: the token in the handshake's Authorization header."""
     import websockets
 
-    return await websockets.connect(f"ws://{host}{path}", origin=f"http://{host}")
+    return await websockets.connect(f"ws://{host}{path}",
+                                    additional_headers={"Authorization": f"Bearer {token}"})
 
 
 async def _until(ws: Any, pred: Any, timeout: float = 10) -> list[dict[str, Any]]:
@@ -90,10 +93,10 @@ async def _scenario(urls: list[str], state: dict[str, Any]) -> None:
     a, b = urls
     cust, agent = state["customers"][0], state["agents"][0]
     conv = cust["conversation"]
-    cpath = f"/ws/support/conversations/{conv}/?token={cust['token']}"
-    ag = await _open(b, f"/ws/agent/?token={agent['token']}")
+    cpath = f"/ws/support/conversations/{conv}/"
+    ag = await _open(b, "/ws/agent/", agent["token"])
     await _until(ag, lambda f: f["type"] == "hello")
-    cu = await _open(a, cpath)
+    cu = await _open(a, cpath, cust["token"])
     await cu.send(json.dumps({"type": "resume", "after_seq": 0}))
     history = await _until(cu, lambda f: f["type"] == "resumed")
     seqs = [f["seq"] for f in history if f["type"] == "message"]
@@ -118,7 +121,7 @@ async def _scenario(urls: list[str], state: dict[str, Any]) -> None:
     await _until(ag, lambda f: f.get("client_id") == "mp-a9")
 
     # back on the other process, resuming after the last sequence number seen
-    cu = await _open(b, cpath)
+    cu = await _open(b, cpath, cust["token"])
     await cu.send(json.dumps({"type": "resume", "after_seq": seqs[-1]}))
     await cu.send(json.dumps({"type": "message", "text": "我回来了", "client_id": "mp-c2"}))
     got = await _until(cu, lambda f: f.get("client_id") == "mp-c2")
@@ -136,3 +139,39 @@ def test_two_processes_share_the_chat_through_redis(servers: dict[str, Any]) -> 
     # the main thread when the browser tests ran first, and asyncio.run refuses that.
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(asyncio.run, _scenario(servers["urls"], servers["state"])).result()
+
+
+def _logout(host: str, token: str) -> int:
+    import urllib.request
+
+    req = urllib.request.Request(f"http://{host}/api/v1/auth/logout", data=b"{}", method="POST",
+                                 headers={"Authorization": f"Bearer {token}",
+                                          "Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return int(resp.status)
+
+
+async def _sign_out_closes(urls: list[str], state: dict[str, Any]) -> float:
+    import websockets
+
+    a, b = urls
+    cust = state["customers"][1]
+    ws = await _open(a, f"/ws/support/conversations/{cust['conversation']}/", cust["token"])
+    await _until(ws, lambda f: f["type"] == "hello")
+    started = time.monotonic()
+    assert await asyncio.to_thread(_logout, b, cust["token"]) == 204  # on the OTHER process
+    frames = []
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        while True:
+            frames.append(json.loads(await asyncio.wait_for(ws.recv(), 15)))
+    elapsed = time.monotonic() - started
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401, closed.value
+    assert frames[-1]["type"] == "error" and frames[-1]["code"] == "not_authenticated"
+    return elapsed
+
+
+@pytest.mark.security
+def test_sign_out_on_one_process_closes_the_socket_on_the_other(servers: dict[str, Any]) -> None:
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        elapsed = pool.submit(asyncio.run, _sign_out_closes(servers["urls"], servers["state"])).result()
+    assert elapsed < 10, elapsed  # the channel layer carries it at once; the recheck is every 5 s

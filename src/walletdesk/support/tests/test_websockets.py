@@ -19,11 +19,15 @@ from walletdesk.support.models import Message
 from .wscomm import WebsocketCommunicator
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ORIGIN = [(b"origin", b"http://testserver")]
+BROWSER = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
 
 
-def connect(path: str) -> WebsocketCommunicator:
-    return WebsocketCommunicator(application, path, headers=ORIGIN)
+def connect(path: str, token: str | None = None) -> WebsocketCommunicator:
+    """A native client with its API token in the handshake, or (no token) a browser."""
+    if token is not None:
+        return WebsocketCommunicator(application, path,
+                                     headers=[(b"authorization", f"Bearer {token}".encode())])
+    return WebsocketCommunicator(application, path, headers=BROWSER)
 
 
 async def frames_until(comm: WebsocketCommunicator, pred: Any, timeout: float = 5) -> list[dict[str, Any]]:
@@ -47,7 +51,7 @@ def chat(make_agent: Any, make_customer: Any) -> dict[str, Any]:
 
 async def _test_customer_and_agent_exchange_messages_with_sequence_numbers(chat: dict[str, Any]) -> None:
     conv = chat["conv"]
-    cust = connect(f"/ws/support/conversations/{conv.pk}/?token={chat['ctoken']}")
+    cust = connect(f"/ws/support/conversations/{conv.pk}/", chat["ctoken"])
     assert (await cust.connect())[0]
     hello = await cust.receive_json_from()
     assert hello["type"] == "hello" and hello["reference"] == conv.reference
@@ -55,7 +59,7 @@ async def _test_customer_and_agent_exchange_messages_with_sequence_numbers(chat:
     assert queue["type"] == "queue" and queue["position"] == 1
     assert isinstance(queue["estimated_wait_seconds"], int)
 
-    agent = connect(f"/ws/agent/?token={chat['atoken']}")
+    agent = connect("/ws/agent/", chat["atoken"])
     assert (await agent.connect())[0]
     assert (await agent.receive_json_from())["type"] == "hello"
     await agent.send_json_to({"type": "accept", "conversation_id": conv.pk})
@@ -85,7 +89,7 @@ async def _test_customer_and_agent_exchange_messages_with_sequence_numbers(chat:
 async def _test_resume_after_reconnect_has_no_loss_and_no_duplicates(chat: dict[str, Any]) -> None:
     conv = chat["conv"]
     await database_sync_to_async(conversations.accept)(chat["agent"], conv)
-    cust = connect(f"/ws/support/conversations/{conv.pk}/?token={chat['ctoken']}")
+    cust = connect(f"/ws/support/conversations/{conv.pk}/", chat["ctoken"])
     await cust.connect()
     await cust.send_json_to({"type": "resume", "after_seq": 0})
     first = await frames_until(cust, lambda f: f["type"] == "resumed")
@@ -93,7 +97,7 @@ async def _test_resume_after_reconnect_has_no_loss_and_no_duplicates(chat: dict[
     await cust.disconnect()
 
     # While the customer is away: the agent writes, and the customer's unacknowledged message is re-sent.
-    agent = connect(f"/ws/agent/?token={chat['atoken']}")
+    agent = connect("/ws/agent/", chat["atoken"])
     await agent.connect()
     await agent.receive_json_from()
     for i in range(5):
@@ -101,7 +105,7 @@ async def _test_resume_after_reconnect_has_no_loss_and_no_duplicates(chat: dict[
                                   "client_id": f"away-{i}"})
     await frames_until(agent, lambda f: f.get("client_id") == "away-4")
 
-    cust = connect(f"/ws/support/conversations/{conv.pk}/?token={chat['ctoken']}")
+    cust = connect(f"/ws/support/conversations/{conv.pk}/", chat["ctoken"])
     await cust.connect()
     await cust.send_json_to({"type": "resume", "after_seq": seen[-1]})
     await cust.send_json_to({"type": "message", "text": "重发", "client_id": "c-dup"})
@@ -123,7 +127,7 @@ async def _test_resume_after_reconnect_has_no_loss_and_no_duplicates(chat: dict[
 
 async def _test_masking_warns_the_sender_and_stores_no_secret(chat: dict[str, Any]) -> None:
     conv = chat["conv"]
-    cust = connect(f"/ws/support/conversations/{conv.pk}/?token={chat['ctoken']}")
+    cust = connect(f"/ws/support/conversations/{conv.pk}/", chat["ctoken"])
     await cust.connect()
     await cust.send_json_to({"type": "message", "text": "卡号 4111 1111 1111 1111 验证码 482913",
                              "client_id": "sec"})
@@ -143,10 +147,10 @@ async def _test_sockets_refuse_strangers(chat: dict[str, Any], make_customer: An
     conv = chat["conv"]
     other = await database_sync_to_async(make_customer)()
     token = await database_sync_to_async(issue_token)(other)
-    for path in (f"/ws/support/conversations/{conv.pk}/?token={token}",
-                 f"/ws/support/conversations/{conv.pk}/", f"/ws/agent/?token={chat['ctoken']}",
-                 f"/ws/support/conversations/{conv.pk}/?guest=forged"):
-        comm = connect(path)
+    for path, key in ((f"/ws/support/conversations/{conv.pk}/", token),
+                      (f"/ws/support/conversations/{conv.pk}/", None), ("/ws/agent/", chat["ctoken"]),
+                      (f"/ws/support/conversations/{conv.pk}/?guest=forged", None)):
+        comm = connect(path, key)
         connected, _code = await comm.connect()
         assert not connected, path
 
@@ -173,7 +177,7 @@ async def _test_frames_the_layer_dropped_still_arrive(chat: dict[str, Any], monk
 
     monkeypatch.setattr(consumers.CustomerChat, "RECHECK_SECONDS", 0.3)
     conv = chat["conv"]
-    cust = connect(f"/ws/support/conversations/{conv.pk}/?token={chat['ctoken']}&after_seq=0")
+    cust = connect(f"/ws/support/conversations/{conv.pk}/?after_seq=0", chat["ctoken"])
     await cust.connect()
     await frames_until(cust, lambda f: f["type"] == "resumed")
     # A frame lost on the way (a full channel-layer queue drops it): stored, never sent.

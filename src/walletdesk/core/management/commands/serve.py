@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import argparse
+import copy
+import logging
 import os
 from typing import Any
 
@@ -11,6 +13,33 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from walletdesk.core.checks import refuse_unsafe_production
+
+
+def _redact(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith("/") and "?" in value:
+        return value.split("?", 1)[0] + "?[redacted]"
+    return value
+
+
+class RedactQueryStrings(logging.Filter):
+    """Query strings never reach a log: they can carry credentials (a guest's key, a link's
+    token). uvicorn logs the path with its query for every request and websocket handshake."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_redact(a) for a in record.args)
+        return True
+
+
+def log_config() -> dict[str, Any]:
+    """uvicorn's own logging, with query strings redacted on both of its handlers."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["filters"] = {"redact_query": {"()": f"{__name__}.RedactQueryStrings"}}
+    for handler in config["handlers"].values():
+        handler["filters"] = ["redact_query"]
+    return config
 
 
 class Command(BaseCommand):
@@ -54,6 +83,7 @@ class Command(BaseCommand):
             workers=options["workers"],
             log_level=options["log_level"],
             lifespan="off",
+            log_config=log_config(),
             ws_max_size=1 << 20,
             # Chat frames are a few hundred bytes: per-message compression saves next to nothing
             # on the wire and keeps zlib state per socket (bench_chat, 1,000 sockets: about

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,10 @@ class Command(BaseCommand):
         parser.add_argument("--state", default="", help="file with the bench users (default var/)")
         parser.add_argument("--setup", action="store_true",
                             help="create the customers, agents and conversations in this database")
+        parser.add_argument("--runs", type=int, default=1,
+                            help="runs in a row; the `median` block is the figure to quote")
+        parser.add_argument("--check", action="store_true",
+                            help="exit 1 when any message was lost or delivered twice")
 
     def handle(self, *args: Any, **o: Any) -> None:
         state = Path(o["state"] or Path(settings.VAR_DIR) / "bench_chat.json")
@@ -33,5 +38,9 @@ class Command(BaseCommand):
         else:
             urls = [u for raw in o["url"] or ["http://127.0.0.1:8000"] for u in raw.split(",") if u]
             pids = [int(p) for p in o["pids"].split(",") if p.strip()]
-            out = bench.bench(urls, state, o["customers"], o["agents"], o["seconds"], o["rate"], pids)
+            out = bench.bench(urls, state, o["customers"], o["agents"], o["seconds"], o["rate"], pids,
+                              runs=o["runs"], argv=sys.argv[2:])
         self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))
+        if o["check"] and not o["setup"] and (out["lost"] or out["duplicated"]):
+            self.stderr.write(f"bench_chat --check: lost {out['lost']}, duplicated {out['duplicated']}")
+            sys.exit(1)
