@@ -1,7 +1,16 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class RiskConfig(AppConfig):
     name = "walletdesk.risk"
     label = "risk"
     verbose_name = "Risk"
+
+    def ready(self) -> None:
+        from .models import RiskRule
+        from .services import forget_rules
+
+        # A rule saved in this process applies here at once (other processes: RULES_FOR).
+        post_save.connect(forget_rules, sender=RiskRule, dispatch_uid="risk_rules_saved")
+        post_delete.connect(forget_rules, sender=RiskRule, dispatch_uid="risk_rules_deleted")
