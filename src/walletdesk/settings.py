@@ -131,21 +131,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
-elif env_bool("WALLETDESK_DB_POOL"):
-    # Django's own psycopg pool, bounded per process (opt-in: while PostgreSQL is
-    # down a request waits up to the pool timeout for a connection instead of
-    # failing at once, so /readyz is slower to say so).
+elif env_bool("WALLETDESK_DB_POOL", default=True):
+    # Django's own psycopg pool, bounded per process: a request borrows a connection and
+    # gives it back when it ends (Django closes it at the end of every request, which
+    # returns it to the pool), so threads that come and go under ASGI never leave
+    # connections behind. Sizing (docs/production.md): processes x WALLETDESK_DB_POOL_MAX
+    # + worker processes + a margin for admin tools must stay below max_connections.
+    # While PostgreSQL is down a request waits up to the pool timeout for a connection,
+    # then gets the typed 503.
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {  # keeps sslmode etc. of the URL
         "min_size": env_int("WALLETDESK_DB_POOL_MIN", 2),
-        "max_size": env_int("WALLETDESK_DB_POOL_MAX", 20),
-        "timeout": env_float("WALLETDESK_DB_POOL_TIMEOUT", 10.0),
+        "max_size": env_int("WALLETDESK_DB_POOL_MAX", 10),
+        "timeout": env_float("WALLETDESK_DB_POOL_TIMEOUT", 3.0),
+        # An idle connection above min_size is closed after a minute.
+        "max_idle": env_float("WALLETDESK_DB_POOL_MAX_IDLE", 60.0),
     }
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django's pool requires it
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False  # the pool checks a connection itself
 else:
-    # Under ASGI a request may run on a new thread each time, so "persistent"
-    # connections pile up until PostgreSQL refuses more (91 connections after
-    # 10 s of bench_api with 60 s). Django advises 0 under ASGI: one connection
-    # per request, closed at its end; put PgBouncer in front, or use the pool.
+    # WALLETDESK_DB_POOL=0 (behind PgBouncer, say): one connection per request, closed at
+    # its end. Under ASGI a request may run on a new thread each time, so "persistent"
+    # connections would pile up until PostgreSQL refuses more (91 connections after 10 s of
+    # bench_api with 60 s): keep WALLETDESK_DB_CONN_MAX_AGE at 0 here.
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("WALLETDESK_DB_CONN_MAX_AGE", 0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Test databases get the process id so that parallel runs never share one.

@@ -27,7 +27,7 @@ from walletdesk.core.errors import NotFound, Unauthenticated
 from walletdesk.notify import limits as send_limits
 from walletdesk.notify import services as notify
 
-from . import codes, devices, events, holds, lockout, locks, mfa, passwords, signals
+from . import codes, devices, events, holds, lockout, locks, mfa, passwords, signals, token_lookup
 from .errors import InvalidCode, InvalidCredentials, InvalidLogin, MfaRequired, TooManyRequests
 from .models import AccountHold, ApiToken, Device, OneTimeCode, PendingLogin, User, keyed_digest
 from .netutil import client_ip, user_agent
@@ -101,9 +101,9 @@ def token_for(raw: str) -> ApiToken | None:
     if not isinstance(raw, str) or not raw.startswith(ApiToken.PREFIX) or len(raw) > 100:
         return None
     now = clock.now()
-    token = (ApiToken.objects.select_related("user")
-             .filter(key_hash=ApiToken.digest(raw), revoked_at__isnull=True, expires_at__gt=now)
-             .first())
+    # ApiToken.objects.select_related("user").filter(key_hash=..., revoked_at__isnull=True,
+    # expires_at__gt=now).first(), compiled once per connection (issue #16)
+    token = token_lookup.active_token(ApiToken.digest(raw), now)
     if token is None or not token.user.is_active:
         return None
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):

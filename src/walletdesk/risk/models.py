@@ -128,3 +128,33 @@ DEFAULT_RULES = [
     ("new_payee_large", "step_up", None, 500_000, None, None),
     ("after_credential_change", "hold", None, 100_000, None, 24),
 ]
+
+
+class RiskCounter(models.Model):
+    """One user's outgoing money in one currency: this hour and this day (ADR 0046).
+
+    The velocity rules read these totals instead of counting past transactions. Every
+    outgoing transaction adds itself in the transaction that writes it, and an interactive
+    request reads the row under its lock first, in the same database transaction that books
+    the money, so parallel requests queue on the row and exactly the limit passes. Periods
+    are the hour and the day on the user's clock; a row whose period has ended counts as zero
+    and is reset by its next write. ``misses`` counts this day's transfers to unknown
+    recipients (a rate-limited lookup, ADR 0047).
+    """
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    currency = models.CharField(max_length=3)
+    hour_start = models.DateTimeField()
+    hour_count = models.IntegerField(default=0)
+    hour_amount = models.BigIntegerField(default=0)
+    day_start = models.DateTimeField()
+    day_count = models.IntegerField(default=0)
+    day_amount = models.BigIntegerField(default=0)
+    misses = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "currency"],
+                                               name="riskcounter_user_currency")]
+
+    def __str__(self) -> str:
+        return f"counter {self.user_id} {self.currency}"

@@ -8,26 +8,43 @@ the admin or tests have no one to ask, so only holds apply there.
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, transaction
-from django.db.models import Avg, Count, Sum
+from django.db.models import Avg, Count
 
 from walletdesk.accounts import context, events, holds
 from walletdesk.accounts.models import AccountHold, SecurityEvent, User
 from walletdesk.core import clock
 
-from . import review
+from . import counters, review
 from .errors import AccountFrozen, HeldForReview, NeedsStepUp, OnHold, Refusal
 from .models import DEFAULT_RULES, SEVERITY, Outcome, RiskDecision, RiskRule
 
 OUTGOING = ("transfer", "payment", "withdrawal")
+LOOK_UP: Any = object()
 CREDENTIAL_EVENTS = ("password_changed", "password_reset", "mfa_disabled", "anti_phishing_phrase_set")
 Reason = dict[str, Any]
 
 
+# The rules are read on every interactive payment: each process keeps them for RULES_FOR, and
+# a save in this process clears its copy at once (signals in apps.py). An edit in the admin
+# reaches the other processes within RULES_FOR (ADR 0046).
+RULES_FOR = 5.0
+_rules_cache: list[Any] = [0.0, None]  # [monotonic time read, {code: rule}]
+
+
+def forget_rules(**_signal: object) -> None:
+    _rules_cache[1] = None
+
+
 def rules() -> dict[str, RiskRule]:
+    read_at, cached = _rules_cache
+    now = time.monotonic()
+    if cached is not None and now - read_at < RULES_FOR:
+        return cast(dict[str, RiskRule], cached)
     found = {r.code: r for r in RiskRule.objects.all()}
     if len(found) < len(DEFAULT_RULES):
         for code, outcome, count, amount, factor, window in DEFAULT_RULES:
@@ -35,7 +52,9 @@ def rules() -> dict[str, RiskRule]:
                 found[code], _ = RiskRule.objects.get_or_create(code=code, defaults={
                     "outcome": outcome, "limit_count": count, "limit_amount": amount,
                     "factor": factor, "window_hours": window})
-    return {c: r for c, r in found.items() if r.enabled}
+    enabled = {c: r for c, r in found.items() if r.enabled}
+    _rules_cache[:] = [now, enabled]
+    return enabled
 
 
 def _outgoing(user: User, currency: str, hours: float) -> Any:
@@ -66,7 +85,7 @@ def _new_payee(user: User, operation: str, payee: object) -> bool:
 
 
 def evaluate(user: User, operation: str, amount: int, currency: str,
-             payee: object = None) -> list[Reason]:
+             payee: object = None, totals: counters.Totals | None = None) -> list[Reason]:
     """The rules that fire for this operation, each with its outcome and figures."""
     fired: list[Reason] = []
     active = rules()
@@ -76,17 +95,21 @@ def evaluate(user: User, operation: str, amount: int, currency: str,
 
     if (r := active.get("step_up_amount")) and r.limit_amount and amount >= r.limit_amount:
         fire(r, amount=amount, limit=r.limit_amount)
-    for code, field in (("count_hour", "count"), ("count_day", "count"),
-                        ("amount_hour", "amount"), ("amount_day", "amount")):
+    # Velocity: this hour's and this day's totals on the user's clock, from the counter row
+    # read under its lock (counters.py); the operation itself is added to them.
+    if totals is None:
+        totals = counters.Totals()
+    for code, count, total in (("count_hour", totals.hour_count, None),
+                               ("count_day", totals.day_count, None),
+                               ("amount_hour", None, totals.hour_amount),
+                               ("amount_day", None, totals.day_amount)):
         r = active.get(code)
         if r is None:
             continue
-        agg = _outgoing(user, currency, r.window_hours or 1).aggregate(n=Count("pk"),
-                                                                        total=Sum("amount"))
-        if field == "count" and r.limit_count and agg["n"] + 1 > r.limit_count:
-            fire(r, count=agg["n"] + 1, limit=r.limit_count)
-        if field == "amount" and r.limit_amount and (agg["total"] or 0) + amount > r.limit_amount:
-            fire(r, total=(agg["total"] or 0) + amount, limit=r.limit_amount)
+        if count is not None and r.limit_count and count + 1 > r.limit_count:
+            fire(r, count=count + 1, limit=r.limit_count)
+        if total is not None and r.limit_amount and total + amount > r.limit_amount:
+            fire(r, total=total + amount, limit=r.limit_amount)
     if (r := active.get("far_above_usual")) and r.factor and amount >= (r.limit_amount or 0):
         past = _outgoing(user, currency, r.window_hours or 720).aggregate(n=Count("pk"),
                                                                           avg=Avg("amount"))
@@ -116,41 +139,49 @@ def decide(fired: list[Reason], recent_auth: bool) -> str:
     return str(outcome)
 
 
-def _cannot_pay(user: User, operation: str, amount: int, currency: str, method: object) -> bool:
-    """The balance cannot cover it: the wallet refuses with insufficient_funds, not the rules."""
+def _cannot_pay(user: User, operation: str, amount: int, currency: str, method: object,
+                available: int | object | None) -> bool:
+    """The balance cannot cover it: the wallet refuses with insufficient_funds, not the rules.
+
+    ``available`` is the balance the caller has just read (None: no account), or LOOK_UP."""
     from walletdesk.wallet.ledger import customer_lookup
     from walletdesk.wallet.models import LedgerAccount
 
     if operation == "payment" and method != "balance":
         return False
-    account = LedgerAccount.objects.filter(**customer_lookup(user, currency)).first()
-    return account is None or account.available < amount
-
-
-LOOK_UP: Any = object()
+    if available is LOOK_UP:
+        account = LedgerAccount.objects.filter(**customer_lookup(user, currency)).first()
+        available = account.available if account is not None else None
+    return available is None or cast(int, available) < amount
 
 
 def assess_outgoing(user: User, operation: str, amount: int, currency: str,
                     payee: object = None, method: object = None,
-                    hold: str | None = LOOK_UP) -> RiskDecision:
+                    hold: str | None = LOOK_UP, available: int | object | None = LOOK_UP,
+                    ) -> RiskDecision:
     """Allow, or raise account_on_hold / step_up_required / held_for_review (decision stored).
 
-    ``hold`` is the user's active hold kind when the caller has just read it with
-    ``HOLD_SQL`` (the wallet's transfer reads it with the recipient, in one statement).
+    ``hold`` is the user's active hold kind and ``available`` their balance in ``currency``
+    when the caller has just read them (the wallet's transfer reads both with the recipient,
+    in one statement). An interactive request reads the user's counter row under its lock
+    (``counters.lock``): call it inside the transaction that books the money, which then
+    adds the operation to the row (ADR 0046). The decision's ``totals`` are those figures.
     """
     if hold is LOOK_UP:
         hold = active_hold_kind(user)
     ctx = context.current.get()
     interactive = ctx is not None and ctx.user_id == user.pk
     reasons: list[Reason] = []
+    totals: counters.Totals | None = None
     if hold:
         outcome = str(Outcome.FREEZE)
         reasons = [{"rule": "account_hold", "hold": hold}]
-    elif interactive and _cannot_pay(user, operation, amount, currency, method):
+    elif interactive and _cannot_pay(user, operation, amount, currency, method, available):
         outcome = str(Outcome.ALLOW)
         reasons = [{"rule": "insufficient_funds_first"}]
     elif interactive:
-        reasons = evaluate(user, operation, amount, currency, payee)
+        totals = counters.lock(user, currency)
+        reasons = evaluate(user, operation, amount, currency, payee, totals)
         outcome = review.decide(user, operation, amount, currency, payee, reasons,
                                 context.recent(ctx))
     else:
@@ -158,12 +189,16 @@ def assess_outgoing(user: User, operation: str, amount: int, currency: str,
     decision = RiskDecision(user=user, operation=operation, amount=amount, currency=currency,
                             payee=review.payee_key(operation, payee), outcome=outcome,
                             reasons=reasons, interactive=interactive, created_at=clock.now())
+    decision.totals = totals  # type: ignore[attr-defined]
     if outcome == Outcome.ALLOW and not interactive:
         # No rule was evaluated (a job, the admin, a service call): nothing to record.
         return decision
-    _persist(decision, new_hold=not hold)
     if outcome == Outcome.ALLOW:
+        # Stored with the money it allowed (one INSERT in the caller's transaction; a
+        # rollback takes both back).
+        decision.save(force_insert=True)
         return decision
+    _persist(decision, new_hold=not hold)
     error: Refusal
     if hold:
         error = OnHold()

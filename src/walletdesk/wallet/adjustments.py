@@ -127,6 +127,7 @@ def expire_pending(txn_id: int, *, detail: str = "") -> Transaction:
             status=Status.EXPIRED, updated_at=now)
         txn.status, txn.updated_at = Status.EXPIRED, now
         _event(txn, Status.PENDING, "expired_by_support", detail)
+        services.uncount(txn)  # no longer counts towards the risk rules' totals
         if txn.network_ref:
             jobs.enqueue("wallet.cancel_on_network", transaction_id=txn.pk)
     return txn

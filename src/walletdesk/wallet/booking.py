@@ -5,9 +5,10 @@ A P2P transfer and a payment from the balance write the same rows: one
 principal, fee and promotion postings. ``book`` writes them with fixed,
 parameterised SQL (ADR 0005):
 
-* PostgreSQL: one call of ``wallet_book_transfer`` (migrations 0003, 0004), which
-  checks the accounts, writes the transaction and its event, then locks the
-  accounts in id order, checks the available balance and writes the postings.
+* PostgreSQL: one call of ``wallet_book_transfer`` (migrations 0003 to 0005), which
+  checks the accounts, writes the transaction and its event, adds it to the
+  customer's risk counter row (ADR 0046), then locks the accounts in id order,
+  checks the available balance and writes the postings.
   Outside any transaction it is its own transaction: one round trip in all. A
   refusal there is the database error ``account_available_gte_0``.
 * SQLite: the same statements in Python inside one IMMEDIATE transaction (the
@@ -29,6 +30,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from walletdesk.core import clock
+from walletdesk.risk import counters
 
 from . import ledger
 from .errors import InsufficientFunds
@@ -54,6 +56,7 @@ class Booking:
     fee_policy_id: int | None
     promotion_id: int | None
     note: str
+    time_zone: str | None = None  # the customer's, for the periods of the risk counter row
 
     def lookups(self) -> list[dict[str, object]]:
         """Source, destination, then fee revenue and promotion expense when the fee needs them."""
@@ -101,9 +104,10 @@ def _padded(ids: list[int]) -> list[int | None]:
 
 
 def _book_postgres(b: Booking, ids: list[int], ref: str, at: datetime) -> int:
+    hour, day = counters.periods(b.time_zone, at)
     params = [ref, b.type, b.customer_id, b.counterparty_id, b.merchant_id, b.currency, b.method,
               b.amount, b.fee, b.fee_before_promotion, b.fee_policy_id, b.promotion_id, b.note,
-              at, *_padded(ids)]
+              at, *_padded(ids), hour, day]
     sql = "SELECT wallet_book_transfer(" + ", ".join(["%s"] * len(params)) + ")"
     if connection.in_atomic_block:
         with _atomic(), connection.cursor() as cursor:
@@ -148,6 +152,8 @@ def _book_sqlite(b: Booking, lookups: list[dict[str, object]], ids: list[int], r
             b.note, stamp, stamp, stamp])
         txn_id = int(cursor.fetchone()[0])
         cursor.execute(EVENT_SQL, [txn_id, stamp])
+        cursor.execute(counters.UPSERT_SQL, counters.params(
+            b.customer_id, b.currency, b.time_zone, 1, b.amount, at=at))
         postings = [(ids[0], ids[1], b.amount, "principal")]
         if b.fee:
             postings.append((ids[0], ids[2], b.fee, "fee"))

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from walletdesk.core.errors import Conflict, DomainError, NotFound, PermissionDenied
@@ -27,6 +30,24 @@ class UnknownRecipient(DomainError):
     status = 422
     code = "unknown_recipient"
     default_message = _("No wallet was found for this email address or mobile number.")
+    # Counts the miss against the sender's daily lookups (ADR 0047). Raised inside the
+    # caller's transaction, the count would roll back with it: it is written when the
+    # refusal becomes an answer (``as_dict``, after the rollback), once.
+    note: Callable[[], object] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        if self.note is not None:
+            note, self.note = self.note, None
+            note()
+        return super().as_dict()
+
+
+class TooManyUnknownRecipients(DomainError):
+    status = 429
+    code = "too_many_unknown_recipients"
+    default_message = _("Too many payments went to addresses or numbers without a wallet today. "
+                        "You can still pay people you have paid before; try someone new "
+                        "tomorrow, or contact support.")
 
 
 class TransferToSelf(DomainError):

@@ -118,10 +118,12 @@ def all_quotes(operation: str, amount: int, currency: str, *,
 
 
 def upcoming_changes(at: datetime | None = None) -> list[FeePolicy]:
-    """Policies announced but not yet in force, soonest first."""
+    """Policies announced but not yet in force, soonest first.
+
+    From the per-process cache (read on every wallet home page): a change written with the
+    minute's notice shows here within CACHE_FOR, so still before it applies."""
     at = at or clock.now()
-    return list(
-        FeePolicy.objects.filter(effective_from__gt=at, announcement__isnull=False)
-        .select_related("announcement")
-        .order_by("effective_from")
-    )
+    announced = _cached(("upcoming",), lambda: FeePolicy.objects.filter(
+        effective_from__gt=clock.now(), announcement__isnull=False)
+        .select_related("announcement").order_by("effective_from"))
+    return [p for p in announced if p.effective_from > at]

@@ -1,11 +1,14 @@
 """Idempotency keys for money-moving calls (as Stripe's ``Idempotency-Key``).
 
 * The same key and the same request return the first response again, also
-  after a restart (the response is stored with the operation, in the same
-  database transaction, so an operation and its record commit together).
+  after a restart. The key's reservation, the operation and its stored response
+  are one database transaction (ADR 0002, as amended by ADR 0046): they commit
+  together, and a failure takes all of them back.
 * The same key with another request body: 422 ``idempotency_key_reused``.
-* While the first request still runs: 409 ``idempotency_request_in_progress``.
-  A request whose process died keeps the key only until its lease runs out.
+* While the first request still runs, a second one with the same key waits for
+  it (its reservation waits on the first one's uncommitted row) and then gets its
+  answer. A running record left by an older version's dead process answers 409
+  ``idempotency_request_in_progress`` until its lease runs out, then is taken over.
 * Business refusals (4xx: insufficient funds, invalid amount ...) are stored and
   replayed. Refusals that mean "not yet: do X, then retry" (``RETRY_LATER``: step-up,
   held for review, account on hold, 409, 429) free the key, as Stripe does, so the
@@ -22,7 +25,7 @@ from datetime import timedelta
 from typing import Any, cast
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from walletdesk.core import clock
@@ -76,19 +79,33 @@ def request_hash(method: str, path: str, body: bytes) -> str:
     return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + canonical).hexdigest()
 
 
-def _begin(scope: str, key: str, digest: str) -> IdempotencyRecord | Result:
-    """Reserve the key, or return the stored result for a replay."""
+RESERVE_SQL = (
+    'INSERT INTO wallet_idempotencyrecord (scope, "key", request_hash, state, owner_token, '
+    "locked_until, created_at) VALUES (%s, %s, %s, 'running', %s, %s, %s) "
+    'ON CONFLICT (scope, "key") DO NOTHING RETURNING id')
+FINISH_SQL = ("UPDATE wallet_idempotencyrecord SET state = 'done', response_status = %s, "
+              "response_body = %s WHERE id = %s")
+
+
+def _reserve(scope: str, key: str, digest: str, token: str) -> int | Result:
+    """Reserve the key in the caller's transaction (its id), or the stored result of a replay.
+
+    A request with the same key that is still running holds its new row uncommitted: on
+    PostgreSQL this insert waits for it and then finds its answer (a replay); SQLite's one
+    writer queues the two anyway. A running row left by a process that died (written by a
+    version that reserved in a transaction of its own) is taken over after its lease.
+    """
     now = clock.now()
     lease = now + timedelta(seconds=cast(int, settings.WALLET["IDEMPOTENCY_LEASE_SECONDS"]))
-    token = secrets.token_hex(8)
-    try:
-        with transaction.atomic():
-            return IdempotencyRecord.objects.create(scope=scope, key=key, request_hash=digest,
-                                                    owner_token=token, locked_until=lease,
-                                                    created_at=now)
-    except IntegrityError:
-        pass
-    existing = IdempotencyRecord.objects.get(scope=scope, key=key)
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(RESERVE_SQL, [scope, key, digest, token, adapt(lease), adapt(now)])
+        row = cursor.fetchone()
+    if row is not None:
+        return int(row[0])
+    existing = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
+    if existing is None:  # purged this very moment
+        raise InProgress()
     if existing.request_hash != digest:
         raise KeyReused()
     if existing.state == IdempotencyRecord.State.DONE:
@@ -100,34 +117,67 @@ def _begin(scope: str, key: str, digest: str) -> IdempotencyRecord | Result:
             pk=existing.pk, state=IdempotencyRecord.State.RUNNING,
             owner_token=existing.owner_token).update(owner_token=token, locked_until=lease):
         raise InProgress()
-    existing.owner_token = token
-    return existing
+    return existing.pk
 
 
-def _finish(record: IdempotencyRecord, status: int, body: Any) -> None:
-    IdempotencyRecord.objects.filter(pk=record.pk, owner_token=record.owner_token).update(
-        state=IdempotencyRecord.State.DONE, response_status=status, response_body=body)
+def _finish(pk: int, status: int, body: Any) -> None:
+    field = IdempotencyRecord._meta.get_field("response_body")
+    with connection.cursor() as cursor:
+        cursor.execute(FINISH_SQL, [status, field.get_db_prep_save(body, connection), pk])
+
+
+def _store_refusal(scope: str, key: str, digest: str, token: str, status: int,
+                   body: Any) -> Result:
+    """A business refusal, after its transaction rolled back: stored to be replayed."""
+    now = clock.now()
+    with transaction.atomic():
+        IdempotencyRecord.objects.bulk_create([IdempotencyRecord(
+            scope=scope, key=key, request_hash=digest, state=IdempotencyRecord.State.DONE,
+            owner_token=token, locked_until=now, response_status=status, response_body=body,
+            created_at=now)], ignore_conflicts=True)
+        record = IdempotencyRecord.objects.select_for_update().get(scope=scope, key=key)
+        if record.owner_token == token:
+            return status, body
+        if record.state == IdempotencyRecord.State.DONE:  # another request answered first
+            return record.response_status or 200, record.response_body
+        # A dead process's running record that this request had taken over.
+        IdempotencyRecord.objects.filter(pk=record.pk).update(
+            state=IdempotencyRecord.State.DONE, owner_token=token, response_status=status,
+            response_body=body)
+    return status, body
+
+
+class _Replay(Exception):
+    def __init__(self, result: Result) -> None:
+        self.result = result
 
 
 def execute(scope: str, key: str | None, digest: str, operation: Callable[[], Result]) -> Result:
-    """Run ``operation`` at most once for (scope, key); return its (status, body)."""
+    """Run ``operation`` at most once for (scope, key); return its (status, body).
+
+    One database transaction holds the reservation, the operation and its stored answer:
+    they commit together, and any failure takes all of them back (the key is then free).
+    """
     key = check_key(key)
-    begun = _begin(scope, key, digest)
-    if not isinstance(begun, IdempotencyRecord):
-        return begun
-    record = begun
+    token = secrets.token_hex(8)
     try:
         with transaction.atomic():
-            status, body = operation()
-            _finish(record, status, body)
+            reserved = _reserve(scope, key, digest, token)
+            if not isinstance(reserved, int):
+                raise _Replay(reserved)
+            try:
+                status, body = operation()
+            except DomainError as exc:
+                exc.reserved = True  # type: ignore[attr-defined]
+                raise
+            _finish(reserved, status, body)
         return status, body
+    except _Replay as replay:
+        return replay.result
     except DomainError as exc:
+        if not getattr(exc, "reserved", False):
+            raise  # the key itself was refused (reused, in progress)
         if exc.status in (409, 429) or exc.status >= 500 or exc.code in RETRY_LATER:
             exc.as_dict()  # a refusal's own record (a risk decision) is written now
-            IdempotencyRecord.objects.filter(pk=record.pk, owner_token=record.owner_token).delete()
             raise
-        _finish(record, exc.status, exc.as_dict())
-        return exc.status, exc.as_dict()
-    except BaseException:
-        IdempotencyRecord.objects.filter(pk=record.pk, owner_token=record.owner_token).delete()
-        raise
+        return _store_refusal(scope, key, digest, token, exc.status, exc.as_dict())

@@ -7,8 +7,10 @@ that turn the row into field values; each call only runs the SQL with the
 normalised login as its parameter, prepared by the database backend exactly as
 the ORM would (``prep_for_iexact_query``), and builds the user with
 ``Model.from_db`` as the ORM does. The same statement reads the sender's
-active hold for the risk check (``risk.services.HOLD_SQL``), so a transfer
-spends one round trip on both. ``test_hot_path`` compares the answers with
+active hold for the risk check (``risk.services.HOLD_SQL``) and the sender's
+available balance in the transfer's currency (so that an unaffordable transfer
+is refused as such whoever the recipient is, ADR 0047): a transfer spends one
+round trip on all three. ``test_hot_path`` compares the answers with
 ``find_user_by_login`` and ``holds.active`` (ADR 0005).
 """
 
@@ -17,13 +19,13 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from walletdesk.accounts.models import User
 from walletdesk.accounts.services import normalize_login
 from walletdesk.core import clock
-from walletdesk.risk.services import HOLD_SQL, active_hold_kind
+from walletdesk.risk.services import HOLD_SQL
 
 # Per connection (each thread has its own): lookup -> (SQL, compiler, converters, attnames).
 _compiled: weakref.WeakKeyDictionary[BaseDatabaseWrapper, dict[str, tuple[Any, ...]]] = (
@@ -39,33 +41,55 @@ def _query(conn: BaseDatabaseWrapper, lookup: str) -> tuple[Any, ...]:
         columns = [col for col, _sql, _alias in compiler.select]
         # One statement, one round trip: the sender's active hold (risk's own SQL) beside
         # the recipient's row, or beside NULLs when there is no such recipient.
-        both = (f"SELECT ({HOLD_SQL}) AS sender_hold, recipient.* FROM (SELECT 1) AS one "  # noqa: S608 (two fixed statements, no input)
-                f"LEFT JOIN ({sql}) AS recipient ON 1 = 1")
+        both = (f"SELECT ({HOLD_SQL}) AS sender_hold, ({AVAILABLE_SQL}) AS sender_available, "  # noqa: S608 (fixed statements, no input)
+                f"recipient.* FROM (SELECT 1) AS one LEFT JOIN ({sql}) AS recipient ON 1 = 1")
         mine[lookup] = (both, compiler, compiler.get_converters(columns),
                         [col.target.attname for col in columns])
     return mine[lookup]
 
 
-def find_recipient(sender: User, raw: str) -> tuple[str | None, User | None]:
-    """The sender's active hold kind (``risk.services.active_hold_kind``) and the recipient
-    (``find_user_by_login``), read together."""
+AVAILABLE_SQL = ("SELECT balance - pending_out FROM wallet_ledgeraccount WHERE kind = 'customer' "
+                 "AND owner_id = %s AND currency = %s")
+
+
+def find_for_transfer(sender: User, raw: str, currency: str,
+                      ) -> tuple[str | None, int | None, User | None]:
+    """The sender's active hold kind (``risk.services.active_hold_kind``), available balance in
+    ``currency`` (None: no account yet) and the recipient (``find_user_by_login``), read
+    together in one statement."""
     login = normalize_login(raw)
     conn = connections[DEFAULT_DB_ALIAS]
-    if not login:
-        return active_hold_kind(sender), None
     if "@" in login:
         lookup, param = "email__iexact", conn.ops.prep_for_iexact_query(login)
     else:
-        lookup, param = "phone", login
+        lookup, param = "phone", login or None  # no login: matches nobody
     sql, compiler, converters, attnames = _query(conn, lookup)
     with conn.cursor() as cursor:
-        cursor.execute(sql, [sender.pk, conn.ops.adapt_datetimefield_value(clock.now()), param])
-        hold, *row = cursor.fetchone()
+        cursor.execute(sql, [sender.pk, conn.ops.adapt_datetimefield_value(clock.now()),
+                             sender.pk, currency, param])
+        hold, available, *row = cursor.fetchone()
     if row[0] is None:  # the primary key: no recipient
-        return hold, None
+        return hold, available, None
     if converters:
         row = next(compiler.apply_converters([row], converters))
-    return hold, User.from_db(conn.alias, attnames, row)
+    return hold, available, User.from_db(conn.alias, attnames, row)
+
+
+def sender_state(sender: User, currency: str) -> tuple[str | None, int | None]:
+    """The sender's active hold kind and available balance in ``currency``, in one statement
+    (a payment has no recipient to read beside them)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT ({HOLD_SQL}), ({AVAILABLE_SQL})",
+                       [sender.pk, connection.ops.adapt_datetimefield_value(clock.now()),
+                        sender.pk, currency])
+        hold, available = cursor.fetchone()
+    return hold, available
+
+
+def find_recipient(sender: User, raw: str) -> tuple[str | None, User | None]:
+    """The sender's active hold kind and the recipient, read together."""
+    hold, _available, user = find_for_transfer(sender, raw, "")
+    return hold, user
 
 
 def find_user_by_login(raw: str) -> User | None:

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 
@@ -22,7 +23,8 @@ from walletdesk.core import clock, jobs
 from walletdesk.core.errors import Conflict
 from walletdesk.core.money import check_amount, check_currency
 from walletdesk.notify import inbox as notify_inbox
-from walletdesk.risk.services import LOOK_UP, assess_outgoing
+from walletdesk.risk import counters
+from walletdesk.risk.services import LOOK_UP, OUTGOING, assess_outgoing
 
 from . import booking, fees, ledger, locks, recipients
 from .errors import (
@@ -33,6 +35,7 @@ from .errors import (
     NotRefundable,
     RefundExceedsPayment,
     RequestNotOpen,
+    TooManyUnknownRecipients,
     TransactionNotFound,
     TransferToSelf,
     UnknownMerchant,
@@ -100,7 +103,25 @@ def _move(txn: Transaction, new: str, reason: str, detail: str = "") -> bool:
     if extra:
         txn.completed_at = now
     _record(txn, old, reason, detail)
+    if new in NOT_COUNTED and old not in NOT_COUNTED:
+        uncount(txn)
     return True
+
+
+# Outgoing transactions in these states no longer count towards the velocity rules.
+NOT_COUNTED = (Status.FAILED, Status.EXPIRED, Status.REVERSED)
+
+
+def _count(user: User, txn_type: str, amount: int, currency: str) -> None:
+    """Add an outgoing operation to the user's counter row (before any account lock)."""
+    if txn_type in OUTGOING:
+        counters.add(user.pk, currency, user.time_zone, amount)
+
+
+def uncount(txn: Transaction) -> None:
+    if txn.type in OUTGOING and txn.customer_id is not None:
+        zone = User.objects.filter(pk=txn.customer_id).values_list("time_zone", flat=True).first()
+        counters.take_back(txn.customer_id, txn.currency, zone, txn.amount, txn.created_at)
 
 
 def _new_transaction(**fields: object) -> Transaction:
@@ -148,17 +169,55 @@ def top_up(user: User, *, amount: object, currency: object, method: object,
 
 def transfer(user: User, *, to: object, amount: object, currency: object,
              note: str = "") -> Transaction:
-    """Send money to another wallet, at once."""
+    """Send money to another wallet, at once.
+
+    The sender's hold, balance and the recipient are read in one statement; an interactive
+    request then has the risk rules decide on the sender's counter row, locked until this
+    transaction ends (ADR 0046). Whether a login has a wallet is told only to a sender who
+    could pay, and only a limited number of times a day (ADR 0047).
+    """
     amount, currency = check_amount(amount), check_currency(currency)
-    hold, recipient = recipients.find_recipient(user, to) if isinstance(to, str) else (
-        LOOK_UP, None)
-    assess_outgoing(user, "transfer", amount, currency, payee=to, hold=hold)
+    hold, available, recipient = (recipients.find_for_transfer(user, to, currency)
+                                  if isinstance(to, str) else (LOOK_UP, LOOK_UP, None))
+    decision = assess_outgoing(user, "transfer", amount, currency, payee=to, hold=hold,
+                               available=available)
+    totals = getattr(decision, "totals", None)
     if recipient is None or not recipient.is_active or recipient.role != User.Role.CUSTOMER:
-        raise UnknownRecipient()
+        _refuse_unknown_recipient(user, amount, currency, available, totals)
+    assert recipient is not None
     if recipient.pk == user.pk:
         raise TransferToSelf()
+    if totals is not None and totals.misses >= MISS_LIMIT and not Transaction.objects.filter(
+            customer=user, counterparty=recipient, type=Transaction.Type.TRANSFER).exists():
+        raise TooManyUnknownRecipients()  # the same answer as for a login without a wallet
     return _quote_and_book("transfer", amount, currency, Transaction.Type.TRANSFER, user,
                            counterparty=recipient, note=(note or "")[:140])
+
+
+# Transfers to logins without a wallet, per sender and currency a day, and payment requests
+# to them per merchant a day (ADR 0047).
+MISS_LIMIT = 10
+MERCHANT_MISS_LIMIT = 20
+
+
+def _refuse_unknown_recipient(user: User, amount: int, currency: str, available: object,
+                              totals: Any) -> None:
+    """No wallet for this login: a sender who could not pay hears insufficient_funds, as for
+    a real recipient; past the day's limit, the answer a new payee gets too."""
+    if available is LOOK_UP:
+        account = LedgerAccount.objects.filter(**ledger.customer_lookup(user, currency)).first()
+        available = account.available if account is not None else None
+    need = amount + fees.quote("transfer", Method.BALANCE, amount, currency, user_id=user.pk).fee
+    if available is None or cast(int, available) < need:
+        raise InsufficientFunds()
+    if totals is not None and totals.misses >= MISS_LIMIT:
+        raise TooManyUnknownRecipients()
+    error = UnknownRecipient()
+    if transaction.get_connection().in_atomic_block:
+        error.note = lambda: counters.note_miss(user, currency)
+    else:
+        counters.note_miss(user, currency)
+    raise error
 
 
 def _quote_and_book(operation: str, amount: int, currency: str, kind: str, user: User,
@@ -182,7 +241,8 @@ def _book(quote: fees.FeeQuote, kind: str, user: User, *, counterparty: User | N
         method=Method.BALANCE, amount=quote.amount, fee=quote.fee,
         fee_before_promotion=quote.fee_before_promotion,
         fee_policy_id=quote.policy.pk if quote.policy else None,
-        promotion_id=quote.promotion.pk if quote.promotion else None, note=note)
+        promotion_id=quote.promotion.pk if quote.promotion else None, note=note,
+        time_zone=user.time_zone)
     try:
         txn_id, ref, at = booking.book(entry)
     except IntegrityError as exc:
@@ -229,7 +289,9 @@ def pay(user: User, *, merchant: object, amount: object, currency: object, metho
         request: PaymentRequest | None = None, card: object = "") -> Transaction:
     """Pay a merchant: from the balance at once, or by card (pending on the network)."""
     amount, currency = check_amount(amount), check_currency(currency)
-    assess_outgoing(user, "payment", amount, currency, payee=merchant, method=method)
+    hold, available = recipients.sender_state(user, currency)
+    assess_outgoing(user, "payment", amount, currency, payee=merchant, method=method, hold=hold,
+                    available=available)
     method = _check_method("payment", method)
     shop = merchant if isinstance(merchant, Merchant) else find_merchant(merchant)
     card = _linked_card(user, method, card)
@@ -240,6 +302,7 @@ def pay(user: User, *, merchant: object, amount: object, currency: object, metho
         with transaction.atomic():
             quote = fees.quote("payment", method, amount, currency, user_id=user.pk)
             if card is not None:
+                _count(user, Transaction.Type.PAYMENT, amount, currency)
                 txn = _new_transaction(
                     type=Transaction.Type.PAYMENT, status=Status.PENDING, amount=amount,
                     fee=quote.fee, fee_before_promotion=quote.fee_before_promotion,
@@ -271,6 +334,7 @@ def withdraw(user: User, *, amount: object, currency: object, method: object,
     with transaction.atomic():
         quote = fees.quote("withdrawal", method, amount, currency, user_id=user.pk)
         account = ledger.customer_account(user, currency)
+        _count(user, Transaction.Type.WITHDRAWAL, amount, currency)  # counter row, then accounts
         locks.lock_accounts([account.pk])
         txn = _new_transaction(
             type=Transaction.Type.WITHDRAWAL, status=Status.PENDING, amount=amount,
@@ -329,10 +393,21 @@ def refund(merchant: Merchant, *, payment_id: object, amount: object) -> Transac
 
 def create_payment_request(merchant: Merchant, *, customer: object, amount: object,
                            currency: object, description: str = "") -> PaymentRequest:
+    """A merchant asks a customer for money. Whether a login has a wallet is told a limited
+    number of times a day (ADR 0047): past MERCHANT_MISS_LIMIT unknown logins, a request to a
+    customer the merchant never asked before is refused like an unknown login."""
     amount, currency = check_amount(amount), check_currency(currency)
     user = find_user_by_login(customer) if isinstance(customer, str) else None
+    misses_key = f"wallet:request-misses:{merchant.pk}:{clock.now():%Y%m%d}"
+    over = (cache.get(misses_key) or 0) >= MERCHANT_MISS_LIMIT
     if user is None or user.role != User.Role.CUSTOMER:
+        if over:
+            raise TooManyUnknownRecipients()
+        cache.add(misses_key, 0, timeout=2 * 24 * 3600)
+        cache.incr(misses_key)
         raise UnknownRecipient()
+    if over and not PaymentRequest.objects.filter(merchant=merchant, customer=user).exists():
+        raise TooManyUnknownRecipients()
     return PaymentRequest.objects.create(
         public_id=public_id("pr"), merchant=merchant, customer=user, amount=amount,
         currency=currency, description=(description or "")[:140],

@@ -11,7 +11,7 @@ from walletdesk.accounts.services import issue_token
 from walletdesk.conftest import ApiClient
 from walletdesk.risk import review
 from walletdesk.risk.models import Review, RiskRule
-from walletdesk.risk.services import rules
+from walletdesk.risk.services import forget_rules, rules
 from walletdesk.wallet.models import Transaction
 
 pytestmark = [pytest.mark.postgres, pytest.mark.security, pytest.mark.money,
@@ -42,6 +42,7 @@ def held_case(customer, make_customer, fund):
     fund(customer, 10_000_000)
     rules()
     RiskRule.objects.filter(code="step_up_amount").update(outcome="hold", limit_amount=100_000)
+    forget_rules()  # other processes: within RULES_FOR
     api = ApiClient(issue_token(customer))
     body = {"to": bob.email, "amount": 150_000, "currency": "CNY"}
     assert api.post("/api/v1/wallet/transfers", body, key=str(uuid.uuid4())).status_code == 403

@@ -1,6 +1,8 @@
 """Risk rules on outgoing money fire as specified; every decision is stored with reasons."""
 
 import uuid
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -9,7 +11,7 @@ from walletdesk.accounts.context import AuthContext, current
 from walletdesk.accounts.models import AccountHold
 from walletdesk.core import clock
 from walletdesk.risk.models import RiskDecision, RiskRule
-from walletdesk.risk.services import rules
+from walletdesk.risk.services import forget_rules, rules
 from walletdesk.wallet import queries, services
 
 pytestmark = [pytest.mark.django_db, pytest.mark.security, pytest.mark.money]
@@ -35,6 +37,7 @@ def send(api, to, amount):
 def set_rule(code, **fields):
     rules()
     RiskRule.objects.filter(code=code).update(**fields)
+    forget_rules()  # other processes: within RULES_FOR
 
 
 def test_large_amount_needs_a_recent_authentication(api, funded, bob):
@@ -68,16 +71,28 @@ def test_count_per_day_holds_for_review(api, funded, bob):
     assert d.outcome == "hold" and d.reasons[0]["rule"] == "count_day"
 
 
+def _to_local(hour, minute, zone="Asia/Shanghai"):
+    """Move the clock forward to the next hour:minute on the user's clock (ADR 0046: the
+    hour and the day are the user's clock hour and calendar day)."""
+    now = clock.now().astimezone(ZoneInfo(zone))
+    target = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if target <= now:
+        target += timedelta(days=1)
+    clock.advance(seconds=(target - now).total_seconds())
+
+
 def test_amount_per_hour_and_day(api, funded, bob):
     set_rule("amount_hour", limit_amount=1000)
     set_rule("amount_day", limit_amount=2000)
-    clock.advance(minutes=6)
+    _to_local(9, 6)  # also makes the login older than the step-up window
     assert send(api, bob.email, 1000).status_code == 201
     assert send(api, bob.email, 1).json()["code"] == "step_up_required"
-    clock.advance(minutes=61)
+    clock.advance(minutes=61)  # 10:07, a new hour
     assert send(api, bob.email, 1000).status_code == 201
-    clock.advance(minutes=61)
+    clock.advance(minutes=61)  # 11:08, the same day
     assert send(api, bob.email, 1).json()["code"] == "held_for_review"
+    _to_local(0, 1)  # the next calendar day on the user's clock starts from zero
+    assert send(api, bob.email, 1000).status_code == 201
 
 
 def test_far_above_usual(api, funded, bob):

@@ -43,3 +43,14 @@ def ledger_db(transactional_db: Any) -> Iterator[None]:
             cursor.execute("DROP TRIGGER IF EXISTS wallet_posting_no_delete")
             cursor.execute("DELETE FROM wallet_posting")
             cursor.execute(TRIGGERS.SQLITE_FORWARD[2])
+
+
+@pytest.fixture(autouse=True)
+def _fresh_risk_rules() -> Iterator[None]:
+    """The risk rules are cached per process for a few seconds (ADR 0046): no test's rows
+    may outlive it."""
+    from walletdesk.risk.services import forget_rules
+
+    forget_rules()
+    yield
+    forget_rules()

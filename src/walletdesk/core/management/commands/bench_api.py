@@ -15,6 +15,19 @@ Flows (``FLOWS``):
 * ``chat_send`` POST /api/v1/support/conversations/{id}/messages (with a client_id)
 * ``chat_read`` GET  /api/v1/support/conversations/{id}/messages?after_seq=... (the last 20)
 
+Pages and the framework's floor (``--phases`` uses them; each client signs in on the login
+page first, untimed, for the signed-in pages):
+
+* ``healthz``      GET /healthz (no database: the framework's floor)
+* ``help_page``    GET /help/search/?q=... (the help search page)
+* ``wallet_home``  GET /wallet/ (signed in)
+* ``history_page`` GET /wallet/history/ (signed in)
+
+``--phases`` runs each named flow **alone** for S seconds, one after another against the
+same server, ``healthz`` first and last, and reports each flow's rate as a share of
+``/healthz`` (the mean of the two ``healthz`` phases) with the load average before and
+after: on a shared machine the shares are the figures to compare (issue #16).
+
 For the chat flows each client first (untimed) takes an open conversation of
 its customer or opens one (``POST /api/v1/support/conversations``, topic
 payments: opening is rate-limited to 30 an hour per customer, so reruns reuse
@@ -32,7 +45,9 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import random
+import re
 import threading
 import time
 import uuid
@@ -111,6 +126,7 @@ class Client:
     """One keep-alive HTTP/1.1 connection; reconnects after a failure."""
 
     def __init__(self, url: str, timeout: float = 30) -> None:
+        self.cookies: dict[str, str] = {}
         parts = urlsplit(url)
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
         self.timeout = timeout
@@ -120,11 +136,17 @@ class Client:
         self.chat: tuple[int, int] = (0, 0)  # conversation id, last seq seen (chat flows)
 
     def call(self, method: str, path: str, body: Any = None,
-             headers: dict[str, str] | None = None) -> tuple[int, Any]:
+             headers: dict[str, str] | None = None, page: bool = False) -> tuple[int, Any]:
+        """An API call with the bearer token, or (``page``) a page request with the cookies."""
         hdrs = {"Accept": "application/json", **(headers or {})}
-        if self.token:
+        if self.token and not page:
             hdrs["Authorization"] = f"Bearer {self.token}"
+        if page and self.cookies:
+            hdrs["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         data = None
+        raw_form = hdrs.pop("_raw", None)
+        if raw_form is not None:
+            data = raw_form.encode()
         if body is not None:
             data = json.dumps(body).encode()
             hdrs["Content-Type"] = "application/json"
@@ -137,6 +159,11 @@ class Client:
         except (OSError, http.client.HTTPException) as exc:
             self.close()
             return 0, {"code": type(exc).__name__}
+        for header in resp.headers.get_all("Set-Cookie") or []:
+            name, _eq, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        if page:
+            return resp.status, raw
         try:
             return resp.status, json.loads(raw) if raw else None
         except ValueError:
@@ -216,13 +243,53 @@ def flow_chat_read(c: Client, me: str, peer: str, rng: random.Random) -> tuple[i
     return c.call("GET", f"/api/v1/support/conversations/{conv_id}/messages?after_seq={max(0, seq - 20)}")
 
 
+def flow_healthz(c: Client, me: str, peer: str, rng: random.Random) -> tuple[int, Any]:
+    return c.call("GET", "/healthz")
+
+
+def flow_help_page(c: Client, me: str, peer: str, rng: random.Random) -> tuple[int, Any]:
+    q, lang = rng.choice(HELP_QUERIES)
+    return c.call("GET", "/help/search/?" + urlencode({"q": q}), None,
+                  {"Accept": "text/html", "Accept-Language": lang}, page=True)
+
+
+def flow_wallet_home(c: Client, me: str, peer: str, rng: random.Random) -> tuple[int, Any]:
+    return c.call("GET", "/wallet/", None, {"Accept": "text/html"}, page=True)
+
+
+def flow_history_page(c: Client, me: str, peer: str, rng: random.Random) -> tuple[int, Any]:
+    return c.call("GET", "/wallet/history/", None, {"Accept": "text/html"}, page=True)
+
+
+def page_login(url: str, me: str) -> Client:
+    """A second client signed in on the login page (session cookie), for the pages."""
+    c = Client(url)
+    status, body = c.call("GET", "/login/", None, {"Accept": "text/html"}, page=True)
+    match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body or b"")
+    if status != 200 or match is None:
+        raise CommandError(f"login page: {status}")
+    form = urlencode({"csrfmiddlewaretoken": match.group(1).decode(), "username": me,
+                      "password": PASSWORD}).encode()
+    c.call("POST", "/login/", None, {"Content-Type": "application/x-www-form-urlencoded",
+                                     "Accept": "text/html", "_raw": form.decode()}, page=True)
+    if "sessionid" not in c.cookies:
+        raise CommandError(f"could not sign {me} in on the login page")
+    return c
+
+
+PAGE_FLOWS = ("wallet_home", "history_page")
 Flow = Callable[[Client, str, str, random.Random], tuple[int, Any]]
 # name -> (function, share of the loop). Login is expensive on purpose (argon2),
 # so it runs once in ten rounds.
 FLOWS: dict[str, tuple[Flow, int]] = {
     "login": (flow_login, 1), "balance": (flow_balance, 10), "transfer": (flow_transfer, 10),
     "history": (flow_history, 10), "help": (flow_help, 10), "chat_send": (flow_chat_send, 10),
-    "chat_read": (flow_chat_read, 10)}
+    "chat_read": (flow_chat_read, 10), "healthz": (flow_healthz, 10),
+    "help_page": (flow_help_page, 10), "wallet_home": (flow_wallet_home, 10),
+    "history_page": (flow_history_page, 10)}
+DEFAULT_FLOWS = ("login", "balance", "transfer", "history", "help", "chat_send", "chat_read")
+PHASE_FLOWS = ("balance", "help_page", "transfer", "wallet_home", "history", "history_page",
+               "help")
 
 
 class Command(BaseCommand):
@@ -233,7 +300,11 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", type=int, default=4)
         parser.add_argument("--seconds", type=float, default=10)
         parser.add_argument("--users", type=int, default=0, help="bench customers (default C)")
-        parser.add_argument("--flows", default=",".join(FLOWS))
+        parser.add_argument("--flows", default="",
+                            help=f"default {','.join(DEFAULT_FLOWS)}; "
+                                 f"with --phases {','.join(PHASE_FLOWS)}")
+        parser.add_argument("--phases", action="store_true",
+                            help="each flow alone, healthz first and last; shares of healthz")
         parser.add_argument("--setup", action="store_true",
                             help="create the funded bench customers first (server's database)")
         parser.add_argument("--setup-only", action="store_true")
@@ -243,7 +314,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         users = opts["users"] or max(opts["concurrency"], 2)
-        flows = [f for f in opts["flows"].split(",") if f]
+        flows = [f for f in opts["flows"].split(",") if f] or list(
+            PHASE_FLOWS if opts["phases"] else DEFAULT_FLOWS)
         unknown = set(flows) - set(FLOWS)
         if unknown:
             raise CommandError(f"unknown flows: {', '.join(sorted(unknown))}")
@@ -255,7 +327,10 @@ class Command(BaseCommand):
         from django.db import connections
 
         connections.close_all()  # the clients talk HTTP only
-        report = run(opts["url"], opts["concurrency"], opts["seconds"], users, flows)
+        if opts["phases"]:
+            report = run_phases(opts["url"], opts["concurrency"], opts["seconds"], users, flows)
+        else:
+            report = run(opts["url"], opts["concurrency"], opts["seconds"], users, flows)
         report["label"] = opts["label"]
         self.stdout.write(json.dumps(report, ensure_ascii=False))
 
@@ -298,6 +373,29 @@ def run(url: str, concurrency: int, seconds: float, users: int,
             "flows": per_flow, "machine": machine_info()}
 
 
+def run_phases(url: str, concurrency: int, seconds: float, users: int,
+               flows: list[str]) -> dict[str, Any]:
+    """Each flow alone, healthz before and after; every rate also as a share of healthz."""
+    load_before = [round(x, 2) for x in os.getloadavg()]
+    order = ["healthz", *[f for f in flows if f != "healthz"], "healthz"]
+    phases: list[tuple[str, dict[str, Any]]] = []
+    for name in order:
+        phases.append((name, run(url, concurrency, seconds, users, [name])["flows"][name]))
+    floor = [p["per_second"] for n, p in phases if n == "healthz"]
+    healthz = sum(floor) / len(floor)
+    out: dict[str, Any] = {}
+    for name, stats in phases[1:-1]:
+        out[name] = {**stats, "share_of_healthz": round(stats["per_second"] / healthz, 3)
+                     if healthz else None}
+    return {"benchmark": "bench_api --phases", "url": url, "concurrency": concurrency,
+            "seconds_per_phase": seconds, "users": users,
+            "healthz_per_second": {"first": floor[0], "last": floor[-1],
+                                   "mean": round(healthz, 1)},
+            "flows": out, "load_average_before": load_before,
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
+            "machine": machine_info()}
+
+
 def _client(url: str, i: int, users: int, flows: list[str], stats: dict[str, FlowStats],
             barrier: threading.Barrier, stop_at: list[float]) -> None:
     rng = random.Random(i)
@@ -306,6 +404,10 @@ def _client(url: str, i: int, users: int, flows: list[str], stats: dict[str, Flo
     plan = [name for name in flows for _ in range(FLOWS[name][1])]
     try:
         flow_login(client, me, peer, rng)  # every client starts logged in (not timed)
+        if any(f in PAGE_FLOWS for f in flows):
+            signed_in = page_login(url, me)
+            client.cookies = signed_in.cookies
+            signed_in.close()
         if "chat_send" in flows or "chat_read" in flows:
             open_chat(client)
     except Exception:
