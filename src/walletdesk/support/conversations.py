@@ -16,6 +16,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from walletdesk.accounts.models import User
 from walletdesk.core import clock
@@ -63,7 +64,7 @@ TOPIC_LABELS = {
     "suspected_fraud": _("Suspected fraud or a payment I don't recognise"),
     "missing_money": _("Money sent or topped up has not arrived"),
     "payments": _("Payments and transfers"),
-    "refunds": _("Refunds"),
+    "refunds": pgettext_lazy("support topic", "Refunds"),
     "account_security": _("Login, password and two-step verification"),
     "technical": _("The app is not working"),
     "general": _("Something else"),

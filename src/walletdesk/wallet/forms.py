@@ -34,7 +34,7 @@ def usable_cards(user: User, operation: str) -> list[PaymentMethod]:
 def source_label(card: PaymentMethod | None) -> str:
     if card is None:
         return str(METHOD_LABELS[Method.BALANCE])
-    return f"{METHOD_LABELS[card.kind]} · {card}"
+    return f"{METHOD_LABELS[card.kind]} · " + str(card).replace(" ", "\u00a0")  # one line
 
 
 class MoneyForm(forms.Form):

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 from django.utils.formats import date_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from walletdesk.core import clock
@@ -67,7 +67,8 @@ def hours_lines(hours: dict[str, Any] | None) -> list[dict[str, str]]:
             groups[-1][0].append(day)
         else:
             groups.append(([day], text))
-    return [{"days": _days_text(days), "periods": text or _("Closed")} for days, text in groups]
+    closed = pgettext("service hours", "Closed")
+    return [{"days": _days_text(days), "periods": text or closed} for days, text in groups]
 
 
 @register.filter
@@ -82,7 +83,7 @@ def upcoming_days(hours: dict[str, Any] | None, limit: int = 4) -> list[dict[str
         if day < today:
             continue
         name = (d["name_en"] if en else d["name_zh"]) or d["name_en"] or d["name_zh"]
-        state = _("closed") if d["closed"] else _period_text(d)
+        state = pgettext("service hours", "closed") if d["closed"] else _period_text(d)
         out.append({"date": day.isoformat(), "name": name, "state": state})
     return out[: int(limit)]
 

@@ -112,6 +112,9 @@ def test_pending_top_up_shows_progress_then_fails_in_words(live_server_url: str,
         page.locator("[name=currency]").select_option("CNY")
         page.get_by_test_id("submit").click()
         page.get_by_test_id("review-sheet").wait_for()
+        assert page.get_by_test_id("review-source").locator("input[type=radio]").count() >= 2
+        problems += fits_and_passes_axe(page, "top-up review with a card choice")
+        shot(page, "phone-review-card-en.png")
         page.get_by_test_id("confirm").click()
         page.wait_for_url(re.compile(r".*/wallet/t/tx_[0-9a-f]+/$"))
         progress = page.get_by_test_id("progress")

@@ -234,3 +234,18 @@ def test_a_refused_confirm_changes_nothing_and_offers_a_fresh_key(
     assert r.status_code == 200 and snapshot() == before
     assert "The available balance is not enough" in r.content.decode()
     assert r.context["form"]["idem"].value() != old_key
+
+
+def test_someone_elses_card_cannot_be_chosen(alice: Client, customer: Any,
+                                             make_customer: Any) -> None:
+    from walletdesk.wallet.errors import MethodNotLinked
+
+    eve = make_customer("eve@example.com")
+    theirs = cards.link_card(eve, kind="bank_card", number=CARDS["quick"])
+    before = snapshot()
+    r = review(alice, "/wallet/top-up/", source=theirs.public_id, amount="10.00")
+    assert r.templates[0].name == "wallet/money_form.html" and r.context["form"].errors["source"]
+    with pytest.raises(MethodNotLinked):
+        services.top_up(customer, amount=1_000, currency="CNY", method="bank_card",
+                        card=theirs.public_id)
+    assert snapshot() == before

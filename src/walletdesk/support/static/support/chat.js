@@ -41,7 +41,7 @@ document.addEventListener("DOMContentLoaded", function () {
       if (f.type === "message") { show(f); }
       else if (f.type === "ack") { delete outbox[f.client_id]; }
       else if (f.type === "queue") {
-        var s = WD.t("queue", { pos: f.position }) + " ";
+        var s = WD.t("queue", { pos: f.position }) + (document.documentElement.lang.indexOf("zh") === 0 ? "" : " ");
         s += f.estimated_wait_seconds !== null ? WD.t("wait", { min: Math.max(1, Math.round(f.estimated_wait_seconds / 60)) }) : WD.t("nowait");
         statusEl.textContent = s;
       } else if (f.type === "assigned") {
