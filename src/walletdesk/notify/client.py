@@ -11,6 +11,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 # Order matters: Edge and Opera also say "Chrome", Chrome also says "Safari".
 _BROWSERS = (("Edge", r"Edg(?:e|A|iOS)?/(\d+)"), ("Opera", r"OPR/(\d+)"),
              ("Samsung Internet", r"SamsungBrowser/(\d+)"), ("WeChat", r"MicroMessenger/(\d+)"),
@@ -19,7 +21,7 @@ _BROWSERS = (("Edge", r"Edg(?:e|A|iOS)?/(\d+)"), ("Opera", r"OPR/(\d+)"),
 _SYSTEMS = (("iOS", r"(?:iPhone|iPad|iPod).*? OS (\d+)[_\d]*"), ("Android", r"Android (\d+)"),
             ("HarmonyOS", r"HarmonyOS"), ("Windows", r"Windows NT"), ("ChromeOS", r"CrOS"),
             ("macOS", r"Mac OS X"), ("Linux", r"Linux"))
-DISPLAY_MODES = {"standalone": "installed app", "browser": "browser tab"}
+DISPLAY_MODES = {"standalone": _("installed app"), "browser": _("browser tab")}
 
 
 @cache
@@ -59,11 +61,14 @@ def _match(table: tuple[tuple[str, str], ...], ua: str) -> str:
 def describe(user_agent: str, display_mode: str = "") -> dict[str, Any]:
     """{"app_version", "browser", "os", "installed", "summary"}: words, never the raw header."""
     ua = (user_agent or "")[:500]
-    browser = _match(_BROWSERS, ua) or "unknown browser"
-    system = _match(_SYSTEMS, ua) or "unknown system"
+    browser = _match(_BROWSERS, ua) or str(_("unknown browser"))
+    system = _match(_SYSTEMS, ua) or str(_("unknown system"))
     installed = display_mode == "standalone"
-    mode = DISPLAY_MODES.get(display_mode, "")
-    summary = f"walletdesk {app_version()} · {browser} on {system}" + (f" · {mode}" if mode else "")
+    mode = str(DISPLAY_MODES.get(display_mode, ""))
+    # Words in the language of the page the customer used (agents serve that language).
+    summary = str(_("App %(version)s · %(browser)s on %(system)s")) % {
+        "version": app_version(), "browser": browser, "system": system}
+    summary += f" · {mode}" if mode else ""
     return {"app_version": app_version(), "browser": browser, "os": system,
             "installed": installed, "display_mode": mode, "summary": summary}
 

@@ -125,10 +125,16 @@ def test_offline_and_shell_files_are_served(customer: Any) -> None:
     ("", "unknown browser", "unknown system"),
 ])
 def test_browser_and_system_in_words(ua: str, browser: str, system: str) -> None:
-    got = describe(ua, "standalone")
+    from django.utils import translation
+
+    with translation.override("en"):
+        got = describe(ua, "standalone")
+        plain = describe(ua)
     assert (got["browser"], got["os"], got["installed"]) == (browser, system, True)
-    assert got["summary"] == f"walletdesk {app_version()} · {browser} on {system} · installed app"
-    assert describe(ua)["installed"] is False
+    assert got["summary"] == f"App {app_version()} · {browser} on {system} · installed app"
+    assert plain["installed"] is False
+    with translation.override("zh-hans"):
+        assert describe(ua, "standalone")["summary"].endswith(" · 已安装的应用")
 
 
 def test_a_new_conversation_carries_the_app_and_device(customer: Any) -> None:
