@@ -184,11 +184,12 @@ async def _secrets_in_urls(host: str, conv: int) -> None:
     import urllib.request
 
     import websockets
+    from websockets.typing import Origin
 
     for query in ("token=wdt_SECRET-IN-URL", "guest=SECRET-GUEST-KEY"):
         with contextlib.suppress(Exception):
             ws = await websockets.connect(f"ws://{host}/ws/support/conversations/{conv}/?{query}",
-                                          origin=f"http://{host}")
+                                          origin=Origin(f"http://{host}"))
             await ws.close()
     await asyncio.to_thread(lambda: urllib.request.urlopen(
         f"http://{host}/healthz?token=SECRET-HTTP", timeout=10).read())
