@@ -53,7 +53,8 @@ def wire(settings: Any, monkeypatch: Any) -> Iterator[Wire]:
         "CONFIG": {"hosts": [{"address": REDIS}], "prefix": f"costs{os.getpid()}"}}}
     channel_layers.backends.clear()
     found = Wire()
-    execute, pack, send = (db_utils.CursorWrapper._execute, redis_conn.AbstractConnection.pack_command,
+    execute, pack, send = (db_utils.CursorWrapper._execute,  # type: ignore[attr-defined]
+                           redis_conn.AbstractConnection.pack_command,
                            redis_conn.AbstractConnection.send_packed_command)
 
     def counted_execute(self: Any, sql: str, *args: Any) -> Any:

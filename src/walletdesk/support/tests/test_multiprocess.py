@@ -6,6 +6,7 @@ one process closes the user's socket on the other within seconds."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import socket
@@ -60,12 +61,14 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
     for n in range(2):
         port = _port()
         log = var / f"server{n}.log"
-        proc = subprocess.Popen([*cli, "serve", "--port", str(port), "--log-level", "warning"], env=env,
+        # info: uvicorn's access and websocket lines are written (and must carry no secrets)
+        proc = subprocess.Popen([*cli, "serve", "--port", str(port), "--log-level", "info"], env=env,
                                 stdout=log.open("w"), stderr=subprocess.STDOUT)
         procs.append(proc)
         _wait(port, proc, log)
         urls.append(f"127.0.0.1:{port}")
-    yield {"urls": urls, "state": json.loads((var / "state.json").read_text())}
+    yield {"urls": urls, "state": json.loads((var / "state.json").read_text()),
+           "logs": [var / f"server{n}.log" for n in range(2)]}
     for proc in procs:
         proc.terminate()
     for proc in procs:
@@ -175,3 +178,31 @@ def test_sign_out_on_one_process_closes_the_socket_on_the_other(servers: dict[st
     with ThreadPoolExecutor(max_workers=1) as pool:
         elapsed = pool.submit(asyncio.run, _sign_out_closes(servers["urls"], servers["state"])).result()
     assert elapsed < 10, elapsed  # the channel layer carries it at once; the recheck is every 5 s
+
+
+async def _secrets_in_urls(host: str, conv: int) -> None:
+    import urllib.request
+
+    import websockets
+    from websockets.typing import Origin
+
+    for query in ("token=wdt_SECRET-IN-URL", "guest=SECRET-GUEST-KEY"):
+        with contextlib.suppress(Exception):
+            ws = await websockets.connect(f"ws://{host}/ws/support/conversations/{conv}/?{query}",
+                                          origin=Origin(f"http://{host}"))
+            await ws.close()
+    await asyncio.to_thread(lambda: urllib.request.urlopen(
+        f"http://{host}/healthz?token=SECRET-HTTP", timeout=10).read())
+
+
+@pytest.mark.security
+def test_access_logs_carry_no_query_strings(servers: dict[str, Any]) -> None:
+    host = servers["urls"][0]
+    conv = servers["state"]["customers"][0]["conversation"]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, _secrets_in_urls(host, conv)).result()
+    time.sleep(0.5)
+    logs = "".join(path.read_text(errors="replace") for path in servers["logs"])
+    assert "/healthz?[redacted]" in logs and f"/ws/support/conversations/{conv}/?[redacted]" in logs
+    for secret in ("SECRET-IN-URL", "SECRET-GUEST-KEY", "SECRET-HTTP"):
+        assert secret not in logs

@@ -51,7 +51,7 @@ def browser(path: str, cookie: str, origin: str, host: str = "testserver") -> We
 
 async def _closed_for_credential(comm: WebsocketCommunicator, timeout: float = 5) -> None:
     """The server says why (typed, translated) and closes with 4401."""
-    got = []
+    got: list[dict[str, Any]] = []
     while True:
         out = await comm.receive_output(timeout)
         if out["type"] == "websocket.close":
