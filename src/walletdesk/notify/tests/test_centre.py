@@ -37,7 +37,7 @@ def test_security_alert_in_language_and_local_time(make_customer: Any) -> None:
                           when="2026-07-01 02:30")
     z, e = Notification.objects.get(user=zh), Notification.objects.get(user=en)
     assert z.kind == e.kind == "security"
-    assert z.title == "钱包助手新登录：是您本人吗？"
+    assert z.title == "walletdesk 新登录：是您本人吗？"
     assert "2026-07-01 10:30 (UTC+8)" in z.body and "UTC " not in z.body
     assert "2026-06-30 22:30 (UTC-4)" in e.body and "Pixel 8" in e.body
     assert e.link == "/security/"

