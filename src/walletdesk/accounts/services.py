@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 
-from walletdesk.core import clock
+from walletdesk.core import clock, jobs
 from walletdesk.core.errors import NotFound, Unauthenticated
 from walletdesk.notify import limits as send_limits
 from walletdesk.notify import services as notify
@@ -83,7 +83,7 @@ def _channel(login: str) -> str:
 
 
 def _dummy_work(raw: str) -> None:
-    """What a real account costs, done for a missing one (timing)."""
+    """What a real account costs, done for a missing one (timing; support's guest codes)."""
     keyed_digest("code", raw)
 
 
@@ -355,18 +355,27 @@ def confirm_registration(request: HttpRequest | None, login: object, code: objec
 # --- reset and unlock by code --------------------------------------------------------------------
 
 def request_code(request: HttpRequest | None, login: object, purpose: str) -> None:
-    """Send a reset or unlock code to the address typed, if it is on file. Same answer always."""
+    """Send a reset or unlock code to the address typed, if it is on file. Same answer always.
+
+    The request does the same work for every login — check the form, count the send limits,
+    queue one job — so neither the answer nor its time says whether an account exists; the
+    job (`accounts.send_code`) looks the login up and sends the code."""
     value = valid_login(login)
-    send_limits.request_message(value, client_ip(request))
+    ip = client_ip(request)
+    send_limits.request_message(value, ip)
+    jobs.enqueue("accounts.send_code", sealed=mfa.seal(value), purpose=purpose, ip=ip)
+
+
+def send_code_now(value: str, purpose: str, ip: str | None) -> None:
+    """The job's work: a code to the address typed, only if an active account has it."""
     user = find_user_by_login(value)
-    if user is None or not user.is_active:
-        _dummy_work(value)
+    if user is None or not user.is_active or purpose not in (Purpose.RESET, Purpose.UNLOCK):
         return
     with transaction.atomic():
         code = codes.issue(user, purpose, _channel(value))
         if code is None:
             return
-        events.record(f"{purpose}_code_sent", user, ip=client_ip(request), channel=_channel(value))
+        events.record(f"{purpose}_code_sent", user, ip=ip, channel=_channel(value))
         kind = "reset_code" if purpose == Purpose.RESET else "unlock_code"
         notify.send_to(kind, value, user=user, code=code,
                        minutes=codes.ttl_minutes(_channel(value)))

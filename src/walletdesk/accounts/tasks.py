@@ -17,3 +17,11 @@ def purge_stale_sign_ups() -> None:
                         security_events__isnull=True).delete()
     PendingLogin.objects.filter(expires_at__lt=clock.now() - timedelta(days=1)).delete()
     PasskeyChallenge.objects.filter(expires_at__lt=clock.now() - timedelta(days=1)).delete()
+
+
+@jobs.task("accounts.send_code")
+def send_code(sealed: str, purpose: str, ip: str | None = None) -> None:
+    """A reset or unlock code asked for on a page or the API (the login is sealed in the row)."""
+    from . import mfa, services
+
+    services.send_code_now(mfa.unseal(sealed), purpose, ip)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 
 from django.conf import settings
 from django.core.cache import cache
@@ -42,7 +43,8 @@ def _hit(scope: str, who: str, limit: int, seconds: int = HOUR) -> tuple[bool, i
     except ValueError:  # evicted between add and incr
         cache.add(key, 1, timeout=seconds + 5)
         used = 1
-    return used <= limit, max(1, int((window + 1) * seconds - now))
+    left = (window + 1) * seconds - now
+    return used <= limit, max(60, math.ceil(left / 60) * 60)  # whole minutes: no clock detail
 
 
 def request_message(address: str, ip: str | None) -> None:

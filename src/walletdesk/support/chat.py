@@ -10,7 +10,6 @@ missed the echo) returns the stored one instead of a second copy.
 from __future__ import annotations
 
 import contextlib
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 
-from walletdesk.core import clock
+from walletdesk.core import clock, images
 from walletdesk.core.errors import DomainError
 
 from . import events, masking
@@ -177,26 +176,18 @@ def add_event(conv: Conversation, event: str, text: str = "", *, user: Any = Non
     return msg
 
 
-def check_image(data: bytes) -> tuple[str, int, int]:
-    """The content type from the bytes themselves (Pillow), never from the file name."""
-    if not data or len(data) > MAX_IMAGE_BYTES:
-        raise InvalidAttachment()
-    from PIL import Image, UnidentifiedImageError
-
+def check_image(data: bytes) -> images.Image:
+    """The image decoded and re-encoded without metadata (core.images), or InvalidAttachment."""
     try:
-        with Image.open(io.BytesIO(data)) as img:
-            fmt, (w, h) = img.format or "", img.size
-            img.verify()
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return images.reencode(data, max_bytes=MAX_IMAGE_BYTES, max_side=MAX_IMAGE_SIDE)
+    except ValueError:
         raise InvalidAttachment() from None
-    if fmt not in IMAGE_TYPES or w > MAX_IMAGE_SIDE or h > MAX_IMAGE_SIDE:
-        raise InvalidAttachment()
-    return IMAGE_TYPES[fmt], w, h
 
 
 def post_image(conv: Conversation, user: Any, data: bytes, *, agent: Agent | None = None,
                client_id: object = None) -> Posted:
-    content_type, w, h = check_image(data)
+    image = check_image(data)  # what is stored is the re-encoded image, never the upload
+    data, content_type, w, h = image.data, image.content_type, image.width, image.height
     cid = check_client_id(client_id)
     if conv.status in ENDED:
         raise ConversationClosed()

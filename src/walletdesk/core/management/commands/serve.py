@@ -96,6 +96,10 @@ class Command(BaseCommand):
             # (core/httpserver.py), idle keep-alive connections closed after 5 s, and a
             # request line plus headers of at most 16 KiB.
             http="walletdesk.core.httpserver:DeadlineHttpProtocol",
+            # X-Forwarded-For is read by accounts.netutil, and only from the proxies in
+            # WALLETDESK_TRUSTED_PROXIES: uvicorn must not rewrite the client address itself
+            # (its default believes the header from any local connection).
+            proxy_headers=False,
             timeout_keep_alive=5,
             h11_max_incomplete_event_size=16 * 1024,
         )
