@@ -116,7 +116,7 @@ def notifications(request: HttpRequest, before: int | None = None,
                                items=[_out(n) for n in items])
 
 
-@inbox_router.post("/{int:notification_id}/read", response={200: NotificationOut, 404: ErrorOut})
+@inbox_router.post("/{notification_id}/read", response={200: NotificationOut, 404: ErrorOut})
 def read_one(request: HttpRequest, notification_id: int) -> NotificationOut:
     return _out(inbox.mark_read(request.user, notification_id))
 
