@@ -254,3 +254,15 @@ def test_admin_shows_people_words_in_chinese(admin_client: Any, customer: User, 
     english = admin_client.get("/admin/wallet/transaction/").content.decode()
     assert "Created at" in english
     assert "Notification deliveries" in admin_client.get("/admin/").content.decode()
+
+
+def test_every_wallet_list_and_detail_page_opens(admin_client: Any, customer: User, fund: Any) -> None:
+    fund(customer, 2500)
+    for model in apps.get_app_config("wallet").get_models():
+        meta = model._meta
+        page = admin_client.get(f"/admin/wallet/{meta.model_name}/")
+        assert page.status_code == 200, meta.model_name
+        first = model._default_manager.first()
+        if first is not None:
+            detail = admin_client.get(f"/admin/wallet/{meta.model_name}/{first.pk}/change/")
+            assert detail.status_code == 200, meta.model_name
