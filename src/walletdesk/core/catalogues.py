@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import sys
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -21,6 +22,7 @@ from . import hant
 
 PACKAGE = Path(__file__).resolve().parents[1]
 SOURCE, HANT = "zh_Hans", "zh_Hant"
+STABLE_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 HEADER = ("# Traditional Chinese (Hong Kong) catalogue of walletdesk, GENERATED from the zh_Hans\n"
           "# catalogue by `walletdesk make_zh_hant` (OpenCC s2hk + the phrase table in\n"
           "# walletdesk/core/hant.py). Do not edit: change zh_Hans or the table and regenerate.")
@@ -32,8 +34,11 @@ def po_files(root: Path = PACKAGE, locale: str | None = None) -> list[Path]:
 
 
 def _read_po(path: Path, locale: str | None = None) -> Catalog:
-    with path.open("rb") as fh:
-        return read_po(fh, locale=locale)
+    raw = path.read_bytes()
+    catalog = read_po(io.BytesIO(raw), locale=locale)
+    if b"POT-Creation-Date:" not in raw:  # Babel would put "now" there: keep the output stable
+        catalog.creation_date = STABLE_DATE
+    return catalog
 
 
 def _convert(value: object) -> str | tuple[str, ...]:

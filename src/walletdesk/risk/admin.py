@@ -1,5 +1,6 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import QuerySet
@@ -11,18 +12,48 @@ from walletdesk.accounts.models import AccountHold, SecurityEvent, User
 from walletdesk.accounts.netutil import client_ip
 from walletdesk.core.admin import AuditedAdmin, ReadOnlyAdmin
 from walletdesk.core.errors import DomainError
-from walletdesk.core.money import format_minor
+from walletdesk.core.money import format_minor, parse_major
 
 from . import review
 from .forms import ReviewForm
 from .models import Review, RiskDecision, RiskRule
 
 
+class RiskRuleForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The amount limit is typed in yuan (the operation currency's major unit), stored in
+    minor units."""
+
+    limit_amount = forms.CharField(label=_("amount limit (yuan)"), required=False,
+                                   help_text=_("in the operation's currency; empty = no limit"))
+
+    class Meta:
+        model = RiskRule
+        fields = ["enabled", "outcome", "limit_count", "limit_amount", "factor", "window_hours"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        minor = self.instance.limit_amount if self.instance.pk else None
+        self.initial["limit_amount"] = "" if minor is None else format_minor(minor, "CNY", symbol=False)
+
+    def clean_limit_amount(self) -> int | None:
+        text = (self.cleaned_data.get("limit_amount") or "").strip()
+        if not text:
+            return None
+        try:
+            return parse_major(text, "CNY")
+        except DomainError as exc:
+            raise forms.ValidationError(str(exc.message), code=exc.code) from None
+
+
 @admin.register(RiskRule)
 class RiskRuleAdmin(AuditedAdmin):
+    form = RiskRuleForm
     list_display = ("code", "enabled", "outcome", "limit_count", "limit_amount", "factor",
                     "window_hours")
     list_editable = ("enabled", "outcome", "limit_count", "limit_amount", "factor", "window_hours")
+
+    def get_changelist_form(self, request: HttpRequest, **kwargs: Any) -> Any:
+        return super().get_changelist_form(request, form=RiskRuleForm, **kwargs)
 
 
 @admin.register(RiskDecision)

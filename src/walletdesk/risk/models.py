@@ -40,7 +40,7 @@ class RiskRule(models.Model):
                                verbose_name=_("outcome"))
     limit_count = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("count limit"))
     limit_amount = models.BigIntegerField(null=True, blank=True,
-                                          verbose_name=_("amount limit (minor units)"))
+                                          verbose_name=_("amount limit"))
     factor = models.FloatField(null=True, blank=True, verbose_name=_("factor"))
     window_hours = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("window (hours)"))
 

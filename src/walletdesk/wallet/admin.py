@@ -106,10 +106,22 @@ class TransactionAdmin(MoneyColumns, ReadOnlyAdmin):
 
 @admin.register(TransactionEvent)
 class TransactionEventAdmin(ReadOnlyAdmin):
-    list_display = ("at", "transaction", "from_status", "to_status", "reason")
+    list_display = ("at", "transaction", "from_shown", "to_shown", "reason_shown")
     list_filter = ("to_status", "reason")
     search_fields = ("transaction__public_id",)
     readonly_fields = [f.name for f in TransactionEvent._meta.fields]
+
+    @admin.display(description=_("previous status"), ordering="from_status")
+    def from_shown(self, obj: TransactionEvent) -> str:
+        return obj.from_label
+
+    @admin.display(description=_("new status"), ordering="to_status")
+    def to_shown(self, obj: TransactionEvent) -> str:
+        return obj.to_label
+
+    @admin.display(description=_("reason"), ordering="reason")
+    def reason_shown(self, obj: TransactionEvent) -> str:
+        return obj.reason_label
 
 
 @admin.register(Posting)
@@ -125,9 +137,14 @@ class PostingAdmin(ReadOnlyAdmin):
 
 @admin.register(Hold)
 class HoldAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "transaction", "account", "direction", "amount", "status",
+    list_display = ("created_at", "transaction", "account", "direction", "amount_shown", "status",
                     "closed_at")
     list_filter = ("status", "direction")
+    list_select_related = ("account",)
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_shown(self, obj: Hold) -> str:
+        return format_minor(obj.amount, obj.account.currency)
 
 
 @admin.register(LedgerAccount)
@@ -148,8 +165,8 @@ class PaymentMethodAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PaymentRequest)
-class PaymentRequestAdmin(ReadOnlyAdmin):
-    list_display = ("public_id", "merchant", "customer", "amount", "currency", "status", "created_at",
+class PaymentRequestAdmin(MoneyColumns, ReadOnlyAdmin):
+    list_display = ("public_id", "merchant", "customer", "amount_shown", "status", "created_at",
                     "expires_at")
     list_filter = ("status",)
 
@@ -162,8 +179,8 @@ class IdempotencyRecordAdmin(ReadOnlyAdmin):
 
 
 @admin.register(NetworkOperation)
-class NetworkOperationAdmin(ReadOnlyAdmin):
-    list_display = ("reference", "kind", "amount", "currency", "state", "created_at", "decided_at")
+class NetworkOperationAdmin(MoneyColumns, ReadOnlyAdmin):
+    list_display = ("reference", "kind", "amount_shown", "state", "created_at", "decided_at")
     list_filter = ("state", "kind")
 
 

@@ -46,6 +46,16 @@ def test_phrase_table_gives_hong_kong_words() -> None:
     assert hant.convert("身份验证器应用") == "身份驗證器應用程式"
     assert hant.convert("选择“账户已锁定”") == "選擇「帳戶已鎖定」"
     assert hant.convert("%(name)s 的余额 {amount}") == "%(name)s 的餘額 {amount}"
+    assert hant.convert("我们绝不会通过邮件索要密码") == "我們絕不會透過電郵索要密碼"
+    assert hant.convert("付款已审核通过") == "付款已審核通過"
+
+
+def test_generic_yes_no_stay_generic_and_feedback_has_its_own_words() -> None:
+    with translation.override("zh-hans"):
+        assert (translation.gettext("Yes"), translation.gettext("No")) == ("是", "否")
+        assert translation.pgettext("article feedback", "Yes") == "有帮助"
+    with translation.override("zh-hant"):
+        assert translation.pgettext("article feedback", "No") == "沒幫助"
 
 
 def test_django_admin_strings_exist_in_zh_hant() -> None:

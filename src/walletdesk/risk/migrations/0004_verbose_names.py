@@ -140,7 +140,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='riskrule',
             name='limit_amount',
-            field=models.BigIntegerField(blank=True, null=True, verbose_name='amount limit (minor units)'),
+            field=models.BigIntegerField(blank=True, null=True, verbose_name='amount limit'),
         ),
         migrations.AlterField(
             model_name='riskrule',

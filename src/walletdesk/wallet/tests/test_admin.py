@@ -156,12 +156,31 @@ def test_merchant_key_is_rotated_once_shown_and_revoked(admin_client: Any, merch
     assert len(_audit("admin_action")) == 2
 
 
+def _yuan(minor: int | None) -> str:
+    return "" if minor is None else f"{minor // 100}.{minor % 100:02d}"
+
+
+def test_risk_rule_amounts_are_typed_in_yuan(admin_client: Any) -> None:
+    rule, _ = RiskRule.objects.get_or_create(code="amount_day", defaults={"window_hours": 24})
+    page = admin_client.get(f"/admin/risk/riskrule/{rule.pk}/change/").content.decode()
+    assert "(yuan)" in page
+    data = {"outcome": rule.outcome, "limit_count": "", "limit_amount": "5,000.50", "factor": "",
+            "window_hours": "24", "enabled": "on"}
+    assert admin_client.post(f"/admin/risk/riskrule/{rule.pk}/change/", data).status_code == 302
+    rule.refresh_from_db()
+    assert rule.limit_amount == 500_050
+    bad = admin_client.post(f"/admin/risk/riskrule/{rule.pk}/change/", {**data, "limit_amount": "1.234"})
+    assert bad.status_code == 200
+    rule.refresh_from_db()
+    assert rule.limit_amount == 500_050
+
+
 def test_risk_rule_edit_is_audited_with_before_and_after(admin_client: Any, staff: User) -> None:
     rule, _ = RiskRule.objects.get_or_create(code="count_hour",
                                              defaults={"limit_count": 20, "window_hours": 1})
     old = rule.limit_count
     data = {"code": rule.code, "outcome": rule.outcome, "limit_count": str((old or 0) + 7),
-            "limit_amount": rule.limit_amount or "", "factor": rule.factor or "",
+            "limit_amount": _yuan(rule.limit_amount), "factor": rule.factor or "",
             "window_hours": rule.window_hours or ""}
     if rule.enabled:
         data["enabled"] = "on"
@@ -224,7 +243,7 @@ def test_list_page_edits_are_audited_row_by_row(admin_client: Any) -> None:
     for i, r in enumerate(rules):
         data.update({f"form-{i}-id": str(r.pk), f"form-{i}-outcome": r.outcome,
                      f"form-{i}-limit_count": "" if r.limit_count is None else str(r.limit_count),
-                     f"form-{i}-limit_amount": "" if r.limit_amount is None else str(r.limit_amount),
+                     f"form-{i}-limit_amount": _yuan(r.limit_amount),
                      f"form-{i}-factor": "" if r.factor is None else str(r.factor),
                      f"form-{i}-window_hours": "" if r.window_hours is None else str(r.window_hours)})
         if r.enabled:
@@ -254,3 +273,15 @@ def test_admin_shows_people_words_in_chinese(admin_client: Any, customer: User, 
     english = admin_client.get("/admin/wallet/transaction/").content.decode()
     assert "Created at" in english
     assert "Notification deliveries" in admin_client.get("/admin/").content.decode()
+
+
+def test_every_wallet_list_and_detail_page_opens(admin_client: Any, customer: User, fund: Any) -> None:
+    fund(customer, 2500)
+    for model in apps.get_app_config("wallet").get_models():
+        meta = model._meta
+        page = admin_client.get(f"/admin/wallet/{meta.model_name}/")
+        assert page.status_code == 200, meta.model_name
+        first = model._default_manager.first()
+        if first is not None:
+            detail = admin_client.get(f"/admin/wallet/{meta.model_name}/{first.pk}/change/")
+            assert detail.status_code == 200, meta.model_name

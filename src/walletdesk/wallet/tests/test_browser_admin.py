@@ -38,6 +38,7 @@ def test_admin_pages_pass_axe_in_chinese(admin_page: Any, live_server_url: str, 
     text = admin_page.locator("body").inner_text()
     assert "walletdesk 管理后台" in text and "Django" not in text
     assert "Deliverys" not in text and "Account holds" not in text
+    assert "钱包" in text and "账户与安全" in text  # app names too (the index and the sidebar)
     results = Axe().run(admin_page)
     bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
