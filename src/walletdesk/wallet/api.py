@@ -210,7 +210,7 @@ def _request_dict(req: PaymentRequest) -> dict[str, Any]:
 
 
 MONEY_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
-                422: ErrorOut}
+                422: ErrorOut, 429: ErrorOut}
 
 
 # --- customer endpoints -------------------------------------------------------------

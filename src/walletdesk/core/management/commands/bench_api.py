@@ -408,6 +408,8 @@ def _client(url: str, i: int, users: int, flows: list[str], stats: dict[str, Flo
             signed_in = page_login(url, me)
             client.cookies = signed_in.cookies
             signed_in.close()
+        for name in flows:  # untimed warm-up: a process's first help search loads its index
+            FLOWS[name][0](client, me, peer, rng)
         if "chat_send" in flows or "chat_read" in flows:
             open_chat(client)
     except Exception:
