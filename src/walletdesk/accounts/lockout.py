@@ -10,7 +10,7 @@ A try is checked and counted in one transaction under the guard's row lock
 (`locks.guard`), and the lock state is read after taking it: a parallel burst gets exactly
 the tier's number of checks, the rest are refused unchecked. The owner is told once per
 episode (from the first lock until the count starts again). Counters live in the database,
-so every process agrees (ADR 0090).
+so every process agrees (ADR 0093).
 """
 
 from __future__ import annotations
