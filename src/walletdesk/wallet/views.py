@@ -246,13 +246,18 @@ def history_csv(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
-@customer_required
-def detail(request: HttpRequest, txn_id: str) -> HttpResponse:
+def _own_transaction(request: HttpRequest, txn_id: str) -> tuple[User, Transaction]:
+    """The signed-in customer's transaction, or 404 (another person's looks like none)."""
     user: User = request.user  # type: ignore[assignment]
     try:
-        txn = services.get_transaction_for(user, txn_id)
+        return user, services.get_transaction_for(user, txn_id)
     except DomainError:
         raise Http404 from None
+
+
+@customer_required
+def detail(request: HttpRequest, txn_id: str) -> HttpResponse:
+    user, txn = _own_transaction(request, txn_id)
     return render(request, "wallet/detail.html", {
         "t": txn, "direction": queries.direction_for(txn, user),
         "events": txn.events.all(), "refunds": txn.children.order_by("created_at"),
@@ -264,11 +269,7 @@ def detail(request: HttpRequest, txn_id: str) -> HttpResponse:
 @customer_required
 def detail_status(request: HttpRequest, txn_id: str) -> JsonResponse:
     """A pending transaction's progress, polled by the detail page every few seconds."""
-    user: User = request.user  # type: ignore[assignment]
-    try:
-        txn = services.get_transaction_for(user, txn_id)
-    except DomainError:
-        raise Http404 from None
+    _, txn = _own_transaction(request, txn_id)
     response = JsonResponse(present.progress(txn))
     response["Cache-Control"] = "no-store"
     return response
