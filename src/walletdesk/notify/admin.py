@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from walletdesk.core.admin import ReadOnlyAdmin
+from walletdesk.core.admin import AuditedAdmin, ReadOnlyAdmin
 
 from .models import Delivery, Notification, PushSubscription
 
@@ -13,7 +13,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(AuditedAdmin):
     list_display = ("created_at", "user", "kind", "title", "read_at")
     list_filter = ("kind",)
     search_fields = ("user__email", "title")
@@ -21,7 +21,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(PushSubscription)
-class PushSubscriptionAdmin(admin.ModelAdmin):
+class PushSubscriptionAdmin(AuditedAdmin):
     """Support can see and remove a device's subscription; the keys are never shown."""
 
     list_display = ("user", "device", "created_at", "last_sent_at")

@@ -34,4 +34,20 @@ EVENT_LABELS = {
     "risk_review_used": _("Approved payment sent"),
     "risk_review_hold_released": _("Freeze after a review lifted"),
     "device_signed_out": _("A device was signed out"),
+    "support_verification_requested": _("Customer service asked you to confirm it is you"),
+    "support_customer_verified": _("You confirmed it is you to customer service"),
+    "support_action_requested": _("Customer service asked to change your account"),
+    "support_action_approved": _("A change by customer service was approved"),
+    "support_action_rejected": _("A change by customer service was turned down"),
+    "support_action_refused": _("A change by customer service was refused"),
+    "support_action_done": _("Customer service changed your account"),
 }
+BACK_OFFICE = _("Changed in the back office")
+OTHER = _("Other account activity")
+
+
+def event_label(kind: str) -> str:
+    """Words for a stored event kind; never the code itself, even for a kind added later."""
+    if kind in EVENT_LABELS:
+        return str(EVENT_LABELS[kind])
+    return str(BACK_OFFICE if kind.startswith("admin_") else OTHER)

@@ -24,9 +24,9 @@ CUSTOMER = "bob@example.com"
 def lock_out(tmp_path_factory: pytest.TempPathFactory, who: str) -> None:
     """Twenty wrong passwords, through the accounts app's own failure path (the login form
     itself would make the test wait out each lockout tier)."""
-    in_live_db(tmp_path_factory, "from walletdesk.accounts import services as s\n"
+    in_live_db(tmp_path_factory, "from walletdesk.accounts import lockout, services as s\n"
                f"u = s.find_user_by_login({who!r})\n"
-               "for _ in range(20):\n    s._failed(u, '203.0.113.9')\n")
+               "for _ in range(20):\n    lockout.register_failure(u)\n")
 
 
 def wait_code(url: str, pattern: str, after: set[str], to: str = CUSTOMER) -> str:
@@ -74,7 +74,7 @@ def test_agent_unlocks_a_locked_customer(live_server_url: str, page_for: Any,
     panel = agent.get_by_test_id("cw-panel")
     panel.get_by_test_id("cw-blockers").get_by_text("请先在本会话中核实客户身份").wait_for()
     assert panel.get_by_test_id("cw-act-start_unlock").get_attribute("data-available") == "0"
-    assert "你的角色无权执行此操作" in panel.get_by_test_id("cw-act-freeze").inner_text()
+    assert "您的角色无权执行此操作" in panel.get_by_test_id("cw-act-freeze").inner_text()
 
     panel.get_by_test_id("cw-method").select_option("code")
     panel.get_by_test_id("cw-verify").click()

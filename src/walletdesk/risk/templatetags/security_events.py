@@ -1,13 +1,13 @@
 from django import template
 
-from ..labels import EVENT_LABELS
+from .. import labels
 
 register = template.Library()
 
 
 @register.filter
 def event_label(kind: str) -> str:
-    return str(EVENT_LABELS.get(kind, kind))
+    return labels.event_label(kind)
 
 
 @register.filter

@@ -85,6 +85,10 @@ def wire(settings: Any, monkeypatch: Any) -> Iterator[Wire]:
     with connection.cursor() as cur:  # the chat threads keep theirs: let the test database go
         cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    # The pool's idle connections were among them: start a fresh pool for the tests after.
+    connection.close()
+    if hasattr(connection, "close_pool"):
+        connection.close_pool()
 
 
 async def _measure(chat: dict[str, Any], wire: Wire) -> dict[str, Any]:

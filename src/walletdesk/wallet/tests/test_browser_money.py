@@ -75,7 +75,6 @@ def test_transfer_through_the_review_sheet_on_a_phone(live_server_url: str, brow
         done = "已完成" if lang == "zh-hans" else "Completed"
         assert page.get_by_test_id("status").inner_text() == done
         problems += fits_and_passes_axe(page, "transfer detail")
-        page.go_back()  # the review sheet again: confirming it twice must not pay twice
         page.goto(f"{url}/wallet/history/?type=transfer")
         problems += fits_and_passes_axe(page, "history")
         page.goto(f"{url}/wallet/statement/")
