@@ -55,8 +55,21 @@ def _keep_connections() -> None:
         conn.chat_used_at = now  # type: ignore[attr-defined]
 
 
+def _pooled() -> bool:
+    return "pool" in settings.DATABASES["default"].get("OPTIONS", {})
+
+
 class _ChatDatabaseSyncToAsync(SyncToAsync):
     def thread_handler(self, loop: Any, *args: Any, **kwargs: Any) -> Any:
+        if _pooled():
+            # With the connection pool (the PostgreSQL default) a thread hands its connection
+            # back after each call: taking one from the pool costs no round trip, and a
+            # connection kept by a thread that ends (each event loop has its own executor)
+            # would never come back to the pool.
+            try:
+                return super().thread_handler(loop, *args, **kwargs)
+            finally:
+                connections.close_all()
         _keep_connections()
         try:
             return super().thread_handler(loop, *args, **kwargs)
