@@ -1,0 +1,273 @@
+"""The wait forecast: expected waits by hour of the week, learnt from the desk's history.
+
+Three kinds of wait are learnt, each from where the desk records it:
+
+* ``chat``: a chat conversation's queue time, from ``queued_at`` (or
+  ``created_at``) to ``assigned_at`` (an agent accepted it);
+* ``phone``: a booked callback, from the start of its slot to the first call
+  placed for it (a call placed early counts as no wait);
+* ``email``: an email conversation's first response, ``created_at`` to
+  ``first_response_at``.
+
+Each sample falls into the hour of the week of its start, in the wall-clock
+time of the channel's service hours (so a sample at 09:30 London time is
+"Monday 09" in summer and in winter alike). Samples older than ``WINDOW`` are
+ignored; a sample's weight is ``DECAY`` to the power of its age in whole weeks,
+so last week counts 1, the week before 0.8, and so on. The figure for an hour
+is the weighted median of its samples; with fewer than ``MIN_SAMPLES`` it is
+None ("not enough data"). Samples that started while the channel was closed
+(they waited for the opening, not for an agent) and on holidays or special
+days (not a normal week) are left out.
+
+``compute()`` is pure; ``refresh()`` reads the history and rewrites the small
+``WaitForecast`` table (idempotent; the periodic job ``directory.wait_forecast``
+calls it). Pages and the API only read the table (``week()``, ``now_and_next()``).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Min
+
+from walletdesk.core import clock
+
+from . import hours as hours_math
+
+KINDS = ("chat", "phone", "email")
+HOURS_IN_WEEK = 168
+WINDOW = timedelta(weeks=8)
+DECAY = 0.8
+MIN_SAMPLES = 5
+# A later hour is "clearly" quieter when its wait is at most this share of now's
+# and at least QUIETER_BY seconds shorter.
+QUIETER_SHARE = 0.7
+QUIETER_BY = 60
+
+
+@dataclass(frozen=True)
+class Sample:
+    start: datetime  # aware
+    wait: float  # seconds
+
+
+@dataclass
+class Forecast:
+    waits: list[int | None]
+    counts: list[int]
+
+    @property
+    def samples(self) -> int:
+        return sum(self.counts)
+
+
+def hour_of_week(at: datetime, tz: ZoneInfo) -> int:
+    local = at.astimezone(tz)
+    return local.weekday() * 24 + local.hour
+
+
+def weight(start: datetime, now: datetime) -> float:
+    weeks = int((now - start) / timedelta(weeks=1))
+    return float(DECAY ** max(0, weeks))
+
+
+def weighted_median(pairs: Sequence[tuple[float, float]]) -> float:
+    """The value at half of the total weight; halfway between two when a half ends exactly."""
+    ordered = sorted(pairs)
+    total = sum(w for _v, w in ordered)
+    half = total / 2
+    cum = 0.0
+    for i, (value, w) in enumerate(ordered):
+        cum += w
+        if abs(cum - half) <= 1e-9 * total and i + 1 < len(ordered):
+            return (value + ordered[i + 1][0]) / 2
+        if cum >= half:
+            return value
+    return ordered[-1][0]
+
+
+def compute(samples: Iterable[Sample], *, time_zone: str, now: datetime,
+            table: hours_math.Timetable | None = None) -> Forecast:
+    """The forecast for one channel from its samples (pure).
+
+    ``table`` gives the service hours: samples started while closed, and those
+    on its special days (holidays, other hours), are left out.
+    """
+    tz = ZoneInfo(time_zone)
+    since = now - WINDOW
+    open_spans: list[tuple[datetime, datetime]] | None = None
+    special: set[date] = set()
+    if table is not None:
+        special = set(table.special)
+        if not table.always_open:
+            first = since.astimezone(tz).date() - timedelta(days=1)
+            open_spans = hours_math.intervals(table, first, now.astimezone(tz).date())
+    starts = [s for s, _e in open_spans] if open_spans is not None else []
+    buckets: list[list[tuple[float, float]]] = [[] for _ in range(HOURS_IN_WEEK)]
+    for sample in samples:
+        at = sample.start.astimezone(UTC)
+        if not since <= at < now:
+            continue
+        if special and at.astimezone(tz).date() in special:
+            continue
+        if open_spans is not None:
+            i = bisect.bisect_right(starts, at) - 1
+            if i < 0 or not at < open_spans[i][1]:
+                continue
+        buckets[hour_of_week(at, tz)].append((max(0.0, sample.wait), weight(at, now)))
+    waits: list[int | None] = [
+        round(weighted_median(b)) if len(b) >= MIN_SAMPLES else None for b in buckets]
+    return Forecast(waits=waits, counts=[len(b) for b in buckets])
+
+
+# --- reading the history -------------------------------------------------------------
+
+Key = tuple[str, str, str]  # kind, region, language
+
+
+def _history(since: datetime, now: datetime) -> Iterable[tuple[Key, Sample]]:
+    from walletdesk.phone.models import Callback
+    from walletdesk.support.models import Conversation
+
+    chats = (Conversation.objects
+             .filter(channel="chat", assigned_at__isnull=False, created_at__gte=since - timedelta(days=1),
+                     created_at__lt=now)
+             .values_list("region", "language", "queued_at", "created_at", "assigned_at"))
+    for region, language, queued, created, assigned in chats.iterator(chunk_size=5000):
+        start = queued or created
+        assert assigned is not None  # filtered above
+        yield ("chat", region, language), Sample(start, (assigned - start).total_seconds())
+    emails = (Conversation.objects
+              .filter(channel="email", first_response_at__isnull=False, created_at__gte=since,
+                      created_at__lt=now)
+              .values_list("region", "language", "created_at", "first_response_at"))
+    for region, language, created, first in emails.iterator(chunk_size=5000):
+        assert first is not None  # filtered above
+        yield ("email", region, language), Sample(created, (first - created).total_seconds())
+    calls = (Callback.objects
+             .filter(slot_start__gte=since, slot_start__lt=now)
+             .annotate(first_call=Min("calls__started_at"))
+             .filter(first_call__isnull=False)
+             .values_list("line__region__code", "conversation__language", "slot_start", "first_call"))
+    for region, language, slot, first_call in calls.iterator(chunk_size=5000):
+        yield ("phone", region, language), Sample(slot, (first_call - slot).total_seconds())
+
+
+def timetable_of(sh: Any) -> hours_math.Timetable:
+    """Service hours with every special day (the learning window looks into the past)."""
+    from . import queries
+
+    return queries.timetable(sh)
+
+
+def _targets() -> dict[tuple[str, str], tuple[str, hours_math.Timetable | None]]:
+    """(kind, region) → (time zone, service hours) for every active channel that has waits."""
+    from .models import Channel
+
+    out: dict[tuple[str, str], tuple[str, hours_math.Timetable | None]] = {}
+    chs = (Channel.objects.filter(is_active=True, region__is_active=True, kind__in=KINDS)
+           .select_related("region", "hours").prefetch_related("hours__periods",
+                                                               "hours__special_days"))
+    for ch in chs:
+        key = (ch.kind, ch.region.code)
+        if key in out:
+            continue
+        if ch.hours is not None:
+            out[key] = (ch.hours.time_zone, timetable_of(ch.hours))
+        else:
+            out[key] = (ch.region.time_zone, None)
+    return out
+
+
+def refresh(now: datetime | None = None) -> int:
+    """Recompute every forecast from the history; returns the number of rows written."""
+    from .models import WaitForecast
+
+    now = now or clock.now()
+    targets = _targets()
+    grouped: dict[Key, list[Sample]] = defaultdict(list)
+    for (kind, region, language), sample in _history(now - WINDOW, now):
+        if (kind, region) not in targets:
+            continue
+        grouped[(kind, region, language)].append(sample)
+        grouped[(kind, region, "")].append(sample)
+    for kind, region in targets:
+        grouped.setdefault((kind, region, ""), [])
+    rows = []
+    for (kind, region, language), samples in sorted(grouped.items()):
+        tz, table = targets[(kind, region)]
+        result = compute(samples, time_zone=tz, now=now, table=table)
+        rows.append(WaitForecast(kind=kind, region=region, language=language, time_zone=tz,
+                                 waits=result.waits, counts=result.counts,
+                                 samples=result.samples, updated_at=now))
+    with transaction.atomic():
+        WaitForecast.objects.all().delete()
+        WaitForecast.objects.bulk_create(rows)
+    return len(rows)
+
+
+# --- reading the forecast ------------------------------------------------------------
+
+def stored(kind: str, region: str, language: str = "") -> Any:
+    from .models import WaitForecast
+
+    return WaitForecast.objects.filter(kind=kind, region=region, language=language).first()
+
+
+def _hour_open(table: hours_math.Timetable | None, spans: list[tuple[datetime, datetime]],
+               start: datetime) -> bool:
+    if table is None or table.always_open:
+        return True
+    end = start + timedelta(hours=1)
+    return any(s < end and start < e for s, e in spans)
+
+
+def week(row: Any, table: hours_math.Timetable | None, at: datetime) -> list[dict[str, Any]]:
+    """168 hours, Monday 00 first: the forecast, and whether the channel is open at that hour
+    on its next occurrence (today counts from its first hour, so today's holiday is closed)."""
+    tz = ZoneInfo(row.time_zone)
+    today = at.astimezone(tz).date()
+    spans = (hours_math.intervals(table, today - timedelta(days=1), today + timedelta(days=7))
+             if table is not None and not table.always_open else [])
+    out = []
+    for weekday in range(7):
+        day = today + timedelta(days=(weekday - today.weekday()) % 7)
+        for hour in range(24):
+            start = datetime.combine(day, time(hour), tzinfo=tz).astimezone(UTC)
+            is_open = _hour_open(table, spans, start)
+            wait = row.waits[weekday * 24 + hour] if len(row.waits) == HOURS_IN_WEEK else None
+            out.append({"weekday": weekday, "hour": hour, "open": is_open,
+                        "expected_wait_seconds": wait if is_open else None})
+    return out
+
+
+def today(row: Any, table: hours_math.Timetable | None, at: datetime) -> list[dict[str, Any]]:
+    """Today's 24 hours (local to the forecast), each with its UTC start."""
+    tz = ZoneInfo(row.time_zone)
+    day = at.astimezone(tz).date()
+    hours = week(row, table, at)[day.weekday() * 24:(day.weekday() + 1) * 24]
+    for h in hours:
+        h["start"] = datetime.combine(day, time(h["hour"]), tzinfo=tz).astimezone(UTC)
+    return hours
+
+
+def now_and_next(row: Any, table: hours_math.Timetable | None,
+                 at: datetime) -> tuple[int | None, datetime | None]:
+    """The expected wait this hour, and the next hour today that is clearly quieter."""
+    hours = today(row, table, at)
+    local_hour = at.astimezone(ZoneInfo(row.time_zone)).hour
+    current = hours[local_hour]["expected_wait_seconds"]
+    if current is None:
+        return None, None
+    for h in hours[local_hour + 1:]:
+        wait = h["expected_wait_seconds"]
+        if wait is not None and wait <= current * QUIETER_SHARE and current - wait >= QUIETER_BY:
+            return current, h["start"]
+    return current, None

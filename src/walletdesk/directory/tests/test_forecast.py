@@ -1,0 +1,116 @@
+"""The wait forecast: a fixture history with known waits against hand-computed figures.
+
+The International line keeps London hours (weekdays 08:00–20:00, Europe/London);
+a chat channel on those hours is added. British Summer Time ended on Sunday
+2026-10-25, so "Monday 10:00 London" is 09:00 UTC before that and 10:00 UTC after.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from walletdesk.core import clock, jobs
+from walletdesk.directory import forecast, services
+from walletdesk.directory.models import Channel, Region, ServiceHours, WaitForecast
+from walletdesk.support.models import Conversation
+
+pytestmark = pytest.mark.usefixtures("demo_directory")
+
+# Wednesday 2026-11-04 12:00 UTC (12:00 GMT).
+NOW = datetime(2026, 11, 4, 12, 0, tzinfo=UTC)
+MON_10 = 0 * 24 + 10
+MON_09 = 0 * 24 + 9
+
+
+def _utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+
+
+def _chat(start: datetime, wait: int, language: str = "en") -> None:
+    n = Conversation.objects.count() + 1
+    Conversation.objects.create(reference=f"FC{n:06d}", channel="chat", region="INTL",
+                                language=language, status="resolved", created_at=start,
+                                queued_at=start, assigned_at=start + timedelta(seconds=wait))
+
+
+@pytest.fixture
+def history(db: Any) -> ServiceHours:
+    london = ServiceHours.objects.get(name="intl-hotline")
+    services.save_channel(Channel(region=Region.objects.get(code="INTL"), kind="chat",
+                                  value="In-app chat", label_zh="在线客服", label_en="Online chat",
+                                  hours=london))
+    services.set_special_day(london, date(2026, 10, 12), closed=True, name_en="Test holiday")
+    # Monday 10:xx London, week of 2 November (GMT, weight 1).
+    _chat(_utc(2026, 11, 2, 10, 5), 120)
+    _chat(_utc(2026, 11, 2, 10, 20), 180, language="zh-hans")
+    _chat(_utc(2026, 11, 2, 10, 40), 600)
+    # Week of 26 October (GMT, one week old: weight 0.8).
+    _chat(_utc(2026, 10, 26, 10, 10), 60)
+    # Week of 19 October (BST: 09:10 UTC is 10:10 in London; two weeks old: weight 0.64).
+    _chat(_utc(2026, 10, 19, 9, 10), 900)
+    _chat(_utc(2026, 10, 19, 9, 30), 1000)
+    # Left out: the holiday, a contact before opening, one older than eight weeks.
+    _chat(_utc(2026, 10, 12, 9, 10), 5000)
+    _chat(_utc(2026, 11, 2, 7, 30), 4000)
+    _chat(_utc(2026, 9, 7, 9, 10), 3000)
+    # Monday 09:xx London after the change: only four samples, too few.
+    for minute, wait in ((0, 30), (15, 40), (30, 50), (45, 60)):
+        _chat(_utc(2026, 11, 2, 9, minute), wait)
+    return london
+
+
+def _row(language: str = "") -> WaitForecast:
+    return WaitForecast.objects.get(kind="chat", region="INTL", language=language)
+
+
+def test_weighted_median_by_hand() -> None:
+    # Equal weights, an even count: halfway between the middle two.
+    assert forecast.weighted_median([(180, 1), (600, 1), (120, 1), (60, 1)]) == 150
+    # Recent weeks outweigh old ones: 1000 s from long ago loses against two recent minutes.
+    assert forecast.weighted_median([(60, 1), (120, 1), (1000, 0.64)]) == 120
+    assert forecast.weighted_median([(60, 0.2), (1000, 1)]) == 1000
+
+
+def test_forecast_from_history_across_dst_and_a_holiday(history: ServiceHours) -> None:
+    assert forecast.refresh(NOW) >= 1
+    row = _row()
+    assert row.time_zone == "Europe/London"
+    # Monday 10: 60 (w .8), 120, 180, 600 (w 1), 900, 1000 (w .64): total 5.08, half 2.54;
+    # cumulative .8, 1.8, 2.8 → 180 s (the unweighted median would be 390).
+    assert row.counts[MON_10] == 6
+    assert row.waits[MON_10] == 180
+    # Four samples are too few: no number is invented.
+    assert row.counts[MON_09] == 4 and row.waits[MON_09] is None
+    assert row.samples == 10
+    assert all(w is None for i, w in enumerate(row.waits) if i != MON_10)
+    # Per language: English alone has five samples at Monday 10 (60, 120, 600, 900, 1000).
+    en = _row("en")
+    assert en.counts[MON_10] == 5
+    # weights .8, 1, 1, .64, .64: total 4.08, half 2.04; cumulative .8, 1.8, 2.8 → 600.
+    assert en.waits[MON_10] == 600
+    assert _row("zh-hans").waits[MON_10] is None
+
+
+def test_refresh_is_idempotent_and_keeps_one_row_per_key(history: ServiceHours) -> None:
+    forecast.refresh(NOW)
+    first = list(WaitForecast.objects.order_by("kind", "region", "language")
+                 .values_list("kind", "region", "language", "waits", "counts", "samples"))
+    forecast.refresh(NOW)
+    again = list(WaitForecast.objects.order_by("kind", "region", "language")
+                 .values_list("kind", "region", "language", "waits", "counts", "samples"))
+    assert first == again
+    keys = [(k, r, lang) for k, r, lang, *_ in again]
+    assert len(keys) == len(set(keys))
+    # Every channel with waits has its pooled row, even without history (all "not enough data").
+    cn_phone = WaitForecast.objects.get(kind="phone", region="CN", language="")
+    assert cn_phone.samples == 0 and cn_phone.waits == [None] * 168
+
+
+def test_the_periodic_job_writes_the_table(history: ServiceHours) -> None:
+    with clock.frozen(NOW):
+        jobs.schedule_periodic()
+        jobs.run_pending()
+    assert _row().waits[MON_10] == 180
