@@ -31,6 +31,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -221,6 +222,16 @@ def stored(kind: str, region: str, language: str = "") -> Any:
     return WaitForecast.objects.filter(kind=kind, region=region, language=language).first()
 
 
+def pooled(regions: set[str]) -> dict[tuple[str, str], Any]:
+    """The all-languages rows of these regions, by (kind, region): one query."""
+    from .models import WaitForecast
+
+    if not regions:
+        return {}
+    return {(r.kind, r.region): r
+            for r in WaitForecast.objects.filter(region__in=regions, language="")}
+
+
 def _hour_open(table: hours_math.Timetable | None, spans: list[tuple[datetime, datetime]],
                start: datetime) -> bool:
     if table is None or table.always_open:
@@ -271,3 +282,38 @@ def now_and_next(row: Any, table: hours_math.Timetable | None,
         if wait is not None and wait <= current * QUIETER_SHARE and current - wait >= QUIETER_BY:
             return current, h["start"]
     return current, None
+
+
+def public(kind: str, region: str, language: str = "", at: datetime | None = None) -> dict[str, Any]:
+    """The API's view of one forecast (``GET /api/v1/contact/wait-forecast``)."""
+    from django.conf import settings
+
+    from . import queries
+    from .errors import (
+        NoForecastChannel,
+        UnknownForecastLanguage,
+        UnknownForecastRegion,
+        UnknownWaitChannel,
+    )
+    from .models import Channel
+
+    at = at or clock.now()
+    if kind not in KINDS:
+        raise UnknownWaitChannel()
+    reg = queries.regions().filter(code=(region or "").upper()[:8]).first()
+    if reg is None:
+        raise UnknownForecastRegion()
+    if language and language not in {code for code, _n in settings.LANGUAGES if code != "zh-hant"}:
+        raise UnknownForecastLanguage()
+    ch = (Channel.objects.filter(is_active=True, region=reg, kind=kind)
+          .select_related("hours").prefetch_related("hours__periods", "hours__special_days").first())
+    if ch is None:
+        raise NoForecastChannel()
+    table = timetable_of(ch.hours) if ch.hours is not None else None
+    row = stored(kind, reg.code, language)
+    if row is None:  # not computed yet, or no history in this language: say "not enough data"
+        row = SimpleNamespace(time_zone=ch.hours.time_zone if ch.hours else reg.time_zone,
+                              waits=[None] * HOURS_IN_WEEK, samples=0, updated_at=None)
+    return {"channel": kind, "region": reg.code, "language": language or None,
+            "time_zone": row.time_zone, "hours": week(row, table, at), "samples": row.samples,
+            "updated_at": row.updated_at.isoformat() if row.updated_at else None}

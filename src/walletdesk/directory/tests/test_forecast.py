@@ -114,3 +114,77 @@ def test_the_periodic_job_writes_the_table(history: ServiceHours) -> None:
         jobs.schedule_periodic()
         jobs.run_pending()
     assert _row().waits[MON_10] == 180
+
+
+# Monday 2026-11-09 10:30 GMT: the Monday-10 forecast applies.
+NEXT_MONDAY_1030 = datetime(2026, 11, 9, 10, 30, tzinfo=UTC)
+
+
+def test_wait_forecast_api_shape(history: ServiceHours, anon_api: Any) -> None:
+    forecast.refresh(NOW)
+    with clock.frozen(NOW):
+        r = anon_api.get("/api/v1/contact/wait-forecast", channel="chat", region="intl")
+    assert r.status_code == 200
+    body = r.json()
+    assert set(body) == {"channel", "region", "language", "time_zone", "hours", "samples",
+                         "updated_at"}
+    assert (body["channel"], body["region"], body["language"]) == ("chat", "INTL", None)
+    assert body["time_zone"] == "Europe/London" and body["samples"] == 10
+    assert body["updated_at"].startswith("2026-11-04T12:00")
+    hours = body["hours"]
+    assert len(hours) == 168 and [(h["weekday"], h["hour"]) for h in hours[:2]] == [(0, 0), (0, 1)]
+    assert set(hours[0]) == {"weekday", "hour", "expected_wait_seconds", "open"}
+    assert hours[MON_10] == {"weekday": 0, "hour": 10, "expected_wait_seconds": 180, "open": True}
+    # Closed is closed, not "no wait": nights and the weekend.
+    assert hours[MON_09 - 2]["open"] is False and hours[MON_09 - 2]["expected_wait_seconds"] is None
+    assert not any(h["open"] for h in hours if h["weekday"] >= 5)
+    # Too few samples: open, but no number.
+    assert hours[MON_09] == {"weekday": 0, "hour": 9, "expected_wait_seconds": None, "open": True}
+    en = anon_api.get("/api/v1/contact/wait-forecast", channel="chat", region="INTL",
+                      language="en").json()
+    assert en["language"] == "en" and en["hours"][MON_10]["expected_wait_seconds"] == 600
+
+
+def test_a_holiday_next_week_shows_closed(history: ServiceHours, anon_api: Any) -> None:
+    forecast.refresh(NOW)
+    services.set_special_day(history, date(2026, 11, 9), closed=True, name_en="Test holiday")
+    with clock.frozen(NOW):
+        hours = anon_api.get("/api/v1/contact/wait-forecast", channel="chat",
+                             region="INTL").json()["hours"]
+    assert hours[MON_10] == {"weekday": 0, "hour": 10, "expected_wait_seconds": None, "open": False}
+
+
+@pytest.mark.parametrize(("params", "code"), [
+    ({"channel": "fax", "region": "INTL"}, "unknown_wait_channel"),
+    ({"channel": "", "region": "INTL"}, "unknown_wait_channel"),
+    ({"channel": "chat", "region": "XX"}, "unknown_region"),
+    ({"channel": "chat", "region": "INTL", "language": "fr"}, "unknown_language"),
+    ({"channel": "chat", "region": "HK"}, "no_such_channel"),
+])
+def test_bad_forecast_queries_get_typed_400s(history: ServiceHours, anon_api: Any,
+                                             params: dict[str, str], code: str) -> None:
+    forecast.refresh(NOW)
+    before = list(WaitForecast.objects.values_list("pk", "updated_at", "waits"))
+    r = anon_api.get("/api/v1/contact/wait-forecast", **params)
+    assert r.status_code == 400
+    assert r.json()["code"] == code and r.json()["message"]
+    assert list(WaitForecast.objects.values_list("pk", "updated_at", "waits")) == before
+
+
+def test_channels_gain_the_expected_wait_and_a_quieter_hour(history: ServiceHours,
+                                                           anon_api: Any) -> None:
+    for minute in (0, 10, 20, 30, 40):  # Monday 14:xx is quick: 30 s
+        _chat(_utc(2026, 11, 2, 14, minute), 30)
+    forecast.refresh(NOW)
+    with clock.frozen(NEXT_MONDAY_1030):
+        rows = anon_api.get("/api/v1/contact/channels", region="INTL", tz="Asia/Shanghai").json()
+    chat = next(row for row in rows if row["kind"] == "chat")
+    assert chat["expected_wait_seconds"] == 180
+    assert chat["quieter_at"] == "2026-11-09T22:00:00+08:00"  # 14:00 in London
+    site = next(row for row in rows if row["kind"] == "website")
+    assert site["expected_wait_seconds"] is None and site["quieter_at"] is None
+    # Closed now: no wait is promised.
+    with clock.frozen(datetime(2026, 11, 9, 21, 0, tzinfo=UTC)):
+        rows = anon_api.get("/api/v1/contact/channels", region="INTL").json()
+    chat = next(row for row in rows if row["kind"] == "chat")
+    assert chat["open_now"] is False and chat["expected_wait_seconds"] is None
