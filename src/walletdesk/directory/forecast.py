@@ -317,3 +317,53 @@ def public(kind: str, region: str, language: str = "", at: datetime | None = Non
     return {"channel": kind, "region": reg.code, "language": language or None,
             "time_zone": row.time_zone, "hours": week(row, table, at), "samples": row.samples,
             "updated_at": row.updated_at.isoformat() if row.updated_at else None}
+
+
+def day_in_zone(row: Any, table: hours_math.Timetable | None, at: datetime,
+                zone: str) -> list[dict[str, Any]]:
+    """The viewer's today, hour by hour in their zone, with the forecast of each hour."""
+    viewer = ZoneInfo(zone)
+    ftz = ZoneInfo(row.time_zone)
+    day = at.astimezone(viewer).date()
+    spans = (hours_math.intervals(table, day - timedelta(days=2), day + timedelta(days=2))
+             if table is not None and not table.always_open else [])
+    out = []
+    for hour in range(24):
+        start = datetime.combine(day, time(hour), tzinfo=viewer).astimezone(UTC)
+        local = start.astimezone(ftz)
+        is_open = _hour_open(table, spans, start)
+        wait = row.waits[local.weekday() * 24 + local.hour] if len(row.waits) == HOURS_IN_WEEK else None
+        out.append({"hour": hour, "start": start, "open": is_open,
+                    "wait": wait if is_open else None,
+                    "now": start <= at < start + timedelta(hours=1)})
+    return out
+
+
+def hub_charts(channels: Sequence[Any], at: datetime, zone: str) -> list[dict[str, Any]]:
+    """Today's expected waits per channel kind of one region, for the contact hub (read only)."""
+    from . import queries
+
+    rows = pooled({ch.region.code for ch in channels})
+    charts: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for ch in channels:
+        if ch.kind not in KINDS or ch.kind in seen:
+            continue
+        row = rows.get((ch.kind, ch.region.code))
+        if row is None:
+            continue
+        seen.add(ch.kind)
+        table = queries.timetable(ch.hours) if ch.hours is not None else None
+        hours = day_in_zone(row, table, at, zone)
+        if not any(h["wait"] is not None for h in hours):
+            continue
+        current = next(h for h in hours if h["now"])
+        charts.append({"kind": ch.kind, "label": queries.pick(ch, "label"), "hours": hours,
+                       "current": current["wait"]})
+    top = max((h["wait"] or 0 for c in charts for h in c["hours"]), default=0) or 1
+    for chart in charts:
+        for i, h in enumerate(chart["hours"]):
+            h["x"] = i * 10 + 1
+            h["height"] = max(2, round(52 * h["wait"] / top)) if h["wait"] is not None else 2
+            h["y"] = 60 - h["height"]
+    return charts

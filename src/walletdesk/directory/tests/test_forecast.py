@@ -188,3 +188,25 @@ def test_channels_gain_the_expected_wait_and_a_quieter_hour(history: ServiceHour
         rows = anon_api.get("/api/v1/contact/channels", region="INTL").json()
     chat = next(row for row in rows if row["kind"] == "chat")
     assert chat["open_now"] is False and chat["expected_wait_seconds"] is None
+
+
+def test_the_hub_shows_todays_waits_with_hints(history: ServiceHours, client: Any,
+                                               customer: Any) -> None:
+    for minute in (0, 10, 20, 30, 40):  # Monday 14:xx is quick: 30 s
+        _chat(_utc(2026, 11, 2, 14, minute), 30)
+    forecast.refresh(NOW)
+    customer.region, customer.time_zone = "INTL", "Europe/London"
+    customer.save()
+    client.force_login(customer)
+    with clock.frozen(NEXT_MONDAY_1030):
+        en = client.get("/contact/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        zh = client.get("/contact/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'data-testid="forecast-chat"' in en
+    # 180 s now against a lower median of 30 s today: busy.
+    assert "Busy now: online chat usually answers in about 3 minutes." in en
+    assert "Quietest time today for Online chat: 14:00–15:00." in en
+    assert "现在较忙：在线客服通常等待约 3 分钟。" in zh
+    assert "今天在线客服最空闲的时段：14:00–15:00。" in zh
+    # The current hour is marked, closed hours are drawn as closed.
+    assert en.count('class="dfc-marker"') == 1 and en.count("dfc-now") == 1
+    assert "dfc-closed" in en
