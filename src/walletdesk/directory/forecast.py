@@ -360,8 +360,8 @@ def hub_charts(channels: Sequence[Any], at: datetime, zone: str) -> list[dict[st
         current = next(h for h in hours if h["now"])
         charts.append({"kind": ch.kind, "label": queries.pick(ch, "label"), "hours": hours,
                        "current": current["wait"]})
-    top = max((h["wait"] or 0 for c in charts for h in c["hours"]), default=0) or 1
-    for chart in charts:
+    for chart in charts:  # each chart on its own scale: chat waits minutes, email hours
+        top = max(h["wait"] or 0 for h in chart["hours"]) or 1
         for i, h in enumerate(chart["hours"]):
             h["x"] = i * 10 + 1
             h["height"] = max(2, round(52 * h["wait"] / top)) if h["wait"] is not None else 2
