@@ -37,6 +37,8 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Min
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from walletdesk.core import clock
 
@@ -367,3 +369,34 @@ def hub_charts(channels: Sequence[Any], at: datetime, zone: str) -> list[dict[st
             h["height"] = max(2, round(52 * h["wait"] / top)) if h["wait"] is not None else 2
             h["y"] = 60 - h["height"]
     return charts
+
+
+def wait_words(seconds: int) -> str:
+    """A wait in people's words: "under a minute", "about 3 minutes", "about 2 hours"."""
+    if seconds < 60:
+        return _("under a minute")
+    minutes = round(seconds / 60)
+    if minutes < 90:
+        return ngettext("about %(n)s minute", "about %(n)s minutes", minutes) % {"n": minutes}
+    hours = round(seconds / 3600)
+    return ngettext("about %(n)s hour", "about %(n)s hours", hours) % {"n": hours}
+
+
+def quietest(kind: str, region: str, instants: Sequence[datetime], *, limit: int = 3,
+             within: timedelta = timedelta(days=2)) -> list[tuple[datetime, int]]:
+    """Of these free slot starts (sorted), the ``limit`` with the shortest expected wait in
+    the next ``within``: one per hour, shortest first, earlier first among equals."""
+    row = stored(kind, region)
+    if row is None or not instants or len(row.waits) != HOURS_IN_WEEK:
+        return []
+    tz = ZoneInfo(row.time_zone)
+    until = instants[0] + within
+    best: dict[tuple[date, int], tuple[datetime, int]] = {}
+    for at in instants:
+        if at >= until:
+            break
+        local = at.astimezone(tz)
+        wait = row.waits[local.weekday() * 24 + local.hour]
+        if wait is not None:
+            best.setdefault((local.date(), local.hour), (at, wait))
+    return sorted(best.values(), key=lambda p: (p[1], p[0]))[:limit]

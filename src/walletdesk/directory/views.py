@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from walletdesk.core import clock
@@ -46,14 +46,7 @@ def _region_blocks(regions: list[Region], zone: str) -> list[dict[str, Any]]:
     return blocks
 
 
-def wait_words(seconds: int) -> str:
-    if seconds < 60:
-        return _("under a minute")
-    minutes = round(seconds / 60)
-    if minutes < 90:
-        return ngettext("about %(n)s minute", "about %(n)s minutes", minutes) % {"n": minutes}
-    hours = round(seconds / 3600)
-    return ngettext("about %(n)s hour", "about %(n)s hours", hours) % {"n": hours}
+wait_words = forecast.wait_words
 
 
 def _clause(kind: str, wait: str) -> str:

@@ -210,3 +210,26 @@ def test_the_hub_shows_todays_waits_with_hints(history: ServiceHours, client: An
     # The current hour is marked, closed hours are drawn as closed.
     assert en.count('class="dfc-marker"') == 1 and en.count("dfc-now") == 1
     assert "dfc-closed" in en
+
+
+def test_booking_a_callback_offers_the_quietest_free_slots_first(client: Any,
+                                                                 make_customer: Any) -> None:
+    from zoneinfo import ZoneInfo
+
+    sh = ZoneInfo("Asia/Shanghai")
+    thursday = 3 * 24  # 2026-12-03 is a Thursday
+    waits: list[int | None] = [None] * 168
+    waits[thursday + 11], waits[thursday + 14], waits[thursday + 15] = 600, 120, 300
+    WaitForecast.objects.create(kind="phone", region="CN", language="", time_zone="Asia/Shanghai",
+                                waits=waits, counts=[5] * 168, samples=840, updated_at=NOW)
+    hotline = Channel.objects.get(region__code="CN", kind="phone", normalized="+864008201024")
+    client.force_login(make_customer(region="CN", time_zone="Asia/Shanghai"))
+    with clock.frozen(datetime(2026, 12, 3, 10, 2, tzinfo=sh)):
+        html = client.get(f"/phone/callback/?line={hotline.pk}",
+                          HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    quiet = html[html.index('data-testid="book-quiet"'):html.index("</optgroup>")]
+    expected = ["12-03 14:00 · usual wait about 2 minutes", "12-03 15:00 · usual wait about 5 minutes",
+                "12-03 11:00 · usual wait about 10 minutes"]
+    positions = [quiet.index(e) for e in expected]
+    assert positions == sorted(positions)
+    assert 'value="2026-12-03T14:00:00+08:00"' in quiet  # the same value as in its day
