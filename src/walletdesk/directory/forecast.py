@@ -96,6 +96,30 @@ def weighted_median(pairs: Sequence[tuple[float, float]]) -> float:
     return ordered[-1][0]
 
 
+def _usable(samples: Iterable[Sample], tz: ZoneInfo, since: datetime, until: datetime,
+            table: hours_math.Timetable | None) -> Iterable[tuple[datetime, float]]:
+    """The samples that started in [since, until) while open, on a normal day."""
+    open_spans: list[tuple[datetime, datetime]] | None = None
+    special: set[date] = set()
+    if table is not None:
+        special = set(table.special)
+        if not table.always_open:
+            first = since.astimezone(tz).date() - timedelta(days=1)
+            open_spans = hours_math.intervals(table, first, until.astimezone(tz).date())
+    starts = [s for s, _e in open_spans] if open_spans is not None else []
+    for sample in samples:
+        at = sample.start.astimezone(UTC)
+        if not since <= at < until:
+            continue
+        if special and at.astimezone(tz).date() in special:
+            continue
+        if open_spans is not None:
+            i = bisect.bisect_right(starts, at) - 1
+            if i < 0 or not at < open_spans[i][1]:
+                continue
+        yield at, max(0.0, sample.wait)
+
+
 def compute(samples: Iterable[Sample], *, time_zone: str, now: datetime,
             table: hours_math.Timetable | None = None) -> Forecast:
     """The forecast for one channel from its samples (pure).
@@ -104,30 +128,33 @@ def compute(samples: Iterable[Sample], *, time_zone: str, now: datetime,
     on its special days (holidays, other hours), are left out.
     """
     tz = ZoneInfo(time_zone)
-    since = now - WINDOW
-    open_spans: list[tuple[datetime, datetime]] | None = None
-    special: set[date] = set()
-    if table is not None:
-        special = set(table.special)
-        if not table.always_open:
-            first = since.astimezone(tz).date() - timedelta(days=1)
-            open_spans = hours_math.intervals(table, first, now.astimezone(tz).date())
-    starts = [s for s, _e in open_spans] if open_spans is not None else []
     buckets: list[list[tuple[float, float]]] = [[] for _ in range(HOURS_IN_WEEK)]
-    for sample in samples:
-        at = sample.start.astimezone(UTC)
-        if not since <= at < now:
-            continue
-        if special and at.astimezone(tz).date() in special:
-            continue
-        if open_spans is not None:
-            i = bisect.bisect_right(starts, at) - 1
-            if i < 0 or not at < open_spans[i][1]:
-                continue
-        buckets[hour_of_week(at, tz)].append((max(0.0, sample.wait), weight(at, now)))
+    for at, wait in _usable(samples, tz, now - WINDOW, now, table):
+        buckets[hour_of_week(at, tz)].append((wait, weight(at, now)))
     waits: list[int | None] = [
         round(weighted_median(b)) if len(b) >= MIN_SAMPLES else None for b in buckets]
     return Forecast(waits=waits, counts=[len(b) for b in buckets])
+
+
+def backtest(samples: Sequence[Sample], *, time_zone: str, now: datetime,
+             table: hours_math.Timetable | None = None) -> tuple[int | None, int]:
+    """How wrong the forecast made a week ago was about the week since (pure).
+
+    Returns the median absolute error in seconds over the past week's samples
+    whose hour had a forecast then, and how many samples that is (None with
+    fewer than ``MIN_SAMPLES``).
+    """
+    tz = ZoneInfo(time_zone)
+    then = now - timedelta(weeks=1)
+    past = compute(samples, time_zone=time_zone, now=then, table=table)
+    errors = []
+    for at, wait in _usable(samples, tz, then, now, table):
+        expected = past.waits[hour_of_week(at, tz)]
+        if expected is not None:
+            errors.append((abs(wait - expected), 1.0))
+    if len(errors) < MIN_SAMPLES:
+        return None, len(errors)
+    return round(weighted_median(errors)), len(errors)
 
 
 # --- reading the history -------------------------------------------------------------
@@ -196,7 +223,8 @@ def refresh(now: datetime | None = None) -> int:
     now = now or clock.now()
     targets = _targets()
     grouped: dict[Key, list[Sample]] = defaultdict(list)
-    for (kind, region, language), sample in _history(now - WINDOW, now):
+    # One more week than the window: the backtest forecasts from a week ago.
+    for (kind, region, language), sample in _history(now - WINDOW - timedelta(weeks=1), now):
         if (kind, region) not in targets:
             continue
         grouped[(kind, region, language)].append(sample)
@@ -207,9 +235,12 @@ def refresh(now: datetime | None = None) -> int:
     for (kind, region, language), samples in sorted(grouped.items()):
         tz, table = targets[(kind, region)]
         result = compute(samples, time_zone=tz, now=now, table=table)
+        error, checked = (backtest(samples, time_zone=tz, now=now, table=table) if not language
+                          else (None, 0))
         rows.append(WaitForecast(kind=kind, region=region, language=language, time_zone=tz,
                                  waits=result.waits, counts=result.counts,
-                                 samples=result.samples, updated_at=now))
+                                 samples=result.samples, error_seconds=error,
+                                 error_samples=checked, updated_at=now))
     with transaction.atomic():
         WaitForecast.objects.all().delete()
         WaitForecast.objects.bulk_create(rows)

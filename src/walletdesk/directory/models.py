@@ -201,6 +201,10 @@ class WaitForecast(models.Model):
     waits = models.JSONField(_("expected waits"), default=list)
     counts = models.JSONField(_("samples per hour"), default=list)
     samples = models.PositiveIntegerField(_("samples"), default=0)
+    # The forecast made a week earlier against the waits of the week since (pooled rows only).
+    error_seconds = models.PositiveIntegerField(_("median absolute error (s)"), null=True,
+                                                blank=True)
+    error_samples = models.PositiveIntegerField(_("waits checked"), default=0)
     updated_at = models.DateTimeField(_("updated at"), default=clock.now)
 
     class Meta:

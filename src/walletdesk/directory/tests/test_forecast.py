@@ -233,3 +233,36 @@ def test_booking_a_callback_offers_the_quietest_free_slots_first(client: Any,
     positions = [quiet.index(e) for e in expected]
     assert positions == sorted(positions)
     assert 'value="2026-12-03T14:00:00+08:00"' in quiet  # the same value as in its day
+
+
+def test_backtest_by_hand() -> None:
+    """A week ago Monday 10 had five samples of 100 s; this week's Monday-10 waits were
+    100, 160, 220, 40 and 400: absolute errors 0, 60, 120, 60, 300 → median 60."""
+    tz_now = datetime(2026, 11, 11, 12, 0, tzinfo=UTC)  # Wednesday, GMT
+    old = [forecast.Sample(_utc(2026, 10, 26, 10, m), 100) for m in (0, 10, 20, 30, 40)]
+    new = [forecast.Sample(_utc(2026, 11, 9, 10, m), w)
+           for m, w in ((0, 100), (10, 160), (20, 220), (30, 40), (40, 400))]
+    assert forecast.backtest(old + new, time_zone="Europe/London", now=tz_now) == (60, 5)
+    # Fewer than five checked waits: no figure.
+    assert forecast.backtest(old + new[:4], time_zone="Europe/London", now=tz_now) == (None, 4)
+
+
+def test_supervisors_see_the_forecast_error_in_the_reports(history: ServiceHours,
+                                                          client: Any) -> None:
+    from walletdesk.reports.tests.conftest import make_agent
+
+    # Last week's Monday-10 waits against the forecast made a week before them.
+    for minute, wait in ((0, 100), (10, 160), (20, 220), (30, 40), (40, 400)):
+        _chat(_utc(2026, 11, 9, 10, minute), wait)
+    later = datetime(2026, 11, 11, 12, 0, tzinfo=UTC)
+    forecast.refresh(later)
+    row = _row()
+    # A week earlier (4 Nov) Monday 10 forecast 180 s (the first test); errors 80, 20, 40,
+    # 140, 220 → median 80.
+    assert (row.error_seconds, row.error_samples) == (80, 5)
+    client.force_login(make_agent("supervisor").user)
+    with clock.frozen(later):
+        html = client.get("/support/reports/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    table = html[html.index('data-testid="forecast-error-table"'):]
+    table = table[:table.index("</table>")]
+    assert "<td>Chat</td><td>INTL</td><td class=\"num\">1 min 20 s</td><td class=\"num\">5</td>" in table
