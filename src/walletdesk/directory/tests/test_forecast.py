@@ -266,3 +266,18 @@ def test_supervisors_see_the_forecast_error_in_the_reports(history: ServiceHours
     table = html[html.index('data-testid="forecast-error-table"'):]
     table = table[:table.index("</table>")]
     assert "<td>Chat</td><td>INTL</td><td class=\"num\">1 min 20 s</td><td class=\"num\">5</td>" in table
+
+
+@pytest.mark.postgres
+def test_bench_forecast_fills_a_scratch_database_and_times_the_job() -> None:
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    with clock.frozen(NOW):
+        call_command("bench_forecast", count=4000, stdout=out)
+    text = out.getvalue()
+    assert "inserted 4000 conversations" in text and "refresh 2:" in text
+    assert Conversation.objects.filter(reference__startswith="BENCHFC").count() == 4000
+    assert WaitForecast.objects.get(kind="chat", region="CN", language="").samples > 0
