@@ -35,7 +35,7 @@ from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Min
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -97,8 +97,9 @@ def weighted_median(pairs: Sequence[tuple[float, float]]) -> float:
 
 
 def _usable(samples: Iterable[Sample], tz: ZoneInfo, since: datetime, until: datetime,
-            table: hours_math.Timetable | None) -> Iterable[tuple[datetime, float]]:
-    """The samples that started in [since, until) while open, on a normal day."""
+            table: hours_math.Timetable | None) -> Iterable[tuple[datetime, float, int]]:
+    """The samples that started in [since, until) while open, on a normal day, with their
+    hour of the week."""
     open_spans: list[tuple[datetime, datetime]] | None = None
     special: set[date] = set()
     if table is not None:
@@ -107,17 +108,25 @@ def _usable(samples: Iterable[Sample], tz: ZoneInfo, since: datetime, until: dat
             first = since.astimezone(tz).date() - timedelta(days=1)
             open_spans = hours_math.intervals(table, first, until.astimezone(tz).date())
     starts = [s for s, _e in open_spans] if open_spans is not None else []
+    # Local date and hour per UTC quarter hour: every zone in use has an offset that is a
+    # multiple of 15 minutes, so neither changes inside one (a million samples, few zones).
+    local: dict[int, tuple[date, int]] = {}
     for sample in samples:
-        at = sample.start.astimezone(UTC)
+        at = sample.start
         if not since <= at < until:
             continue
-        if special and at.astimezone(tz).date() in special:
+        quarter = int(at.timestamp()) // 900
+        found = local.get(quarter)
+        if found is None:
+            moment = at.astimezone(tz)
+            found = local[quarter] = (moment.date(), moment.weekday() * 24 + moment.hour)
+        if special and found[0] in special:
             continue
         if open_spans is not None:
             i = bisect.bisect_right(starts, at) - 1
             if i < 0 or not at < open_spans[i][1]:
                 continue
-        yield at, max(0.0, sample.wait)
+        yield at, max(0.0, sample.wait), found[1]
 
 
 def compute(samples: Iterable[Sample], *, time_zone: str, now: datetime,
@@ -129,8 +138,8 @@ def compute(samples: Iterable[Sample], *, time_zone: str, now: datetime,
     """
     tz = ZoneInfo(time_zone)
     buckets: list[list[tuple[float, float]]] = [[] for _ in range(HOURS_IN_WEEK)]
-    for at, wait in _usable(samples, tz, now - WINDOW, now, table):
-        buckets[hour_of_week(at, tz)].append((wait, weight(at, now)))
+    for at, wait, how in _usable(samples, tz, now - WINDOW, now, table):
+        buckets[how].append((wait, weight(at, now)))
     waits: list[int | None] = [
         round(weighted_median(b)) if len(b) >= MIN_SAMPLES else None for b in buckets]
     return Forecast(waits=waits, counts=[len(b) for b in buckets])
@@ -148,8 +157,8 @@ def backtest(samples: Sequence[Sample], *, time_zone: str, now: datetime,
     then = now - timedelta(weeks=1)
     past = compute(samples, time_zone=time_zone, now=then, table=table)
     errors = []
-    for at, wait in _usable(samples, tz, then, now, table):
-        expected = past.waits[hour_of_week(at, tz)]
+    for _at, wait, how in _usable(samples, tz, then, now, table):
+        expected = past.waits[how]
         if expected is not None:
             errors.append((abs(wait - expected), 1.0))
     if len(errors) < MIN_SAMPLES:
@@ -162,8 +171,34 @@ def backtest(samples: Sequence[Sample], *, time_zone: str, now: datetime,
 Key = tuple[str, str, str]  # kind, region, language
 
 
-def _history(since: datetime, now: datetime) -> Iterable[tuple[Key, Sample]]:
-    from walletdesk.phone.models import Callback
+# PostgreSQL hands over epoch seconds: parsing a million timestamps in Python was most
+# of the job's time (docs/wait-forecast.md, benchmark).
+_PG_CHAT = """
+SELECT region, language, EXTRACT(EPOCH FROM COALESCE(queued_at, created_at))::float8,
+       EXTRACT(EPOCH FROM assigned_at - COALESCE(queued_at, created_at))::float8
+FROM support_conversation
+WHERE channel = 'chat' AND assigned_at IS NOT NULL AND created_at >= %s AND created_at < %s
+"""
+_PG_EMAIL = """
+SELECT region, language, EXTRACT(EPOCH FROM created_at)::float8,
+       EXTRACT(EPOCH FROM first_response_at - created_at)::float8
+FROM support_conversation
+WHERE channel = 'email' AND first_response_at IS NOT NULL AND created_at >= %s AND created_at < %s
+"""
+
+
+def _pg_history(since: datetime, now: datetime) -> Iterable[tuple[Key, Sample]]:
+    stamp = datetime.fromtimestamp
+    for kind, sql, first in (("chat", _PG_CHAT, since - timedelta(days=1)),
+                             ("email", _PG_EMAIL, since)):
+        with connection.chunked_cursor() as cur:
+            cur.execute(sql, [first, now])
+            while rows := cur.fetchmany(5000):
+                for region, language, start, wait in rows:
+                    yield (kind, region, language), Sample(stamp(start, UTC), wait)
+
+
+def _orm_history(since: datetime, now: datetime) -> Iterable[tuple[Key, Sample]]:
     from walletdesk.support.models import Conversation
 
     chats = (Conversation.objects
@@ -181,6 +216,15 @@ def _history(since: datetime, now: datetime) -> Iterable[tuple[Key, Sample]]:
     for region, language, created, first in emails.iterator(chunk_size=5000):
         assert first is not None  # filtered above
         yield ("email", region, language), Sample(created, (first - created).total_seconds())
+
+
+def _history(since: datetime, now: datetime) -> Iterable[tuple[Key, Sample]]:
+    from walletdesk.phone.models import Callback
+
+    if connection.vendor == "postgresql":
+        yield from _pg_history(since, now)
+    else:
+        yield from _orm_history(since, now)
     calls = (Callback.objects
              .filter(slot_start__gte=since, slot_start__lt=now)
              .annotate(first_call=Min("calls__started_at"))
