@@ -17,7 +17,7 @@ from walletdesk.accounts.models import User
 from walletdesk.accounts.services import user_for_token
 from walletdesk.core.schemas import ErrorOut
 
-from . import queries, ratelimit, services, signing, verify
+from . import forecast, queries, ratelimit, services, signing, verify
 from .errors import RateLimited
 from .models import Region
 
@@ -47,6 +47,27 @@ class ChannelOut(Schema):
     hours_time_zone: str | None
     hours: dict[str, Any] | None
     estimated_wait_seconds: int | None = Field(description="null until live support provides it")
+    expected_wait_seconds: int | None = Field(
+        description="the forecast for this hour (chat, phone, email); null when closed or not enough data")
+    quieter_at: str | None = Field(
+        description="the next hour today with a clearly shorter expected wait, in the caller's zone")
+
+
+class ForecastHourOut(Schema):
+    weekday: int = Field(description="0 Monday … 6 Sunday, in time_zone")
+    hour: int = Field(description="0–23, wall-clock hour in time_zone")
+    expected_wait_seconds: int | None = Field(description="null: closed, or not enough data")
+    open: bool = Field(description="open during this hour on its next occurrence (holidays count)")
+
+
+class WaitForecastOut(Schema):
+    channel: str = Field(description="chat, phone or email")
+    region: str
+    language: str | None = Field(description="null: every language pooled")
+    time_zone: str
+    hours: list[ForecastHourOut] = Field(description="168 entries, Monday 00:00 first")
+    samples: int = Field(description="past waits behind the forecast (last 8 weeks)")
+    updated_at: str | None = Field(description="when the forecast job last ran; null: not yet")
 
 
 class VerifyOut(Schema):
@@ -116,6 +137,13 @@ def list_channels(request: HttpRequest, region: str = "", tz: str = "") -> Any:
     zone = tz or (viewer.time_zone if viewer else "") or (
         chosen.time_zone if chosen else settings.DEFAULT_USER_TIME_ZONE)
     return queries.channel_states(queries.channels(chosen), zone)
+
+
+@router.get("/wait-forecast", response={200: WaitForecastOut, 400: ErrorOut})
+def wait_forecast(request: HttpRequest, channel: str = "", region: str = "",
+                  language: str = "") -> Any:
+    """Expected waits by hour of the week, learnt from the desk's history (docs/wait-forecast.md)."""
+    return forecast.public(channel, region, language)
 
 
 @router.get("/verify", response={200: VerifyOut, **ERRORS})

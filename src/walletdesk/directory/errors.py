@@ -62,3 +62,27 @@ class RateLimited(DomainError):
     status = 429
     code = "rate_limited"
     default_message = _("Too many requests. Please wait a minute and try again.")
+
+
+class UnknownWaitChannel(DomainError):
+    status = 400
+    code = "unknown_wait_channel"
+    default_message = _("Waits are forecast for chat, phone and email only.")
+
+
+class UnknownForecastRegion(DomainError):
+    status = 400
+    code = "unknown_region"
+    default_message = _("There is no such region.")
+
+
+class UnknownForecastLanguage(DomainError):
+    status = 400
+    code = "unknown_language"
+    default_message = _("Waits are forecast for Simplified Chinese and English only.")
+
+
+class NoForecastChannel(DomainError):
+    status = 400
+    code = "no_such_channel"
+    default_message = _("This region has no channel of this kind.")

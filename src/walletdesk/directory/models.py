@@ -182,3 +182,37 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.value[:60]}"
+
+
+class WaitForecast(models.Model):
+    """Expected waits by hour of the week for one channel kind, region and language.
+
+    Written only by the ``directory.wait_forecast`` job (``forecast.py``); pages
+    and the API read it. ``waits`` holds 168 entries, Monday 00:00 first, in
+    ``time_zone`` wall-clock hours: seconds, or None where there were too few
+    samples. ``counts`` holds the samples behind each entry. An empty
+    ``language`` row pools every language.
+    """
+
+    kind = models.CharField(_("kind"), max_length=10)
+    region = models.CharField(_("region"), max_length=8)
+    language = models.CharField(_("language"), max_length=10, blank=True, default="")
+    time_zone = models.CharField(_("time zone"), max_length=64)
+    waits = models.JSONField(_("expected waits"), default=list)
+    counts = models.JSONField(_("samples per hour"), default=list)
+    samples = models.PositiveIntegerField(_("samples"), default=0)
+    # The forecast made a week earlier against the waits of the week since (pooled rows only).
+    error_seconds = models.PositiveIntegerField(_("median absolute error (s)"), null=True,
+                                                blank=True)
+    error_samples = models.PositiveIntegerField(_("waits checked"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), default=clock.now)
+
+    class Meta:
+        ordering = ["region", "kind", "language"]
+        verbose_name = _("wait forecast")
+        verbose_name_plural = _("wait forecasts")
+        constraints = [models.UniqueConstraint(fields=["kind", "region", "language"],
+                                               name="waitforecast_unique_key")]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.kind} {self.language or '*'}"

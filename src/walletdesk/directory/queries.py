@@ -11,8 +11,8 @@ from django.utils.translation import get_language
 
 from walletdesk.core import clock
 
+from . import forecast, waits
 from . import hours as hours_math
-from . import waits
 from .errors import UnknownRegion
 from .models import Channel, Region, ServiceHours, SpecialDay
 
@@ -84,9 +84,14 @@ def _iso(value: datetime | None, tz: ZoneInfo) -> str | None:
     return value.astimezone(tz).isoformat() if value is not None else None
 
 
-def channel_state(ch: Channel, at: datetime, tz: ZoneInfo) -> dict[str, Any]:
-    state = (hours_math.state_at(timetable(ch.hours), at) if ch.hours is not None
+def channel_state(ch: Channel, at: datetime, tz: ZoneInfo,
+                  forecasts: dict[tuple[str, str], Any] | None = None) -> dict[str, Any]:
+    table = timetable(ch.hours) if ch.hours is not None else None
+    state = (hours_math.state_at(table, at) if table is not None
              else hours_math.State(open_now=True, always_open=True))
+    row = (forecasts or {}).get((ch.kind, ch.region.code))
+    expected, quieter = (forecast.now_and_next(row, table, at) if row is not None and state.open_now
+                         else (None, None))
     return {
         **channel_public(ch),
         "region_name": pick(ch.region, "name"),
@@ -98,13 +103,16 @@ def channel_state(ch: Channel, at: datetime, tz: ZoneInfo) -> dict[str, Any]:
         "hours_time_zone": ch.hours.time_zone if ch.hours else None,
         "hours": hours_summary(ch.hours) if ch.hours else None,
         "estimated_wait_seconds": waits.estimate(ch) if state.open_now else None,
+        "expected_wait_seconds": expected,
+        "quieter_at": _iso(quieter, tz),
     }
 
 
 def channel_states(chs: list[Channel], tz_name: str, at: datetime | None = None) -> list[dict[str, Any]]:
     at = at or clock.now()
     tz = ZoneInfo(hours_math.check_time_zone(tz_name))
-    return [channel_state(ch, at, tz) for ch in chs]
+    forecasts = forecast.pooled({ch.region.code for ch in chs if ch.kind in forecast.KINDS})
+    return [channel_state(ch, at, tz, forecasts) for ch in chs]
 
 
 def hours_summary(sh: ServiceHours) -> dict[str, Any]:

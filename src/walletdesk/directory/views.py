@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -10,13 +11,14 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from walletdesk.core import clock
 from walletdesk.core.errors import DomainError
 
+from . import forecast, queries, ratelimit, services, verify
 from . import hours as hours_math
-from . import queries, ratelimit, services, verify
 from .models import Region
 
 
@@ -36,10 +38,59 @@ def _region_blocks(regions: list[Region], zone: str) -> list[dict[str, Any]]:
     now = clock.now()
     blocks = []
     for region in regions:
-        rows = queries.channel_states(queries.channels(region), zone, now)
+        objects = queries.channels(region)
+        rows = queries.channel_states(objects, zone, now)
         blocks.append({"region": region, "name": queries.pick(region, "name"),
-                       "notes": queries.pick(region, "notes"), "channels": rows})
+                       "notes": queries.pick(region, "notes"), "channels": rows,
+                       "objects": objects})
     return blocks
+
+
+wait_words = forecast.wait_words
+
+
+def _clause(kind: str, wait: str) -> str:
+    if kind == "chat":
+        return _("online chat usually answers in %(wait)s") % {"wait": wait}
+    if kind == "phone":
+        return _("a phone callback usually comes in %(wait)s") % {"wait": wait}
+    return _("email usually gets a first answer in %(wait)s") % {"wait": wait}
+
+
+def forecast_panel(objects: list[Any], zone: str) -> dict[str, Any]:
+    """Today's expected waits per channel with hints in words (read from the forecast table)."""
+    now = clock.now()
+    charts = forecast.hub_charts(objects, now, zone)
+    busy = False
+    clauses = []
+    for chart in charts:
+        known = sorted(h["wait"] for h in chart["hours"] if h["wait"] is not None)
+        current = chart["current"]
+        if current is None:
+            chart["summary"] = _("Expected waits today for %(channel)s; not enough data for this hour.") % {
+                "channel": chart["label"]}
+            continue
+        busy = busy or current >= 1.3 * known[(len(known) - 1) // 2]  # the lower median
+        clauses.append(_clause(chart["kind"], wait_words(current)))
+        chart["now_words"] = wait_words(current)
+        chart["summary"] = _("Expected waits today for %(channel)s; now %(wait)s.") % {
+            "channel": chart["label"], "wait": chart["now_words"]}
+    hint_now = ""
+    if clauses:
+        what = pgettext("list separator", ", ").join(clauses)
+        hint_now = (_("Busy now: %(what)s.") if busy else _("Right now: %(what)s.")) % {"what": what}
+    hint_quiet = ""
+    by_kind = {c["kind"]: c for c in charts}
+    primary = by_kind.get("phone") or by_kind.get("chat") or (charts[0] if charts else None)
+    if primary is not None:
+        ahead = [h for h in primary["hours"] if h["wait"] is not None
+                 and h["start"] + timedelta(hours=1) > now]
+        if ahead:
+            best = min(ahead, key=lambda h: (h["wait"], h["hour"]))
+            hint_quiet = _("Quietest time today for %(channel)s: %(start)s–%(end)s.") % {
+                "channel": primary["label"], "start": f"{best['hour']:02d}:00",
+                "end": f"{(best['hour'] + 1) % 24:02d}:00"}
+    return {"charts": charts, "hint_now": hint_now, "hint_quiet": hint_quiet}
 
 
 def hub(request: HttpRequest) -> HttpResponse:
@@ -50,8 +101,10 @@ def hub(request: HttpRequest) -> HttpResponse:
     region = queries.default_region(request.GET.get("region", "")[:8]
                                     or str(getattr(request.user, "region", "")))
     zone = _zone(request, region.time_zone if region else settings.DEFAULT_USER_TIME_ZONE)
+    blocks = _region_blocks([region], zone) if region else []
     return render(request, "directory/hub.html", {
-        "blocks": _region_blocks([region], zone) if region else [],
+        "blocks": blocks,
+        "waits": forecast_panel(blocks[0]["objects"], zone) if blocks else None,
         "regions": all_regions, "current": region, "zone": zone,
         "now_local": clock.now().astimezone(ZoneInfo(zone)),
     })

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from walletdesk.core.errors import DomainError
+from walletdesk.directory import forecast, ratelimit
 from walletdesk.directory import queries as directory_queries
-from walletdesk.directory import ratelimit
 from walletdesk.directory.models import Channel
 from walletdesk.support import access
 from walletdesk.support.conversations import TOPIC_LABELS, TOPICS
@@ -91,6 +91,11 @@ def book(request: HttpRequest) -> HttpResponse:
     else:
         status = 200
     offered = services.offered(ch)
+    # The quietest free slots (by the wait forecast) come first; every slot follows by day.
+    ctx["quiet"] = [(at.isoformat(), at.astimezone(zone).strftime("%m-%d %H:%M"),
+                     forecast.wait_words(wait))
+                    for at, wait in forecast.quietest("phone", ch.region.code,
+                                                      [s.start for s in offered])]
     ctx["days"] = [(day, [(s.start.isoformat(), s.start.astimezone(zone).strftime("%H:%M"), s.left)
                           for s in group])
                    for day, group in groupby(offered, key=lambda s: s.start.astimezone(zone).date())]

@@ -83,7 +83,18 @@ def report_page(request: HttpRequest) -> HttpResponse:
                            for row in built["times"].rows],
                rate_percent=None if report["satisfaction"]["response_rate"] is None
                else round(report["satisfaction"]["response_rate"] * 100, 1))
+    ctx["forecast_errors"] = _forecast_errors()
     return render(request, "reports/report.html", ctx, status=status)
+
+
+def _forecast_errors() -> list[dict[str, Any]]:
+    """The wait forecast's median absolute error per channel and region (directory job)."""
+    from walletdesk.directory.models import WaitForecast
+
+    kinds = dict(Conversation.Channel.choices)
+    return [{"channel": kinds.get(r.kind, r.kind), "region": r.region,
+             "error": duration(r.error_seconds), "checked": r.error_samples}
+            for r in WaitForecast.objects.filter(language="").order_by("kind", "region")]
 
 
 @login_required

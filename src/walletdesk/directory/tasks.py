@@ -1,0 +1,12 @@
+"""Directory jobs (autodiscovered by core): the hourly wait forecast."""
+
+from __future__ import annotations
+
+from walletdesk.core import jobs
+
+from . import forecast
+
+
+@jobs.periodic("directory.wait_forecast", seconds=3600)
+def wait_forecast() -> int:
+    return forecast.refresh()
