@@ -43,7 +43,7 @@ test: install-dev
 	bash scripts/test.sh
 
 lint: install-dev
-	$(BIN)/ruff check src
+	$(BIN)/ruff check src scripts
 	$(BIN)/mypy src/walletdesk
 
 clean:

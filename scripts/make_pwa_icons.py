@@ -37,7 +37,7 @@ def wallet(draw: ImageDraw.ImageDraw, size: int, scale: float) -> None:
 
 
 def icon(size: int, maskable: bool) -> Image.Image:
-    img = Image.new("RGBA", (size, size), (0, 0, 0, 0) if not maskable else BRAND + (255,))
+    img = Image.new("RGBA", (size, size), (*BRAND, 255) if maskable else (0, 0, 0, 0))
     draw = ImageDraw.Draw(img)
     if not maskable:
         draw.rounded_rectangle((0, 0, size - 1, size - 1), radius=int(size * 0.2), fill=BRAND)

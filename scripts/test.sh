@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 export WALLETDESK_VAR_DIR="${WALLETDESK_VAR_DIR:-$(mktemp -d)}"
 
-$BIN/ruff check src
+$BIN/ruff check src scripts
 $BIN/mypy src/walletdesk
 $BIN/walletdesk makemigrations --check --dry-run >/dev/null
 # The committed catalogues: zh_Hant generated from the current zh_Hans, every .mo current.
