@@ -77,7 +77,7 @@ def _fees() -> None:
                                       maximum=2000, effective_from=when)
         FeeAnnouncement.objects.create(
             policy=v2, title_zh="提现手续费下调", title_en="Cheaper withdrawals",
-            body_zh="提现到银行卡的费率将从 0.10% 降至 0.08%,单笔最高 20.00 元。",
+            body_zh="提现到银行卡的费率将从 0.10% 降至 0.08%，单笔最高 20.00 元。",
             body_en="Withdrawals to a bank card go from 0.10% to 0.08%, at most ¥20.00 each.")
     if not Promotion.objects.exists():
         Promotion.objects.create(
