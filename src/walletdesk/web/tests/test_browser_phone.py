@@ -73,8 +73,19 @@ VISIBLE_TEXT = """() => {
 def _discover(page: Any, url: str) -> dict[str, str]:
     page.goto(f"{url}/wallet/history/")
     txn = page.locator("a[href*='/wallet/t/']").first.get_attribute("href").split("/")[-2]
+    # The browser tests share one demo database, and earlier ones may have resolved every
+    # conversation this customer had: the chat page is checked on an open one, started here
+    # through the contact form when none is left.
     page.goto(f"{url}/support/")
-    conv = page.locator("a[href*='/support/c/']").first.get_attribute("href").split("/")[-2]
+    open_rows = page.locator("[data-testid=conversation-row]").filter(
+        has_not=page.locator(".conv-resolved, .conv-closed"))
+    if not open_rows.count():
+        page.goto(f"{url}/support/new/")
+        page.get_by_test_id("message").fill("Checking the chat page on a phone")
+        page.get_by_test_id("open-chat").click()
+        page.wait_for_url(re.compile(r".*/support/c/\d+/$"))
+        page.goto(f"{url}/support/")
+    conv = open_rows.first.locator("a[href*='/support/c/']").get_attribute("href").split("/")[-2]
     page.goto(f"{url}/help/")
     slug = page.locator("[data-testid=help-category] a").first.get_attribute("href").split("/")[-2]
     return {"txn": txn, "conv": conv, "slug": slug}
