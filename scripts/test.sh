@@ -39,15 +39,32 @@ if [ "${CI:-}" = "true" ]; then
   [ $have_redis = 1 ] || { echo "CI: Redis is not reachable at $REDIS_URL"; exit 1; }
 fi
 
+# The two suites run side by side (two cores: the SQLite suite spends much of its time in the
+# browser and the live server, the PostgreSQL one in the database server). Each has its own
+# var directory and Redis database; the PostgreSQL suite's output follows the SQLite suite's.
+pg_rc=0
+if [ $have_pg = 1 ]; then
+  pg_log="$(mktemp)"
+  (
+    WALLETDESK_VAR_DIR="$(mktemp -d)" WALLETDESK_DATABASE_URL="$PG_URL" WALLETDESK_TEST_POSTGRES_URL="$PG_URL" \
+    WALLETDESK_TEST_REDIS_URL="$([ $have_redis = 1 ] && echo "${REDIS_URL%/*}/1" || true)" \
+      run_pytest -m "(postgres or money or security) and not browser" "$@"
+  ) >"$pg_log" 2>&1 &
+  pg_pid=$!
+fi
+
 echo "== SQLite suite"
-WALLETDESK_TEST_REDIS_URL="$([ $have_redis = 1 ] && echo "$REDIS_URL" || true)" \
-  run_pytest -m "not postgres" "$@"
+sqlite_rc=0
+( WALLETDESK_TEST_REDIS_URL="$([ $have_redis = 1 ] && echo "$REDIS_URL" || true)" \
+    run_pytest -m "not postgres" "$@" ) || sqlite_rc=$?
 
 if [ $have_pg = 1 ]; then
+  wait "$pg_pid" || pg_rc=$?
   echo "== PostgreSQL suite (money and security tests again, plus concurrency)"
-  WALLETDESK_DATABASE_URL="$PG_URL" WALLETDESK_TEST_POSTGRES_URL="$PG_URL" \
-  WALLETDESK_TEST_REDIS_URL="$([ $have_redis = 1 ] && echo "$REDIS_URL" || true)" \
-    run_pytest -m "(postgres or money or security) and not browser" "$@"
+  cat "$pg_log"
+  rm -f "$pg_log"
 else
   echo "== PostgreSQL not reachable: PostgreSQL suite skipped (CI requires it)"
 fi
+[ "$sqlite_rc" -eq 0 ] || { echo "SQLite suite failed (exit $sqlite_rc)"; exit "$sqlite_rc"; }
+[ "$pg_rc" -eq 0 ] || { echo "PostgreSQL suite failed (exit $pg_rc)"; exit "$pg_rc"; }
