@@ -104,7 +104,7 @@ document.addEventListener("DOMContentLoaded", function () {
       dd.appendChild(WD.el("span", "", word("txn_type", p.type) + " · " + word("txn_status", p.status) + " · " + WD.money(p.amount, p.currency)));
       dd.appendChild(WD.el("span", "muted", " · " + p.id)); dd.dataset.testid = "ctx-picked";
     }
-    if (ctx.client) { row(dl, labels.client || "⌂", ctx.client.summary); dl.lastChild.dataset.testid = "ctx-client"; }
+    if (ctx.client) { row(dl, labels.client, ctx.client.summary); dl.lastChild.dataset.testid = "ctx-client"; }
     if (ctx.troubleshooter) { row(dl, ctx.troubleshooter.title, ctx.troubleshooter.summary); dl.lastChild.dataset.testid = "ctx-troubleshooter"; }
     var recent = ctx.recent_transactions || [];
     recent.forEach(function (t) { tx.appendChild(txnItem(t)); });
