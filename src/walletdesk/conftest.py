@@ -20,6 +20,16 @@ from django.test import Client
 
 from walletdesk.core import clock
 
+# pytest-timeout counts a test's fixtures: the first browser test also pays for migrating and
+# seeding the live server's database (about a minute on a quiet machine, several on a loaded one).
+BROWSER_TIMEOUT = 900
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(BROWSER_TIMEOUT))
+
 
 @pytest.fixture(autouse=True)
 def _reset_clock() -> Iterator[None]:
@@ -153,8 +163,8 @@ def live_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
            "WALLETDESK_DEV_OUTBOX": "1"}
     env.pop("WALLETDESK_REDIS_URL", None)
     cli = [sys.executable, "-m", "walletdesk.cli"]
-    subprocess.run([*cli, "migrate", "--noinput", "-v0"], env=env, check=True)
-    subprocess.run([*cli, "seed_demo", "--quiet"], env=env, check=True)
+    subprocess.run([*cli, "migrate", "--noinput", "-v0"], env=env, check=True, timeout=600)
+    subprocess.run([*cli, "seed_demo", "--quiet"], env=env, check=True, timeout=600)
     port = _free_port()
     log = open(var / "server.log", "w")  # noqa: SIM115
     proc = subprocess.Popen([*cli, "serve", "--port", str(port), "--log-level", "warning"],

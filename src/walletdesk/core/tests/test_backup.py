@@ -56,7 +56,7 @@ def _backup_while_writing(env: dict[str, str], var: Path, target: Path) -> int:
     return writer.done
 
 
-@pytest.mark.timeout(180)
+@pytest.mark.timeout(300)
 def test_sqlite_online_backup_while_the_server_writes(tmp_path: Path) -> None:
     live = tmp_path / "live.sqlite3"
     env = fk.child_env(tmp_path, f"sqlite:///{live}")
@@ -76,7 +76,7 @@ def test_sqlite_online_backup_while_the_server_writes(tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
-@pytest.mark.timeout(180)
+@pytest.mark.timeout(300)
 def test_pg_dump_restore_passes_check_ledger(fresh: tuple[str, Path], dbs: fk.Databases) -> None:
     db_url, var = fresh
     env = fk.child_env(var, db_url)
