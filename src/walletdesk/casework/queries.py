@@ -26,6 +26,10 @@ NEEDS = {
     "expire_transaction": gettext_lazy("a pending transaction ID"),
     "request_merchant_refund": gettext_lazy("a completed payment's ID (amount and note optional)"),
     "refund_fee": gettext_lazy("the ID of a transaction that charged a fee (amount optional)"),
+    "refund_from_merchant": gettext_lazy("a refund request passed to support (payment ID and "
+                                         "amount optional)"),
+    "close_refund_request": gettext_lazy("a refund request passed to support (payment ID "
+                                         "optional)"),
 }
 # Actions on the account itself: the panel can tell at once whether they apply.
 ACCOUNT_ACTIONS = ("start_unlock", "release_hold", "reset_2fa")
