@@ -45,7 +45,7 @@ def test_ask_decline_escalate_and_support_refunds(paid: Any, make_staff: Any,
     # Both sides are told, each in their language.
     assert any("¥30.00" in m["body"] for m in messages_to(p.customer.email))
     shop_mail = messages_to("shop@example.com")
-    assert shop_mail and "¥30.00" in shop_mail[0]["body"] and "退款" in shop_mail[0]["subject"]
+    assert shop_mail and "¥30.00" in shop_mail[0]["body"] and "退款" in shop_mail[0]["subject"] and "请在" in shop_mail[0]["body"]
     # The customer's list and detail with its timeline.
     assert [x["id"] for x in p.api.get("/api/v1/wallet/refund-requests").json()] == [rid]
     detail = p.api.get(f"/api/v1/wallet/refund-requests/{rid}").json()
