@@ -93,7 +93,7 @@ class RefundRequest(models.Model):
                                      verbose_name=_("support conversation"))
     outcome = models.CharField(_("support's decision"), max_length=20, blank=True, default="")
     created_at = models.DateTimeField(_("created at"), default=clock.now)
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_at = models.DateTimeField(pgettext_lazy("refund request", "answered at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
