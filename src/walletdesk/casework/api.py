@@ -10,7 +10,6 @@ from ninja import Router, Schema
 
 from walletdesk.accounts.auth import USER_AUTH
 from walletdesk.support.api import ANY_AUTH
-from walletdesk.wallet.api import MERCHANT_AUTH
 
 from . import guards, queries, services, verification
 from .models import Verification
