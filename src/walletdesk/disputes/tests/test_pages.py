@@ -26,8 +26,12 @@ def login(user: Any) -> Client:
 
 
 def png(colour: str = "red") -> io.BytesIO:
+    from PIL.PngImagePlugin import PngInfo
+
+    meta = PngInfo()
+    meta.add_text("Comment", "taken at 31.2304N 121.4737E")  # must not survive
     out = io.BytesIO()
-    Image.new("RGB", (40, 30), colour).save(out, "PNG")
+    Image.new("RGB", (40, 30), colour).save(out, "PNG", pnginfo=meta)
     out.seek(0)
     out.name = "photo.png"
     return out
@@ -75,7 +79,8 @@ def test_photos_are_reencoded_and_private(paid: Any, make_customer: Any, merchan
     raw = png().getvalue()
     req = services.ask(p.customer, p.payment.public_id, reason="not_as_described", images=[raw])
     img = RefundRequestImage.objects.get(request=req)
-    assert bytes(img.data) != raw and img.content_type == "image/png"
+    assert b"121.4737E" in raw and b"121.4737E" not in bytes(img.data)
+    assert img.content_type == "image/png" and (img.width, img.height) == (40, 30)
     url = f"/refunds/photo/{img.pk}/"
     assert login(p.customer).get(url).status_code == 200
     assert login(make_customer()).get(url).status_code == 404
@@ -156,13 +161,17 @@ def test_troubleshooter_offers_the_button_then_shows_the_state(paid: Any, mercha
 def test_desk_report_and_csv(paid: Any, merchant: Any, make_staff: Any) -> None:
     from walletdesk.core import clock
 
+    from datetime import UTC, datetime, timedelta
+
     p, q = paid(), paid()
-    a = services.ask(p.customer, p.payment.public_id, reason="not_received")
-    services.ask(q.customer, q.payment.public_id, reason="not_received")
-    clock.advance(seconds=3600)
-    services.decline(merchant, a.public_id, "delivered on time")
-    services.escalate(p.customer, a.public_id)
-    day = clock.now().date().isoformat()
+    start = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    with clock.frozen(start):
+        a = services.ask(p.customer, p.payment.public_id, reason="not_received")
+        services.ask(q.customer, q.payment.public_id, reason="not_received")
+    with clock.frozen(start + timedelta(hours=1)):
+        services.decline(merchant, a.public_id, "delivered on time")
+        services.escalate(p.customer, a.public_id)
+    day = start.date().isoformat()
     query = {"from": day, "to": day, "tz": "UTC"}
     client = login(make_staff("supervisor").user)
     html = client.get("/support/reports/", query, HTTP_ACCEPT_LANGUAGE="en").content.decode()
