@@ -159,9 +159,9 @@ def test_troubleshooter_offers_the_button_then_shows_the_state(paid: Any, mercha
 
 
 def test_desk_report_and_csv(paid: Any, merchant: Any, make_staff: Any) -> None:
-    from walletdesk.core import clock
-
     from datetime import UTC, datetime, timedelta
+
+    from walletdesk.core import clock
 
     p, q = paid(), paid()
     start = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
