@@ -92,7 +92,7 @@ def ask(customer: User, txn_id: object, *, amount: object = None, reason: object
     try:
         with transaction.atomic():
             payment = wallet.locks.lock_transaction(found.pk)
-            if payment.status not in ELIGIBLE:
+            if payment.status not in ELIGIBLE or payment.merchant_id is None:
                 raise NotRefundable()
             if value > payment.refundable_amount:
                 raise AmountTooLarge(refundable=payment.refundable_amount)
