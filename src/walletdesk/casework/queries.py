@@ -31,8 +31,10 @@ NEEDS = {
     "close_refund_request": gettext_lazy("a refund request passed to support (payment ID "
                                          "optional)"),
 }
-# Actions on the account itself: the panel can tell at once whether they apply.
-ACCOUNT_ACTIONS = ("start_unlock", "release_hold", "reset_2fa")
+# Actions on the account itself, and on a refund request escalated into this conversation:
+# the panel can tell at once whether they apply.
+ACCOUNT_ACTIONS = ("start_unlock", "release_hold", "reset_2fa", "refund_from_merchant",
+                   "close_refund_request")
 
 
 def _state_blocker(agent: Agent, conv: Conversation, action: str) -> list[dict[str, str]]:
