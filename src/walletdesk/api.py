@@ -24,6 +24,8 @@ from walletdesk.casework.api import merchant_router as casework_merchant_router
 from walletdesk.casework.api import router as casework_router
 from walletdesk.core.errors import DomainError, NotFound
 from walletdesk.directory.api import router as directory_router
+from walletdesk.disputes.api import merchant_router as disputes_merchant_router
+from walletdesk.disputes.api import wallet_router as disputes_wallet_router
 from walletdesk.helpcenter.api import router as help_router
 from walletdesk.notify.api import inbox_router as notifications_router
 from walletdesk.notify.api import router as notify_router
@@ -197,6 +199,8 @@ api.add_router("/support/reports", reports_router)
 api.add_router("/support/webhooks", webhooks_router)
 api.add_router("/support", casework_router)
 api.add_router("/merchant", casework_merchant_router)
+api.add_router("/wallet", disputes_wallet_router)
+api.add_router("/merchant", disputes_merchant_router)
 api.add_router("/help", help_router)
 api.add_router("/triage", triage_router)
 api.add_router("/troubleshoot", troubleshoot_router)

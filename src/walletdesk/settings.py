@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "walletdesk.servicelevels",
     "walletdesk.mailroom",
     "walletdesk.casework",
+    "walletdesk.disputes",
     "walletdesk.helpcenter",
     "walletdesk.triage",
     "walletdesk.troubleshoot",

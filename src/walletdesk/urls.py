@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("wallet/", include("walletdesk.wallet.urls")),
+    path("refunds/", include("walletdesk.disputes.urls")),
     path("account/", include("walletdesk.accounts.urls")),
     path("security/", include("walletdesk.risk.urls")),
     path("notify/", include("walletdesk.notify.urls")),

@@ -300,6 +300,74 @@ def run_refund_fee(ctx: Ctx, params: dict[str, Any]) -> tuple[str, dict[str, Any
                   "amount": refund.amount, "currency": refund.currency}
 
 
+# --- refund requests escalated by the customer (disputes app) --------------------------------
+
+def _escalated_request(ctx: Ctx) -> Any:
+    """The customer's escalated refund request: the one for ``transaction_id`` if given, else
+    the one escalated into this conversation. Another customer's is refused like a made-up id."""
+    from walletdesk.disputes.errors import RefundRequestNotFound
+    from walletdesk.disputes.models import RefundRequest
+    from walletdesk.disputes.services import escalated_for
+
+    if ctx.raw.get("transaction_id") is not None:
+        txn = own_transaction(ctx)
+        req = (RefundRequest.objects.filter(payment=txn, customer=ctx.customer)
+               .select_related("payment", "merchant", "customer", "conversation")
+               .order_by("-created_at", "-pk").first())
+        if req is None:
+            raise ObjectNotInConversation()
+    else:
+        try:
+            req = escalated_for(ctx.conv.pk, ctx.customer.pk)
+        except RefundRequestNotFound:
+            raise ActionNotApplicable(_("No refund request was passed to support in this "
+                                        "conversation."), detail="no_refund_request") from None
+    if req.status != RefundRequest.Status.ESCALATED:
+        raise ActionNotApplicable(_("This refund request is not with customer support."),
+                                  detail="not_escalated")
+    return req
+
+
+def check_refund_from_merchant(ctx: Ctx) -> dict[str, Any]:
+    req = _escalated_request(ctx)
+    amount = _amount(ctx.raw, req.currency) or req.amount
+    if amount > min(req.amount, req.payment.refundable_amount):
+        raise InvalidParameters(field="amount",
+                                refundable=min(req.amount, req.payment.refundable_amount))
+    return {"transaction_id": req.payment.public_id, "refund_request_id": req.public_id,
+            "amount": amount, "currency": req.currency}
+
+
+def run_refund_from_merchant(ctx: Ctx, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Support decides for the customer: the merchant's own refund, from its balance."""
+    from walletdesk.disputes import services as disputes
+    from walletdesk.disputes.models import RefundRequest
+
+    req = RefundRequest.objects.select_related("payment", "merchant", "customer").get(
+        public_id=params["refund_request_id"])
+    req = disputes.support_refund(req, params["amount"], ctx.reason, ctx.by.employee_id)
+    assert req.refund is not None
+    return Done, {"transaction_id": params["transaction_id"], "refund_id": req.refund.public_id,
+                  "refund_request_id": req.public_id, "amount": req.granted_amount,
+                  "currency": req.currency}
+
+
+def check_close_refund_request(ctx: Ctx) -> dict[str, Any]:
+    req = _escalated_request(ctx)
+    return {"transaction_id": req.payment.public_id, "refund_request_id": req.public_id}
+
+
+def run_close_refund_request(ctx: Ctx, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    from walletdesk.disputes import services as disputes
+    from walletdesk.disputes.models import RefundRequest
+
+    req = RefundRequest.objects.select_related("payment", "merchant", "customer").get(
+        public_id=params["refund_request_id"])
+    req = disputes.support_close(req, ctx.reason, ctx.by.employee_id)
+    return Done, {"transaction_id": params["transaction_id"],
+                  "refund_request_id": req.public_id, "status": req.status}
+
+
 @dataclass(frozen=True)
 class Spec:
     check: Callable[[Ctx], dict[str, Any]]
@@ -319,4 +387,6 @@ SPECS: dict[str, Spec] = {
                                     wants_action=True),
     "refund_fee": Spec(check_refund_fee, run_refund_fee),
     "reset_2fa": Spec(check_reset_2fa, run_reset_2fa),
+    "refund_from_merchant": Spec(check_refund_from_merchant, run_refund_from_merchant),
+    "close_refund_request": Spec(check_close_refund_request, run_close_refund_request),
 }

@@ -26,9 +26,15 @@ NEEDS = {
     "expire_transaction": gettext_lazy("a pending transaction ID"),
     "request_merchant_refund": gettext_lazy("a completed payment's ID (amount and note optional)"),
     "refund_fee": gettext_lazy("the ID of a transaction that charged a fee (amount optional)"),
+    "refund_from_merchant": gettext_lazy("a refund request passed to support (payment ID and "
+                                         "amount optional)"),
+    "close_refund_request": gettext_lazy("a refund request passed to support (payment ID "
+                                         "optional)"),
 }
-# Actions on the account itself: the panel can tell at once whether they apply.
-ACCOUNT_ACTIONS = ("start_unlock", "release_hold", "reset_2fa")
+# Actions on the account itself, and on a refund request escalated into this conversation:
+# the panel can tell at once whether they apply.
+ACCOUNT_ACTIONS = ("start_unlock", "release_hold", "reset_2fa", "refund_from_merchant",
+                   "close_refund_request")
 
 
 def _state_blocker(agent: Agent, conv: Conversation, action: str) -> list[dict[str, str]]:

@@ -20,7 +20,8 @@ SENIOR_UP = frozenset({SENIOR, SUPERVISOR, ADMIN})
 SUPERVISOR_UP = frozenset({SUPERVISOR, ADMIN})
 
 ACTIONS = ("start_unlock", "release_hold", "freeze", "trace_transaction", "retry_transaction",
-           "expire_transaction", "request_merchant_refund", "refund_fee", "reset_2fa")
+           "expire_transaction", "request_merchant_refund", "refund_fee", "reset_2fa",
+           "refund_from_merchant", "close_refund_request")
 
 #               action                     may request    needs approval         approvers
 MATRIX: dict[str, tuple[frozenset[str], str, frozenset[str]]] = {
@@ -33,13 +34,17 @@ MATRIX: dict[str, tuple[frozenset[str], str, frozenset[str]]] = {
     "freeze":                  (SENIOR_UP, "never",        frozenset()),
     "release_hold":            (SENIOR_UP, "always",       SUPERVISOR_UP),
     "reset_2fa":               (SENIOR_UP, "always",       SUPERVISOR_UP),
+    # an escalated refund request (disputes app): the same threshold as a fee refund
+    "refund_from_merchant":    (EVERYONE,  "above_limit",  SENIOR_UP),
+    "close_refund_request":    (EVERYONE,  "never",        frozenset()),
 }
 PERMITTED = {a: row[0] for a, row in MATRIX.items()}
 APPROVERS = {a: row[2] for a, row in MATRIX.items()}
 
 
 def fee_refund_approval_above() -> int:
-    """Fee refunds above this amount (minor units) need a second person."""
+    """Fee refunds, and refunds support makes from a merchant's balance, above this amount
+    (minor units) need a second person."""
     return int(settings.CASEWORK["FEE_REFUND_APPROVAL_ABOVE"])
 
 

@@ -225,4 +225,13 @@ def report(f: Filters) -> dict[str, Any]:
         "satisfaction": satisfaction(f),
         "service_levels": service_levels(f),
         "agents": agent_workload(f),
+        "refund_requests": refund_requests(f),
     }
+
+
+def refund_requests(f: Filters) -> list[dict[str, Any]]:
+    """Customers' refund requests per merchant (disputes app): count, time to answer, share
+    passed to customer support. Only the date range applies."""
+    from walletdesk.disputes.figures import per_merchant
+
+    return per_merchant(f.start, f.end)

@@ -83,6 +83,22 @@ def _agents(report: dict[str, Any]) -> Table:
                   for a in report["agents"]])
 
 
+def _refund_requests(report: dict[str, Any]) -> Table:
+    from django.utils.translation import get_language, pgettext_lazy
+
+    english = (get_language() or "").startswith("en")
+    return Table("refund_requests", _("Refund requests per merchant"),
+                 [_("Merchant"), pgettext_lazy("merchant", "Name"), _("Requests"),
+                  pgettext_lazy("refund request", "Answered"),
+                  _("Average time to answer (s)"), _("Longest time to answer (s)"),
+                  _("Passed to customer support"), _("Passed to customer support (%)")],
+                 [[r["merchant"], r["name_en"] if english else r["name"], r["requests"],
+                   r["answered"], r["average_answer_seconds"], r["max_answer_seconds"],
+                   r["escalated"], None if r["escalated_share"] is None
+                   else round(r["escalated_share"] * 100, 1)]
+                  for r in report.get("refund_requests", [])])
+
+
 def build(report: dict[str, Any]) -> dict[str, Table]:
     v = report["volumes"]
     tables = [
@@ -93,6 +109,7 @@ def build(report: dict[str, Any]) -> dict[str, Table]:
                 lambda k: str(TOPIC_LABELS.get(k, k))),
         _volume("days", _("Conversations by day"), v["by_day"], lambda k: k),
         _times(report), _satisfaction(report), _service_levels(report), _agents(report),
+        _refund_requests(report),
     ]
     return {t.slug: t for t in tables}
 

@@ -83,6 +83,8 @@ def report_page(request: HttpRequest) -> HttpResponse:
                            for row in built["times"].rows],
                rate_percent=None if report["satisfaction"]["response_rate"] is None
                else round(report["satisfaction"]["response_rate"] * 100, 1))
+    ctx["refund_rows"] = [[row[0], row[1], row[2], row[3], duration(row[4]), duration(row[5]),
+                           row[6], row[7]] for row in built["refund_requests"].rows]
     ctx["forecast_errors"] = _forecast_errors()
     return render(request, "reports/report.html", ctx, status=status)
 

@@ -204,9 +204,11 @@ def open_conversation(customer: User, *, topic: object, message: object, transac
                       channel: str = "chat", use_triage: bool = True,
                       troubleshooter: dict[str, Any] | None = None,
                       hold_until: datetime | None = None,
-                      client: dict[str, Any] | None = None) -> Opened:
+                      client: dict[str, Any] | None = None,
+                      extra_context: dict[str, Any] | None = None) -> Opened:
     """A logged-in customer reaches a human. The context is attached at once (with the
-    diagnosis of the troubleshooter the customer came from, if any). With ``hold_until``
+    diagnosis of the troubleshooter the customer came from, if any, and what the caller adds
+    in ``extra_context``, e.g. an escalated refund request). With ``hold_until``
     (a booked callback) it waits outside the queue until that moment."""
     text = check_text(message)
     if not isinstance(topic, str) or topic not in TOPICS:
@@ -219,6 +221,8 @@ def open_conversation(customer: User, *, topic: object, message: object, transac
         ctx["troubleshooter"] = troubleshooter
     if client:  # app version, browser and system in words (notify.client.describe)
         ctx["client"] = client
+    if extra_context:
+        ctx.update(extra_context)
     conv, open_now, next_open = _create(
         customer=customer, topic=topic, description=text, lang=customer.language,
         region=customer.region, ctx=ctx, txn_id=txn_id, channel=channel, use_triage=use_triage,

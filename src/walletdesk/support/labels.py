@@ -77,6 +77,7 @@ def for_console() -> dict[str, dict[str, str]]:
 
     from walletdesk.accounts.models import AccountHold, User
     from walletdesk.directory.models import Region
+    from walletdesk.disputes.models import Reason, RefundRequest, RefundRequestEvent
     from walletdesk.wallet.models import Transaction
 
     english = (get_language() or "").startswith("en")
@@ -90,6 +91,10 @@ def for_console() -> dict[str, dict[str, str]]:
         "txn_status": {k: str(v) for k, v in Transaction.Status.choices},
         "hold": {k: str(v) for k, v in AccountHold.Kind.choices},
         "role": {k: str(v) for k, v in User.Role.choices},
+        # an escalated refund request in the context (disputes app)
+        "rr_status": {k: str(v) for k, v in RefundRequest.Status.choices},
+        "rr_event": {k: str(v) for k, v in RefundRequestEvent.Kind.choices},
+        "rr_reason": {k: str(v) for k, v in Reason.choices},
         "region": {r.code: f"{r.name_en if english else r.name_zh} ({r.code})"
                    for r in Region.objects.only("code", "name_zh", "name_en")},
     }

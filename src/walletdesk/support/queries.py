@@ -38,6 +38,9 @@ def event_label(event: str) -> str:
         "action_expire_transaction": _("Pending transaction stopped, held money released"),
         "action_request_merchant_refund": _("Refund requested from the merchant"),
         "action_refund_fee": _("Fee refunded"), "action_reset_2fa": _("Two-step verification reset"),
+        # refund requests passed to support (translated in the disputes app's catalogue)
+        "action_refund_from_merchant": _("Refunded from the merchant's balance"),
+        "action_close_refund_request": _("Refund request closed by customer support"),
     }
     return str(labels.get(event, event))
 

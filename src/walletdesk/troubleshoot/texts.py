@@ -21,8 +21,9 @@ from walletdesk.wallet.models import Method, Transaction
 from .findings import Diagnosis, Finding
 
 MONEY = {"amount", "fee", "paid", "held", "refunded", "refundable", "discount", "fee_before",
-         "fixed", "minimum", "maximum"}
-TIMES = {"until", "since", "deadline", "at", "ends_at", "starts_at", "effective_from"}
+         "fixed", "minimum", "maximum", "asked"}
+TIMES = {"until", "since", "deadline", "at", "ends_at", "starts_at", "effective_from",
+         "respond_by"}
 # Localized twins: the English value is used when the reader reads English.
 TWINS = {"name": "name_en", "merchant": "merchant_en", "promotion": "promotion_en"}
 
@@ -107,6 +108,13 @@ MESSAGES: dict[str, Any] = {
     "refund.reversed": _("This payment was reversed: the money has already gone back."),
     "refund.not_a_payment": _("A %(type)s cannot be refunded; only payments to merchants can."),
     "refund.is_refund": _("This is itself a refund of payment %(parent)s."),
+    # refund requests (disputes app)
+    "refund.request_open": _("You asked %(merchant)s for %(asked)s back; the merchant answers "
+                             "by %(respond_by)s."),
+    "refund.request_declined": _("%(merchant)s declined your request for %(asked)s back."),
+    "refund.request_expired": _("%(merchant)s did not answer your request for %(asked)s back "
+                                "in time."),
+    "refund.request_escalated": _("Your request for %(asked)s back is with customer support."),
     # --- fee
     "fee.none": _("No fee was charged for this %(type)s."),
     "fee.paid_by_sender": _("You received this transfer; any fee was the sender's. Nothing was "
@@ -151,6 +159,12 @@ MESSAGES: dict[str, Any] = {
     "step.ask_merchant": _("Ask %(merchant)s for the refund: only the merchant can refund a "
                            "payment. If they do not answer, talk to a person and an agent can "
                            "ask the merchant for you."),
+    "step.ask_for_refund": _("Ask %(merchant)s for the refund here: the merchant answers within "
+                             "a few business days, and if they decline or do not answer, you can "
+                             "pass it to customer support."),
+    "step.see_request": _("See your refund request: its answers and deadline are there."),
+    "step.escalate_request": _("Pass your refund request to customer support: an agent decides "
+                               "with the whole story."),
     "step.ask_recipient": _("Ask %(recipient)s to send the money back. If you think it was "
                             "fraud, talk to a person now."),
     "step.use_cheaper_method": _("Next time use %(method)s: %(fee)s instead of %(paid)s."),

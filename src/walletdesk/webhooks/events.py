@@ -28,6 +28,8 @@ EVENT_TYPES: dict[str, Any] = {
     "conversation.sla_breached": _("Service level missed"),
     "message.from_customer": _("Message from the customer"),
     "message.from_agent": _("Message from an agent"),
+    # sent only to the merchant's own endpoint (disputes.MerchantTerms.webhook)
+    "refund_request.created": _("A customer asks the merchant for a refund"),
 }
 TEST_EVENT = "webhook.test"
 

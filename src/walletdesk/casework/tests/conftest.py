@@ -145,6 +145,16 @@ def prepare(fund: Any, merchant: Any, paid_fee: Any, pending_topup: Any) -> Any:
             return {"transaction_id": pay.public_id}
         elif action == "refund_fee":
             return {"transaction_id": paid_fee(user).public_id}
+        elif action in ("refund_from_merchant", "close_refund_request"):
+            # a refund request the merchant declined and the customer passed to support
+            from walletdesk.disputes import services as disputes
+
+            fund(user, 10_000)
+            pay = wallet.pay(user, merchant=merchant, amount=1_500, currency="CNY", method="balance")
+            req = disputes.ask(user, pay.public_id, reason="not_received")
+            disputes.decline(merchant, req.public_id, "delivered on time")
+            disputes.escalate(user, req.public_id)
+            return {"transaction_id": pay.public_id}
         return {}
 
     return make

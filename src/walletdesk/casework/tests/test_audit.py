@@ -20,7 +20,8 @@ NOTICE = {"start_unlock": "support_unlock", "release_hold": "support_action",
           "freeze": "support_action", "reset_2fa": "support_action",
           "expire_transaction": "support_action", "refund_fee": "support_action",
           "request_merchant_refund": "refund_requested", "trace_transaction": None,
-          "retry_transaction": None}
+          "retry_transaction": None, "refund_from_merchant": "refund_support_refunded",
+          "close_refund_request": "refund_support_closed"}
 
 
 @pytest.mark.parametrize("action", roles.ACTIONS)

@@ -23,7 +23,8 @@ EXPECTED = {
               "retry_transaction": "done", "expire_transaction": "done",
               "request_merchant_refund": "done", "refund_fee": "done",
               "freeze": "action_not_permitted", "release_hold": "action_not_permitted",
-              "reset_2fa": "action_not_permitted"},
+              "reset_2fa": "action_not_permitted", "refund_from_merchant": "done",
+              "close_refund_request": "done"},
 }
 for _role in ("senior_agent", "supervisor", "admin"):
     EXPECTED[_role] = {**EXPECTED["agent"], "freeze": "done", "release_hold": "awaiting_approval",

@@ -43,10 +43,30 @@ def _payment(txn: Transaction) -> tuple[list[Finding], Finding]:
         step = ask
     if step is ask:
         findings.append(Finding("refund.partial_explained"))
+        step = _request_step(txn, m, findings) or Finding("step.ask_for_refund", m)
     if txn.fee:
         findings.append(Finding("refund.fee_not_included", {"fee": txn.fee,
                                                             "currency": txn.currency}))
     return findings, step
+
+
+REQUEST_FINDINGS = {"open": "refund.request_open", "declined": "refund.request_declined",
+                    "expired": "refund.request_expired", "escalated": "refund.request_escalated"}
+
+
+def _request_step(txn: Transaction, m: dict[str, object], findings: list[Finding]
+                  ) -> Finding | None:
+    """An active refund request of this payment: its state, and the button to go on with it."""
+    from walletdesk.disputes.queries import open_for_payment
+
+    req = open_for_payment(txn.pk)
+    if req is None:
+        return None
+    findings.insert(0, Finding(REQUEST_FINDINGS[req.status], {
+        **m, "asked": req.amount, "respond_by": req.respond_by}))
+    code = ("step.escalate_request" if req.status in ("declined", "expired")
+            else "step.see_request")
+    return Finding(code, {"request_id": req.public_id})
 
 
 def diagnose(txn: Transaction, user: User) -> Diagnosis:

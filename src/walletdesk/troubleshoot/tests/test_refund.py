@@ -29,7 +29,7 @@ def test_refundable_in_full_asks_the_merchant(customer, paid, merchant):
     assert codes(d) == ["refund.refundable", "refund.partial_explained"]
     assert d.findings[0].params["refundable"] == 10_000
     assert d.findings[0].params["merchant_en"] == "Sample Coffee"
-    assert d.next_step.code == "step.ask_merchant"
+    assert d.next_step.code == "step.ask_for_refund"
 
 
 def test_partially_refunded_says_what_is_left(customer, paid, merchant):
@@ -38,7 +38,7 @@ def test_partially_refunded_says_what_is_left(customer, paid, merchant):
     f = d.findings[0]
     assert f.code == "refund.partial"
     assert (f.params["refunded"], f.params["refundable"], f.params["count"]) == (2_500, 7_500, 1)
-    assert d.next_step.code == "step.ask_merchant"
+    assert d.next_step.code == "step.ask_for_refund"
 
 
 def test_fully_refunded_needs_nothing(customer, paid, merchant):

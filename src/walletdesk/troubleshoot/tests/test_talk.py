@@ -58,7 +58,7 @@ def test_from_the_refund_and_fee_troubleshooters(api, customer, fund, merchant):
     fee = api.post("/api/v1/troubleshoot/fee/talk", {"transaction_id": txn.public_id})
     assert refund.json()["topic"] == "refunds" and fee.json()["topic"] == "payments"
     conv = Conversation.objects.get(pk=refund.json()["conversation_id"])
-    assert conv.context["troubleshooter"]["next_step"]["code"] == "step.ask_merchant"
+    assert conv.context["troubleshooter"]["next_step"]["code"] == "step.ask_for_refund"
 
 
 def test_the_diagnosis_is_the_servers_not_the_clients(api, customer, fund, merchant):

@@ -25,7 +25,8 @@ SAMPLE = {"until": datetime(2026, 1, 2, 3, 4, tzinfo=UTC), "since": datetime(202
           "operation": "withdrawal", "method": "bank_card", "status": "failed",
           "reason": "card_expired", "merchant": "示例咖啡", "merchant_en": "Sample Coffee",
           "name": "免费", "name_en": "Free", "recipient": "Bob", "parent": "tx_1",
-          "percent": "0.10", "version": 2, "count": 1}
+          "percent": "0.10", "version": 2, "count": 1, "asked": 500,
+          "respond_by": datetime(2026, 1, 6, tzinfo=UTC)}
 
 
 def test_the_scan_finds_the_codes():

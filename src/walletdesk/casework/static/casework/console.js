@@ -37,7 +37,7 @@ document.addEventListener("DOMContentLoaded", function () {
   /* Actions grouped by what the customer asked; the group that matches the conversation's topic first. */
   var GROUPS = [["access", ["start_unlock", "release_hold", "reset_2fa"]], ["protect", ["freeze"]],
                 ["payment", ["trace_transaction", "retry_transaction", "expire_transaction"]],
-                ["moneyBack", ["request_merchant_refund", "refund_fee"]]];
+                ["moneyBack", ["refund_from_merchant", "close_refund_request", "request_merchant_refund", "refund_fee"]]];
   var TOPIC_GROUP = { account_locked: "access", account_security: "access", suspected_fraud: "protect",
                       missing_money: "payment", payments: "payment", refunds: "moneyBack" };
   function money(minor, currency) { return window.WD && WD.money ? WD.money(minor, currency || "CNY") : String(minor); }

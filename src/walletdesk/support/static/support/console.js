@@ -104,6 +104,21 @@ document.addEventListener("DOMContentLoaded", function () {
       dd.appendChild(WD.el("span", "", word("txn_type", p.type) + " · " + word("txn_status", p.status) + " · " + WD.money(p.amount, p.currency)));
       dd.appendChild(WD.el("span", "muted", " · " + p.id)); dd.dataset.testid = "ctx-picked";
     }
+    if (ctx.refund_request) {
+      /* The refund request the customer passed to support: status, amount, merchant, deadline, and its timeline. */
+      var rq = ctx.refund_request, rd = row(dl, labels.refundRequest, "");
+      rd.dataset.testid = "ctx-refund-request";
+      rd.appendChild(WD.el("span", "", word("rr_status", rq.status) + " · " + WD.money(rq.amount, rq.currency) + " · " +
+        ((rq.merchant || {}).name || "") + " · " + word("rr_reason", rq.reason)));
+      if (rq.text) { rd.appendChild(WD.el("div", "muted", rq.text)); }
+      var ol = WD.el("ol", "rr-ctx-timeline");
+      (rq.events || []).forEach(function (e) {
+        ol.appendChild(WD.el("li", "", WD.shortTime(e.at) + " · " + word("rr_event", e.kind) +
+          (e.amount ? " · " + WD.money(e.amount, rq.currency) : "") + (e.note ? " · " + e.note : "")));
+      });
+      rd.appendChild(ol);
+      rd.appendChild(WD.el("span", "muted", " · " + rq.id + " · " + (rq.payment || {}).id));
+    }
     if (ctx.client) { row(dl, labels.client, ctx.client.summary); dl.lastChild.dataset.testid = "ctx-client"; }
     if (ctx.troubleshooter) { row(dl, ctx.troubleshooter.title, ctx.troubleshooter.summary); dl.lastChild.dataset.testid = "ctx-troubleshooter"; }
     var recent = ctx.recent_transactions || [];
