@@ -1,4 +1,12 @@
-"""In-memory BM25F search over help articles, one index per language.
+"""Hybrid help search: BM25F fused with dense (multilingual-e5-small) similarity.
+
+One index per language. The lexical side is BM25F over titles, keywords, summaries and bodies
+(with synonym concepts, typo correction and the other language's title); the dense side is the
+best cosine between the query's embedding and the article's passages (:mod:`.dense`): titles,
+summaries, body sentences and the example questions of the tuning split. The two are fused as
+``dense + WEIGHT * bm25 / (bm25 + K)``; a query is *answered* only when the best article's
+evidence clears the thresholds of :data:`PARAMS` (chosen on the tuning split by ``tune_help``),
+otherwise the page and the API say no article fits and offer a person instead.
 
 The index is built from the database on first use and rebuilt when articles
 change: services call :func:`invalidate` after commit, and every process also
@@ -18,10 +26,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 from django.db.models import Count, Max, Sum
 from rapidfuzz import fuzz, process
 
-from . import markup, textproc
+from . import dense, markup, textproc
 from .errors import QueryTooLong, UnknownLanguage
 
 LANGS = ("zh-hans", "en")
@@ -31,7 +40,25 @@ K1, B = 1.2, 0.75
 # Field weights (BM25F): the title says the most, then keywords and summary.
 OWN_FIELDS = {"title": 3.0, "keywords": 2.0, "summary": 1.5, "body": 1.0}
 OTHER_FIELDS = {"title": 0.6, "keywords": 0.4}
-MIN_SHARE_OF_TOP = 0.2  # drop results far below the best one
+MIN_SHARE_OF_TOP = 0.2  # BM25-only (suggestions): drop results far below the best one
+
+
+@dataclass(frozen=True)
+class Params:
+    """Fusion and the "answered" decision (chosen on the tuning split by ``tune_help``)."""
+
+    k: float = 8.0  # BM25 saturation: bm25 / (bm25 + k) lies in [0, 1)
+    weight: float = 0.05  # weight of the saturated BM25 score next to the dense score
+    w_content: float = 0.5  # dense score: best cosine with the article's own text...
+    w_centroid: float = 1.0  # ...with the mean of its example questions...
+    w_top: float = 0.5  # ...and the mean of its three nearest example questions
+    answer_dense: float = 0.88  # answered when the best article's dense score reaches this...
+    answer_bm25: float = 0.6  # ...or its saturated BM25 reaches this...
+    answer_floor: float = 0.83  # ...with at least this dense score
+    drop: float = 0.04  # results whose fused score is this far below the first are left out
+
+
+PARAMS = Params()
 
 
 @dataclass(frozen=True)
@@ -53,6 +80,45 @@ class Hit:
     snippet: str = ""
 
 
+@dataclass
+class Answer:
+    """Ranked hits and whether any of them fits (``answered``); unanswered means no hits."""
+
+    hits: list[Hit]
+    answered: bool
+
+
+@dataclass
+class Features:
+    """Per article: the raw BM25F score and the best cosines (content, example questions)."""
+
+    bm25: np.ndarray
+    content: np.ndarray
+    centroid: np.ndarray  # an article without example questions has its content score here
+    top: np.ndarray  # and here
+    query: dict[str, float]
+
+
+def fuse(f: Features, p: Params = PARAMS) -> tuple[np.ndarray, np.ndarray]:
+    """(fused score, dense score) per article."""
+    total = p.w_content + p.w_centroid + p.w_top
+    dense_score = (p.w_content * f.content + p.w_centroid * f.centroid + p.w_top * f.top) / total
+    return dense_score + p.weight * f.bm25 / (f.bm25 + p.k), dense_score
+
+
+def decide(f: Features, p: Params = PARAMS) -> tuple[list[int], bool]:
+    """Article positions, best first (within ``drop`` of the first), and whether answered."""
+    fused, dense_score = fuse(f, p)
+    if not len(fused):
+        return [], False
+    order = sorted(range(len(fused)), key=lambda i: -fused[i])
+    best = order[0]
+    bm = f.bm25[best] / (f.bm25[best] + p.k)
+    answered = bool(dense_score[best] >= p.answer_dense or
+                    (bm >= p.answer_bm25 and dense_score[best] >= p.answer_floor))
+    return [i for i in order if fused[i] >= fused[best] - p.drop], answered
+
+
 def _suffix(lang: str) -> str:
     return "en" if lang == "en" else "zh"
 
@@ -61,10 +127,24 @@ def _other(lang: str) -> str:
     return "zh-hans" if lang == "en" else "en"
 
 
+@dataclass
+class Dense:
+    """Content passage vectors with their article; example vectors in per-article slots."""
+
+    content: np.ndarray
+    owner: np.ndarray
+    examples: np.ndarray
+    slots: np.ndarray  # (articles, most examples of one article): rows of ``examples``, or -1
+    groups: np.ndarray
+
+
 class Index:
-    def __init__(self, docs: Iterable[Doc], lang: str) -> None:
+    def __init__(self, docs: Iterable[Doc], lang: str,
+                 examples: dict[str, list[tuple[str, str]]] | None = None) -> None:
         self.lang = lang
         self.docs = list(docs)
+        self.examples = examples if examples is not None else {}
+        self._dense: Dense | None = None
         self.postings: dict[str, list[tuple[int, float]]] = {}
         self.lengths: list[float] = []
         self.vocabulary: set[str] = set()
@@ -112,7 +192,97 @@ class Index:
                 scores[i] = scores.get(i, 0.0) + idf * tf * (K1 + 1) / (tf + norm)
         return scores
 
+    def passages(self) -> list[tuple[int, str, bool, str]]:
+        """(article position, text, is an example question, example group) of every passage."""
+        out: list[tuple[int, str, bool, str]] = []
+        for i, doc in enumerate(self.docs):
+            texts: list[str] = []
+            for lang in LANGS:
+                texts += [doc.title.get(lang, ""), doc.summary.get(lang, "")]
+                texts += dense.sentences(doc.body.get(lang, ""))
+            seen: set[str] = set()
+            for text in texts:
+                text = text.strip()[: dense.MAX_PASSAGE]
+                if text and text not in seen:
+                    seen.add(text)
+                    out.append((i, text, False, ""))
+            out += [(i, text, True, group) for text, group in self.examples.get(doc.slug, [])]
+        return out
+
+    def dense_matrix(self) -> Dense:
+        """The passage vectors, grouped for scoring; built once per index."""
+        if self._dense is None:
+            rows = self.passages()
+            vectors = dense.passage_vectors([r[1] for r in rows])
+            content = np.array([not r[2] for r in rows], dtype=bool)
+            owner = np.array([r[0] for r in rows], dtype=np.int64)
+            ex_rows = [k for k, r in enumerate(rows) if r[2]]
+            per_doc: list[list[int]] = [[] for _ in self.docs]
+            for j, k in enumerate(ex_rows):
+                per_doc[rows[k][0]].append(j)
+            width = max((len(x) for x in per_doc), default=0)
+            slots = np.full((len(self.docs), max(width, 1)), -1, dtype=np.int64)
+            for i, js in enumerate(per_doc):
+                slots[i, :len(js)] = js
+            examples = vectors[ex_rows] if ex_rows else np.zeros((0, vectors.shape[1] if
+                                                                  len(vectors) else 384))
+            self._dense = Dense(vectors[content], owner[content], examples, slots,
+                                np.array([rows[k][3] for k in ex_rows], dtype=object))
+        return self._dense
+
+    def features(self, q: str, qvec: np.ndarray | None = None,
+                 exclude_group: str | None = None) -> Features:
+        """The evidence for every article; ``exclude_group`` leaves that example question out
+        (evaluating the tuning split on itself)."""
+        query = textproc.analyze(q, correct=self.correct)
+        n = len(self.docs)
+        bm25 = np.zeros(n)
+        for i, s in self.score(query).items():
+            bm25[i] = s
+        d = self.dense_matrix()
+        vector = dense.query_vector(q) if qvec is None else qvec
+        content = np.full(n, -1.0)
+        if len(d.owner):
+            np.maximum.at(content, d.owner, d.content @ vector)
+        centroid, top = content.copy(), content.copy()
+        if len(d.examples):
+            keep = np.ones(len(d.examples), dtype=bool) if exclude_group is None else \
+                d.groups != exclude_group
+            sims = np.where(keep, d.examples @ vector, -np.inf)
+            padded = np.where(d.slots >= 0, sims[d.slots], -np.inf)
+            counts = np.isfinite(padded).sum(axis=1)
+            has = counts > 0
+            ranked = -np.sort(-padded, axis=1)[:, :3]
+            top3 = np.where(np.isfinite(ranked), ranked, 0.0).sum(axis=1)
+            top[has] = top3[has] / np.minimum(counts[has], 3)
+            weights = np.where(d.slots >= 0, keep[d.slots], False)
+            sums = np.einsum("nm,nmd->nd", weights.astype(np.float32), d.examples[d.slots])
+            norms = np.linalg.norm(sums, axis=1)
+            ok = has & (norms > 0)
+            centroid[ok] = (sums[ok] @ vector) / norms[ok]
+        return Features(bm25, content, centroid, top, query)
+
+    def answer(self, q: str, limit: int = 10, qvec: np.ndarray | None = None,
+               params: Params = PARAMS) -> Answer:
+        """Hybrid search: ranked hits when an article fits, else no hits and answered=False."""
+        f = self.features(q, qvec)
+        order, answered = decide(f, params)
+        if not answered:
+            return Answer([], False)
+        fused, _ = fuse(f, params)
+        hits = []
+        for i in order[:limit]:
+            doc = self.docs[i]
+            hits.append(Hit(doc.slug, doc.title.get(self.lang, doc.slug),
+                            round(float(fused[i]), 4),
+                            snippet(doc.body.get(self.lang, ""), f.query)))
+        return Answer(hits, True)
+
     def search(self, q: str, limit: int = 10) -> list[Hit]:
+        return self.answer(q, limit).hits
+
+    def lexical(self, q: str, limit: int = 10) -> list[Hit]:
+        """BM25F only (as-you-type suggestions: no embedding per keystroke)."""
         query = textproc.analyze(q, correct=self.correct)
         scores = self.score(query)
         if not scores:
@@ -207,7 +377,9 @@ def index_for(lang: str) -> Index:
                 _stamp = stamp
         index = _indexes.get(lang)
         if index is None:
-            index = _indexes[lang] = Index(docs_from_db(), lang)
+            from . import questions
+
+            index = _indexes[lang] = Index(docs_from_db(), lang, questions.examples())
         return index
 
 
@@ -221,11 +393,16 @@ def clean_query(q: object, lang: object) -> tuple[str, str]:
     return " ".join(textproc.normalize(text).split()), str(lang)
 
 
-def search(q: object, lang: object, limit: int = 10) -> list[Hit]:
+def answer(q: object, lang: object, limit: int = 10) -> Answer:
+    """Hybrid search of the published articles; an empty query is not answered."""
     text, language = clean_query(q, lang)
     if not text:
-        return []
-    return index_for(language).search(text, limit=max(1, min(limit, 50)))
+        return Answer([], False)
+    return index_for(language).answer(text, limit=max(1, min(limit, 50)))
+
+
+def search(q: object, lang: object, limit: int = 10) -> list[Hit]:
+    return answer(q, lang, limit).hits
 
 
 def suggest(q: object, lang: object, limit: int = 6) -> list[Hit]:
@@ -244,7 +421,7 @@ def suggest(q: object, lang: object, limit: int = 6) -> list[Hit]:
         if completions:
             expanded = " ".join([*words[:-1], *completions])
     seen = {h.slug for h in hits}
-    for hit in index.search(expanded, limit=limit):
+    for hit in index.lexical(expanded, limit=limit):
         if hit.slug not in seen and len(hits) < limit:
             hits.append(Hit(hit.slug, hit.title, hit.score))
             seen.add(hit.slug)
