@@ -34,7 +34,7 @@ _EN_SENTENCE = re.compile(r"(?<=[.;:])\s+(?=[A-Z(])")
 
 
 def key(text: str) -> str:
-    return hashlib.sha1(("passage: " + text).encode()).hexdigest()[:20]
+    return hashlib.sha256(("passage: " + text).encode()).hexdigest()[:24]
 
 
 def sentences(body: str) -> list[str]:
@@ -102,7 +102,7 @@ def write_store(texts: Iterable[str]) -> int:
     """Write ``vectors.npz`` with the vectors of ``texts`` (embedding the ones not known yet)."""
     unique = sorted(set(texts))
     vectors = passage_vectors(unique)
-    keys = np.array([key(t) for t in unique], dtype="U20")
+    keys = np.array([key(t) for t in unique], dtype="U24")
     order = np.argsort(keys)
     np.savez_compressed(STORE, keys=keys[order], vectors=vectors[order].astype(np.float16))
     return len(unique)

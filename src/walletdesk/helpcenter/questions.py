@@ -55,10 +55,14 @@ def load(split: str) -> tuple[Question, ...]:
     return tuple(rows)
 
 
+OFF_TOPIC = ""  # the examples() key of the off-topic questions
+
+
 def examples() -> dict[str, list[tuple[str, str]]]:
-    """Slug -> [(question, group)]: the tuning split's on-topic zh-hans and English questions."""
+    """Slug -> [(question, group)]: the tuning split's zh-hans and English questions; the
+    off-topic ones under :data:`OFF_TOPIC` (the search's "no article fits" examples)."""
     out: dict[str, list[tuple[str, str]]] = {}
     for q in load("tuning"):
-        if q.slug and not q.generated:
-            out.setdefault(q.slug, []).append((q.text, q.group))
+        if not q.generated:
+            out.setdefault(q.slug or OFF_TOPIC, []).append((q.text, q.group))
     return out

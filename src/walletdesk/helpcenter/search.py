@@ -34,6 +34,7 @@ from . import dense, markup, textproc
 from .errors import QueryTooLong, UnknownLanguage
 
 LANGS = ("zh-hans", "en")
+OFF_TOPIC = ""  # questions.OFF_TOPIC: the examples key of the off-topic questions
 MAX_QUERY = 200
 STAMP_CHECK_SECONDS = 2.0
 K1, B = 1.2, 0.75
@@ -52,9 +53,10 @@ class Params:
     w_content: float = 0.5  # dense score: best cosine with the article's own text...
     w_centroid: float = 1.0  # ...with the mean of its example questions...
     w_top: float = 0.5  # ...and the mean of its three nearest example questions
-    answer_dense: float = 0.88  # answered when the best article's dense score reaches this...
-    answer_bm25: float = 0.6  # ...or its saturated BM25 reaches this...
-    answer_floor: float = 0.83  # ...with at least this dense score
+    answer_dense: float = 0.85  # answered when the best article's dense score reaches this...
+    answer_bm25: float = 0.3  # ...or its saturated BM25 reaches this...
+    answer_floor: float = 0.78  # ...with at least this dense score
+    answer_margin: float = 0.005  # and its example questions are this much nearer than off-topic ones
     drop: float = 0.04  # results whose fused score is this far below the first are left out
 
 
@@ -97,6 +99,8 @@ class Features:
     centroid: np.ndarray  # an article without example questions has its content score here
     top: np.ndarray  # and here
     query: dict[str, float]
+    off_centroid: float = -1.0  # the same against the off-topic questions (-1: none)
+    off_top: float = -1.0
 
 
 def fuse(f: Features, p: Params = PARAMS) -> tuple[np.ndarray, np.ndarray]:
@@ -114,8 +118,12 @@ def decide(f: Features, p: Params = PARAMS) -> tuple[list[int], bool]:
     order = sorted(range(len(fused)), key=lambda i: -fused[i])
     best = order[0]
     bm = f.bm25[best] / (f.bm25[best] + p.k)
-    answered = bool(dense_score[best] >= p.answer_dense or
-                    (bm >= p.answer_bm25 and dense_score[best] >= p.answer_floor))
+    total = max(p.w_centroid + p.w_top, 1e-9)
+    examples = (p.w_centroid * f.centroid[best] + p.w_top * f.top[best]) / total
+    off_topic = (p.w_centroid * f.off_centroid + p.w_top * f.off_top) / total
+    answered = bool((dense_score[best] >= p.answer_dense or
+                     (bm >= p.answer_bm25 and dense_score[best] >= p.answer_floor)) and
+                    (f.off_centroid <= -1.0 or examples - off_topic >= p.answer_margin))
     return [i for i in order if fused[i] >= fused[best] - p.drop], answered
 
 
@@ -207,6 +215,8 @@ class Index:
                     seen.add(text)
                     out.append((i, text, False, ""))
             out += [(i, text, True, group) for text, group in self.examples.get(doc.slug, [])]
+        out += [(len(self.docs), text, True, group)
+                for text, group in self.examples.get(OFF_TOPIC, [])]
         return out
 
     def dense_matrix(self) -> Dense:
@@ -217,15 +227,16 @@ class Index:
             content = np.array([not r[2] for r in rows], dtype=bool)
             owner = np.array([r[0] for r in rows], dtype=np.int64)
             ex_rows = [k for k, r in enumerate(rows) if r[2]]
-            per_doc: list[list[int]] = [[] for _ in self.docs]
+            per_doc: list[list[int]] = [[] for _ in range(len(self.docs) + 1)]
             for j, k in enumerate(ex_rows):
                 per_doc[rows[k][0]].append(j)
             width = max((len(x) for x in per_doc), default=0)
-            slots = np.full((len(self.docs), max(width, 1)), -1, dtype=np.int64)
+            slots = np.full((len(self.docs) + 1, max(width, 1)), -1, dtype=np.int64)
             for i, js in enumerate(per_doc):
                 slots[i, :len(js)] = js
             examples = vectors[ex_rows] if ex_rows else np.zeros((0, vectors.shape[1] if
                                                                   len(vectors) else 384))
+            # the last slot row holds the off-topic examples: the "no article fits" class
             self._dense = Dense(vectors[content], owner[content], examples, slots,
                                 np.array([rows[k][3] for k in ex_rows], dtype=object))
         return self._dense
@@ -244,7 +255,7 @@ class Index:
         content = np.full(n, -1.0)
         if len(d.owner):
             np.maximum.at(content, d.owner, d.content @ vector)
-        centroid, top = content.copy(), content.copy()
+        centroid, top = np.append(content, -1.0), np.append(content, -1.0)
         if len(d.examples):
             keep = np.ones(len(d.examples), dtype=bool) if exclude_group is None else \
                 d.groups != exclude_group
@@ -260,7 +271,8 @@ class Index:
             norms = np.linalg.norm(sums, axis=1)
             ok = has & (norms > 0)
             centroid[ok] = (sums[ok] @ vector) / norms[ok]
-        return Features(bm25, content, centroid, top, query)
+        return Features(bm25, content, centroid[:n], top[:n], query, float(centroid[n]),
+                        float(top[n]))
 
     def answer(self, q: str, limit: int = 10, qvec: np.ndarray | None = None,
                params: Params = PARAMS) -> Answer:
