@@ -58,8 +58,11 @@ CONCEPTS: dict[str, list[str]] = {
         "remove card"],
     "scam": [
         "诈骗", "骗子", "被骗", "骗局", "钓鱼", "冒充", "假客服", "中奖", "可疑链接", "陌生链接",
-        "点链接", "安全账户", "scam", "scammer", "fraud", "phishing", "fake", "pretending",
-        "impersonat", "suspicious link", "click a link", "prize", "won a"],
+        "点链接", "安全账户", "要验证码", "要我的验证码", "索要验证码", "验证码告诉", "把验证码",
+        "scam", "scammer", "fraud", "phishing", "fake", "pretending",
+        "impersonat", "suspicious link", "click a link", "prize", "won a",
+        "asked me for my code", "asked for my code", "asked me for the code",
+        "wants my code", "for my verification code"],
     "official": [
         "官方", "真假", "是真的", "是不是真", "核实", "验证号码", "真的吗", "假的", "正规", "official",
         "genuine", "legit", "legitimate", "real number", "is this real", "verify number",

@@ -61,8 +61,11 @@ OFF_TOPIC = ""  # the examples() key of the off-topic questions
 def examples() -> dict[str, list[tuple[str, str]]]:
     """Slug -> [(question, group)]: the tuning split's zh-hans and English questions; the
     off-topic ones under :data:`OFF_TOPIC` (the search's "no article fits" examples)."""
+    from walletdesk.core import hant
+
     out: dict[str, list[tuple[str, str]]] = {}
     for q in load("tuning"):
-        if not q.generated:
-            out.setdefault(q.slug or OFF_TOPIC, []).append((q.text, q.group))
+        if not q.generated:  # hand-written zh-hant is searched as zh-hans, so kept as zh-hans
+            text = hant.to_hans(q.text) if q.lang == "zh-hant" else q.text
+            out.setdefault(q.slug or OFF_TOPIC, []).append((text, q.group))
     return out

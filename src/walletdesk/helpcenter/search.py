@@ -53,10 +53,12 @@ class Params:
     w_content: float = 0.5  # dense score: best cosine with the article's own text...
     w_centroid: float = 1.0  # ...with the mean of its example questions...
     w_top: float = 0.5  # ...and the mean of its three nearest example questions
-    answer_dense: float = 0.85  # answered when the best article's dense score reaches this...
-    answer_bm25: float = 0.3  # ...or its saturated BM25 reaches this...
-    answer_floor: float = 0.78  # ...with at least this dense score
-    answer_margin: float = 0.005  # and its example questions are this much nearer than off-topic ones
+    # Answered: a logistic model over the best article's evidence (see answer_features), fitted
+    # by tune_help on the tuning split: standardised features, weights, bias.
+    answer_mean: tuple[float, ...] = (0.88597, 0.42602, 0.01873, 0.03311, 0.88539, 0.87136, 0.84521, 0.01787)
+    answer_scale: tuple[float, ...] = (0.0267, 0.21184, 0.0176, 0.02511, 0.03089, 0.0202, 0.02308, 0.01326)
+    answer_weights: tuple[float, ...] = (0.8833, 0.9896, 0.9425, 1.6631, 0.7168, 0.714, -1.3687, -0.2313)
+    answer_bias: float = 2.9646
     drop: float = 0.04  # results whose fused score is this far below the first are left out
 
 
@@ -112,19 +114,31 @@ def fuse(f: Features, p: Params = PARAMS) -> tuple[np.ndarray, np.ndarray]:
 
 def decide(f: Features, p: Params = PARAMS) -> tuple[list[int], bool]:
     """Article positions, best first (within ``drop`` of the first), and whether answered."""
-    fused, dense_score = fuse(f, p)
+    fused, _ = fuse(f, p)
     if not len(fused):
         return [], False
     order = sorted(range(len(fused)), key=lambda i: -fused[i])
     best = order[0]
-    bm = f.bm25[best] / (f.bm25[best] + p.k)
-    total = max(p.w_centroid + p.w_top, 1e-9)
-    examples = (p.w_centroid * f.centroid[best] + p.w_top * f.top[best]) / total
-    off_topic = (p.w_centroid * f.off_centroid + p.w_top * f.off_top) / total
-    answered = bool((dense_score[best] >= p.answer_dense or
-                     (bm >= p.answer_bm25 and dense_score[best] >= p.answer_floor)) and
-                    (f.off_centroid <= -1.0 or examples - off_topic >= p.answer_margin))
+    answered = True
+    if p.answer_weights:
+        x = np.array(answer_features(f, p, order))
+        if f.off_centroid <= -1.0:  # no off-topic examples: their features count as average
+            x[[2, 3, 5, 6]] = np.array(p.answer_mean)[[2, 3, 5, 6]]
+        z = (x - np.array(p.answer_mean)) / np.array(p.answer_scale)
+        answered = bool(z @ np.array(p.answer_weights) + p.answer_bias > 0)
     return [i for i in order if fused[i] >= fused[best] - p.drop], answered
+
+
+def answer_features(f: Features, p: Params, order: list[int]) -> list[float]:
+    """The evidence that the best article fits: its dense score, saturated BM25, how much nearer
+    its example questions are than the off-topic ones (centroid, nearest three), its content
+    cosine, the off-topic scores themselves, and its lead over the second article."""
+    fused, dense_score = fuse(f, p)
+    best = order[0]
+    second = fused[order[1]] if len(order) > 1 else fused[best] - 0.05
+    return [float(dense_score[best]), float(f.bm25[best] / (f.bm25[best] + p.k)),
+            float(f.centroid[best] - f.off_centroid), float(f.top[best] - f.off_top),
+            float(f.content[best]), f.off_centroid, f.off_top, float(fused[best] - second)]
 
 
 def _suffix(lang: str) -> str:
