@@ -59,6 +59,8 @@ class Params:
     answer_scale: tuple[float, ...] = (0.0267, 0.21184, 0.0176, 0.02511, 0.03089, 0.0202, 0.02308, 0.01326)
     answer_weights: tuple[float, ...] = (0.8833, 0.9896, 0.9425, 1.6631, 0.7168, 0.714, -1.3687, -0.2313)
     answer_bias: float = 2.9646
+    short_bm25: float = 1.0  # a one-word query ("pasword", "refnd") with this BM25 is answered...
+    short_logit: float = -3.0  # ...unless the model is this sure it is not ("weather"→"whether")
     drop: float = 0.04  # results whose fused score is this far below the first are left out
 
 
@@ -125,7 +127,11 @@ def decide(f: Features, p: Params = PARAMS) -> tuple[list[int], bool]:
         if f.off_centroid <= -1.0:  # no off-topic examples: their features count as average
             x[[2, 3, 5, 6]] = np.array(p.answer_mean)[[2, 3, 5, 6]]
         z = (x - np.array(p.answer_mean)) / np.array(p.answer_scale)
-        answered = bool(z @ np.array(p.answer_weights) + p.answer_bias > 0)
+        logit = float(z @ np.array(p.answer_weights) + p.answer_bias)
+        words = [t for t in f.query if not t.startswith(("~", "#"))]
+        # What people type in a search box: one word the articles use, perhaps misspelt.
+        short = len(words) <= 1 and f.bm25[best] >= p.short_bm25 and logit >= p.short_logit
+        answered = logit > 0 or short
     return [i for i in order if fused[i] >= fused[best] - p.drop], answered
 
 
