@@ -131,7 +131,7 @@ def decide(f: Features, p: Params = PARAMS) -> tuple[list[int], bool]:
         words = [t for t in f.query if not t.startswith(("~", "#"))]
         # What people type in a search box: one word the articles use, perhaps misspelt.
         short = len(words) <= 1 and f.bm25[best] >= p.short_bm25 and logit >= p.short_logit
-        answered = logit > 0 or short
+        answered = bool(logit > 0 or short)
     return [i for i in order if fused[i] >= fused[best] - p.drop], answered
 
 
@@ -164,6 +164,10 @@ class Dense:
     examples: np.ndarray
     slots: np.ndarray  # (articles, most examples of one article): rows of ``examples``, or -1
     groups: np.ndarray
+    starts: np.ndarray  # content rows are grouped by article: where each article's rows start
+    with_content: np.ndarray  # the articles that have content rows, in order
+    sums: np.ndarray  # per slot row: the sum of its example vectors (centroid direction)
+    ex_owner: np.ndarray  # per example: its slot row
 
 
 class Index:
@@ -257,8 +261,14 @@ class Index:
             examples = vectors[ex_rows] if ex_rows else np.zeros((0, vectors.shape[1] if
                                                                   len(vectors) else 384))
             # the last slot row holds the off-topic examples: the "no article fits" class
-            self._dense = Dense(vectors[content], owner[content], examples, slots,
-                                np.array([rows[k][3] for k in ex_rows], dtype=object))
+            ex_owner = np.array([rows[k][0] for k in ex_rows], dtype=np.int64)
+            sums = np.zeros((len(self.docs) + 1, examples.shape[1]), dtype=np.float32)
+            np.add.at(sums, ex_owner, examples)
+            content_owner = owner[content]
+            with_content, starts = np.unique(content_owner, return_index=True)
+            self._dense = Dense(vectors[content], content_owner, examples, slots,
+                                np.array([rows[k][3] for k in ex_rows], dtype=object),
+                                starts, with_content, sums, ex_owner)
         return self._dense
 
     def features(self, q: str, qvec: np.ndarray | None = None,
@@ -273,8 +283,8 @@ class Index:
         d = self.dense_matrix()
         vector = dense.query_vector(q) if qvec is None else qvec
         content = np.full(n, -1.0)
-        if len(d.owner):
-            np.maximum.at(content, d.owner, d.content @ vector)
+        if len(d.owner):  # content rows are contiguous per article (see passages())
+            content[d.with_content] = np.maximum.reduceat(d.content @ vector, d.starts)
         centroid, top = np.append(content, -1.0), np.append(content, -1.0)
         if len(d.examples):
             keep = np.ones(len(d.examples), dtype=bool) if exclude_group is None else \
@@ -286,8 +296,10 @@ class Index:
             ranked = -np.sort(-padded, axis=1)[:, :3]
             top3 = np.where(np.isfinite(ranked), ranked, 0.0).sum(axis=1)
             top[has] = top3[has] / np.minimum(counts[has], 3)
-            weights = np.where(d.slots >= 0, keep[d.slots], False)
-            sums = np.einsum("nm,nmd->nd", weights.astype(np.float32), d.examples[d.slots])
+            sums = d.sums
+            if exclude_group is not None and not keep.all():
+                sums = sums.copy()
+                np.subtract.at(sums, d.ex_owner[~keep], d.examples[~keep])
             norms = np.linalg.norm(sums, axis=1)
             ok = has & (norms > 0)
             centroid[ok] = (sums[ok] @ vector) / norms[ok]
