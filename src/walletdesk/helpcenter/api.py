@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
+from walletdesk.core import hant
 from walletdesk.core.schemas import ErrorOut
 
 from . import markup, queries, search, services
@@ -24,10 +26,18 @@ class ResultOut(Schema):
     url: str
 
 
+class NoFitOut(Schema):
+    message: str
+    person_url: str = Field(description="the contact form, with the question written in")
+    contact_url: str = Field(description="the contact hub: every official channel")
+
+
 class SearchOut(Schema):
     query: str
     lang: str
+    answered: bool = Field(description="false when no article fits (then results is empty)")
     results: list[ResultOut]
+    no_fit: NoFitOut | None = Field(None, description="what to offer instead, when not answered")
 
 
 class SuggestionOut(Schema):
@@ -74,6 +84,13 @@ def request_lang(request: HttpRequest, lang: str | None) -> str:
     return lang
 
 
+def search_lang(request: HttpRequest, lang: str | None) -> str:
+    """As :func:`request_lang`, and zh-hant too (searched as zh-hans, shown converted)."""
+    if lang == "zh-hant" or (not lang and hant.is_hant(get_language())):
+        return "zh-hant"
+    return request_lang(request, lang)
+
+
 def feedback_client(request: HttpRequest) -> str:
     """Who is voting: the session when the client has one, else the client address."""
     key = request.session.session_key if hasattr(request, "session") else None
@@ -83,11 +100,24 @@ def feedback_client(request: HttpRequest) -> str:
 @router.get("/search", response={200: SearchOut, 422: ErrorOut}, auth=None)
 def search_articles(request: HttpRequest, q: str = "", lang: str | None = None,
                     limit: int = 10) -> SearchOut:
-    language = request_lang(request, lang)
-    hits = search.search(q, language, limit=limit)
-    return SearchOut(query=q, lang=language, results=[
-        ResultOut(slug=h.slug, title=h.title, score=h.score, snippet=h.snippet,
-                  url=f"/help/{h.slug}/") for h in hits])
+    """Hybrid search. When no article fits, ``answered`` is false, ``results`` is empty and
+    ``no_fit`` offers a person and the contact hub instead of unrelated articles."""
+    from .views import person_url
+
+    language = search_lang(request, lang)
+    is_hant = language == "zh-hant"
+    found = search.answer(hant.to_hans(q) if is_hant else q,
+                          "zh-hans" if is_hant else language, limit=limit)
+    shown = hant.convert_cached if is_hant else str
+    no_fit = None
+    if not found.answered and q.strip():
+        with override(language):
+            no_fit = NoFitOut(message=_("None of our articles answers this question. A person "
+                                        "can help: ask an agent, or see all ways to contact us."),
+                              person_url=person_url(q), contact_url="/contact/")
+    return SearchOut(query=q, lang=language, answered=found.answered, no_fit=no_fit, results=[
+        ResultOut(slug=h.slug, title=shown(h.title), score=h.score, snippet=shown(h.snippet),
+                  url=f"/help/{h.slug}/") for h in found.hits])
 
 
 @router.get("/suggest", response={200: SuggestOut, 422: ErrorOut}, auth=None)

@@ -16,7 +16,7 @@ USER_WORDS = [
     "一直转圈", "绑卡", "解绑", "提现", "充值", "转账", "退款", "部分退款", "冲正", "冻结",
     "锁定", "被锁", "解锁", "钓鱼", "钓鱼网站", "找回密码", "忘记密码", "重置密码", "登不上",
     "登录不了", "打不开", "扣费", "扣款", "扣钱", "账单", "交易记录", "手机号", "邮箱", "服务时间",
-    "假客服", "安全账户", "信用卡", "银行卡", "余额", "费率", "免手续费", "网络钓鱼", "二维码",
+    "假客服", "安全账户", "信用卡", "银行卡", "余额", "费率", "免手续费", "网络钓鱼", "二维码", "增值",
 ]
 
 CONCEPTS: dict[str, list[str]] = {
@@ -45,7 +45,7 @@ CONCEPTS: dict[str, list[str]] = {
         "退款", "退钱", "退回", "退货", "钱退", "返还", "重复扣款", "多扣", "refund", "money back",
         "reimburse", "return my money", "charged twice", "double charge", "give back"],
     "topup": [
-        "充值", "充钱", "存钱", "加钱", "往钱包", "存入", "top up", "top-up", "topup", "add money",
+        "充值", "增值", "充钱", "存钱", "加钱", "往钱包", "存入", "top up", "top-up", "topup", "add money",
         "add funds", "load money", "deposit", "fund my wallet"],
     "transfer": [
         "转账", "转钱", "汇款", "打钱", "转给", "给朋友", "转错", "transfer", "send money",
@@ -58,8 +58,11 @@ CONCEPTS: dict[str, list[str]] = {
         "remove card"],
     "scam": [
         "诈骗", "骗子", "被骗", "骗局", "钓鱼", "冒充", "假客服", "中奖", "可疑链接", "陌生链接",
-        "点链接", "安全账户", "scam", "scammer", "fraud", "phishing", "fake", "pretending",
-        "impersonat", "suspicious link", "click a link", "prize", "won a"],
+        "点链接", "安全账户", "要验证码", "要我的验证码", "索要验证码", "验证码告诉", "把验证码",
+        "scam", "scammer", "fraud", "phishing", "fake", "pretending",
+        "impersonat", "suspicious link", "click a link", "prize", "won a",
+        "asked me for my code", "asked for my code", "asked me for the code",
+        "wants my code", "for my verification code"],
     "official": [
         "官方", "真假", "是真的", "是不是真", "核实", "验证号码", "真的吗", "假的", "正规", "official",
         "genuine", "legit", "legitimate", "real number", "is this real", "verify number",

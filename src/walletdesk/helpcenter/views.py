@@ -37,16 +37,30 @@ def home(request: HttpRequest) -> HttpResponse:
         "categories": queries.categories_with_articles(), "lang": page_lang()})
 
 
+RESULTS_SHOWN = 5
+
+
 def results(request: HttpRequest) -> HttpResponse:
+    """Ranked articles when one fits; when none does, say so and offer a person instead."""
     q = request.GET.get("q", "")
-    hits, error = [], ""
+    hits, error, answered = [], "", True
     try:
-        hits = _hits_shown(search.search(hant.to_hans(q) if hant.is_hant(get_language()) else q,
-                                         page_lang()))
+        found = search.answer(hant.to_hans(q) if hant.is_hant(get_language()) else q,
+                              page_lang(), limit=RESULTS_SHOWN)
+        hits, answered = _hits_shown(found.hits), found.answered
     except DomainError as exc:
         error = str(exc.message)
     return render(request, "helpcenter/search.html", {
-        "q": q[: search.MAX_QUERY], "hits": hits, "error": error, "lang": page_lang()})
+        "q": q[: search.MAX_QUERY], "hits": hits, "error": error, "lang": page_lang(),
+        "answered": answered, "person_url": person_url(q)})
+
+
+def person_url(q: str) -> str:
+    """The contact form with the question already written in (the form asks to log in)."""
+    from urllib.parse import urlencode
+
+    text = " ".join(q.split())[: search.MAX_QUERY]
+    return "/support/new/?" + urlencode({"topic": "general", "message": text})
 
 
 def article(request: HttpRequest, slug: str) -> HttpResponse:

@@ -45,3 +45,14 @@ def test_article_in_english_with_feedback(live_server_url: str, page_for: Any) -
     page.screenshot(path=str(SCREENSHOTS / "help-article.png"), full_page=True)
     page.goto(f"{live_server_url}/help/search/?q=cant+log+in+reset+pasword")
     assert page.get_by_test_id("help-result").first.get_attribute("data-slug") == "forgot-password"
+
+
+def test_no_article_fits_offers_a_person(live_server_url: str, page_for: Any) -> None:
+    page = page_for("en")
+    page.goto(f"{live_server_url}/help/search/?q=what%27s+the+weather+like+tomorrow")
+    page.get_by_test_id("help-no-fit").wait_for()
+    assert page.get_by_test_id("help-result").count() == 0
+    assert page.get_by_test_id("help-contact-hub").get_attribute("href") == "/contact/"
+    page.get_by_test_id("help-ask-person").click()
+    page.wait_for_url(lambda url: "/login/" in url)  # the contact form asks to log in first
+    assert "message%3Dwhat" in page.url or "message=what" in page.url

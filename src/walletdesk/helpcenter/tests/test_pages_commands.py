@@ -64,7 +64,13 @@ def test_bench_help_reports_latency_and_machine() -> None:
     call_command("bench_help", "--articles", "40", "--rounds", "1", stdout=out)
     data = json.loads(out.getvalue())
     assert data["articles"] == 40 and data["latency_ms"]["p99"] > 0
+    assert data["latency_ms_query_embedding"]["p50"] > 0 and data["load_average"]
     assert data["machine"]["cores"] >= 1 and data["machine"]["python"]
+    quality = data["quality_heldout"]  # next to the speed, on the held-out split
+    assert set(quality) == {"zh-hans", "en", "zh-hant"}
+    for lang in ("zh-hans", "en"):
+        assert quality[lang]["questions"] >= 140 and quality[lang]["top1"] >= 0.9
+        assert quality[lang]["off_topic_answered_false"] == 1.0
 
 
 @pytest.mark.parametrize("source", ["package", "db"])

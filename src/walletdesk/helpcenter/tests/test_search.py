@@ -87,11 +87,15 @@ def test_index_follows_an_article_edit(help_content: None,
     from walletdesk.helpcenter import services
     from walletdesk.helpcenter.models import Article
 
-    assert search.search("zebracorn", "en") == []
+    assert search.index_for("en").lexical("zebracorn") == []
+    assert search.search("zebracorn", "en") == []  # and not answered: no article fits
     article = Article.objects.get(slug="top-up")
     with django_capture_on_commit_callbacks(execute=True):
-        services.update_article(article.pk, keywords_en="zebracorn")
-    assert search.search("zebracorn", "en")[0].slug == "top-up"
+        services.update_article(article.pk, keywords_en="zebracorn",
+                                summary_en="Top up your wallet from a bank card or a credit card.")
+    assert search.index_for("en").lexical("zebracorn")[0].slug == "top-up"
+    # the edited summary is a new passage: embedded when the index was rebuilt
+    assert search.search("how do i top up my wallet from my card", "en")[0].slug == "top-up"
 
 
 def test_tokenizer_keeps_product_words_whole() -> None:

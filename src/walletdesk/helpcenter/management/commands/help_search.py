@@ -1,4 +1,9 @@
-"""Search the help center from the command line: one query per line on stdin."""
+"""Search the help center from the command line: one query per line on stdin.
+
+Each output line has the ranked slugs and ``"answered"``: false when no article fits (then
+``results`` is empty, as the page and the API offer a person instead). ``--lang zh-hant``
+searches as the zh-hant pages do (the query converted to zh-hans first).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,9 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
+from walletdesk.core import hant
 from walletdesk.core.errors import DomainError
-from walletdesk.helpcenter import search
+from walletdesk.helpcenter import questions, search
 from walletdesk.helpcenter.models import Article
 
 
@@ -25,7 +31,7 @@ class Command(BaseCommand):
     help = "Read one query per line on stdin, print one JSON object per line with the ranked slugs."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--lang", choices=search.LANGS, default="zh-hans")
+        parser.add_argument("--lang", choices=(*search.LANGS, "zh-hant"), default="zh-hans")
         parser.add_argument("--jsonl", action="store_true",
                             help="JSON lines out (the only format; kept for clarity)")
         parser.add_argument("--limit", type=int, default=5)
@@ -37,19 +43,25 @@ class Command(BaseCommand):
         source = options["source"]
         if source == "auto":
             source = "db" if _db_has_articles() else "package"
-        index = None if source == "db" else search.Index(search.docs_from_package(),
-                                                           options["lang"])
+        is_hant = options["lang"] == "zh-hant"
+        lang = "zh-hans" if is_hant else options["lang"]
+        index = None if source == "db" else search.Index(search.docs_from_package(), lang,
+                                                           questions.examples())
         for raw in sys.stdin:
             query = raw.rstrip("\r\n")
             out: dict[str, Any] = {"query": query}
             try:
+                asked = hant.to_hans(query) if is_hant else query
                 if index is None:
-                    hits = search.search(query, options["lang"], limit=options["limit"])
+                    found = search.answer(asked, lang, limit=options["limit"])
                 else:
-                    text, _ = search.clean_query(query, options["lang"])
-                    hits = index.search(text, limit=options["limit"]) if text else []
-                out["results"] = [{"slug": h.slug, "score": h.score} for h in hits]
+                    text, _ = search.clean_query(asked, lang)
+                    found = (index.answer(text, limit=options["limit"]) if text
+                             else search.Answer([], False))
+                out["answered"] = found.answered
+                out["results"] = [{"slug": h.slug, "score": h.score} for h in found.hits]
             except DomainError as exc:
+                out["answered"] = False
                 out["results"] = []
                 out["error"] = exc.code
             self.stdout.write(json.dumps(out, ensure_ascii=False))
