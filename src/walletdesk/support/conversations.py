@@ -256,7 +256,9 @@ def accept(agent: Agent, conv: Conversation) -> Conversation:
 def assigned_frame(conv: Conversation, agent: Agent) -> dict[str, Any]:
     return {"type": "assigned", "conversation_id": conv.pk, "reference": conv.reference,
             "agent": {"name": agent.display_name, "employee_id": agent.employee_id,
-                      "verify_url": events.verify_url(agent.employee_id)}}
+                      "verify_url": events.verify_url(agent.employee_id),
+                      # each socket keeps the name its viewer reads (events.for_viewer)
+                      **({"latin_name": agent.latin_name} if agent.latin_name else {})}}
 
 
 def transfer(by: Agent, conv: Conversation, *, to_agent: Agent | None = None,
