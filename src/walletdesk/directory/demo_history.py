@@ -119,9 +119,11 @@ def seed() -> list[dict[str, Any]]:
                 rng = random.Random(key)  # the same history wherever it is seeded
                 for hour in _open_hours(table, tz, day):
                     busy = _busy(hour)
-                    more = (rng.random() < busy / 2) if kind == "email" else (
-                        (rng.random() < busy) + (rng.random() < busy / 2))
-                    for _n in range(1 + more):
+                    if kind == "email":  # mail comes in around the clock, little of it at night
+                        many = int(rng.random() < 0.3 + busy) + int(rng.random() < busy / 2)
+                    else:
+                        many = 1 + int(rng.random() < busy) + int(rng.random() < busy / 2)
+                    for _n in range(many):
                         start = hour + timedelta(minutes=rng.choice((0, 15, 30, 45)) if kind == "phone"
                                                  else rng.randint(0, 59), seconds=0)
                         waited = timedelta(seconds=_wait(kind, start, rng))
