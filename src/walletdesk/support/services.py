@@ -22,7 +22,7 @@ from .models import AGENT_ROLES, SKILLS, Agent
 
 HEARTBEAT_TTL = timedelta(seconds=120)
 EMPLOYEE_ID = re.compile(r"^WD\d{4,6}$")
-LANGUAGES = ("zh-hans", "en", "yue")
+LANGUAGES = ("zh-hans", "zh-hant", "en", "yue")  # what an agent writes or speaks
 
 
 class InvalidAgent(ValidationFailed):
