@@ -92,7 +92,8 @@ def own_transaction(ctx: Ctx, *, as_payer: bool = True) -> Transaction:
 def _tell(ctx: Ctx, what: Any, **values: Any) -> None:
     """An email/SMS to every address on file; ``what`` is rendered in the customer's language."""
     notices.tell_owner(ctx.customer, "support_action", reference=ctx.conv.reference,
-                       agent=ctx.by.display_name, employee_id=ctx.by.employee_id,
+                       agent=ctx.by.name_in(getattr(ctx.customer, "language", None) or "zh-hans"),
+                       employee_id=ctx.by.employee_id,
                        what=(what, values))
 
 

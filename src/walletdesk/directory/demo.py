@@ -130,3 +130,10 @@ def seed() -> list[dict[str, Any]]:
                                       normalized=channel.normalized).exists():
             services.save_channel(channel)
     return []
+
+
+def seed_late() -> list[dict[str, Any]]:
+    """After every app's demo: eight weeks of contact history for the wait forecast."""
+    from . import demo_history
+
+    return demo_history.seed()

@@ -18,6 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from walletdesk.support import services as support
+from walletdesk.support.models import name_for
 
 from . import lookalike, normalize
 from .errors import EmptyInput, InputTooLong, InvalidChannelValue, UnrecognizedInput
@@ -134,6 +135,9 @@ def _employee(raw_id: str) -> Result:
         return Result(False, "employee_id", eid, warning_code="unknown_employee_id")
     return Result(True, "employee_id", eid, match={
         "employee_id": agent.employee_id, "display_name": agent.display_name,
+        "latin_name": agent.latin_name,
+        # as the asker reads it: English readers see the Latin name when there is one
+        "name": name_for(agent.display_name, agent.latin_name),
         "on_duty": agent.on_duty})
 
 

@@ -137,7 +137,7 @@ def _context(row: EmailMessage, account: User | None) -> dict[str, Any]:
     }
     msg = row.support_message
     if msg is not None:
-        out.update(text=msg.text, agent_name=msg.sender_name, employee_id=msg.employee_id,
+        out.update(text=msg.text, agent_name=msg.sender_name_in(), employee_id=msg.employee_id,
                    verify_url=settings.SITE_URL + verify_url(msg.employee_id) if msg.employee_id else "",
                    image=msg.kind == Message.Kind.IMAGE)
     return out

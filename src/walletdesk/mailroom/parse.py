@@ -195,6 +195,8 @@ def authenticated_domains(msg: EmailMessage, authserv_id: str) -> list[str]:
 
 def _language_hint(msg: EmailMessage, text: str) -> str:
     declared = str(msg.get("Content-Language", "")).lower()
+    if declared.startswith(("zh-hant", "zh-tw", "zh-hk", "zh-mo", "yue")):
+        return "zh-hant"  # Hong Kong, Macau and Taiwan write Traditional Chinese
     if declared.startswith("zh"):
         return "zh-hans"
     if declared.startswith("en"):

@@ -41,7 +41,8 @@ def agent_replies() -> int:
             continue
         body = (_("%(name)s (employee ID %(employee_id)s) replied in conversation %(reference)s. "
                   "Open the app to read it."),
-                {"name": first.sender_name, "employee_id": first.employee_id,
+                {"name": first.sender_name_in(conv.customer.language or "zh-hans"),
+                 "employee_id": first.employee_id,
                  "reference": conv.reference})
         if inbox.add(conv.customer, Kind.AGENT_REPLY, _("Customer service replied"), body,
                      link=reverse("support:chat", args=[conv.pk]),

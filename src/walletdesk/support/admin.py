@@ -16,7 +16,7 @@ from .models import Agent, CannedReply, Conversation
 class AgentForm(forms.ModelForm):
     class Meta:
         model = Agent
-        fields = ["user", "display_name", "employee_id", "skills", "languages",
+        fields = ["user", "display_name", "latin_name", "employee_id", "skills", "languages",
                   "max_concurrent_chats", "status", "region"]
 
     def clean(self) -> dict[str, Any]:
@@ -37,9 +37,9 @@ class AgentForm(forms.ModelForm):
 @admin.register(Agent)
 class AgentAdmin(AuditedAdmin):
     form = AgentForm
-    list_display = ("employee_id", "display_name", "region", "status", "last_heartbeat_at")
+    list_display = ("employee_id", "display_name", "latin_name", "region", "status", "last_heartbeat_at")
     list_filter = ("status", "region")
-    search_fields = ("employee_id", "display_name")
+    search_fields = ("employee_id", "display_name", "latin_name")
     readonly_fields = ("last_heartbeat_at",)
 
     def save_model(self, request: HttpRequest, obj: Agent, form: Any, change: bool) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import get_language
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.security import APIKeyHeader
@@ -164,7 +165,8 @@ def post_message(request: HttpRequest, conversation_id: int, body: MessageIn) ->
     chatrate.hit(chatrate.limit_for(role), chatrate.who(request.user, conv.pk))
     posted = chat.post(conv, request.user, body.text, client_id=body.client_id, agent=agent,
                        note=body.private)
-    return 201, {**queries.events.message_frame(posted.message), "duplicate": posted.duplicate,
+    return 201, {**queries.events.message_frame(posted.message, get_language()),
+                 "duplicate": posted.duplicate,
                  "masked": posted.masked}
 
 
@@ -178,7 +180,7 @@ def post_image(request: HttpRequest, conversation_id: int,
     agent = access.agent_of(request.user) if role != "customer" else None
     posted = chat.post_image(conv, request.user, file.read(), agent=agent,
                              client_id=request.POST.get("client_id") or None)
-    return 201, queries.events.message_frame(posted.message)
+    return 201, queries.events.message_frame(posted.message, get_language())
 
 
 @router.post("/conversations/{conversation_id}/accept", response={200: dict, **ERRORS}, auth=USER_AUTH)

@@ -116,7 +116,8 @@ def _store_pg(conv_id: int, flags: dict[str, Any], fields: dict[str, Any]) -> Me
 def _author(user: Any, agent: Agent | None) -> dict[str, Any]:
     if agent is not None:
         return {"role": Message.Role.AGENT, "sender": user, "agent": agent,
-                "sender_name": agent.display_name, "employee_id": agent.employee_id}
+                "sender_name": agent.display_name, "sender_latin_name": agent.latin_name,
+                "employee_id": agent.employee_id}
     name = (getattr(user, "display_name", "") or "") if user is not None else ""
     return {"role": Message.Role.CUSTOMER, "sender": user if getattr(user, "pk", None) else None,
             "sender_name": name}

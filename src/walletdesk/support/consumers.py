@@ -22,11 +22,14 @@ from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.db import connections
+from django.http import HttpRequest
+from django.http.cookie import parse_cookie
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from walletdesk.core import clock
 from walletdesk.core.errors import DomainError
+from walletdesk.core.language import rewrite_accept_language
 
 from . import access, chat, chatrate, conversations, events, routing, sockets
 from .errors import SessionEnded
@@ -97,6 +100,22 @@ def _user_from(scope: dict[str, Any]) -> Any:
     return user if user is not None and user.is_authenticated else None
 
 
+def _page_language(scope: dict[str, Any]) -> str | None:
+    """The language the page behind the socket is shown in, chosen as LocaleMiddleware chose it
+    (the language cookie, else Accept-Language; Cantonese reads as zh-hant). None when the
+    handshake carries neither (a native client): then the account's language decides."""
+    request = HttpRequest()
+    for key, value in scope.get("headers", []):
+        if key == b"cookie":
+            request.COOKIES = parse_cookie(value.decode("latin-1"))
+        elif key == b"accept-language":
+            request.META["HTTP_ACCEPT_LANGUAGE"] = rewrite_accept_language(value.decode("latin-1"))
+    if not (request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+            or request.META.get("HTTP_ACCEPT_LANGUAGE")):
+        return None
+    return translation.get_language_from_request(request)
+
+
 def _last_seqs(ids: list[int]) -> dict[int, int]:
     return dict(Conversation.objects.filter(pk__in=ids).values_list("pk", "last_seq"))
 
@@ -130,6 +149,12 @@ class ChatBase(AsyncJsonWebsocketConsumer):
     @classmethod
     async def decode_json(cls, text_data: str) -> Any:
         return orjson.loads(text_data)
+
+    async def send_json(self, content: Any, close: bool = False) -> None:
+        """Every frame leaves through here: an agent's name as this socket's viewer reads it."""
+        if isinstance(content, dict):
+            content = events.for_viewer(content, self.lang)
+        await super().send_json(content, close=close)
 
     @classmethod
     async def encode_json(cls, content: Any) -> str:
@@ -433,7 +458,8 @@ class CustomerChat(ChatBase):
         if role != "customer":
             await self.close(code=4403)
             return
-        self.lang = getattr(self.user, "language", None) or conv.language
+        self.lang = (_page_language(self.scope) or getattr(self.user, "language", None)
+                     or conv.language)
         self._held, self._synced = [], False
         self._sync_lock, self._base_seq = asyncio.Lock(), conv.last_seq
         await self.channel_layer.group_add(events.conv_group(self.conv_id), self.channel_name)

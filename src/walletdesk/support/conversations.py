@@ -70,7 +70,11 @@ TOPIC_LABELS = {
     "general": _("Something else"),
 }
 TRIAGE_PRIORITY = {"urgent": PRIORITY_URGENT, "high": PRIORITY_HIGH, "normal": PRIORITY_NORMAL}
-LANGS = ("zh-hans", "en")
+# The customer's own language is kept (notices and messages to them are written in it);
+# routing.SERVED_BY says which agents can take each one.
+LANGS = ("zh-hans", "zh-hant", "en")
+# The triage classifier reads Simplified Chinese and English; Traditional is Chinese to it.
+TRIAGE_LANG = {"zh-hans": "zh-hans", "zh-hant": "zh-hans", "en": "en"}
 OPEN_LIMIT = ratelimit.Limit("support_open", 30, 3600)  # conversations a customer opens an hour
 
 
@@ -114,7 +118,7 @@ def _triage(text: str, lang: str) -> Any:
     except ImportError:
         return None
     try:
-        return triage.classify(text, lang if lang in LANGS else None)
+        return triage.classify(text, TRIAGE_LANG.get(lang))
     except Exception:
         return None
 
@@ -260,7 +264,9 @@ def accept(agent: Agent, conv: Conversation) -> Conversation:
 def assigned_frame(conv: Conversation, agent: Agent) -> dict[str, Any]:
     return {"type": "assigned", "conversation_id": conv.pk, "reference": conv.reference,
             "agent": {"name": agent.display_name, "employee_id": agent.employee_id,
-                      "verify_url": events.verify_url(agent.employee_id)}}
+                      "verify_url": events.verify_url(agent.employee_id),
+                      # each socket keeps the name its viewer reads (events.for_viewer)
+                      **({"latin_name": agent.latin_name} if agent.latin_name else {})}}
 
 
 def transfer(by: Agent, conv: Conversation, *, to_agent: Agent | None = None,

@@ -25,6 +25,10 @@ AGENTS = [
      ["refunds", "technical", "general"], ["en", "zh-hans"], False),
 ]
 
+# What English-speaking customers see (Rachel Lim's display name is already in Latin letters).
+LATIN_NAMES = {"WD1001": "Chen Jing", "WD1024": "Wang Lei", "WD2048": "Liu Yang",
+               "WD3007": "Mandy Wong"}
+
 
 def seed() -> list[dict[str, Any]]:
     out = []
@@ -34,8 +38,11 @@ def seed() -> list[dict[str, Any]]:
         agent = Agent.objects.filter(user=user).first()
         if agent is None:
             agent = services.save_agent(Agent(
-                user=user, display_name=name, employee_id=eid, skills=skills,
-                languages=languages, region=region, max_concurrent_chats=4 if role == "agent" else 2))
+                user=user, display_name=name, latin_name=LATIN_NAMES.get(eid, ""), employee_id=eid,
+                skills=skills, languages=languages, region=region,
+                max_concurrent_chats=4 if role == "agent" else 2))
+        elif not agent.latin_name and LATIN_NAMES.get(eid):  # a database seeded before Latin names
+            Agent.objects.filter(pk=agent.pk).update(latin_name=LATIN_NAMES[eid])
         if online:
             services.heartbeat(agent, Agent.Status.ONLINE)
         out.append({"role": role, "login": email, "password": DEMO_PASSWORD, "name": name,

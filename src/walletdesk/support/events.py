@@ -19,7 +19,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 from django.urls import get_script_prefix, get_urlconf, reverse
 
-from .models import Message
+from .models import Message, name_for
 
 AGENTS = "support.agents"
 
@@ -57,20 +57,30 @@ def verify_url(employee_id: str) -> str:
     return f"{_verify_path(get_script_prefix(), get_urlconf())}?value={employee_id}"
 
 
-def sender(m: Message) -> dict[str, Any]:
+def sender(m: Message, language: str | None = None) -> dict[str, Any]:
+    """``language``: the viewer's, to choose the agent's name by. Without one (a frame for a
+    group, whose sockets read different languages) the Latin name travels as ``latin_name``
+    and each socket chooses with ``for_viewer`` before sending."""
     out: dict[str, Any] = {"role": m.role, "name": m.sender_name}
+    if m.sender_latin_name:
+        if language is None:
+            out["latin_name"] = m.sender_latin_name
+        else:
+            out["name"] = m.sender_name_in(language)
     if m.role == Message.Role.AGENT and m.employee_id:
         out["employee_id"] = m.employee_id
         out["verify_url"] = verify_url(m.employee_id)
     return out
 
 
-def message_frame(m: Message) -> dict[str, Any]:
+def message_frame(m: Message, language: str | None = None) -> dict[str, Any]:
     frame: dict[str, Any] = {
         "type": "message", "conversation_id": m.conversation_id, "seq": m.seq, "kind": m.kind,
-        "text": m.text, "client_id": m.client_id, "sender": sender(m),
+        "text": m.text, "client_id": m.client_id, "sender": sender(m, language),
         "sent_at": m.sent_at.isoformat(), "private": m.private,
     }
+    if m.kind == Message.Kind.EVENT and m.text and m.text == m.sender_name:
+        frame["text"] = frame["sender"]["name"]  # "assigned", "resolved": the agent's name again
     if m.masked:
         frame["masked"] = m.masked
     if m.event:
@@ -78,6 +88,25 @@ def message_frame(m: Message) -> dict[str, Any]:
     if m.attachment_id:
         frame["attachment_url"] = reverse("support:attachment", args=[m.attachment_id])
     return frame
+
+
+_PERSON = {"message": "sender", "assigned": "agent"}
+
+
+def for_viewer(frame: dict[str, Any], language: str | None) -> dict[str, Any]:
+    """The frame as one viewer sees it: an agent's name in the viewer's language (the Latin
+    name for English readers when the agent has one), and no ``latin_name`` left over."""
+    key = _PERSON.get(frame.get("type", ""))
+    person = frame.get(key) if key is not None else None
+    if key is None or not isinstance(person, dict) or "latin_name" not in person:
+        return frame
+    person = dict(person)
+    latin, display = person.pop("latin_name"), person.get("name") or ""
+    person["name"] = name_for(display, latin or "", language or "zh-hans")
+    out: dict[str, Any] = {**frame, key: person}
+    if frame.get("kind") == Message.Kind.EVENT and frame.get("text") == display:
+        out["text"] = person["name"]
+    return out
 
 
 def send_many(groups: list[str], frame: dict[str, Any]) -> None:

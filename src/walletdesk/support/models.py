@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from walletdesk.core import clock
@@ -23,6 +24,10 @@ class Agent(models.Model):
                                 related_name="agent", verbose_name=_("user"))
     display_name = models.CharField(_("display name"), max_length=60,
                                     help_text=_("Shown to customers with the employee ID"))
+    latin_name = models.CharField(
+        _("name in Latin letters"), max_length=60, blank=True, default="",
+        help_text=_("Shown to customers who use English instead of the display name, "
+                    "for example Li Na for 李娜. Leave empty to show the display name."))
     employee_id = models.CharField(_("employee ID"), max_length=12, unique=True,
                                    help_text=_("For example WD1024"))
     skills = models.JSONField(_("skills"), default=list, blank=True)
@@ -41,6 +46,21 @@ class Agent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.employee_id})"
+
+    def name_in(self, language: str | None = None) -> str:
+        """The name a viewer reading ``language`` (default: the active one) sees."""
+        return name_for(self.display_name, self.latin_name, language)
+
+    @property
+    def shown_name(self) -> str:
+        """For templates: the name in the language the page is rendered in."""
+        return self.name_in()
+
+
+def name_for(display_name: str, latin_name: str, language: str | None = None) -> str:
+    """Chinese readers see the display name; English readers the Latin name when there is one."""
+    lang = language if language is not None else (translation.get_language() or "")
+    return latin_name if latin_name and lang.lower().startswith("en") else display_name
 
 
 TOPICS = ("payments", "refunds", "account_security", "technical", "general")
@@ -162,6 +182,7 @@ class Message(models.Model):
                               related_name="+")
     # Name and 工号 as they were when the message was sent (the record must not change).
     sender_name = models.CharField(max_length=80, blank=True, default="")
+    sender_latin_name = models.CharField(max_length=80, blank=True, default="")
     employee_id = models.CharField(max_length=12, blank=True, default="")
     text = models.TextField(blank=True, default="")
     masked = models.JSONField(default=list, blank=True)
@@ -186,6 +207,10 @@ class Message(models.Model):
     @property
     def private(self) -> bool:
         return self.kind == self.Kind.NOTE
+
+    def sender_name_in(self, language: str | None = None) -> str:
+        """The sender's name as a viewer reading ``language`` (default: the active one) sees it."""
+        return name_for(self.sender_name, self.sender_latin_name, language)
 
 
 class QueueStat(models.Model):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from . import access, chat, events, labels, waits
 from .conversations import TOPIC_LABELS
-from .models import Conversation, Message
+from .models import Conversation, Message, name_for
 
 
 def event_label(event: str) -> str:
@@ -70,7 +70,7 @@ def listing(user: Any, *, status: str = "", channel: str = "", limit: int = 100)
 def agent_dict(conv: Conversation) -> dict[str, Any] | None:
     if conv.agent is None:
         return None
-    return {"name": conv.agent.display_name, "employee_id": conv.agent.employee_id,
+    return {"name": conv.agent.name_in(), "employee_id": conv.agent.employee_id,
             "verify_url": events.verify_url(conv.agent.employee_id)}
 
 
@@ -110,29 +110,33 @@ def conversation_dict(conv: Conversation, role: str) -> dict[str, Any]:
 
 
 def messages_for(conv: Conversation, role: str, after_seq: int = 0) -> list[dict[str, Any]]:
-    return [events.message_frame(m) for m in chat.visible(conv.pk, role, after_seq)]
+    lang = translation.get_language()
+    return [events.message_frame(m, lang) for m in chat.visible(conv.pk, role, after_seq)]
 
 
 def transcript(conv: Conversation, tz_name: str = "Asia/Shanghai", language: str | None = None) -> str:
     """Plain text: reference, agents with 工号, every message and key action with its time."""
     tz = ZoneInfo(tz_name or "Asia/Shanghai")
     with translation.override(language or translation.get_language()):
+        lang = translation.get_language()
         lines = [_("Support conversation %(ref)s") % {"ref": conv.reference},
                  _("Topic: %(topic)s") % {"topic": TOPIC_LABELS.get(conv.topic, conv.topic)},
                  _("Opened: %(at)s") % {"at": conv.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")}]
         agents = (Message.objects.filter(conversation=conv, role=Message.Role.AGENT)
-                  .values_list("sender_name", "employee_id").distinct())
-        for name, eid in sorted(set(agents)):
+                  .values_list("sender_name", "sender_latin_name", "employee_id").distinct())
+        for name, eid in sorted({(name_for(n, latin, lang), eid) for n, latin, eid in agents}):
             lines.append(_("Agent: %(name)s, employee ID %(eid)s") % {"name": name, "eid": eid})
         lines.append("")
         for m in chat.visible(conv.pk, "customer", 0, limit=100000):
             at = m.sent_at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
             if m.kind == Message.Kind.EVENT:
-                who = f" {m.sender_name} ({m.employee_id})" if m.employee_id else ""
-                lines.append(f"[{at}] * {event_label(m.event)}{who} {m.text if m.event != 'assigned' else ''}"
-                             .rstrip())
+                who = f" {m.sender_name_in(lang)} ({m.employee_id})" if m.employee_id else ""
+                # "assigned", "resolved" and the like carry the agent's name as their text
+                said = m.text if m.event != "assigned" and m.text != m.sender_name else ""
+                lines.append(f"[{at}] * {event_label(m.event)}{who} {said}".rstrip())
                 continue
-            who = (f"{m.sender_name} ({_('employee ID')} {m.employee_id})" if m.role == Message.Role.AGENT
+            who = (f"{m.sender_name_in(lang)} ({_('employee ID')} {m.employee_id})"
+                   if m.role == Message.Role.AGENT
                    else (m.sender_name or _("Customer")))
             body = m.text if m.kind == Message.Kind.TEXT else _("[image]")
             lines.append(f"[{at}] {who}: {body}")

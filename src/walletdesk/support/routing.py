@@ -3,7 +3,9 @@
 * Order of the queue: priority first (locked account, suspected fraud, missing
   money are urgent), then the time it was queued.
 * Suitable agent: on duty (online with a fresh heartbeat), has the queue's
-  skill, speaks the conversation's language, has a free slot.
+  skill, speaks the conversation's language (``SERVED_BY``: Traditional Chinese
+  is served by Traditional, Cantonese, then Simplified Chinese agents, in that
+  order of preference), has a free slot.
 * Of the suitable agents the least loaded gets the *offer*: load is
   (live chats + open offers) / max_concurrent_chats, ties by fewer chats, then
   employee ID. Any suitable agent may accept a queued conversation; the offer
@@ -30,8 +32,32 @@ from .models import Agent, Conversation, Message
 LIVE = waits.LIVE
 
 
+# Who may serve a conversation in each language, best first. The conversation keeps the
+# customer's own language (what they are written to in); routing matches agents by what they
+# can write. Traditional Chinese (Hong Kong, Macau, Taiwan): an agent who lists Traditional,
+# then a Cantonese agent (Hong Kong desks write Traditional), then any agent who writes
+# Chinese: in a chat written Chinese is one language, and Hong Kong and Taiwan desks pool
+# their Mandarin staff behind the local ones rather than leave a customer waiting.
+SERVED_BY: dict[str, tuple[str, ...]] = {"zh-hant": ("zh-hant", "yue", "zh-hans")}
+
+
+def serving(language: str) -> tuple[str, ...]:
+    """The agent languages that can serve a conversation in ``language``, best first."""
+    return SERVED_BY.get(language, (language,))
+
+
+def preference(agent: Agent, language: str) -> int | None:
+    """How well the agent fits the language: 0 best; None when they cannot serve it."""
+    spoken = agent.languages or []
+    return next((i for i, lang in enumerate(serving(language)) if lang in spoken), None)
+
+
+def speaks(agent: Agent, language: str) -> bool:
+    return preference(agent, language) is not None
+
+
 def suitable(agent: Agent, conv: Conversation) -> bool:
-    return conv.skill in (agent.skills or []) and conv.language in (agent.languages or [])
+    return conv.skill in (agent.skills or []) and speaks(agent, conv.language)
 
 
 def loads() -> Counter[int]:
@@ -46,7 +72,10 @@ def pick_agent(conv: Conversation, agents: list[Agent], load: Counter[int]) -> A
     free = [a for a in agents if suitable(a, conv) and load[a.pk] < a.max_concurrent_chats]
     if not free:
         return None
-    return min(free, key=lambda a: (load[a.pk] / max(1, a.max_concurrent_chats), load[a.pk],
+    # The best-fitting language first (a free Cantonese agent before a Mandarin one for a
+    # Traditional Chinese customer), then the least loaded.
+    return min(free, key=lambda a: (preference(a, conv.language) or 0,
+                                    load[a.pk] / max(1, a.max_concurrent_chats), load[a.pk],
                                     a.employee_id))
 
 

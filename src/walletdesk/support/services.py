@@ -22,7 +22,7 @@ from .models import AGENT_ROLES, SKILLS, Agent
 
 HEARTBEAT_TTL = timedelta(seconds=120)
 EMPLOYEE_ID = re.compile(r"^WD\d{4,6}$")
-LANGUAGES = ("zh-hans", "en", "yue")
+LANGUAGES = ("zh-hans", "zh-hant", "en", "yue")  # what an agent writes or speaks
 
 
 class InvalidAgent(ValidationFailed):
@@ -37,6 +37,7 @@ class PublicAgent:
     employee_id: str
     display_name: str
     on_duty: bool
+    latin_name: str = ""
 
 
 def normalize_employee_id(raw: str) -> str:
@@ -52,10 +53,11 @@ def is_on_duty(agent: Agent, at: datetime | None = None) -> bool:
 def public_agent(employee_id: str) -> PublicAgent | None:
     agent = (Agent.objects.filter(employee_id=normalize_employee_id(employee_id),
                                   user__is_active=True, user__role__in=AGENT_ROLES)
-             .only("employee_id", "display_name", "status", "last_heartbeat_at").first())
+             .only("employee_id", "display_name", "latin_name", "status", "last_heartbeat_at")
+             .first())
     if agent is None:
         return None
-    return PublicAgent(agent.employee_id, agent.display_name, is_on_duty(agent))
+    return PublicAgent(agent.employee_id, agent.display_name, is_on_duty(agent), agent.latin_name)
 
 
 def check_agent(employee_id: str, skills: list[str], languages: list[str]) -> str:

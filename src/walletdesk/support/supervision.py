@@ -27,7 +27,8 @@ def queue_rows() -> list[dict[str, Any]]:
         free = waits.free_slots(skill)
         for lang in labels.LANGUAGES:
             w = waiting.get((skill, lang))
-            agents = sum(1 for a in on_duty if skill in (a.skills or []) and lang in (a.languages or []))
+            agents = sum(1 for a in on_duty
+                         if skill in (a.skills or []) and routing.speaks(a, lang))
             if not w and not agents:
                 continue
             n = w["n"] if w else 0

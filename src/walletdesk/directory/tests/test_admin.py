@@ -178,13 +178,21 @@ def test_agent_admin(admin_client: Any, demo_agents: Any) -> None:
     agent = Agent.objects.get(employee_id="WD2048")
     url = f"/admin/support/agent/{agent.pk}/change/"
     assert admin_client.get(url).status_code == 200
-    form = {"user": agent.user_id, "display_name": "刘洋", "employee_id": "2048",
+    assert 'value="Liu Yang"' in admin_client.get(url).content.decode()  # from the demo
+    form = {"user": agent.user_id, "display_name": "刘洋", "latin_name": "Liu Yang", "employee_id": "2048",
             "skills": '["payments"]', "languages": '["zh-hans"]', "max_concurrent_chats": 3,
             "status": "offline", "region": "CN"}
     assert admin_client.post(url, form).status_code == 200  # refused: not WD + digits
     assert Agent.objects.get(pk=agent.pk).employee_id == "WD2048"
     assert admin_client.post(url, {**form, "employee_id": "wd 2049"}).status_code == 302
     assert Agent.objects.get(pk=agent.pk).employee_id == "WD2049"
+    page = admin_client.get(url).content.decode()
+    assert 'name="latin_name"' in page and 'value="Liu Yang"' in page  # edited with the display name
+    renamed = {**form, "employee_id": "WD2049", "latin_name": "Yang Liu"}
+    assert admin_client.post(url, renamed).status_code == 302
+    assert Agent.objects.get(pk=agent.pk).latin_name == "Yang Liu"
+    assert admin_client.post(url, {**form, "employee_id": "WD2049", "latin_name": ""}).status_code == 302
+    assert Agent.objects.get(pk=agent.pk).latin_name == ""  # optional
 
 
 def test_admin_edits_weekly_periods_and_special_days(admin_client: Any, hours: ServiceHours) -> None:

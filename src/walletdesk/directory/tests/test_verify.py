@@ -131,7 +131,23 @@ def test_unknown_social_account() -> None:
 def test_employee_id_answers_name_and_duty_only(demo_agents: Any, written: str) -> None:
     r = verify.check(written)
     assert r.official and r.kind == "employee_id"
-    assert r.match == {"employee_id": "WD1024", "display_name": "王磊", "on_duty": True}
+    assert r.match == {"employee_id": "WD1024", "display_name": "王磊", "latin_name": "Wang Lei",
+                       "name": "王磊", "on_duty": True}
+
+
+@pytest.mark.parametrize(("lang", "shown", "hidden"), [("zh-hans", "王磊", "Wang Lei"),
+                                                       ("en", "Wang Lei", "王磊"),
+                                                       ("zh-hant", "王磊", "Wang Lei")])
+def test_verify_page_names_the_agent_in_the_readers_language(
+        demo_agents: Any, lang: str, shown: str, hidden: str) -> None:
+    from django.test import Client
+
+    page = Client(headers={"Accept-Language": lang}).get("/contact/verify/", {"value": "WD1024"})
+    assert page.status_code == 200
+    result = page.content.decode().split('data-testid="verify-result"')[1].split("</section>")[0]
+    assert shown in result and "WD1024" in result and hidden not in result
+    api = Client(headers={"Accept-Language": lang}).get("/api/v1/contact/verify", {"value": "WD1024"})
+    assert api.json()["match"]["name"] == shown
 
 
 def test_employee_goes_off_duty_without_heartbeat(demo_agents: Any) -> None:

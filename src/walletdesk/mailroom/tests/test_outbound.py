@@ -232,3 +232,19 @@ def test_development_outbox_keeps_a_copy_and_does_not_retry(take: Any, mail_sett
     assert conv.reference in copy.subject and conv.reference in copy.body
     assert EmailMessage.objects.get(direction="out").status == "failed"
     assert Job.objects.get(name="mailroom.deliver").status == Job.Status.DONE
+
+
+def test_a_hong_kong_guest_is_answered_in_traditional_chinese(
+        take: Any, sink: Any, make_agent: Any, run_jobs: Any,
+        django_capture_on_commit_callbacks: Any) -> None:
+    msg = mail("我的轉賬沒有到賬", "你好，我昨天的轉賬還沒有到賬。")
+    msg["Content-Language"] = "zh-HK"  # after set_content, which drops Content-* headers
+    conv = take(msg)
+    assert conv.language == "zh-hant"  # kept as written, not folded into Simplified
+    agent_says(conv, make_agent(languages=["yue"]), "您好，我們正在核查。",
+               django_capture_on_commit_callbacks)
+    run_jobs()
+    ack, reply = sink.mails
+    assert ack["Subject"].strip() == f"我們已收到您的來信：我的轉賬沒有到賬 [{conv.reference}]"
+    assert ack["Content-Language"] == reply["Content-Language"] == "zh-hant"
+    assert "職員編號" in reply.get_body(preferencelist=("plain",)).get_content()  # Hong Kong words

@@ -84,3 +84,8 @@ def test_listen_addresses(value: str, parsed: object) -> None:
 def test_bad_listen_addresses(value: str) -> None:
     with pytest.raises(ValueError, match="WALLETDESK_SMTP_LISTEN"):
         parse_listen(value)
+
+
+@pytest.mark.parametrize("declared", ["zh-HK", "zh-TW", "zh-Hant", "zh-Hant-HK", "yue-HK"])
+def test_traditional_chinese_is_kept_as_such(declared: str) -> None:
+    assert parse(_raw(f"Content-Language: {declared}\r\n"), "li@example.net").language_hint == "zh-hant"

@@ -94,7 +94,7 @@ def test_agent_reply_after_a_while_unread(make_customer: Any, make_agent: Any,
 
     user = make_customer(language="en")
     conv = open_chat(customer=user).conversation
-    agent = make_agent(name="Wang Fang")
+    agent = make_agent(name="王芳", latin="Wang Fang")
     conversations.accept(agent, conv)
     chat.post(conv, agent.user, "Your refund is on its way.", agent=agent)
     assert tasks.agent_replies() == 0  # too fresh: the customer may be reading the chat
@@ -103,6 +103,7 @@ def test_agent_reply_after_a_while_unread(make_customer: Any, make_agent: Any,
     assert tasks.agent_replies() == 0  # once per unread stretch
     [note] = Notification.objects.filter(user=user)
     assert note.kind == "agent_reply" and agent.employee_id in note.body
+    assert "Wang Fang" in note.body and "王芳" not in note.body  # an English reader: the Latin name
     assert conv.reference in note.body and "refund is on its way" not in note.body
     assert note.link == f"/support/c/{conv.pk}/"
 

@@ -18,11 +18,12 @@ _n = itertools.count(7000)
 @pytest.fixture
 def make_agent(db: Any) -> Any:
     def make(skills: list[str] | None = None, languages: list[str] | None = None, *, cap: int = 3,
-             online: bool = True, role: str = "agent", name: str = "") -> Agent:
+             online: bool = True, role: str = "agent", name: str = "", latin: str = "") -> Agent:
         n = next(_n)
         user = User.objects.create_user(f"agent{n}@walletdesk.example", "pw-agent-123456", role=role,
                                         display_name=name or f"Agent {n}")
-        agent = services.save_agent(Agent(user=user, display_name=name or f"坐席{n}", employee_id=f"WD{n}",
+        agent = services.save_agent(Agent(user=user, display_name=name or f"坐席{n}", latin_name=latin,
+                                          employee_id=f"WD{n}",
                                           skills=skills or ["general"], languages=languages or ["zh-hans"],
                                           max_concurrent_chats=cap))
         if online:

@@ -1,7 +1,10 @@
 """Load the demo data of every app (idempotent) and print the demo logins.
 
 Each app may have a ``demo`` module with ``seed() -> list[dict]``; they run in
-the order of INSTALLED_APPS and each returns the logins it owns.
+the order of INSTALLED_APPS and each returns the logins it owns. A module may
+also have ``seed_late()``, run once every app's ``seed()`` has run (history
+that must not be there yet when another app's demo looks at the desk, such as
+the wait forecast's eight weeks, which would stop the reports demo).
 """
 
 from __future__ import annotations
@@ -33,12 +36,15 @@ class Command(BaseCommand):
                 "passwords and merchant keys are public. For a staging demo only, set "
                 f"{ALLOW_DEMO_ENV}=1.")
         logins: list[dict[str, Any]] = []
-        for config in apps.get_app_configs():
-            name = f"{config.name}.demo"
-            if not config.name.startswith("walletdesk.") or find_spec(name) is None:
-                continue
+        modules = [import_module(f"{config.name}.demo") for config in apps.get_app_configs()
+                   if config.name.startswith("walletdesk.") and find_spec(f"{config.name}.demo")]
+        for module in modules:
             with transaction.atomic():
-                logins.extend(import_module(name).seed())
+                logins.extend(module.seed())
+        for module in modules:
+            if hasattr(module, "seed_late"):
+                with transaction.atomic():
+                    logins.extend(module.seed_late())
         if options["json"]:
             self.stdout.write(json.dumps(logins, ensure_ascii=False, indent=2))
         elif not options["quiet"]:
