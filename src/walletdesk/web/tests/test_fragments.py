@@ -78,3 +78,17 @@ def test_pages_keep_the_person_the_role_and_the_language(customer: Any, make_cus
     assert 'data-testid="nav-console"' in console_nav and 'data-testid="tabbar"' not in console_nav
     anonymous = Client(headers={"accept-language": "en"}).get("/help/").content.decode()
     assert 'data-testid="nav-console"' not in anonymous and "Log in" in anonymous
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hans", "zh-hant"])
+def test_transaction_labels_are_the_display_values(lang: str) -> None:
+    from django.utils import translation
+
+    from walletdesk.wallet.models import Transaction
+
+    with translation.override(lang):
+        for kind, _label in Transaction.Type.choices:
+            for status, _s in Transaction.Status.choices:
+                t = Transaction(type=kind, status=status)
+                assert str(t.type_label) == t.get_type_display()
+                assert str(t.status_label) == t.get_status_display()
