@@ -231,6 +231,21 @@ class Transaction(models.Model):
     def refundable_amount(self) -> int:
         return self.amount - self.refunded_amount
 
+    # What get_type_display / get_status_display give, from a dict built once: Django's
+    # versions rebuild a dict of all choices on every call (a dozen times per table of
+    # transactions; issue #16). The labels are lazy: translated when rendered.
+    @property
+    def type_label(self) -> object:
+        return _TYPE_LABELS.get(self.type, self.type)
+
+    @property
+    def status_label(self) -> object:
+        return _STATUS_LABELS.get(self.status, self.status)
+
+
+_TYPE_LABELS: dict[str, object] = dict(Transaction.Type.choices)
+_STATUS_LABELS: dict[str, object] = dict(Transaction.Status.choices)
+
 
 # Why a status changed, as shown to people (the stored ``reason`` is the stable code).
 EVENT_REASONS = {

@@ -61,6 +61,13 @@ def test_balances(api: ApiClient, customer: Any, fund: Any) -> None:
     by = {b["currency"]: b for b in r.json()}
     assert set(by) >= {"CNY", "HKD", "USD"}
     assert by["CNY"]["available"] == 12_345 and by["CNY"]["pending"] == 0
+    # Written without ninja's output validation (issue #16): still exactly BalanceOut.
+    from walletdesk.wallet.api import BalanceOut
+
+    assert r["Content-Type"] == "application/json; charset=utf-8"
+    for item in r.json():
+        assert list(item) == list(BalanceOut.model_fields)
+        assert BalanceOut.model_validate(item).model_dump() == item
 
 
 def test_top_up_is_pending_then_completes(api: ApiClient, customer: Any, card: Any,

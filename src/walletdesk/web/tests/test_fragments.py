@@ -1,0 +1,94 @@
+"""The page chrome rendered once per process (core/templatetags/fragments.py, issue #16) never
+carries one person's page to another: the navigation follows the role and the language, the
+tab bar the path, and personal parts (name, bell, CSRF token) stay per request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.template import Context, Template
+from django.test import Client, override_settings
+
+from walletdesk.accounts.models import User
+from walletdesk.core.templatetags import fragments
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Any:
+    fragments.clear()
+    yield
+    fragments.clear()
+
+
+def test_a_fragment_is_rendered_once_per_key() -> None:
+    calls: list[str] = []
+
+    class Counter:
+        def __str__(self) -> str:
+            calls.append("x")
+            return "drawn"
+
+    tpl = Template('{% load fragments %}{% fragment "t" kind %}{{ counter }} {{ kind }}{% endfragment %}')
+    assert tpl.render(Context({"counter": Counter(), "kind": "a"})) == "drawn a"
+    assert tpl.render(Context({"counter": Counter(), "kind": "a"})) == "drawn a"
+    assert tpl.render(Context({"counter": Counter(), "kind": "b"})) == "drawn b"
+    assert len(calls) == 2
+
+
+@override_settings(DEBUG=True)
+def test_nothing_is_cached_with_debug_on() -> None:
+    tpl = Template('{% load fragments %}{% fragment "t" %}{{ n }}{% endfragment %}')
+    assert tpl.render(Context({"n": 1})) == "1"
+    assert tpl.render(Context({"n": 2})) == "2"
+
+
+def test_the_cache_is_bounded() -> None:
+    tpl = Template('{% load fragments %}{% fragment "t" n %}{{ n }}{% endfragment %}')
+    for n in range(fragments.MAX_ENTRIES + 50):
+        tpl.render(Context({"n": n}))
+    assert len(fragments._entries) == fragments.MAX_ENTRIES
+
+
+def test_pages_keep_the_person_the_role_and_the_language(customer: Any, make_customer: Any) -> None:
+    other = make_customer("second@example.com")
+    other.display_name = "Second Person"
+    other.save()
+    agent = make_customer("agent@example.com", role=User.Role.AGENT)
+    first = Client(headers={"accept-language": "en"})
+    first.force_login(customer)
+    page = first.get("/wallet/").content.decode()
+    assert 'data-testid="tab-wallet"' in page and "My wallet" in page
+    assert 'aria-current="page" data-testid="tab-wallet"' in page
+
+    second = Client(headers={"accept-language": "zh-hans"})
+    second.force_login(other)
+    page2 = second.get("/wallet/").content.decode()
+    assert "Second Person" in page2 and "我的钱包" in page2 and "My wallet" not in page2
+    history = second.get("/wallet/history/").content.decode()
+    assert 'aria-current="page" data-testid="tab-history"' in history
+    assert 'aria-current="page" data-testid="tab-wallet"' not in history
+    tokens = {first.get("/wallet/").content.decode().split('csrfmiddlewaretoken" value="')[1][:20],
+              page2.split('csrfmiddlewaretoken" value="')[1][:20]}
+    assert len(tokens) == 2  # each person's own CSRF token
+
+    staff = Client(headers={"accept-language": "en"})
+    staff.force_login(agent)
+    console_nav = staff.get("/help/").content.decode()
+    assert 'data-testid="nav-console"' in console_nav and 'data-testid="tabbar"' not in console_nav
+    anonymous = Client(headers={"accept-language": "en"}).get("/help/").content.decode()
+    assert 'data-testid="nav-console"' not in anonymous and "Log in" in anonymous
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hans", "zh-hant"])
+def test_transaction_labels_are_the_display_values(lang: str) -> None:
+    from django.utils import translation
+
+    from walletdesk.wallet.models import Transaction
+
+    with translation.override(lang):
+        for kind, _label in Transaction.Type.choices:
+            for status, _s in Transaction.Status.choices:
+                t = Transaction(type=kind, status=status)
+                assert str(t.type_label) == t.get_type_display()
+                assert str(t.status_label) == t.get_status_display()
