@@ -56,7 +56,7 @@ class SecondFactorNotSetUp(DomainError):
 
 
 class SecondFactorStillNeeded(DomainError):
-    status = 409
+    status = 403
     code = "second_factor_still_needed"
     default_message = _("Staff accounts keep two-step verification on: add another method before "
                         "you remove this one.")

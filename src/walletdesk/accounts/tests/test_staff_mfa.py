@@ -149,7 +149,7 @@ def test_staff_cannot_turn_off_their_only_second_factor(make_staff_user: Any) ->
     token = staff_login(Client(), user, secret).json()["token"]
     r = Client().post("/api/v1/auth/mfa/totp/disable", "{}", content_type="application/json",
                       headers={"Authorization": f"Bearer {token}"})
-    assert r.status_code == 409 and r.json()["code"] == "second_factor_still_needed"
+    assert r.status_code == 403 and r.json()["code"] == "second_factor_still_needed"
     assert mfa.has_totp(user) and not SecurityEvent.objects.filter(
         user=user, kind="mfa_disabled").exists()
 
