@@ -11,6 +11,12 @@ from django.core.asgi import get_asgi_application
 
 django_app = get_asgi_application()
 
+from walletdesk.core.checks import refuse_unsafe_application  # noqa: E402
+
+# However the server was started (`walletdesk serve`, or uvicorn, daphne, gunicorn importing
+# this module directly), production refuses an unsafe state here (ADR 0091).
+refuse_unsafe_application("asgi")
+
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 

@@ -164,12 +164,13 @@ def live_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env.pop("WALLETDESK_REDIS_URL", None)
     cli = [sys.executable, "-m", "walletdesk.cli"]
     subprocess.run([*cli, "migrate", "--noinput", "-v0"], env=env, check=True, timeout=600)
-    subprocess.run([*cli, "seed_demo", "--quiet"], env=env, check=True, timeout=600)
+    secrets = seed_demo_site(cli, env)
     port = _free_port()
     log = open(var / "server.log", "w")  # noqa: SIM115
     proc = subprocess.Popen([*cli, "serve", "--port", str(port), "--log-level", "warning"],
                             env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
+    remember_demo_keys(url, secrets)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -234,11 +235,92 @@ def in_live_db(tmp_path_factory: pytest.TempPathFactory, code: str) -> None:
                    check=True)
 
 
-def browser_login(page: Any, url: str, who: str) -> None:
-    """Sign a demo user in on the live server's login page; they land on their start page."""
+# --- demo logins with a second factor (staff: ADR 0100) ------------------------------------
+
+# (site URL, login) -> the authenticator key `seed_demo` drew for that site's database.
+DEMO_TOTP: dict[tuple[str, str], str] = {}
+_USED_STEPS: dict[str, int] = {}
+
+
+def seed_demo_site(cli: list[str], env: dict[str, str]) -> dict[str, str]:
+    """`seed_demo --json` for a live site's database; returns {login: totp_secret}."""
+    out = subprocess.run([*cli, "seed_demo", "--json"], env=env, check=True,
+                         capture_output=True, text=True, timeout=600).stdout
+    logins = json.loads(out[out.index("["):])
+    return {e["login"]: e["totp_secret"] for e in logins if e.get("totp_secret")}
+
+
+def remember_demo_keys(url: str, secrets: dict[str, str]) -> None:
+    for login, secret in secrets.items():
+        DEMO_TOTP[(url.rstrip("/"), login)] = secret
+
+
+def fresh_totp(secret: str, now: float | None = None) -> str:
+    """A code the server will take: current (±1 step) and of a step this test run has not
+    used for that key yet (the server takes each step once). Waits for the next step when
+    the three of this moment are used up (a demo login signing in again and again)."""
+    while True:
+        t = time.time() if now is None else now
+        step = max(int(t) // 30, _USED_STEPS.get(secret, -1) + 1)
+        if step <= int(t) // 30 + 1:
+            _USED_STEPS[secret] = step
+            import pyotp
+
+            return str(pyotp.TOTP(secret).at(step * 30))
+        if now is not None:
+            raise RuntimeError("every step of this moment is used: advance the clock")
+        time.sleep(0.5)
+
+
+def browser_second_step(page: Any, url: str, who: str) -> None:
+    """After the password: the authenticator code, for a demo login that has one."""
+    secret = DEMO_TOTP.get((url.rstrip("/"), who))
+    if secret is None:
+        return
+    page.wait_for_url(re.compile(r".*/login/verify/.*"))
+    page.fill("input[name=code]", fresh_totp(secret))
+    page.locator("form button[type=submit].primary").click()
+
+
+def browser_login(page: Any, url: str, who: str, *,
+                  lands: str = r".*/(wallet|support/console)/$") -> None:
+    """Sign a demo user in on the live server's login page (with the second factor when they
+    have one: every staff member); they land on their start page."""
     page.goto(f"{url}/login/")
     page.fill("input[name=username]", who)
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.locator("form button[type=submit].primary").click()
-    page.wait_for_url(re.compile(r".*/(wallet|support/console)/$"))
+    browser_second_step(page, url, who)
+    page.wait_for_url(re.compile(lands))
+
+
+def staff_login(client: Any, user: Any, secret: str, password: str = PASSWORD, *,
+                api: bool = True) -> Any:
+    """Sign a staff member in through both steps, in-process: the API (returns the second
+    step's response, with the token) or the pages (the client then holds the session)."""
+    from walletdesk.core import clock
+
+    code = fresh_totp(secret, clock.now().timestamp())
+    if api:
+        first = client.post("/api/v1/auth/login", json.dumps(
+            {"login": user.login, "password": password}), content_type="application/json")
+        assert first.status_code == 200 and first.json().get("mfa_token"), first.content
+        return client.post("/api/v1/auth/login/mfa", json.dumps(
+            {"mfa_token": first.json()["mfa_token"], "code": code}),
+            content_type="application/json")
+    first = client.post("/login/", {"username": user.login, "password": password})
+    assert first.status_code == 302 and "/login/verify/" in first["Location"], first
+    return client.post(first["Location"], {"code": code})
+
+
+@pytest.fixture
+def make_staff_user(make_customer: Any) -> Any:
+    """A desk staff member with an authenticator; returns (user, secret)."""
+    from walletdesk.accounts import mfa
+
+    def make(role: str = "agent", email: str | None = None, **extra: Any) -> tuple[Any, str]:
+        user = make_customer(email, role=role, **extra)
+        return user, mfa.enroll_now(user)
+
+    return make
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from walletdesk.accounts.views import admin_login
 from walletdesk.api import api
 from walletdesk.core import observability
 
@@ -9,6 +10,7 @@ urlpatterns = [
     path("readyz", observability.readyz, name="readyz"),
     path("metrics", observability.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/login/", admin_login, name="admin_login"),  # /login/ with the second factor
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("wallet/", include("walletdesk.wallet.urls")),

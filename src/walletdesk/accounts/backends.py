@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from walletdesk.core.errors import DomainError
 
 from . import lockout
-from .mfa import has_mfa
+from .mfa import has_mfa, required
 from .models import User
 
 
@@ -30,9 +30,9 @@ class LoginBackend(ModelBackend):
             user = check_password_login(request, login, password)
         except DomainError:
             return None
-        # A password alone never opens an account with two-step verification (for example
-        # through the admin's login form): such users log in at /login/.
-        if has_mfa(user):
+        # A password alone never opens an account with two-step verification, nor a staff
+        # account (for example through the admin's login form): they log in at /login/.
+        if has_mfa(user) or required(user):
             return None
         lockout.succeeded(user, lockout.PASSWORD)  # a whole login: the count starts again
         return user

@@ -1,4 +1,9 @@
-"""Demo people. The password is the same for every demo login."""
+"""Demo people. The password is the same for every demo login.
+
+Staff (agents, supervisors, the admin) sign in with two-step verification (ADR 0100): each
+gets an authenticator key drawn at random when it is first seeded, printed by `seed_demo`
+(`totp_secret`) and kept (sealed) in the database, so running `seed_demo` again prints the same
+keys. `walletdesk demo_code LOGIN` prints a demo staff member's current code."""
 
 from __future__ import annotations
 
@@ -31,6 +36,7 @@ def ensure_user(email: str, role: str, **fields: Any) -> User:
 TOTP_CUSTOMER = {"email": "wang.fang@example.cn", "phone": "+8613700137777", "display_name": "王芳",
                  "language": "zh-hans", "time_zone": "Asia/Shanghai", "region": "CN"}
 TOTP_SECRET = "JBSWY3DPEHPK3PXPWALLETDESKDEMO22"
+ADMIN_EMAIL = "admin@walletdesk.example"
 
 
 def _seed_totp_customer() -> dict[str, Any]:
@@ -48,6 +54,15 @@ def _seed_totp_customer() -> dict[str, Any]:
             "name": user.display_name, "phone": user.phone, "totp_secret": TOTP_SECRET}
 
 
+def staff_totp(user: User) -> str:
+    """The demo staff member's authenticator key: the one on file, else a new random one."""
+    from . import mfa
+    from .models import TotpDevice
+
+    device = TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+    return mfa.unseal(device.sealed_secret) if device else mfa.enroll_now(user)
+
+
 def seed() -> list[dict[str, Any]]:
     out = []
     for c in CUSTOMERS:
@@ -56,10 +71,9 @@ def seed() -> list[dict[str, Any]]:
         out.append({"role": "customer", "login": user.email, "password": DEMO_PASSWORD,
                     "name": user.display_name, "phone": user.phone})
     out.append(_seed_totp_customer())
-    admin = User.objects.filter(email="admin@walletdesk.example").first()
+    admin = User.objects.filter(email=ADMIN_EMAIL).first()
     if admin is None:
-        User.objects.create_superuser("admin@walletdesk.example", DEMO_PASSWORD,
-                                      display_name="Admin")
-    out.append({"role": "admin", "login": "admin@walletdesk.example", "password": DEMO_PASSWORD,
-                "name": "Admin"})
+        admin = User.objects.create_superuser(ADMIN_EMAIL, DEMO_PASSWORD, display_name="Admin")
+    out.append({"role": "admin", "login": ADMIN_EMAIL, "password": DEMO_PASSWORD,
+                "name": "Admin", "totp_secret": staff_totp(admin)})
     return out

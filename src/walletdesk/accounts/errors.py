@@ -45,6 +45,23 @@ class MfaRequired(DomainError):
     default_message = _("Two-step verification is required.")
 
 
+class SecondFactorNotSetUp(DomainError):
+    """A staff member's password was right, but they have no second factor: no session."""
+
+    status = 403
+    code = "second_factor_not_set_up"
+    default_message = _("Staff accounts sign in with two-step verification, which is not set up "
+                        "for this account yet. Ask an administrator to set up your authenticator "
+                        "app.")
+
+
+class SecondFactorStillNeeded(DomainError):
+    status = 403
+    code = "second_factor_still_needed"
+    default_message = _("Staff accounts keep two-step verification on: add another method before "
+                        "you remove this one.")
+
+
 class AccountOnHold(DomainError):
     status = 403
     code = "account_on_hold"

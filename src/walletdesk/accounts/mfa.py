@@ -45,6 +45,16 @@ def has_mfa(user: User) -> bool:
     return has_totp(user) or Passkey.objects.filter(user=user).exists()
 
 
+# Desk staff read customers' data: a password alone never signs them in (ADR 0100).
+STAFF_ROLES = (User.Role.AGENT, User.Role.SENIOR_AGENT, User.Role.SUPERVISOR, User.Role.ADMIN)
+
+
+def required(user: User) -> bool:
+    """Whether this person must pass a second factor to sign in: every desk role, and anyone
+    who can open the back office."""
+    return user.role in STAFF_ROLES or user.is_staff or user.is_superuser
+
+
 def methods(user: User) -> tuple[str, ...]:
     found = []
     if has_totp(user):
@@ -145,6 +155,20 @@ def verify_second_factor(user: User, code: object) -> bool:
 
 def remaining_recovery_codes(user: User) -> int:
     return RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+
+
+def enroll_now(user: User) -> str:
+    """A confirmed authenticator with a fresh secret (an administrator sets up a staff member,
+    or the demo): replaces any earlier one, never touches recovery codes; returns the secret."""
+    secret = pyotp.random_base32()
+    TotpDevice.objects.update_or_create(user=user, defaults={
+        "sealed_secret": seal(secret), "created_at": clock.now(), "confirmed_at": clock.now(),
+        "last_used_step": 0})
+    return secret
+
+
+def provisioning_uri(user: User, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=user.login, issuer_name=ISSUER)
 
 
 def disable(user: User) -> None:

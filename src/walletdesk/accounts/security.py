@@ -15,7 +15,7 @@ from walletdesk.core.errors import ValidationFailed
 from walletdesk.notify import services as notify
 
 from . import context, events, holds, lockout, mfa, passwords
-from .errors import InvalidCode, StepUpRequired, TooManyAttempts
+from .errors import InvalidCode, SecondFactorStillNeeded, StepUpRequired, TooManyAttempts
 from .models import ApiToken, Device, Passkey, User
 from .services import _set_password
 
@@ -92,6 +92,8 @@ def confirm_totp(user: User, code: object) -> list[str]:
 
 def disable_totp(user: User) -> None:
     require_recent_auth(user)
+    if mfa.required(user) and not Passkey.objects.filter(user=user).exists():
+        raise SecondFactorStillNeeded()  # staff keep a second factor (ADR 0100)
     with transaction.atomic():
         mfa.disable(user)
         events.record("mfa_disabled", user, method="totp")
@@ -171,6 +173,9 @@ def passkey_registration_options(request: HttpRequest, user: User) -> str:
 
 def remove_passkey(user: User, passkey_id: int) -> None:
     require_recent_auth(user)
+    if (mfa.required(user) and not mfa.has_totp(user)
+            and not Passkey.objects.filter(user=user).exclude(pk=passkey_id).exists()):
+        raise SecondFactorStillNeeded()  # staff keep a second factor (ADR 0100)
     with transaction.atomic():
         if Passkey.objects.filter(user=user, pk=passkey_id).delete()[0]:
             events.record("passkey_removed", user)

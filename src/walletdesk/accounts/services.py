@@ -28,7 +28,14 @@ from walletdesk.notify import limits as send_limits
 from walletdesk.notify import services as notify
 
 from . import codes, devices, events, holds, lockout, locks, mfa, passwords, signals, token_lookup
-from .errors import InvalidCode, InvalidCredentials, InvalidLogin, MfaRequired, TooManyRequests
+from .errors import (
+    InvalidCode,
+    InvalidCredentials,
+    InvalidLogin,
+    MfaRequired,
+    SecondFactorNotSetUp,
+    TooManyRequests,
+)
 from .models import AccountHold, ApiToken, Device, OneTimeCode, PendingLogin, User, keyed_digest
 from .netutil import client_ip, user_agent
 
@@ -189,6 +196,11 @@ def login(request: HttpRequest | None, login: object, password: object,
         raise InvalidCredentials()
     if mfa.has_mfa(user):
         return _pending(user, "mfa", device_key, ip, mfa.methods(user))
+    if mfa.required(user):
+        # Staff without a second factor get no session and no token (ADR 0100); the password
+        # was right, so nothing is counted, and no success is recorded either.
+        events.record("login_without_second_factor", user, ip=ip)
+        raise SecondFactorNotSetUp()
     if seen.needs_step_up:
         result = _pending(user, "new_device", device_key, ip, ("code",))
         channel_login = user.email or user.phone or ""
@@ -290,7 +302,8 @@ def finish_login(request: HttpRequest | None, user: User, device_key: str,
 
 
 def login_for_api(request: HttpRequest | None, login: str, password: str) -> tuple[User, str]:
-    """Password-only login (kept for callers that never use a second factor)."""
+    """Password-only login (kept for callers that never use a second factor); the backend
+    refuses anyone with, or needing, a second factor."""
     user = authenticate(request, username=login, password=password)
     if user is None:
         raise InvalidCredentials()

@@ -29,7 +29,7 @@ from walletdesk.core import clock
 from walletdesk.core.errors import DomainError
 
 from . import devices, mfa, passkeys, security, services
-from .errors import StepUpRequired
+from .errors import SecondFactorStillNeeded, StepUpRequired
 from .forms import (
     CodeForm,
     LoginForm,
@@ -120,6 +120,19 @@ def login_page(request: HttpRequest) -> HttpResponse:
                 return redirect(f"{url}?{urlencode({'next': nxt})}" if nxt else url)
             return _start_session(request, result)
     return render(request, "web/login.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The back office's own login form would take a password alone: everyone signs in at
+    /login/ (with the second factor staff need, ADR 0100) and comes back. Someone signed in
+    whom the back office turned away goes to their own start page (no redirect loop)."""
+    if request.user.is_authenticated:
+        return redirect(landing_page(request.user))
+    nxt = request.GET.get("next") or reverse("admin:index")
+    if not url_has_allowed_host_and_scheme(nxt, {request.get_host()},
+                                           require_https=request.is_secure()):
+        nxt = reverse("admin:index")
+    return redirect(f"{reverse('web:login')}?{urlencode({'next': nxt})}")
 
 
 def login_verify(request: HttpRequest) -> HttpResponse:
@@ -424,7 +437,11 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:two_factor")
         saved_error = True
     if action == "disable" and enabled:
-        security.disable_totp(user)
+        try:
+            security.disable_totp(user)
+        except SecondFactorStillNeeded as exc:
+            messages.error(request, str(exc.message))
+            return redirect("accounts:two_factor")
         request.session.pop(NEW_RECOVERY, None)
         messages.success(request, _("Two-step verification is off."))
         return redirect("accounts:checkup")
@@ -508,7 +525,10 @@ def passkeys_page(request: HttpRequest) -> HttpResponse:
     user = _me(request)
     security.require_recent_auth(user)
     if request.method == "POST" and request.POST.get("remove"):
-        security.remove_passkey(user, int(request.POST["remove"]))
+        try:
+            security.remove_passkey(user, int(request.POST["remove"]))
+        except SecondFactorStillNeeded as exc:
+            messages.error(request, str(exc.message))
         return redirect("accounts:passkeys")
     return render(request, "accounts/passkeys.html",
                   {"passkeys": Passkey.objects.filter(user=user).order_by("created_at")})

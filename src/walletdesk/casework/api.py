@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from walletdesk.accounts.auth import USER_AUTH
+from walletdesk.accounts.netutil import client_ip
 from walletdesk.support.api import ANY_AUTH
 
 from . import guards, queries, services, verification
@@ -70,7 +71,7 @@ def confirm_verification(request: HttpRequest, verification_id: int,
                          body: ConfirmIn | None = None) -> dict[str, Any]:
     v = verification.confirm(verification_id, request.user,
                              request.headers.get("X-Guest-Token", "")[:500],
-                             body.code if body else None)
+                             body.code if body else None, ip=client_ip(request))
     return _verification(v)
 
 

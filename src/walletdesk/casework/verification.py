@@ -7,7 +7,9 @@ security questions and never by reading a secret to the agent:
   session is the proof);
 * ``code``: a one-time code goes to the contact on file (email, else phone); the customer
   types it into their own chat page (a guest who cannot log in uses this);
-* ``totp``: the customer types a code from their authenticator app into the chat page.
+* ``totp``: the customer types a code from their authenticator app into the chat page. It is
+  checked through the accounts lockout (`lockout.attempt`, the TOTP factor): wrong codes here
+  count with those at login and step-up, and a locked factor is refused unchecked.
 
 A request lapses after ``REQUEST_MINUTES``; a confirmation is good for
 ``VALID_MINUTES``. A new request replaces the pending one.
@@ -22,8 +24,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
-from walletdesk.accounts import codes, mfa
-from walletdesk.accounts.errors import TooManyRequests
+from walletdesk.accounts import codes, lockout, mfa
+from walletdesk.accounts.errors import TooManyAttempts, TooManyRequests
 from walletdesk.accounts.models import User
 from walletdesk.core import clock
 from walletdesk.support import access, events
@@ -120,7 +122,8 @@ def for_customer(vid: int, user: Any, guest: str = "") -> tuple[Verification, bo
     return v, logged_in
 
 
-def confirm(vid: int, user: Any, guest: str = "", code: object = None) -> Verification:
+def confirm(vid: int, user: Any, guest: str = "", code: object = None, *,
+            ip: str | None = None) -> Verification:
     v, logged_in = for_customer(vid, user, guest)
     if v.status != Verification.Status.PENDING or v.expires_at <= clock.now():
         raise VerificationNotPending()
@@ -128,9 +131,8 @@ def confirm(vid: int, user: Any, guest: str = "", code: object = None) -> Verifi
         raise MethodUnavailable()
     if v.method == Method.CODE:
         codes.consume(v.customer, CODE_PURPOSE, code)  # InvalidCode; tries counted by codes
-    elif v.method == Method.TOTP and not mfa.verify_totp(v.customer, code):
-        _count_try(v)
-        raise VerificationCodeWrong()
+    elif v.method == Method.TOTP:
+        _check_totp(v, code, ip)
     now = clock.now()
     with transaction.atomic():
         if not Verification.objects.filter(pk=v.pk, status=Verification.Status.PENDING,
@@ -146,6 +148,21 @@ def confirm(vid: int, user: Any, guest: str = "", code: object = None) -> Verifi
                        {"type": "context", "conversation_id": v.conversation_id})
     v.refresh_from_db()
     return v
+
+
+def _check_totp(v: Verification, code: object, ip: str | None) -> None:
+    """The authenticator code, counted per account with every other TOTP try (login, step-up):
+    a locked factor is refused unchecked (the code stays unused, the request stays pending)."""
+    customer = v.customer
+    result = lockout.attempt(customer, lockout.Factor.TOTP,
+                             lambda: mfa.verify_totp(customer, code), ip=ip,
+                             event="second_factor_failed", during="support_verification")
+    if result.outcome is lockout.Outcome.LOCKED:
+        raise TooManyAttempts(retry_after=result.retry_after or 60)
+    if not result.ok:
+        _count_try(v)
+        raise VerificationCodeWrong()
+    lockout.succeeded(customer, lockout.Factor.TOTP)  # as after a step-up
 
 
 def _count_try(v: Verification) -> None:

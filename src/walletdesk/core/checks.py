@@ -2,7 +2,9 @@
 
 With `WALLETDESK_PRODUCTION=1`, `walletdesk serve`, `walletdesk worker` and
 `walletdesk seed_demo` refuse to start (`refuse_unsafe_production`) while any of these holds,
-naming each problem in one error:
+naming each problem in one error. The application objects themselves (`walletdesk.asgi`,
+`walletdesk.wsgi`) refuse too (`refuse_unsafe_application`), so a server that imports them
+directly (`uvicorn walletdesk.asgi:application`, gunicorn, daphne) cannot skip the check:
 
 * DEBUG is on;
 * the secret key is short (under 50 characters), has few distinct characters, or is a known
@@ -125,6 +127,35 @@ def refuse_unsafe_production(what: str) -> None:
             f"walletdesk {what} refuses to start in production (WALLETDESK_PRODUCTION=1):\n"
             f"{lines}\n(For a staging demo only: {ALLOW_DEMO_ENV}=1 allows demo data and "
             f"development providers; never DEBUG or a weak secret key.)")
+
+
+def refuse_unsafe_application(what: str) -> None:
+    """`refuse_unsafe_production` for an application object being built (asgi.py, wsgi.py).
+
+    A server may import the module inside its event loop (uvicorn does), where Django refuses
+    database queries: the check then runs in a thread of its own, which closes its connection.
+    Outside production nothing is checked and nothing touches the database."""
+    if not settings.PRODUCTION:
+        return
+    import threading
+
+    from django.db import connections
+
+    failed: list[BaseException] = []
+
+    def check() -> None:
+        try:
+            refuse_unsafe_production(what)
+        except BaseException as exc:  # handed to the importing thread below
+            failed.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=check, name="walletdesk-production-check")
+    thread.start()
+    thread.join()
+    if failed:
+        raise failed[0]
 
 
 @register(deploy=True)

@@ -1,11 +1,12 @@
 """Demo agents with employee IDs (工号), canned replies and a few conversations in both
-languages; the password is accounts.demo.DEMO_PASSWORD. Safe to run again."""
+languages; the password is accounts.demo.DEMO_PASSWORD, and each agent has an authenticator
+key (`totp_secret`, accounts.demo.staff_totp). Safe to run again."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from walletdesk.accounts.demo import DEMO_PASSWORD, ensure_user
+from walletdesk.accounts.demo import DEMO_PASSWORD, ensure_user, staff_totp
 from walletdesk.accounts.models import User
 
 from . import chat, conversations, services
@@ -46,7 +47,7 @@ def seed() -> list[dict[str, Any]]:
         if online:
             services.heartbeat(agent, Agent.Status.ONLINE)
         out.append({"role": role, "login": email, "password": DEMO_PASSWORD, "name": name,
-                    "employee_id": agent.employee_id})
+                    "employee_id": agent.employee_id, "totp_secret": staff_totp(user)})
     seed_canned()
     seed_conversations()
     return out

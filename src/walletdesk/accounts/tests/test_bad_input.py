@@ -69,14 +69,22 @@ def test_weak_password_on_reset_keeps_the_code(client_api, customer):
 def test_admin_login_form_refuses_a_password_alone_when_two_step_is_on(customer):
     from .test_codes import _enroll
 
+    c = Client()
+    assert c.login(username=customer.email, password=RIGHT)  # no second factor: a password
+    _enroll(customer)
+    assert not Client().login(username=customer.email, password=RIGHT)
+
+
+def test_back_office_staff_never_sign_in_with_a_password_alone(customer):
+    """ADR 0100: the admin's own login form sends everyone to /login/ (second factor), and the
+    password backend refuses staff even before they set one up."""
     User.objects.filter(pk=customer.pk).update(is_staff=True)
     c = Client()
-    c.post("/admin/login/", {"username": customer.email, "password": RIGHT})
-    assert "_auth_user_id" in c.session  # no second factor yet: the password is enough
-    _enroll(customer)
-    c = Client()
-    c.post("/admin/login/", {"username": customer.email, "password": RIGHT})
+    r = c.post("/admin/login/", {"username": customer.email, "password": RIGHT})
+    assert r.status_code == 302 and r["Location"].startswith("/login/?next=")
     assert "_auth_user_id" not in c.session
+    assert not Client().login(username=customer.email, password=RIGHT)
+    assert Client().get("/admin/login/?next=//evil.example/")["Location"] == "/login/?next=%2Fadmin%2F"
 
 
 @pytest.mark.parametrize("path, body", [

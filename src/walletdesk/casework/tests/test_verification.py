@@ -165,3 +165,89 @@ def test_a_guest_confirms_with_a_code_not_in_app(make_staff: Any, make_customer:
     r = anon.post(f"/api/v1/support/verifications/{vid}/confirm",
                   {"code": last_code(who.email)})
     assert r.status_code == 200 and r.json()["status"] == "confirmed"
+
+
+def _totp_at_clock() -> str:
+    return pyotp.TOTP(SECRET).at(clock.now().timestamp())
+
+
+def test_wrong_totp_codes_here_count_in_the_account_lockout(make_case: Any) -> None:
+    """Issue 15: the chat's authenticator check is no side door. Wrong codes count in the
+    account's TOTP lockout with those at login; once it pauses, the right code is refused
+    unchecked and nothing else changes."""
+    from walletdesk.accounts.models import FactorGuard
+
+    case = make_case(verified=False)
+    TotpDevice.objects.create(user=case.customer, sealed_secret=mfa.seal(SECRET),
+                              confirmed_at=clock.now())
+    first = start(case, "totp").json()["id"]
+    for _ in range(4):
+        r = case.customer_api.post(f"/api/v1/support/verifications/{first}/confirm",
+                                   {"code": "000000"})
+        assert r.status_code == 422 and r.json()["code"] == "invalid_code"
+    guard = FactorGuard.objects.get(user=case.customer, factor="totp")
+    assert guard.failures == 4 and guard.locked_until is None
+    assert SecurityEvent.objects.filter(user=case.customer, kind="second_factor_failed",
+                                        data__during="support_verification").count() == 4
+    # A new request does not start the count again: the fifth wrong code pauses the factor.
+    second = start(case, "totp").json()["id"]
+    case.customer_api.post(f"/api/v1/support/verifications/{second}/confirm", {"code": "000001"})
+    guard.refresh_from_db()
+    assert guard.failures == 5 and guard.locked_until is not None
+
+    third = start(case, "totp").json()["id"]
+    before_step = TotpDevice.objects.get(user=case.customer).last_used_step
+    events_before = SecurityEvent.objects.filter(user=case.customer).count()
+    refused = case.customer_api.post(f"/api/v1/support/verifications/{third}/confirm",
+                                     {"code": _totp_at_clock()})
+    assert refused.status_code == 429 and refused.json()["code"] == "too_many_attempts"
+    v = Verification.objects.get(pk=third)
+    assert v.status == "pending" and v.attempts == 0 and v.confirmed_at is None
+    assert TotpDevice.objects.get(user=case.customer).last_used_step == before_step  # unused
+    assert SecurityEvent.objects.filter(user=case.customer).count() == events_before
+    guard.refresh_from_db()
+    assert guard.failures == 5
+    assert not Message.objects.filter(conversation=case.conv, event="customer_verified").exists()
+
+    # The same pause holds at login: the right password and code get no session.
+    from django.test import Client
+
+    from walletdesk.accounts.tests.fixtures import post
+    from walletdesk.conftest import PASSWORD
+
+    pending = post(Client(), "/api/v1/auth/login", {"login": case.customer.email,
+                                                    "password": PASSWORD}).json()
+    login = post(Client(), "/api/v1/auth/login/mfa", {"mfa_token": pending["mfa_token"],
+                                                       "code": _totp_at_clock()})
+    assert login.status_code == 400 and "token" not in login.json()
+
+    # After the wait the right code verifies, and the count starts again.
+    clock.advance(seconds=61)
+    ok = case.customer_api.post(f"/api/v1/support/verifications/{third}/confirm",
+                                {"code": _totp_at_clock()})
+    assert ok.status_code == 200 and ok.json()["status"] == "confirmed"
+    guard.refresh_from_db()
+    assert guard.failures == 0 and guard.locked_until is None
+
+
+def test_wrong_codes_at_login_count_here_too(make_case: Any) -> None:
+    from django.test import Client
+
+    from walletdesk.accounts.tests.fixtures import post
+    from walletdesk.conftest import PASSWORD
+
+    case = make_case(verified=False)
+    TotpDevice.objects.create(user=case.customer, sealed_secret=mfa.seal(SECRET),
+                              confirmed_at=clock.now())
+    token = post(Client(), "/api/v1/auth/login", {"login": case.customer.email,
+                                                  "password": PASSWORD}).json()["mfa_token"]
+    for _ in range(5):
+        post(Client(), "/api/v1/auth/login/mfa", {"mfa_token": token, "code": "000000"})
+        if _ == 3:
+            token = post(Client(), "/api/v1/auth/login", {
+                "login": case.customer.email, "password": PASSWORD}).json()["mfa_token"]
+    vid = start(case, "totp").json()["id"]
+    r = case.customer_api.post(f"/api/v1/support/verifications/{vid}/confirm",
+                               {"code": _totp_at_clock()})
+    assert r.status_code == 429
+    assert Verification.objects.get(pk=vid).status == "pending"

@@ -134,3 +134,50 @@ def test_walletdesk_serve_refuses_to_start(tmp_path: Any) -> None:
     assert done.returncode != 0
     assert "refuses to start in production" in done.stderr
     assert "WALLETDESK_SECRET_KEY" in done.stderr and "WALLETDESK_SMS_PROVIDER" in done.stderr
+
+
+def _production_env(tmp_path: Any, **extra: str) -> dict[str, str]:
+    env = {**os.environ, "WALLETDESK_PRODUCTION": "1", "WALLETDESK_VAR_DIR": str(tmp_path),
+           "WALLETDESK_DEBUG": "0", "PYTHONPATH": os.pathsep.join(sys.path), **extra}
+    env.pop("WALLETDESK_DATABASE_URL", None)
+    env.pop("WALLETDESK_ALLOW_DEMO_IN_PRODUCTION", None)
+    return env
+
+
+def test_uvicorn_importing_the_asgi_application_directly_refuses_to_start(tmp_path: Any) -> None:
+    """`uvicorn walletdesk.asgi:application` skips `walletdesk serve`: the application object
+    itself refuses, naming the problems, and no server starts."""
+    env = _production_env(tmp_path, WALLETDESK_SECRET_KEY="short")
+    done = subprocess.run([sys.executable, "-m", "uvicorn", "walletdesk.asgi:application",
+                           "--port", "1"], env=env, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode != 0
+    assert "walletdesk asgi refuses to start in production" in done.stderr
+    assert "WALLETDESK_SECRET_KEY" in done.stderr and "WALLETDESK_SMS_PROVIDER" in done.stderr
+    assert "Uvicorn running" not in done.stderr
+
+
+def test_wsgi_application_refuses_too(tmp_path: Any) -> None:
+    env = _production_env(tmp_path, WALLETDESK_SECRET_KEY="short")
+    done = subprocess.run([sys.executable, "-c", "import walletdesk.wsgi"], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode != 0 and "walletdesk wsgi refuses to start" in done.stderr
+
+
+def test_a_safe_production_builds_the_asgi_application_inside_an_event_loop(tmp_path: Any) -> None:
+    """The check reads the database (demo rows) even when the server imports the module in its
+    event loop, where Django forbids queries: it runs in a thread of its own."""
+    env = _production_env(
+        tmp_path, WALLETDESK_SECRET_KEY=GOOD_KEY, WALLETDESK_NETWORK_PROVIDER="acme.cards.Network",
+        WALLETDESK_SMS_PROVIDER="acme.sms.Provider",
+        WALLETDESK_TELEPHONY_PROVIDER="acme.voice.Provider",
+        WALLETDESK_GEO_PROVIDER="acme.geo.Provider")
+    code = ("import asyncio\n"
+            "async def main():\n"
+            "    import walletdesk.asgi\n"
+            "    print('built', type(walletdesk.asgi.application).__name__)\n"
+            "asyncio.run(main())\n")
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "built ProtocolTypeRouter" in done.stdout

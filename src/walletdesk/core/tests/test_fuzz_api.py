@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from walletdesk.conftest import DEMO_PASSWORD
+from walletdesk.conftest import DEMO_PASSWORD, fresh_totp
 from walletdesk.core.management.commands.bench_api import EMAIL
 
 from . import faultkit as fk
@@ -30,12 +30,17 @@ CHECKS = ("not_a_server_error,status_code_conformance,response_schema_conformanc
           "content_type_conformance")
 
 
+STAFF_TOTP: dict[str, str] = {}  # demo staff login -> authenticator key (seed_demo --json)
+
+
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[fk.Server, dict[str, str]]]:
     var = tmp_path_factory.mktemp("fuzz")
     env = fk.child_env(var, f"sqlite:///{var / 'fuzz.sqlite3'}")
     fk.cli(env, "migrate", "--noinput", "-v0")
-    fk.cli(env, "seed_demo", "--quiet")  # regions, channels, help articles to find
+    seeded = fk.cli(env, "seed_demo", "--json")  # regions, channels, help articles to find
+    STAFF_TOTP.update({e["login"]: e["totp_secret"] for e in json.loads(
+        seeded[seeded.index("["):]) if e.get("totp_secret")})
     fk.cli(env, "bench_api", "--setup-only", "--users", "2", "--relax-risk")
     server = fk.Server(env, var)
     try:
@@ -90,8 +95,14 @@ def test_schemathesis_as_an_agent_on_support_and_triage(
     customer's token mostly meets with 403: a supervisor of the demo desk."""
     server, _env = live
     client = fk.Client(server.url, timeout=10)
+    who = "chen.jing@walletdesk.example"
     status, body = client.call("POST", "/api/v1/auth/login",
-                               {"login": "chen.jing@walletdesk.example", "password": DEMO_PASSWORD},
+                               {"login": who, "password": DEMO_PASSWORD},
+                               {"X-Device-Id": client.device})
+    assert status == 200 and body["mfa_required"], body  # staff: the authenticator code next
+    status, body = client.call("POST", "/api/v1/auth/login/mfa",
+                               {"mfa_token": body["mfa_token"],
+                                "code": fresh_totp(STAFF_TOTP[who])},
                                {"X-Device-Id": client.device})
     assert status == 200, body
     done = schemathesis(server.url, body["token"], tmp_path, "--include-path-regex", "/(support|triage)/")

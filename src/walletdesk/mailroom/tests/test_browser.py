@@ -12,7 +12,13 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from walletdesk.conftest import DEMO_PASSWORD, SCREENSHOTS
+from walletdesk.conftest import (
+    DEMO_PASSWORD,
+    SCREENSHOTS,
+    browser_second_step,
+    remember_demo_keys,
+    seed_demo_site,
+)
 
 from .conftest import Sink, free_port
 from .test_processes import CLI, _stop, deliver, wait_port
@@ -36,7 +42,7 @@ def mail_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, An
     for name in ("WALLETDESK_REDIS_URL", "WALLETDESK_DEV_OUTBOX", "WALLETDESK_PRODUCTION"):
         env.pop(name, None)
     subprocess.run([*CLI, "migrate", "--noinput", "-v0"], env=env, check=True)
-    subprocess.run([*CLI, "seed_demo", "--quiet"], env=env, check=True)
+    secrets = seed_demo_site(CLI, env)
     log = var / "serve.log"
     with log.open("w") as fh:
         proc = subprocess.Popen([*CLI, "serve", "--port", str(web), "--log-level", "warning"], env=env,
@@ -49,6 +55,7 @@ def mail_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, An
             break
         except OSError:
             time.sleep(0.3)
+    remember_demo_keys(f"http://127.0.0.1:{web}", secrets)
     yield {"url": f"http://127.0.0.1:{web}", "smtp": smtp_port, "sink": box}
     _stop(proc)
     sink.stop()
@@ -76,6 +83,7 @@ def test_agent_answers_an_email_conversation_from_the_console(mail_site: dict[st
     agent.fill("input[name=username]", "wang.lei@walletdesk.example")
     agent.fill("input[name=password]", DEMO_PASSWORD)
     agent.locator("form button[type=submit].primary").click()
+    browser_second_step(agent, mail_site["url"], "wang.lei@walletdesk.example")
     agent.wait_for_url(re.compile(r".*/(wallet|support)/.*$"))
     agent.goto(f"{mail_site['url']}/support/console/")
     assert agent.get_by_test_id(f"channel-{reference}").inner_text() == "邮箱"

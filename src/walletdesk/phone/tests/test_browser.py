@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from walletdesk.conftest import DEMO_PASSWORD, SCREENSHOTS
+from walletdesk.conftest import DEMO_PASSWORD, SCREENSHOTS, browser_second_step
 
 pytestmark = pytest.mark.browser
 # The CN account-security line is open around the clock: a slot is always a few minutes away.
@@ -22,6 +22,7 @@ def login(page: Any, url: str, who: str) -> None:
     page.fill("input[name=username]", who)
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.locator("form button[type=submit].primary").click()
+    browser_second_step(page, url, who)  # staff: the authenticator code
     page.wait_for_url(re.compile(r".*/(wallet|support)/.*$"))
 
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from walletdesk.conftest import DEMO_PASSWORD, SCREENSHOTS, in_live_db
+from walletdesk.conftest import DEMO_PASSWORD, SCREENSHOTS, browser_second_step, in_live_db
 
 pytestmark = [pytest.mark.browser]
 SUPERVISOR = "chen.jing@walletdesk.example"
@@ -29,6 +29,7 @@ def test_supervisor_decides_a_held_payment(live_server_url, page_for, lang, tmp_
     page.fill('input[name="username"]', SUPERVISOR)
     page.fill('input[name="password"]', DEMO_PASSWORD)
     page.click('button[type="submit"].primary')
+    browser_second_step(page, live_server_url, SUPERVISOR)  # staff: the authenticator code
     page.wait_for_url(re.compile(r".*/(wallet|support)/.*$"))  # staff land on the console
     page.goto(f"{live_server_url}/security/reviews/")
     title = page.locator('[data-testid="review-queue"] h1').inner_text()

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from walletdesk.conftest import DEMO_PASSWORD, SCREENSHOTS
+from walletdesk.conftest import DEMO_PASSWORD, SCREENSHOTS, browser_second_step
 from walletdesk.web.tests.test_browser_wallet import login
 
 pytestmark = pytest.mark.browser
@@ -62,7 +62,8 @@ def test_fee_and_payment_troubleshooters_then_a_person_in_chinese(live_server_ur
     agent.fill("input[name=username]", "liu.yang@walletdesk.example")
     agent.fill("input[name=password]", DEMO_PASSWORD)
     agent.locator("form button[type=submit].primary").click()
-    agent.wait_for_load_state()
+    browser_second_step(agent, live_server_url, "liu.yang@walletdesk.example")
+    agent.wait_for_url(re.compile(r".*/support/console/$"))
     agent.goto(f"{live_server_url}/support/console/")
     agent.locator(f"#queue li[data-id='{conv_id}']").click(timeout=15_000)
     panel = agent.get_by_test_id("ctx-troubleshooter")

@@ -4,10 +4,13 @@ the branding and no English model names."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from walletdesk.conftest import browser_second_step
 
 pytestmark = pytest.mark.browser
 
@@ -20,10 +23,12 @@ PAGES = [("/admin/", "admin-index"), ("/admin/wallet/transaction/", "admin-trans
 def admin_page(browser: Any, live_server_url: str) -> Any:
     ctx = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900}, bypass_csp=True)
     page = ctx.new_page()
-    page.goto(f"{live_server_url}/admin/login/")
+    page.goto(f"{live_server_url}/admin/login/")  # the back office sends staff to /login/
+    page.wait_for_url(re.compile(r".*/login/\?next=%2Fadmin%2F$"))
     page.fill("input[name=username]", "admin@walletdesk.example")
     page.fill("input[name=password]", "walletdesk-demo-2026")
-    page.locator("input[type=submit]").click()
+    page.locator("form button[type=submit].primary").click()
+    browser_second_step(page, live_server_url, "admin@walletdesk.example")
     page.wait_for_url(f"{live_server_url}/admin/")
     yield page
     ctx.close()

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from walletdesk.conftest import PASSWORD
+from walletdesk.conftest import PASSWORD, fresh_totp
 
 
 @pytest.mark.parametrize(("role", "landing"), [
@@ -15,17 +15,34 @@ from walletdesk.conftest import PASSWORD
     ("supervisor", "/support/console/"), ("admin", "/support/console/"),
 ])
 def test_sign_in_lands_by_role(make_customer: Any, role: str, landing: str) -> None:
+    from walletdesk.accounts import mfa
+    from walletdesk.core import clock
+
     user = make_customer(f"{role}@example.com", role=role)
     client = Client()
     response = client.post("/login/", {"username": user.email, "password": PASSWORD})
+    if role != "customer":  # staff: the authenticator code first (ADR 0100)
+        secret = mfa.enroll_now(user)
+        response = client.post("/login/", {"username": user.email, "password": PASSWORD})
+        assert response["Location"] == "/account/login/verify/"
+        response = client.post("/account/login/verify/",
+                               {"code": fresh_totp(secret, clock.now().timestamp())})
     assert response.status_code == 302 and response["Location"] == landing
     assert client.get("/")["Location"] == landing
 
 
 def test_a_safe_next_still_wins(make_customer: Any) -> None:
+    from walletdesk.accounts import mfa
+    from walletdesk.core import clock
+
     user = make_customer("next@example.com", role="agent")
-    response = Client().post("/login/", {"username": user.email, "password": PASSWORD,
-                                         "next": "/help/"})
+    secret = mfa.enroll_now(user)
+    client = Client()
+    response = client.post("/login/", {"username": user.email, "password": PASSWORD,
+                                       "next": "/help/"})
+    assert response["Location"] == "/account/login/verify/?next=%2Fhelp%2F"
+    response = client.post("/account/login/verify/?next=%2Fhelp%2F",
+                           {"code": fresh_totp(secret, clock.now().timestamp())})
     assert response["Location"] == "/help/"
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from walletdesk.conftest import DEMO_PASSWORD, SCREENSHOTS
+from walletdesk.conftest import DEMO_PASSWORD, SCREENSHOTS, browser_second_step
 from walletdesk.webhooks import signing
 
 from .receiver import receiver
@@ -23,6 +23,7 @@ def test_register_and_send_a_test_event(live_server_url: str, page_for: Any) -> 
     page.fill("input[name=username]", "chen.jing@walletdesk.example")
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.locator("form button[type=submit].primary").click()
+    browser_second_step(page, live_server_url, "chen.jing@walletdesk.example")
     page.wait_for_url(re.compile(r".*/(wallet|support)/.*$"))
     with receiver(answers=[503]) as rx:
         page.goto(f"{live_server_url}/support/webhooks/")

@@ -54,3 +54,8 @@ class Command(BaseCommand):
                                   if k not in ("role", "login", "password", "name"))
                 self.stdout.write(f"  {entry['role']:<13} {entry['login']:<32} "
                                   f"{entry['password']:<22} {entry.get('name', '')}  {extra}")
+            if any("totp_secret" in entry for entry in logins):
+                self.stdout.write(
+                    "Two-step verification: staff (and the customer with a totp_secret) sign in "
+                    "with a 6-digit code. Add the totp_secret to an authenticator app, or print "
+                    "the current code with: walletdesk demo_code LOGIN")
