@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "walletdesk.reports",
     "walletdesk.webhooks",
     "walletdesk.web",
+    "walletdesk.bench",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

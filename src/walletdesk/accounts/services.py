@@ -28,6 +28,7 @@ from walletdesk.notify import limits as send_limits
 from walletdesk.notify import services as notify
 
 from . import codes, devices, events, holds, lockout, locks, mfa, passwords, signals, token_lookup
+from .context import require_recent_auth
 from .errors import InvalidCode, InvalidCredentials, InvalidLogin, MfaRequired, TooManyRequests
 from .models import AccountHold, ApiToken, Device, OneTimeCode, PendingLogin, User, keyed_digest
 from .netutil import client_ip, user_agent
@@ -487,8 +488,6 @@ def sign_out_device(user: User, device_id: object, *, ip: str | None = None,
                     current: int | None = None) -> Device:
     """End one device's sessions and API tokens. Another device than the caller's own needs
     a recent authentication: a stolen session must not quietly sign the owner out."""
-    from .security import require_recent_auth
-
     if not isinstance(device_id, int) or isinstance(device_id, bool):
         raise NotFound()
     device = Device.objects.filter(user=user, pk=device_id).first()
