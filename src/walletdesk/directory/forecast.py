@@ -72,11 +72,6 @@ class Forecast:
         return sum(self.counts)
 
 
-def hour_of_week(at: datetime, tz: ZoneInfo) -> int:
-    local = at.astimezone(tz)
-    return local.weekday() * 24 + local.hour
-
-
 def weight(start: datetime, now: datetime) -> float:
     weeks = int((now - start) / timedelta(weeks=1))
     return float(DECAY ** max(0, weeks))
