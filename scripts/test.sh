@@ -42,7 +42,7 @@ fi
 
 echo "== SQLite suite"
 WALLETDESK_TEST_REDIS_URL="$([ $have_redis = 1 ] && echo "$REDIS_URL" || true)" \
-  COVERAGE_FILE="$WALLETDESK_VAR_DIR/.coverage" PYTEST_ADDOPTS="${PYTEST_ADDOPTS:-}$([ $# -eq 0 ] && echo " --cov=walletdesk --cov-report= --cov-fail-under=COVFLOOR" || true)" \
+  COVERAGE_FILE="$WALLETDESK_VAR_DIR/.coverage" PYTEST_ADDOPTS="${PYTEST_ADDOPTS:-}$([ $# -eq 0 ] && echo " --cov=walletdesk --cov-report= --cov-fail-under=88" || true)" \
   run_pytest -m "not postgres" "$@"
 
 if [ $have_pg = 1 ]; then
