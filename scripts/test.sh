@@ -9,6 +9,7 @@ export WALLETDESK_VAR_DIR="${WALLETDESK_VAR_DIR:-$(mktemp -d)}"
 
 $BIN/ruff check src scripts
 $BIN/mypy src/walletdesk
+$BIN/lint-imports --no-cache  # the import contracts in pyproject.toml (layers, independence, no cycles)
 $BIN/walletdesk makemigrations --check --dry-run >/dev/null
 # The committed catalogues: zh_Hant generated from the current zh_Hans, every .mo current.
 $BIN/walletdesk make_zh_hant --check
@@ -55,7 +56,9 @@ fi
 
 echo "== SQLite suite"
 sqlite_rc=0
+# Coverage is measured on the SQLite suite, with a floor, when the whole suite runs.
 ( WALLETDESK_TEST_REDIS_URL="$([ $have_redis = 1 ] && echo "$REDIS_URL" || true)" \
+    COVERAGE_FILE="$WALLETDESK_VAR_DIR/.coverage" PYTEST_ADDOPTS="${PYTEST_ADDOPTS:-}$([ $# -eq 0 ] && echo " --cov=walletdesk --cov-report= --cov-fail-under=88" || true)" \
     run_pytest -m "not postgres" "$@" ) || sqlite_rc=$?
 
 if [ $have_pg = 1 ]; then

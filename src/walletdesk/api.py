@@ -36,6 +36,7 @@ from walletdesk.servicelevels.api import router as sla_router
 from walletdesk.support.api import router as support_router
 from walletdesk.triage.api import router as triage_router
 from walletdesk.troubleshoot.api import router as troubleshoot_router
+from walletdesk.wallet import refusals as wallet_refusals
 from walletdesk.wallet.api import merchant_router, wallet_router
 from walletdesk.webhooks.api import router as webhooks_router
 
@@ -101,6 +102,9 @@ api = WalletdeskAPI(
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    # A money refusal's own record (risk decision, unknown-recipient miss), once, after the
+    # handler's transaction rolled back; as_dict itself writes nothing.
+    wallet_refusals.record(exc)
     response = api.create_response(request, exc.as_dict(), status=exc.status)
     if exc.status == 429 and "retry_after" in exc.details:
         response["Retry-After"] = str(exc.details["retry_after"])

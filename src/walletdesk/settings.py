@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "walletdesk.reports",
     "walletdesk.webhooks",
     "walletdesk.web",
+    "walletdesk.bench",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -9,11 +9,16 @@ from __future__ import annotations
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 
 from walletdesk.core import clock
+
+from .errors import StepUpRequired
+
+if TYPE_CHECKING:
+    from .models import User
 
 
 @dataclass(frozen=True)
@@ -31,3 +36,11 @@ def recent(ctx: AuthContext | None) -> bool:
         return False
     limit = cast(int, settings.SECURITY["STEP_UP_SECONDS"])
     return clock.now() - ctx.authenticated_at <= timedelta(seconds=limit)
+
+
+def require_recent_auth(user: User) -> None:
+    """Step-up: this request's caller is ``user`` and proved it recently; else ``step_up_required``."""
+    ctx = current.get()
+    if ctx is not None and ctx.user_id == user.pk and recent(ctx):
+        return
+    raise StepUpRequired()

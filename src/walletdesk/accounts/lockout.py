@@ -153,10 +153,6 @@ def register_failure(user: User) -> tuple[int, int | None]:
     return failures, int(left) if left > 0 else None
 
 
-def register_success(user: User) -> None:
-    succeeded(user, PASSWORD)
-
-
 def reset(user: User) -> None:
     """Unlock and reset: every count starts again."""
     succeeded(user, *ALL_FACTORS)

@@ -118,6 +118,11 @@ def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+# The roles that work the desk (console, reports, reviews): the pages and the navigation.
+STAFF_ROLES = (User.Role.AGENT.value, User.Role.SENIOR_AGENT.value, User.Role.SUPERVISOR.value,
+               User.Role.ADMIN.value)
+
+
 class ApiToken(models.Model):
     """A bearer token for API clients; only its SHA-256 is stored."""
 

@@ -14,8 +14,9 @@ from walletdesk.core import clock
 from walletdesk.core.errors import ValidationFailed
 from walletdesk.notify import services as notify
 
-from . import context, events, holds, lockout, mfa, passwords
-from .errors import InvalidCode, SecondFactorStillNeeded, StepUpRequired, TooManyAttempts
+from . import events, holds, lockout, mfa, passwords
+from .context import require_recent_auth
+from .errors import InvalidCode, SecondFactorStillNeeded, TooManyAttempts
 from .models import ApiToken, Device, Passkey, User
 from .services import _set_password
 
@@ -45,13 +46,6 @@ def step_up(user: User, *, password: object = None, otp: object = None) -> datet
 
 def mark_token_fresh(token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk).update(authenticated_at=clock.now())
-
-
-def require_recent_auth(user: User) -> None:
-    ctx = context.current.get()
-    if ctx is not None and ctx.user_id == user.pk and context.recent(ctx):
-        return
-    raise StepUpRequired()
 
 
 def change_password(user: User, *, new_password: object) -> None:

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -23,11 +22,12 @@ from django.db.models import F
 from django.http import HttpRequest
 
 from walletdesk.core import clock, jobs
-from walletdesk.core.errors import NotFound, Unauthenticated
+from walletdesk.core.errors import NotFound
 from walletdesk.notify import limits as send_limits
 from walletdesk.notify import services as notify
 
 from . import codes, devices, events, holds, lockout, locks, mfa, passwords, signals, token_lookup
+from .context import require_recent_auth
 from .errors import (
     InvalidCode,
     InvalidCredentials,
@@ -136,12 +136,6 @@ def revoke_token(raw: str) -> None:
     user_id = live.values_list("user_id", flat=True).first()
     if live.update(revoked_at=clock.now()) and user_id is not None:
         signals.credentials_ended_on_commit(user_id)  # its open websockets close
-
-
-def require_user(user: User | None) -> User:
-    if user is None or not user.is_authenticated:
-        raise Unauthenticated()
-    return user
 
 
 # --- login -----------------------------------------------------------------------------------
@@ -299,15 +293,6 @@ def finish_login(request: HttpRequest | None, user: User, device_key: str,
                               freeze_url=freeze_url(user, device))
         token = issue_token(user, device) if api else None
     return LoginResult(user=user, token=token, device_key=device_key, device=device)
-
-
-def login_for_api(request: HttpRequest | None, login: str, password: str) -> tuple[User, str]:
-    """Password-only login (kept for callers that never use a second factor); the backend
-    refuses anyone with, or needing, a second factor."""
-    user = authenticate(request, username=login, password=password)
-    if user is None:
-        raise InvalidCredentials()
-    return user, issue_token(user)
 
 
 def hold_for_travel(user: User, ip: str | None, seen: devices.Sighting) -> None:
@@ -500,8 +485,6 @@ def sign_out_device(user: User, device_id: object, *, ip: str | None = None,
                     current: int | None = None) -> Device:
     """End one device's sessions and API tokens. Another device than the caller's own needs
     a recent authentication: a stolen session must not quietly sign the owner out."""
-    from .security import require_recent_auth
-
     if not isinstance(device_id, int) or isinstance(device_id, bool):
         raise NotFound()
     device = Device.objects.filter(user=user, pk=device_id).first()

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from walletdesk.core import clock, jobs
 
+from . import chaincheck
 from .models import PasskeyChallenge, PendingLogin, User
 
 
@@ -25,3 +26,9 @@ def send_code(sealed: str, purpose: str, ip: str | None = None) -> None:
     from . import mfa, services
 
     services.send_code_now(mfa.unseal(sealed), purpose, ip)
+
+
+# The whole chain is recomputed from the first row, so every 15 minutes (ADR 0106).
+@jobs.periodic("accounts.verify_audit_chain", seconds=900)
+def verify_audit_chain() -> None:
+    chaincheck.check()

@@ -44,7 +44,7 @@ from .forms import (
     UnlockConfirmForm,
 )
 from .middleware import DEVICE_KEY as DEVICE_SESSION
-from .models import OneTimeCode, User
+from .models import STAFF_ROLES, OneTimeCode, User
 from .netutil import client_ip
 
 Purpose = OneTimeCode.Purpose
@@ -62,8 +62,6 @@ def _form_page(request: HttpRequest, form: djforms.Form, *, title: Any, intro: A
 
 def landing_page(user: Any) -> str:
     """Where a signed-in user starts: staff at the agent console, everyone else at the wallet."""
-    from walletdesk.web.context import STAFF_ROLES
-
     return reverse("support:console" if getattr(user, "role", "") in STAFF_ROLES else "wallet:home")
 
 

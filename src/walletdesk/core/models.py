@@ -38,3 +38,19 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}#{self.pk} ({self.status})"
+
+
+class CheckRun(models.Model):
+    """The last result of a periodic integrity check, one row per check (overwritten).
+
+    Kept in the database so that ``/readyz`` and ``/metrics`` of every process report the
+    same verification, whichever worker ran it.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    ok = models.BooleanField()
+    detail = models.JSONField(default=dict, blank=True)
+    checked_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name}: {'ok' if self.ok else 'failed'} at {self.checked_at:%Y-%m-%d %H:%M:%S}"

@@ -2,7 +2,10 @@
 
 * ``/healthz``: the process answers (no dependency is touched).
 * ``/readyz``: the database answers ``SELECT 1`` and, when configured, Redis
-  answers ``PING``; 503 with the failing part otherwise.
+  answers ``PING``; 503 with the failing part otherwise. It also reports the last
+  run of each integrity check (``core.checkruns``: the audit chain's verification,
+  time and result), which does not change the status: a broken chain is an alert
+  for people, not a reason to take the process out of service (ADR 0106).
 * ``/metrics``: Prometheus text. Business gauges are read from the database
   at scrape time, so every process reports the same figures.
 """
@@ -55,8 +58,27 @@ def readyz(request: HttpRequest) -> JsonResponse:
         except Exception as exc:  # the point is to report any failure
             checks[name] = f"error: {type(exc).__name__}"
     ready = all(v == "ok" for v in checks.values())
-    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks},
-                        status=200 if ready else 503)
+    body: dict[str, Any] = {"status": "ok" if ready else "unavailable", "checks": checks}
+    if checks["database"] == "ok":
+        body["verified"] = _last_verifications()
+    return JsonResponse(body, status=200 if ready else 503)
+
+
+def _last_verifications() -> dict[str, dict[str, str | None]]:
+    from walletdesk.core import checkruns
+    from walletdesk.core.models import CheckRun
+
+    found = {run.name: run for run in checkruns.every()}
+    report: dict[str, dict[str, str | None]] = {}
+    for name in INTEGRITY_CHECKS:
+        run: CheckRun | None = found.get(name)
+        report[name] = {"at": run.checked_at.isoformat() if run else None,
+                        "result": "never" if run is None else ("ok" if run.ok else "broken")}
+    return report
+
+
+# Reported even before their first run ("never"), so a check that does not run shows.
+INTEGRITY_CHECKS = ("audit_chain",)
 
 
 def _business_gauges(registry: CollectorRegistry) -> None:
@@ -78,6 +100,20 @@ def _business_gauges(registry: CollectorRegistry) -> None:
         from walletdesk.core import clock
 
         lag.set(max(0.0, (clock.now() - oldest).total_seconds()))
+    _integrity_gauges(registry)
+
+
+def _integrity_gauges(registry: CollectorRegistry) -> None:
+    from walletdesk.core import checkruns
+
+    ok = Gauge("walletdesk_integrity_check_ok",
+               "1 when the last run of the check passed (audit_chain: the security log's hash "
+               "chain), 0 when it found a break", ["check"], registry=registry)
+    at = Gauge("walletdesk_integrity_check_timestamp_seconds",
+               "When the check last ran (Unix time)", ["check"], registry=registry)
+    for run in checkruns.every():
+        ok.labels(run.name).set(1 if run.ok else 0)
+        at.labels(run.name).set(run.checked_at.timestamp())
 
 
 def _counts(qs: Any, field: str) -> list[tuple[str, int]]:

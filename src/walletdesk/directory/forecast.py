@@ -43,6 +43,7 @@ from django.utils.translation import ngettext
 from walletdesk.core import clock
 
 from . import hours as hours_math
+from . import lookups
 
 KINDS = ("chat", "phone", "email")
 HOURS_IN_WEEK = 168
@@ -69,11 +70,6 @@ class Forecast:
     @property
     def samples(self) -> int:
         return sum(self.counts)
-
-
-def hour_of_week(at: datetime, tz: ZoneInfo) -> int:
-    local = at.astimezone(tz)
-    return local.weekday() * 24 + local.hour
 
 
 def weight(start: datetime, now: datetime) -> float:
@@ -236,9 +232,7 @@ def _history(since: datetime, now: datetime) -> Iterable[tuple[Key, Sample]]:
 
 def timetable_of(sh: Any) -> hours_math.Timetable:
     """Service hours with every special day (the learning window looks into the past)."""
-    from . import queries
-
-    return queries.timetable(sh)
+    return lookups.timetable(sh)
 
 
 def _targets() -> dict[tuple[str, str], tuple[str, hours_math.Timetable | None]]:
@@ -365,7 +359,6 @@ def public(kind: str, region: str, language: str = "", at: datetime | None = Non
     """The API's view of one forecast (``GET /api/v1/contact/wait-forecast``)."""
     from django.conf import settings
 
-    from . import queries
     from .errors import (
         NoForecastChannel,
         UnknownForecastLanguage,
@@ -377,7 +370,7 @@ def public(kind: str, region: str, language: str = "", at: datetime | None = Non
     at = at or clock.now()
     if kind not in KINDS:
         raise UnknownWaitChannel()
-    reg = queries.regions().filter(code=(region or "").upper()[:8]).first()
+    reg = lookups.regions().filter(code=(region or "").upper()[:8]).first()
     if reg is None:
         raise UnknownForecastRegion()
     if language and language not in {code for code, _n in settings.LANGUAGES if code != "zh-hant"}:
@@ -418,7 +411,6 @@ def day_in_zone(row: Any, table: hours_math.Timetable | None, at: datetime,
 
 def hub_charts(channels: Sequence[Any], at: datetime, zone: str) -> list[dict[str, Any]]:
     """Today's expected waits per channel kind of one region, for the contact hub (read only)."""
-    from . import queries
 
     rows = pooled({ch.region.code for ch in channels})
     charts: list[dict[str, Any]] = []
@@ -430,12 +422,12 @@ def hub_charts(channels: Sequence[Any], at: datetime, zone: str) -> list[dict[st
         if row is None:
             continue
         seen.add(ch.kind)
-        table = queries.timetable(ch.hours) if ch.hours is not None else None
+        table = lookups.timetable(ch.hours) if ch.hours is not None else None
         hours = day_in_zone(row, table, at, zone)
         if not any(h["wait"] is not None for h in hours):
             continue
         current = next(h for h in hours if h["now"])
-        charts.append({"kind": ch.kind, "label": queries.pick(ch, "label"), "hours": hours,
+        charts.append({"kind": ch.kind, "label": lookups.pick(ch, "label"), "hours": hours,
                        "current": current["wait"]})
     for chart in charts:  # each chart on its own scale: chat waits minutes, email hours
         top = max(h["wait"] or 0 for h in chart["hours"]) or 1

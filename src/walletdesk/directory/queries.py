@@ -6,31 +6,20 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch, QuerySet
-from django.utils.translation import get_language
+from django.db.models import Prefetch
 
 from walletdesk.core import clock
 
 from . import forecast, waits
 from . import hours as hours_math
 from .errors import UnknownRegion
+
+# The shared lookups live in lookups.py (forecast uses them too); callers keep these names.
+from .lookups import pick, regions, timetable
 from .models import Channel, Region, ServiceHours, SpecialDay
 
 # A saved copy older than this is stale: fetch a fresh one (verify_directory says so).
 VALID_DAYS = 30
-
-
-def _lang_en() -> bool:
-    return (get_language() or "").startswith("en")
-
-
-def pick(obj: Any, field: str) -> str:
-    suffix = "en" if _lang_en() else "zh"
-    return str(getattr(obj, f"{field}_{suffix}", "") or getattr(obj, f"{field}_en", ""))
-
-
-def regions() -> QuerySet[Region]:
-    return Region.objects.filter(is_active=True)
 
 
 def region_or_404(code: str) -> Region:
@@ -45,17 +34,6 @@ def default_region(code: str) -> Region | None:
     listed = list(regions())
     by_code = {r.code: r for r in listed}
     return by_code.get((code or "").upper()) or by_code.get("INTL") or (listed[0] if listed else None)
-
-
-def timetable(sh: ServiceHours) -> hours_math.Timetable:
-    weekly: dict[int, list[hours_math.Period]] = {}
-    for p in sh.periods.all():
-        weekly.setdefault(p.weekday, []).append(hours_math.Period(p.start, p.end))
-    special = {d.date: hours_math.Special(d.closed, None if d.closed or d.start is None
-                                          or d.end is None else hours_math.Period(d.start, d.end),
-                                          d.name_en or d.name_zh)
-               for d in sh.special_days.all()}
-    return hours_math.Timetable(sh.time_zone, weekly, special, sh.always_open)
 
 
 def _hours_prefetch(today: date, all_future: bool = False) -> list[Any]:

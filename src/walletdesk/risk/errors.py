@@ -1,26 +1,27 @@
 """Refusals of outgoing money. A refusal raised inside the caller's transaction is rolled
-back with it, so each error carries its decision and writes it when it is turned into an
-answer (``as_dict``, called by the API and the idempotency layer after the rollback)."""
+back with it, so each error carries its decision (data only); whoever turns it into an answer
+after the rollback writes it with ``risk.services.record_refusal`` (through
+``wallet.refusals.record``: the idempotency layer and the API's error handler). Turning an
+error into JSON (``as_dict``) writes nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
 from walletdesk.accounts.errors import AccountOnHold, StepUpRequired
 from walletdesk.core.errors import DomainError
 
+if TYPE_CHECKING:
+    from .models import RiskDecision
+
 
 class Refusal(DomainError):
-    persist: Callable[[], None] | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        if self.persist is not None:
-            persist, self.persist = self.persist, None
-            persist()
-        return super().as_dict()
+    # Set when the refusal was raised inside a transaction that will roll back: the decision
+    # to write again afterwards, and whether it places a new hold (risk.services.record_refusal).
+    decision: RiskDecision | None = None
+    new_hold: bool = False
 
 
 class HeldForReview(Refusal):

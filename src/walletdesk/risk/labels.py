@@ -41,6 +41,7 @@ EVENT_LABELS = {
     "support_action_rejected": _("A change by customer service was turned down"),
     "support_action_refused": _("A change by customer service was refused"),
     "support_action_done": _("Customer service changed your account"),
+    "audit_chain_broken": _("The security log was found altered"),
 }
 BACK_OFFICE = _("Changed in the back office")
 OTHER = _("Other account activity")

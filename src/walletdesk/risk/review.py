@@ -30,7 +30,7 @@ from walletdesk.core.money import format_minor
 from walletdesk.notify import services as notify
 
 from .errors import OwnPayment, ReviewClosed
-from .models import Outcome, Review, RiskDecision
+from .models import SEVERITY, Outcome, Review, RiskDecision
 
 REVIEWER_ROLES = (User.Role.SUPERVISOR, User.Role.ADMIN)
 OPERATIONS = {"transfer": _("transfer"), "payment": _("payment"), "withdrawal": _("withdrawal")}
@@ -39,6 +39,20 @@ Reason = dict[str, Any]
 
 
 # --- called by risk.services.assess_outgoing ------------------------------------------------
+
+def rules_outcome(fired: list[Reason], recent_auth: bool) -> str:
+    """The most severe outcome of the rules that fired; a step-up is satisfied by a recent
+    authentication (and marked so in its reason)."""
+    outcome = Outcome.ALLOW
+    for reason in fired:
+        o = reason["outcome"]
+        if o == Outcome.STEP_UP and recent_auth:
+            reason["satisfied"] = True
+            continue
+        if SEVERITY[Outcome(o)] > SEVERITY[outcome]:
+            outcome = Outcome(o)
+    return str(outcome)
+
 
 def payee_key(operation: str, payee: object) -> str:
     """The payee as the caller named it, comparable without a query (a login or a slug)."""
@@ -55,8 +69,6 @@ def payee_key(operation: str, payee: object) -> str:
 def decide(user: User, operation: str, amount: int, currency: str, payee: object,
            reasons: list[Reason], recent: bool) -> str:
     """The rules' outcome, where an unused approval lets a matching held operation pass once."""
-    from .services import decide as rules_outcome
-
     outcome = rules_outcome(reasons, recent)
     if outcome != Outcome.HOLD:
         return outcome

@@ -21,7 +21,7 @@ from walletdesk.core import clock
 
 from . import counters, review
 from .errors import AccountFrozen, HeldForReview, NeedsStepUp, OnHold, Refusal
-from .models import DEFAULT_RULES, SEVERITY, Outcome, RiskDecision, RiskRule
+from .models import DEFAULT_RULES, Outcome, RiskDecision, RiskRule
 
 OUTGOING = ("transfer", "payment", "withdrawal")
 LOOK_UP: Any = object()
@@ -127,18 +127,6 @@ def evaluate(user: User, operation: str, amount: int, currency: str,
     return fired
 
 
-def decide(fired: list[Reason], recent_auth: bool) -> str:
-    outcome = Outcome.ALLOW
-    for reason in fired:
-        o = reason["outcome"]
-        if o == Outcome.STEP_UP and recent_auth:
-            reason["satisfied"] = True
-            continue
-        if SEVERITY[Outcome(o)] > SEVERITY[outcome]:
-            outcome = Outcome(o)
-    return str(outcome)
-
-
 def _cannot_pay(user: User, operation: str, amount: int, currency: str, method: object,
                 available: int | object | None) -> bool:
     """The balance cannot cover it: the wallet refuses with insufficient_funds, not the rules.
@@ -209,9 +197,18 @@ def assess_outgoing(user: User, operation: str, amount: int, currency: str,
     else:
         error = NeedsStepUp()
     if transaction.get_connection().in_atomic_block:
-        # The caller's transaction will roll back: write it again once it has.
-        error.persist = lambda: _persist(decision, new_hold=not hold)
+        # The caller's transaction will roll back: written again once it has (record_refusal).
+        error.decision, error.new_hold = decision, not hold
     raise error
+
+
+def record_refusal(exc: BaseException) -> None:
+    """Write a refusal's decision (with its freeze or review) after the caller's transaction
+    rolled back; once per error, nothing for other errors. Called by whoever turns the refusal
+    into an answer after the rollback (``wallet.refusals.record``)."""
+    if isinstance(exc, Refusal) and exc.decision is not None:
+        decision, exc.decision = exc.decision, None
+        _persist(decision, new_hold=exc.new_hold)
 
 
 HOLD_SQL = ("SELECT kind FROM accounts_accounthold WHERE user_id = %s AND released_at IS NULL "

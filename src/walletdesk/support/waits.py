@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
@@ -108,12 +107,3 @@ def channel_estimate(channel: Any) -> int | None:
     avg = (stats["total"] / stats["n"]) if stats["n"] else DEFAULT_WAIT
     seconds = avg * (waiting + 1) / max(1, free_slots())
     return int(math.ceil(seconds / 10.0) * 10)
-
-
-def recent_wait_stats(hours: int = 24) -> list[dict[str, Any]]:
-    since = clock.now() - timedelta(hours=hours)
-    out = []
-    for stat in QueueStat.objects.order_by("skill"):
-        out.append({"skill": stat.skill, "ewma_seconds": round(stat.ewma_seconds), "samples": stat.samples,
-                    "queued": len(queued(stat.skill)), "since": since.isoformat()})
-    return out

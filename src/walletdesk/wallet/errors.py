@@ -1,11 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
 from walletdesk.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+
+if TYPE_CHECKING:
+    from walletdesk.accounts.models import User
 
 
 class InsufficientFunds(DomainError):
@@ -31,15 +33,9 @@ class UnknownRecipient(DomainError):
     code = "unknown_recipient"
     default_message = _("No wallet was found for this email address or mobile number.")
     # Counts the miss against the sender's daily lookups (ADR 0047). Raised inside the
-    # caller's transaction, the count would roll back with it: it is written when the
-    # refusal becomes an answer (``as_dict``, after the rollback), once.
-    note: Callable[[], object] | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        if self.note is not None:
-            note, self.note = self.note, None
-            note()
-        return super().as_dict()
+    # caller's transaction, the count would roll back with it: (sender, currency) to count
+    # once the refusal becomes an answer after the rollback (``wallet.refusals.record``).
+    miss: tuple[User, str] | None = None
 
 
 class TooManyUnknownRecipients(DomainError):

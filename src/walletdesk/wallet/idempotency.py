@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from walletdesk.core import clock
 from walletdesk.core.errors import Conflict, DomainError
 
+from . import refusals
 from .models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
@@ -177,7 +178,8 @@ def execute(scope: str, key: str | None, digest: str, operation: Callable[[], Re
     except DomainError as exc:
         if not getattr(exc, "reserved", False):
             raise  # the key itself was refused (reused, in progress)
+        # A refusal's own record (a risk decision, a miss) is written now, after the rollback.
+        refusals.record(exc)
         if exc.status in (409, 429) or exc.status >= 500 or exc.code in RETRY_LATER:
-            exc.as_dict()  # a refusal's own record (a risk decision) is written now
             raise
         return _store_refusal(scope, key, digest, token, exc.status, exc.as_dict())

@@ -214,7 +214,7 @@ def _refuse_unknown_recipient(user: User, amount: int, currency: str, available:
         raise TooManyUnknownRecipients()
     error = UnknownRecipient()
     if transaction.get_connection().in_atomic_block:
-        error.note = lambda: counters.note_miss(user, currency)
+        error.miss = (user, currency)  # counted after the rollback (wallet.refusals.record)
     else:
         counters.note_miss(user, currency)
     raise error

@@ -28,7 +28,7 @@ from typing import Any
 
 import psycopg
 
-from walletdesk.core.management.commands.bench_api import PASSWORD, Client
+from walletdesk.bench.management.commands.bench_api import PASSWORD, Client
 
 SHARED_PG = os.environ.get("WALLETDESK_TEST_POSTGRES_URL",
                            "postgres://postgres@127.0.0.1:5432/postgres")

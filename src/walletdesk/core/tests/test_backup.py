@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from walletdesk.core.management.commands.bench_api import EMAIL
+from walletdesk.bench.management.commands.bench_api import EMAIL
 
 from . import faultkit as fk
 

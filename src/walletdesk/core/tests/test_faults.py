@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from walletdesk.core.management.commands.bench_api import EMAIL, START_BALANCE
+from walletdesk.bench.management.commands.bench_api import EMAIL, START_BALANCE
 
 from . import faultkit as fk
 

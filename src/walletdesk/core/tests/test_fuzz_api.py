@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from walletdesk.bench.management.commands.bench_api import EMAIL
 from walletdesk.conftest import DEMO_PASSWORD, fresh_totp
-from walletdesk.core.management.commands.bench_api import EMAIL
 
 from . import faultkit as fk
 

@@ -1,0 +1,39 @@
+"""The small lookups every directory module shares: the active regions, the reader's language
+pick of a bilingual field, a channel's service hours as a timetable.
+
+Below ``queries`` and ``forecast`` (both use them), so neither imports the other's way back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import get_language
+
+from . import hours as hours_math
+from .models import Region, ServiceHours
+
+
+def _lang_en() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def pick(obj: Any, field: str) -> str:
+    suffix = "en" if _lang_en() else "zh"
+    return str(getattr(obj, f"{field}_{suffix}", "") or getattr(obj, f"{field}_en", ""))
+
+
+def regions() -> QuerySet[Region]:
+    return Region.objects.filter(is_active=True)
+
+
+def timetable(sh: ServiceHours) -> hours_math.Timetable:
+    weekly: dict[int, list[hours_math.Period]] = {}
+    for p in sh.periods.all():
+        weekly.setdefault(p.weekday, []).append(hours_math.Period(p.start, p.end))
+    special = {d.date: hours_math.Special(d.closed, None if d.closed or d.start is None
+                                          or d.end is None else hours_math.Period(d.start, d.end),
+                                          d.name_en or d.name_zh)
+               for d in sh.special_days.all()}
+    return hours_math.Timetable(sh.time_zone, weekly, special, sh.always_open)
