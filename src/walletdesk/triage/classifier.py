@@ -1,5 +1,6 @@
-"""The triage model: TF-IDF word and character n-grams plus MiniLM sentence
-embeddings (int8), scored by a linear SVM, stored in one small binary file.
+"""The triage model: TF-IDF word and character n-grams plus multilingual-e5-small
+sentence embeddings (``walletdesk.core.embed``), scored by a linear SVM, stored in
+one small binary file.
 
 File layout (``triage.bin``): the magic line, an 8-byte little-endian header
 length, a UTF-8 JSON header (classes, vocabularies, settings, array table),
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import json
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,25 @@ MAGIC = b"WDTRIAGE/1\n"
 TRAINED_DIR = Path(__file__).resolve().parent / "trained"
 MODEL_FILE = "triage.bin"
 MANIFEST_FILE = "manifest.json"
+
+# texts -> float32 (n, DIM), unit rows
+Encoder = Callable[[list[str]], np.ndarray]
+
+
+def e5_query_encoder(texts: list[str]) -> np.ndarray:
+    """The shipped encoder: multilingual-e5-small, 4-bit, "query: " prefix (E5's for classification)."""
+    from walletdesk.core.embed import embed
+
+    return embed(texts, kind="query")
+
+
+def embedding_features(encoder: Encoder, texts: list[str], settings: dict[str, Any]) -> np.ndarray:
+    """The embedding block of the features, as in training: the first ``embedding_max_chars``
+    characters of each text (the n-grams read the whole text; this bounds the latency)."""
+    limit = int(settings["embedding_max_chars"])
+    emb = np.array(encoder([t[:limit] for t in texts]), dtype=np.float32)
+    emb *= np.float32(settings["embedding_weight"])
+    return emb
 
 
 class ModelFileError(RuntimeError):
@@ -99,7 +120,7 @@ class Scored:
 class TriageModel:
     """Loaded once per process; :meth:`predict` is read-only and thread-safe."""
 
-    def __init__(self, meta: dict[str, Any], arrays: dict[str, np.ndarray], encoder: Any) -> None:
+    def __init__(self, meta: dict[str, Any], arrays: dict[str, np.ndarray], encoder: Encoder) -> None:
         self.meta = meta
         self.settings = meta["settings"]
         self.classes: list[str] = meta["classes"]
@@ -114,18 +135,14 @@ class TriageModel:
         self.encoder = encoder
 
     @classmethod
-    def load(cls, directory: Path = TRAINED_DIR, encoder: Any = None) -> TriageModel:
-        from .encoder_int8 import encoder_for
-
+    def load(cls, directory: Path = TRAINED_DIR, encoder: Encoder | None = None) -> TriageModel:
         meta, arrays = read_model(directory / MODEL_FILE)
-        impl = meta["settings"].get("encoder_impl", "numpy-fp32")
-        return cls(meta, arrays, encoder if encoder is not None else encoder_for(impl))
+        return cls(meta, arrays, encoder if encoder is not None else e5_query_encoder)
 
     def scores(self, texts: list[str]) -> np.ndarray:
         # float32 like the weights: a float64 matrix would make scipy copy all the weights per call
         text = sp.hstack([self.word.transform(texts), self.char.transform(texts)]).tocsr().astype(np.float32)
-        emb = self.encoder.encode(texts, max_tokens=self.settings["embedding_max_tokens"])
-        emb *= np.float32(self.settings["embedding_weight"])
+        emb = embedding_features(self.encoder, texts, self.settings)
         return np.asarray(text @ self.w_text) + emb @ self.w_emb + self.intercept
 
     def predict(self, texts: list[str], top: int = 3) -> list[Scored]:
