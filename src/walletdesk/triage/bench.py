@@ -19,14 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.svm import LinearSVC
-from threadpoolctl import threadpool_limits
 
 from . import services
-from .classifier import make_vectorizers
 from .text import MODEL_CHARS, normalize
-from .training import SETTINGS, load_banking77, training_rows
+from .training import SETTINGS, load_banking77, make_vectorizers, training_libraries, training_rows
 
 
 def _latency(fn: Callable[[str], Any], texts: list[str]) -> dict[str, float]:
@@ -60,6 +56,7 @@ def _machine() -> dict[str, Any]:
 
 
 def _baseline(test_texts: list[str], test_labels: np.ndarray, sample: list[str]) -> dict[str, Any]:
+    sp, LinearSVC, _ = training_libraries()
     rows = training_rows()
     word, char = make_vectorizers(SETTINGS)
     texts = [t for t, _ in rows]
@@ -104,6 +101,7 @@ def run(latency_messages: int = 500, baseline: bool = True) -> dict[str, Any]:
     texts = [normalize(t)[:MODEL_CHARS] for t, _ in test]
     labels = np.array([label for _, label in test])
     report: dict[str, Any] = {"machine": _machine(), "dataset": "BANKING77 test.csv", "examples": len(test)}
+    _, _, threadpool_limits = training_libraries()
     with threadpool_limits(limits=1):
         started = time.perf_counter()
         model = services.get_model()

@@ -28,9 +28,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.svm import LinearSVC
-from threadpoolctl import threadpool_limits
 
 from .classifier import (
     MANIFEST_FILE,
@@ -38,7 +35,6 @@ from .classifier import (
     Encoder,
     e5_query_encoder,
     embedding_features,
-    make_vectorizers,
     write_model,
 )
 from .text import MODEL_CHARS, normalize
@@ -69,6 +65,39 @@ ENCODER_BATCH = 256
 
 class DatasetMissing(FileNotFoundError):
     """BANKING77 is not where training looks for it."""
+
+
+class TrainingLibrariesMissing(ImportError):
+    """scipy / scikit-learn (the "train" extra) are not installed: classifying needs neither."""
+
+
+def training_libraries() -> tuple[Any, Any, Any]:
+    """(scipy.sparse, sklearn.svm.LinearSVC, threadpoolctl.threadpool_limits)."""
+    try:
+        import scipy.sparse as sp
+        from sklearn.svm import LinearSVC
+        from threadpoolctl import threadpool_limits
+    except ImportError as exc:
+        raise TrainingLibrariesMissing(
+            "training the triage model needs scipy and scikit-learn: pip install 'walletdesk[train]'"
+        ) from exc
+    return sp, LinearSVC, threadpool_limits
+
+
+def make_vectorizers(settings: dict[str, Any]) -> tuple[Any, Any]:
+    """scikit-learn's TF-IDF vectorizers as training fits them (classifier.Tfidf reproduces
+    their transform for prediction)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    word = TfidfVectorizer(
+        analyzer="word", ngram_range=tuple(settings["word_ngrams"]), sublinear_tf=True,
+        min_df=settings["word_min_df"], dtype=np.float64,
+    )
+    char = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=tuple(settings["char_ngrams"]), sublinear_tf=True,
+        min_df=settings["char_min_df"], dtype=np.float64,
+    )
+    return word, char
 
 
 def dataset_dir() -> Path:
@@ -144,6 +173,7 @@ class TrainResult:
 
 
 def train(out_dir: Path, directory: Path | None = None, encoder: Encoder | None = None) -> TrainResult:
+    sp, LinearSVC, threadpool_limits = training_libraries()
     started = time.perf_counter()
     directory = directory or dataset_dir()
     rows = training_rows(directory)

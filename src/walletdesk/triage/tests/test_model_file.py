@@ -85,3 +85,25 @@ def test_normalize_and_language_guess() -> None:
     assert normalize("  a\x00b\u200b\n\nc\t") == "ab c"
     assert normalize("ＡＢＣ１２３") == "ABC123"
     assert guess_lang("我的卡") == "zh-hans" and guess_lang("my card") == "en"
+
+
+def test_the_numpy_tfidf_equals_scikit_learns() -> None:
+    from walletdesk.triage.classifier import Tfidf, char_wb_ngrams, word_ngrams
+    from walletdesk.triage.training import SETTINGS, make_vectorizers
+
+    train = ["My card hasn't arrived yet!", "我的卡被ATM吞了 怎么办", "a b cd efg", "I  was charged twice, twice",
+             "转账 pending 三天了", "Top-up failed: 充值失败", "x", "exchange rate EUR→GBP?"]
+    probe = [*train, "CARD card card arrived", "卡 卡", "nothing known here zzz", "ab", "a"]
+    word, char = make_vectorizers({**SETTINGS, "char_min_df": 1})
+    word.fit(train)
+    char.fit(train)
+    for vec, grams, ngrams in ((word, word_ngrams, SETTINGS["word_ngrams"]),
+                               (char, char_wb_ngrams, SETTINGS["char_ngrams"])):
+        vocab = [t for t, _ in sorted(vec.vocabulary_.items(), key=lambda kv: kv[1])]
+        ours = Tfidf(grams, ngrams, vocab, vec.idf_)
+        theirs = vec.transform(probe).toarray()
+        for row, text in enumerate(probe):
+            dense = np.zeros(len(vocab))
+            idx, values = ours.row(text)
+            dense[idx] = values
+            assert np.allclose(dense, theirs[row], atol=1e-12), text
