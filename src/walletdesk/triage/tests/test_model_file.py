@@ -91,8 +91,9 @@ def test_the_numpy_tfidf_equals_scikit_learns() -> None:
     from walletdesk.triage.classifier import Tfidf, char_wb_ngrams, word_ngrams
     from walletdesk.triage.training import SETTINGS, make_vectorizers
 
-    train = ["My card hasn't arrived yet!", "我的卡被ATM吞了 怎么办", "a b cd efg", "I  was charged twice, twice",
-             "转账 pending 三天了", "Top-up failed: 充值失败", "x", "exchange rate EUR→GBP?"]
+    train = ["My card hasn't arrived yet!", "我的卡被ATM吞了 怎么办", "a b cd efg",
+             "I  was charged twice, twice", "转账 pending 三天了", "Top-up failed: 充值失败", "x",
+             "exchange rate EUR→GBP?"]
     probe = [*train, "CARD card card arrived", "卡 卡", "nothing known here zzz", "ab", "a"]
     word, char = make_vectorizers({**SETTINGS, "char_min_df": 1})
     word.fit(train)
