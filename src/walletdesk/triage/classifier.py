@@ -38,11 +38,11 @@ MANIFEST_FILE = "manifest.json"
 Encoder = Callable[[list[str]], np.ndarray]
 
 
-def e5_query_encoder(texts: list[str]) -> np.ndarray:
+def e5_query_encoder(texts: list[str], threads: int | None = None) -> np.ndarray:
     """The shipped encoder: multilingual-e5-small, 4-bit, "query: " prefix (E5's for classification)."""
     from walletdesk.core.embed import embed
 
-    return embed(texts, kind="query")
+    return embed(texts, kind="query", threads=threads)
 
 
 def embedding_features(encoder: Encoder, texts: list[str], settings: dict[str, Any]) -> np.ndarray:

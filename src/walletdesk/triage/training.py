@@ -22,6 +22,7 @@ import os
 import platform
 import time
 from dataclasses import dataclass
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from importlib.util import find_spec
 from pathlib import Path
@@ -62,6 +63,7 @@ SETTINGS: dict[str, Any] = {
 # What the check compares besides the model bytes (the manifest's other keys are information).
 COMPARED = ("data", "encoder_weights_sha256", "model", "settings")
 ENCODER_BATCH = 256
+ENCODER_THREADS = min(2, os.cpu_count() or 1)  # same vectors with any number (core/embed.py)
 
 
 class DatasetMissing(FileNotFoundError):
@@ -184,7 +186,7 @@ def train(out_dir: Path, directory: Path | None = None, encoder: Encoder | None 
     with threadpool_limits(limits=1):
         x_word = word.fit_transform(texts)
         x_char = char.fit_transform(texts)
-        emb = embed_all(encoder or e5_query_encoder, texts, SETTINGS)
+        emb = embed_all(encoder or partial(e5_query_encoder, threads=ENCODER_THREADS), texts, SETTINGS)
         features = sp.hstack([x_word, x_char, sp.csr_matrix(emb.astype(np.float64))]).tocsr()
         svm = LinearSVC(C=SETTINGS["C"], max_iter=SETTINGS["max_iter"], random_state=SETTINGS["random_state"])
         svm.fit(features, labels)
