@@ -103,3 +103,13 @@ def test_traditional_chinese_and_cantonese_reach_the_same_intents() -> None:
     right = [r.intent == want for r, (_, want) in zip(results, cases, strict=True)]
     assert sum(right) / len(right) >= 0.8, [(r.text, r.intent) for r, ok in zip(results, right) if not ok]
     assert hant.convert("我的账户被锁住了") != "我的账户被锁住了"  # the cases really are zh-hant
+
+
+def test_a_process_that_classifies_one_message_stays_small() -> None:
+    """The figure bench_triage reports: peak RSS of a fresh process (no torch; target 300 MB)."""
+    from walletdesk.triage.bench import one_message_process
+
+    found = one_message_process("我的卡被ATM吞了，怎么办")
+    assert found["exit_code"] == 0, found
+    assert found["intent"] == "card_swallowed"
+    assert 0 < found["max_rss_mb"] <= 300, found
