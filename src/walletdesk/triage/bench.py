@@ -91,9 +91,10 @@ def one_message_process(text: str = "我的卡被ATM吞了，怎么办") -> dict
         seconds = time.perf_counter() - started
         out.seek(0)
         err.seek(0)
-        intent, error = out.read().decode().strip(), err.read().decode()
+        printed, error = out.read().decode().strip().splitlines(), err.read().decode()
+        intent = printed[-1] if printed else ""  # the last line: a library may print before
     return {"max_rss_mb": round(usage.ru_maxrss / 1024, 1), "wall_s": round(seconds, 2),
-            "intent": intent, "exit_code": proc.returncode,
+            "intent": intent, "exit_code": proc.returncode, "printed_lines": len(printed),
             **({"stderr": error[-500:]} if proc.returncode else {})}
 
 
