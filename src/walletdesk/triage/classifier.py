@@ -1,29 +1,57 @@
-"""The triage model: TF-IDF word and character n-grams plus MiniLM sentence
-embeddings (int8), scored by a linear SVM, stored in one small binary file.
+"""The triage model: TF-IDF word and character n-grams plus multilingual-e5-small
+sentence embeddings (``walletdesk.core.embed``), scored by a linear SVM, stored in
+one small binary file.
 
 File layout (``triage.bin``): the magic line, an 8-byte little-endian header
 length, a UTF-8 JSON header (classes, vocabularies, settings, array table),
 then the arrays (int8 weights with a scale per class, float32 elsewhere), each
 at an offset that is a multiple of 8. Nothing in it depends on the time or the
 machine, so two trainings on the same data give the same bytes.
+
+Prediction needs numpy only: the TF-IDF features are computed here exactly as
+scikit-learn's ``TfidfVectorizer`` computes them in training (word 1-2-grams of
+``\\b\\w\\w+\\b`` tokens, ``char_wb`` n-grams, lowercase, sublinear tf, idf, L2 per
+block; a test compares the two), so a process that classifies imports neither
+scipy nor scikit-learn, which are needed to train only.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import re
 import struct
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 MAGIC = b"WDTRIAGE/1\n"
 TRAINED_DIR = Path(__file__).resolve().parent / "trained"
 MODEL_FILE = "triage.bin"
 MANIFEST_FILE = "manifest.json"
+
+# texts -> float32 (n, DIM), unit rows
+Encoder = Callable[[list[str]], np.ndarray]
+
+
+def e5_query_encoder(texts: list[str], threads: int | None = None) -> np.ndarray:
+    """The shipped encoder: multilingual-e5-small, 4-bit, "query: " prefix (E5's for classification)."""
+    from walletdesk.core.embed import embed
+
+    return embed(texts, kind="query", threads=threads)
+
+
+def embedding_features(encoder: Encoder, texts: list[str], settings: dict[str, Any]) -> np.ndarray:
+    """The embedding block of the features, as in training: the first ``embedding_max_chars``
+    characters of each text (the n-grams read the whole text; this bounds the latency)."""
+    limit = int(settings["embedding_max_chars"])
+    emb = np.array(encoder([t[:limit] for t in texts]), dtype=np.float32)
+    emb *= np.float32(settings["embedding_weight"])
+    return emb
 
 
 class ModelFileError(RuntimeError):
@@ -70,23 +98,50 @@ def read_model(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     return header["meta"], arrays
 
 
-def make_vectorizers(settings: dict[str, Any]) -> tuple[TfidfVectorizer, TfidfVectorizer]:
-    word = TfidfVectorizer(
-        analyzer="word", ngram_range=tuple(settings["word_ngrams"]), sublinear_tf=True,
-        min_df=settings["word_min_df"], dtype=np.float64,
-    )
-    char = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=tuple(settings["char_ngrams"]), sublinear_tf=True,
-        min_df=settings["char_min_df"], dtype=np.float64,
-    )
-    return word, char
+_WORD = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
+_SPACES = re.compile(r"\s\s+")
 
 
-def _fitted(vec: TfidfVectorizer, vocab: list[str], idf: np.ndarray) -> TfidfVectorizer:
-    vec.set_params(vocabulary={term: i for i, term in enumerate(vocab)})
-    vec.fit([" ".join(vocab[:1]) or "x"])  # builds the analyzer with the fixed vocabulary
-    vec.idf_ = idf.astype(np.float64)
-    return vec
+def word_ngrams(text: str, ngrams: tuple[int, int]) -> Iterator[str]:
+    """scikit-learn's analyzer="word" (lowercase, default token pattern)."""
+    tokens = _WORD.findall(text.lower())
+    lo, hi = ngrams
+    for n in range(lo, hi + 1):
+        for i in range(len(tokens) - n + 1):
+            yield " ".join(tokens[i : i + n])
+
+
+def char_wb_ngrams(text: str, ngrams: tuple[int, int]) -> Iterator[str]:
+    """scikit-learn's analyzer="char_wb": n-grams inside words padded with a space."""
+    lo, hi = ngrams
+    for word in _SPACES.sub(" ", text.lower()).split():
+        w = f" {word} "
+        for n in range(lo, hi + 1):
+            yield w[:n]
+            for i in range(1, len(w) - n + 1):
+                yield w[i : i + n]
+            if len(w) <= n:  # the whole (short) word counts once, as in scikit-learn
+                break
+
+
+class Tfidf:
+    """The transform of a fitted ``TfidfVectorizer(sublinear_tf=True, norm="l2")``."""
+
+    def __init__(self, grams: Callable[[str, tuple[int, int]], Iterator[str]], ngrams: list[int],
+                 vocab: list[str], idf: np.ndarray) -> None:
+        self.grams = grams
+        self.ngrams = (int(ngrams[0]), int(ngrams[1]))
+        self.index = {term: i for i, term in enumerate(vocab)}
+        self.idf = idf.astype(np.float64)
+
+    def row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Feature indices (sorted) and values of one text."""
+        counts = Counter(i for g in self.grams(text, self.ngrams) if (i := self.index.get(g)) is not None)
+        if not counts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        idx = np.array(sorted(counts), dtype=np.int64)
+        values = np.array([1.0 + math.log(counts[i]) for i in idx]) * self.idf[idx]
+        return idx, values / np.sqrt(values @ values)
 
 
 @dataclass(frozen=True)
@@ -99,13 +154,13 @@ class Scored:
 class TriageModel:
     """Loaded once per process; :meth:`predict` is read-only and thread-safe."""
 
-    def __init__(self, meta: dict[str, Any], arrays: dict[str, np.ndarray], encoder: Any) -> None:
+    def __init__(self, meta: dict[str, Any], arrays: dict[str, np.ndarray], encoder: Encoder) -> None:
         self.meta = meta
         self.settings = meta["settings"]
         self.classes: list[str] = meta["classes"]
-        word, char = make_vectorizers(self.settings)
-        self.word = _fitted(word, meta["word_vocab"], arrays["word_idf"])
-        self.char = _fitted(char, meta["char_vocab"], arrays["char_idf"])
+        settings = self.settings
+        self.word = Tfidf(word_ngrams, settings["word_ngrams"], meta["word_vocab"], arrays["word_idf"])
+        self.char = Tfidf(char_wb_ngrams, settings["char_ngrams"], meta["char_vocab"], arrays["char_idf"])
         coef = arrays["coef_q"].astype(np.float32) * arrays["coef_scale"][:, None]
         n_word, n_char = len(meta["word_vocab"]), len(meta["char_vocab"])
         self.w_text = np.ascontiguousarray(coef[:, : n_word + n_char].T)
@@ -114,19 +169,20 @@ class TriageModel:
         self.encoder = encoder
 
     @classmethod
-    def load(cls, directory: Path = TRAINED_DIR, encoder: Any = None) -> TriageModel:
-        from .encoder_int8 import encoder_for
-
+    def load(cls, directory: Path = TRAINED_DIR, encoder: Encoder | None = None) -> TriageModel:
         meta, arrays = read_model(directory / MODEL_FILE)
-        impl = meta["settings"].get("encoder_impl", "numpy-fp32")
-        return cls(meta, arrays, encoder if encoder is not None else encoder_for(impl))
+        return cls(meta, arrays, encoder if encoder is not None else e5_query_encoder)
 
     def scores(self, texts: list[str]) -> np.ndarray:
-        # float32 like the weights: a float64 matrix would make scipy copy all the weights per call
-        text = sp.hstack([self.word.transform(texts), self.char.transform(texts)]).tocsr().astype(np.float32)
-        emb = self.encoder.encode(texts, max_tokens=self.settings["embedding_max_tokens"])
-        emb *= np.float32(self.settings["embedding_weight"])
-        return np.asarray(text @ self.w_text) + emb @ self.w_emb + self.intercept
+        out = embedding_features(self.encoder, texts, self.settings) @ self.w_emb + self.intercept
+        n_word = len(self.word.index)
+        for row, text in enumerate(texts):
+            w_idx, w_val = self.word.row(text)
+            c_idx, c_val = self.char.row(text)
+            idx = np.concatenate([w_idx, c_idx + n_word])
+            values = np.concatenate([w_val, c_val]).astype(np.float32)
+            out[row] += values @ self.w_text[idx]
+        return out
 
     def predict(self, texts: list[str], top: int = 3) -> list[Scored]:
         raw = self.scores(texts)

@@ -11,8 +11,9 @@ import threading
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from walletdesk.core.embed import EncoderMissing
+
 from .classifier import ModelFileError, TriageModel
-from .encoder import EncoderMissing
 from .errors import EmptyText, ModelUnavailable, TextTooLong, UnknownLanguage
 from .routing import route
 from .text import MAX_CHARS, MODEL_CHARS, guess_lang, normalize
@@ -47,7 +48,9 @@ def get_model() -> TriageModel:
         with _lock:
             if _model is None:
                 try:
-                    _model = TriageModel.load()
+                    model = TriageModel.load()
+                    model.predict(["warm up"])  # loads the encoder now: a missing one fails here
+                    _model = model
                 except (ModelFileError, EncoderMissing, ImportError) as exc:
                     raise ModelUnavailable(reason=str(exc)) from exc
     return _model

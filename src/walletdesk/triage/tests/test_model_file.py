@@ -1,12 +1,20 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from walletdesk.triage.classifier import ModelFileError, read_model, write_model
-from walletdesk.triage.encoder import WordPiece, model_dir
+from walletdesk.triage import training
+from walletdesk.triage.classifier import (
+    MANIFEST_FILE,
+    MODEL_FILE,
+    ModelFileError,
+    embedding_features,
+    read_model,
+    write_model,
+)
 from walletdesk.triage.text import guess_lang, normalize
 
 
@@ -33,16 +41,70 @@ def test_missing_or_foreign_or_truncated_files_are_refused(tmp_path: Path) -> No
         read_model(tmp_path / "cut.bin")
 
 
-def test_wordpiece_splits_chinese_characters_and_punctuation() -> None:
-    tok = WordPiece(model_dir() / "vocab.txt")
-    ids = tok.encode("Hello, 我的卡!")
-    words = {v: k for k, v in tok.vocab.items()}
-    # all-MiniLM's English vocabulary knows 我 and 的 but not 卡: each CJK character is its own word
-    assert [words[i] for i in ids] == ["[CLS]", "hello", ",", "我", "的", "[UNK]", "!", "[SEP]"]
-    assert len(tok.encode("word " * 1000, max_tokens=32)) == 32
+def test_the_embedding_block_reads_the_first_characters_and_is_weighted() -> None:
+    seen: list[list[str]] = []
+
+    def fake(texts: list[str]) -> np.ndarray:
+        seen.append(texts)
+        return np.ones((len(texts), 4), dtype=np.float32)
+
+    settings = {"embedding_max_chars": 256, "embedding_weight": 2.0}
+    emb = embedding_features(fake, ["卡" * 300, "card"], settings)
+    assert seen == [["卡" * 256, "card"]]
+    assert emb.dtype == np.float32 and np.all(emb == 2.0)
+
+
+def test_recorded_versions_carry_no_local_build_tag_nor_python_patch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(training, "version", lambda dist: "2.13.0+cpu")
+    monkeypatch.setattr(training.platform, "python_version_tuple", lambda: ("3", "11", "7"))
+    versions = training._versions()
+    assert versions["python"] == "3.11"
+    assert set(versions.values()) == {"3.11", "2.13.0"}
+
+
+def _shipped(directory: Path, model: bytes, **manifest: object) -> Path:
+    directory.mkdir()
+    (directory / MODEL_FILE).write_bytes(model)
+    base = {"data": {"rows": 1}, "settings": {"C": 0.5}, "encoder_weights_sha256": "e5",
+            "model": {"sha256": "m"}, "versions": {"python": "3.11", "numpy": "2.3.5"}}
+    (directory / MANIFEST_FILE).write_text(json.dumps({**base, **manifest}), encoding="utf-8")
+    return directory
+
+
+def test_the_check_compares_model_bytes_data_settings_and_encoder_not_versions(tmp_path: Path) -> None:
+    shipped = _shipped(tmp_path / "shipped", b"same")
+    other_versions = _shipped(tmp_path / "v", b"same", versions={"python": "3.12", "numpy": "2.3.5+local"})
+    assert training.differences(shipped, other_versions) == []
+    assert training.differences(shipped, _shipped(tmp_path / "b", b"diff"))[0].startswith(MODEL_FILE)
+    for key, value in (("data", {"rows": 2}), ("settings", {"C": 1.0}), ("encoder_weights_sha256", "x")):
+        found = training.differences(shipped, _shipped(tmp_path / key, b"same", **{key: value}))
+        assert found and key in found[0], (key, found)
 
 
 def test_normalize_and_language_guess() -> None:
     assert normalize("  a\x00b\u200b\n\nc\t") == "ab c"
     assert normalize("ＡＢＣ１２３") == "ABC123"
     assert guess_lang("我的卡") == "zh-hans" and guess_lang("my card") == "en"
+
+
+def test_the_numpy_tfidf_equals_scikit_learns() -> None:
+    from walletdesk.triage.classifier import Tfidf, char_wb_ngrams, word_ngrams
+    from walletdesk.triage.training import SETTINGS, make_vectorizers
+
+    train = ["My card hasn't arrived yet!", "我的卡被ATM吞了 怎么办", "a b cd efg",
+             "I  was charged twice, twice", "转账 pending 三天了", "Top-up failed: 充值失败", "x",
+             "exchange rate EUR→GBP?"]
+    probe = [*train, "CARD card card arrived", "卡 卡", "nothing known here zzz", "ab", "a"]
+    word, char = make_vectorizers({**SETTINGS, "char_min_df": 1})
+    word.fit(train)
+    char.fit(train)
+    for vec, grams, ngrams in ((word, word_ngrams, SETTINGS["word_ngrams"]),
+                               (char, char_wb_ngrams, SETTINGS["char_ngrams"])):
+        vocab = [t for t, _ in sorted(vec.vocabulary_.items(), key=lambda kv: kv[1])]
+        ours = Tfidf(grams, ngrams, vocab, vec.idf_)
+        theirs = vec.transform(probe).toarray()
+        for row, text in enumerate(probe):
+            dense = np.zeros(len(vocab))
+            idx, values = ours.row(text)
+            dense[idx] = values
+            assert np.allclose(dense, theirs[row], atol=1e-12), text

@@ -4,7 +4,7 @@ import pytest
 
 from walletdesk.triage import services
 from walletdesk.triage.errors import EmptyText, TextTooLong, UnknownLanguage
-from walletdesk.triage.text import MAX_CHARS
+from walletdesk.triage.text import MAX_CHARS, guess_lang
 
 # Obvious messages written for this test (not from BANKING77), both languages.
 OBVIOUS = [
@@ -87,3 +87,28 @@ def test_unknown_language_is_a_typed_error() -> None:
 def test_non_string_text_is_a_typed_error() -> None:
     with pytest.raises(EmptyText):
         services.classify(None)  # type: ignore[arg-type]
+
+
+def test_traditional_chinese_and_cantonese_reach_the_same_intents() -> None:
+    """The examples are zh-hans; a zh-hant (Hong Kong) message is classified like its zh-hans twin."""
+    from walletdesk.core import hant
+
+    zh = [(hant.convert(text), want) for text, want in OBVIOUS if guess_lang(text) == "zh-hans"]
+    cantonese = [("我張卡唔見咗", "lost_or_stolen_card"),
+                 ("有人扮客服打電話嚟問我攞驗證碼", "phishing_report"),
+                 ("我想搵真人客服", "contact_human"),
+                 ("轉賬畀朋友但係佢話未收到", "transfer_not_received_by_recipient")]
+    cases = zh + cantonese
+    results = services.classify_many([text for text, _ in cases])
+    right = [r.intent == want for r, (_, want) in zip(results, cases, strict=True)]
+    assert sum(right) / len(right) >= 0.8, [(r.text, r.intent) for r, ok in zip(results, right) if not ok]
+    assert hant.convert("我的账户被锁住了") != "我的账户被锁住了"  # the cases really are zh-hant
+
+
+def test_a_process_that_classifies_one_message_stays_small() -> None:
+    """The figure bench_triage reports: peak RSS of a fresh process (no torch; target 300 MB)."""
+    from walletdesk.triage.bench import one_message_process
+
+    found = one_message_process("我的卡被ATM吞了，怎么办")
+    assert found["exit_code"] == 0, found
+    assert found["intent"] == "card_swallowed", found

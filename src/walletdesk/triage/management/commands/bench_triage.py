@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from walletdesk.triage.bench import run
-from walletdesk.triage.training import DatasetMissing
+from walletdesk.triage.training import DatasetMissing, TrainingLibrariesMissing
 
 
 class Command(BaseCommand):
@@ -19,6 +19,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             report = run(options["messages"], baseline=not options["no_baseline"])
-        except DatasetMissing as exc:
+        except (DatasetMissing, TrainingLibrariesMissing) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(json.dumps(report, indent=2, ensure_ascii=False))

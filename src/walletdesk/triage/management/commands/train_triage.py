@@ -9,7 +9,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from walletdesk.triage.classifier import TRAINED_DIR
-from walletdesk.triage.training import DatasetMissing, dataset_dir, differences, train
+from walletdesk.triage.training import (
+    DatasetMissing,
+    TrainingLibrariesMissing,
+    dataset_dir,
+    differences,
+    train,
+)
 
 
 class Command(BaseCommand):
@@ -41,7 +47,7 @@ class Command(BaseCommand):
                     raise CommandError("the retrained triage model differs from the shipped one")
                 return
             result = train(options["out"] or TRAINED_DIR)
-        except DatasetMissing as exc:
+        except (DatasetMissing, TrainingLibrariesMissing) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(json.dumps({
             "model": str(result.model_path), "manifest": str(result.manifest_path),
