@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -67,7 +68,8 @@ def test_demo_agents(db: Any) -> None:
     roles = [e["role"] for e in logins]
     assert "supervisor" in roles and "senior_agent" in roles and roles.count("agent") >= 2
     for entry in logins:
-        assert set(entry) == {"role", "login", "password", "name", "employee_id"}
+        assert set(entry) == {"role", "login", "password", "name", "employee_id", "totp_secret"}
+        assert re.fullmatch(r"[A-Z2-7]{16,}", entry["totp_secret"])  # staff sign in with TOTP
     assert next(e for e in logins if e["role"] == "agent")["employee_id"].startswith("WD")
     assert demo.seed() == logins  # idempotent
     assert Agent.objects.count() == len(logins)

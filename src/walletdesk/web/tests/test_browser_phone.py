@@ -37,6 +37,7 @@ SIGNED_IN = [
     ("troubleshoot-result", "/troubleshoot/payment/?transaction={txn}"),
     ("checkup", "/account/checkup/"), ("activity", "/security/"), ("devices", "/account/devices/"),
     ("two-step", "/account/two-factor/"), ("passkeys", "/account/passkeys/"),
+    ("refunds", "/refunds/"),
 ]
 SIGNED_OUT = [
     ("login", "/login/"), ("sign-up", "/account/register/"), ("reset", "/account/password-reset/"),
@@ -44,7 +45,8 @@ SIGNED_OUT = [
     ("lock-troubleshooter", "/troubleshoot/lock/"),
 ]
 SHOTS = {"wallet-home", "history", "transaction", "contact-hub", "verify", "chat", "help",
-         "help-article", "troubleshoot-result", "checkup", "devices", "login", "support-new"}
+         "help-article", "troubleshoot-result", "checkup", "devices", "login", "support-new",
+         "refund-ask"}
 
 DESKTOP_SHOTS = {"wallet-home", "contact-hub", "chat", "help", "history"}
 # On the desktop axe runs on these only (the phone runs it everywhere): the run stays short.
@@ -88,7 +90,16 @@ def _discover(page: Any, url: str) -> dict[str, str]:
     conv = open_rows.first.locator("a[href*='/support/c/']").get_attribute("href").split("/")[-2]
     page.goto(f"{url}/help/")
     slug = page.locator("[data-testid=help-category] a").first.get_attribute("href").split("/")[-2]
-    return {"txn": txn, "conv": conv, "slug": slug}
+    ids = {"txn": txn, "conv": conv, "slug": slug}
+    # The refund request form, from the first payment of the history that offers one.
+    page.goto(f"{url}/wallet/history/")
+    for href in [a.get_attribute("href") for a in page.locator("a[href*='/wallet/t/']").all()[:8]]:
+        page.goto(url + href)
+        ask = page.locator("a[href*='/refunds/ask/']")
+        if ask.count():
+            ids["ask"] = ask.first.get_attribute("href")
+            break
+    return ids
 
 
 def _check(page: Any, axe: Any, name: str, run_axe: bool) -> list[str]:
@@ -151,7 +162,8 @@ def test_every_customer_page_fits_and_reads(live_server_url: str, browser: Any,
         problems = _visit(page, url, SIGNED_OUT, {}, axe=axe, run_axe=run_axe, shots=shots)
         browser_login(page, url, CUSTOMER[lang])
         ids = _discover(page, url)
-        problems += _visit(page, url, SIGNED_IN, ids, axe=axe, run_axe=run_axe, shots=shots)
+        asking = [("refund-ask", ids["ask"])] if "ask" in ids else []
+        problems += _visit(page, url, SIGNED_IN + asking, ids, axe=axe, run_axe=run_axe, shots=shots)
         if device == "phone":
             page.goto(f"{url}/support/c/{ids['conv']}/")
             composer = page.evaluate("() => document.getElementById('chat-text')"
