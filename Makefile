@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev messages messages-check lint typecheck ci-services clean
+.PHONY: run test install install-dev messages messages-check lint typecheck ci-services clean screenshots
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PY) not found)"; exit 1; }
@@ -48,3 +48,8 @@ lint: install-dev
 
 clean:
 	rm -rf $(VENV) var
+
+# Refresh the committed screenshots in docs/screenshots (a plain test run writes them to a
+# scratch folder): every browser test, on SQLite.
+screenshots: install-dev
+	WALLETDESK_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest -m browser -q

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 from django.template import Context, Template
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 
 from walletdesk.accounts.models import User
 from walletdesk.core.templatetags import fragments
+from walletdesk.web.templatetags.tabbar import tab_of
 
 
 @pytest.fixture(autouse=True)
@@ -78,6 +79,24 @@ def test_pages_keep_the_person_the_role_and_the_language(customer: Any, make_cus
     assert 'data-testid="nav-console"' in console_nav and 'data-testid="tabbar"' not in console_nav
     anonymous = Client(headers={"accept-language": "en"}).get("/help/").content.decode()
     assert 'data-testid="nav-console"' not in anonymous and "Log in" in anonymous
+
+
+@pytest.mark.parametrize(("path", "tab"), [
+    ("/wallet/", "wallet"), ("/wallet/tx/abc/", "wallet"), ("/wallet/history/", "history"),
+    ("/wallet/history/?page=2", "history"), ("/help/a/reset/", "help"), ("/troubleshoot/", "help"),
+    ("/support/c/41/", "contact"), ("/phone/", "contact"), ("/contact/", "contact"),
+    ("/account/devices/", "me"), ("/security/", "me"), ("/", ""), ("/login/", ""),
+])
+def test_each_path_belongs_to_one_tab(path: str, tab: str) -> None:
+    assert tab_of(path) == tab
+
+
+def test_the_tab_bar_is_one_entry_per_tab_not_per_page() -> None:
+    tpl = Template('{% include "web/_tabbar.html" %}')
+    for n in range(40):  # forty conversations' pages
+        html = tpl.render(Context({"request": RequestFactory().get(f"/support/c/{n}/")}))
+        assert 'aria-current="page" data-testid="tab-contact"' in html
+    assert len(fragments._entries) == 1
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hans", "zh-hant"])
