@@ -539,7 +539,9 @@ class AgentConsole(ChatBase):
         if self.agent is None:
             await self.close(code=4403)
             return
-        self.lang = getattr(self.user, "language", None) or "zh-hans"
+        # The console page's language (its cookie, then Accept-Language) before the account's,
+        # so colleagues' names and notices match the page the agent reads.
+        self.lang = _page_language(self.scope) or getattr(self.user, "language", None) or "zh-hans"
         await self.channel_layer.group_add(events.agent_group(self.agent.pk), self.channel_name)
         await self.channel_layer.group_add(events.AGENTS, self.channel_name)
         await self._join_user()

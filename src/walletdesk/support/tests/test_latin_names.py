@@ -147,9 +147,21 @@ async def _sockets(conv_id: int, agent_token: str, session: str) -> None:
     await agent.receive_json_from()
     await agent.send_json_to({"type": "message", "conversation_id": conv_id, "text": "查到了",
                               "client_id": "live-1"})
-    for sock, want in ((en, "Li Na"), (zh, "李娜")):
+    for sock, want in ((en, "Li Na"), (zh, "李娜"), (agent, "李娜")):
         live = (await _frames_until(sock, lambda f: f.get("client_id") == "live-1"))[-1]
         assert live["sender"]["name"] == want and "latin_name" not in live["sender"]
+
+    # The console socket reads the console page's language too (the account's is zh-hans).
+    agent_en = WebsocketCommunicator(application, "/ws/agent/", headers=[
+        (b"authorization", f"Bearer {agent_token}".encode()), (b"accept-language", b"en")])
+    assert (await agent_en.connect())[0]
+    await agent_en.receive_json_from()
+    await agent.send_json_to({"type": "message", "conversation_id": conv_id, "text": "好了",
+                              "client_id": "live-2"})
+    for sock, want in ((agent_en, "Li Na"), (agent, "李娜")):
+        live = (await _frames_until(sock, lambda f: f.get("client_id") == "live-2"))[-1]
+        assert live["sender"]["name"] == want and "latin_name" not in live["sender"]
+    await agent_en.disconnect()
     for sock in (en, zh, agent):
         await sock.disconnect()
 
@@ -169,3 +181,23 @@ def test_sockets_name_the_agent_in_each_readers_language(make_agent: Any, make_c
         return f"sessionid={client.cookies['sessionid'].value}"
 
     async_to_sync(_sockets)(conv.pk, issue_token(agent.user), make_session(customer))
+
+
+@pytest.mark.parametrize(("lang", "shown", "hidden"), READERS)
+def test_staff_pages_name_colleagues_in_the_readers_language(setup: dict[str, Any], make_agent: Any,
+                                                             lang: str, shown: str, hidden: str) -> None:
+    """The console's own name, its transfer list and the supervisor's agent table and recent
+    conversations follow the page's language like the customer's pages do."""
+    colleague = make_agent(name="王磊", latin="Wang Lei")
+    boss = make_agent(role="supervisor", name="陈静", latin="Chen Jing")
+    own = Client(headers={"Accept-Language": lang})
+    own.force_login(setup["agent"].user)
+    me = own.get("/support/console/").content.decode().split('data-testid="me"')[1].split("</span>")[0]
+    assert shown in me and hidden not in me
+    c = Client(headers={"Accept-Language": lang})
+    c.force_login(boss.user)
+    console = c.get("/support/console/").content.decode()
+    want_colleague = "Wang Lei" if lang == "en" else "王磊"
+    assert f"{want_colleague} ({colleague.employee_id})" in console
+    supervisor = c.get("/support/supervisor/").content.decode()
+    assert shown in supervisor and hidden not in supervisor
