@@ -154,8 +154,9 @@ def _create(*, customer: User | None, topic: str, description: str, lang: str, r
     # What the customer typed is masked before anything stores it: the description is shown to
     # agents as the subject and the first message (ADR 0051).
     description = masking.mask(description).text if description else description
-    # The classifier (torch, about 500 MB and seconds to load) runs in the worker, never in a
-    # web process: the conversation queues by its topic at once, triage_route() may move it.
+    # The classifier (the e5 encoder: its weights and a second or two to load) runs in the
+    # worker, never in a web process: the conversation queues by its topic at once, and
+    # triage_route() may move it.
     skill, priority = route_for(topic, description, lang, ctx)
     open_now, next_open = chat_hours(region)
     now = clock.now()
