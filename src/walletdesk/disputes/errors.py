@@ -12,6 +12,11 @@ class RefundRequestNotFound(NotFound):
     default_message = _("This refund request does not exist.")
 
 
+class NoMerchantWebhook(NotFound):
+    code = "merchant_webhook_not_set"
+    default_message = _("No webhook address is set for refund requests.")
+
+
 class PaymentNotEligible(DomainError):
     status = 422
     code = "payment_not_refundable"

@@ -31,6 +31,7 @@ from .errors import (
     AmountTooLarge,
     AnswerTooLate,
     DeclineReasonRequired,
+    NoMerchantWebhook,
     NotEscalatable,
     NotWithdrawable,
     NotWithSupport,
@@ -412,6 +413,65 @@ def configure_merchant(merchant: Merchant, *, answer_business_days: object = Non
                     url=webhook_url, description=f"merchant {merchant.slug}: refund requests",
                     event_types=["refund_request.created"])
             else:
-                webhooks.update_endpoint(terms.webhook, url=webhook_url)
+                # saving the address again also resumes an endpoint paused by a 410 Gone
+                webhooks.update_endpoint(terms.webhook, url=webhook_url, is_active=True)
         terms.save()
     return terms
+
+
+# --- the merchant's own webhook for refund requests ----------------------------------------
+
+def terms_of(merchant: Merchant) -> Any:
+    """The merchant's refund terms, or None before anything was set (defaults apply)."""
+    from .models import MerchantTerms
+
+    return MerchantTerms.objects.filter(merchant=merchant).select_related("webhook").first()
+
+
+def set_merchant_webhook(merchant: Merchant, url: object, by: User) -> tuple[Any, str]:
+    """Point ``refund_request.created`` at the merchant's own URL (public addresses only, as
+    every webhook). Returns the endpoint and, when it is new, its signing secret, which the
+    page shows once; an address change keeps the secret. Recorded in the owner's security log."""
+    from walletdesk.accounts import events
+
+    had = terms_of(merchant)
+    new = had is None or had.webhook is None
+    terms = configure_merchant(merchant, webhook_url=url)
+    events.record("merchant_webhook_set", by, merchant=merchant.slug, url=terms.webhook.url)
+    return terms.webhook, terms.webhook.secret if new else ""
+
+
+def rotate_merchant_webhook_secret(merchant: Merchant, by: User) -> str:
+    """A new signing secret, in use from now on; the old one stops verifying at once."""
+    from walletdesk.accounts import events
+    from walletdesk.webhooks import services as webhooks
+
+    terms = terms_of(merchant)
+    if terms is None or terms.webhook is None:
+        raise NoMerchantWebhook()
+    endpoint = webhooks.rotate_secret(terms.webhook)
+    events.record("merchant_webhook_secret_rotated", by, merchant=merchant.slug)
+    return str(endpoint.secret)
+
+
+def remove_merchant_webhook(merchant: Merchant, by: User) -> None:
+    """No more refund-request calls; pending deliveries go with the endpoint."""
+    from walletdesk.accounts import events
+    from walletdesk.webhooks import services as webhooks
+
+    terms = terms_of(merchant)
+    if terms is None or terms.webhook is None:
+        raise NoMerchantWebhook()
+    with transaction.atomic():
+        webhooks.delete_endpoint(terms.webhook)
+        events.record("merchant_webhook_removed", by, merchant=merchant.slug)
+
+
+def send_merchant_webhook_test(merchant: Merchant, by: User) -> str:
+    """A signed ``webhook.test`` event to the merchant's URL; returns the event's id."""
+    from walletdesk.webhooks import services as webhooks
+
+    terms = terms_of(merchant)
+    if terms is None or terms.webhook is None:
+        raise NoMerchantWebhook()
+    return str(webhooks.send_test(terms.webhook, by).id)

@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from walletdesk.accounts.models import User
@@ -115,13 +117,54 @@ def _merchant_of(request: HttpRequest) -> Merchant:
     return merchant
 
 
+# A new signing secret waits in the (server-side) session for the one page view that shows it.
+SESSION_SECRET = "disputes_webhook_secret"
+
+
 @login_required
 def merchant_page(request: HttpRequest) -> HttpResponse:
     merchant = _merchant_of(request)
     rows = list(queries.of_merchant(merchant)[:100])
-    return render(request, "disputes/merchant.html", {
+    terms = services.terms_of(merchant)
+    shown = request.session.pop(SESSION_SECRET, None)
+    webhook = terms.webhook if terms is not None else None
+    response = render(request, "disputes/merchant.html", {
         "merchant": merchant, "open": [r for r in rows if r.status == RefundRequest.Status.OPEN],
-        "others": [r for r in rows if r.status != RefundRequest.Status.OPEN]})
+        "others": [r for r in rows if r.status != RefundRequest.Status.OPEN],
+        "terms": terms, "webhook": webhook,
+        "secret": shown if isinstance(shown, str) and webhook is not None else ""})
+    response["Cache-Control"] = "no-store"  # it may carry the secret, shown this once
+    return response
+
+
+@require_POST
+@login_required
+def merchant_webhook(request: HttpRequest) -> HttpResponse:
+    """Save, test, renew the secret of or remove the merchant's refund-request webhook."""
+    merchant = _merchant_of(request)
+    user: User = request.user  # type: ignore[assignment]
+    action = request.POST.get("action", "")
+    try:
+        if action == "save":
+            _endpoint, secret = services.set_merchant_webhook(
+                merchant, request.POST.get("url", "").strip(), user)
+            if secret:
+                request.session[SESSION_SECRET] = secret
+            messages.success(request, gettext("Saved."))
+        elif action == "rotate":
+            request.session[SESSION_SECRET] = services.rotate_merchant_webhook_secret(merchant, user)
+            messages.success(request, gettext("A new signing secret is in use from now on."))
+        elif action == "test":
+            event_id = services.send_merchant_webhook_test(merchant, user)
+            messages.success(request, gettext("Test event %(id)s is on its way.") % {"id": event_id})
+        elif action == "remove":
+            services.remove_merchant_webhook(merchant, user)
+            messages.success(request, gettext("Refund requests are no longer sent to your system."))
+        else:
+            raise Http404
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect(reverse("disputes:merchant") + "#webhook")
 
 
 @require_POST
@@ -143,8 +186,6 @@ def merchant_answer(request: HttpRequest, request_id: str) -> HttpResponse:
 
 
 def _text(which: str) -> str:
-    from django.utils.translation import gettext
-
     return gettext("Refund sent.") if which == "accepted" else gettext("Refund request declined.")
 
 

@@ -42,6 +42,9 @@ EVENT_LABELS = {
     "support_action_refused": _("A change by customer service was refused"),
     "support_action_done": _("Customer service changed your account"),
     "audit_chain_broken": _("The security log was found altered"),
+    "merchant_webhook_set": _("Refund request webhook address set"),
+    "merchant_webhook_secret_rotated": _("Refund request webhook secret renewed"),
+    "merchant_webhook_removed": _("Refund request webhook removed"),
 }
 BACK_OFFICE = _("Changed in the back office")
 OTHER = _("Other account activity")

@@ -38,6 +38,11 @@ class Endpoint(models.Model):
     def __str__(self) -> str:
         return self.url
 
+    @property
+    def masked_secret(self) -> str:
+        """The signing secret as pages and the API show it after the first time."""
+        return f"{self.secret[:6]}…{self.secret[-4:]}" if len(self.secret) > 12 else "…"
+
     def wants(self, event_type: str) -> bool:
         return not self.event_types or event_type in self.event_types
 

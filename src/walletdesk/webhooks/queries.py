@@ -14,14 +14,10 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def masked_secret(secret: str) -> str:
-    return f"{secret[:6]}…{secret[-4:]}" if len(secret) > 12 else "…"
-
-
 def endpoint_dict(e: Endpoint, *, with_secret: bool = False) -> dict[str, Any]:
     return {"id": e.pk, "url": e.url, "description": e.description, "event_types": e.event_types,
             "is_active": e.is_active, "disabled_reason": e.disabled_reason or None,
-            "secret": e.secret if with_secret else masked_secret(e.secret),
+            "secret": e.secret if with_secret else e.masked_secret,
             "created_at": _iso(e.created_at)}
 
 

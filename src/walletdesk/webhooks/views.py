@@ -64,7 +64,7 @@ def endpoint_detail(request: HttpRequest, endpoint_id: int) -> HttpResponse:
     secret = shown["secret"] if isinstance(shown, dict) and shown.get("id") == endpoint.pk else ""
     labels = dict(_types())
     return render(request, "webhooks/detail.html", {
-        "endpoint": endpoint, "secret": secret, "masked": queries.masked_secret(endpoint.secret),
+        "endpoint": endpoint, "secret": secret, "masked": endpoint.masked_secret,
         "types": [labels.get(t, t) for t in endpoint.event_types],
         "deliveries": queries.deliveries(endpoint)})
 
