@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from walletdesk.core import clock, jobs
+from walletdesk.core import clock
+from walletdesk.core.services import jobs
 
 from . import chaincheck
 from .models import PasskeyChallenge, PendingLogin, User
@@ -23,7 +24,8 @@ def purge_stale_sign_ups() -> None:
 @jobs.task("accounts.send_code")
 def send_code(sealed: str, purpose: str, ip: str | None = None) -> None:
     """A reset or unlock code asked for on a page or the API (the login is sealed in the row)."""
-    from . import mfa, services
+    from . import services
+    from .services import mfa
 
     services.send_code_now(mfa.unseal(sealed), purpose, ip)
 

@@ -26,7 +26,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from walletdesk.accounts.models import User
-from walletdesk.core import clock, jobs
+from walletdesk.core import clock
+from walletdesk.core.services import jobs
 from walletdesk.support.events import verify_url
 from walletdesk.support.models import Message
 

@@ -21,7 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from nacl.secret import SecretBox
 
-from walletdesk.core import jobs
+from walletdesk.core.services import jobs
 
 from . import inbox
 from .localtime import local_values

@@ -21,14 +21,15 @@ from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 
-from walletdesk.core import clock, jobs
+from walletdesk.core import clock
 from walletdesk.core.errors import NotFound
+from walletdesk.core.services import jobs
 from walletdesk.notify import limits as send_limits
 from walletdesk.notify import services as notify
 
-from . import codes, devices, events, holds, lockout, locks, mfa, passwords, signals, token_lookup
-from .context import require_recent_auth
-from .errors import (
+from .. import locks, passwords, signals, token_lookup
+from ..context import require_recent_auth
+from ..errors import (
     InvalidCode,
     InvalidCredentials,
     InvalidLogin,
@@ -36,8 +37,9 @@ from .errors import (
     SecondFactorNotSetUp,
     TooManyRequests,
 )
-from .models import AccountHold, ApiToken, Device, OneTimeCode, PendingLogin, User, keyed_digest
-from .netutil import client_ip, user_agent
+from ..models import AccountHold, ApiToken, Device, OneTimeCode, PendingLogin, User, keyed_digest
+from ..netutil import client_ip, user_agent
+from . import codes, devices, events, holds, lockout, mfa
 
 __all__ = ["InvalidCredentials"]
 

@@ -14,8 +14,8 @@ from django.db.models import F
 
 from walletdesk.core import clock
 
-from .errors import InvalidCode
-from .models import OneTimeCode, User, keyed_digest
+from ..errors import InvalidCode
+from ..models import OneTimeCode, User, keyed_digest
 
 CODE_FORMAT = re.compile(r"^[0-9]{6,8}$")
 

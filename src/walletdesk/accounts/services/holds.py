@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from walletdesk.core import clock
 
-from .models import AccountHold, User
+from ..models import AccountHold, User
 
 
 def active(user: User) -> QuerySet[AccountHold]:

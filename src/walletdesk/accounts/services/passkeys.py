@@ -30,7 +30,7 @@ from webauthn.helpers.structs import (
 
 from walletdesk.core import clock
 
-from .models import Passkey, PasskeyChallenge, User, keyed_digest
+from ..models import Passkey, PasskeyChallenge, User, keyed_digest
 
 CHALLENGE_MINUTES = 5
 

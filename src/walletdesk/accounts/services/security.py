@@ -14,11 +14,11 @@ from walletdesk.core import clock
 from walletdesk.core.errors import ValidationFailed
 from walletdesk.notify import services as notify
 
-from . import events, holds, lockout, mfa, passwords
-from .context import require_recent_auth
-from .errors import InvalidCode, SecondFactorStillNeeded, TooManyAttempts
-from .models import ApiToken, Device, Passkey, User
-from .services import _set_password
+from .. import passwords
+from ..context import require_recent_auth
+from ..errors import InvalidCode, SecondFactorStillNeeded, TooManyAttempts
+from ..models import ApiToken, Device, Passkey, User
+from . import _set_password, events, holds, lockout, mfa
 
 PHRASE_MAX = 40
 

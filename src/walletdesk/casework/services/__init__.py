@@ -20,8 +20,8 @@ from walletdesk.core.errors import DomainError
 from walletdesk.support import events
 from walletdesk.support.models import Agent, Conversation
 
-from . import audit, guards, roles, verification
-from .errors import (
+from .. import audit, guards, roles
+from ..errors import (
     ActionNotFound,
     ActionNotPermitted,
     ApprovalNotPermitted,
@@ -33,8 +33,9 @@ from .errors import (
     UnknownAction,
     VerificationRequired,
 )
+from ..models import AgentAction, Verification
+from . import verification
 from .handlers import SPECS, Ctx
-from .models import AgentAction, Verification
 
 Status = AgentAction.Status
 MIN_REASON, MAX_REASON = 5, 500

@@ -15,10 +15,10 @@ from django.db import IntegrityError
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from walletdesk.accounts import codes, holds, lockout, mfa
 from walletdesk.accounts import services as accounts
 from walletdesk.accounts.errors import TooManyRequests
 from walletdesk.accounts.models import AccountHold, OneTimeCode, Passkey, User
+from walletdesk.accounts.services import codes, holds, lockout, mfa
 from walletdesk.core import clock
 from walletdesk.core.money import format_minor, parse_major
 from walletdesk.support.models import Agent, Conversation
@@ -27,9 +27,9 @@ from walletdesk.wallet.models import Hold, Posting, Transaction
 from walletdesk.wallet.network import NetworkUnavailable, get_network
 from walletdesk.wallet.serializers import event_dict, transaction_dict
 
-from . import notices
-from .errors import ActionNotApplicable, InvalidParameters, ObjectNotInConversation
-from .models import AgentAction, MerchantRefundRequest
+from .. import notices
+from ..errors import ActionNotApplicable, InvalidParameters, ObjectNotInConversation
+from ..models import AgentAction, MerchantRefundRequest
 
 RELEASABLE = (AccountHold.Kind.SECURITY, AccountHold.Kind.RISK, AccountHold.Kind.FROZEN)
 Done = AgentAction.Status.DONE

@@ -25,8 +25,8 @@ from typing import Any
 
 from django.db import IntegrityError, close_old_connections, transaction
 
-from . import clock
-from .models import Job
+from .. import clock
+from ..models import Job
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from walletdesk.core import clock, jobs
+from walletdesk.core import clock
+from walletdesk.core.services import jobs
 from walletdesk.directory import forecast, services
 from walletdesk.directory.models import Channel, Region, ServiceHours, WaitForecast
 from walletdesk.support.models import Conversation

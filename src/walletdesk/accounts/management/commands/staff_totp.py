@@ -26,8 +26,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from django.utils.translation import gettext as _
 
-        from walletdesk.accounts import events, mfa, services
+        from walletdesk.accounts import services
         from walletdesk.accounts.models import User
+        from walletdesk.accounts.services import events, mfa
         from walletdesk.notify import services as notify
 
         user = services.find_user_by_login(str(options["login"]))
