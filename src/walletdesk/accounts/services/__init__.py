@@ -37,7 +37,16 @@ from ..errors import (
     SecondFactorNotSetUp,
     TooManyRequests,
 )
-from ..models import AccountHold, ApiToken, Device, OneTimeCode, PendingLogin, User, keyed_digest
+from ..models import (
+    AccountHold,
+    ApiToken,
+    Device,
+    OneTimeCode,
+    PasskeyChallenge,
+    PendingLogin,
+    User,
+    keyed_digest,
+)
 from ..netutil import client_ip, user_agent
 from . import codes, devices, events, holds, lockout, mfa
 
@@ -466,6 +475,16 @@ def unlock_account(user: User, *, by: User | None, ip: str | None = None) -> int
     return released
 
 
+def purge_stale_sign_ups() -> None:
+    """Sign-ups never confirmed within 7 days are removed (they hold no money and no events),
+    with pending logins and passkey challenges a day past their expiry."""
+    cutoff = clock.now() - timedelta(days=7)
+    User.objects.filter(is_active=False, verified_at__isnull=True, date_joined__lt=cutoff,
+                        security_events__isnull=True).delete()
+    PendingLogin.objects.filter(expires_at__lt=clock.now() - timedelta(days=1)).delete()
+    PasskeyChallenge.objects.filter(expires_at__lt=clock.now() - timedelta(days=1)).delete()
+
+
 # --- sessions, devices, freezing -------------------------------------------------------------------
 
 def end_tokens(user: User) -> None:
@@ -473,11 +492,17 @@ def end_tokens(user: User) -> None:
     signals.credentials_ended_on_commit(user.pk)  # reset, sign out everywhere, freeze: sockets close
 
 
+def end_sessions(user: User) -> None:
+    """Every browser session (a new session generation) and API token of the user ends; its
+    sockets close after commit."""
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    end_tokens(user)
+
+
 def sign_out_everywhere(user: User, ip: str | None = None) -> None:
     with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+        end_sessions(user)
         user.refresh_from_db()
-        end_tokens(user)
         Device.objects.filter(user=user).update(signed_out_at=clock.now())
         events.record("signed_out_everywhere", user, ip=ip)
         notify.tell_owner(user, "signed_out_everywhere")

@@ -27,5 +27,11 @@ def place(user: User, kind: str, reason: str = "", *, until: datetime | None = N
                                       blocks_login=blocks_login)
 
 
+def release_ids(user: User, hold_ids: list[int], by: User | None) -> int:
+    """Release the user's holds with these ids that are not released yet; how many."""
+    return AccountHold.objects.filter(pk__in=hold_ids, user=user, released_at__isnull=True).update(
+        released_at=clock.now(), released_by=by)
+
+
 def release(user: User, kinds: list[str], by: User | None) -> int:
     return active(user).filter(kind__in=kinds).update(released_at=clock.now(), released_by=by)
