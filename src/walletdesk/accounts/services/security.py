@@ -94,14 +94,6 @@ def disable_totp(user: User) -> None:
         notify.tell_owner(user, "mfa_changed", change=str(_("authenticator app turned off")))
 
 
-def regenerate_recovery_codes(user: User) -> list[str]:
-    require_recent_auth(user)
-    with transaction.atomic():
-        codes = mfa.new_recovery_codes(user)
-        events.record("recovery_codes_renewed", user)
-    return codes
-
-
 def set_reminder(user: User, days: int | None) -> None:
     if days is not None and days not in (90, 180, 365):
         raise ValidationFailed()
