@@ -4,10 +4,12 @@ Rows are written only in an app's `services.py` or `services/` package, and rows
 (`select_for_update`) only in its `locks.py`; an app never writes another app's models. Read
 from the source with `ast`, so a new write anywhere else fails `make test`:
 
-- a write is a call of `save`, `delete` (no arguments: a cache's or Redis's `delete(key)` is not
-  the ORM), `create`/`update` (keyword arguments only: `dict.update(other)` and a hash's
-  `update(data)` are not the ORM), `get_or_create`, `update_or_create`, `bulk_create`,
-  `bulk_update`, or a string holding SQL that inserts, updates or deletes;
+- a write is a call of `save` (no positional argument: an image's `save(buffer)` is not the
+  ORM), `delete` (no arguments: a cache's or Redis's `delete(key)` is not the ORM),
+  `create`/`update` (keyword arguments only: `dict.update(other)` and a hash's `update(data)`
+  are not the ORM), `get_or_create`, `update_or_create`, `bulk_create`, `bulk_update`, or a
+  string holding SQL that inserts, updates or deletes; calls on a name that holds a dict
+  (`ctx.update(error=...)`) and on `request.session` (Django's session store) are not writes;
 - a lock is a call of `select_for_update`;
 - a write through `Model.objects` (or `Model(...).save()`) of a model imported from another
   app's `models` is a cross-app write wherever it is.
