@@ -38,6 +38,6 @@ gc.collect()
 gc.freeze()
 
 if os.environ.get("WALLETDESK_INPROCESS_WORKER") == "1":
-    from walletdesk.core import jobs
+    from walletdesk.core.services import jobs
 
     jobs.start_thread(settings.WORKER_POLL_SECONDS)

@@ -317,7 +317,7 @@ def staff_login(client: Any, user: Any, secret: str, password: str = PASSWORD, *
 @pytest.fixture
 def make_staff_user(make_customer: Any) -> Any:
     """A desk staff member with an authenticator; returns (user, secret)."""
-    from walletdesk.accounts import mfa
+    from walletdesk.accounts.services import mfa
 
     def make(role: str = "agent", email: str | None = None, **extra: Any) -> tuple[Any, str]:
         user = make_customer(email, role=role, **extra)

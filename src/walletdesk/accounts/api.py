@@ -12,11 +12,12 @@ from ninja import Router, Schema
 
 from walletdesk.core.schemas import ErrorOut
 
-from . import devices, passkeys, security, services
+from . import services
 from .auth import USER_AUTH
 from .middleware import DEVICE_KEY as DEVICE_SESSION
 from .models import ApiToken, Device, OneTimeCode, Passkey, User
 from .netutil import client_ip
+from .services import devices, passkeys, security
 
 router = Router(tags=["auth"])
 Purpose = OneTimeCode.Purpose

@@ -7,9 +7,9 @@ from django.http import HttpRequest
 
 from walletdesk.core.errors import DomainError
 
-from . import lockout
-from .mfa import has_mfa, required
 from .models import User
+from .services import lockout
+from .services.mfa import has_mfa, required
 
 
 class LoginBackend(ModelBackend):

@@ -12,10 +12,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from walletdesk.core import checkruns
+from walletdesk.core.services import checkruns
 
-from . import events
 from .models import SecurityEvent
+from .services import events
 
 log = logging.getLogger(__name__)
 

@@ -42,8 +42,8 @@ ADMIN_EMAIL = "admin@walletdesk.example"
 def _seed_totp_customer() -> dict[str, Any]:
     from walletdesk.core import clock
 
-    from . import mfa
     from .models import TotpDevice
+    from .services import mfa
 
     c = TOTP_CUSTOMER
     user = ensure_user(c["email"], User.Role.CUSTOMER, **{k: v for k, v in c.items() if k != "email"})
@@ -56,8 +56,8 @@ def _seed_totp_customer() -> dict[str, Any]:
 
 def staff_totp(user: User) -> str:
     """The demo staff member's authenticator key: the one on file, else a new random one."""
-    from . import mfa
     from .models import TotpDevice
+    from .services import mfa
 
     device = TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
     return mfa.unseal(device.sealed_secret) if device else mfa.enroll_now(user)

@@ -34,6 +34,12 @@ def guard(user: User, factor: str) -> LoginGuard | FactorGuard:
     return model.objects.select_for_update().get(**match)
 
 
+def user_row(user_id: int) -> None:
+    """The user's own row, locked until the surrounding transaction ends (one code sender at
+    a time per user). Call inside transaction.atomic()."""
+    User.objects.select_for_update().filter(pk=user_id).values_list("pk").first()
+
+
 def nobody() -> None:
     """The same lookup for a login that matches no account (timing)."""
     LoginGuard.objects.select_for_update().filter(user_id=0).first()

@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from walletdesk.core.services import jobs
 
-from walletdesk.core import clock, jobs
-
-from . import chaincheck
-from .models import PasskeyChallenge, PendingLogin, User
+from . import chaincheck, services
+from .services import mfa
 
 
 @jobs.periodic("accounts.purge_stale_sign_ups", seconds=3600)
 def purge_stale_sign_ups() -> None:
-    """Sign-ups never confirmed within 7 days are removed (they hold no money and no events)."""
-    cutoff = clock.now() - timedelta(days=7)
-    User.objects.filter(is_active=False, verified_at__isnull=True, date_joined__lt=cutoff,
-                        security_events__isnull=True).delete()
-    PendingLogin.objects.filter(expires_at__lt=clock.now() - timedelta(days=1)).delete()
-    PasskeyChallenge.objects.filter(expires_at__lt=clock.now() - timedelta(days=1)).delete()
+    services.purge_stale_sign_ups()
 
 
 @jobs.task("accounts.send_code")
 def send_code(sealed: str, purpose: str, ip: str | None = None) -> None:
     """A reset or unlock code asked for on a page or the API (the login is sealed in the row)."""
-    from . import mfa, services
-
     services.send_code_now(mfa.unseal(sealed), purpose, ip)
 
 

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST
 from walletdesk.core import clock
 from walletdesk.core.errors import DomainError
 
-from . import devices, mfa, passkeys, security, services
+from . import services
 from .errors import SecondFactorStillNeeded, StepUpRequired
 from .forms import (
     CodeForm,
@@ -46,6 +46,7 @@ from .forms import (
 from .middleware import DEVICE_KEY as DEVICE_SESSION
 from .models import STAFF_ROLES, OneTimeCode, User
 from .netutil import client_ip
+from .services import devices, mfa, passkeys, security
 
 Purpose = OneTimeCode.Purpose
 DEVICE_COOKIE_AGE = 400 * 24 * 3600

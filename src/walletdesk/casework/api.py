@@ -12,8 +12,9 @@ from walletdesk.accounts.auth import USER_AUTH
 from walletdesk.accounts.netutil import client_ip
 from walletdesk.support.api import ANY_AUTH
 
-from . import guards, queries, services, verification
+from . import guards, queries, services
 from .models import Verification
+from .services import verification
 
 router = Router(tags=["support actions"])
 merchant_router = Router(tags=["merchant"])

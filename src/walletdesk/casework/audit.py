@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from walletdesk.accounts import events as security_events
 from walletdesk.accounts.models import SecurityEvent
+from walletdesk.accounts.services import events as security_events
 from walletdesk.support import chat
 from walletdesk.support.models import Agent, Conversation, Message
 

@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy
 from walletdesk.core.errors import DomainError
 from walletdesk.support.models import Agent, Conversation
 
-from . import guards, roles, verification
-from .handlers import SPECS, Ctx
+from . import guards, roles
 from .models import AgentAction, MerchantRefundRequest
-from .services import as_dict
+from .services import as_dict, verification
+from .services.handlers import SPECS, Ctx
 
 TXN = gettext_lazy("a transaction ID")
 NEEDS = {
@@ -109,7 +109,7 @@ def _role_labels(codes: Any) -> list[str]:
 
 def _objects(conv: Conversation) -> dict[str, Any]:
     """What the assigned agent can name in a form: the customer's holds and recent transactions."""
-    from walletdesk.accounts import holds
+    from walletdesk.accounts.services import holds
     from walletdesk.wallet.queries import transactions_of
 
     assert conv.customer is not None

@@ -17,21 +17,16 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from walletdesk.accounts.models import SecurityEvent
-from walletdesk.core import clock
-from walletdesk.core.money import format_minor
 from walletdesk.wallet.models import Transaction
 
-from . import audit, notices
-from .models import MerchantRefundRequest
+from . import services
 
 
 @receiver(post_save, sender=SecurityEvent, dispatch_uid="casework.unlock_completed")
 def on_security_event(sender: Any, instance: SecurityEvent, created: bool, **kw: Any) -> None:
     if created and instance.kind == "unlocked" and instance.user_id and instance.data.get(
             "self_service"):
-        from .services import complete_unlocks
-
-        complete_unlocks(instance.user_id)
+        services.complete_unlocks(instance.user_id)
 
 
 @receiver(post_save, sender=Transaction, dispatch_uid="casework.refund_granted")
@@ -39,14 +34,4 @@ def on_transaction(sender: Any, instance: Transaction, created: bool, **kw: Any)
     if not (created and instance.type == Transaction.Type.REFUND and instance.merchant_id
             and instance.parent_id):
         return
-    for req in MerchantRefundRequest.objects.select_related(
-            "action__conversation", "action__customer", "merchant", "payment").filter(
-            payment_id=instance.parent_id, status=MerchantRefundRequest.Status.OPEN):
-        if MerchantRefundRequest.objects.filter(pk=req.pk, status=MerchantRefundRequest.Status.OPEN
-                                                ).update(status=MerchantRefundRequest.Status.GRANTED,
-                                                         granted_at=clock.now(), refund=instance):
-            conv = req.action.conversation
-            audit.tell_conversation(conv, "refund_granted", instance.public_id)
-            notices.tell_owner(req.action.customer, "refund_granted", reference=conv.reference,
-                               merchant=req.merchant.name, payment=req.payment.public_id,
-                               amount=format_minor(instance.amount, instance.currency))
+    services.grant_merchant_refunds(instance)

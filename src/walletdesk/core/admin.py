@@ -64,8 +64,8 @@ def record(request: HttpRequest, action: str, model: type[models.Model], object_
            before: dict[str, Any] | None, after: dict[str, Any] | None, **extra: Any) -> None:
     """One ``admin_<action>`` security event: actor, object, fields before → after."""
     # Late import: core sits below accounts; the chain's writer lives there.
-    from walletdesk.accounts import events
     from walletdesk.accounts.netutil import client_ip
+    from walletdesk.accounts.services import events
 
     actor = request.user if getattr(request.user, "is_authenticated", False) else None
     events.record(

@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
-        from . import checks, jobs  # noqa: F401  (registers the core jobs and checks)
+        from . import checks  # noqa: F401  (registers the core checks)
+        from .services import jobs  # noqa: F401  (registers the core jobs)
 
         autodiscover_modules("tasks")

@@ -65,8 +65,8 @@ def readyz(request: HttpRequest) -> JsonResponse:
 
 
 def _last_verifications() -> dict[str, dict[str, str | None]]:
-    from walletdesk.core import checkruns
     from walletdesk.core.models import CheckRun
+    from walletdesk.core.services import checkruns
 
     found = {run.name: run for run in checkruns.every()}
     report: dict[str, dict[str, str | None]] = {}
@@ -104,7 +104,7 @@ def _business_gauges(registry: CollectorRegistry) -> None:
 
 
 def _integrity_gauges(registry: CollectorRegistry) -> None:
-    from walletdesk.core import checkruns
+    from walletdesk.core.services import checkruns
 
     ok = Gauge("walletdesk_integrity_check_ok",
                "1 when the last run of the check passed (audit_chain: the security log's hash "

@@ -24,7 +24,7 @@ from django.db.models import F
 from walletdesk.accounts.models import User
 from walletdesk.core import clock
 
-from . import forecast
+from . import forecast, services
 from . import hours as hours_math
 from .models import Channel
 
@@ -167,5 +167,5 @@ def seed() -> list[dict[str, Any]]:
              ended_at=first + timedelta(minutes=6), outcome=Call.Outcome.REACHED,
              duration_seconds=345, logged_at=first + timedelta(minutes=7))
         for cb, (conv, _slot, first, agent) in zip(callbacks, calls, strict=True)], batch_size=500)
-    forecast.refresh(now)
+    services.refresh_forecast(now)
     return []

@@ -35,7 +35,7 @@ from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Min
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -254,11 +254,11 @@ def _targets() -> dict[tuple[str, str], tuple[str, hours_math.Timetable | None]]
     return out
 
 
-def refresh(now: datetime | None = None) -> int:
-    """Recompute every forecast from the history; returns the number of rows written."""
+def recompute(now: datetime) -> list[Any]:
+    """Every forecast recomputed from the history, as unsaved ``WaitForecast`` rows
+    (``services.refresh_forecast`` stores them)."""
     from .models import WaitForecast
 
-    now = now or clock.now()
     targets = _targets()
     grouped: dict[Key, list[Sample]] = defaultdict(list)
     # One more week than the window: the backtest forecasts from a week ago.
@@ -279,10 +279,7 @@ def refresh(now: datetime | None = None) -> int:
                                  waits=result.waits, counts=result.counts,
                                  samples=result.samples, error_seconds=error,
                                  error_samples=checked, updated_at=now))
-    with transaction.atomic():
-        WaitForecast.objects.all().delete()
-        WaitForecast.objects.bulk_create(rows)
-    return len(rows)
+    return rows
 
 
 # --- reading the forecast ------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import time
+from datetime import datetime, time
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -19,10 +19,10 @@ from walletdesk.accounts.models import User
 from walletdesk.core import clock
 from walletdesk.core.errors import Conflict, ValidationFailed
 
+from . import forecast, ical, normalize, verify
 from . import hours as hours_math
-from . import ical, normalize, verify
 from .errors import InvalidChannelValue
-from .models import Channel, Region, Report, ServiceHours, SpecialDay, WeeklyPeriod
+from .models import Channel, Region, Report, ServiceHours, SpecialDay, WaitForecast, WeeklyPeriod
 
 REGION_CODE = re.compile(r"^[A-Z]{2,8}$")
 
@@ -141,3 +141,13 @@ def review_report(report: Report, status: str) -> Report:
     Report.objects.filter(pk=report.pk).update(status=status, reviewed_at=clock.now())
     report.status, report.reviewed_at = status, clock.now()
     return report
+
+
+def refresh_forecast(now: datetime | None = None) -> int:
+    """Recompute every wait forecast from the history and replace the stored ones in one
+    transaction; returns the number of rows written."""
+    rows = forecast.recompute(now or clock.now())
+    with transaction.atomic():
+        WaitForecast.objects.all().delete()
+        WaitForecast.objects.bulk_create(rows)
+    return len(rows)

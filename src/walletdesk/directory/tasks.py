@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from walletdesk.core import jobs
+from walletdesk.core.services import jobs
 
-from . import forecast
+from . import services
 
 
 @jobs.periodic("directory.wait_forecast", seconds=3600)
 def wait_forecast() -> int:
-    return forecast.refresh()
+    return services.refresh_forecast()

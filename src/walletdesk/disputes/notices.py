@@ -17,8 +17,8 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from walletdesk.core import jobs
 from walletdesk.core.money import format_minor
+from walletdesk.core.services import jobs
 from walletdesk.notify import inbox
 from walletdesk.notify import services as notify
 from walletdesk.notify.localtime import format_local

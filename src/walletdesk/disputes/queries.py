@@ -28,11 +28,6 @@ def open_for_payment(payment_id: int) -> RefundRequest | None:
             .select_related("merchant", "conversation").first())
 
 
-def latest_for_payment(payment_id: int) -> RefundRequest | None:
-    return (RefundRequest.objects.filter(payment_id=payment_id)
-            .select_related("merchant", "conversation").order_by("-created_at", "-pk").first())
-
-
 def request_dict(req: RefundRequest, *, events: bool = False,
                  for_merchant: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {

@@ -23,10 +23,6 @@ def article_titles(slugs: list[str], lang: str | None = None) -> list[dict[str, 
     return [{"slug": s, "title": found[s], "url": f"/help/{s}/"} for s in slugs if s in found]
 
 
-def published_slugs() -> set[str]:
-    return set(Article.objects.filter(is_published=True).values_list("slug", flat=True))
-
-
 def categories_with_articles() -> list[tuple[Category, list[Article]]]:
     cats = list(Category.objects.order_by("position", "slug"))
     by_cat: dict[int, list[Article]] = {c.pk: [] for c in cats}

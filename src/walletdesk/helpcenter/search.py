@@ -147,10 +147,6 @@ def answer_features(f: Features, p: Params, order: list[int]) -> list[float]:
             float(f.content[best]), f.off_centroid, f.off_top, float(fused[best] - second)]
 
 
-def _suffix(lang: str) -> str:
-    return "en" if lang == "en" else "zh"
-
-
 def _other(lang: str) -> str:
     return "zh-hans" if lang == "en" else "en"
 

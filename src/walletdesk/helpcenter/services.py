@@ -16,6 +16,7 @@ from django.db.models import F
 
 from walletdesk.core import clock
 
+from . import locks
 from .errors import ArticleNotFound, CommentTooLong, FeedbackRateLimited, UnknownLanguage
 from .models import CONTENT_FIELDS, Article, ArticleVersion, Category, Feedback
 
@@ -58,7 +59,7 @@ def create_article(slug: str, *, category: Category, editor: Any = None, note: s
 def update_article(article_id: int, *, editor: Any = None, note: str = "",
                    source_digest: str | None = None, **changes: Any) -> Article:
     """Apply ``changes`` and keep the new state as the next version (no-op if nothing changed)."""
-    article = Article.objects.select_for_update().filter(pk=article_id).first()
+    article = locks.article(article_id)
     if article is None:
         raise ArticleNotFound()
     changed = [k for k, v in changes.items() if getattr(article, k) != v]

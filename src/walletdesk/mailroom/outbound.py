@@ -26,7 +26,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from walletdesk.accounts.models import User
-from walletdesk.core import clock, jobs
+from walletdesk.core import clock
+from walletdesk.core.services import jobs
+from walletdesk.notify import services as notify
 from walletdesk.support.events import verify_url
 from walletdesk.support.models import Message
 
@@ -187,10 +189,7 @@ def deliver(mail_id: int) -> None:
     mail = compose(row)
     mine = EmailMessage.objects.filter(pk=row.pk)
     if settings.DEV_OUTBOX:
-        from walletdesk.notify.models import OutboxMessage
-
-        OutboxMessage.objects.create(channel="email", to=row.to_address, subject=str(mail.subject),
-                                     body=str(mail.body))
+        notify.keep_copy("email", row.to_address, str(mail.body), subject=str(mail.subject))
     try:
         mail.send()
     except OSError as exc:  # smtplib.SMTPException is an OSError

@@ -3,7 +3,7 @@ sweep for agents' answers that no signal announced."""
 
 from __future__ import annotations
 
-from walletdesk.core import jobs
+from walletdesk.core.services import jobs
 
 from . import outbound
 

@@ -20,8 +20,9 @@ from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from walletdesk.core import clock, jobs
+from walletdesk.core import clock
 from walletdesk.core.errors import NotFound
+from walletdesk.core.services import jobs
 
 from .localtime import local_values
 from .models import Kind, Notification, PushOptIn, PushSubscription

@@ -30,8 +30,9 @@ from django.utils.translation import gettext_lazy as _
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 
-from walletdesk.core import clock, jobs
+from walletdesk.core import clock
 from walletdesk.core.errors import DomainError
+from walletdesk.core.services import jobs
 
 from .localtime import format_local
 from .models import Kind, Notification, PushOptIn, PushSubscription

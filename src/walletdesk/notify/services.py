@@ -21,7 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from nacl.secret import SecretBox
 
-from walletdesk.core import jobs
+from walletdesk.core.services import jobs
 
 from . import inbox
 from .localtime import local_values
@@ -142,8 +142,7 @@ def deliver(msg: Rendered) -> bool:
     try:
         if msg.channel == "email":
             if settings.DEV_OUTBOX:
-                OutboxMessage.objects.create(channel="email", to=msg.to, subject=msg.subject,
-                                             body=msg.body)
+                keep_copy("email", msg.to, msg.body, subject=msg.subject)
             EmailMessage(msg.subject, msg.body, settings.DEFAULT_FROM_EMAIL, [msg.to]).send()
         else:
             sms_provider().send(msg.to, msg.body)
@@ -155,6 +154,11 @@ def deliver(msg: Rendered) -> bool:
                             error=error)
     # In development the outbox already holds the email: no retries against a missing SMTP server.
     return not error or (settings.DEV_OUTBOX and msg.channel == "email")
+
+
+def keep_copy(channel: str, to: str, body: str, *, subject: str = "") -> None:
+    """A copy of an email or SMS in the development outbox (callers check DEV_OUTBOX)."""
+    OutboxMessage.objects.create(channel=channel, to=to, subject=subject, body=body)
 
 
 def outbox_for(address: str, limit: int = 50) -> list[OutboxMessage]:

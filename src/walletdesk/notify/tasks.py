@@ -13,7 +13,8 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from walletdesk.core import clock, jobs
+from walletdesk.core import clock
+from walletdesk.core.services import jobs
 
 from . import inbox
 from .models import Kind

@@ -18,7 +18,7 @@ from typing import Any, Protocol, cast
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from walletdesk.core import jobs
+from walletdesk.core.services import jobs
 
 
 class TelephonyError(Exception):

@@ -14,9 +14,9 @@ from walletdesk.core.admin import AuditedAdmin, ReadOnlyAdmin
 from walletdesk.core.errors import DomainError
 from walletdesk.core.money import format_minor, parse_major
 
-from . import review
 from .forms import ReviewForm
 from .models import Review, RiskDecision, RiskRule
+from .services import review
 
 
 class RiskRuleForm(forms.ModelForm):  # type: ignore[type-arg]

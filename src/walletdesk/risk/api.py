@@ -6,15 +6,15 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from walletdesk.accounts import events
 from walletdesk.accounts.auth import USER_AUTH
 from walletdesk.accounts.models import User
 from walletdesk.accounts.netutil import client_ip
+from walletdesk.accounts.services import events
 from walletdesk.core.errors import PermissionDenied
 from walletdesk.core.schemas import ErrorOut
 
-from . import review
 from .models import Review
+from .services import review
 
 router = Router(tags=["security"])
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from walletdesk.accounts import events
 from walletdesk.accounts.models import User
+from walletdesk.accounts.services import events
 
-from . import review
 from .models import Outcome, Review, RiskDecision
+from .services import review
 
 HELD = [
     # customer, payee, amount (minor units, CNY), rule that held it

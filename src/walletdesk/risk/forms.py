@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .review import NOTE_MAX
+from .services.review import NOTE_MAX
 
 
 class ReviewForm(forms.Form):

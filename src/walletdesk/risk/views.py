@@ -7,14 +7,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from walletdesk.accounts import events
 from walletdesk.accounts.netutil import client_ip
+from walletdesk.accounts.services import events
 from walletdesk.core.errors import DomainError
 from walletdesk.core.money import format_minor
 
-from . import review
 from .forms import ReviewForm
 from .models import RiskRule
+from .services import review
 
 
 @login_required

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from walletdesk.core import jobs
+from walletdesk.core.services import jobs
 
 from . import services
 

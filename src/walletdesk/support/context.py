@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from walletdesk.accounts import holds, lockout, mfa
 from walletdesk.accounts.models import User
+from walletdesk.accounts.services import holds, lockout, mfa
 from walletdesk.wallet import queries as wallet_queries
 from walletdesk.wallet.models import Transaction
 

@@ -179,7 +179,7 @@ def _create(*, customer: User | None, topic: str, description: str, lang: str, r
         routing.dispatch()
         routing.after_queue_change({skill})
         if use_triage and topic == "general" and description:
-            from walletdesk.core import jobs
+            from walletdesk.core.services import jobs
 
             jobs.enqueue("support.triage_route", conversation_id=conv.pk)
     return conv, open_now, next_open

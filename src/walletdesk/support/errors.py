@@ -79,11 +79,6 @@ class InvalidTransfer(ValidationFailed):
     default_message = _("Choose another agent who is on duty, or a queue.")
 
 
-class GuestCodeInvalid(ValidationFailed):
-    code = "invalid_code"
-    default_message = _("The code is wrong or has expired.")
-
-
 class ChatRateLimited(DomainError):
     status = 429
     code = "chat_rate_limited"

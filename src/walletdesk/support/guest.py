@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from walletdesk.accounts import codes
 from walletdesk.accounts import services as accounts
 from walletdesk.accounts.models import User
+from walletdesk.accounts.services import codes
 from walletdesk.core import clock
 from walletdesk.directory import ratelimit
 

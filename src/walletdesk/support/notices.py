@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from walletdesk.core import jobs
+from walletdesk.core.services import jobs
 from walletdesk.notify import services as notify
 
 SUBJECTS = {

@@ -23,7 +23,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Q
 
-from walletdesk.core import clock, jobs
+from walletdesk.core import clock
+from walletdesk.core.services import jobs
 
 from . import events, waits
 from . import services as agent_services

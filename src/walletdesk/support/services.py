@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from walletdesk.accounts.models import User
 from walletdesk.core import clock
 from walletdesk.core.errors import ValidationFailed
 
@@ -84,7 +83,3 @@ def heartbeat(agent: Agent, status: str = Agent.Status.ONLINE) -> None:
     with transaction.atomic():
         Agent.objects.filter(pk=agent.pk).update(status=status, last_heartbeat_at=clock.now())
     agent.status, agent.last_heartbeat_at = status, clock.now()
-
-
-def agent_for_user(user: User) -> Agent | None:
-    return Agent.objects.filter(user=user).first()

@@ -4,7 +4,7 @@ triage routing of new "general" conversations (the classifier loads only in the 
 
 from __future__ import annotations
 
-from walletdesk.core import jobs
+from walletdesk.core.services import jobs
 
 from . import conversations
 from .routing import expire_agents

@@ -20,8 +20,8 @@ from nacl.secret import SecretBox
 
 from walletdesk.accounts import services as accounts
 from walletdesk.accounts.models import User
-from walletdesk.core import jobs
 from walletdesk.core.errors import DomainError
+from walletdesk.core.services import jobs
 from walletdesk.directory import ratelimit
 from walletdesk.notify import services as notify
 from walletdesk.support import conversations

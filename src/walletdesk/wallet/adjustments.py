@@ -24,8 +24,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
-from walletdesk.core import clock, jobs
+from walletdesk.core import clock
 from walletdesk.core.errors import Conflict, DomainError
+from walletdesk.core.services import jobs
 
 from . import ledger, locks, services
 from .models import Hold, LedgerAccount, Posting, Transaction, TransactionEvent, public_id

@@ -30,7 +30,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from walletdesk.core import clock
-from walletdesk.risk import counters
+from walletdesk.risk.services import counters
 
 from . import ledger
 from .errors import InsufficientFunds

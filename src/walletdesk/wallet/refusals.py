@@ -10,7 +10,7 @@ Each is written once per error, however many of them call; any other error write
 
 from __future__ import annotations
 
-from walletdesk.risk import counters
+from walletdesk.risk.services import counters
 from walletdesk.risk.services import record_refusal as record_risk_refusal
 
 from .errors import UnknownRecipient

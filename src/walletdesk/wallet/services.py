@@ -19,12 +19,12 @@ from django.db.models import F, Max, Q
 
 from walletdesk.accounts.models import User
 from walletdesk.accounts.services import find_user_by_login
-from walletdesk.core import clock, jobs
+from walletdesk.core import clock
 from walletdesk.core.errors import Conflict
 from walletdesk.core.money import check_amount, check_currency
+from walletdesk.core.services import jobs
 from walletdesk.notify import inbox as notify_inbox
-from walletdesk.risk import counters
-from walletdesk.risk.services import LOOK_UP, OUTGOING, assess_outgoing
+from walletdesk.risk.services import LOOK_UP, OUTGOING, assess_outgoing, counters
 
 from . import booking, fees, ledger, locks, recipients
 from .errors import (

@@ -7,7 +7,8 @@ from typing import cast
 
 from django.conf import settings
 
-from walletdesk.core import clock, jobs
+from walletdesk.core import clock
+from walletdesk.core.services import jobs
 
 from . import services
 from .models import IdempotencyRecord, Transaction

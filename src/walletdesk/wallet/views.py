@@ -19,8 +19,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from walletdesk.accounts import holds
 from walletdesk.accounts.models import User
+from walletdesk.accounts.services import holds
 from walletdesk.core import clock
 from walletdesk.core.csvsafe import safe_cell
 from walletdesk.core.errors import DomainError

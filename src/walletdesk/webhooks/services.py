@@ -31,7 +31,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from walletdesk.core import clock, jobs
+from walletdesk.core import clock
+from walletdesk.core.services import jobs
 from walletdesk.support.models import Conversation, Message
 
 from . import events, safety, sender, signing

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from walletdesk.core import jobs
+from walletdesk.core.services import jobs
 
 from . import services
 

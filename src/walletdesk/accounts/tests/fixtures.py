@@ -11,7 +11,7 @@ from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core import mail
 from django.test import Client
 
-from walletdesk.core import jobs
+from walletdesk.core.services import jobs
 
 STRONG = "violet otter juggles 42 lanterns"
 

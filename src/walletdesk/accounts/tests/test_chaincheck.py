@@ -8,9 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from walletdesk.accounts import chaincheck, events
+from walletdesk.accounts import chaincheck
 from walletdesk.accounts.models import SecurityEvent
-from walletdesk.core import checkruns, jobs
+from walletdesk.accounts.services import events
+from walletdesk.core.services import checkruns, jobs
 
 pytestmark = pytest.mark.security
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from walletdesk.accounts import codes
 from walletdesk.accounts.models import OneTimeCode, User
+from walletdesk.accounts.services import codes
 
 pytestmark = [pytest.mark.security]
 

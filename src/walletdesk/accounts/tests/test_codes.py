@@ -5,9 +5,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from walletdesk.accounts import security
 from walletdesk.accounts.models import AccountHold, ApiToken, OneTimeCode, User
-from walletdesk.accounts.services import issue_token
+from walletdesk.accounts.services import issue_token, security
 from walletdesk.core import clock
 
 from .fixtures import STRONG, last_code, messages_to, post, run_jobs
@@ -170,8 +169,7 @@ def test_self_service_unlock(client_api, customer):
 
 
 def test_unlock_account_service_for_agents(customer, make_customer):
-    from walletdesk.accounts import holds
-    from walletdesk.accounts.services import unlock_account
+    from walletdesk.accounts.services import holds, unlock_account
 
     agent = make_customer("agent@example.com", role=User.Role.AGENT)
     holds.place(customer, AccountHold.Kind.SECURITY, "test")

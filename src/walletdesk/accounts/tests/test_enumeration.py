@@ -7,8 +7,8 @@ import time
 import pytest
 from django.test import Client
 
-from walletdesk.accounts import holds
 from walletdesk.accounts.models import AccountHold
+from walletdesk.accounts.services import holds
 
 from .fixtures import STRONG, post
 

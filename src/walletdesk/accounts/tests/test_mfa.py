@@ -129,7 +129,7 @@ def test_totp_setup_on_the_page(customer):
     r = c.get("/account/two-factor/")
     assert r.status_code == 200 and not TotpDevice.objects.exists()  # GET changes nothing
     c.post("/account/two-factor/", {"action": "begin"})
-    secret = __import__("walletdesk.accounts.mfa", fromlist=["x"]).pending_secret(customer)
+    secret = __import__("walletdesk.accounts.services.mfa", fromlist=["x"]).pending_secret(customer)
     r = c.post("/account/two-factor/", {"code": totp_now(secret)})
     assert r.status_code == 200 and b'data-testid="recovery-codes"' in r.content
     assert TotpDevice.objects.get(user=customer).confirmed_at is not None

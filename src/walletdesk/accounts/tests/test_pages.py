@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client
 
-from walletdesk.accounts import events
 from walletdesk.accounts.models import SecurityEvent, User
+from walletdesk.accounts.services import events
 
 from .fixtures import STRONG, last_code
 from .test_codes import RIGHT

@@ -6,8 +6,8 @@ import json
 import pytest
 from django.test import Client
 
-from walletdesk.accounts import mfa
 from walletdesk.accounts.models import Passkey, PendingLogin
+from walletdesk.accounts.services import mfa
 from walletdesk.core import clock
 
 from .test_codes import RIGHT

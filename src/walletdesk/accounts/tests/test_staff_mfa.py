@@ -15,7 +15,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
-from walletdesk.accounts import mfa
 from walletdesk.accounts.models import (
     ApiToken,
     Device,
@@ -26,6 +25,7 @@ from walletdesk.accounts.models import (
     TotpDevice,
     User,
 )
+from walletdesk.accounts.services import mfa
 from walletdesk.conftest import PASSWORD, fresh_totp, staff_login
 from walletdesk.core import clock
 

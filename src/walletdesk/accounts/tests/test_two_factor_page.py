@@ -10,8 +10,8 @@ import pyotp
 import pytest
 from django.test import Client
 
-from walletdesk.accounts import mfa
 from walletdesk.accounts.models import TotpDevice
+from walletdesk.accounts.services import mfa
 
 from .test_mfa import RIGHT
 

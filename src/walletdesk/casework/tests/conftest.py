@@ -11,7 +11,7 @@ import pytest
 from walletdesk.accounts.models import User
 from walletdesk.accounts.services import issue_token
 from walletdesk.accounts.tests.fixtures import _commit_now, _fast_hashing  # noqa: F401
-from walletdesk.casework import verification
+from walletdesk.casework.services import verification
 from walletdesk.conftest import ApiClient
 from walletdesk.support import conversations, services
 from walletdesk.support.models import Agent, Conversation
@@ -123,8 +123,8 @@ def prepare(fund: Any, merchant: Any, paid_fee: Any, pending_topup: Any) -> Any:
     """Put the customer in the state the action is for; returns its parameters."""
 
     def make(action: str, user: Any) -> dict[str, Any]:
-        from walletdesk.accounts import holds, mfa
         from walletdesk.accounts.models import AccountHold, TotpDevice
+        from walletdesk.accounts.services import holds, mfa
         from walletdesk.core import clock
         from walletdesk.wallet import services as wallet
 

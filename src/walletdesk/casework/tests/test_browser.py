@@ -24,7 +24,8 @@ CUSTOMER = "bob@example.com"
 def lock_out(tmp_path_factory: pytest.TempPathFactory, who: str) -> None:
     """Twenty wrong passwords, through the accounts app's own failure path (the login form
     itself would make the test wait out each lockout tier)."""
-    in_live_db(tmp_path_factory, "from walletdesk.accounts import lockout, services as s\n"
+    in_live_db(tmp_path_factory, "from walletdesk.accounts import services as s\n"
+               "from walletdesk.accounts.services import lockout\n"
                f"u = s.find_user_by_login({who!r})\n"
                "for _ in range(20):\n    lockout.register_failure(u)\n")
 
@@ -128,7 +129,8 @@ def test_four_eyes_in_the_console(live_server_url: str, page_for: Any,
     customer.get_by_test_id("open-chat").click()
     customer.wait_for_url(re.compile(r".*/support/c/\d+/$"))
     reference = customer.get_by_test_id("reference").inner_text()
-    in_live_db(tmp_path_factory, "from walletdesk.accounts import holds, services as s\n"
+    in_live_db(tmp_path_factory, "from walletdesk.accounts import services as s\n"
+               "from walletdesk.accounts.services import holds\n"
                "u = s.find_user_by_login('alice@example.com')\n"
                "holds.place(u, 'risk', 'risk rules: amount per day', blocks_login=False)\n")
 

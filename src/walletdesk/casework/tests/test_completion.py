@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from walletdesk.accounts import holds
 from walletdesk.accounts import services as accounts
 from walletdesk.accounts.models import AccountHold
+from walletdesk.accounts.services import holds
 from walletdesk.accounts.tests.fixtures import last_code, messages_to
 from walletdesk.casework.models import AgentAction, MerchantRefundRequest
 from walletdesk.conftest import ApiClient

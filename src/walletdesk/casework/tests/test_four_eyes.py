@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from walletdesk.accounts import holds, mfa
 from walletdesk.accounts.models import AccountHold, SecurityEvent, TotpDevice
+from walletdesk.accounts.services import holds, mfa
 from walletdesk.casework.models import AgentAction
 from walletdesk.casework.tests.conftest import client_for
 from walletdesk.core import clock

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from walletdesk.accounts import holds
 from walletdesk.accounts.models import AccountHold, SecurityEvent, TotpDevice
+from walletdesk.accounts.services import holds
 from walletdesk.casework import roles
 from walletdesk.casework.models import AgentAction, MerchantRefundRequest
 from walletdesk.support import conversations

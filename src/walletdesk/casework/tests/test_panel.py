@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from walletdesk.accounts import holds
 from walletdesk.accounts.models import AccountHold
+from walletdesk.accounts.services import holds
 from walletdesk.casework.tests.conftest import client_for
 
 pytestmark = pytest.mark.security

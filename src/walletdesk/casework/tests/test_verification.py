@@ -8,8 +8,8 @@ from typing import Any
 import pyotp
 import pytest
 
-from walletdesk.accounts import mfa
 from walletdesk.accounts.models import SecurityEvent, TotpDevice
+from walletdesk.accounts.services import mfa
 from walletdesk.accounts.tests.fixtures import last_code
 from walletdesk.casework.models import Verification
 from walletdesk.core import clock

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from walletdesk.core import clock, jobs
+from walletdesk.core import clock
 from walletdesk.core.models import Job
+from walletdesk.core.services import jobs
 
 calls: list[Any] = []
 

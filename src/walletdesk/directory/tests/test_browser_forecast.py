@@ -21,7 +21,7 @@ HISTORY = """
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 from walletdesk.core import clock
-from walletdesk.directory import forecast
+from walletdesk.directory import services
 from walletdesk.support.models import Conversation
 tz = ZoneInfo("Asia/Shanghai")
 today = clock.now().astimezone(tz).date()
@@ -40,7 +40,7 @@ for days in range(1, 15):
                                      status="closed", created_at=start,
                                      first_response_at=start + timedelta(minutes=20 * busy + k)))
 Conversation.objects.bulk_create(rows)
-forecast.refresh()
+services.refresh_forecast()
 """
 
 

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from walletdesk.core import clock, jobs
+from walletdesk.core import clock
+from walletdesk.core.services import jobs
 from walletdesk.directory import forecast, services
 from walletdesk.directory.models import Channel, Region, ServiceHours, WaitForecast
 from walletdesk.support.models import Conversation
@@ -75,7 +76,7 @@ def test_weighted_median_by_hand() -> None:
 
 
 def test_forecast_from_history_across_dst_and_a_holiday(history: ServiceHours) -> None:
-    assert forecast.refresh(NOW) >= 1
+    assert services.refresh_forecast(NOW) >= 1
     row = _row()
     assert row.time_zone == "Europe/London"
     # Monday 10: 60 (w .8), 120, 180, 600 (w 1), 900, 1000 (w .64): total 5.08, half 2.54;
@@ -95,10 +96,10 @@ def test_forecast_from_history_across_dst_and_a_holiday(history: ServiceHours) -
 
 
 def test_refresh_is_idempotent_and_keeps_one_row_per_key(history: ServiceHours) -> None:
-    forecast.refresh(NOW)
+    services.refresh_forecast(NOW)
     first = list(WaitForecast.objects.order_by("kind", "region", "language")
                  .values_list("kind", "region", "language", "waits", "counts", "samples"))
-    forecast.refresh(NOW)
+    services.refresh_forecast(NOW)
     again = list(WaitForecast.objects.order_by("kind", "region", "language")
                  .values_list("kind", "region", "language", "waits", "counts", "samples"))
     assert first == again
@@ -121,7 +122,7 @@ NEXT_MONDAY_1030 = datetime(2026, 11, 9, 10, 30, tzinfo=UTC)
 
 
 def test_wait_forecast_api_shape(history: ServiceHours, anon_api: Any) -> None:
-    forecast.refresh(NOW)
+    services.refresh_forecast(NOW)
     with clock.frozen(NOW):
         r = anon_api.get("/api/v1/contact/wait-forecast", channel="chat", region="intl")
     assert r.status_code == 200
@@ -146,7 +147,7 @@ def test_wait_forecast_api_shape(history: ServiceHours, anon_api: Any) -> None:
 
 
 def test_a_holiday_next_week_shows_closed(history: ServiceHours, anon_api: Any) -> None:
-    forecast.refresh(NOW)
+    services.refresh_forecast(NOW)
     services.set_special_day(history, date(2026, 11, 9), closed=True, name_en="Test holiday")
     with clock.frozen(NOW):
         hours = anon_api.get("/api/v1/contact/wait-forecast", channel="chat",
@@ -163,7 +164,7 @@ def test_a_holiday_next_week_shows_closed(history: ServiceHours, anon_api: Any) 
 ])
 def test_bad_forecast_queries_get_typed_400s(history: ServiceHours, anon_api: Any,
                                              params: dict[str, str], code: str) -> None:
-    forecast.refresh(NOW)
+    services.refresh_forecast(NOW)
     before = list(WaitForecast.objects.values_list("pk", "updated_at", "waits"))
     r = anon_api.get("/api/v1/contact/wait-forecast", **params)
     assert r.status_code == 400
@@ -175,7 +176,7 @@ def test_channels_gain_the_expected_wait_and_a_quieter_hour(history: ServiceHour
                                                            anon_api: Any) -> None:
     for minute in (0, 10, 20, 30, 40):  # Monday 14:xx is quick: 30 s
         _chat(_utc(2026, 11, 2, 14, minute), 30)
-    forecast.refresh(NOW)
+    services.refresh_forecast(NOW)
     with clock.frozen(NEXT_MONDAY_1030):
         rows = anon_api.get("/api/v1/contact/channels", region="INTL", tz="Asia/Shanghai").json()
     chat = next(row for row in rows if row["kind"] == "chat")
@@ -194,7 +195,7 @@ def test_the_hub_shows_todays_waits_with_hints(history: ServiceHours, client: An
                                                customer: Any) -> None:
     for minute in (0, 10, 20, 30, 40):  # Monday 14:xx is quick: 30 s
         _chat(_utc(2026, 11, 2, 14, minute), 30)
-    forecast.refresh(NOW)
+    services.refresh_forecast(NOW)
     customer.region, customer.time_zone = "INTL", "Europe/London"
     customer.save()
     client.force_login(customer)
@@ -255,7 +256,7 @@ def test_supervisors_see_the_forecast_error_in_the_reports(history: ServiceHours
     for minute, wait in ((0, 100), (10, 160), (20, 220), (30, 40), (40, 400)):
         _chat(_utc(2026, 11, 9, 10, minute), wait)
     later = datetime(2026, 11, 11, 12, 0, tzinfo=UTC)
-    forecast.refresh(later)
+    services.refresh_forecast(later)
     row = _row()
     # A week earlier (4 Nov) Monday 10 forecast 180 s (the first test); errors 80, 20, 40,
     # 140, 220 → median 80.

@@ -11,7 +11,7 @@ import pytest
 
 from walletdesk.accounts.models import SecurityEvent
 from walletdesk.accounts.tests.fixtures import _commit_now, messages_to  # noqa: F401
-from walletdesk.casework import verification
+from walletdesk.casework.services import verification
 from walletdesk.casework.tests.conftest import client_for
 from walletdesk.core import clock
 from walletdesk.disputes import services

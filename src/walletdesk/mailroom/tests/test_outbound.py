@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from walletdesk.core import clock, jobs
+from walletdesk.core import clock
 from walletdesk.core.models import Job
+from walletdesk.core.services import jobs
 from walletdesk.mailroom import services
 from walletdesk.mailroom.models import EmailMessage
 from walletdesk.support import chat, conversations

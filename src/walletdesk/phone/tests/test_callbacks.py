@@ -10,7 +10,8 @@ import pytest
 
 from walletdesk.accounts.services import issue_token
 from walletdesk.conftest import ApiClient
-from walletdesk.core import clock, jobs
+from walletdesk.core import clock
+from walletdesk.core.services import jobs
 from walletdesk.directory.models import Channel
 from walletdesk.phone import codes, errors, queries, services
 from walletdesk.phone.models import Call, Callback

@@ -19,6 +19,6 @@ def rule_label(code: str) -> str:
 
 @register.filter
 def operation_label(operation: str) -> str:
-    from ..review import OPERATIONS
+    from ..services.review import OPERATIONS
 
     return str(OPERATIONS.get(operation, operation))

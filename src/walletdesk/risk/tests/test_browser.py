@@ -60,8 +60,9 @@ def test_supervisor_decides_a_held_payment(live_server_url, page_for, lang, tmp_
     if action == "reject":
         # The freeze is real, and staff lift it (here through the service the admin calls),
         # so that Alice can pay again in the browser tests that come after this one.
-        in_live_db(tmp_path_factory, "from walletdesk.accounts import holds, services as s\n"
-                   "from walletdesk.risk import review\n"
+        in_live_db(tmp_path_factory, "from walletdesk.accounts import services as s\n"
+                   "from walletdesk.accounts.services import holds\n"
+                   "from walletdesk.risk.services import review\n"
                    "u = s.find_user_by_login('alice@example.com')\n"
                    "boss = s.find_user_by_login('chen.jing@walletdesk.example')\n"
                    "frozen = list(holds.active(u).filter(kind='review'))\n"

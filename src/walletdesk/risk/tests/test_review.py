@@ -9,9 +9,8 @@ from walletdesk.accounts import services as accounts
 from walletdesk.accounts.models import AccountHold, SecurityEvent, User
 from walletdesk.accounts.tests.fixtures import messages_to
 from walletdesk.core import clock
-from walletdesk.risk import review
 from walletdesk.risk.models import Review, RiskDecision, RiskRule
-from walletdesk.risk.services import forget_rules, rules
+from walletdesk.risk.services import forget_rules, review, rules
 from walletdesk.wallet.models import Transaction
 
 pytestmark = [pytest.mark.django_db, pytest.mark.security, pytest.mark.money]

@@ -9,9 +9,8 @@ from django.db import connections
 from walletdesk.accounts.models import User
 from walletdesk.accounts.services import issue_token
 from walletdesk.conftest import ApiClient
-from walletdesk.risk import review
 from walletdesk.risk.models import Review, RiskRule
-from walletdesk.risk.services import forget_rules, rules
+from walletdesk.risk.services import forget_rules, review, rules
 from walletdesk.wallet.models import Transaction
 
 pytestmark = [pytest.mark.postgres, pytest.mark.security, pytest.mark.money,

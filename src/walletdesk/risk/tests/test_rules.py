@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from walletdesk.accounts import holds, security
 from walletdesk.accounts.context import AuthContext, current
 from walletdesk.accounts.models import AccountHold
+from walletdesk.accounts.services import holds, security
 from walletdesk.core import clock
 from walletdesk.risk.models import RiskDecision, RiskRule
 from walletdesk.risk.services import forget_rules, rules

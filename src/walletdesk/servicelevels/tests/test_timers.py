@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from walletdesk.core import clock, jobs
+from walletdesk.core import clock
+from walletdesk.core.services import jobs
 from walletdesk.directory import demo as directory_demo
 from walletdesk.servicelevels import services
 from walletdesk.servicelevels.models import Event, Policy, Timer

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from walletdesk.core import clock, jobs
+from walletdesk.core import clock
+from walletdesk.core.services import jobs
 from walletdesk.directory import services as directory
 from walletdesk.directory.models import Channel, Region, ServiceHours
 from walletdesk.support import conversations, services

@@ -73,7 +73,7 @@ def test_transcript_by_email(setup: dict[str, Any], monkeypatch: Any) -> None:
     from django.core import mail
 
     from walletdesk.accounts.tests.fixtures import run_jobs
-    from walletdesk.core import jobs
+    from walletdesk.core.services import jobs
 
     monkeypatch.setattr(jobs.transaction, "on_commit", lambda fn, using=None, robust=False: fn())
     c = Client()

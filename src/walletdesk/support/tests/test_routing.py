@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from walletdesk.accounts import holds
-from walletdesk.core import clock, jobs
+from walletdesk.accounts.services import holds
+from walletdesk.core import clock
+from walletdesk.core.services import jobs
 from walletdesk.support import conversations, routing, services, waits
 from walletdesk.support.errors import AlreadyTaken, AtCapacity
 from walletdesk.support.models import PRIORITY_URGENT, Agent, Conversation

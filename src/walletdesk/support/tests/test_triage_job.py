@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from walletdesk.core import jobs
 from walletdesk.core.models import Job
+from walletdesk.core.services import jobs
 from walletdesk.support import conversations
 from walletdesk.support.models import Conversation
 

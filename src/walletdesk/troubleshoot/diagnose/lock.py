@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
-from walletdesk.accounts import holds, mfa
 from walletdesk.accounts.models import AccountHold, LoginGuard, OneTimeCode, User
+from walletdesk.accounts.services import holds, mfa
 from walletdesk.core import clock
 
 from ..findings import Diagnosis, Finding, minutes_until

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from walletdesk.accounts import holds, lockout
 from walletdesk.accounts import services as accounts
 from walletdesk.accounts.models import AccountHold
+from walletdesk.accounts.services import holds, lockout
 from walletdesk.accounts.tests.fixtures import STRONG, last_code, run_jobs
 from walletdesk.core import clock
 from walletdesk.troubleshoot import services, texts

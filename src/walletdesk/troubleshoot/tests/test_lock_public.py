@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from walletdesk.accounts import lockout
+from walletdesk.accounts.services import lockout
 from walletdesk.accounts.tests.fixtures import messages_to, post
 from walletdesk.notify.models import Delivery
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.test import Client
 
-from walletdesk.accounts import lockout
+from walletdesk.accounts.services import lockout
 from walletdesk.wallet import services as wallet
 
 pytestmark = [pytest.mark.django_db]

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from walletdesk.accounts import lockout
+from walletdesk.accounts.services import lockout
 from walletdesk.accounts.tests.fixtures import run_jobs
 from walletdesk.troubleshoot import services
 from walletdesk.wallet import cards

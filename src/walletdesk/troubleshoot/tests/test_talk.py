@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from walletdesk.accounts import lockout
+from walletdesk.accounts.services import lockout
 from walletdesk.support.models import Conversation, Message
 from walletdesk.wallet import cards
 from walletdesk.wallet import services as wallet

@@ -24,7 +24,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from walletdesk.core import clock, jobs
+from walletdesk.core import clock
+from walletdesk.core.services import jobs
 
 from ..models import NetworkOperation
 from .base import NetworkStatus, NetworkUnavailable

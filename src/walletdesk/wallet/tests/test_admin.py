@@ -12,8 +12,8 @@ from django.apps import apps
 from django.contrib import admin
 from django.core.management import CommandError, call_command
 
-from walletdesk.accounts import events
 from walletdesk.accounts.models import SecurityEvent, User
+from walletdesk.accounts.services import events
 from walletdesk.core import clock
 from walletdesk.core.admin import AuditedAdmin
 from walletdesk.risk.models import RiskRule

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from walletdesk.conftest import ApiClient
-from walletdesk.core import clock, jobs
+from walletdesk.core import clock
+from walletdesk.core.services import jobs
 from walletdesk.wallet import cards
 from walletdesk.wallet.models import FeePolicy, Merchant, PaymentRequest, Promotion, Transaction
 

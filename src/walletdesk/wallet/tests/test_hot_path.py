@@ -7,9 +7,8 @@ from typing import Any
 
 import pytest
 
-from walletdesk.accounts import holds
 from walletdesk.accounts.models import AccountHold, User
-from walletdesk.accounts.services import find_user_by_login
+from walletdesk.accounts.services import find_user_by_login, holds
 from walletdesk.core import clock
 from walletdesk.core.errors import DomainError
 from walletdesk.risk.services import active_hold_kind

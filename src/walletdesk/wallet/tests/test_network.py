@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from walletdesk.core import clock, jobs
+from walletdesk.core import clock
 from walletdesk.core.models import Job
+from walletdesk.core.services import jobs
 from walletdesk.wallet import cards, services
 from walletdesk.wallet.models import Hold, NetworkOperation, Transaction
 from walletdesk.wallet.network.simulator import SimulatedNetwork

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from walletdesk.accounts import holds
+from walletdesk.accounts.services import holds
 from walletdesk.core import clock
 from walletdesk.wallet import cards, services
 from walletdesk.wallet.models import FeePolicy, Transaction

@@ -29,8 +29,9 @@ from hypothesis.stateful import (
 )
 
 from walletdesk.accounts.models import User
-from walletdesk.core import clock, jobs
+from walletdesk.core import clock
 from walletdesk.core.errors import DomainError
+from walletdesk.core.services import jobs
 from walletdesk.wallet import cards, fees, idempotency, services
 from walletdesk.wallet.models import FeePolicy, LedgerAccount, Merchant, Transaction
 from walletdesk.wallet.network import simulator

@@ -15,7 +15,7 @@ from walletdesk.conftest import PASSWORD, fresh_totp
     ("supervisor", "/support/console/"), ("admin", "/support/console/"),
 ])
 def test_sign_in_lands_by_role(make_customer: Any, role: str, landing: str) -> None:
-    from walletdesk.accounts import mfa
+    from walletdesk.accounts.services import mfa
     from walletdesk.core import clock
 
     user = make_customer(f"{role}@example.com", role=role)
@@ -32,7 +32,7 @@ def test_sign_in_lands_by_role(make_customer: Any, role: str, landing: str) -> N
 
 
 def test_a_safe_next_still_wins(make_customer: Any) -> None:
-    from walletdesk.accounts import mfa
+    from walletdesk.accounts.services import mfa
     from walletdesk.core import clock
 
     user = make_customer("next@example.com", role="agent")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from walletdesk.accounts import lockout
+from walletdesk.accounts.services import lockout
 
 pytestmark = [pytest.mark.django_db, pytest.mark.security]
 

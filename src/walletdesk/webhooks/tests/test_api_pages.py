@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from walletdesk.core import jobs
+from walletdesk.core.services import jobs
 from walletdesk.webhooks import signing
 from walletdesk.webhooks.models import Delivery, Endpoint
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import F
 
 
 class Command(BaseCommand):
@@ -26,8 +25,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from django.utils.translation import gettext as _
 
-        from walletdesk.accounts import events, mfa, services
-        from walletdesk.accounts.models import User
+        from walletdesk.accounts import services
+        from walletdesk.accounts.services import events, mfa
         from walletdesk.notify import services as notify
 
         user = services.find_user_by_login(str(options["login"]))
@@ -41,8 +40,7 @@ class Command(BaseCommand):
             secret = mfa.enroll_now(user)
             recovery = mfa.new_recovery_codes(user)
             if replaced:
-                User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
-                services.end_tokens(user)
+                services.end_sessions(user)
             events.record("mfa_enabled", user, method="totp", by="staff_totp command",
                           replaced=replaced)
             notify.tell_owner(user, "mfa_changed",

@@ -6,7 +6,7 @@
 It fills ``support_conversation`` with ``--count`` finished chat and email
 conversations over the last nine weeks in one ``INSERT ... SELECT
 generate_series`` (the demo directory is seeded first), then runs
-``forecast.refresh()`` twice and prints the time of each run and the rows
+``services.refresh_forecast()`` twice and prints the time of each run and the rows
 written. It refuses a database that holds conversations it did not make.
 """
 
@@ -47,7 +47,7 @@ class Command(BaseCommand):
         parser.add_argument("--count", type=int, default=1_000_000)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from walletdesk.directory import demo, forecast
+        from walletdesk.directory import demo, services
         from walletdesk.support.models import Conversation
 
         if connection.vendor != "postgresql":
@@ -66,6 +66,6 @@ class Command(BaseCommand):
             self.stdout.write(f"inserted {count} conversations in {time.perf_counter() - started:.1f} s")
         for run in (1, 2):
             started = time.perf_counter()
-            rows = forecast.refresh()
+            rows = services.refresh_forecast()
             self.stdout.write(f"refresh {run}: {rows} forecast rows in "
                               f"{time.perf_counter() - started:.1f} s")

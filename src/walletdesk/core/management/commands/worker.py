@@ -8,8 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from walletdesk.core import jobs
 from walletdesk.core.checks import refuse_unsafe_production
+from walletdesk.core.services import jobs
 
 
 class Command(BaseCommand):

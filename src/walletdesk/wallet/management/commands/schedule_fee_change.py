@@ -18,9 +18,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
-from walletdesk.accounts import events
 from walletdesk.accounts.models import User
-from walletdesk.accounts.services import find_user_by_login
+from walletdesk.accounts.services import events, find_user_by_login
 from walletdesk.core import clock
 from walletdesk.core.admin import diff, snapshot
 from walletdesk.core.errors import DomainError

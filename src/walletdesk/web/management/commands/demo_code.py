@@ -26,8 +26,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         import pyotp
 
-        from walletdesk.accounts import mfa
         from walletdesk.accounts.models import TotpDevice
+        from walletdesk.accounts.services import mfa
         from walletdesk.core import clock
         from walletdesk.core.checks import demo_allowed
 

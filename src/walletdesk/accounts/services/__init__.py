@@ -21,14 +21,15 @@ from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 
-from walletdesk.core import clock, jobs
+from walletdesk.core import clock
 from walletdesk.core.errors import NotFound
+from walletdesk.core.services import jobs
 from walletdesk.notify import limits as send_limits
 from walletdesk.notify import services as notify
 
-from . import codes, devices, events, holds, lockout, locks, mfa, passwords, signals, token_lookup
-from .context import require_recent_auth
-from .errors import (
+from .. import locks, passwords, signals, token_lookup
+from ..context import require_recent_auth
+from ..errors import (
     InvalidCode,
     InvalidCredentials,
     InvalidLogin,
@@ -36,8 +37,18 @@ from .errors import (
     SecondFactorNotSetUp,
     TooManyRequests,
 )
-from .models import AccountHold, ApiToken, Device, OneTimeCode, PendingLogin, User, keyed_digest
-from .netutil import client_ip, user_agent
+from ..models import (
+    AccountHold,
+    ApiToken,
+    Device,
+    OneTimeCode,
+    PasskeyChallenge,
+    PendingLogin,
+    User,
+    keyed_digest,
+)
+from ..netutil import client_ip, user_agent
+from . import codes, devices, events, holds, lockout, mfa
 
 __all__ = ["InvalidCredentials"]
 
@@ -464,6 +475,16 @@ def unlock_account(user: User, *, by: User | None, ip: str | None = None) -> int
     return released
 
 
+def purge_stale_sign_ups() -> None:
+    """Sign-ups never confirmed within 7 days are removed (they hold no money and no events),
+    with pending logins and passkey challenges a day past their expiry."""
+    cutoff = clock.now() - timedelta(days=7)
+    User.objects.filter(is_active=False, verified_at__isnull=True, date_joined__lt=cutoff,
+                        security_events__isnull=True).delete()
+    PendingLogin.objects.filter(expires_at__lt=clock.now() - timedelta(days=1)).delete()
+    PasskeyChallenge.objects.filter(expires_at__lt=clock.now() - timedelta(days=1)).delete()
+
+
 # --- sessions, devices, freezing -------------------------------------------------------------------
 
 def end_tokens(user: User) -> None:
@@ -471,11 +492,17 @@ def end_tokens(user: User) -> None:
     signals.credentials_ended_on_commit(user.pk)  # reset, sign out everywhere, freeze: sockets close
 
 
+def end_sessions(user: User) -> None:
+    """Every browser session (a new session generation) and API token of the user ends; its
+    sockets close after commit."""
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    end_tokens(user)
+
+
 def sign_out_everywhere(user: User, ip: str | None = None) -> None:
     with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+        end_sessions(user)
         user.refresh_from_db()
-        end_tokens(user)
         Device.objects.filter(user=user).update(signed_out_at=clock.now())
         events.record("signed_out_everywhere", user, ip=ip)
         notify.tell_owner(user, "signed_out_everywhere")

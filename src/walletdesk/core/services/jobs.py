@@ -25,8 +25,8 @@ from typing import Any
 
 from django.db import IntegrityError, close_old_connections, transaction
 
-from . import clock
-from .models import Job
+from .. import clock, locks
+from ..models import Job
 
 log = logging.getLogger(__name__)
 
@@ -99,13 +99,7 @@ def claim(worker: str, limit: int = 10) -> list[Job]:
     lease = now + timedelta(seconds=LEASE_SECONDS)
     claimed: list[Job] = []
     with transaction.atomic():
-        ready = (
-            Job.objects.select_for_update(skip_locked=True)
-            .filter(status__in=[Job.Status.QUEUED, Job.Status.RUNNING], run_at__lte=now)
-            .exclude(status=Job.Status.RUNNING, lease_until__gte=now)
-            .order_by("run_at", "pk")[:limit]
-        )
-        for job in ready:
+        for job in locks.due_jobs(now, limit):
             # The guard repeats the filter: on SQLite there is no row lock, the
             # IMMEDIATE transaction serializes writers instead.
             updated = (

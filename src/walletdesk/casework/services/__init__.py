@@ -17,11 +17,13 @@ from django.db import transaction
 
 from walletdesk.core import clock
 from walletdesk.core.errors import DomainError
+from walletdesk.core.money import format_minor
 from walletdesk.support import events
 from walletdesk.support.models import Agent, Conversation
+from walletdesk.wallet.models import Transaction
 
-from . import audit, guards, roles, verification
-from .errors import (
+from .. import audit, guards, notices, roles
+from ..errors import (
     ActionNotFound,
     ActionNotPermitted,
     ApprovalNotPermitted,
@@ -33,8 +35,9 @@ from .errors import (
     UnknownAction,
     VerificationRequired,
 )
+from ..models import AgentAction, MerchantRefundRequest, Verification
+from . import verification
 from .handlers import SPECS, Ctx
-from .models import AgentAction, Verification
 
 Status = AgentAction.Status
 MIN_REASON, MAX_REASON = 5, 500
@@ -209,6 +212,22 @@ def complete_unlocks(user_id: int) -> int:
             act.status = Status.DONE
             _changed(act)
     return len(waiting)
+
+
+def grant_merchant_refunds(refund: Transaction) -> None:
+    """The merchant refunded a payment through its own endpoint: every open request to refund
+    that payment is granted and its customer told (called in the refund's transaction)."""
+    for req in MerchantRefundRequest.objects.select_related(
+            "action__conversation", "action__customer", "merchant", "payment").filter(
+            payment_id=refund.parent_id, status=MerchantRefundRequest.Status.OPEN):
+        if MerchantRefundRequest.objects.filter(pk=req.pk, status=MerchantRefundRequest.Status.OPEN
+                                                ).update(status=MerchantRefundRequest.Status.GRANTED,
+                                                         granted_at=clock.now(), refund=refund):
+            conv = req.action.conversation
+            audit.tell_conversation(conv, "refund_granted", refund.public_id)
+            notices.tell_owner(req.action.customer, "refund_granted", reference=conv.reference,
+                               merchant=req.merchant.name, payment=req.payment.public_id,
+                               amount=format_minor(refund.amount, refund.currency))
 
 
 def _changed(act: AgentAction) -> None:

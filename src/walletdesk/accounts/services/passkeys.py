@@ -30,7 +30,7 @@ from webauthn.helpers.structs import (
 
 from walletdesk.core import clock
 
-from .models import Passkey, PasskeyChallenge, User, keyed_digest
+from ..models import Passkey, PasskeyChallenge, User, keyed_digest
 
 CHALLENGE_MINUTES = 5
 
@@ -148,3 +148,8 @@ def _as_json(credential: Any) -> str:
 
 def has_passkey(user: User) -> bool:
     return Passkey.objects.filter(user=user).exists()
+
+
+def remove_all(user: User) -> int:
+    """Every passkey of the user goes (a two-step reset by support); how many there were."""
+    return Passkey.objects.filter(user=user).delete()[0]

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 
 from walletdesk.core import clock
 
-from .models import SecurityEvent, User
+from ..models import SecurityEvent, User
 
 GENESIS = "0" * 64
 CHAIN_LOCK = 0x5EC0E7

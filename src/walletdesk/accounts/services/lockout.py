@@ -27,8 +27,9 @@ from django.db.models import F
 
 from walletdesk.core import clock
 
-from . import events, locks
-from .models import AccountHold, FactorGuard, LoginGuard, RateCounter, User
+from .. import locks
+from ..models import AccountHold, FactorGuard, LoginGuard, RateCounter, User
+from . import events
 
 PASSWORD = locks.PASSWORD
 Factor = FactorGuard.Factor

@@ -22,15 +22,15 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from walletdesk.accounts import events, holds
 from walletdesk.accounts.models import AccountHold, User
+from walletdesk.accounts.services import events, holds
 from walletdesk.core import clock
 from walletdesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from walletdesk.core.money import format_minor
 from walletdesk.notify import services as notify
 
-from .errors import OwnPayment, ReviewClosed
-from .models import SEVERITY, Outcome, Review, RiskDecision
+from ..errors import OwnPayment, ReviewClosed
+from ..models import SEVERITY, Outcome, Review, RiskDecision
 
 REVIEWER_ROLES = (User.Role.SUPERVISOR, User.Role.ADMIN)
 OPERATIONS = {"transfer": _("transfer"), "payment": _("payment"), "withdrawal": _("withdrawal")}

@@ -16,7 +16,7 @@ from nacl.secret import SecretBox
 from walletdesk.core import clock
 from walletdesk.core.errors import Conflict
 
-from .models import Passkey, RecoveryCode, TotpDevice, User, keyed_digest
+from ..models import Passkey, RecoveryCode, TotpDevice, User, keyed_digest
 
 STEP = 30
 RECOVERY_COUNT = 10

@@ -12,8 +12,8 @@ from django.conf import settings
 
 from walletdesk.core import clock
 
-from . import geo
-from .models import Device, User, keyed_digest
+from .. import geo
+from ..models import Device, User, keyed_digest
 
 COOKIE = "wd_device"
 HEADER = "X-Device-Id"

@@ -24,23 +24,23 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
-from walletdesk.accounts import codes, lockout, mfa
 from walletdesk.accounts.errors import TooManyAttempts, TooManyRequests
 from walletdesk.accounts.models import User
+from walletdesk.accounts.services import codes, lockout, mfa
 from walletdesk.core import clock
 from walletdesk.support import access, events
 from walletdesk.support.models import Agent, Conversation
 
-from . import audit, notices
-from .errors import (
+from .. import audit, notices
+from ..errors import (
     CustomerUnknown,
     MethodUnavailable,
     VerificationCodeWrong,
     VerificationNotFound,
     VerificationNotPending,
 )
-from .guards import live_conversation_of
-from .models import Verification
+from ..guards import live_conversation_of
+from ..models import Verification
 
 CODE_PURPOSE = "casework"
 MAX_TRIES = 5

@@ -14,11 +14,11 @@ from walletdesk.core import clock
 from walletdesk.core.errors import ValidationFailed
 from walletdesk.notify import services as notify
 
-from . import events, holds, lockout, mfa, passwords
-from .context import require_recent_auth
-from .errors import InvalidCode, SecondFactorStillNeeded, TooManyAttempts
-from .models import ApiToken, Device, Passkey, User
-from .services import _set_password
+from .. import passwords
+from ..context import require_recent_auth
+from ..errors import InvalidCode, SecondFactorStillNeeded, TooManyAttempts
+from ..models import ApiToken, Device, Passkey, User
+from . import _set_password, events, holds, lockout, mfa
 
 PHRASE_MAX = 40
 
@@ -92,14 +92,6 @@ def disable_totp(user: User) -> None:
         mfa.disable(user)
         events.record("mfa_disabled", user, method="totp")
         notify.tell_owner(user, "mfa_changed", change=str(_("authenticator app turned off")))
-
-
-def regenerate_recovery_codes(user: User) -> list[str]:
-    require_recent_auth(user)
-    with transaction.atomic():
-        codes = mfa.new_recovery_codes(user)
-        events.record("recovery_codes_renewed", user)
-    return codes
 
 
 def set_reminder(user: User, days: int | None) -> None:

@@ -15,13 +15,14 @@ from typing import Any, cast
 from django.db import connection, transaction
 from django.db.models import Avg, Count
 
-from walletdesk.accounts import context, events, holds
+from walletdesk.accounts import context
 from walletdesk.accounts.models import AccountHold, SecurityEvent, User
+from walletdesk.accounts.services import events, holds
 from walletdesk.core import clock
 
+from ..errors import AccountFrozen, HeldForReview, NeedsStepUp, OnHold, Refusal
+from ..models import DEFAULT_RULES, Outcome, RiskDecision, RiskRule
 from . import counters, review
-from .errors import AccountFrozen, HeldForReview, NeedsStepUp, OnHold, Refusal
-from .models import DEFAULT_RULES, Outcome, RiskDecision, RiskRule
 
 OUTGOING = ("transfer", "payment", "withdrawal")
 LOOK_UP: Any = object()

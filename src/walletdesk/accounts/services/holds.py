@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from walletdesk.core import clock
 
-from .models import AccountHold, User
+from ..models import AccountHold, User
 
 
 def active(user: User) -> QuerySet[AccountHold]:
@@ -25,6 +25,12 @@ def place(user: User, kind: str, reason: str = "", *, until: datetime | None = N
           blocks_login: bool = True) -> AccountHold:
     return AccountHold.objects.create(user=user, kind=kind, reason=reason[:200], until=until,
                                       blocks_login=blocks_login)
+
+
+def release_ids(user: User, hold_ids: list[int], by: User | None) -> int:
+    """Release the user's holds with these ids that are not released yet; how many."""
+    return AccountHold.objects.filter(pk__in=hold_ids, user=user, released_at__isnull=True).update(
+        released_at=clock.now(), released_by=by)
 
 
 def release(user: User, kinds: list[str], by: User | None) -> int:

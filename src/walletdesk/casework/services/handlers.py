@@ -12,13 +12,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from walletdesk.accounts import codes, holds, lockout, mfa
 from walletdesk.accounts import services as accounts
 from walletdesk.accounts.errors import TooManyRequests
-from walletdesk.accounts.models import AccountHold, OneTimeCode, Passkey, User
+from walletdesk.accounts.models import AccountHold, OneTimeCode, User
+from walletdesk.accounts.services import codes, holds, lockout, mfa, passkeys
 from walletdesk.core import clock
 from walletdesk.core.money import format_minor, parse_major
 from walletdesk.support.models import Agent, Conversation
@@ -27,9 +27,9 @@ from walletdesk.wallet.models import Hold, Posting, Transaction
 from walletdesk.wallet.network import NetworkUnavailable, get_network
 from walletdesk.wallet.serializers import event_dict, transaction_dict
 
-from . import notices
-from .errors import ActionNotApplicable, InvalidParameters, ObjectNotInConversation
-from .models import AgentAction, MerchantRefundRequest
+from .. import notices
+from ..errors import ActionNotApplicable, InvalidParameters, ObjectNotInConversation
+from ..models import AgentAction, MerchantRefundRequest
 
 RELEASABLE = (AccountHold.Kind.SECURITY, AccountHold.Kind.RISK, AccountHold.Kind.FROZEN)
 Done = AgentAction.Status.DONE
@@ -142,9 +142,7 @@ def check_release_hold(ctx: Ctx) -> dict[str, Any]:
 
 
 def run_release_hold(ctx: Ctx, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    released = AccountHold.objects.filter(pk__in=params["hold_ids"], user=ctx.customer,
-                                          released_at__isnull=True).update(
-        released_at=clock.now(), released_by=ctx.by.user)
+    released = holds.release_ids(ctx.customer, params["hold_ids"], ctx.by.user)
     lockout.reset(ctx.customer)
     _tell(ctx, _("the hold on your account was released."))
     return Done, {"released": released}
@@ -158,14 +156,13 @@ def run_freeze(ctx: Ctx, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """A security hold: no login and no outgoing money until unlocked; every session ends."""
     hold = holds.place(ctx.customer, AccountHold.Kind.SECURITY,
                        f"support {ctx.by.employee_id}: {ctx.reason}")
-    User.objects.filter(pk=ctx.customer.pk).update(session_epoch=F("session_epoch") + 1)
-    accounts.end_tokens(ctx.customer)
+    accounts.end_sessions(ctx.customer)
     _tell(ctx, _("your account was frozen for your protection; unlock it with a code sent to you."))
     return Done, {"hold_id": hold.pk}
 
 
 def check_reset_2fa(ctx: Ctx) -> dict[str, Any]:
-    if not mfa.has_totp(ctx.customer) and not Passkey.objects.filter(user=ctx.customer).exists():
+    if not mfa.has_totp(ctx.customer) and not passkeys.has_passkey(ctx.customer):
         raise ActionNotApplicable(_("Two-step verification is not turned on."), detail="no_two_step")
     return {}
 
@@ -173,7 +170,7 @@ def check_reset_2fa(ctx: Ctx) -> dict[str, Any]:
 def run_reset_2fa(ctx: Ctx, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """Authenticator, recovery codes and passkeys go; money out waits as after a password reset,
     so that someone who talked their way to a reset cannot empty the wallet at once."""
-    removed = Passkey.objects.filter(user=ctx.customer).delete()[0]
+    removed = passkeys.remove_all(ctx.customer)
     mfa.disable(ctx.customer)
     hours = settings.SECURITY["HOLD_AFTER_RESET_HOURS"]
     if hours:

@@ -14,8 +14,9 @@ from django.db.models import F
 
 from walletdesk.core import clock
 
-from .errors import InvalidCode
-from .models import OneTimeCode, User, keyed_digest
+from .. import locks
+from ..errors import InvalidCode
+from ..models import OneTimeCode, User, keyed_digest
 
 CODE_FORMAT = re.compile(r"^[0-9]{6,8}$")
 
@@ -40,7 +41,7 @@ def issue(user: User, purpose: str, channel: str) -> str | None:
     with transaction.atomic():
         # One sender at a time per user, so concurrent requests cannot both pass the
         # count below (SQLite: the IMMEDIATE transaction already serializes writers).
-        User.objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
+        locks.user_row(user.pk)
         if not can_send(user, purpose):
             return None
         digits = settings.SECURITY["CODE_DIGITS"]

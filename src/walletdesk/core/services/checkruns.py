@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import clock
-from .models import CheckRun
+from .. import clock
+from ..models import CheckRun
 
 
 def store(name: str, ok: bool, **detail: Any) -> CheckRun:
