@@ -12,6 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import django_stubs_ext
+
+# Django's generic classes (ModelForm[Model], TabularInline[Child, Parent], ...) take type
+# arguments at run time too, as they do for mypy.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("WALLETDESK_VAR_DIR", Path.cwd() / "var")).resolve()
