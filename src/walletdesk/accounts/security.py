@@ -15,7 +15,7 @@ from walletdesk.core.errors import ValidationFailed
 from walletdesk.notify import services as notify
 
 from . import events, holds, lockout, mfa, passwords
-from .context import require_recent_auth
+from .context import require_recent_auth as require_recent_auth
 from .errors import InvalidCode, SecondFactorStillNeeded, TooManyAttempts
 from .models import ApiToken, Device, Passkey, User
 from .services import _set_password

@@ -438,7 +438,7 @@ def _set_password(user: User, clean: str) -> None:
     user.set_password(clean)
     user.password_changed_at = clock.now()
     user.must_change_password = False
-    user.session_epoch = F("session_epoch") + 1  # type: ignore[assignment]
+    user.session_epoch = F("session_epoch") + 1
     user.save(update_fields=["password", "password_changed_at", "must_change_password",
                              "session_epoch"])
     user.refresh_from_db()

@@ -20,6 +20,7 @@ first two (ADR 0091).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -43,7 +44,7 @@ def production_needs_redis(app_configs: Any, **kwargs: Any) -> list[Warning]:
 
 
 # The outside systems and the setting that names each one's provider.
-OUTSIDE_PROVIDERS = (
+OUTSIDE_PROVIDERS: tuple[tuple[str, str, Callable[[], str]], ...] = (
     ("the payment network", "WALLETDESK_NETWORK_PROVIDER", lambda: settings.WALLET["NETWORK_PROVIDER"]),
     ("SMS", "WALLETDESK_SMS_PROVIDER", lambda: settings.NOTIFY["SMS_PROVIDER"]),
     ("telephony", "WALLETDESK_TELEPHONY_PROVIDER", lambda: settings.PHONE["TELEPHONY_PROVIDER"]),

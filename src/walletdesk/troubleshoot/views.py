@@ -28,7 +28,7 @@ PICK: dict[str, dict[str, Any]] = {"payment": {"status__in": ["pending", "expire
 
 def _customer(request: HttpRequest) -> User | None:
     user = request.user
-    return user if user.is_authenticated and user.role == User.Role.CUSTOMER else None  # type: ignore[union-attr, return-value]
+    return user if user.is_authenticated and user.role == User.Role.CUSTOMER else None
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -57,7 +57,7 @@ def lock(request: HttpRequest) -> HttpResponse:
     """Logged in: the full diagnosis. Not logged in: the same answer for every login typed."""
     user = request.user
     if user.is_authenticated:
-        return _result(request, user, "lock")  # type: ignore[arg-type]
+        return _result(request, user, "lock")
     ctx: dict[str, Any] = {"login": "", "asked": False, "rules": _lock_rules()}
     if request.method == "POST":
         ctx["login"] = request.POST.get("login", "")[:254]

@@ -46,7 +46,7 @@ def _hold_finding(hold: AccountHold) -> Finding:
 def _next_code_at(user: User, now: datetime) -> datetime | None:
     """None when an unlock code can be sent now; else when the hourly budget frees one."""
     since = now - timedelta(hours=1)
-    sent = list(OneTimeCode.objects.filter(user=user, purpose=OneTimeCode.Purpose.UNLOCK,
+    sent: list[datetime] = list(OneTimeCode.objects.filter(user=user, purpose=OneTimeCode.Purpose.UNLOCK,
                                            created_at__gt=since)
                 .order_by("-created_at").values_list("created_at", flat=True))
     budget = settings.SECURITY["CODE_SENDS_PER_HOUR"]
