@@ -26,7 +26,7 @@ from walletdesk.core.errors import NotFound
 from walletdesk.notify import limits as send_limits
 from walletdesk.notify import services as notify
 
-from . import codes, devices, events, holds, lockout, locks, mfa, passwords, signals, token_lookup
+from . import codes, conf, devices, events, holds, lockout, locks, mfa, passwords, signals, token_lookup
 from .context import require_recent_auth
 from .errors import (
     InvalidCode,
@@ -213,7 +213,7 @@ def _pending(user: User, reason: str, device_key: str, ip: str | None,
     PendingLogin.objects.create(
         user=user, token_hash=keyed_digest("mfa", raw), reason=reason, device_key=device_key,
         ip=ip, created_at=now,
-        expires_at=now + timedelta(minutes=settings.SECURITY["MFA_LOGIN_MINUTES"]))
+        expires_at=now + timedelta(minutes=conf.get().mfa_login_minutes))
     return LoginResult(user=user, mfa_token=raw, device_key=device_key, methods=methods)
 
 
@@ -425,7 +425,7 @@ def confirm_reset(request: HttpRequest | None, login: object, code: object,
     with transaction.atomic():
         _set_password(user, clean)
         lockout.reset(user)
-        hours = settings.SECURITY["HOLD_AFTER_RESET_HOURS"]
+        hours = conf.get().hold_after_reset_hours
         if hours:
             holds.place(user, AccountHold.Kind.AFTER_RESET, "password reset",
                         until=clock.now() + timedelta(hours=hours), blocks_login=False)
