@@ -11,11 +11,11 @@ first byte; otherwise the connection is closed. An idle kept-alive connection is
 from __future__ import annotations
 
 import asyncio
-import os
 
+from django.conf import settings
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-HEADER_SECONDS = float(os.environ.get("WALLETDESK_HEADER_TIMEOUT", "10"))
+HEADER_SECONDS = float(settings.HEADER_TIMEOUT_SECONDS)
 
 
 class DeadlineHttpProtocol(HttpToolsProtocol):
