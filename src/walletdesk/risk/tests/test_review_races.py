@@ -10,6 +10,7 @@ from walletdesk.accounts.models import User
 from walletdesk.accounts.services import issue_token
 from walletdesk.conftest import ApiClient
 from walletdesk.risk import review
+from walletdesk.risk.errors import ReviewClosed
 from walletdesk.risk.models import Review, RiskRule
 from walletdesk.risk.services import forget_rules, rules
 from walletdesk.wallet.models import Transaction
@@ -77,7 +78,7 @@ def test_two_reviewers_at_once_one_decision(held_case):
             else:
                 review.reject(b, case.pk, "not fine", freeze=True)
             return "ok"
-        except review.ReviewClosed:
+        except ReviewClosed:
             return "closed"
 
     results = parallel(6, decide)
