@@ -12,6 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import django_stubs_ext
+
+# Django's generic classes (ModelForm[Model], TabularInline[Child, Parent], ...) take type
+# arguments at run time too, as they do for mypy.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("WALLETDESK_VAR_DIR", Path.cwd() / "var")).resolve()
@@ -411,3 +416,27 @@ PHONE: dict[str, Any] = {
     # Shared secret of a real provider's signed status events (phone/webhook.py); "" = none.
     "WEBHOOK_SECRET": os.environ.get("WALLETDESK_TELEPHONY_WEBHOOK_SECRET", ""),
 }
+
+# --- process knobs read by single modules (every environment variable is read in this file) --
+# The test clock's offset (core/clock.py) for a server started by a browser test. Production
+# refuses to start with one (core/checks.py, ADR 0112): a shifted clock moves every deadline.
+CLOCK_OFFSET_SECONDS = env_float("WALLETDESK_CLOCK_OFFSET_SECONDS", 0.0)
+# A staging demo in production: demo data and development providers allowed (ADR 0091).
+ALLOW_DEMO_IN_PRODUCTION = env_bool("WALLETDESK_ALLOW_DEMO_IN_PRODUCTION")
+# How long a claimed job stays claimed before another worker may take it (core/jobs.py).
+JOB_LEASE_SECONDS = env_float("WALLETDESK_JOB_LEASE_SECONDS", 120.0)
+# Slow clients: request headers complete within this many seconds (core/httpserver.py).
+HEADER_TIMEOUT_SECONDS = env_float("WALLETDESK_HEADER_TIMEOUT", 10.0)
+# OpenMP threads of the text encoder (core/embed.py); a value that is not a number means 1.
+try:
+    EMBED_THREADS = max(1, int(os.environ.get("WALLETDESK_EMBED_THREADS", "1")))
+except ValueError:
+    EMBED_THREADS = 1
+# The version a build stamps on the image (no git checkout there); "" = the package's own.
+APP_VERSION = os.environ.get("WALLETDESK_APP_VERSION", "")[:60]
+# The directory's Ed25519 signing seed (base64); "" = a key file in VAR_DIR, refused in production.
+DIRECTORY_SIGNING_KEY = os.environ.get("WALLETDESK_DIRECTORY_SIGNING_KEY", "")
+# BANKING77 for training triage (train_triage); "" = ../shared/datasets/banking77 of the repository.
+BANKING77_DIR = os.environ.get("WALLETDESK_BANKING77_DIR", "")
+# On a CI runner a missing training set fails `train_triage --check` instead of skipping it.
+CI = os.environ.get("CI") == "true"

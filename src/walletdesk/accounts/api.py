@@ -295,7 +295,8 @@ class MfaTokenIn(Schema):
              auth=USER_AUTH)
 def passkey_register_options(request: HttpRequest) -> dict[str, Any]:
     """PublicKeyCredentialCreationOptions for navigator.credentials.create (step-up first)."""
-    return json.loads(security.passkey_registration_options(request, _user(request)))
+    options: dict[str, Any] = json.loads(security.passkey_registration_options(request, _user(request)))
+    return options
 
 
 @router.post("/passkeys/register/verify", response={201: PasskeyAddedOut, **ERRORS},
@@ -322,7 +323,8 @@ def passkey_remove(request: HttpRequest, passkey_id: int) -> tuple[int, None]:
 def login_passkey_options(request: HttpRequest, payload: MfaTokenIn) -> dict[str, Any]:
     """PublicKeyCredentialRequestOptions for the second step of a login (``mfa_token``)."""
     user = services.pending_user(payload.mfa_token)
-    return json.loads(passkeys.authentication_options(request, user))
+    options: dict[str, Any] = json.loads(passkeys.authentication_options(request, user))
+    return options
 
 
 @router.post("/login/passkey/verify", response={200: LoginOut, **ERRORS}, auth=None)

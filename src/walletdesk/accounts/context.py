@@ -9,12 +9,11 @@ from __future__ import annotations
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, cast
-
-from django.conf import settings
+from typing import TYPE_CHECKING
 
 from walletdesk.core import clock
 
+from . import conf
 from .errors import StepUpRequired
 
 if TYPE_CHECKING:
@@ -34,7 +33,7 @@ current: ContextVar[AuthContext | None] = ContextVar("walletdesk_auth", default=
 def recent(ctx: AuthContext | None) -> bool:
     if ctx is None or ctx.authenticated_at is None:
         return False
-    limit = cast(int, settings.SECURITY["STEP_UP_SECONDS"])
+    limit = conf.get().step_up_seconds
     return clock.now() - ctx.authenticated_at <= timedelta(seconds=limit)
 
 

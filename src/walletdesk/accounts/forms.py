@@ -1,14 +1,26 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
-LOGIN = dict(label=_("Email or mobile number"), max_length=254,
-             widget=forms.TextInput(attrs={"autocomplete": "username"}))
-CODE = dict(label=_("Code"), max_length=8, min_length=6,
-            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+
+class _TextOptions(TypedDict, total=False):
+    """The CharField options shared by several forms."""
+
+    label: StrOrPromise
+    max_length: int
+    min_length: int
+    widget: forms.Widget
+
+
+LOGIN: _TextOptions = {"label": _("Email or mobile number"), "max_length": 254,
+                       "widget": forms.TextInput(attrs={"autocomplete": "username"})}
+CODE: _TextOptions = {"label": _("Code"), "max_length": 8, "min_length": 6,
+                      "widget": forms.TextInput(attrs={"autocomplete": "one-time-code",
+                                                       "inputmode": "numeric"})}
 OTP_HELP = _("Only if two-step verification is on: a code from your authenticator app or a "
              "recovery code.")
 
@@ -19,22 +31,22 @@ def _password(label: Any, autocomplete: str = "new-password") -> forms.CharField
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(**LOGIN)  # type: ignore[arg-type]
+    username = forms.CharField(**LOGIN)
     password = _password(_("Password"), "current-password")
 
 
 class RegisterForm(forms.Form):
-    login = forms.CharField(**LOGIN)  # type: ignore[arg-type]
+    login = forms.CharField(**LOGIN)
     password = _password(_("Password"))
 
 
 class LoginOnlyForm(forms.Form):
-    login = forms.CharField(**LOGIN)  # type: ignore[arg-type]
+    login = forms.CharField(**LOGIN)
 
 
 class CodeForm(forms.Form):
-    login = forms.CharField(**LOGIN)  # type: ignore[arg-type]
-    code = forms.CharField(**CODE)  # type: ignore[arg-type]
+    login = forms.CharField(**LOGIN)
+    code = forms.CharField(**CODE)
 
 
 class ResetConfirmForm(CodeForm):

@@ -6,10 +6,11 @@ from __future__ import annotations
 import ipaddress
 import math
 from dataclasses import dataclass
-from typing import Protocol, cast
+from typing import Protocol
 
-from django.conf import settings
 from django.utils.module_loading import import_string
+
+from . import conf
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,8 @@ class DevelopmentGeoProvider:
 
 
 def provider() -> GeoProvider:
-    return import_string(cast(str, settings.SECURITY["GEO_PROVIDER"]))()  # type: ignore[no-any-return]
+    found: GeoProvider = import_string(conf.get().geo_provider)()
+    return found
 
 
 def lookup(ip: str | None) -> Place | None:

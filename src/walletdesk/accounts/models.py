@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Upper
@@ -49,7 +50,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(max_length=10, default="zh-hans",
                                 choices=[("zh-hans", "简体中文"), ("en", "English"), ("zh-hant", "繁體中文")],
                                 verbose_name=_("language"))
-    time_zone = models.CharField(max_length=64, default="Asia/Shanghai", verbose_name=_("time zone"))
+    time_zone = models.CharField(max_length=64, default=settings.DEFAULT_USER_TIME_ZONE,
+                                 verbose_name=_("time zone"))
     region = models.CharField(max_length=16, default="CN", verbose_name=_("region"))
     is_active = models.BooleanField(default=True, verbose_name=_("active"))
     is_staff = models.BooleanField(default=False, verbose_name=_("staff"))

@@ -90,7 +90,7 @@ def panel(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
     return queries.panel(agent, guards.conversation(conversation_id))
 
 
-@router.get("/actions/approvals", response=list[dict], auth=USER_AUTH)
+@router.get("/actions/approvals", response=list[dict[str, Any]], auth=USER_AUTH)
 def approvals(request: HttpRequest) -> list[dict[str, Any]]:
     return queries.approval_queue(services.agent_for(request.user))
 

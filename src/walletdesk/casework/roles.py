@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-
 from walletdesk.support.models import Agent
+
+from . import conf
 
 AGENT, SENIOR, SUPERVISOR, ADMIN = "agent", "senior_agent", "supervisor", "admin"
 STAFF_ROLES = (AGENT, SENIOR, SUPERVISOR, ADMIN)
@@ -45,7 +45,7 @@ APPROVERS = {a: row[2] for a, row in MATRIX.items()}
 def fee_refund_approval_above() -> int:
     """Fee refunds, and refunds support makes from a merchant's balance, above this amount
     (minor units) need a second person."""
-    return int(settings.CASEWORK["FEE_REFUND_APPROVAL_ABOVE"])
+    return conf.get().fee_refund_approval_above
 
 
 def needs_approval(action: str, params: dict[str, Any]) -> bool:

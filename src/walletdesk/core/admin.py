@@ -76,7 +76,7 @@ def record(request: HttpRequest, action: str, model: type[models.Model], object_
         changes=diff(before or {}, after or {}), **extra)
 
 
-class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditedAdmin(admin.ModelAdmin[Any]):  # a base for every model's admin
     """The base of every admin class here: each write is audited (see the module text).
 
     The "before" is read when the admin loads the object (change and delete pages, the

@@ -19,7 +19,7 @@ first two (ADR 0091).
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -43,7 +43,7 @@ def production_needs_redis(app_configs: Any, **kwargs: Any) -> list[Warning]:
 
 
 # The outside systems and the setting that names each one's provider.
-OUTSIDE_PROVIDERS = (
+OUTSIDE_PROVIDERS: tuple[tuple[str, str, Callable[[], str]], ...] = (
     ("the payment network", "WALLETDESK_NETWORK_PROVIDER", lambda: settings.WALLET["NETWORK_PROVIDER"]),
     ("SMS", "WALLETDESK_SMS_PROVIDER", lambda: settings.NOTIFY["SMS_PROVIDER"]),
     ("telephony", "WALLETDESK_TELEPHONY_PROVIDER", lambda: settings.PHONE["TELEPHONY_PROVIDER"]),
@@ -52,7 +52,7 @@ OUTSIDE_PROVIDERS = (
 
 
 def demo_allowed() -> bool:
-    return os.environ.get(ALLOW_DEMO_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+    return bool(settings.ALLOW_DEMO_IN_PRODUCTION)
 
 
 def _development_providers() -> list[str]:
@@ -67,6 +67,15 @@ def _weak_secret() -> list[str]:
             or key.startswith("django-insecure")):
         return [f"WALLETDESK_SECRET_KEY is short, simple or a known default: use at least "
                 f"{MIN_SECRET_LENGTH} random characters."]
+    return []
+
+
+def _clock_offset() -> list[str]:
+    """The test clock's offset moves every deadline, expiry and audit time: never in
+    production, not even in a staging demo (ADR 0112)."""
+    if settings.CLOCK_OFFSET_SECONDS:
+        return ["WALLETDESK_CLOCK_OFFSET_SECONDS is set: the test clock's offset is never "
+                "allowed in production; unset it."]
     return []
 
 
@@ -110,6 +119,7 @@ def production_problems(*, database: bool = True) -> list[str]:
     problems = []
     if settings.DEBUG:
         problems.append("DEBUG is on: unset WALLETDESK_DEBUG.")
+    problems += _clock_offset()
     problems += _weak_secret()
     if not demo_allowed():
         problems += _development_providers()
@@ -126,7 +136,7 @@ def refuse_unsafe_production(what: str) -> None:
         raise ImproperlyConfigured(
             f"walletdesk {what} refuses to start in production (WALLETDESK_PRODUCTION=1):\n"
             f"{lines}\n(For a staging demo only: {ALLOW_DEMO_ENV}=1 allows demo data and "
-            f"development providers; never DEBUG or a weak secret key.)")
+            f"development providers; never DEBUG, a weak secret key or a clock offset.)")
 
 
 def refuse_unsafe_application(what: str) -> None:
@@ -171,6 +181,6 @@ def production_uses_real_providers(app_configs: Any, **kwargs: Any) -> list[Erro
 def production_settings_are_safe(app_configs: Any, **kwargs: Any) -> list[Error]:
     if not settings.PRODUCTION:
         return []
-    problems = _weak_secret() + (["DEBUG is on: unset WALLETDESK_DEBUG."] if settings.DEBUG
-                                 else [])
+    problems = _weak_secret() + _clock_offset() + (
+        ["DEBUG is on: unset WALLETDESK_DEBUG."] if settings.DEBUG else [])
     return [Error(text, id="walletdesk.E003") for text in problems]

@@ -2,22 +2,23 @@
 
 Every timestamp that the domain writes or compares comes from :func:`now`, so
 tests (and the demo) can move time forward instead of sleeping. The offset can
-also come from ``WALLETDESK_CLOCK_OFFSET_SECONDS`` for a server started by a
-browser test.
+also come from ``WALLETDESK_CLOCK_OFFSET_SECONDS`` (``settings.CLOCK_OFFSET_SECONDS``)
+for a server started by a browser test; production refuses to start with one
+(``core.checks``, ADR 0112).
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 _lock = threading.Lock()
-_offset = timedelta(seconds=float(os.environ.get("WALLETDESK_CLOCK_OFFSET_SECONDS", "0") or 0))
+_offset = timedelta(seconds=float(settings.CLOCK_OFFSET_SECONDS))
 _frozen: datetime | None = None
 
 

@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
+from django.conf import settings
 
 DIM = 384
 Kind = Literal["query", "passage"]
@@ -37,10 +38,7 @@ class EncoderMissing(RuntimeError):
 
 
 def default_threads() -> int:
-    try:
-        return max(1, int(os.environ.get("WALLETDESK_EMBED_THREADS", "1")))
-    except ValueError:
-        return 1
+    return int(settings.EMBED_THREADS)
 
 
 @lru_cache(maxsize=1)

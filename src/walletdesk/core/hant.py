@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Protocol
 
 # (after s2hk, Hong Kong wording): applied in one pass, longest match first, so an entry
 # never rewrites the result of another and a correct word can be protected by mapping it to
@@ -83,11 +84,18 @@ PHRASES: dict[str, str] = {
 _PATTERN = re.compile("|".join(re.escape(k) for k in sorted(PHRASES, key=len, reverse=True)))
 
 
+class _Converter(Protocol):
+    """What we use of an ``opencc.OpenCC`` (the package has no type information)."""
+
+    def convert(self, text: str) -> str: ...
+
+
 @lru_cache(maxsize=1)
-def _converter():  # type: ignore[no-untyped-def]
+def _converter() -> _Converter:
     import opencc  # opencc-python-reimplemented: pure Python, loaded only when needed
 
-    return opencc.OpenCC("s2hk")
+    converter: _Converter = opencc.OpenCC("s2hk")
+    return converter
 
 
 def convert(text: str) -> str:
@@ -104,10 +112,11 @@ def convert_cached(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _to_hans():  # type: ignore[no-untyped-def]
+def _to_hans() -> _Converter:
     import opencc
 
-    return opencc.OpenCC("hk2s")
+    converter: _Converter = opencc.OpenCC("hk2s")
+    return converter
 
 
 def to_hans(text: str) -> str:

@@ -3,7 +3,7 @@
 uvicorn closes a connection that stays idle between requests (`timeout_keep_alive`), but a
 client that sends its headers a byte at a time (slowloris) cancels that timer with every
 byte and can hold a connection, and a slot of the server, forever. Here each request's
-headers must be complete within `HEADER_SECONDS` of the connection opening or of the request's
+headers must be complete within `header_seconds()` of the connection opening or of the request's
 first byte; otherwise the connection is closed. An idle kept-alive connection is uvicorn's
 `timeout_keep_alive`.
 """
@@ -11,11 +11,18 @@ first byte; otherwise the connection is closed. An idle kept-alive connection is
 from __future__ import annotations
 
 import asyncio
-import os
 
+from django.conf import settings
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-HEADER_SECONDS = float(os.environ.get("WALLETDESK_HEADER_TIMEOUT", "10"))
+# None: settings.HEADER_TIMEOUT_SECONDS (WALLETDESK_HEADER_TIMEOUT), read when a connection
+# opens: uvicorn imports this class before the application, so before Django's settings are
+# sure to be configured.
+HEADER_SECONDS: float | None = None
+
+
+def header_seconds() -> float:
+    return HEADER_SECONDS if HEADER_SECONDS is not None else float(settings.HEADER_TIMEOUT_SECONDS)
 
 
 class DeadlineHttpProtocol(HttpToolsProtocol):
@@ -46,7 +53,7 @@ class DeadlineHttpProtocol(HttpToolsProtocol):
 
     def _arm(self) -> None:
         self._disarm()
-        self._header_deadline = self.loop.call_later(HEADER_SECONDS, self._too_slow)
+        self._header_deadline = self.loop.call_later(header_seconds(), self._too_slow)
 
     def _disarm(self) -> None:
         if self._header_deadline is not None:

@@ -61,7 +61,8 @@ def parse_major(text: str, currency: str) -> int:
         value = Decimal(cleaned)
     except InvalidOperation:
         raise ValidationFailed(_("Enter an amount such as 12.34."), code="invalid_amount") from None
-    if -value.as_tuple().exponent > exponent:  # type: ignore[operator]
+    places = value.as_tuple().exponent  # an int: PLAIN_DECIMAL allows no NaN or Infinity
+    if isinstance(places, int) and -places > exponent:
         raise ValidationFailed(_("Too many decimal places for this currency."),
                                code="too_many_decimals")
     return check_amount(int(value.scaleb(exponent)))

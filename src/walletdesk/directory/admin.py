@@ -24,7 +24,7 @@ def _form_error(exc: DomainError) -> forms.ValidationError:
     return forms.ValidationError(str(exc.message), code=exc.code)
 
 
-class RegionForm(forms.ModelForm):
+class RegionForm(forms.ModelForm[Region]):
     class Meta:
         model = Region
         fields = ["code", "name_zh", "name_en", "time_zone", "notes_zh", "notes_en", "sort_order",
@@ -48,7 +48,7 @@ class RegionAdmin(AuditedAdmin):
         services.save_region(obj)
 
 
-class ChannelForm(forms.ModelForm):
+class ChannelForm(forms.ModelForm[Channel]):
     class Meta:
         model = Channel
         fields = ["region", "kind", "platform", "value", "label_zh", "label_en", "notes_zh",
@@ -85,7 +85,7 @@ class ChannelAdmin(AuditedAdmin):
         services.save_channel(obj)
 
 
-class WeeklyFormSet(forms.BaseInlineFormSet):
+class WeeklyFormSet(forms.BaseInlineFormSet[WeeklyPeriod, ServiceHours, forms.ModelForm[WeeklyPeriod]]):
     """Checks the whole week at once: no empty and no overlapping periods."""
 
     def clean(self) -> None:
@@ -104,13 +104,13 @@ class WeeklyFormSet(forms.BaseInlineFormSet):
             raise _form_error(exc) from None
 
 
-class WeeklyInline(admin.TabularInline):
+class WeeklyInline(admin.TabularInline[WeeklyPeriod, ServiceHours]):
     model = WeeklyPeriod
     formset = WeeklyFormSet
     extra = 0
 
 
-class SpecialDayForm(forms.ModelForm):
+class SpecialDayForm(forms.ModelForm[SpecialDay]):
     class Meta:
         model = SpecialDay
         fields = ["hours", "date", "name_zh", "name_en", "closed", "start", "end"]
@@ -124,13 +124,13 @@ class SpecialDayForm(forms.ModelForm):
         return data
 
 
-class SpecialDayInline(admin.TabularInline):
+class SpecialDayInline(admin.TabularInline[SpecialDay, ServiceHours]):
     model = SpecialDay
     form = SpecialDayForm
     extra = 0
 
 
-class HoursForm(forms.ModelForm):
+class HoursForm(forms.ModelForm[ServiceHours]):
     class Meta:
         model = ServiceHours
         fields = ["name", "time_zone", "always_open"]

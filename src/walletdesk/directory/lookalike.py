@@ -30,7 +30,7 @@ def _latin(ch: str) -> str:
     found = confusables.is_confusable(ch, preferred_aliases=["latin"], greedy=True) or []
     for hit in found:
         for glyph in hit.get("homoglyphs", []):
-            c = glyph.get("c", "")
+            c = str(glyph.get("c", ""))
             if c.isascii() and c.isalnum():
                 return c.lower()
     return ch

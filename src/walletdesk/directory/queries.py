@@ -15,7 +15,9 @@ from . import hours as hours_math
 from .errors import UnknownRegion
 
 # The shared lookups live in lookups.py (forecast uses them too); callers keep these names.
-from .lookups import pick, regions, timetable
+from .lookups import pick as pick
+from .lookups import regions as regions
+from .lookups import timetable as timetable
 from .models import Channel, Region, ServiceHours, SpecialDay
 
 # A saved copy older than this is stale: fetch a fresh one (verify_directory says so).

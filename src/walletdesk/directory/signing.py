@@ -65,10 +65,10 @@ def _create_key_file(path: Path) -> None:
 
 
 def signing_key() -> SigningKey:
-    configured = os.environ.get(ENV_VAR, "")
+    configured = settings.DIRECTORY_SIGNING_KEY
     if configured:
         return _decode_seed(configured)
-    if getattr(settings, "PRODUCTION", False):
+    if settings.PRODUCTION:
         raise ImproperlyConfigured(f"{ENV_VAR} must be set in production")
     path = Path(settings.VAR_DIR) / KEY_FILE
     if not path.exists():

@@ -139,7 +139,7 @@ def report(request: HttpRequest) -> HttpResponse:
     try:
         ratelimit.hit(ratelimit.REPORT, ratelimit.client_key(request))
         services.create_report(value=value, note=request.POST.get("note", ""),
-                               reporter=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+                               reporter=request.user if request.user.is_authenticated else None,
                                region_hint=getattr(request.user, "region", "CN"))
     except DomainError as exc:
         messages.error(request, str(exc.message))

@@ -5,6 +5,7 @@ app checks its address) and read-only refund requests with their timelines."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from walletdesk.core.admin import AuditedAdmin, ReadOnlyAdmin
 
@@ -18,14 +19,14 @@ class MerchantTermsAdmin(AuditedAdmin):
     readonly_fields = ("webhook",)
 
 
-class EventInline(admin.TabularInline):  # type: ignore[type-arg]
+class EventInline(admin.TabularInline[RefundRequestEvent, RefundRequest]):
     model = RefundRequestEvent
     extra = 0
     can_delete = False
     fields = ("at", "kind", "actor", "amount", "note")
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: RefundRequest | None = None) -> bool:
         return False
 
 

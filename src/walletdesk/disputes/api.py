@@ -74,7 +74,7 @@ def ask(request: HttpRequest, txn_id: str, payload: AskIn) -> tuple[int, dict[st
     return 201, queries.request_dict(req, events=True)
 
 
-@wallet_router.get("/refund-requests", response=list[dict], auth=USER_AUTH)
+@wallet_router.get("/refund-requests", response=list[dict[str, Any]], auth=USER_AUTH)
 def my_requests(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
     qs = services.search(queries.of_customer(_customer(request)), _status(status[:20]))
     return [queries.request_dict(r) for r in qs[:200]]
@@ -104,7 +104,7 @@ def withdraw(request: HttpRequest, request_id: str) -> dict[str, Any]:
 
 # --- the merchant ------------------------------------------------------------------------
 
-@merchant_router.get("/refund-requests", response=list[dict], auth=MERCHANT_AUTH)
+@merchant_router.get("/refund-requests", response=list[dict[str, Any]], auth=MERCHANT_AUTH)
 def merchant_requests(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
     """Refund requests for this merchant: the customers' own (``"source": "customer"``, answer
     with accept/decline below) and those customer support made for a customer

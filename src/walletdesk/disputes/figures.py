@@ -42,5 +42,5 @@ def _seconds(value: Any) -> float | None:
     if value is None:
         return None
     if hasattr(value, "total_seconds"):
-        return round(value.total_seconds(), 1)
+        return round(float(value.total_seconds()), 1)
     return round(float(value) / 1_000_000, 1)  # SQLite returns microseconds

@@ -19,6 +19,7 @@ from walletdesk.accounts.models import User
 from walletdesk.core import clock
 from walletdesk.core.money import check_amount
 from walletdesk.support import chat
+from walletdesk.wallet import locks as wallet_locks
 from walletdesk.wallet import services as wallet
 from walletdesk.wallet.errors import NotRefundable, TransactionNotFound
 from walletdesk.wallet.models import Merchant, Transaction, public_id
@@ -89,10 +90,10 @@ def ask(customer: User, txn_id: object, *, amount: object = None, reason: object
         raise TooManyImages()
     encoded = [chat.check_image(data) for data in pictures]  # re-encoded as chat images are
     now = clock.now()
-    due = deadlines.respond_by(found.merchant_id, now)  # type: ignore[arg-type]
+    due = deadlines.respond_by(found.merchant_id, now)
     try:
         with transaction.atomic():
-            payment = wallet.locks.lock_transaction(found.pk)
+            payment = wallet_locks.lock_transaction(found.pk)
             if payment.status not in ELIGIBLE or payment.merchant_id is None:
                 raise NotRefundable()
             if value > payment.refundable_amount:

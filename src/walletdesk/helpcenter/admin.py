@@ -26,7 +26,7 @@ class CategoryAdmin(AuditedAdmin):
         obj.pk = saved.pk
 
 
-class VersionInline(admin.TabularInline):
+class VersionInline(admin.TabularInline[ArticleVersion, Article]):
     model = ArticleVersion
     fields = ("version", "created_at", "edited_by", "note", "title_zh", "title_en")
     readonly_fields = fields
@@ -51,9 +51,10 @@ class ArticleAdmin(AuditedAdmin):
     inlines = [VersionInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
-        return super().get_queryset(request).annotate(
+        queryset: QuerySet[Article] = super().get_queryset(request).annotate(
             yes=Count("feedback", filter=Q(feedback__helpful=True)),
             no=Count("feedback", filter=Q(feedback__helpful=False)))
+        return queryset
 
     @admin.display(description=_("helpful"), ordering="yes")
     def helpful_yes(self, obj: Any) -> int:

@@ -93,7 +93,7 @@ def passage_vectors(texts: Sequence[str]) -> np.ndarray:
 def query_vector(text: str) -> np.ndarray:
     from walletdesk.core.embed import embed
 
-    vector = embed([text], kind="query")[0]
+    vector: np.ndarray = embed([text], kind="query")[0]
     vector.setflags(write=False)
     return vector
 

@@ -73,7 +73,7 @@ def update_article(article_id: int, *, editor: Any = None, note: str = "",
     content_changed = any(k in CONTENT_FIELDS for k in changed)
     article.updated_at = clock.now()
     if content_changed:
-        article.version = F("version") + 1  # type: ignore[assignment]
+        article.version = F("version") + 1
     article.save()
     article.refresh_from_db()
     if content_changed:

@@ -17,7 +17,8 @@ from functools import lru_cache
 
 import jieba
 
-from .lexicon import CONCEPTS, STOP_EN, STOP_ZH, USER_WORDS
+from .lexicon import CONCEPTS, STOP_ZH, USER_WORDS
+from .lexicon import STOP_EN as STOP_EN
 
 _RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[a-z0-9]+(?:['’][a-z]+)?")
 _LATIN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from email.utils import parseaddr
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 
@@ -31,7 +31,7 @@ def parse_listen(value: str) -> tuple[str, int] | None:
 
 
 def get() -> Config:
-    raw = cast(dict[str, Any], settings.MAILROOM)
+    raw: dict[str, Any] = settings.MAILROOM
     support = parseaddr(raw["SUPPORT_EMAIL"])[1].lower()
     return Config(
         listen=parse_listen(raw["LISTEN"]),

@@ -149,11 +149,12 @@ def _decoded(part: EmailMessage) -> str:
 
 
 def _body(msg: EmailMessage) -> str:
+    # The parser's policy (email.policy.default) makes every part an EmailMessage.
     plain = msg.get_body(preferencelist=("plain",))
-    if plain is not None:
-        return _decoded(plain)  # type: ignore[arg-type]
+    if isinstance(plain, EmailMessage):
+        return _decoded(plain)
     html = msg.get_body(preferencelist=("html",))
-    return html_to_text(_decoded(html)) if html is not None else ""  # type: ignore[arg-type]
+    return html_to_text(_decoded(html)) if isinstance(html, EmailMessage) else ""
 
 
 def _attachments(msg: EmailMessage) -> list[Part]:

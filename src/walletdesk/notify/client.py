@@ -3,7 +3,6 @@ operating system (from the User-Agent), and whether the app runs installed."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from functools import cache
@@ -11,6 +10,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 # Order matters: Edge and Opera also say "Chrome", Chrome also says "Safari".
@@ -28,8 +28,8 @@ DISPLAY_MODES = {"standalone": _("installed app"), "browser": _("browser tab")}
 def app_version() -> str:
     """``WALLETDESK_APP_VERSION`` when the build sets it (an image has no git checkout), else
     the package version plus the commit when running from a git checkout."""
-    if os.environ.get("WALLETDESK_APP_VERSION"):
-        return os.environ["WALLETDESK_APP_VERSION"][:60]
+    if settings.APP_VERSION:
+        return str(settings.APP_VERSION)
     try:
         version = metadata.version("walletdesk")
     except metadata.PackageNotFoundError:

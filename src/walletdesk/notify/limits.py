@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from walletdesk.core import clock
 from walletdesk.core.errors import DomainError
 
+from . import conf
+
 log = logging.getLogger(__name__)
 PREFIX = "walletdesk:send"
 HOUR = 3600
@@ -50,10 +52,9 @@ def _hit(scope: str, who: str, limit: int, seconds: int = HOUR) -> tuple[bool, i
 def request_message(address: str, ip: str | None) -> None:
     """A person asks for a message to `address` (typed, normalised): count it per address and
     per IP, or TooManySends. Call before looking the address up."""
-    cfg = settings.SECURITY
-    ok_ip, retry_ip = _hit("ip", ip or "none", cfg["SEND_REQUESTS_PER_IP_PER_HOUR"])
-    ok_addr, retry_addr = _hit("address", address.lower(),
-                               cfg["SEND_REQUESTS_PER_ADDRESS_PER_HOUR"])
+    cfg = conf.limits()
+    ok_ip, retry_ip = _hit("ip", ip or "none", cfg.send_requests_per_ip)
+    ok_addr, retry_addr = _hit("address", address.lower(), cfg.send_requests_per_address)
     if not ok_ip:
         raise TooManySends(retry_after=retry_ip)
     if not ok_addr:
@@ -62,7 +63,7 @@ def request_message(address: str, ip: str | None) -> None:
 
 def may_send(address: str) -> bool:
     """The last line for every message: at most MESSAGES_PER_ADDRESS_PER_HOUR to one address."""
-    ok, _retry = _hit("out", address.lower(), settings.SECURITY["MESSAGES_PER_ADDRESS_PER_HOUR"])
+    ok, _retry = _hit("out", address.lower(), conf.limits().messages_per_address)
     if not ok:
         log.warning("message to an address dropped: its hourly cap is reached")
     return ok

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import random
 import uuid
-from typing import Any, Protocol, cast
+from typing import Protocol
 
-from django.conf import settings
 from django.utils.module_loading import import_string
+
+from . import conf
 
 
 class SmsDeliveryFailed(Exception):
@@ -28,14 +29,13 @@ class DevelopmentSmsProvider:
     def send(self, to: str, body: str) -> str:
         from .models import OutboxMessage
 
-        cfg = cast(dict[str, Any], settings.NOTIFY)
-        if to in cfg["SMS_FAIL_NUMBERS"] or random.random() < cfg["SMS_FAIL_RATE"]:
+        cfg = conf.get()
+        if to in cfg.sms_fail_numbers or random.random() < cfg.sms_fail_rate:
             raise SmsDeliveryFailed("the development gateway refused the message")
         OutboxMessage.objects.create(channel="sms", to=to, body=body)
         return f"dev-{uuid.uuid4().hex[:12]}"
 
 
 def sms_provider() -> SmsProvider:
-    path = cast(str, settings.NOTIFY["SMS_PROVIDER"])
-    cls = import_string(path)
-    return cls()  # type: ignore[no-any-return]
+    provider: SmsProvider = import_string(conf.get().sms_provider)()
+    return provider

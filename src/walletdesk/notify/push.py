@@ -15,7 +15,7 @@ import logging
 import os
 from functools import cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives import serialization
@@ -34,6 +34,7 @@ from walletdesk.core import clock
 from walletdesk.core.errors import DomainError
 from walletdesk.core.services import jobs
 
+from . import conf
 from .localtime import format_local
 from .models import Kind, Notification, PushOptIn, PushSubscription
 
@@ -57,15 +58,11 @@ class UnknownKind(DomainError):
 
 # --- VAPID keys ------------------------------------------------------------------------
 
-def _cfg() -> dict[str, Any]:
-    return cast(dict[str, Any], settings.NOTIFY)
-
-
 @cache
 def vapid() -> Vapid:
     """The server's VAPID key: from settings, else (development only) a key pair generated
     once into the var directory and kept there."""
-    pem = _cfg().get("VAPID_PRIVATE_KEY") or ""
+    pem = conf.get().vapid_private_key
     if pem:
         return Vapid.from_pem(pem.replace("\\n", "\n").encode())
     if settings.PRODUCTION:
@@ -104,7 +101,7 @@ def endpoint_allowed(endpoint: str) -> bool:
         return False
     if parts.username or parts.password or (port is not None and not 0 < port < 65536):
         return False
-    if _cfg().get("PUSH_ALLOW_LOOPBACK") and parts.scheme in ("http", "https"):
+    if conf.get().push_allow_loopback and parts.scheme in ("http", "https"):
         try:
             if ipaddress.ip_address(host).is_loopback:
                 return True
@@ -204,8 +201,8 @@ def send(sub: PushSubscription, data: str) -> bool:
     info = {"endpoint": sub.endpoint, "keys": {"p256dh": sub.p256dh, "auth": sub.auth}}
     try:
         webpush(info, data, vapid_private_key=vapid(),
-                vapid_claims={"sub": _cfg().get("VAPID_SUBJECT") or "mailto:support@example.com"},
-                ttl=int(_cfg().get("PUSH_TTL_SECONDS", 86_400)), timeout=10)
+                vapid_claims={"sub": conf.get().vapid_subject},
+                ttl=conf.get().push_ttl_seconds, timeout=10)
     except WebPushException as exc:
         status = getattr(exc.response, "status_code", None)
         if status in (404, 410):

@@ -95,7 +95,7 @@ def book(request: HttpRequest, body: BookIn) -> tuple[int, dict[str, Any]]:
     return 201, queries.customer_dict(cb)
 
 
-@router.get("/callbacks", response=list[dict], auth=USER_AUTH)
+@router.get("/callbacks", response=list[dict[str, Any]], auth=USER_AUTH)
 def mine(request: HttpRequest) -> list[dict[str, Any]]:
     return [queries.customer_dict(cb) for cb in queries.of_customer(_customer(request))]
 
@@ -113,7 +113,7 @@ def cancel(request: HttpRequest, callback_id: int) -> dict[str, Any]:
     return queries.customer_dict(services.cancel(request.user, cb))  # type: ignore[arg-type]
 
 
-@router.get("/due", response=list[dict], auth=USER_AUTH)
+@router.get("/due", response=list[dict[str, Any]], auth=USER_AUTH)
 def due(request: HttpRequest) -> list[dict[str, Any]]:
     """For the console's queue: when each open callback the agent can see is due."""
     _agent(request)
@@ -128,7 +128,7 @@ def for_conversation(request: HttpRequest, conversation_id: int) -> dict[str, An
     conversation, or one the caller may not see, is still 404."""
     conv, role = access.get_for(conversation_id, request.user)
     access.require_staff(role)
-    cb = conv.callbacks.order_by("-slot_start").first()  # type: ignore[attr-defined]
+    cb = conv.callbacks.order_by("-slot_start").first()
     return queries.agent_dict(cb) if cb is not None else None
 
 

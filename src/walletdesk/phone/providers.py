@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import random
 import uuid
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
-from django.conf import settings
 from django.utils.module_loading import import_string
 
 from walletdesk.core.services import jobs
+
+from . import conf
 
 
 class TelephonyError(Exception):
@@ -36,10 +37,6 @@ class TelephonyProvider(Protocol):
         ...
 
 
-def _cfg() -> dict[str, Any]:
-    return cast(dict[str, Any], settings.PHONE)
-
-
 def _event(call_id: str, status: str, delay: float) -> None:
     jobs.enqueue("phone.provider_event", delay=delay, call_id=call_id, status=status)
 
@@ -48,17 +45,17 @@ class DevelopmentTelephonyProvider:
     name = "development"
 
     def place_call(self, number: str, agent: Any) -> str:
-        cfg = _cfg()
+        cfg = conf.get()
         if not number.startswith("+") or not number[1:].isdigit():
             raise TelephonyError("the number is not in E.164 form")
-        if random.random() < cfg["DEV_UNAVAILABLE_RATE"]:
+        if random.random() < cfg.dev_unavailable_rate:
             raise TelephonyError("the development provider is unavailable")
         call_id = f"devcall-{uuid.uuid4().hex[:16]}"
-        ring = float(cfg["DEV_RING_SECONDS"])
+        ring = cfg.dev_ring_seconds
         _event(call_id, "ringing", min(0.5, ring / 2))
-        if number in cfg["DEV_FAIL_NUMBERS"] or random.random() < cfg["DEV_FAIL_RATE"]:
+        if number in cfg.dev_fail_numbers or random.random() < cfg.dev_fail_rate:
             _event(call_id, "failed", ring)
-        elif number in cfg["DEV_NO_ANSWER_NUMBERS"] or random.random() < cfg["DEV_NO_ANSWER_RATE"]:
+        elif number in cfg.dev_no_answer_numbers or random.random() < cfg.dev_no_answer_rate:
             _event(call_id, "no_answer", ring)
         else:
             _event(call_id, "answered", ring)
@@ -69,4 +66,5 @@ class DevelopmentTelephonyProvider:
 
 
 def provider() -> TelephonyProvider:
-    return cast(TelephonyProvider, import_string(_cfg()["TELEPHONY_PROVIDER"])())
+    found: TelephonyProvider = import_string(conf.get().telephony_provider)()
+    return found

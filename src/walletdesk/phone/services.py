@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 
@@ -27,7 +26,7 @@ from walletdesk.support import access, chat, conversations, events
 from walletdesk.support.errors import NotAllowed
 from walletdesk.support.models import Agent, Conversation
 
-from . import codes, slots
+from . import codes, conf, slots
 from .errors import (
     AlreadyLogged,
     CallbackClosed,
@@ -56,10 +55,6 @@ AFTER: dict[str, tuple[str, ...]] = {
 }
 
 
-def cfg() -> dict[str, Any]:
-    return cast(dict[str, Any], settings.PHONE)
-
-
 @dataclass
 class Slot:
     start: datetime
@@ -80,21 +75,21 @@ def line(line_id: object) -> Channel:
 def _starts(ch: Channel, now: datetime) -> list[datetime]:
     table = (directory_queries.timetable(ch.hours) if ch.hours is not None
              else hours.Timetable(ch.region.time_zone, always_open=True))
-    c = cfg()
-    return slots.starts(table, now, minutes=c["SLOT_MINUTES"], lead_minutes=c["LEAD_MINUTES"],
-                        days=c["BOOK_DAYS"])
+    c = conf.get()
+    return slots.starts(table, now, minutes=c.slot_minutes, lead_minutes=c.lead_minutes,
+                        days=c.book_days)
 
 
 def offered(ch: Channel, now: datetime | None = None) -> list[Slot]:
     """The line's bookable slots with the seats left (full slots are left out)."""
-    c = cfg()
+    c = conf.get()
     found = _starts(ch, now or clock.now())
     if not found:
         return []
     taken = dict(Callback.objects.filter(line=ch, seat__isnull=False, slot_start__gte=found[0],
                                          slot_start__lte=found[-1])
                  .values("slot_start").annotate(n=Count("pk")).values_list("slot_start", "n"))
-    cap = int(c["SLOT_CAPACITY"])
+    cap = c.slot_capacity
     return [Slot(at, cap - taken.get(at, 0)) for at in found if taken.get(at, 0) < cap]
 
 
@@ -122,7 +117,7 @@ def check_number(raw: object, region: str) -> str:
 
 
 def _take_seat(cb: Callback) -> None:
-    for seat in range(1, int(cfg()["SLOT_CAPACITY"]) + 1):
+    for seat in range(1, conf.get().slot_capacity + 1):
         try:
             with transaction.atomic():
                 cb.seat = seat

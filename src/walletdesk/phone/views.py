@@ -6,6 +6,7 @@ from itertools import groupby
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,9 +29,9 @@ from .errors import NoSuchLine
 
 def _zone(request: HttpRequest) -> ZoneInfo:
     try:
-        return ZoneInfo(str(getattr(request.user, "time_zone", "") or "Asia/Shanghai"))
+        return ZoneInfo(str(getattr(request.user, "time_zone", "") or settings.DEFAULT_USER_TIME_ZONE))
     except Exception:
-        return ZoneInfo("Asia/Shanghai")
+        return ZoneInfo(settings.DEFAULT_USER_TIME_ZONE)
 
 
 def _from_conversation(request: HttpRequest, raw: str) -> Conversation | None:

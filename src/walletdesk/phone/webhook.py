@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import Any, cast
-
-from django.conf import settings
 
 from walletdesk.core import clock
+
+from . import conf
 
 TOLERANCE_SECONDS = 300
 
 
 def secret() -> str:
-    return str(cast(dict[str, Any], settings.PHONE).get("WEBHOOK_SECRET") or "")
+    return conf.get().webhook_secret
 
 
 def signature(key: str, timestamp: str, body: bytes) -> str:

@@ -19,7 +19,7 @@ from .models import Review, RiskDecision, RiskRule
 from .services import review
 
 
-class RiskRuleForm(forms.ModelForm):  # type: ignore[type-arg]
+class RiskRuleForm(forms.ModelForm[RiskRule]):
     """The amount limit is typed in yuan (the operation currency's major unit), stored in
     minor units."""
 
@@ -62,7 +62,7 @@ class RiskDecisionAdmin(AuditedAdmin):
     list_filter = ("outcome", "operation")
     readonly_fields = [f.name for f in RiskDecision._meta.fields]
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: RiskDecision | None = None) -> bool:
         return False
 
 

@@ -13,7 +13,7 @@ from . import services
 from .models import Event, Policy, Timer
 
 
-class PolicyForm(forms.ModelForm):
+class PolicyForm(forms.ModelForm[Policy]):
     class Meta:
         model = Policy
         fields = ["priority", "first_response_minutes", "resolution_minutes", "warn_percent"]

@@ -25,7 +25,7 @@ def _agent(request: HttpRequest) -> Any:
     return agent
 
 
-@router.get("/timers", response=list[dict], auth=USER_AUTH)
+@router.get("/timers", response=list[dict[str, Any]], auth=USER_AUTH)
 def timers(request: HttpRequest) -> list[dict[str, Any]]:
     """Running timers of the conversations this agent may see (queue, own; supervisors: all)."""
     _agent(request)
@@ -34,7 +34,7 @@ def timers(request: HttpRequest) -> list[dict[str, Any]]:
     return [services.timer_dict(t) for t in services.open_timers(ids)]
 
 
-@router.get("/events", response=list[dict], auth=USER_AUTH)
+@router.get("/events", response=list[dict[str, Any]], auth=USER_AUTH)
 def events(request: HttpRequest, limit: int = 50) -> list[dict[str, Any]]:
     _agent(request)
     if not access.is_supervisor(request.user):
@@ -44,7 +44,7 @@ def events(request: HttpRequest, limit: int = 50) -> list[dict[str, Any]]:
             for e in services.recent_events(max(1, min(limit, 200)))]
 
 
-@router.get("/policies", response=list[dict], auth=USER_AUTH)
+@router.get("/policies", response=list[dict[str, Any]], auth=USER_AUTH)
 def policies(request: HttpRequest) -> list[dict[str, Any]]:
     _agent(request)
     return [{"priority": p.priority, "first_response_minutes": p.first_response_minutes,

@@ -29,7 +29,8 @@ from .calendars import Calendars
 from .models import Event, Policy, Priority, Target, Timer
 
 # priority → (first response, resolution) in business minutes
-DEFAULTS = {Priority.URGENT: (15, 240), Priority.HIGH: (30, 480), Priority.NORMAL: (60, 1440)}
+DEFAULTS: dict[int, tuple[int, int]] = {Priority.URGENT: (15, 240), Priority.HIGH: (30, 480),
+                                        Priority.NORMAL: (60, 1440)}
 WARN_PERCENT = 80
 ENDED = (Conversation.Status.RESOLVED, Conversation.Status.CLOSED)
 REPLIES = (Message.Kind.TEXT, Message.Kind.IMAGE)
@@ -45,7 +46,7 @@ def policy_for(priority: int) -> tuple[int, int, int]:
     found = Policy.objects.filter(priority__lte=priority).order_by("-priority").first() \
         or Policy.objects.order_by("priority").first()
     if found is None:
-        fr, res = DEFAULTS.get(priority, DEFAULTS[Priority.NORMAL])  # type: ignore[call-overload]
+        fr, res = DEFAULTS.get(priority, DEFAULTS[Priority.NORMAL])
         return fr, res, WARN_PERCENT
     return found.first_response_minutes, found.resolution_minutes, found.warn_percent
 

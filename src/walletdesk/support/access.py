@@ -15,7 +15,8 @@ from django.core import signing
 
 from walletdesk.accounts.models import User
 
-from .errors import ConversationNotFound, NotAllowed
+from .errors import ConversationNotFound as ConversationNotFound
+from .errors import NotAllowed as NotAllowed
 from .models import Agent, Conversation
 
 GUEST_SALT = "walletdesk.support.guest"

@@ -13,7 +13,7 @@ from . import services
 from .models import Agent, CannedReply, Conversation
 
 
-class AgentForm(forms.ModelForm):
+class AgentForm(forms.ModelForm[Agent]):
     class Meta:
         model = Agent
         fields = ["user", "display_name", "latin_name", "employee_id", "skills", "languages",

@@ -15,8 +15,8 @@ from walletdesk.core.schemas import ErrorOut
 from walletdesk.directory import ratelimit
 from walletdesk.notify.client import describe_request as describe_client
 
-from . import access, chat, chatrate, conversations, guest, queries, routing
-from .errors import InvalidAttachment, NotAllowed
+from . import access, chat, chatrate, conversations, events, guest, queries, routing
+from .errors import InvalidAttachment, InvalidTransfer, NotAllowed
 from .models import Agent
 
 router = Router(tags=["support"])
@@ -113,7 +113,7 @@ def open_conversation(request: HttpRequest, body: OpenIn) -> tuple[int, dict[str
     return 201, _opened(opened)
 
 
-@router.get("/conversations", response={200: list[dict], **ERRORS}, auth=USER_AUTH)
+@router.get("/conversations", response={200: list[dict[str, Any]], **ERRORS}, auth=USER_AUTH)
 def list_conversations(request: HttpRequest, status: str = "", channel: str = "") -> list[dict[str, Any]]:
     role = "agent" if access.agent_of(request.user) else "customer"
     return [queries.conversation_dict(c, role)
@@ -148,7 +148,7 @@ def get_conversation(request: HttpRequest, conversation_id: int) -> dict[str, An
     return queries.conversation_dict(conv, role)
 
 
-@router.get("/conversations/{conversation_id}/messages", response={200: list[dict], **ERRORS},
+@router.get("/conversations/{conversation_id}/messages", response={200: list[dict[str, Any]], **ERRORS},
             auth=ANY_AUTH)
 def list_messages(request: HttpRequest, conversation_id: int, after_seq: int = 0) -> list[dict[str, Any]]:
     conv, role = _conv(request, conversation_id)
@@ -165,7 +165,7 @@ def post_message(request: HttpRequest, conversation_id: int, body: MessageIn) ->
     chatrate.hit(chatrate.limit_for(role), chatrate.who(request.user, conv.pk))
     posted = chat.post(conv, request.user, body.text, client_id=body.client_id, agent=agent,
                        note=body.private)
-    return 201, {**queries.events.message_frame(posted.message, get_language()),
+    return 201, {**events.message_frame(posted.message, get_language()),
                  "duplicate": posted.duplicate,
                  "masked": posted.masked}
 
@@ -173,14 +173,14 @@ def post_message(request: HttpRequest, conversation_id: int, body: MessageIn) ->
 @router.post("/conversations/{conversation_id}/attachments", response={201: dict, **ERRORS},
              auth=ANY_AUTH)
 def post_image(request: HttpRequest, conversation_id: int,
-               file: UploadedFile = File(...)) -> tuple[int, dict[str, Any]]:  # noqa: B008
+               file: File[UploadedFile]) -> tuple[int, dict[str, Any]]:
     conv, role = _conv(request, conversation_id)
     if file.size is None or file.size > chat.MAX_IMAGE_BYTES:
         raise InvalidAttachment()
     agent = access.agent_of(request.user) if role != "customer" else None
     posted = chat.post_image(conv, request.user, file.read(), agent=agent,
                              client_id=request.POST.get("client_id") or None)
-    return 201, queries.events.message_frame(posted.message, get_language())
+    return 201, events.message_frame(posted.message, get_language())
 
 
 @router.post("/conversations/{conversation_id}/accept", response={200: dict, **ERRORS}, auth=USER_AUTH)
@@ -199,7 +199,7 @@ def transfer(request: HttpRequest, conversation_id: int, body: TransferIn) -> di
     to = (Agent.objects.filter(employee_id=body.employee_id.upper()[:12]).first()
           if body.employee_id else None)
     if body.employee_id and to is None:
-        raise conversations.InvalidTransfer()
+        raise InvalidTransfer()
     conv = conversations.transfer(agent, conv, to_agent=to, to_skill=body.skill, note=body.note)
     return queries.conversation_dict(conv, role)
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
+from collections.abc import Callable, Coroutine
+from typing import Any, ParamSpec, TypeVar
 from urllib.parse import parse_qs
 
 import orjson
@@ -62,7 +63,11 @@ def _pooled() -> bool:
     return "pool" in settings.DATABASES["default"].get("OPTIONS", {})
 
 
-class _ChatDatabaseSyncToAsync(SyncToAsync):
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+class _ChatDatabaseSyncToAsync(SyncToAsync[_P, _R]):
     def thread_handler(self, loop: Any, *args: Any, **kwargs: Any) -> Any:
         if _pooled():
             # With the connection pool (the PostgreSQL default) a thread hands its connection
@@ -70,17 +75,17 @@ class _ChatDatabaseSyncToAsync(SyncToAsync):
             # connection kept by a thread that ends (each event loop has its own executor)
             # would never come back to the pool.
             try:
-                return super().thread_handler(loop, *args, **kwargs)
+                return super().thread_handler(loop, *args, **kwargs)  # type: ignore[no-untyped-call]
             finally:
                 connections.close_all()
         _keep_connections()
         try:
-            return super().thread_handler(loop, *args, **kwargs)
+            return super().thread_handler(loop, *args, **kwargs)  # type: ignore[no-untyped-call]  # asgiref: no annotations
         finally:
             _keep_connections()
 
 
-def database_sync_to_async(fn: Any) -> Any:
+def database_sync_to_async(fn: Callable[_P, _R]) -> Callable[_P, Coroutine[Any, Any, _R]]:
     """Database work off the event loop. On PostgreSQL in the loop's thread pool rather than
     Django's one shared thread, so that chat writes of different sockets commit in parallel
     (services hold no thread-bound state; order within a conversation comes from its sequence
@@ -381,7 +386,8 @@ class Rechecker:
             return
         started = time.monotonic()
         try:
-            valid = await database_sync_to_async(sockets.still_valid)([s.credential for s in socks])
+            valid = await database_sync_to_async(sockets.still_valid)(
+                [s.credential for s in socks if s.credential is not None])
         except Exception:  # the database is away for a moment: frames check on their own
             return
         for sock in socks:

@@ -32,7 +32,7 @@ def bounded_client(address: str, size: int = PUBLISH_CONNECTIONS, **options: Any
     return aioredis.Redis(connection_pool=pool)
 
 
-class _Shard(RedisSingleShardConnection):  # type: ignore[misc]
+class _Shard(RedisSingleShardConnection):
     _publisher: Any = None
 
     async def publish(self, channel: str, message: bytes) -> None:
@@ -48,13 +48,13 @@ class _Shard(RedisSingleShardConnection):  # type: ignore[misc]
             await publisher.aclose(close_connection_pool=True)
 
 
-class _LoopLayer(RedisPubSubLoopLayer):  # type: ignore[misc]
+class _LoopLayer(RedisPubSubLoopLayer):
     def __init__(self, hosts: Any = None, **kwargs: Any) -> None:
         super().__init__(hosts, **kwargs)
         self._shards = [_Shard(host, self) for host in decode_hosts(hosts)]
 
 
-class PubSubChannelLayer(RedisPubSubChannelLayer):  # type: ignore[misc]
+class PubSubChannelLayer(RedisPubSubChannelLayer):
     def _get_layer(self) -> Any:
         loop = asyncio.get_running_loop()
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -114,9 +115,9 @@ def messages_for(conv: Conversation, role: str, after_seq: int = 0) -> list[dict
     return [events.message_frame(m, lang) for m in chat.visible(conv.pk, role, after_seq)]
 
 
-def transcript(conv: Conversation, tz_name: str = "Asia/Shanghai", language: str | None = None) -> str:
+def transcript(conv: Conversation, tz_name: str = "", language: str | None = None) -> str:
     """Plain text: reference, agents with 工号, every message and key action with its time."""
-    tz = ZoneInfo(tz_name or "Asia/Shanghai")
+    tz = ZoneInfo(tz_name or settings.DEFAULT_USER_TIME_ZONE)
     with translation.override(language or translation.get_language()):
         lang = translation.get_language()
         lines = [_("Support conversation %(ref)s") % {"ref": conv.reference},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -156,7 +157,7 @@ def callback(request: HttpRequest, conv_id: int) -> HttpResponse:
 
 def transcript(request: HttpRequest, conv_id: int) -> HttpResponse:
     conv, role = _conv(request, conv_id)
-    tz = str(getattr(request.user, "time_zone", "") or "Asia/Shanghai")
+    tz = str(getattr(request.user, "time_zone", "") or settings.DEFAULT_USER_TIME_ZONE)
     text = queries.transcript(conv, tz)
     if request.method == "POST" and role == "customer" and conv.customer is not None and conv.customer.email:
         notices.send("support_transcript", conv.customer.email, conv.customer, reference=conv.reference,

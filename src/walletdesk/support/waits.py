@@ -55,7 +55,7 @@ def free_slots(skill: str | None = None) -> int:
     total = 0
     for a in agents:
         if skill is None or skill in (a.skills or []):
-            total += max(0, a.max_concurrent_chats - a.load)  # type: ignore[attr-defined]
+            total += max(0, a.max_concurrent_chats - a.load)
     return total
 
 

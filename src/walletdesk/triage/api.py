@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
@@ -38,5 +40,5 @@ class TriageOut(Schema):
 
 @router.post("/classify", auth=USER_AUTH,
              response={200: TriageOut, 401: ErrorOut, 422: ErrorOut, 503: ErrorOut})
-def classify(request: HttpRequest, body: ClassifyIn) -> dict:
+def classify(request: HttpRequest, body: ClassifyIn) -> dict[str, Any]:
     return services.classify(body.text, body.lang).as_dict()

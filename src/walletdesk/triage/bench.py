@@ -66,7 +66,8 @@ def _baseline(test_texts: list[str], test_labels: np.ndarray, sample: list[str])
     svm.fit(x, [r[1] for r in rows])
 
     def predict(batch: list[str]) -> np.ndarray:
-        return svm.predict(sp.hstack([word.transform(batch), char.transform(batch)]).tocsr())
+        labels: np.ndarray = svm.predict(sp.hstack([word.transform(batch), char.transform(batch)]).tocsr())
+        return labels
 
     accuracy = float((predict(test_texts) == test_labels).mean())
     return {"model": "TF-IDF word 1-2 + char_wb 2-5 grams, LinearSVC (no embedding)",

@@ -174,7 +174,7 @@ class TriageModel:
         return cls(meta, arrays, encoder if encoder is not None else e5_query_encoder)
 
     def scores(self, texts: list[str]) -> np.ndarray:
-        out = embedding_features(self.encoder, texts, self.settings) @ self.w_emb + self.intercept
+        out: np.ndarray = embedding_features(self.encoder, texts, self.settings) @ self.w_emb + self.intercept
         n_word = len(self.word.index)
         for row, text in enumerate(texts):
             w_idx, w_val = self.word.row(text)

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from django.conf import settings as django_settings
 
 from .classifier import (
     MANIFEST_FILE,
@@ -104,8 +105,8 @@ def make_vectorizers(settings: dict[str, Any]) -> tuple[Any, Any]:
 
 
 def dataset_dir() -> Path:
-    env = os.environ.get("WALLETDESK_BANKING77_DIR")
-    return Path(env) if env else REPO_ROOT.parent / "shared" / "datasets" / "banking77"
+    configured = django_settings.BANKING77_DIR
+    return Path(configured) if configured else REPO_ROOT.parent / "shared" / "datasets" / "banking77"
 
 
 def sha256_file(path: Path) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,7 +15,7 @@ from . import services
 
 @login_required
 def try_triage(request: HttpRequest) -> HttpResponse:
-    context: dict = {"text": "", "result": None, "error": None}
+    context: dict[str, Any] = {"text": "", "result": None, "error": None}
     if request.method == "POST":
         context["text"] = request.POST.get("text", "")
         try:

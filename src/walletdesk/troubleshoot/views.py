@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from walletdesk.accounts import conf as accounts_conf
 from walletdesk.accounts.models import User
 from walletdesk.core.errors import DomainError
 from walletdesk.directory import ratelimit
@@ -28,7 +28,7 @@ PICK: dict[str, dict[str, Any]] = {"payment": {"status__in": ["pending", "expire
 
 def _customer(request: HttpRequest) -> User | None:
     user = request.user
-    return user if user.is_authenticated and user.role == User.Role.CUSTOMER else None  # type: ignore[union-attr, return-value]
+    return user if user.is_authenticated and user.role == User.Role.CUSTOMER else None
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -46,18 +46,18 @@ def _result(request: HttpRequest, user: User, problem: str, txn_id: str = "",
 
 
 def _lock_rules() -> dict[str, str]:
-    cfg = settings.SECURITY
-    tiers = cfg["LOCKOUT_TIERS"]
+    cfg = accounts_conf.get()
+    tiers = cfg.lockout_tiers
     return {"counts": " / ".join(str(n) for n, _s in tiers),
             "minutes": " / ".join(str(s // 60) for _n, s in tiers),
-            "hold": str(cfg["LOCKOUT_HOLD_FAILURES"]), "reset_hours": str(cfg["HOLD_AFTER_RESET_HOURS"])}
+            "hold": str(cfg.lockout_hold_failures), "reset_hours": str(cfg.hold_after_reset_hours)}
 
 
 def lock(request: HttpRequest) -> HttpResponse:
     """Logged in: the full diagnosis. Not logged in: the same answer for every login typed."""
     user = request.user
     if user.is_authenticated:
-        return _result(request, user, "lock")  # type: ignore[arg-type]
+        return _result(request, user, "lock")
     ctx: dict[str, Any] = {"login": "", "asked": False, "rules": _lock_rules()}
     if request.method == "POST":
         ctx["login"] = request.POST.get("login", "")[:254]

@@ -56,7 +56,7 @@ def _minor(text: str, currency: str) -> int:
 
 # --- transactions (read-only) -------------------------------------------------------------
 
-class TransactionEventInline(admin.TabularInline):  # type: ignore[type-arg]
+class TransactionEventInline(admin.TabularInline[TransactionEvent, Transaction]):
     model = TransactionEvent
     fields = ("at", "from_label", "to_label", "reason_label", "detail")
     readonly_fields = fields
@@ -186,7 +186,7 @@ class NetworkOperationAdmin(MoneyColumns, ReadOnlyAdmin):
 
 # --- fees ----------------------------------------------------------------------------------
 
-class FeePolicyForm(forms.ModelForm):  # type: ignore[type-arg]
+class FeePolicyForm(forms.ModelForm[FeePolicy]):
     """A new version of a policy; amounts in yuan; an optional announcement to customers."""
 
     saved: FeePolicy | None = None
@@ -282,7 +282,7 @@ class FeePolicyAdmin(AuditedAdmin):
         return False  # a written version is never edited: the next version replaces it
 
 
-class PromotionForm(forms.ModelForm):  # type: ignore[type-arg]
+class PromotionForm(forms.ModelForm[Promotion]):
     saved: Promotion | None = None
 
     class Meta:
@@ -304,7 +304,7 @@ class PromotionForm(forms.ModelForm):  # type: ignore[type-arg]
         return data
 
 
-class EndPromotionForm(forms.ModelForm):  # type: ignore[type-arg]
+class EndPromotionForm(forms.ModelForm[Promotion]):
     """Bring a promotion's end forward (``services.end_promotion``, a minute's notice)."""
 
     saved: Promotion | None = None

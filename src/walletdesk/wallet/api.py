@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 import orjson
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Query, Router, Schema
 from ninja.security import HttpBearer
@@ -373,7 +374,7 @@ def decline_request(request: HttpRequest, request_id: str) -> dict[str, Any]:
 def merchant_payments(request: HttpRequest, q: Query[HistoryQuery]) -> dict[str, Any]:
     merchant = _merchant(request)
     qs = queries.filter_history(queries.merchant_transactions(merchant),
-                                _history_filter(q, "Asia/Shanghai"))
+                                _history_filter(q, settings.DEFAULT_USER_TIME_ZONE))
     page = list(qs[q.offset:q.offset + q.limit])
     return {"items": [transaction_dict(t) for t in page], "total": qs.count(),
             "limit": q.limit, "offset": q.offset}

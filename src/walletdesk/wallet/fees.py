@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from walletdesk.core import clock
 
@@ -28,7 +29,10 @@ def forget_cached(**_signal: object) -> None:
         _cache.clear()
 
 
-def _cached(key: tuple[str, ...], load: Any) -> list[Any]:
+Row = TypeVar("Row")
+
+
+def _cached(key: tuple[str, ...], load: Callable[[], Iterable[Row]]) -> list[Row]:
     now = clock.now()
     entry = _cache.get(key)
     if entry is not None and entry[0] <= now < entry[0] + CACHE_FOR:

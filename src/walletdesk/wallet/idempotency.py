@@ -22,16 +22,15 @@ import json
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from walletdesk.core import clock
 from walletdesk.core.errors import Conflict, DomainError
 
-from . import refusals
+from . import conf, refusals
 from .models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
@@ -97,7 +96,7 @@ def _reserve(scope: str, key: str, digest: str, token: str) -> int | Result:
     version that reserved in a transaction of its own) is taken over after its lease.
     """
     now = clock.now()
-    lease = now + timedelta(seconds=cast(int, settings.WALLET["IDEMPOTENCY_LEASE_SECONDS"]))
+    lease = now + timedelta(seconds=conf.get().idempotency_lease_seconds)
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
         cursor.execute(RESERVE_SQL, [scope, key, digest, token, adapt(lease), adapt(now)])

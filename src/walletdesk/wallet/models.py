@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -150,7 +151,7 @@ class PaymentMethod(models.Model):
     def __str__(self) -> str:
         return f"{self.brand} •••• {self.last4}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.public_id:
             self.public_id = public_id("pm")
         super().save(*args, **kwargs)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet
 
@@ -68,7 +69,7 @@ class HistoryFilter:
     until: date | None = None
     min_amount: int | None = None
     max_amount: int | None = None
-    tz: str = "Asia/Shanghai"
+    tz: str = field(default_factory=lambda: settings.DEFAULT_USER_TIME_ZONE)
 
 
 def filter_history(qs: QuerySet[Transaction], f: HistoryFilter) -> QuerySet[Transaction]:
@@ -120,8 +121,8 @@ class Statement:
 
 
 def monthly_statement(user: User, currency: str, year: int, month: int,
-                      tz: str = "Asia/Shanghai") -> Statement:
-    zone = ZoneInfo(tz)
+                      tz: str | None = None) -> Statement:
+    zone = ZoneInfo(tz or settings.DEFAULT_USER_TIME_ZONE)
     start = datetime(year, month, 1, tzinfo=zone)
     last = calendar.monthrange(year, month)[1]
     end = datetime.combine(date(year, month, last), time.max, zone)

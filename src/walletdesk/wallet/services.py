@@ -12,7 +12,6 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
@@ -26,7 +25,7 @@ from walletdesk.core.services import jobs
 from walletdesk.notify import inbox as notify_inbox
 from walletdesk.risk.services import LOOK_UP, OUTGOING, assess_outgoing, counters
 
-from . import booking, fees, ledger, locks, recipients
+from . import booking, conf, fees, ledger, locks, recipients
 from .errors import (
     FeeNoticeTooShort,
     InsufficientFunds,
@@ -139,7 +138,7 @@ def _raise_on_constraint(exc: IntegrityError) -> None:
 
 
 def _pending_deadline() -> timedelta:
-    return timedelta(seconds=cast(int, settings.WALLET["PENDING_TIMEOUT_SECONDS"]))
+    return timedelta(seconds=conf.get().pending_timeout_seconds)
 
 
 def _submit_after_commit(txn: Transaction) -> None:

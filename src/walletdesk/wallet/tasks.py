@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import cast
-
-from django.conf import settings
 
 from walletdesk.core import clock
 from walletdesk.core.services import jobs
 
-from . import services
+from . import conf, services
 from .models import IdempotencyRecord, Transaction
 from .network import get_network
 from .network import simulator as network_simulator
@@ -58,5 +55,5 @@ def expire_stale() -> None:
 
 @jobs.periodic("wallet.purge_idempotency", seconds=3600)
 def purge_idempotency() -> None:
-    cutoff = clock.now() - timedelta(hours=cast(int, settings.WALLET["IDEMPOTENCY_TTL_HOURS"]))
+    cutoff = clock.now() - timedelta(hours=conf.get().idempotency_ttl_hours)
     IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()

@@ -18,7 +18,7 @@ from . import safety, services
 from .models import Attempt, Delivery, Endpoint, Event
 
 
-class EndpointForm(forms.ModelForm):
+class EndpointForm(forms.ModelForm[Endpoint]):
     url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
 
     class Meta:
@@ -59,7 +59,7 @@ class EndpointAdmin(AuditedAdmin):
             services.send_test(endpoint, request.user)
 
 
-class AttemptInline(admin.TabularInline):
+class AttemptInline(admin.TabularInline[Attempt, Delivery]):
     model = Attempt
     extra = 0
     can_delete = False

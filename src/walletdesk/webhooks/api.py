@@ -29,13 +29,13 @@ class EndpointPatch(Schema):
     is_active: bool | None = None
 
 
-@router.get("/event-types", response={200: list[dict], 403: ERR}, auth=USER_AUTH)
+@router.get("/event-types", response={200: list[dict[str, Any]], 403: ERR}, auth=USER_AUTH)
 def event_types(request: HttpRequest) -> list[dict[str, Any]]:
     access.require_manager(request.user)
     return [{"type": k, "label": str(v)} for k, v in events.EVENT_TYPES.items()]
 
 
-@router.get("", response={200: list[dict], 403: ERR}, auth=USER_AUTH)
+@router.get("", response={200: list[dict[str, Any]], 403: ERR}, auth=USER_AUTH)
 def list_endpoints(request: HttpRequest) -> list[dict[str, Any]]:
     access.require_manager(request.user)
     from .models import Endpoint
@@ -83,7 +83,7 @@ def send_test(request: HttpRequest, endpoint_id: int) -> tuple[int, dict[str, An
     return 202, {"event_id": event.id, "type": event.type}
 
 
-@router.get("/{endpoint_id}/deliveries", response={200: list[dict], 403: ERR, 404: ERR},
+@router.get("/{endpoint_id}/deliveries", response={200: list[dict[str, Any]], 403: ERR, 404: ERR},
             auth=USER_AUTH)
 def deliveries(request: HttpRequest, endpoint_id: int) -> list[dict[str, Any]]:
     access.require_manager(request.user)

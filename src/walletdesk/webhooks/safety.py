@@ -20,8 +20,7 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from django.conf import settings
-
+from . import conf
 from .errors import InvalidWebhookUrl, WebhookAddressNotAllowed, WebhookHostNotFound
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -37,7 +36,7 @@ class Target:
 
 
 def allow_private() -> bool:
-    return bool(settings.WEBHOOKS["ALLOW_PRIVATE"])
+    return conf.get().allow_private
 
 
 # IPv6 ranges that carry or once named a non-public address: 6to4 (2002::/16 wraps an IPv4
@@ -66,7 +65,7 @@ def parse_url(url: object) -> tuple[str, str, int, str]:
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.username \
             or parts.password or parts.fragment:
         raise InvalidWebhookUrl()
-    if settings.WEBHOOKS["REQUIRE_HTTPS"] and parts.scheme != "https":
+    if conf.get().require_https and parts.scheme != "https":
         raise InvalidWebhookUrl()
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80), path

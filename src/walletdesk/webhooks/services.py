@@ -27,7 +27,6 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
@@ -35,17 +34,13 @@ from walletdesk.core import clock
 from walletdesk.core.services import jobs
 from walletdesk.support.models import Conversation, Message
 
-from . import events, safety, sender, signing
+from . import conf, events, safety, sender, signing
 from .errors import UnknownEventType
 from .models import Attempt, Cursor, Delivery, Endpoint, Event
 
 log = logging.getLogger(__name__)
 USER_AGENT = "walletdesk-webhooks/1"
 _rng = random.SystemRandom()
-
-
-def conf(key: str) -> Any:
-    return settings.WEBHOOKS[key]
 
 
 # --- endpoints ------------------------------------------------------------------------
@@ -215,7 +210,7 @@ def scan(batches: int = 20) -> int:
     if not Endpoint.objects.filter(is_active=True).exists():
         fast_forward()
         return 0
-    cutoff = clock.now() - timedelta(seconds=conf("SCAN_GRACE_SECONDS"))
+    cutoff = clock.now() - timedelta(seconds=conf.get().scan_grace_seconds)
     total = 0
     for _ in range(batches):
         try:
@@ -261,8 +256,9 @@ def send_test(endpoint: Endpoint, by: Any = None) -> Event:
 # --- delivery (job worker) ---------------------------------------------------------------
 
 def delay_after(attempt: int) -> float:
-    base = conf("BASE_DELAY_SECONDS") * conf("BACKOFF_FACTOR") ** (attempt - 1)
-    jitter = conf("JITTER")
+    cfg = conf.get()
+    base = cfg.base_delay_seconds * cfg.backoff_factor ** (attempt - 1)
+    jitter = cfg.jitter
     return float(base * _rng.uniform(1 - jitter, 1 + jitter))
 
 
@@ -300,7 +296,7 @@ def _record(delivery: Delivery, number: int, started: Any, result: sender.Result
     next_at = None
     if result.ok:
         fields.update(status=Delivery.Status.SUCCEEDED, finished_at=now)
-    elif result.status_code == 410 or number >= conf("MAX_ATTEMPTS"):
+    elif result.status_code == 410 or number >= conf.get().max_attempts:
         fields.update(status=Delivery.Status.FAILED, finished_at=now)
     else:
         wait = delay_after(number)
@@ -322,7 +318,7 @@ def _record(delivery: Delivery, number: int, started: Any, result: sender.Result
 def purge_old(now: Any = None) -> int:
     """Events (with their deliveries and attempt log) older than ``RETENTION_DAYS`` whose
     deliveries are all finished; a delivery still retrying keeps its event."""
-    cutoff = (now or clock.now()) - timedelta(days=conf("RETENTION_DAYS"))
+    cutoff = (now or clock.now()) - timedelta(days=conf.get().retention_days)
     old = Event.objects.filter(created_at__lt=cutoff).exclude(
         deliveries__status=Delivery.Status.PENDING)
     deleted, _per_model = Event.objects.filter(pk__in=old.values("pk")).delete()

@@ -3,11 +3,9 @@ messages into events, and one job per delivery try."""
 
 from __future__ import annotations
 
-from django.conf import settings
-
 from walletdesk.core.services import jobs
 
-from . import services
+from . import conf, services
 
 
 @jobs.task("webhooks.deliver")
@@ -15,7 +13,7 @@ def deliver(delivery_id: int, attempt: int) -> None:
     services.attempt(delivery_id, attempt)
 
 
-@jobs.periodic("webhooks.scan", seconds=settings.WEBHOOKS["SCAN_EVERY_SECONDS"])
+@jobs.periodic("webhooks.scan", seconds=conf.get().scan_every_seconds)
 def scan() -> int:
     return services.scan()
 

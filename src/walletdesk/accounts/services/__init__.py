@@ -27,7 +27,7 @@ from walletdesk.core.services import jobs
 from walletdesk.notify import limits as send_limits
 from walletdesk.notify import services as notify
 
-from .. import locks, passwords, signals, token_lookup
+from .. import conf, locks, passwords, signals, token_lookup
 from ..context import require_recent_auth
 from ..errors import (
     InvalidCode,
@@ -224,7 +224,7 @@ def _pending(user: User, reason: str, device_key: str, ip: str | None,
     PendingLogin.objects.create(
         user=user, token_hash=keyed_digest("mfa", raw), reason=reason, device_key=device_key,
         ip=ip, created_at=now,
-        expires_at=now + timedelta(minutes=settings.SECURITY["MFA_LOGIN_MINUTES"]))
+        expires_at=now + timedelta(minutes=conf.get().mfa_login_minutes))
     return LoginResult(user=user, mfa_token=raw, device_key=device_key, methods=methods)
 
 
@@ -436,7 +436,7 @@ def confirm_reset(request: HttpRequest | None, login: object, code: object,
     with transaction.atomic():
         _set_password(user, clean)
         lockout.reset(user)
-        hours = settings.SECURITY["HOLD_AFTER_RESET_HOURS"]
+        hours = conf.get().hold_after_reset_hours
         if hours:
             holds.place(user, AccountHold.Kind.AFTER_RESET, "password reset",
                         until=clock.now() + timedelta(hours=hours), blocks_login=False)
@@ -449,7 +449,7 @@ def _set_password(user: User, clean: str) -> None:
     user.set_password(clean)
     user.password_changed_at = clock.now()
     user.must_change_password = False
-    user.session_epoch = F("session_epoch") + 1  # type: ignore[assignment]
+    user.session_epoch = F("session_epoch") + 1
     user.save(update_fields=["password", "password_changed_at", "must_change_password",
                              "session_epoch"])
     user.refresh_from_db()

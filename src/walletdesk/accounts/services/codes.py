@@ -8,13 +8,12 @@ import secrets
 import unicodedata
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
 from walletdesk.core import clock
 
-from .. import locks
+from .. import conf, locks
 from ..errors import InvalidCode
 from ..models import OneTimeCode, User, keyed_digest
 
@@ -26,14 +25,14 @@ def _hash(user_id: int, purpose: str, raw: str) -> str:
 
 
 def ttl_minutes(channel: str) -> int:
-    cfg = settings.SECURITY
-    return cfg["CODE_TTL_EMAIL_MINUTES"] if channel == "email" else cfg["CODE_TTL_SMS_MINUTES"]
+    cfg = conf.get()
+    return cfg.code_ttl_email_minutes if channel == "email" else cfg.code_ttl_sms_minutes
 
 
 def can_send(user: User, purpose: str) -> bool:
     since = clock.now() - timedelta(hours=1)
     sent = OneTimeCode.objects.filter(user=user, purpose=purpose, created_at__gt=since).count()
-    return sent < settings.SECURITY["CODE_SENDS_PER_HOUR"]
+    return sent < conf.get().code_sends_per_hour
 
 
 def issue(user: User, purpose: str, channel: str) -> str | None:
@@ -44,7 +43,7 @@ def issue(user: User, purpose: str, channel: str) -> str | None:
         locks.user_row(user.pk)
         if not can_send(user, purpose):
             return None
-        digits = settings.SECURITY["CODE_DIGITS"]
+        digits = conf.get().code_digits
         raw = f"{secrets.randbelow(10 ** digits):0{digits}d}"
         now = clock.now()
         OneTimeCode.objects.filter(user=user, purpose=purpose, used_at__isnull=True,
@@ -76,7 +75,7 @@ def check(user: User | None, purpose: str, raw: object) -> int:
     code = (OneTimeCode.objects.filter(user=user, purpose=purpose, used_at__isnull=True,
                                        expires_at__gt=now)
             .order_by("-created_at", "-pk").first())
-    if code is None or code.attempts >= settings.SECURITY["CODE_MAX_ATTEMPTS"]:
+    if code is None or code.attempts >= conf.get().code_max_attempts:
         _hash(user.pk, purpose, raw)
         raise InvalidCode()
     if not hmac.compare_digest(code.code_hash, _hash(user.pk, purpose, raw)):
@@ -86,7 +85,7 @@ def check(user: User | None, purpose: str, raw: object) -> int:
 
 
 def count_try(code_id: int) -> None:
-    OneTimeCode.objects.filter(pk=code_id, attempts__lt=settings.SECURITY["CODE_MAX_ATTEMPTS"]
+    OneTimeCode.objects.filter(pk=code_id, attempts__lt=conf.get().code_max_attempts
                                ).update(attempts=F("attempts") + 1)
 
 
@@ -94,7 +93,7 @@ def mark_used(code_id: int) -> None:
     """Guarded: of many parallel submissions of the right code, exactly one wins."""
     if not OneTimeCode.objects.filter(
             pk=code_id, used_at__isnull=True, expires_at__gt=clock.now(),
-            attempts__lt=settings.SECURITY["CODE_MAX_ATTEMPTS"]).update(used_at=clock.now()):
+            attempts__lt=conf.get().code_max_attempts).update(used_at=clock.now()):
         raise InvalidCode()
 
 

@@ -8,11 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
-
 from walletdesk.core import clock
 
-from .. import geo
+from .. import conf, geo
 from ..models import Device, User, keyed_digest
 
 COOKIE = "wd_device"
@@ -46,7 +44,7 @@ class Sighting:
     def needs_step_up(self) -> bool:
         if not self.new_device:
             return False
-        if settings.SECURITY["NEW_DEVICE_STEP_UP"] == "always":
+        if conf.get().new_device_step_up == "always":
             return True
         return self.new_place
 
@@ -69,7 +67,7 @@ def _impossible(user: User, place: geo.Place | None, now: datetime) -> bool:
         return False
     km = geo.distance_km(last.last_lat, last.last_lon, place.lat, place.lon)
     hours = max((now - last.last_seen_at).total_seconds() / 3600, 1 / 60)
-    return km > 500 and km / hours > settings.SECURITY["IMPOSSIBLE_TRAVEL_KMH"]
+    return km > 500 and km / hours > conf.get().impossible_travel_kmh
 
 
 def remember(user: User, raw_key: str, ip: str | None, label: str) -> Device:

@@ -21,13 +21,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from walletdesk.core import clock
 
-from .. import locks
+from .. import conf, locks
 from ..models import AccountHold, FactorGuard, LoginGuard, RateCounter, User
 from . import events
 
@@ -82,7 +81,7 @@ def attempt(user: User, factor: str, check: Callable[[], bool], *, ip: str | Non
 
 
 def _new_window_if_due(guard: LoginGuard | FactorGuard, now: datetime) -> None:
-    window = timedelta(hours=settings.SECURITY["LOCKOUT_WINDOW_HOURS"])
+    window = timedelta(hours=conf.get().lockout_window_hours)
     if guard.window_started_at <= now - window and (guard.failures or guard.locked_until):
         guard.failures, guard.window_started_at = 0, now
         guard.locked_until = guard.notified_at = None
@@ -96,17 +95,17 @@ def _count_failure(user: User, factor: str, guard: LoginGuard | FactorGuard, now
 
     from . import holds
 
-    cfg = settings.SECURITY
+    cfg = conf.get()
     quiet = not tell
     guard.failures += 1  # the row is locked: a plain update cannot lose a count
-    seconds: int = dict(cfg["LOCKOUT_TIERS"]).get(guard.failures) or 0
+    seconds: int = dict(cfg.lockout_tiers).get(guard.failures) or 0
     if seconds:
         guard.locked_until = now + timedelta(seconds=seconds)
     tell = tell and bool(seconds) and guard.notified_at is None
     if tell:
         guard.notified_at = now
     guard.save(update_fields=["failures", "locked_until", "notified_at"])
-    if guard.failures >= cfg["LOCKOUT_HOLD_FAILURES"]:
+    if guard.failures >= cfg.lockout_hold_failures:
         if not holds.active(user).filter(kind=AccountHold.Kind.SECURITY).exists():
             reason = ("too many wrong passwords" if factor == PASSWORD
                       else f"too many wrong tries ({factor})")
@@ -168,7 +167,7 @@ def ip_blocked(ip: str | None) -> bool:
     if not ip:
         return False
     row = RateCounter.objects.filter(key=f"login-ip:{ip}", window_start=_ip_window()).first()
-    return bool(row and row.count >= settings.SECURITY["IP_FAILURES_PER_15_MIN"])
+    return bool(row and row.count >= conf.get().ip_failures_per_15_min)
 
 
 def note_ip_failure(ip: str | None) -> None:

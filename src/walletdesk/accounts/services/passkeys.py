@@ -10,7 +10,6 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 from webauthn import (
     generate_authentication_options,
@@ -30,6 +29,7 @@ from webauthn.helpers.structs import (
 
 from walletdesk.core import clock
 
+from .. import conf
 from ..models import Passkey, PasskeyChallenge, User, keyed_digest
 
 CHALLENGE_MINUTES = 5
@@ -37,8 +37,8 @@ CHALLENGE_MINUTES = 5
 
 def rp(request: HttpRequest) -> tuple[str, str]:
     """(RP ID, origin): configured, or the host the browser used."""
-    rp_id = settings.SECURITY.get("WEBAUTHN_RP_ID") or request.get_host().rsplit(":", 1)[0]
-    origin = settings.SECURITY.get("WEBAUTHN_ORIGIN") or f"{request.scheme}://{request.get_host()}"
+    rp_id = conf.get().webauthn_rp_id or request.get_host().rsplit(":", 1)[0]
+    origin = conf.get().webauthn_origin or f"{request.scheme}://{request.get_host()}"
     return str(rp_id), str(origin)
 
 

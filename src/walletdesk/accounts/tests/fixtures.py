@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core import mail
+from django.db import transaction
 from django.test import Client
 
 from walletdesk.core.services import jobs
@@ -41,7 +42,7 @@ def _commit_now(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests run inside one transaction that never commits: queue jobs at once instead
     (the job row is still written inside the surrounding transaction, so a rollback
     removes it just as a real rollback would skip the on-commit hook)."""
-    monkeypatch.setattr(jobs.transaction, "on_commit", lambda fn, using=None, robust=False: fn())
+    monkeypatch.setattr(transaction, "on_commit", lambda fn, using=None, robust=False: fn())
 
 
 def run_jobs() -> None:
@@ -49,12 +50,13 @@ def run_jobs() -> None:
         pass
 
 
-def messages_to(address: str) -> list[dict[str, str]]:
+def messages_to(address: str | None) -> list[dict[str, str]]:
     """Every email (locmem) and SMS (development provider) sent to an address, newest first."""
     from walletdesk.notify.models import OutboxMessage
 
+    assert address, "no address to look for"
     run_jobs()
-    found = [{"channel": "email", "subject": m.subject, "body": m.body}
+    found = [{"channel": "email", "subject": str(m.subject), "body": str(m.body)}
              for m in mail.outbox if address in m.to]
     found.reverse()
     found += [{"channel": "sms", "subject": "", "body": m.body} for m in
@@ -62,7 +64,7 @@ def messages_to(address: str) -> list[dict[str, str]]:
     return found
 
 
-def last_code(address: str) -> str:
+def last_code(address: str | None) -> str:
     for msg in messages_to(address):
         m = re.search(r"\b(\d{6,8})\b", msg["body"])
         if m:

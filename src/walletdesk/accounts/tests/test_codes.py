@@ -119,6 +119,7 @@ def test_reset_ends_sessions_and_tokens_tells_every_address_and_holds_money(
     assert any("密码已修改" in m["body"] for m in messages_to("carol@example.com"))
     assert any("密码已修改" in m["body"] for m in messages_to("+8613600136000"))
     hold = AccountHold.objects.get(user=user, kind=AccountHold.Kind.AFTER_RESET)
+    assert hold.until is not None
     assert round((hold.until - hold.created_at).total_seconds()) == 24 * 3600
     assert not hold.blocks_login
 

@@ -65,7 +65,7 @@ def test_small_timing_gap(real_hashing, accounts, path, body):
 
     for login in accounts[:2]:
         sample(login)  # warm up
-    times = {login: [] for login in accounts[:2]}
+    times: dict[str, list[float]] = {login: [] for login in accounts[:2]}
     for _ in range(15):
         for login in accounts[:2]:
             times[login].append(sample(login))

@@ -47,6 +47,7 @@ def test_tiers(customer, failures, seconds):
             clock.advance(seconds=dict([(5, 60), (10, 300), (15, 900)])[tier] + 1)
     guard = LoginGuard.objects.get(user=customer)
     assert guard.failures == failures
+    assert guard.locked_until is not None
     assert round((guard.locked_until - clock.now()).total_seconds()) == seconds
     clock.advance(seconds=seconds - 2)
     assert attempt(customer.email, RIGHT).status_code == 401

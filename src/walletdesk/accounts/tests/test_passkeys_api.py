@@ -1,6 +1,7 @@
 """Passkeys through the API, with a software authenticator: register, log in, refusals."""
 
 import copy
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -89,7 +90,8 @@ def test_registration_refuses_a_wrong_origin_a_reused_challenge_and_junk(custome
     r = post(Client(), "/api/v1/auth/passkeys/register/verify", {"credential": good},
              **bearer(token))
     assert r.status_code == 400
-    for junk in ({}, {"id": "x"}, {"response": {"clientDataJSON": "!!"}}, {"response": []}):
+    junks: list[dict[str, Any]] = [{}, {"id": "x"}, {"response": {"clientDataJSON": "!!"}}, {"response": []}]
+    for junk in junks:
         r = post(Client(), "/api/v1/auth/passkeys/register/verify", {"credential": junk},
                  **bearer(token))
         assert r.status_code == 400

@@ -122,7 +122,7 @@ def test_hash_is_argon2id_and_rehashed_when_parameters_change(real_hashing, cust
 
     import walletdesk.accounts.tests.test_signup as me
 
-    me.Cheaper = Cheaper  # importable by dotted path
+    setattr(me, "Cheaper", Cheaper)  # importable by dotted path
     with override_settings(PASSWORD_HASHERS=["walletdesk.accounts.tests.test_signup.Cheaper"]):
         old = User.objects.get(pk=customer.pk).password
         client = __import__("django.test", fromlist=["Client"]).Client()

@@ -198,8 +198,8 @@ def test_seed_demo_gives_every_staff_login_a_totp_secret_and_demo_code_prints_it
         call_command("demo_code", "someone@example.com", stdout=io.StringIO())
 
 
-def test_demo_code_refuses_in_production(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_demo_code_refuses_in_production(settings: Any) -> None:
     settings.PRODUCTION = True
-    monkeypatch.delenv("WALLETDESK_ALLOW_DEMO_IN_PRODUCTION", raising=False)
+    settings.ALLOW_DEMO_IN_PRODUCTION = False
     with pytest.raises(CommandError, match="refuses"):
         call_command("demo_code", "chen.jing@walletdesk.example", stdout=io.StringIO())

@@ -32,7 +32,8 @@ def test_setup_shows_a_qr_code_and_the_key_in_groups(signed_in: Client, customer
     r = signed_in.get(URL)
     page = r.content.decode()
     secret = mfa.pending_secret(customer)
-    qr = re.search(r'<div class="qr" data-testid="totp-qr">(.*?)</div>', page, re.S).group(1)  # type: ignore[union-attr]
+    assert secret is not None
+    qr = re.search(r'<div class="qr" data-testid="totp-qr">(.*?)</div>', page, re.S).group(1)
     assert qr.startswith("<svg") and "viewBox" in qr and "<path" in qr
     assert "style=" not in qr and "<script" not in qr  # the CSP allows no inline style or script
     groups = re.findall(r"<span>([A-Z2-7]{1,4})</span>", page)
@@ -48,6 +49,7 @@ def test_recovery_codes_stay_until_the_person_says_they_saved_them(signed_in: Cl
                                                                    customer: Any) -> None:
     signed_in.post(URL, {"action": "begin"})
     secret = mfa.pending_secret(customer)
+    assert secret is not None
     r = signed_in.post(URL, {"code": pyotp.TOTP(secret).now()})
     page = r.content.decode()
     codes = re.findall(r"<li><code>([^<]+)</code></li>", page)

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from walletdesk.accounts import conf as accounts_conf
 from walletdesk.accounts import services as accounts
 from walletdesk.accounts.errors import TooManyRequests
 from walletdesk.accounts.models import AccountHold, OneTimeCode, User
@@ -172,7 +172,7 @@ def run_reset_2fa(ctx: Ctx, params: dict[str, Any]) -> tuple[str, dict[str, Any]
     so that someone who talked their way to a reset cannot empty the wallet at once."""
     removed = passkeys.remove_all(ctx.customer)
     mfa.disable(ctx.customer)
-    hours = settings.SECURITY["HOLD_AFTER_RESET_HOURS"]
+    hours = accounts_conf.get().hold_after_reset_hours
     if hours:
         holds.place(ctx.customer, AccountHold.Kind.AFTER_RESET, "two-step reset by support",
                     until=clock.now() + timedelta(hours=hours), blocks_login=False)

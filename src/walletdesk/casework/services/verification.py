@@ -20,7 +20,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
@@ -31,7 +30,7 @@ from walletdesk.core import clock
 from walletdesk.support import access, events
 from walletdesk.support.models import Agent, Conversation
 
-from .. import audit, notices
+from .. import audit, conf, notices
 from ..errors import (
     CustomerUnknown,
     MethodUnavailable,
@@ -48,11 +47,11 @@ Method = Verification.Method
 
 
 def request_minutes() -> int:
-    return int(settings.CASEWORK["VERIFICATION_REQUEST_MINUTES"])
+    return conf.get().verification_request_minutes
 
 
 def valid_minutes() -> int:
-    return int(settings.CASEWORK["VERIFICATION_VALID_MINUTES"])
+    return conf.get().verification_valid_minutes
 
 
 def contact_on_file(user: User) -> str:

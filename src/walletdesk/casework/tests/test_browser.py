@@ -47,7 +47,7 @@ def wait_code(url: str, pattern: str, after: set[str], to: str = CUSTOMER) -> st
 
 def test_agent_unlocks_a_locked_customer(live_server_url: str, page_for: Any,
                                          tmp_path_factory: pytest.TempPathFactory) -> None:
-    url, seen = live_server_url, set()
+    url, seen = live_server_url, set[str]()
     lock_out(tmp_path_factory, CUSTOMER)
 
     customer = page_for("en")

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, close_old_connections, transaction
 
 from .. import clock, locks
@@ -35,7 +36,7 @@ _handlers: dict[str, Handler] = {}
 _periodic: dict[str, float] = {}
 # How long a claimed job belongs to its worker; after that another worker may
 # take it over. Tests shorten it to watch a dead worker's job being finished.
-LEASE_SECONDS = float(os.environ.get("WALLETDESK_JOB_LEASE_SECONDS") or 120)
+LEASE_SECONDS = float(settings.JOB_LEASE_SECONDS)
 
 
 def task(name: str) -> Callable[[Handler], Handler]:

@@ -79,7 +79,7 @@ def cli(env: dict[str, str], *args: str, timeout: float = 120) -> str:
 
 def query(url: str, sql: str, *params: Any) -> list[tuple[Any, ...]]:
     with pg_connect(url, autocommit=True) as conn:
-        return list(conn.execute(sql, params).fetchall())  # type: ignore[arg-type]
+        return list(conn.execute(sql, params).fetchall())
 
 
 # --- databases on the shared PostgreSQL -------------------------------------------------

@@ -1,6 +1,7 @@
 """Production refuses to start in an unsafe state (issue 15, finding 12): development
-providers, demo accounts and merchant keys, a short or default secret key, DEBUG. Each
-problem is named; `WALLETDESK_ALLOW_DEMO_IN_PRODUCTION=1` allows a staging demo."""
+providers, demo accounts and merchant keys, a short or default secret key, DEBUG, the test
+clock's offset (ADR 0112). Each problem is named; `WALLETDESK_ALLOW_DEMO_IN_PRODUCTION=1`
+allows a staging demo."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.core.management.base import CommandError
 
 from walletdesk.core.checks import (
     production_problems,
+    production_settings_are_safe,
     production_uses_real_providers,
     refuse_unsafe_production,
 )
@@ -97,25 +99,23 @@ def test_demo_merchant_keys_are_refused(settings: Any, db: Any) -> None:
         refuse_unsafe_production("serve")
 
 
-def test_staging_demo_may_keep_demo_data_but_never_debug(settings: Any, db: Any,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_staging_demo_may_keep_demo_data_but_never_debug(settings: Any, db: Any) -> None:
     from walletdesk.accounts.models import User
 
     settings.PRODUCTION, settings.DEBUG, settings.SECRET_KEY = True, False, GOOD_KEY
     User.objects.create_user("admin@walletdesk.example", "x-long-password-1")
-    monkeypatch.setenv("WALLETDESK_ALLOW_DEMO_IN_PRODUCTION", "1")
+    settings.ALLOW_DEMO_IN_PRODUCTION = True
     refuse_unsafe_production("serve")  # development providers and demo data: allowed
     settings.DEBUG = True
     with pytest.raises(ImproperlyConfigured, match="DEBUG"):
         refuse_unsafe_production("serve")
 
 
-def test_seed_demo_refuses_in_production(settings: Any, db: Any,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_seed_demo_refuses_in_production(settings: Any, db: Any) -> None:
     from walletdesk.accounts.models import User
 
     settings.PRODUCTION = True
-    monkeypatch.delenv("WALLETDESK_ALLOW_DEMO_IN_PRODUCTION", raising=False)
+    settings.ALLOW_DEMO_IN_PRODUCTION = False
     with pytest.raises(CommandError, match="seed_demo refuses"):
         call_command("seed_demo", "--quiet")
     assert not User.objects.exists()  # nothing written
@@ -181,3 +181,61 @@ def test_a_safe_production_builds_the_asgi_application_inside_an_event_loop(tmp_
                           timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert "built ProtocolTypeRouter" in done.stdout
+
+
+# --- the test clock's offset (ADR 0112) --------------------------------------------------
+
+def test_a_clock_offset_is_refused_in_production_even_for_a_staging_demo(settings: Any,
+                                                                          db: Any) -> None:
+    _real(settings)
+    refuse_unsafe_production("serve")  # a safe production starts
+    settings.CLOCK_OFFSET_SECONDS = 3600.0
+    with pytest.raises(ImproperlyConfigured, match="WALLETDESK_CLOCK_OFFSET_SECONDS"):
+        refuse_unsafe_production("serve")
+    settings.ALLOW_DEMO_IN_PRODUCTION = True  # a staging demo does not allow it either
+    assert any("WALLETDESK_CLOCK_OFFSET_SECONDS" in p for p in production_problems())
+    errors = production_settings_are_safe(None)
+    assert [e.id for e in errors] == ["walletdesk.E003"]
+    assert "WALLETDESK_CLOCK_OFFSET_SECONDS" in errors[0].msg
+
+
+def test_development_keeps_the_clock_offset(settings: Any, db: Any) -> None:
+    settings.PRODUCTION = False
+    settings.CLOCK_OFFSET_SECONDS = 3600.0
+    assert production_problems() == []
+    assert production_settings_are_safe(None) == []
+
+
+def _clock_offset_code() -> str:
+    return ("import django; django.setup()\n"
+            "from django.utils import timezone\n"
+            "from walletdesk.core import clock\n"
+            "print(round((clock.now() - timezone.now()).total_seconds()))\n")
+
+
+def test_the_clock_takes_its_offset_from_the_environment_outside_production(tmp_path: Any) -> None:
+    """A browser test's server starts with the offset: every reading of the clock is moved."""
+    env = {**os.environ, "WALLETDESK_VAR_DIR": str(tmp_path), "WALLETDESK_CLOCK_OFFSET_SECONDS": "7200",
+           "DJANGO_SETTINGS_MODULE": "walletdesk.settings", "PYTHONPATH": os.pathsep.join(sys.path)}
+    env.pop("WALLETDESK_PRODUCTION", None)
+    env.pop("WALLETDESK_DATABASE_URL", None)
+    done = subprocess.run([sys.executable, "-c", _clock_offset_code()], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "7200"
+
+
+def test_the_asgi_application_refuses_a_clock_offset_in_production(tmp_path: Any) -> None:
+    """An otherwise safe production (the one that builds above) with the test clock's offset
+    set: the application object refuses, naming it, and no application is built."""
+    env = _production_env(
+        tmp_path, WALLETDESK_SECRET_KEY=GOOD_KEY, WALLETDESK_NETWORK_PROVIDER="acme.cards.Network",
+        WALLETDESK_SMS_PROVIDER="acme.sms.Provider",
+        WALLETDESK_TELEPHONY_PROVIDER="acme.voice.Provider",
+        WALLETDESK_GEO_PROVIDER="acme.geo.Provider", WALLETDESK_CLOCK_OFFSET_SECONDS="86400")
+    done = subprocess.run([sys.executable, "-c", "import walletdesk.asgi; print('built')"], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode != 0
+    assert "walletdesk asgi refuses to start in production" in done.stderr
+    assert "WALLETDESK_CLOCK_OFFSET_SECONDS" in done.stderr
+    assert "built" not in done.stdout

@@ -141,7 +141,7 @@ def test_the_installed_closure_of_the_requirements_has_no_deep_learning_framewor
     """Offline: walk the requirements through the running environment's distributions."""
     from importlib.metadata import PackageNotFoundError, distribution
 
-    base_env = default_environment()
+    marker_env = {key: str(value) for key, value in default_environment().items()}
     seen: dict[str, str] = {}
     missing: list[str] = []
     todo: list[tuple[Requirement, str]] = [(Requirement(r), "walletdesk") for r in _requirements()]
@@ -161,7 +161,7 @@ def test_the_installed_closure_of_the_requirements_has_no_deep_learning_framewor
         for line in dist.requires or []:
             sub = Requirement(line)
             extras = req.extras or {""}
-            if sub.marker is None or any(sub.marker.evaluate({**base_env, "extra": e}) for e in extras):
+            if sub.marker is None or any(sub.marker.evaluate({**marker_env, "extra": e}) for e in extras):
                 todo.append((sub, name))
     if missing:
         reason = f"not installed in this environment, so not checked: {missing}"

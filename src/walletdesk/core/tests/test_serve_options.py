@@ -12,10 +12,10 @@ pytestmark = [pytest.mark.security]
 
 
 def test_uvicorn_does_not_believe_forwarded_headers(monkeypatch: pytest.MonkeyPatch) -> None:
-    from walletdesk.core.management.commands import serve
+    import uvicorn  # the module `serve` calls
 
     seen: dict[str, Any] = {}
-    monkeypatch.setattr(serve.uvicorn, "run", lambda app, **kw: seen.update(kw))
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(kw))
     call_command("serve", "--no-collectstatic", "--no-smtp", "--no-worker")
     assert seen["proxy_headers"] is False
     assert seen["http"] == "walletdesk.core.httpserver:DeadlineHttpProtocol"

@@ -26,8 +26,8 @@ MON_10 = 0 * 24 + 10
 MON_09 = 0 * 24 + 9
 
 
-def _utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def _utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 def _chat(start: datetime, wait: int, language: str = "en") -> None:

@@ -23,8 +23,8 @@ def table(tz: str, weekly: dict[int, list[tuple[time, time]]], special=None) -> 
                        special or {})
 
 
-def at(tz: str, *parts: int) -> datetime:
-    return datetime(*parts, tzinfo=ZoneInfo(tz))
+def at(tz: str, year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=ZoneInfo(tz))
 
 
 WEEKDAYS_9_18 = {d: [(T(9), T(18))] for d in range(5)}

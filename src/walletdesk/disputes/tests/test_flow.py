@@ -195,8 +195,9 @@ def test_support_closes_with_a_reason_and_four_eyes_above_the_threshold(
     assert r.status_code == 201 and r.json()["status"] == "done", r.json()
     req = RefundRequest.objects.get(conversation=conv2)
     assert req.status == "resolved_by_support" and req.outcome == "closed"
-    assert req.events.last().kind == RefundRequestEvent.Kind.SUPPORT_CLOSED
-    assert "proof of delivery" in req.events.last().note
+    last = req.events.last()
+    assert last is not None and last.kind == RefundRequestEvent.Kind.SUPPORT_CLOSED
+    assert "proof of delivery" in last.note
     # Nothing to decide twice.
     r = client_for(agent2.user).post(f"/api/v1/support/conversations/{conv2.pk}/actions",
                                      {"action": "refund_from_merchant",

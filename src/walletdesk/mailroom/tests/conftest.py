@@ -65,7 +65,7 @@ class Sink:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         msg = BytesParser(policy=policy.default).parsebytes(envelope.original_content)
-        self.mails.append(msg)  # type: ignore[arg-type]
+        self.mails.append(msg)
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         self.got.set()
         return "250 OK"
@@ -115,7 +115,8 @@ def send(port: int, msg: EmailMessage | bytes, *, mail_from: str = "wang.fang@ex
         try:
             code, text = client.data(raw)
         except smtplib.SMTPDataError as exc:
-            return exc.smtp_code, exc.smtp_error.decode()
+            error = exc.smtp_error
+            return exc.smtp_code, error.decode() if isinstance(error, bytes) else error
         return code, text.decode()
 
 

@@ -64,7 +64,7 @@ def mail_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, An
 def test_agent_answers_an_email_conversation_from_the_console(mail_site: dict[str, Any],
                                                               page_for: Any) -> None:
     got = deliver(mail_site["smtp"])
-    reference = re.search(r"CS-\d{8}-\d{6}", got).group(0)  # type: ignore[union-attr]
+    reference = re.search(r"CS-\d{8}-\d{6}", got).group(0)
     box: Sink = mail_site["sink"]
 
     def ours() -> list[Any]:  # the demo data sends notices of its own through the same relay

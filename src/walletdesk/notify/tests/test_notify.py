@@ -36,9 +36,7 @@ def test_sms_goes_through_the_provider_with_the_phrase(make_customer):
 
 
 def test_nothing_is_sent_when_the_transaction_rolls_back(make_customer, monkeypatch):
-    from walletdesk.core.services import jobs
-
-    monkeypatch.setattr(jobs.transaction, "on_commit", transaction.on_commit)  # the real hook
+    monkeypatch.setattr(transaction, "on_commit", transaction.on_commit)  # the real hook
     user = make_customer("rb@example.com")
     with pytest.raises(RuntimeError), transaction.atomic():
         services.send_to("account_unlocked", user.email, user=user)

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 
 from walletdesk.accounts.tests.fixtures import run_jobs
@@ -132,7 +133,7 @@ def test_known_push_services_are_accepted() -> None:
 def test_loopback_only_where_settings_allow_it(make_customer: Any, service: PushService) -> None:
     endpoint = service.subscription("x")["endpoint"]
     assert push.endpoint_allowed(endpoint)
-    with override_settings(NOTIFY={"PUSH_ALLOW_LOOPBACK": False}):
+    with override_settings(NOTIFY={**settings.NOTIFY, "PUSH_ALLOW_LOOPBACK": False}):
         assert not push.endpoint_allowed(endpoint)
         user = make_customer()
         resp = subscribe(user, service, "x", ["security"])

@@ -56,7 +56,7 @@ def test_callback_with_session_code_end_to_end(live_server_url: str, page_for: A
     code = box.get_by_test_id("session-code").inner_text().strip()
     assert re.fullmatch(r"\d{6}", code), code
     assert words["code"] in box.inner_text()
-    reference = re.search(r"CS-\d{8}-\d{6}", me.locator(".card").first.inner_text()).group(0)  # type: ignore[union-attr]
+    reference = re.search(r"CS-\d{8}-\d{6}", me.locator(".card").first.inner_text()).group(0)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     me.screenshot(path=str(SCREENSHOTS / f"phone-callback-code{suffix}.png"), full_page=True)
 

@@ -13,8 +13,9 @@ WEEKDAYS = Timetable("Asia/Shanghai", {d: [Period(time(9), time(18))] for d in r
                      {date(2026, 12, 25): Special(closed=True)})
 
 
-def local(tz: ZoneInfo, *args: int) -> datetime:
-    return datetime(*args, tzinfo=tz).astimezone(UTC)  # type: ignore[misc]
+def local(tz: ZoneInfo, year: int, month: int, day: int, hour: int = 0, minute: int = 0,
+          second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=tz).astimezone(UTC)
 
 
 def starts(table: Timetable, now: datetime, days: int = 7) -> list[datetime]:

@@ -9,6 +9,8 @@ from walletdesk.accounts import services as accounts
 from walletdesk.accounts.models import AccountHold, SecurityEvent, User
 from walletdesk.accounts.tests.fixtures import messages_to
 from walletdesk.core import clock
+from walletdesk.core import errors as core_errors
+from walletdesk.risk import errors as risk_errors
 from walletdesk.risk.models import Review, RiskDecision, RiskRule
 from walletdesk.risk.services import forget_rules, review, rules
 from walletdesk.wallet.models import Transaction
@@ -128,7 +130,7 @@ def test_nobody_reviews_their_own_payment(supervisor, make_customer):
     decision = RiskDecision.objects.create(user=supervisor, operation="transfer", amount=500_000,
                                            currency="CNY", outcome="hold", payee="x@example.com")
     case = review.open_case(decision)
-    with pytest.raises(review.OwnPayment):
+    with pytest.raises(risk_errors.OwnPayment):
         review.approve(supervisor, case.pk, "looks fine to me")
     case.refresh_from_db()
     assert case.status == "open"
@@ -137,9 +139,9 @@ def test_nobody_reviews_their_own_payment(supervisor, make_customer):
 @pytest.mark.parametrize("role", ["customer", "agent", "senior_agent"])
 def test_only_supervisors_and_admins_review(held, make_customer, role):
     other = make_customer(f"{role}@walletdesk.example", role=role)
-    with pytest.raises(review.PermissionDenied):
+    with pytest.raises(core_errors.PermissionDenied):
         review.approve(other, held.pk, "I think it is fine")
-    with pytest.raises(review.PermissionDenied):
+    with pytest.raises(core_errors.PermissionDenied):
         review.reject(other, held.pk, "no", freeze=True)
     held.refresh_from_db()
     assert held.status == "open" and not AccountHold.objects.exists()
@@ -148,7 +150,7 @@ def test_only_supervisors_and_admins_review(held, make_customer, role):
 @pytest.mark.parametrize("note", ["", "  ", "ok", "x" * 501, "bad\x00note", None, 42])
 def test_a_reason_is_required(held, supervisor, note):
     before = SecurityEvent.objects.count()
-    with pytest.raises(review.ValidationFailed):
+    with pytest.raises(core_errors.ValidationFailed):
         review.approve(supervisor, held.pk, note)
     held.refresh_from_db()
     assert held.status == "open" and SecurityEvent.objects.count() == before
@@ -157,7 +159,7 @@ def test_a_reason_is_required(held, supervisor, note):
 def test_a_case_is_decided_once(held, supervisor, make_customer):
     admin = make_customer("root@walletdesk.example", role=User.Role.ADMIN)
     review.approve(supervisor, held.pk, "fine")
-    with pytest.raises(review.ReviewClosed):
+    with pytest.raises(risk_errors.ReviewClosed):
         review.reject(admin, held.pk, "changed my mind", freeze=True)
     held.refresh_from_db()
     assert held.status == "approved" and not AccountHold.objects.exists()
@@ -165,7 +167,7 @@ def test_a_case_is_decided_once(held, supervisor, make_customer):
 
 def test_unknown_case_is_not_found(supervisor):
     for bad in (999, "1", None, True):
-        with pytest.raises(review.NotFound):
+        with pytest.raises(core_errors.NotFound):
             review.approve(supervisor, bad, "fine")
 
 

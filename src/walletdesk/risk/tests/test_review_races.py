@@ -9,6 +9,7 @@ from django.db import connections
 from walletdesk.accounts.models import User
 from walletdesk.accounts.services import issue_token
 from walletdesk.conftest import ApiClient
+from walletdesk.risk.errors import ReviewClosed
 from walletdesk.risk.models import Review, RiskRule
 from walletdesk.risk.services import forget_rules, review, rules
 from walletdesk.wallet.models import Transaction
@@ -76,7 +77,7 @@ def test_two_reviewers_at_once_one_decision(held_case):
             else:
                 review.reject(b, case.pk, "not fine", freeze=True)
             return "ok"
-        except review.ReviewClosed:
+        except ReviewClosed:
             return "closed"
 
     results = parallel(6, decide)

@@ -16,8 +16,9 @@ LONDON = Timetable("Europe/London", {d: [Period(time(8), time(20))] for d in ran
 NIGHT = Timetable("Asia/Hong_Kong", {d: [Period(time(22), time(2))] for d in range(7)})
 
 
-def at(tz: ZoneInfo, *args: int) -> datetime:
-    return datetime(*args, tzinfo=tz).astimezone(UTC)  # type: ignore[misc]
+def at(tz: ZoneInfo, year: int, month: int, day: int, hour: int = 0, minute: int = 0,
+          second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=tz).astimezone(UTC)
 
 
 def test_overnight_close() -> None:

@@ -23,8 +23,9 @@ HK, LON = ZoneInfo("Asia/Hong_Kong"), ZoneInfo("Europe/London")
 ONE_SECOND = timedelta(seconds=1)
 
 
-def at(tz: ZoneInfo, *args: int) -> datetime:
-    return datetime(*args, tzinfo=tz).astimezone(UTC)  # type: ignore[misc]
+def at(tz: ZoneInfo, year: int, month: int, day: int, hour: int = 0, minute: int = 0,
+          second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=tz).astimezone(UTC)
 
 
 @pytest.fixture

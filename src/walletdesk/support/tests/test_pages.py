@@ -71,11 +71,11 @@ def test_console_and_supervisor(setup: dict[str, Any], make_agent: Any) -> None:
 
 def test_transcript_by_email(setup: dict[str, Any], monkeypatch: Any) -> None:
     from django.core import mail
+    from django.db import transaction
 
     from walletdesk.accounts.tests.fixtures import run_jobs
-    from walletdesk.core.services import jobs
 
-    monkeypatch.setattr(jobs.transaction, "on_commit", lambda fn, using=None, robust=False: fn())
+    monkeypatch.setattr(transaction, "on_commit", lambda fn, using=None, robust=False: fn())
     c = Client()
     c.force_login(setup["customer"])
     r = c.post(f"/support/c/{setup['conv'].pk}/transcript/")

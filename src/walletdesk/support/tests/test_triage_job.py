@@ -10,7 +10,7 @@ import pytest
 from walletdesk.core.models import Job
 from walletdesk.core.services import jobs
 from walletdesk.support import conversations
-from walletdesk.support.models import Conversation
+from walletdesk.support.models import PRIORITY_HIGH, PRIORITY_NORMAL, Conversation
 
 pytestmark = pytest.mark.django_db
 
@@ -24,12 +24,12 @@ def test_opening_queues_by_topic_and_the_worker_moves_it(
         make_customer: Any, make_agent: Any, django_capture_on_commit_callbacks: Any) -> None:
     make_agent(["technical", "general"])
     conv = open_general(make_customer, "App 一直闪退打不开", django_capture_on_commit_callbacks)
-    assert (conv.skill, conv.priority) == ("general", conversations.PRIORITY_NORMAL)
+    assert (conv.skill, conv.priority) == ("general", PRIORITY_NORMAL)
     assert Job.objects.filter(name="support.triage_route", args={"conversation_id": conv.pk}).exists()
     with django_capture_on_commit_callbacks(execute=True):
         jobs.run_pending()
     conv.refresh_from_db()
-    assert conv.skill == "technical" and conv.priority == conversations.PRIORITY_HIGH
+    assert conv.skill == "technical" and conv.priority == PRIORITY_HIGH
     assert conversations.triage_route(conv.pk) is False  # once is enough: nothing changes
 
 

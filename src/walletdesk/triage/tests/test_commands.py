@@ -4,6 +4,8 @@ import io
 import json
 import os
 import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -13,7 +15,7 @@ from walletdesk.triage.training import dataset_dir
 KEYS = {"text", "intent", "confidence", "queue", "priority", "articles"}
 
 
-def run_jsonl(monkeypatch: pytest.MonkeyPatch, lines: str) -> list[dict]:
+def run_jsonl(monkeypatch: pytest.MonkeyPatch, lines: str) -> list[dict[str, Any]]:
     monkeypatch.setattr(sys, "stdin", io.StringIO(lines))
     out = io.StringIO()
     call_command("triage", "--jsonl", stdout=out)
@@ -72,13 +74,13 @@ def test_triage_jsonl_survives_bytes_that_are_not_utf8(monkeypatch: pytest.Monke
 
 
 def test_check_without_the_dataset_skips_locally_and_fails_in_ci(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: os.PathLike) -> None:
-    monkeypatch.setenv("WALLETDESK_BANKING77_DIR", str(tmp_path))
-    monkeypatch.delenv("CI", raising=False)
+        settings: Any, tmp_path: Path) -> None:
+    settings.BANKING77_DIR = str(tmp_path)
+    settings.CI = False
     out = io.StringIO()
     call_command("train_triage", "--check", stdout=out)
     assert json.loads(out.getvalue())["skipped"] is True
-    monkeypatch.setenv("CI", "true")
+    settings.CI = True
     with pytest.raises(CommandError, match="BANKING77 not found"):
         call_command("train_triage", "--check", stdout=io.StringIO())
     with pytest.raises(CommandError, match="BANKING77 not found"):

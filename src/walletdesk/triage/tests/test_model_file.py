@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import platform
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,8 @@ from walletdesk.triage.text import guess_lang, normalize
 
 
 def test_model_file_round_trip_is_byte_stable(tmp_path: Path) -> None:
-    arrays = {"a": np.arange(5, dtype=np.float32), "q": np.array([[1, -2], [3, 127]], dtype=np.int8)}
+    arrays: dict[str, np.ndarray] = {"a": np.arange(5, dtype=np.float32),
+                                     "q": np.array([[1, -2], [3, 127]], dtype=np.int8)}
     meta = {"classes": ["x", "y"], "vocab": ["卡", "card"]}
     write_model(tmp_path / "one.bin", meta, arrays)
     write_model(tmp_path / "two.bin", meta, dict(reversed(list(arrays.items()))))
@@ -56,7 +58,7 @@ def test_the_embedding_block_reads_the_first_characters_and_is_weighted() -> Non
 
 def test_recorded_versions_carry_no_local_build_tag_nor_python_patch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(training, "version", lambda dist: "2.13.0+cpu")
-    monkeypatch.setattr(training.platform, "python_version_tuple", lambda: ("3", "11", "7"))
+    monkeypatch.setattr(platform, "python_version_tuple", lambda: ("3", "11", "7"))
     versions = training._versions()
     assert versions["python"] == "3.11"
     assert set(versions.values()) == {"3.11", "2.13.0"}

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
-
+from walletdesk.accounts import conf as accounts_conf
 from walletdesk.accounts.models import AccountHold, LoginGuard, OneTimeCode, User
 from walletdesk.accounts.services import holds, mfa
 from walletdesk.core import clock
@@ -25,7 +24,7 @@ HOLD_TRAVEL = "impossible travel"
 
 def tier_of(failures: int) -> int:
     """1, 2 or 3: which step of the lockout ladder this many failures reached."""
-    tiers = [count for count, _seconds in settings.SECURITY["LOCKOUT_TIERS"]]
+    tiers = [count for count, _seconds in accounts_conf.get().lockout_tiers]
     return sum(1 for count in tiers if failures >= count)
 
 
@@ -34,8 +33,8 @@ def _hold_finding(hold: AccountHold) -> Finding:
         if hold.reason == HOLD_TRAVEL:
             return Finding("lock.security_hold_travel", {"since": hold.created_at})
         return Finding("lock.security_hold", {
-            "since": hold.created_at, "limit": settings.SECURITY["LOCKOUT_HOLD_FAILURES"],
-            "hours": settings.SECURITY["LOCKOUT_WINDOW_HOURS"]})
+            "since": hold.created_at, "limit": accounts_conf.get().lockout_hold_failures,
+            "hours": accounts_conf.get().lockout_window_hours})
     if hold.kind == Kind.FROZEN:
         return Finding("lock.frozen", {"since": hold.created_at})
     if hold.kind == Kind.RISK:
@@ -46,10 +45,10 @@ def _hold_finding(hold: AccountHold) -> Finding:
 def _next_code_at(user: User, now: datetime) -> datetime | None:
     """None when an unlock code can be sent now; else when the hourly budget frees one."""
     since = now - timedelta(hours=1)
-    sent = list(OneTimeCode.objects.filter(user=user, purpose=OneTimeCode.Purpose.UNLOCK,
+    sent: list[datetime] = list(OneTimeCode.objects.filter(user=user, purpose=OneTimeCode.Purpose.UNLOCK,
                                            created_at__gt=since)
                 .order_by("-created_at").values_list("created_at", flat=True))
-    budget = settings.SECURITY["CODE_SENDS_PER_HOUR"]
+    budget = accounts_conf.get().code_sends_per_hour
     if len(sent) < budget:
         return None
     return sent[budget - 1] + timedelta(hours=1)
@@ -59,7 +58,7 @@ def _live_code_until(user: User, now: datetime) -> datetime | None:
     """Until when the last unlock code sent still works (None: no usable code)."""
     code = (OneTimeCode.objects.filter(user=user, purpose=OneTimeCode.Purpose.UNLOCK,
                                        used_at__isnull=True, expires_at__gt=now,
-                                       attempts__lt=settings.SECURITY["CODE_MAX_ATTEMPTS"])
+                                       attempts__lt=accounts_conf.get().code_max_attempts)
             .order_by("-created_at", "-pk").first())
     return code.expires_at if code else None
 

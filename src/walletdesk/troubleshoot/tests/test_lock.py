@@ -91,9 +91,9 @@ def test_after_a_reset_only_time_helps(customer):
 
 
 def test_second_factor_is_mentioned_when_enrolled(customer, monkeypatch):
-    from walletdesk.troubleshoot.diagnose import lock
+    from walletdesk.accounts import mfa
 
-    monkeypatch.setattr(lock.mfa, "has_mfa", lambda user: True)
+    monkeypatch.setattr(mfa, "has_mfa", lambda user: True)  # the module the diagnosis calls
     fail(customer, 20)
     assert "lock.needs_second_factor" in codes(services.diagnose(customer, "lock"))
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from functools import cache
 
-from django.conf import settings
-
+from .. import conf
 from .base import NetworkStatus, NetworkUnavailable, PaymentNetwork
 
 
 @cache
 def get_network() -> PaymentNetwork:
-    name = settings.WALLET["NETWORK_PROVIDER"]
+    name = conf.get().network_provider
     if name == "simulator":
         from .simulator import SimulatedNetwork
 

@@ -3,7 +3,7 @@
 It behaves like a real card network seen from the wallet: a request may be
 refused outright (``NetworkUnavailable``, the caller retries), and an accepted
 one confirms, is declined, or confirms *late* — after the wallet's pending
-timeout. Rates and delays come from ``settings.WALLET``; test cards force an
+timeout. Rates and delays come from ``settings.WALLET`` (``wallet.conf``); test cards force an
 outcome whatever the rates (documented in docs/payment-network.md):
 
 * last four digits ``0002``: declined (``do_not_honor``)
@@ -21,12 +21,12 @@ import random
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from walletdesk.core import clock
 from walletdesk.core.services import jobs
 
+from .. import conf
 from ..models import NetworkOperation
 from .base import NetworkStatus, NetworkUnavailable
 
@@ -34,28 +34,28 @@ FORCED = {"0002": ("fail", "do_not_honor"), "0069": ("fail", "card_expired"),
           "0077": ("late", ""), "0119": ("confirm", "")}
 DECLINES = ("do_not_honor", "insufficient_funds_at_issuer", "card_expired")
 
-_rng = random.Random(settings.WALLET["NETWORK_SEED"] or None)
+_rng = random.Random(conf.get().network_seed or None)
 
 
 def _plan(card_last4: str) -> tuple[str, str, float]:
-    cfg = settings.WALLET
-    low, high = (float(x) for x in cfg["NETWORK_DELAY_SECONDS"])
+    cfg = conf.get()
+    low, high = cfg.network_delay_seconds
     outcome, reason = FORCED.get(card_last4, ("", ""))
     if not outcome:
         roll = _rng.random()
-        if roll < cfg["NETWORK_CONFIRM_RATE"]:
+        if roll < cfg.network_confirm_rate:
             outcome = "confirm"
-        elif roll < cfg["NETWORK_CONFIRM_RATE"] + cfg["NETWORK_FAIL_RATE"]:
+        elif roll < cfg.network_confirm_rate + cfg.network_fail_rate:
             outcome, reason = "fail", _rng.choice(DECLINES)
         else:
             outcome = "late"
     if outcome == "late":
-        return "confirm", "", float(cfg["NETWORK_LATE_DELAY_SECONDS"])
+        return "confirm", "", cfg.network_late_delay_seconds
     return outcome, reason, _rng.uniform(low, high)
 
 
 class SimulatedNetwork:
-    unavailable_rate = float(settings.WALLET.get("NETWORK_UNAVAILABLE_RATE", 0.0))
+    unavailable_rate = conf.get().network_unavailable_rate
 
     def submit(self, *, client_ref: str, kind: str, amount: int, currency: str, method: str,
                card_last4: str) -> str:

@@ -204,6 +204,7 @@ def test_read_only_money_records_refuse_writes(admin_client: Any, customer: User
 
 
 def test_operators_schedule_a_fee_change_from_the_command_line(staff: User, capsys: Any) -> None:
+    assert staff.email
     args = ["schedule_fee_change", "--operation", "withdrawal", "--method", "bank_card",
             "--currency", "CNY", "--rate-bp", "60", "--fixed", "1", "--by", staff.email]
     count = FeePolicy.objects.count()

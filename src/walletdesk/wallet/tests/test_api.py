@@ -344,7 +344,7 @@ def test_csv_export_and_statement_pages(customer: Any, merchant: Any, fund: Any)
     client.force_login(customer)
     csv = client.get("/wallet/history.csv?type=payment")
     assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
-    lines = b"".join(csv.streaming_content).decode("utf-8-sig").strip().splitlines()
+    lines = csv.getvalue().decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 2 and lines[0].startswith("id,created_at,type,status")
     assert ",payment,completed,out,12.34,0.00,CNY,balance,sample-coffee," in lines[1]
     month = clock.now().astimezone().strftime("%Y-%m")

@@ -156,7 +156,7 @@ def test_refusal_inside_the_idempotency_transaction_changes_nothing(customer: An
 
     digest = idempotency.request_hash("POST", "/hot", b"{}")
     status, body = idempotency.execute("transfer", "hot-path-key-1", digest, too_much)
-    assert (status, body["code"]) == (422, "insufficient_funds")  # type: ignore[index]
+    assert (status, body["code"]) == (422, "insufficient_funds")
     assert snapshot() == before
     # The connection is usable afterwards (no half-aborted transaction).
     ok = services.transfer(customer, to=bob.email, amount=10, currency="CNY")

@@ -52,7 +52,7 @@ def test_declined_card_fails_and_releases_the_hold(net: Any, customer: Any, merc
     after(net, 10)
     txn.refresh_from_db()
     assert txn.status == "failed"
-    assert txn.events.last().detail == reason  # type: ignore[union-attr]
+    assert txn.events.last().detail == reason
     assert Hold.objects.get(transaction=txn).status == "voided"
     assert balance_of(customer) == 0
     # A card payment declined: the merchant's pending money is released as well.

@@ -74,7 +74,7 @@ def test_confirm_books_exactly_once(alice: Client, customer: Any, make_customer:
     sheet = review(alice, "/wallet/transfer/", to="bob@example.com", amount="100.00")
     r = confirm(alice, "/wallet/transfer/", sheet)
     assert r.status_code == 302
-    txn_id = re.search(r"/wallet/t/(tx_[0-9a-f]+)/", r["Location"]).group(1)  # type: ignore[union-attr]
+    txn_id = re.search(r"/wallet/t/(tx_[0-9a-f]+)/", r["Location"]).group(1)
     assert available_of(customer) == 100_000 - 10_100
     assert available_of(bob) == 10_000
     again = confirm(alice, "/wallet/transfer/", sheet)  # a double tap, or the back button

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.internal.conjecture import providers
-from hypothesis.internal.conjecture.providers import Constants
+from hypothesis.internal.constants_ast import Constants
 from hypothesis.stateful import (
     RuleBasedStateMachine,
     initialize,
@@ -218,7 +218,8 @@ class WalletMachine(RuleBasedStateMachine):
         payments = [k for k, t in self.txns.items() if t.type == "payment"]
         refundable = [k for k in payments if self.txns[k].status in (
             "completed", "partially_refunded")]
-        payments = refundable if refundable and data.draw(st.booleans()) else payments
+        prefer_refundable: bool = data.draw(st.booleans())
+        payments = refundable if refundable and prefer_refundable else payments
         payment = self.txns[data.draw(st.sampled_from(payments))]
         left = payment.amount - payment.refunded
         amount = {"all": left, "part": max(1, left // 2), "too_much": left + 1, "one": 1}[share]
@@ -229,8 +230,8 @@ class WalletMachine(RuleBasedStateMachine):
         before = snapshot()
         status, out = idempotency.execute(scope, key, digest, lambda: (201, _dict(services.refund(
             self.shop, payment_id=payment.public_id, amount=amount))))
-        refundable = payment.status in ("completed", "partially_refunded")
-        if not refundable:
+        can_refund = payment.status in ("completed", "partially_refunded")
+        if not can_refund:
             expected = "payment_not_refundable"
         elif amount > left:
             expected = "refund_exceeds_payment"
@@ -354,8 +355,8 @@ class WalletMachine(RuleBasedStateMachine):
             assert got == (expected, self.held[(i, c)], self.incoming[(i, c)]), (i, c)
         for c in CURRENCIES:
             a = LedgerAccount.objects.filter(kind="merchant", merchant=self.shop, currency=c).first()
-            got = (a.balance, a.pending_in) if a else (0, 0)
-            assert got == (self.merchant_bal[c], self.merchant_in[c]), c
+            got_merchant = (a.balance, a.pending_in) if a else (0, 0)
+            assert got_merchant == (self.merchant_bal[c], self.merchant_in[c]), c
         db = dict(Transaction.objects.filter(public_id__in=list(self.txns)).values_list(
             "public_id", "status"))
         assert db == {k: t.status for k, t in self.txns.items()}

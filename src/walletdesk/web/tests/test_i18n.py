@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from walletdesk.core import catalogues
@@ -19,7 +20,7 @@ PERCENT = re.compile(r"%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[sdifr]|%[sdif]")
 BRACE = re.compile(r"\{\w*\}")
 
 
-def _read(path: Path):  # type: ignore[no-untyped-def]
+def _read(path: Path) -> Catalog:
     with path.open("rb") as fh:
         return read_po(fh)
 
@@ -42,7 +43,8 @@ def test_catalogue_is_complete(path: Path) -> None:
     assert not fuzzy, f"{path}: fuzzy {fuzzy[:5]}"
 
 
-def _placeholders(text: str, percent: bool) -> tuple[list[str], list[str]]:
+def _placeholders(text: str | list[str] | None, percent: bool) -> tuple[list[str], list[str]]:
+    text = "" if text is None else text if isinstance(text, str) else "".join(text)
     return sorted(PERCENT.findall(text)) if percent else [], sorted(BRACE.findall(text))
 
 

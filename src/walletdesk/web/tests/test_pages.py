@@ -38,7 +38,7 @@ def test_wallet_pages_render_in_both_languages(busy_customer: Any, lang: str, ma
     assert client.get("/wallet/t/tx_doesnotexist/").status_code == 404
     csv = client.get("/wallet/history.csv")
     assert csv.status_code == 200
-    assert b"".join(csv.streaming_content).decode("utf-8-sig").startswith("id,created_at,type")
+    assert csv.getvalue().decode("utf-8-sig").startswith("id,created_at,type")
 
 
 def test_pages_need_login(db: Any) -> None:

@@ -71,10 +71,10 @@ def test_worker_is_served_from_the_root_for_the_whole_site() -> None:
 
 def test_worker_caches_only_static_files_and_the_offline_page() -> None:
     _r, js = worker()
-    shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", js).group(1))  # type: ignore[union-attr]
+    shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", js).group(1))
     assert shell and all(u.startswith("/static/") or u == "/offline/" for u in shell)
     assert 'const STATIC_PREFIX = "/static/";' in js and 'const OFFLINE = "/offline/";' in js
-    rule = re.search(r"function cacheable\(url\) \{(.*?)\n\}", js, re.S).group(1)  # type: ignore[union-attr]
+    rule = re.search(r"function cacheable\(url\) \{(.*?)\n\}", js, re.S).group(1)
     # The one rule that lets a response into the cache: same origin, no query, and the
     # path is the offline page or under the static prefix. Nothing else is named.
     assert "url.origin !== self.location.origin" in rule and "url.search" in rule
@@ -105,7 +105,7 @@ def test_csp_allows_the_worker_and_the_manifest_from_our_origin() -> None:
 
 def test_offline_and_shell_files_are_served(customer: Any) -> None:
     _r, js = worker()
-    shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", js).group(1))  # type: ignore[union-attr]
+    shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", js).group(1))
     for url in shell:
         if url.startswith("/static/"):
             assert finders.find(url.removeprefix("/static/")), url

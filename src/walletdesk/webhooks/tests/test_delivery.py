@@ -99,6 +99,7 @@ def test_retries_with_backoff_on_500_then_delivers(customer: Any) -> None:
         deliver()
         delivery = Delivery.objects.get()
         assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("pending", 1, 500)
+        assert delivery.next_attempt_at is not None
         first_wait = (delivery.next_attempt_at - clock.now()).total_seconds()
         assert 80 * 0.8 - 1 <= first_wait <= 80 * 1.2
         jobs.run_pending()
@@ -106,6 +107,7 @@ def test_retries_with_backoff_on_500_then_delivers(customer: Any) -> None:
         clock.advance(seconds=first_wait + 1)
         jobs.run_pending()
         delivery.refresh_from_db()
+        assert delivery.next_attempt_at is not None
         second_wait = (delivery.next_attempt_at - clock.now()).total_seconds()
         assert (delivery.attempts, delivery.last_status_code) == (2, 503)
         assert 240 * 0.8 - 1 <= second_wait <= 240 * 1.2
@@ -206,10 +208,11 @@ def test_private_addresses_are_refused_when_not_allowed(settings: Any, customer:
                     "http://192.168.1.10/x", "http://100.64.0.1/x"):
             with pytest.raises(WebhookAddressNotAllowed):
                 services.create_endpoint(url=url)
-        for url in ("ftp://example.com/", "http://user:pw@example.com/", "not a url", "http:///x",
-                    "http://example.com/#frag", 42):
+        malformed: tuple[Any, ...] = ("ftp://example.com/", "http://user:pw@example.com/", "not a url",
+                                      "http:///x", "http://example.com/#frag", 42)
+        for bad in malformed:
             with pytest.raises(InvalidWebhookUrl):
-                services.create_endpoint(url=url)
+                services.create_endpoint(url=bad)
         assert Endpoint.objects.count() == 1  # refusals wrote nothing
         # Checked again right before sending (the address may have changed since it was saved).
         open_chat(customer)

@@ -24,7 +24,7 @@ OPEN = replace(search.PARAMS, answer_mean=(), answer_scale=(), answer_weights=()
 
 
 def ranking_score(m: dict[str, Any]) -> float:
-    return sum(v["top1"] + 0.5 * v["top3"] for v in m.values())
+    return float(sum(v["top1"] + 0.5 * v["top3"] for v in m.values()))
 
 
 def fit_answered(rows: list[evaluation.Row], p: search.Params, off_weight: float = 6.0,

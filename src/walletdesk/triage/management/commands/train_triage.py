@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from walletdesk.triage.classifier import TRAINED_DIR
@@ -31,7 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not (dataset_dir() / "train.csv").is_file():
             reason = f"BANKING77 not found at {dataset_dir()} (set WALLETDESK_BANKING77_DIR)"
-            if options["check"] and os.environ.get("CI") != "true":
+            if options["check"] and not settings.CI:
                 self.stdout.write(json.dumps({"skipped": True, "reason": reason}))
                 return
             raise CommandError(reason)
