@@ -433,7 +433,7 @@ def set_merchant_webhook(merchant: Merchant, url: object, by: User) -> tuple[Any
     """Point ``refund_request.created`` at the merchant's own URL (public addresses only, as
     every webhook). Returns the endpoint and, when it is new, its signing secret, which the
     page shows once; an address change keeps the secret. Recorded in the owner's security log."""
-    from walletdesk.accounts import events
+    from walletdesk.accounts.services import events
 
     had = terms_of(merchant)
     new = had is None or had.webhook is None
@@ -444,7 +444,7 @@ def set_merchant_webhook(merchant: Merchant, url: object, by: User) -> tuple[Any
 
 def rotate_merchant_webhook_secret(merchant: Merchant, by: User) -> str:
     """A new signing secret, in use from now on; the old one stops verifying at once."""
-    from walletdesk.accounts import events
+    from walletdesk.accounts.services import events
     from walletdesk.webhooks import services as webhooks
 
     terms = terms_of(merchant)
@@ -457,7 +457,7 @@ def rotate_merchant_webhook_secret(merchant: Merchant, by: User) -> str:
 
 def remove_merchant_webhook(merchant: Merchant, by: User) -> None:
     """No more refund-request calls; pending deliveries go with the endpoint."""
-    from walletdesk.accounts import events
+    from walletdesk.accounts.services import events
     from walletdesk.webhooks import services as webhooks
 
     terms = terms_of(merchant)

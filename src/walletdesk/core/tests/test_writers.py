@@ -320,7 +320,7 @@ def _imports_outside_type_checking(tree: ast.Module) -> list[tuple[int, str]]:
     for node in ast.walk(tree):
         if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
             skip.update(id(n) for n in ast.walk(node))
-    found = []
+    found: list[tuple[int, str]] = []
     for node in ast.walk(tree):
         if id(node) in skip:
             continue

@@ -91,7 +91,7 @@ def test_after_a_reset_only_time_helps(customer):
 
 
 def test_second_factor_is_mentioned_when_enrolled(customer, monkeypatch):
-    from walletdesk.accounts import mfa
+    from walletdesk.accounts.services import mfa
 
     monkeypatch.setattr(mfa, "has_mfa", lambda user: True)  # the module the diagnosis calls
     fail(customer, 20)
