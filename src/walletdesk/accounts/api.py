@@ -13,7 +13,7 @@ from ninja import Router, Schema
 from walletdesk.core.schemas import ErrorOut
 
 from . import devices, passkeys, security, services
-from .auth import USER_AUTH
+from .auth import USER_AUTH, end_token, token_freshened
 from .middleware import DEVICE_KEY as DEVICE_SESSION
 from .models import ApiToken, Device, OneTimeCode, Passkey, User
 from .netutil import client_ip
@@ -107,9 +107,7 @@ def login_mfa(request: HttpRequest, payload: MfaIn) -> LoginOut:
 
 @router.post("/logout", response={204: None}, auth=USER_AUTH)
 def logout(request: HttpRequest) -> tuple[int, None]:
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer "):
-        services.revoke_token(header.removeprefix("Bearer ").strip())
+    end_token(request)
     return 204, None
 
 
@@ -175,6 +173,7 @@ def step_up(request: HttpRequest, payload: StepUpIn) -> StepUpOut:
     token: ApiToken | None = getattr(request, "api_token", None)
     if token is not None:
         security.mark_token_fresh(token)
+        token_freshened(request)
     else:
         request.session.cycle_key()
         request.session["auth_at"] = at.isoformat()

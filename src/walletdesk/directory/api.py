@@ -14,7 +14,7 @@ from django.http import HttpRequest, JsonResponse
 from ninja import Field, Router, Schema
 
 from walletdesk.accounts.models import User
-from walletdesk.accounts.services import user_for_token
+from walletdesk.accounts.auth import viewer
 from walletdesk.core.schemas import ErrorOut
 
 from . import forecast, queries, ratelimit, services, signing, verify
@@ -99,16 +99,7 @@ class PublicKeyOut(Schema):
 
 def _viewer(request: HttpRequest, *, session: bool = True) -> User | None:
     """The caller when logged in; ``session=False`` for unsafe methods (no CSRF here)."""
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer "):
-        user = user_for_token(header[7:].strip())
-        if user is not None:
-            request.user = user
-            return user
-    if not session:
-        return None
-    user = getattr(request, "user", None)
-    return user if isinstance(user, User) and user.is_authenticated else None
+    return viewer(request, session=session)
 
 
 def _limited(exc: RateLimited) -> JsonResponse:

@@ -10,7 +10,7 @@ from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.security import APIKeyHeader
 
-from walletdesk.accounts.auth import USER_AUTH
+from walletdesk.accounts.auth import USER_AUTH, ApiAuth
 from walletdesk.core.schemas import ErrorOut
 from walletdesk.directory import ratelimit
 from walletdesk.notify.client import describe_request as describe_client
@@ -37,8 +37,8 @@ class GuestToken(APIKeyHeader):
         return key if key and access.guest_conversation_id(key[:500]) else None
 
 
-BEARER, SESSION = USER_AUTH
-ANY_AUTH = [BEARER, GuestToken(), SESSION]
+# A bearer token, else a guest's key, else the browser's session (in that order).
+ANY_AUTH = [ApiAuth(session=False), GuestToken(), ApiAuth(bearer=False)]
 
 
 class OpenIn(Schema):

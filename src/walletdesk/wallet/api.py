@@ -11,9 +11,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Query, Router, Schema
 from ninja.security import HttpBearer
 
-from walletdesk.accounts.auth import USER_AUTH
+from walletdesk.accounts.auth import USER_AUTH, viewer
 from walletdesk.accounts.models import User
-from walletdesk.accounts.services import user_for_token
 from walletdesk.core.errors import DomainError, PermissionDenied, ValidationFailed
 from walletdesk.core.money import check_amount, check_currency
 from walletdesk.core.schemas import ErrorOut
@@ -329,11 +328,9 @@ def fee_quote(request: HttpRequest, operation: str, amount: str, currency: str,
     minor = check_amount(int(amount) if amount.isascii() and amount.isdigit()
                          and len(amount) < 16 else amount)
     currency = check_currency(currency)
-    user_id = request.user.pk if request.user.is_authenticated else None
-    if user_id is None:  # an API client's bearer token counts too (per-user promotion caps)
-        header = request.headers.get("Authorization", "")
-        bearer = user_for_token(header[7:].strip()) if header.startswith("Bearer ") else None
-        user_id = bearer.pk if bearer is not None else None
+    # The session's user, else an API client's bearer token (per-user promotion caps).
+    signed_in = request.user if request.user.is_authenticated else viewer(request, session=False)
+    user_id = signed_in.pk if signed_in is not None else None
     alternatives = fees.all_quotes(operation, minor, currency, user_id=user_id)
     if method:
         if method not in OPERATION_METHODS[operation]:
