@@ -10,7 +10,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from walletdesk.accounts import services, token_cache
+from walletdesk.accounts import security, services, token_cache
+from walletdesk.accounts.context import AuthContext, current
 from walletdesk.accounts.models import ApiToken, User
 from walletdesk.conftest import PASSWORD, ApiClient
 from walletdesk.core import clock
@@ -93,7 +94,7 @@ def test_logout_and_a_second_token_of_the_same_user(signed_in: tuple[User, str, 
     assert other.get("/api/v1/wallet").status_code == 200  # only that token ended
 
 
-@pytest.mark.parametrize("end", ["sign_out_everywhere", "freeze", "deactivate", "password_reset"])
+@pytest.mark.parametrize("end", ["sign_out_everywhere", "freeze", "deactivate", "password_change"])
 def test_every_end_in_this_process_takes_effect_at_once(
         signed_in: tuple[User, str, ApiClient], end: str) -> None:
     user, _raw, api = signed_in
@@ -107,7 +108,8 @@ def test_every_end_in_this_process_takes_effect_at_once(
         user.is_active = False
         user.save(update_fields=["is_active"])
     else:
-        services.end_tokens(user)  # what a password reset does to tokens
+        current.set(AuthContext(user.pk, clock.now(), "session"))  # proved just now, elsewhere
+        security.change_password(user, new_password="a brand new passphrase 42")
     assert token_cache.size() == 0
     assert api.get("/api/v1/wallet").status_code == 401
 
