@@ -23,8 +23,6 @@ from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 
-from walletdesk.core import clock
-
 from . import signals
 from .models import ApiToken, User
 

@@ -15,12 +15,12 @@ from walletdesk.accounts.auth import USER_AUTH, viewer
 from walletdesk.accounts.models import User
 from walletdesk.core.errors import DomainError, PermissionDenied, ValidationFailed
 from walletdesk.core.money import check_amount, check_currency
-from walletdesk.core.schemas import ErrorOut
+from walletdesk.core.schemas import CURRENCY, MINOR_AMOUNT, ErrorOut
 
 from . import cards, fees, idempotency, queries, services
 from .errors import UnknownMethod
 from .merchants import merchant_for_key
-from .models import OPERATION_METHODS, Merchant, PaymentRequest, Transaction
+from .models import OPERATION_METHODS, Merchant, Method, Operation, PaymentRequest, Transaction
 from .serializers import event_dict, quote_dict, transaction_dict
 
 wallet_router = Router(tags=["wallet"])
@@ -38,8 +38,17 @@ MERCHANT_AUTH = [MerchantKey()]
 # --- schemas (documentation of the JSON shapes) ------------------------------------
 
 
+def _methods(operation: str) -> dict[str, Any]:
+    return {"enum": [str(m) for m in OPERATION_METHODS[operation]]}
+
+
+CARD_KINDS: dict[str, Any] = {"enum": [str(Method.BANK_CARD), str(Method.CREDIT_CARD)]}
+TXN_STATUS: dict[str, Any] = {"enum": list(Transaction.Status.values)}
+TXN_TYPE: dict[str, Any] = {"enum": list(Transaction.Type.values)}
+
+
 class BalanceOut(Schema):
-    currency: str
+    currency: str = Field(json_schema_extra=CURRENCY)
     available: int
     pending: int = Field(description="incoming money not yet confirmed")
     held: int = Field(description="outgoing money reserved for pending transactions")
@@ -48,13 +57,13 @@ class BalanceOut(Schema):
 
 class TransactionOut(Schema):
     id: str
-    type: str
-    status: str
-    amount: int
-    fee: int
+    type: str = Field(json_schema_extra=TXN_TYPE)
+    status: str = Field(json_schema_extra=TXN_STATUS)
+    amount: int = Field(description="minor units")
+    fee: int = Field(description="minor units")
     fee_before_promotion: int
     promotion: str | None
-    currency: str
+    currency: str = Field(json_schema_extra=CURRENCY)
     method: str
     created_at: str
     updated_at: str
@@ -68,7 +77,7 @@ class TransactionOut(Schema):
     counterparty: str | None = None
 
 
-class EventOut(Schema):
+class TransactionEventOut(Schema):
     from_status: str | None
     to_status: str
     reason: str
@@ -77,7 +86,7 @@ class EventOut(Schema):
 
 
 class TransactionDetailOut(TransactionOut):
-    events: list[EventOut]
+    events: list[TransactionEventOut]
 
 
 class TransactionPage(Schema):
@@ -90,31 +99,35 @@ class TransactionPage(Schema):
 # Amount fields are typed ``Any`` so that a float or a string reaches the
 # service's own check and gets the stable ``invalid_amount`` code.
 class TopUpIn(Schema):
-    amount: Any = Field(..., description="minor units, a JSON integer")
-    currency: str
-    method: str
+    amount: Any = Field(..., json_schema_extra=MINOR_AMOUNT)
+    currency: str = Field(json_schema_extra=CURRENCY)
+    method: str = Field(json_schema_extra=_methods(Operation.TOPUP))
+
+
+class WithdrawalIn(TopUpIn):
+    method: str = Field(json_schema_extra=_methods(Operation.WITHDRAWAL))
 
 
 class TransferIn(Schema):
-    to: str = Field(..., max_length=254)
-    amount: Any = Field(..., description="minor units, a JSON integer")
-    currency: str
+    to: str = Field(..., max_length=254, description="the payee's email address or mobile number")
+    amount: Any = Field(..., json_schema_extra=MINOR_AMOUNT)
+    currency: str = Field(json_schema_extra=CURRENCY)
     note: str = Field("", max_length=140)
 
 
 class PaymentIn(Schema):
     merchant: str = Field(..., max_length=60)
-    amount: Any = Field(..., description="minor units, a JSON integer")
-    currency: str
-    method: str
+    amount: Any = Field(..., json_schema_extra=MINOR_AMOUNT)
+    currency: str = Field(json_schema_extra=CURRENCY)
+    method: str = Field(json_schema_extra=_methods(Operation.PAYMENT))
 
 
 class RefundIn(Schema):
-    amount: Any = Field(..., description="minor units, a JSON integer")
+    amount: Any = Field(..., json_schema_extra=MINOR_AMOUNT)
 
 
 class CardIn(Schema):
-    kind: str
+    kind: str = Field(json_schema_extra=CARD_KINDS)
     card_number: str = Field(..., max_length=40)
 
 
@@ -146,8 +159,8 @@ class QuoteAllOut(QuoteOut):
 
 class PaymentRequestIn(Schema):
     customer: str = Field(..., max_length=254)
-    amount: Any
-    currency: str
+    amount: Any = Field(..., json_schema_extra=MINOR_AMOUNT)
+    currency: str = Field(json_schema_extra=CURRENCY)
     description: str = Field("", max_length=140)
 
 
@@ -163,7 +176,7 @@ class PaymentRequestOut(Schema):
 
 
 class ApproveIn(Schema):
-    method: str = "balance"
+    method: str = Field("balance", json_schema_extra=_methods(Operation.PAYMENT))
 
 
 # --- helpers ------------------------------------------------------------------------
@@ -265,7 +278,7 @@ def pay(request: HttpRequest, payload: PaymentIn) -> JsonResponse:
 
 @wallet_router.post("/withdrawals", response={201: TransactionOut, **MONEY_ERRORS},
                     auth=USER_AUTH)
-def withdraw(request: HttpRequest, payload: TopUpIn) -> JsonResponse:
+def withdraw(request: HttpRequest, payload: WithdrawalIn) -> JsonResponse:
     user = _customer(request)
     return _idempotent(request, f"user:{user.pk}", lambda: _created(services.withdraw(
         user, amount=payload.amount, currency=payload.currency, method=payload.method), user))
@@ -280,9 +293,9 @@ def refund(request: HttpRequest, payment_id: str, payload: RefundIn) -> JsonResp
 
 
 class HistoryQuery(Schema):
-    status: str = ""
-    type: str = ""
-    currency: str = ""
+    status: str = Field("", json_schema_extra={"enum": ["", *Transaction.Status.values]})
+    type: str = Field("", json_schema_extra={"enum": ["", *Transaction.Type.values]})
+    currency: str = Field("", json_schema_extra={"enum": ["", *CURRENCY["enum"]]})
     since: date | None = None
     until: date | None = None
     min_amount: int | None = None
@@ -319,9 +332,17 @@ def transaction_detail(request: HttpRequest, txn_id: str) -> dict[str, Any]:
     return {**transaction_dict(txn, user), "events": [event_dict(e) for e in txn.events.all()]}
 
 
+class QuoteQuery(Schema):
+    operation: str = Field(json_schema_extra={"enum": [str(o) for o in OPERATION_METHODS]})
+    amount: str = Field(description="minor units, plain digits",
+                        json_schema_extra={"pattern": "^[1-9][0-9]{0,8}$"})
+    currency: str = Field(json_schema_extra=CURRENCY)
+    method: str = Field("", json_schema_extra={"enum": ["", *Method.values]})
+
+
 @wallet_router.get("/fees/quote", response={200: QuoteAllOut, 422: ErrorOut}, auth=None)
-def fee_quote(request: HttpRequest, operation: str, amount: str, currency: str,
-              method: str = "") -> dict[str, Any]:
+def fee_quote(request: HttpRequest, q: Query[QuoteQuery]) -> dict[str, Any]:
+    operation, amount, currency, method = q.operation, q.amount, q.currency, q.method
     if operation not in OPERATION_METHODS:
         raise ValidationFailed(code="unknown_operation")
     # A query string carries text: only plain digits are minor units.
