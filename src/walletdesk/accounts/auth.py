@@ -20,8 +20,6 @@ conversation keys (``support.api.GuestToken``).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 from ninja.utils import check_csrf
@@ -141,11 +139,6 @@ def token_freshened(request: HttpRequest) -> None:
     raw = bearer_of(request)
     if raw:
         token_cache.forget_token(ApiToken.digest(raw))
-
-
-def caller(request: HttpRequest) -> Any:
-    """``request.user`` typed as the signed-in ``User`` (behind ``USER_AUTH``)."""
-    return request.user
 
 
 USER_AUTH = [ApiAuth()]
