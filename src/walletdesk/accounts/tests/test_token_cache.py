@@ -134,3 +134,19 @@ def test_each_request_gets_its_own_objects(signed_in: tuple[User, str, ApiClient
     second = token_of(raw)
     assert second is not None and second is not first and second.user is not first.user
     assert second.user.display_name == "Alice"
+
+
+def test_the_bench_reads_the_token_once_per_request_only_with_the_memory_off(db: Any) -> None:
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("bench_token_memory", "--requests", "20", "--rounds", "1", stdout=out)
+    report = json.loads(out.getvalue())
+    assert report["token_reads_per_request"]["off"] == 1.0
+    assert report["token_reads_per_request"]["on"] < 0.5  # one read per 2 s of requests
+    assert report["cpu_us_per_request"]["off"] > 0 and report["cpu_ratio_on_off"] > 0
+    assert not User.objects.filter(email__endswith="@bench.invalid").exists()  # rolled back
+    assert token_cache.TTL_SECONDS == TTL
