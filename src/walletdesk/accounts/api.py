@@ -8,15 +8,16 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
-from walletdesk.core.schemas import ErrorOut
+from walletdesk.core.schemas import LOGIN, SECOND_FACTOR, SENT_CODE, TOTP, ErrorOut
 
 from . import services
-from .auth import USER_AUTH
+from .auth import USER_AUTH, AuthedRequest, end_token, token_freshened
 from .middleware import DEVICE_KEY as DEVICE_SESSION
-from .models import ApiToken, Device, OneTimeCode, Passkey, User
+from .models import ApiToken, Device, OneTimeCode, Passkey
 from .netutil import client_ip
+from .schemas import CreationOptionsOut, RequestOptionsOut
 from .services import devices, passkeys, security
 
 router = Router(tags=["auth"])
@@ -25,7 +26,8 @@ Purpose = OneTimeCode.Purpose
 
 
 class LoginIn(Schema):
-    login: str
+    login: str = Field(description="email address or mobile number (+8613800138000)",
+                       json_schema_extra=LOGIN)
     password: str
 
 
@@ -47,7 +49,8 @@ class MfaOut(Schema):
 
 class MfaIn(Schema):
     mfa_token: str
-    code: str
+    code: str = Field(description="six authenticator digits, or a recovery code",
+                      json_schema_extra=SECOND_FACTOR)
 
 
 class AcceptedOut(Schema):
@@ -56,30 +59,32 @@ class AcceptedOut(Schema):
 
 
 class RegisterIn(Schema):
-    login: str
+    login: str = Field(json_schema_extra=LOGIN)
     password: str
 
 
 class CodeIn(Schema):
-    login: str
-    code: str
+    login: str = Field(json_schema_extra=LOGIN)
+    code: str = Field(description="the code we sent", json_schema_extra=SENT_CODE)
 
 
 class ResetRequestIn(Schema):
-    login: str
+    login: str = Field(json_schema_extra=LOGIN)
 
 
 class ResetConfirmIn(Schema):
-    login: str
-    code: str
+    login: str = Field(json_schema_extra=LOGIN)
+    code: str = Field(description="the code we sent", json_schema_extra=SENT_CODE)
     new_password: str
-    otp: str | None = None
+    otp: str | None = Field(None, description="with two-step verification on: its code",
+                            json_schema_extra=SECOND_FACTOR)
 
 
 class UnlockConfirmIn(Schema):
-    login: str
-    code: str
-    otp: str | None = None
+    login: str = Field(json_schema_extra=LOGIN)
+    code: str = Field(description="the code we sent", json_schema_extra=SENT_CODE)
+    otp: str | None = Field(None, description="with two-step verification on: its code",
+                            json_schema_extra=SECOND_FACTOR)
 
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 400: ErrorOut, 422: ErrorOut, 429: ErrorOut}
@@ -107,10 +112,8 @@ def login_mfa(request: HttpRequest, payload: MfaIn) -> LoginOut:
 
 
 @router.post("/logout", response={204: None}, auth=USER_AUTH)
-def logout(request: HttpRequest) -> tuple[int, None]:
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer "):
-        services.revoke_token(header.removeprefix("Bearer ").strip())
+def logout(request: AuthedRequest) -> tuple[int, None]:
+    end_token(request)
     return 204, None
 
 
@@ -159,23 +162,21 @@ def unlock_confirm(request: HttpRequest, payload: UnlockConfirmIn) -> AcceptedOu
 
 class StepUpIn(Schema):
     password: str | None = None
-    otp: str | None = None
+    otp: str | None = Field(None, description="six authenticator digits, or a recovery code",
+                            json_schema_extra=SECOND_FACTOR)
 
 
 class StepUpOut(Schema):
     authenticated_at: datetime
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @router.post("/step-up", response={200: StepUpOut, **ERRORS}, auth=USER_AUTH)
-def step_up(request: HttpRequest, payload: StepUpIn) -> StepUpOut:
-    at = security.step_up(_user(request), password=payload.password, otp=payload.otp)
+def step_up(request: AuthedRequest, payload: StepUpIn) -> StepUpOut:
+    at = security.step_up(request.user, password=payload.password, otp=payload.otp)
     token: ApiToken | None = getattr(request, "api_token", None)
     if token is not None:
         security.mark_token_fresh(token)
+        token_freshened(request)
     else:
         request.session.cycle_key()
         request.session["auth_at"] = at.isoformat()
@@ -188,7 +189,7 @@ class TotpBeginOut(Schema):
 
 
 class OtpIn(Schema):
-    code: str
+    code: str = Field(description="six digits from the authenticator app", json_schema_extra=TOTP)
 
 
 class RecoveryOut(Schema):
@@ -196,19 +197,19 @@ class RecoveryOut(Schema):
 
 
 @router.post("/mfa/totp", response={200: TotpBeginOut, **ERRORS, 409: ErrorOut}, auth=USER_AUTH)
-def totp_begin(request: HttpRequest) -> TotpBeginOut:
-    secret, uri = security.begin_totp(_user(request))
+def totp_begin(request: AuthedRequest) -> TotpBeginOut:
+    secret, uri = security.begin_totp(request.user)
     return TotpBeginOut(secret=secret, otpauth_uri=uri)
 
 
 @router.post("/mfa/totp/confirm", response={200: RecoveryOut, **ERRORS}, auth=USER_AUTH)
-def totp_confirm(request: HttpRequest, payload: OtpIn) -> RecoveryOut:
-    return RecoveryOut(recovery_codes=security.confirm_totp(_user(request), payload.code))
+def totp_confirm(request: AuthedRequest, payload: OtpIn) -> RecoveryOut:
+    return RecoveryOut(recovery_codes=security.confirm_totp(request.user, payload.code))
 
 
 @router.post("/mfa/totp/disable", response={204: None, **ERRORS}, auth=USER_AUTH)
-def totp_disable(request: HttpRequest) -> tuple[int, None]:
-    security.disable_totp(_user(request))
+def totp_disable(request: AuthedRequest) -> tuple[int, None]:
+    security.disable_totp(request.user)
     return 204, None
 
 
@@ -217,8 +218,8 @@ class PhraseIn(Schema):
 
 
 @router.put("/anti-phishing-phrase", response={204: None, **ERRORS}, auth=USER_AUTH)
-def set_phrase(request: HttpRequest, payload: PhraseIn) -> tuple[int, None]:
-    security.set_phrase(_user(request), payload.phrase)
+def set_phrase(request: AuthedRequest, payload: PhraseIn) -> tuple[int, None]:
+    security.set_phrase(request.user, payload.phrase)
     return 204, None
 
 
@@ -240,25 +241,25 @@ def _current_device(request: HttpRequest) -> int | None:
 
 
 @router.get("/devices", response=list[DeviceOut], auth=USER_AUTH)
-def device_list(request: HttpRequest) -> list[DeviceOut]:
+def device_list(request: AuthedRequest) -> list[DeviceOut]:
     current = _current_device(request)
     return [DeviceOut(id=d.pk, label=d.label, last_seen_at=d.last_seen_at, last_place=d.last_place,
                       signed_out=d.signed_out_at is not None, current=d.pk == current)
-            for d in Device.objects.filter(user=_user(request)).order_by("-last_seen_at")]
+            for d in Device.objects.filter(user=request.user).order_by("-last_seen_at")]
 
 
 @router.post("/devices/{device_id}/sign-out", response={204: None, **ERRORS, 404: ErrorOut},
              auth=USER_AUTH)
-def sign_out_device(request: HttpRequest, device_id: int) -> tuple[int, None]:
+def sign_out_device(request: AuthedRequest, device_id: int) -> tuple[int, None]:
     """End one device's sessions and tokens (another device than the caller's: step-up)."""
-    services.sign_out_device(_user(request), device_id, ip=client_ip(request),
+    services.sign_out_device(request.user, device_id, ip=client_ip(request),
                              current=_current_device(request))
     return 204, None
 
 
 @router.post("/sign-out-everywhere", response={204: None, **ERRORS}, auth=USER_AUTH)
-def sign_out_everywhere(request: HttpRequest) -> tuple[int, None]:
-    services.sign_out_everywhere(_user(request), client_ip(request))
+def sign_out_everywhere(request: AuthedRequest) -> tuple[int, None]:
+    services.sign_out_everywhere(request.user, client_ip(request))
     return 204, None
 
 
@@ -291,35 +292,35 @@ class MfaTokenIn(Schema):
     mfa_token: str
 
 
-@router.post("/passkeys/register/options", response={200: dict[str, Any], **ERRORS},
-             auth=USER_AUTH)
-def passkey_register_options(request: HttpRequest) -> dict[str, Any]:
+@router.post("/passkeys/register/options", response={200: CreationOptionsOut, **ERRORS},
+             auth=USER_AUTH, exclude_unset=True)
+def passkey_register_options(request: AuthedRequest) -> dict[str, Any]:
     """PublicKeyCredentialCreationOptions for navigator.credentials.create (step-up first)."""
-    options: dict[str, Any] = json.loads(security.passkey_registration_options(request, _user(request)))
-    return options
+    return json.loads(security.passkey_registration_options(request, request.user))
 
 
 @router.post("/passkeys/register/verify", response={201: PasskeyAddedOut, **ERRORS},
              auth=USER_AUTH)
-def passkey_register_verify(request: HttpRequest, payload: PasskeyIn) -> tuple[int, PasskeyAddedOut]:
-    key, recovery = security.add_passkey(request, _user(request), payload.credential,
+def passkey_register_verify(request: AuthedRequest, payload: PasskeyIn) -> tuple[int, PasskeyAddedOut]:
+    key, recovery = security.add_passkey(request, request.user, payload.credential,
                                          payload.name[:60])
     return 201, PasskeyAddedOut(id=key.pk, name=key.name, recovery_codes=recovery)
 
 
 @router.get("/passkeys", response=list[PasskeyOut], auth=USER_AUTH)
-def passkey_list(request: HttpRequest) -> list[PasskeyOut]:
+def passkey_list(request: AuthedRequest) -> list[PasskeyOut]:
     return [PasskeyOut(id=k.pk, name=k.name, created_at=k.created_at, last_used_at=k.last_used_at)
-            for k in Passkey.objects.filter(user=_user(request)).order_by("created_at")]
+            for k in Passkey.objects.filter(user=request.user).order_by("created_at")]
 
 
 @router.delete("/passkeys/{passkey_id}", response={204: None, **ERRORS}, auth=USER_AUTH)
-def passkey_remove(request: HttpRequest, passkey_id: int) -> tuple[int, None]:
-    security.remove_passkey(_user(request), passkey_id)
+def passkey_remove(request: AuthedRequest, passkey_id: int) -> tuple[int, None]:
+    security.remove_passkey(request.user, passkey_id)
     return 204, None
 
 
-@router.post("/login/passkey/options", response={200: dict[str, Any], **ERRORS}, auth=None)
+@router.post("/login/passkey/options", response={200: RequestOptionsOut, **ERRORS}, auth=None,
+             exclude_unset=True)
 def login_passkey_options(request: HttpRequest, payload: MfaTokenIn) -> dict[str, Any]:
     """PublicKeyCredentialRequestOptions for the second step of a login (``mfa_token``)."""
     user = services.pending_user(payload.mfa_token)

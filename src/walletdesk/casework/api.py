@@ -15,6 +15,7 @@ from walletdesk.support.api import ANY_AUTH
 from . import guards, queries, services
 from .models import Verification
 from .services import verification
+from .schemas import ActionOut, ApprovalOut, LatestVerificationOut, PanelOut, VerificationOut
 
 router = Router(tags=["support actions"])
 merchant_router = Router(tags=["merchant"])
@@ -48,7 +49,7 @@ def _verification(v: Verification) -> dict[str, Any]:
     return out
 
 
-@router.post("/conversations/{conversation_id}/verification", response={201: dict},
+@router.post("/conversations/{conversation_id}/verification", response={201: VerificationOut},
              auth=USER_AUTH)
 def start_verification(request: HttpRequest, conversation_id: int,
                        body: VerificationIn | None = None) -> tuple[int, dict[str, Any]]:
@@ -57,7 +58,8 @@ def start_verification(request: HttpRequest, conversation_id: int,
     return 201, _verification(v)
 
 
-@router.get("/conversations/{conversation_id}/verification", response=dict, auth=ANY_AUTH)
+@router.get("/conversations/{conversation_id}/verification", response=LatestVerificationOut,
+            auth=ANY_AUTH)
 def current_verification(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
     """The latest verification of a conversation, for its customer (or its staff)."""
     from walletdesk.support import access
@@ -67,7 +69,7 @@ def current_verification(request: HttpRequest, conversation_id: int) -> dict[str
     return {"verification": verification.as_dict(verification.latest(conv))}
 
 
-@router.post("/verifications/{verification_id}/confirm", response=dict, auth=ANY_AUTH)
+@router.post("/verifications/{verification_id}/confirm", response=VerificationOut, auth=ANY_AUTH)
 def confirm_verification(request: HttpRequest, verification_id: int,
                          body: ConfirmIn | None = None) -> dict[str, Any]:
     v = verification.confirm(verification_id, request.user,
@@ -76,7 +78,8 @@ def confirm_verification(request: HttpRequest, verification_id: int,
     return _verification(v)
 
 
-@router.post("/conversations/{conversation_id}/actions", response={201: dict}, auth=USER_AUTH)
+@router.post("/conversations/{conversation_id}/actions", response={201: ActionOut}, auth=USER_AUTH,
+             exclude_unset=True)
 def request_action(request: HttpRequest, conversation_id: int,
                    body: ActionIn) -> tuple[int, dict[str, Any]]:
     raw = body.dict(exclude={"action", "reason"}, exclude_none=True)
@@ -84,23 +87,24 @@ def request_action(request: HttpRequest, conversation_id: int,
     return 201, services.as_dict(act)
 
 
-@router.get("/conversations/{conversation_id}/casework", response=dict, auth=USER_AUTH)
+@router.get("/conversations/{conversation_id}/casework", response=PanelOut, auth=USER_AUTH,
+            exclude_unset=True)
 def panel(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
     agent = services.agent_for(request.user)
     return queries.panel(agent, guards.conversation(conversation_id))
 
 
-@router.get("/actions/approvals", response=list[dict[str, Any]], auth=USER_AUTH)
+@router.get("/actions/approvals", response=list[ApprovalOut], auth=USER_AUTH, exclude_unset=True)
 def approvals(request: HttpRequest) -> list[dict[str, Any]]:
     return queries.approval_queue(services.agent_for(request.user))
 
 
-@router.post("/actions/{action_id}/approve", response=dict, auth=USER_AUTH)
+@router.post("/actions/{action_id}/approve", response=ActionOut, auth=USER_AUTH, exclude_unset=True)
 def approve(request: HttpRequest, action_id: int) -> dict[str, Any]:
     return services.as_dict(services.approve(request.user, action_id))
 
 
-@router.post("/actions/{action_id}/reject", response=dict, auth=USER_AUTH)
+@router.post("/actions/{action_id}/reject", response=ActionOut, auth=USER_AUTH, exclude_unset=True)
 def reject(request: HttpRequest, action_id: int, body: RejectIn) -> dict[str, Any]:
     return services.as_dict(services.reject(request.user, action_id, body.reason))
 

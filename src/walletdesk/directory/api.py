@@ -13,8 +13,8 @@ from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from ninja import Field, Router, Schema
 
+from walletdesk.accounts.auth import viewer
 from walletdesk.accounts.models import User
-from walletdesk.accounts.services import user_for_token
 from walletdesk.core.schemas import ErrorOut
 
 from . import forecast, queries, ratelimit, services, signing, verify
@@ -97,18 +97,48 @@ class PublicKeyOut(Schema):
     public_key: str = Field(description="base64 of the 32-byte Ed25519 public key")
 
 
+class DirectoryChannelOut(Schema):
+    kind: str
+    platform: str | None
+    value: str
+    normalized: str
+    label_zh: str
+    label_en: str
+    notes_zh: str
+    notes_en: str
+    hours: str | None = Field(description="a key of the document's hours")
+
+
+class DirectoryRegionOut(Schema):
+    code: str
+    name_zh: str
+    name_en: str
+    time_zone: str
+    notes_zh: str
+    notes_en: str
+    channels: list[DirectoryChannelOut]
+
+
+class DirectoryDocOut(Schema):
+    format: str
+    issued_at: str
+    valid_until: str
+    regions: list[DirectoryRegionOut]
+    hours: dict[str, Any] = Field(description="opening hours by name, as in /channels")
+
+
+class SignatureOut(PublicKeyOut):
+    value: str = Field(description="base64 Ed25519 signature of the canonical directory")
+
+
+class SignedDirectoryOut(Schema):
+    directory: DirectoryDocOut
+    signature: SignatureOut
+
+
 def _viewer(request: HttpRequest, *, session: bool = True) -> User | None:
     """The caller when logged in; ``session=False`` for unsafe methods (no CSRF here)."""
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer "):
-        user = user_for_token(header[7:].strip())
-        if user is not None:
-            request.user = user
-            return user
-    if not session:
-        return None
-    user = getattr(request, "user", None)
-    return user if isinstance(user, User) and user.is_authenticated else None
+    return viewer(request, session=session)
 
 
 def _limited(exc: RateLimited) -> JsonResponse:
@@ -168,7 +198,7 @@ def report(request: HttpRequest, payload: ReportIn) -> Any:
     return 201, {"id": created.pk, "status": created.status}
 
 
-@router.get("/directory.json")
+@router.get("/directory.json", response=SignedDirectoryOut)
 def signed_directory(request: HttpRequest) -> JsonResponse:
     """The whole official directory, signed with Ed25519 (see docs/directory.md)."""
     envelope = signing.sign(queries.directory_document())

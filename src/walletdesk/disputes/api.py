@@ -11,12 +11,13 @@ from ninja import Field, Router, Schema
 from walletdesk.accounts.auth import USER_AUTH
 from walletdesk.accounts.models import User
 from walletdesk.core.errors import PermissionDenied, ValidationFailed
-from walletdesk.core.schemas import ErrorOut
+from walletdesk.core.schemas import MINOR_AMOUNT, ErrorOut
 from walletdesk.wallet.api import MERCHANT_AUTH
 from walletdesk.wallet.models import Merchant
 
 from . import queries, services
-from .models import RefundRequest
+from .models import Reason, RefundRequest
+from .schemas import EscalatedOut, MerchantRequestOut, RefundRequestOut
 
 wallet_router = Router(tags=["refund requests"])
 merchant_router = Router(tags=["merchant"])
@@ -25,10 +26,13 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 
 
 class AskIn(Schema):
-    amount: Any = Field(None, description="minor units, a JSON integer; absent: all that is left")
+    amount: Any = Field(None, description="minor units, a JSON integer; absent: all that is left",
+                        json_schema_extra={**MINOR_AMOUNT, "type": ["integer", "null"]})
     reason: Any = Field(..., description="not_received, not_as_described, charged_twice, "
-                                         "cancelled, wrong_amount or other")
-    text: Any = Field("", description="in the customer's words, up to 1000 characters")
+                                         "cancelled, wrong_amount or other",
+                        json_schema_extra={"type": "string", "enum": list(Reason.values)})
+    text: Any = Field("", description="in the customer's words, up to 1000 characters",
+                      json_schema_extra={"type": "string", "maxLength": 1000})
 
 
 class EscalateIn(Schema):
@@ -36,7 +40,8 @@ class EscalateIn(Schema):
 
 
 class AcceptIn(Schema):
-    amount: Any = Field(None, description="minor units; absent: what the customer asked")
+    amount: Any = Field(None, description="minor units; absent: what the customer asked",
+                        json_schema_extra={**MINOR_AMOUNT, "type": ["integer", "null"]})
 
 
 class DeclineIn(Schema):
@@ -66,27 +71,28 @@ def _status(value: str) -> str:
 
 # --- the customer ------------------------------------------------------------------------
 
-@wallet_router.post("/transactions/{txn_id}/refund-requests", response={201: dict, **ERRORS},
-                    auth=USER_AUTH)
+@wallet_router.post("/transactions/{txn_id}/refund-requests", response={201: RefundRequestOut, **ERRORS},
+                    auth=USER_AUTH, exclude_unset=True)
 def ask(request: HttpRequest, txn_id: str, payload: AskIn) -> tuple[int, dict[str, Any]]:
     req = services.ask(_customer(request), txn_id, amount=payload.amount, reason=payload.reason,
                        text=payload.text)
     return 201, queries.request_dict(req, events=True)
 
 
-@wallet_router.get("/refund-requests", response=list[dict[str, Any]], auth=USER_AUTH)
+@wallet_router.get("/refund-requests", response=list[RefundRequestOut], auth=USER_AUTH,
+                   exclude_unset=True)
 def my_requests(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
     qs = services.search(queries.of_customer(_customer(request)), _status(status[:20]))
     return [queries.request_dict(r) for r in qs[:200]]
 
 
-@wallet_router.get("/refund-requests/{request_id}", response={200: dict, 404: ErrorOut},
-                   auth=USER_AUTH)
+@wallet_router.get("/refund-requests/{request_id}", response={200: RefundRequestOut, 404: ErrorOut},
+                   auth=USER_AUTH, exclude_unset=True)
 def my_request(request: HttpRequest, request_id: str) -> dict[str, Any]:
     return queries.request_dict(services.own_request(_customer(request), request_id), events=True)
 
 
-@wallet_router.post("/refund-requests/{request_id}/escalate", response={200: dict, **ERRORS},
+@wallet_router.post("/refund-requests/{request_id}/escalate", response={200: EscalatedOut, **ERRORS},
                     auth=USER_AUTH)
 def escalate(request: HttpRequest, request_id: str,
              payload: EscalateIn | None = None) -> dict[str, Any]:
@@ -96,15 +102,16 @@ def escalate(request: HttpRequest, request_id: str,
             "status": req.status}
 
 
-@wallet_router.post("/refund-requests/{request_id}/withdraw", response={200: dict, **ERRORS},
-                    auth=USER_AUTH)
+@wallet_router.post("/refund-requests/{request_id}/withdraw", response={200: RefundRequestOut, **ERRORS},
+                    auth=USER_AUTH, exclude_unset=True)
 def withdraw(request: HttpRequest, request_id: str) -> dict[str, Any]:
     return queries.request_dict(services.withdraw(_customer(request), request_id), events=True)
 
 
 # --- the merchant ------------------------------------------------------------------------
 
-@merchant_router.get("/refund-requests", response=list[dict[str, Any]], auth=MERCHANT_AUTH)
+@merchant_router.get("/refund-requests", response=list[MerchantRequestOut], auth=MERCHANT_AUTH,
+                     exclude_unset=True)
 def merchant_requests(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
     """Refund requests for this merchant: the customers' own (``"source": "customer"``, answer
     with accept/decline below) and those customer support made for a customer
@@ -121,16 +128,16 @@ def merchant_requests(request: HttpRequest, status: str = "") -> list[dict[str, 
     return sorted(mine + support, key=lambda row: row["created_at"], reverse=True)
 
 
-@merchant_router.post("/refund-requests/{request_id}/accept", response={200: dict, **ERRORS},
-                      auth=MERCHANT_AUTH)
+@merchant_router.post("/refund-requests/{request_id}/accept", response={200: RefundRequestOut, **ERRORS},
+                      auth=MERCHANT_AUTH, exclude_unset=True)
 def accept(request: HttpRequest, request_id: str, payload: AcceptIn | None = None
            ) -> dict[str, Any]:
     req = services.accept(_merchant(request), request_id, payload.amount if payload else None)
     return queries.request_dict(req, events=True, for_merchant=True)
 
 
-@merchant_router.post("/refund-requests/{request_id}/decline", response={200: dict, **ERRORS},
-                      auth=MERCHANT_AUTH)
+@merchant_router.post("/refund-requests/{request_id}/decline", response={200: RefundRequestOut, **ERRORS},
+                      auth=MERCHANT_AUTH, exclude_unset=True)
 def decline(request: HttpRequest, request_id: str, payload: DeclineIn) -> dict[str, Any]:
     req = services.decline(_merchant(request), request_id, payload.reason)
     return queries.request_dict(req, events=True, for_merchant=True)

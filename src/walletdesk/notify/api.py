@@ -74,7 +74,7 @@ class SubscriptionIn(Schema):
     device: str = ""
 
 
-class EndpointIn(Schema):
+class PushEndpointIn(Schema):
     endpoint: str
 
 
@@ -143,7 +143,7 @@ def subscribe(request: HttpRequest, body: SubscriptionIn) -> tuple[int, PushOut]
 
 
 @inbox_router.post("/push/unsubscribe", response={200: PushOut, 400: ErrorOut})
-def unsubscribe(request: HttpRequest, body: EndpointIn) -> PushOut:
+def unsubscribe(request: HttpRequest, body: PushEndpointIn) -> PushOut:
     push.unsubscribe(request.user, body.endpoint)
     return _push_state(request.user)
 

@@ -19,6 +19,15 @@ from walletdesk.support.models import Agent
 from . import queries, services, webhook
 from .errors import CallbackNotFound
 from .models import Call
+from .schemas import (
+    AgentCallbackOut,
+    CallbackOut,
+    CallOut,
+    ChangedOut,
+    DueOut,
+    SlotsOut,
+    StartedOut,
+)
 
 router = Router(tags=["phone"])
 BOOK_LIMIT = ratelimit.Limit("phone_book", 10, 3600)
@@ -56,7 +65,7 @@ class ProviderEventIn(Schema):
     status: str
 
 
-@router.post("/provider/events", response={200: dict, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+@router.post("/provider/events", response={200: ChangedOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              auth=None)
 def provider_event(request: HttpRequest, body: ProviderEventIn) -> dict[str, Any]:
     """A real telephony provider's status event (signed; see ``webhook.py``)."""
@@ -74,14 +83,14 @@ def provider_event(request: HttpRequest, body: ProviderEventIn) -> dict[str, Any
     return {"changed": changed}
 
 
-@router.get("/lines/{line_id}/slots", response=dict, auth=USER_AUTH)
+@router.get("/lines/{line_id}/slots", response=SlotsOut, auth=USER_AUTH)
 def slots(request: HttpRequest, line_id: int) -> dict[str, Any]:
     ch = services.line(line_id)
     return {"line_id": ch.pk, "time_zone": ch.hours.time_zone if ch.hours else ch.region.time_zone,
             "slots": [{"start": s.start.isoformat(), "left": s.left} for s in services.offered(ch)]}
 
 
-@router.post("/callbacks", response={201: dict}, auth=USER_AUTH)
+@router.post("/callbacks", response={201: CallbackOut}, auth=USER_AUTH)
 def book(request: HttpRequest, body: BookIn) -> tuple[int, dict[str, Any]]:
     user = _customer(request)
     ratelimit.hit(BOOK_LIMIT, ratelimit.client_key(request))
@@ -95,25 +104,25 @@ def book(request: HttpRequest, body: BookIn) -> tuple[int, dict[str, Any]]:
     return 201, queries.customer_dict(cb)
 
 
-@router.get("/callbacks", response=list[dict[str, Any]], auth=USER_AUTH)
+@router.get("/callbacks", response=list[CallbackOut], auth=USER_AUTH)
 def mine(request: HttpRequest) -> list[dict[str, Any]]:
     return [queries.customer_dict(cb) for cb in queries.of_customer(_customer(request))]
 
 
-@router.get("/callbacks/{callback_id}", response=dict, auth=USER_AUTH)
+@router.get("/callbacks/{callback_id}", response=CallbackOut | AgentCallbackOut, auth=USER_AUTH)
 def get_callback(request: HttpRequest, callback_id: int) -> dict[str, Any]:
     if access.agent_of(request.user) is not None:
         return queries.agent_dict(services.callback_for_agent(request.user, callback_id))
     return queries.customer_dict(services.callback_for_customer(request.user, callback_id))
 
 
-@router.post("/callbacks/{callback_id}/cancel", response=dict, auth=USER_AUTH)
+@router.post("/callbacks/{callback_id}/cancel", response=CallbackOut, auth=USER_AUTH)
 def cancel(request: HttpRequest, callback_id: int) -> dict[str, Any]:
     cb = services.callback_for_customer(_customer(request), callback_id)
     return queries.customer_dict(services.cancel(request.user, cb))  # type: ignore[arg-type]
 
 
-@router.get("/due", response=list[dict[str, Any]], auth=USER_AUTH)
+@router.get("/due", response=list[DueOut], auth=USER_AUTH)
 def due(request: HttpRequest) -> list[dict[str, Any]]:
     """For the console's queue: when each open callback the agent can see is due."""
     _agent(request)
@@ -121,7 +130,8 @@ def due(request: HttpRequest) -> list[dict[str, Any]]:
              "status": cb.status} for cb in queries.open_for_agent(request.user)]
 
 
-@router.get("/conversations/{conversation_id}/callback", response=dict | None, auth=USER_AUTH)
+@router.get("/conversations/{conversation_id}/callback", response=AgentCallbackOut | None,
+            auth=USER_AUTH)
 def for_conversation(request: HttpRequest, conversation_id: int) -> dict[str, Any] | None:
     """The console's view of a conversation's latest callback: `null` when it has none (a
     conversation without a callback is the normal case, not a missing resource). An unknown
@@ -132,7 +142,7 @@ def for_conversation(request: HttpRequest, conversation_id: int) -> dict[str, An
     return queries.agent_dict(cb) if cb is not None else None
 
 
-@router.post("/callbacks/{callback_id}/start", response=dict, auth=USER_AUTH)
+@router.post("/callbacks/{callback_id}/start", response=StartedOut, auth=USER_AUTH)
 def start(request: HttpRequest, callback_id: int) -> dict[str, Any]:
     """The agent starts the call; the answer is the only place the agent sees the session code."""
     agent = _agent(request)
@@ -148,18 +158,18 @@ def _call(request: HttpRequest, call_id: int) -> tuple[Agent, Call]:
     return agent, call
 
 
-@router.get("/calls/{call_id}", response=dict, auth=USER_AUTH)
+@router.get("/calls/{call_id}", response=CallOut, auth=USER_AUTH)
 def get_call(request: HttpRequest, call_id: int) -> dict[str, Any]:
     return queries.call_dict(_call(request, call_id)[1])
 
 
-@router.post("/calls/{call_id}/hangup", response=dict, auth=USER_AUTH)
+@router.post("/calls/{call_id}/hangup", response=CallOut, auth=USER_AUTH)
 def hang_up(request: HttpRequest, call_id: int) -> dict[str, Any]:
     agent, call = _call(request, call_id)
     return queries.call_dict(services.hang_up(agent, call))
 
 
-@router.post("/calls/{call_id}/outcome", response=dict, auth=USER_AUTH)
+@router.post("/calls/{call_id}/outcome", response=CallOut, auth=USER_AUTH)
 def outcome(request: HttpRequest, call_id: int, body: OutcomeIn) -> dict[str, Any]:
     agent, call = _call(request, call_id)
     return queries.call_dict(services.log_outcome(agent, call, body.outcome, body.notes))

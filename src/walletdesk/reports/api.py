@@ -8,13 +8,16 @@ from django.http import HttpRequest
 from ninja import Router
 
 from walletdesk.accounts.auth import USER_AUTH
+from walletdesk.core.schemas import ErrorOut
 
 from . import access, figures, filters
+from .schemas import DeskReportOut
 
 router = Router(tags=["reports"])
 
 
-@router.get("", response={200: dict, 403: dict}, auth=USER_AUTH)
+@router.get("", response={200: DeskReportOut, 403: ErrorOut}, auth=USER_AUTH, by_alias=True,
+            exclude_unset=True)
 def report(request: HttpRequest) -> dict[str, Any]:
     """Query: ``from``, ``to`` (dates, both included, in ``tz`` or the caller's time zone),
     ``channel``, ``region``, ``topic``. Supervisors and administrators only (403 otherwise)."""

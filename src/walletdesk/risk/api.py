@@ -3,10 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
-from walletdesk.accounts.auth import USER_AUTH
+from walletdesk.accounts.auth import USER_AUTH, AuthedRequest
+from walletdesk.accounts.services import events
 from walletdesk.accounts.models import User
 from walletdesk.accounts.netutil import client_ip
 from walletdesk.accounts.services import events
@@ -19,17 +19,17 @@ from .services import review
 router = Router(tags=["security"])
 
 
-class EventOut(Schema):
+class SecurityEventOut(Schema):
     kind: str
     at: datetime
     ip: str | None
     data: dict[str, Any]
 
 
-@router.get("/events", response=list[EventOut], auth=USER_AUTH)
-def security_events(request: HttpRequest, limit: int = 100) -> list[EventOut]:
-    rows = events.events_of(request.user, limit=max(1, min(limit, 500)))  # type: ignore[arg-type]
-    return [EventOut(kind=e.kind, at=e.at, ip=e.ip, data=e.data) for e in rows]
+@router.get("/events", response=list[SecurityEventOut], auth=USER_AUTH)
+def security_events(request: AuthedRequest, limit: int = 100) -> list[SecurityEventOut]:
+    rows = events.events_of(request.user, limit=max(1, min(limit, 500)))
+    return [SecurityEventOut(kind=e.kind, at=e.at, ip=e.ip, data=e.data) for e in rows]
 
 
 # --- held payments (supervisors and admins) ------------------------------------------------------
@@ -65,17 +65,17 @@ def _review_out(case: Review) -> ReviewOut:
                      approved_until=case.approved_until)
 
 
-def _staff(request: HttpRequest) -> User:
+def _staff(request: AuthedRequest) -> User:
     if not review.can_review(request.user):
         raise PermissionDenied()
-    return request.user  # type: ignore[return-value]
+    return request.user
 
 
 REVIEW_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 @router.get("/reviews", response={200: list[ReviewOut], **REVIEW_ERRORS}, auth=USER_AUTH)
-def open_reviews(request: HttpRequest) -> list[ReviewOut]:
+def open_reviews(request: AuthedRequest) -> list[ReviewOut]:
     """Payments held by the risk rules and waiting for a decision, oldest first."""
     _staff(request)
     return [_review_out(c) for c in review.open_cases()[:200]]
@@ -83,13 +83,13 @@ def open_reviews(request: HttpRequest) -> list[ReviewOut]:
 
 @router.post("/reviews/{review_id}/approve", response={200: ReviewOut, **REVIEW_ERRORS},
              auth=USER_AUTH)
-def approve_review(request: HttpRequest, review_id: int, payload: DecideIn) -> ReviewOut:
+def approve_review(request: AuthedRequest, review_id: int, payload: DecideIn) -> ReviewOut:
     return _review_out(review.approve(_staff(request), review_id, payload.reason,
                                       ip=client_ip(request)))
 
 
 @router.post("/reviews/{review_id}/reject", response={200: ReviewOut, **REVIEW_ERRORS},
              auth=USER_AUTH)
-def reject_review(request: HttpRequest, review_id: int, payload: DecideIn) -> ReviewOut:
+def reject_review(request: AuthedRequest, review_id: int, payload: DecideIn) -> ReviewOut:
     return _review_out(review.reject(_staff(request), review_id, payload.reason,
                                      freeze=payload.freeze, ip=client_ip(request)))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Field, Router, Schema
 
 from walletdesk.accounts.auth import USER_AUTH
 from walletdesk.support import access, queries
@@ -18,6 +18,37 @@ from .models import Policy
 router = Router(tags=["service levels"])
 
 
+class TimerOut(Schema):
+    conversation_id: int
+    reference: str
+    state: str
+    priority: int
+    started_at: str | None
+    first_response_at: str | None
+    first_response_warn_at: str | None
+    first_response_due: str | None
+    resolution_warn_at: str | None
+    resolution_due: str | None
+    paused: bool
+    stopped_at: str | None
+
+
+class SlaEventOut(Schema):
+    conversation_id: int
+    reference: str
+    target: str = Field(description="first_response or resolution")
+    kind: str = Field(description="warning or breach")
+    at: str
+    raised_at: str
+
+
+class PolicyOut(Schema):
+    priority: int
+    first_response_minutes: int
+    resolution_minutes: int
+    warn_percent: int
+
+
 def _agent(request: HttpRequest) -> Any:
     agent = access.agent_of(request.user)
     if agent is None:
@@ -25,7 +56,7 @@ def _agent(request: HttpRequest) -> Any:
     return agent
 
 
-@router.get("/timers", response=list[dict[str, Any]], auth=USER_AUTH)
+@router.get("/timers", response=list[TimerOut], auth=USER_AUTH)
 def timers(request: HttpRequest) -> list[dict[str, Any]]:
     """Running timers of the conversations this agent may see (queue, own; supervisors: all)."""
     _agent(request)
@@ -34,7 +65,7 @@ def timers(request: HttpRequest) -> list[dict[str, Any]]:
     return [services.timer_dict(t) for t in services.open_timers(ids)]
 
 
-@router.get("/events", response=list[dict[str, Any]], auth=USER_AUTH)
+@router.get("/events", response=list[SlaEventOut], auth=USER_AUTH)
 def events(request: HttpRequest, limit: int = 50) -> list[dict[str, Any]]:
     _agent(request)
     if not access.is_supervisor(request.user):
@@ -44,7 +75,7 @@ def events(request: HttpRequest, limit: int = 50) -> list[dict[str, Any]]:
             for e in services.recent_events(max(1, min(limit, 200)))]
 
 
-@router.get("/policies", response=list[dict[str, Any]], auth=USER_AUTH)
+@router.get("/policies", response=list[PolicyOut], auth=USER_AUTH)
 def policies(request: HttpRequest) -> list[dict[str, Any]]:
     _agent(request)
     return [{"priority": p.priority, "first_response_minutes": p.first_response_minutes,

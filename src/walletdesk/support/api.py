@@ -10,7 +10,7 @@ from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.security import APIKeyHeader
 
-from walletdesk.accounts.auth import USER_AUTH
+from walletdesk.accounts.auth import USER_AUTH, ApiAuth
 from walletdesk.core.schemas import ErrorOut
 from walletdesk.directory import ratelimit
 from walletdesk.notify.client import describe_request as describe_client
@@ -18,6 +18,7 @@ from walletdesk.notify.client import describe_request as describe_client
 from . import access, chat, chatrate, conversations, events, guest, queries, routing
 from .errors import InvalidAttachment, InvalidTransfer, NotAllowed
 from .models import Agent
+from .schemas import AgentStatusOut, ConversationOut, MessageOut, OpenedOut, PostedOut, SentOut
 
 router = Router(tags=["support"])
 
@@ -37,8 +38,8 @@ class GuestToken(APIKeyHeader):
         return key if key and access.guest_conversation_id(key[:500]) else None
 
 
-BEARER, SESSION = USER_AUTH
-ANY_AUTH = [BEARER, GuestToken(), SESSION]
+# A bearer token, else a guest's key, else the browser's session (in that order).
+ANY_AUTH = [ApiAuth(session=False), GuestToken(), ApiAuth(bearer=False)]
 
 
 class OpenIn(Schema):
@@ -56,7 +57,7 @@ class GuestIn(Schema):
     region: str = "CN"
 
 
-class CodeIn(Schema):
+class GuestCodeIn(Schema):
     code: str
 
 
@@ -66,7 +67,7 @@ class MessageIn(Schema):
     private: bool = False
 
 
-class TransferIn(Schema):
+class HandoverIn(Schema):
     employee_id: str | None = None
     skill: str | None = None
     note: str = ""
@@ -103,7 +104,7 @@ def _agent(request: HttpRequest) -> Agent:
     return agent
 
 
-@router.post("/conversations", response={201: dict, **ERRORS}, auth=USER_AUTH)
+@router.post("/conversations", response={201: OpenedOut, **ERRORS}, auth=USER_AUTH, exclude_unset=True)
 def open_conversation(request: HttpRequest, body: OpenIn) -> tuple[int, dict[str, Any]]:
     ratelimit.hit(conversations.OPEN_LIMIT, ratelimit.client_key(request))
     opened = conversations.open_conversation(request.user, topic=body.topic,  # type: ignore[arg-type]
@@ -113,14 +114,15 @@ def open_conversation(request: HttpRequest, body: OpenIn) -> tuple[int, dict[str
     return 201, _opened(opened)
 
 
-@router.get("/conversations", response={200: list[dict[str, Any]], **ERRORS}, auth=USER_AUTH)
+@router.get("/conversations", response={200: list[ConversationOut], **ERRORS}, auth=USER_AUTH,
+            exclude_unset=True)
 def list_conversations(request: HttpRequest, status: str = "", channel: str = "") -> list[dict[str, Any]]:
     role = "agent" if access.agent_of(request.user) else "customer"
     return [queries.conversation_dict(c, role)
             for c in queries.listing(request.user, status=status[:10], channel=channel[:10])]
 
 
-@router.post("/guest/conversations", response={201: dict, **ERRORS}, auth=None)
+@router.post("/guest/conversations", response={201: OpenedOut, **ERRORS}, auth=None, exclude_unset=True)
 def open_guest(request: HttpRequest, body: GuestIn) -> tuple[int, dict[str, Any]]:
     ratelimit.hit(guest.GUEST_LIMIT, ratelimit.client_key(request))
     opened = guest.open_guest(contact=body.contact, topic=body.topic, message=body.message,
@@ -128,35 +130,37 @@ def open_guest(request: HttpRequest, body: GuestIn) -> tuple[int, dict[str, Any]
     return 201, _opened(opened)
 
 
-@router.post("/conversations/{conversation_id}/guest/verify", response={200: dict, **ERRORS}, auth=None)
-def verify_guest(request: HttpRequest, conversation_id: int, body: CodeIn) -> dict[str, Any]:
+@router.post("/conversations/{conversation_id}/guest/verify", response={200: ConversationOut, **ERRORS},
+             auth=None, exclude_unset=True)
+def verify_guest(request: HttpRequest, conversation_id: int, body: GuestCodeIn) -> dict[str, Any]:
     conv, role = _conv(request, conversation_id)
     conv = guest.verify(conv, body.code)
     return queries.conversation_dict(conv, role)
 
 
-@router.post("/conversations/{conversation_id}/guest/resend", response={200: dict, **ERRORS}, auth=None)
+@router.post("/conversations/{conversation_id}/guest/resend", response={200: SentOut, **ERRORS}, auth=None)
 def resend_guest(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
     conv, _role = _conv(request, conversation_id)
     guest.send_code(conv)
     return {"sent": True}
 
 
-@router.get("/conversations/{conversation_id}", response={200: dict, **ERRORS}, auth=ANY_AUTH)
+@router.get("/conversations/{conversation_id}", response={200: ConversationOut, **ERRORS}, auth=ANY_AUTH,
+            exclude_unset=True)
 def get_conversation(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
     conv, role = _conv(request, conversation_id)
     return queries.conversation_dict(conv, role)
 
 
-@router.get("/conversations/{conversation_id}/messages", response={200: list[dict[str, Any]], **ERRORS},
-            auth=ANY_AUTH)
+@router.get("/conversations/{conversation_id}/messages", response={200: list[MessageOut], **ERRORS},
+            auth=ANY_AUTH, exclude_unset=True)
 def list_messages(request: HttpRequest, conversation_id: int, after_seq: int = 0) -> list[dict[str, Any]]:
     conv, role = _conv(request, conversation_id)
     return queries.messages_for(conv, role, after_seq)
 
 
-@router.post("/conversations/{conversation_id}/messages", response={201: dict, **ERRORS},
-             auth=ANY_AUTH)
+@router.post("/conversations/{conversation_id}/messages", response={201: PostedOut, **ERRORS},
+             auth=ANY_AUTH, exclude_unset=True)
 def post_message(request: HttpRequest, conversation_id: int, body: MessageIn) -> tuple[int, dict[str, Any]]:
     conv, role = _conv(request, conversation_id)
     agent = access.agent_of(request.user) if role != "customer" else None
@@ -170,8 +174,8 @@ def post_message(request: HttpRequest, conversation_id: int, body: MessageIn) ->
                  "masked": posted.masked}
 
 
-@router.post("/conversations/{conversation_id}/attachments", response={201: dict, **ERRORS},
-             auth=ANY_AUTH)
+@router.post("/conversations/{conversation_id}/attachments", response={201: MessageOut, **ERRORS},
+             auth=ANY_AUTH, exclude_unset=True)
 def post_image(request: HttpRequest, conversation_id: int,
                file: File[UploadedFile]) -> tuple[int, dict[str, Any]]:
     conv, role = _conv(request, conversation_id)
@@ -183,7 +187,8 @@ def post_image(request: HttpRequest, conversation_id: int,
     return 201, events.message_frame(posted.message, get_language())
 
 
-@router.post("/conversations/{conversation_id}/accept", response={200: dict, **ERRORS}, auth=USER_AUTH)
+@router.post("/conversations/{conversation_id}/accept", response={200: ConversationOut, **ERRORS},
+             auth=USER_AUTH, exclude_unset=True)
 def accept(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
     agent = _agent(request)
     conv, role = _conv(request, conversation_id)
@@ -191,8 +196,9 @@ def accept(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
     return queries.conversation_dict(conversations.accept(agent, conv), role)
 
 
-@router.post("/conversations/{conversation_id}/transfer", response={200: dict, **ERRORS}, auth=USER_AUTH)
-def transfer(request: HttpRequest, conversation_id: int, body: TransferIn) -> dict[str, Any]:
+@router.post("/conversations/{conversation_id}/transfer", response={200: ConversationOut, **ERRORS},
+             auth=USER_AUTH, exclude_unset=True)
+def transfer(request: HttpRequest, conversation_id: int, body: HandoverIn) -> dict[str, Any]:
     agent = _agent(request)
     conv, role = _conv(request, conversation_id)
     access.require_staff(role)
@@ -204,7 +210,8 @@ def transfer(request: HttpRequest, conversation_id: int, body: TransferIn) -> di
     return queries.conversation_dict(conv, role)
 
 
-@router.post("/conversations/{conversation_id}/resolve", response={200: dict, **ERRORS}, auth=USER_AUTH)
+@router.post("/conversations/{conversation_id}/resolve", response={200: ConversationOut, **ERRORS},
+             auth=USER_AUTH, exclude_unset=True)
 def resolve(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
     agent = _agent(request)
     conv, role = _conv(request, conversation_id)
@@ -212,7 +219,8 @@ def resolve(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
     return queries.conversation_dict(conversations.resolve(agent, conv), role)
 
 
-@router.post("/conversations/{conversation_id}/rating", response={200: dict, **ERRORS}, auth=ANY_AUTH)
+@router.post("/conversations/{conversation_id}/rating", response={200: ConversationOut, **ERRORS},
+             auth=ANY_AUTH, exclude_unset=True)
 def rate(request: HttpRequest, conversation_id: int, body: RateIn) -> dict[str, Any]:
     conv, role = _conv(request, conversation_id)
     if role != "customer":
@@ -220,7 +228,8 @@ def rate(request: HttpRequest, conversation_id: int, body: RateIn) -> dict[str, 
     return queries.conversation_dict(conversations.rate(conv, body.rating, body.comment), role)
 
 
-@router.post("/conversations/{conversation_id}/callback", response={200: dict, **ERRORS}, auth=ANY_AUTH)
+@router.post("/conversations/{conversation_id}/callback", response={200: ConversationOut, **ERRORS},
+             auth=ANY_AUTH, exclude_unset=True)
 def callback(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
     conv, role = _conv(request, conversation_id)
     if role != "customer":
@@ -228,7 +237,7 @@ def callback(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
     return queries.conversation_dict(conversations.request_callback(conv), role)
 
 
-@router.post("/agent/status", response={200: dict, **ERRORS}, auth=USER_AUTH)
+@router.post("/agent/status", response={200: AgentStatusOut, **ERRORS}, auth=USER_AUTH)
 def agent_status(request: HttpRequest, body: StatusIn) -> dict[str, Any]:
     agent = _agent(request)
     if body.status not in Agent.Status.values:

@@ -12,9 +12,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
-from walletdesk.accounts.auth import USER_AUTH
+from walletdesk.accounts.auth import USER_AUTH, AuthedRequest
+from walletdesk.core.schemas import LOGIN
 from walletdesk.directory import ratelimit
 from walletdesk.support import conversations
 
@@ -26,12 +27,41 @@ router = Router(tags=["troubleshoot"])
 
 
 class ExplainIn(Schema):
-    login: str
+    login: str = Field(description="email address or mobile number", json_schema_extra=LOGIN)
 
 
 class TalkIn(Schema):
     transaction_id: str | None = None
     message: str = ""
+
+
+class FindingOut(Schema):
+    code: str = Field(description="stable code of what was found")
+    params: dict[str, Any] = Field(description="the finding's values (times as ISO 8601)")
+    text: str = Field(description="the finding in the caller's language")
+
+
+class DiagnosisOut(Schema):
+    problem: str = Field(description="lock, payment, refund or fee")
+    transaction_id: str | None
+    checked_at: str
+    findings: list[FindingOut]
+    next_step: FindingOut
+    alternatives: list[FindingOut]
+    title: str
+
+
+class ExplainOut(Schema):
+    status: str = Field(description='always "sent_if_on_file"')
+    message: str
+
+
+class TalkOut(Schema):
+    conversation_id: int
+    reference: str
+    topic: str
+    transaction_id: str | None
+    chat_url: str
 
 
 def _finding(f: Finding) -> dict[str, Any]:
@@ -45,12 +75,12 @@ def _diagnosis(d: Diagnosis) -> dict[str, Any]:
             "alternatives": [_finding(f) for f in d.alternatives]}
 
 
-@router.get("/lock", response=dict, auth=USER_AUTH)
-def lock(request: HttpRequest) -> dict[str, Any]:
-    return _diagnosis(services.diagnose(request.user, "lock"))  # type: ignore[arg-type]
+@router.get("/lock", response=DiagnosisOut, auth=USER_AUTH)
+def lock(request: AuthedRequest) -> dict[str, Any]:
+    return _diagnosis(services.diagnose(request.user, "lock"))
 
 
-@router.post("/lock/explain", response={202: dict}, auth=None)
+@router.post("/lock/explain", response={202: ExplainOut}, auth=None)
 def explain_lock(request: HttpRequest, body: ExplainIn) -> tuple[int, dict[str, Any]]:
     """For someone who cannot log in: the same answer whatever the login; the diagnosis
     goes to that address if an active account uses it."""
@@ -60,15 +90,15 @@ def explain_lock(request: HttpRequest, body: ExplainIn) -> tuple[int, dict[str, 
                               "and the one way to get back in that works now.")}
 
 
-@router.get("/{problem}", response=dict, auth=USER_AUTH)
-def diagnose(request: HttpRequest, problem: str, transaction_id: str = "") -> dict[str, Any]:
+@router.get("/{problem}", response=DiagnosisOut, auth=USER_AUTH)
+def diagnose(request: AuthedRequest, problem: str, transaction_id: str = "") -> dict[str, Any]:
     if problem not in ("payment", "refund", "fee"):
         raise UnknownProblem()
     return _diagnosis(services.diagnose(request.user, problem, transaction_id))  # type: ignore[arg-type]
 
 
-@router.post("/{problem}/talk", response={201: dict}, auth=USER_AUTH)
-def talk(request: HttpRequest, problem: str, body: TalkIn) -> tuple[int, dict[str, Any]]:
+@router.post("/{problem}/talk", response={201: TalkOut}, auth=USER_AUTH)
+def talk(request: AuthedRequest, problem: str, body: TalkIn) -> tuple[int, dict[str, Any]]:
     ratelimit.hit(conversations.OPEN_LIMIT, ratelimit.client_key(request))
     opened = services.talk_to_person(request.user, problem,  # type: ignore[arg-type]
                                      transaction_id=body.transaction_id or "",

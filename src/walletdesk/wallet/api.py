@@ -12,17 +12,16 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Query, Router, Schema
 from ninja.security import HttpBearer
 
-from walletdesk.accounts.auth import USER_AUTH
+from walletdesk.accounts.auth import USER_AUTH, viewer
 from walletdesk.accounts.models import User
-from walletdesk.accounts.services import user_for_token
 from walletdesk.core.errors import DomainError, PermissionDenied, ValidationFailed
 from walletdesk.core.money import check_amount, check_currency
-from walletdesk.core.schemas import ErrorOut
+from walletdesk.core.schemas import CURRENCY, MINOR_AMOUNT, ErrorOut
 
 from . import cards, fees, idempotency, queries, services
 from .errors import UnknownMethod
 from .merchants import merchant_for_key
-from .models import OPERATION_METHODS, Merchant, PaymentRequest, Transaction
+from .models import OPERATION_METHODS, Merchant, Method, Operation, PaymentRequest, Transaction
 from .serializers import event_dict, quote_dict, transaction_dict
 
 wallet_router = Router(tags=["wallet"])
@@ -40,8 +39,17 @@ MERCHANT_AUTH = [MerchantKey()]
 # --- schemas (documentation of the JSON shapes) ------------------------------------
 
 
+def _methods(operation: str) -> dict[str, Any]:
+    return {"enum": [str(m) for m in OPERATION_METHODS[operation]]}
+
+
+CARD_KINDS: dict[str, Any] = {"enum": [str(Method.BANK_CARD), str(Method.CREDIT_CARD)]}
+TXN_STATUS: dict[str, Any] = {"enum": list(Transaction.Status.values)}
+TXN_TYPE: dict[str, Any] = {"enum": list(Transaction.Type.values)}
+
+
 class BalanceOut(Schema):
-    currency: str
+    currency: str = Field(json_schema_extra=CURRENCY)
     available: int
     pending: int = Field(description="incoming money not yet confirmed")
     held: int = Field(description="outgoing money reserved for pending transactions")
@@ -50,13 +58,13 @@ class BalanceOut(Schema):
 
 class TransactionOut(Schema):
     id: str
-    type: str
-    status: str
-    amount: int
-    fee: int
+    type: str = Field(json_schema_extra=TXN_TYPE)
+    status: str = Field(json_schema_extra=TXN_STATUS)
+    amount: int = Field(description="minor units")
+    fee: int = Field(description="minor units")
     fee_before_promotion: int
     promotion: str | None
-    currency: str
+    currency: str = Field(json_schema_extra=CURRENCY)
     method: str
     created_at: str
     updated_at: str
@@ -70,7 +78,7 @@ class TransactionOut(Schema):
     counterparty: str | None = None
 
 
-class EventOut(Schema):
+class TransactionEventOut(Schema):
     from_status: str | None
     to_status: str
     reason: str
@@ -79,7 +87,7 @@ class EventOut(Schema):
 
 
 class TransactionDetailOut(TransactionOut):
-    events: list[EventOut]
+    events: list[TransactionEventOut]
 
 
 class TransactionPage(Schema):
@@ -92,31 +100,35 @@ class TransactionPage(Schema):
 # Amount fields are typed ``Any`` so that a float or a string reaches the
 # service's own check and gets the stable ``invalid_amount`` code.
 class TopUpIn(Schema):
-    amount: Any = Field(..., description="minor units, a JSON integer")
-    currency: str
-    method: str
+    amount: Any = Field(..., json_schema_extra=MINOR_AMOUNT)
+    currency: str = Field(json_schema_extra=CURRENCY)
+    method: str = Field(json_schema_extra=_methods(Operation.TOPUP))
+
+
+class WithdrawalIn(TopUpIn):
+    method: str = Field(json_schema_extra=_methods(Operation.WITHDRAWAL))
 
 
 class TransferIn(Schema):
-    to: str = Field(..., max_length=254)
-    amount: Any = Field(..., description="minor units, a JSON integer")
-    currency: str
+    to: str = Field(..., max_length=254, description="the payee's email address or mobile number")
+    amount: Any = Field(..., json_schema_extra=MINOR_AMOUNT)
+    currency: str = Field(json_schema_extra=CURRENCY)
     note: str = Field("", max_length=140)
 
 
 class PaymentIn(Schema):
     merchant: str = Field(..., max_length=60)
-    amount: Any = Field(..., description="minor units, a JSON integer")
-    currency: str
-    method: str
+    amount: Any = Field(..., json_schema_extra=MINOR_AMOUNT)
+    currency: str = Field(json_schema_extra=CURRENCY)
+    method: str = Field(json_schema_extra=_methods(Operation.PAYMENT))
 
 
 class RefundIn(Schema):
-    amount: Any = Field(..., description="minor units, a JSON integer")
+    amount: Any = Field(..., json_schema_extra=MINOR_AMOUNT)
 
 
 class CardIn(Schema):
-    kind: str
+    kind: str = Field(json_schema_extra=CARD_KINDS)
     card_number: str = Field(..., max_length=40)
 
 
@@ -148,8 +160,8 @@ class QuoteAllOut(QuoteOut):
 
 class PaymentRequestIn(Schema):
     customer: str = Field(..., max_length=254)
-    amount: Any
-    currency: str
+    amount: Any = Field(..., json_schema_extra=MINOR_AMOUNT)
+    currency: str = Field(json_schema_extra=CURRENCY)
     description: str = Field("", max_length=140)
 
 
@@ -165,7 +177,7 @@ class PaymentRequestOut(Schema):
 
 
 class ApproveIn(Schema):
-    method: str = "balance"
+    method: str = Field("balance", json_schema_extra=_methods(Operation.PAYMENT))
 
 
 # --- helpers ------------------------------------------------------------------------
@@ -267,7 +279,7 @@ def pay(request: HttpRequest, payload: PaymentIn) -> JsonResponse:
 
 @wallet_router.post("/withdrawals", response={201: TransactionOut, **MONEY_ERRORS},
                     auth=USER_AUTH)
-def withdraw(request: HttpRequest, payload: TopUpIn) -> JsonResponse:
+def withdraw(request: HttpRequest, payload: WithdrawalIn) -> JsonResponse:
     user = _customer(request)
     return _idempotent(request, f"user:{user.pk}", lambda: _created(services.withdraw(
         user, amount=payload.amount, currency=payload.currency, method=payload.method), user))
@@ -282,9 +294,9 @@ def refund(request: HttpRequest, payment_id: str, payload: RefundIn) -> JsonResp
 
 
 class HistoryQuery(Schema):
-    status: str = ""
-    type: str = ""
-    currency: str = ""
+    status: str = Field("", json_schema_extra={"enum": ["", *Transaction.Status.values]})
+    type: str = Field("", json_schema_extra={"enum": ["", *Transaction.Type.values]})
+    currency: str = Field("", json_schema_extra={"enum": ["", *CURRENCY["enum"]]})
     since: date | None = None
     until: date | None = None
     min_amount: int | None = None
@@ -321,20 +333,26 @@ def transaction_detail(request: HttpRequest, txn_id: str) -> dict[str, Any]:
     return {**transaction_dict(txn, user), "events": [event_dict(e) for e in txn.events.all()]}
 
 
+class QuoteQuery(Schema):
+    operation: str = Field(json_schema_extra={"enum": [str(o) for o in OPERATION_METHODS]})
+    amount: str = Field(description="minor units, plain digits",
+                        json_schema_extra={"pattern": "^[1-9][0-9]{0,8}$"})
+    currency: str = Field(json_schema_extra=CURRENCY)
+    method: str = Field("", json_schema_extra={"enum": ["", *Method.values]})
+
+
 @wallet_router.get("/fees/quote", response={200: QuoteAllOut, 422: ErrorOut}, auth=None)
-def fee_quote(request: HttpRequest, operation: str, amount: str, currency: str,
-              method: str = "") -> dict[str, Any]:
+def fee_quote(request: HttpRequest, q: Query[QuoteQuery]) -> dict[str, Any]:
+    operation, amount, currency, method = q.operation, q.amount, q.currency, q.method
     if operation not in OPERATION_METHODS:
         raise ValidationFailed(code="unknown_operation")
     # A query string carries text: only plain digits are minor units.
     minor = check_amount(int(amount) if amount.isascii() and amount.isdigit()
                          and len(amount) < 16 else amount)
     currency = check_currency(currency)
-    user_id = request.user.pk if request.user.is_authenticated else None
-    if user_id is None:  # an API client's bearer token counts too (per-user promotion caps)
-        header = request.headers.get("Authorization", "")
-        bearer = user_for_token(header[7:].strip()) if header.startswith("Bearer ") else None
-        user_id = bearer.pk if bearer is not None else None
+    # The session's user, else an API client's bearer token (per-user promotion caps).
+    signed_in = request.user if request.user.is_authenticated else viewer(request, session=False)
+    user_id = signed_in.pk if signed_in is not None else None
     alternatives = fees.all_quotes(operation, minor, currency, user_id=user_id)
     if method:
         if method not in OPERATION_METHODS[operation]:

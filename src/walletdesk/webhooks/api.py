@@ -9,14 +9,16 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from walletdesk.accounts.auth import USER_AUTH
+from walletdesk.core.schemas import ErrorOut
 
 from . import access, events, queries, services
+from .schemas import DeliveryOut, EndpointOut, EventTypeOut, TestSentOut
 
 router = Router(tags=["webhooks"])
-ERR = dict  # {"code", "message"}
+ERR = ErrorOut
 
 
-class EndpointIn(Schema):
+class WebhookEndpointIn(Schema):
     url: str
     description: str = ""
     event_types: list[str] = []
@@ -29,13 +31,13 @@ class EndpointPatch(Schema):
     is_active: bool | None = None
 
 
-@router.get("/event-types", response={200: list[dict[str, Any]], 403: ERR}, auth=USER_AUTH)
+@router.get("/event-types", response={200: list[EventTypeOut], 403: ERR}, auth=USER_AUTH)
 def event_types(request: HttpRequest) -> list[dict[str, Any]]:
     access.require_manager(request.user)
     return [{"type": k, "label": str(v)} for k, v in events.EVENT_TYPES.items()]
 
 
-@router.get("", response={200: list[dict[str, Any]], 403: ERR}, auth=USER_AUTH)
+@router.get("", response={200: list[EndpointOut], 403: ERR}, auth=USER_AUTH)
 def list_endpoints(request: HttpRequest) -> list[dict[str, Any]]:
     access.require_manager(request.user)
     from .models import Endpoint
@@ -43,8 +45,8 @@ def list_endpoints(request: HttpRequest) -> list[dict[str, Any]]:
     return [queries.endpoint_dict(e) for e in Endpoint.objects.all()]
 
 
-@router.post("", response={201: dict, 403: ERR}, auth=USER_AUTH)
-def create_endpoint(request: HttpRequest, body: EndpointIn) -> tuple[int, dict[str, Any]]:
+@router.post("", response={201: EndpointOut, 403: ERR}, auth=USER_AUTH)
+def create_endpoint(request: HttpRequest, body: WebhookEndpointIn) -> tuple[int, dict[str, Any]]:
     """The signing secret is in this answer only; later listings show it masked."""
     access.require_manager(request.user)
     endpoint = services.create_endpoint(url=body.url, description=body.description,
@@ -52,7 +54,7 @@ def create_endpoint(request: HttpRequest, body: EndpointIn) -> tuple[int, dict[s
     return 201, queries.endpoint_dict(endpoint, with_secret=True)
 
 
-@router.patch("/{endpoint_id}", response={200: dict, 403: ERR, 404: ERR}, auth=USER_AUTH)
+@router.patch("/{endpoint_id}", response={200: EndpointOut, 403: ERR, 404: ERR}, auth=USER_AUTH)
 def update_endpoint(request: HttpRequest, endpoint_id: int, body: EndpointPatch) -> dict[str, Any]:
     access.require_manager(request.user)
     endpoint = services.update_endpoint(access.endpoint_or_404(endpoint_id), url=body.url,
@@ -68,7 +70,7 @@ def delete_endpoint(request: HttpRequest, endpoint_id: int) -> tuple[int, None]:
     return 204, None
 
 
-@router.post("/{endpoint_id}/rotate-secret", response={200: dict, 403: ERR, 404: ERR},
+@router.post("/{endpoint_id}/rotate-secret", response={200: EndpointOut, 403: ERR, 404: ERR},
              auth=USER_AUTH)
 def rotate_secret(request: HttpRequest, endpoint_id: int) -> dict[str, Any]:
     access.require_manager(request.user)
@@ -76,14 +78,14 @@ def rotate_secret(request: HttpRequest, endpoint_id: int) -> dict[str, Any]:
     return queries.endpoint_dict(endpoint, with_secret=True)
 
 
-@router.post("/{endpoint_id}/test", response={202: dict, 403: ERR, 404: ERR}, auth=USER_AUTH)
+@router.post("/{endpoint_id}/test", response={202: TestSentOut, 403: ERR, 404: ERR}, auth=USER_AUTH)
 def send_test(request: HttpRequest, endpoint_id: int) -> tuple[int, dict[str, Any]]:
     access.require_manager(request.user)
     event = services.send_test(access.endpoint_or_404(endpoint_id), request.user)
     return 202, {"event_id": event.id, "type": event.type}
 
 
-@router.get("/{endpoint_id}/deliveries", response={200: list[dict[str, Any]], 403: ERR, 404: ERR},
+@router.get("/{endpoint_id}/deliveries", response={200: list[DeliveryOut], 403: ERR, 404: ERR},
             auth=USER_AUTH)
 def deliveries(request: HttpRequest, endpoint_id: int) -> list[dict[str, Any]]:
     access.require_manager(request.user)
