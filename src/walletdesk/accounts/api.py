@@ -296,7 +296,8 @@ class MfaTokenIn(Schema):
              auth=USER_AUTH, exclude_unset=True)
 def passkey_register_options(request: AuthedRequest) -> dict[str, Any]:
     """PublicKeyCredentialCreationOptions for navigator.credentials.create (step-up first)."""
-    return json.loads(security.passkey_registration_options(request, request.user))
+    options: dict[str, Any] = json.loads(security.passkey_registration_options(request, request.user))
+    return options
 
 
 @router.post("/passkeys/register/verify", response={201: PasskeyAddedOut, **ERRORS},

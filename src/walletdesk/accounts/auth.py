@@ -39,7 +39,7 @@ class AuthedRequest(HttpRequest):
     """What a handler behind ``USER_AUTH`` receives (a type for handlers; no new behaviour)."""
 
     auth: User
-    user: User  # type: ignore[assignment]
+    user: User
     api_token: ApiToken | None
 
 

@@ -14,8 +14,8 @@ from walletdesk.support.api import ANY_AUTH
 
 from . import guards, queries, services
 from .models import Verification
-from .services import verification
 from .schemas import ActionOut, ApprovalOut, LatestVerificationOut, PanelOut, VerificationOut
+from .services import verification
 
 router = Router(tags=["support actions"])
 merchant_router = Router(tags=["merchant"])

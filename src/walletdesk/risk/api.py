@@ -6,7 +6,6 @@ from typing import Any
 from ninja import Router, Schema
 
 from walletdesk.accounts.auth import USER_AUTH, AuthedRequest
-from walletdesk.accounts.services import events
 from walletdesk.accounts.models import User
 from walletdesk.accounts.netutil import client_ip
 from walletdesk.accounts.services import events

@@ -94,13 +94,13 @@ def explain_lock(request: HttpRequest, body: ExplainIn) -> tuple[int, dict[str, 
 def diagnose(request: AuthedRequest, problem: str, transaction_id: str = "") -> dict[str, Any]:
     if problem not in ("payment", "refund", "fee"):
         raise UnknownProblem()
-    return _diagnosis(services.diagnose(request.user, problem, transaction_id))  # type: ignore[arg-type]
+    return _diagnosis(services.diagnose(request.user, problem, transaction_id))
 
 
 @router.post("/{problem}/talk", response={201: TalkOut}, auth=USER_AUTH)
 def talk(request: AuthedRequest, problem: str, body: TalkIn) -> tuple[int, dict[str, Any]]:
     ratelimit.hit(conversations.OPEN_LIMIT, ratelimit.client_key(request))
-    opened = services.talk_to_person(request.user, problem,  # type: ignore[arg-type]
+    opened = services.talk_to_person(request.user, problem,
                                      transaction_id=body.transaction_id or "",
                                      message=body.message)
     conv = opened.conversation

@@ -10,9 +10,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from walletdesk.accounts import security, services, token_cache
+from walletdesk.accounts import services, token_cache
 from walletdesk.accounts.context import AuthContext, current
 from walletdesk.accounts.models import ApiToken, User
+from walletdesk.accounts.services import security
 from walletdesk.conftest import PASSWORD, ApiClient
 from walletdesk.core import clock
 
