@@ -22,7 +22,6 @@ Text blocks render without HTML escaping (they are not HTML); the html block esc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -82,9 +81,8 @@ def template_name(kind: str) -> str:
     return f"{app}/messages/{name}.txt"
 
 
-@lru_cache(maxsize=256)
 def _blocks(name: str) -> tuple[DjangoTemplate, dict[str, NodeList]]:
-    # The template loaders cache the parsed template in production; this caches the lookup.
+    # The cached template loader keeps the parsed template (and reloads it in development).
     tpl = get_template(name).template  # type: ignore[attr-defined]
     blocks = {node.name: node.nodelist for node in tpl.nodelist.get_nodes_by_type(BlockNode)}
     if "subject" not in blocks or "text" not in blocks:

@@ -21,6 +21,7 @@ from nacl.secret import SecretBox
 from walletdesk.core import jobs
 
 from . import inbox, messages
+from .limits import may_send
 from .messages import Message, Recipient
 from .models import Delivery, OutboxMessage
 from .providers import SmsDeliveryFailed, sms_provider
@@ -93,8 +94,6 @@ def send_message(kind: str, address: str, *, user: Any = None, language: str | N
     """Render message ``kind`` ("<app>/<kind>") for ``user`` and send it to one address once
     the current transaction commits (at most the hourly cap per address: beyond it, nothing
     is sent and nothing is said). Returns the message, or None when the cap held it back."""
-    from .limits import may_send
-
     if not may_send(address):
         return None
     message = messages.render(kind, Recipient.of(user, language=language), context)
@@ -135,10 +134,11 @@ def tell_owner(user: Any, kind: str, *, addresses: Iterable[str] | None = None,
                **context: Any) -> None:
     """Send a notice to every address on file (or to the ones given); security alerts also
     go to the in-app notification centre (and Web Push, for those who opted in)."""
+    message = messages.render(KINDS[kind], Recipient.of(user), context)  # once for every channel
     for address in addresses if addresses is not None else addresses_of(user):
-        send_to(kind, address, user=user, **context)
-    if kind in inbox.SECURITY_KINDS or kind in inbox.SIGN_OUT_KINDS:
-        inbox.security_alert(user, kind, messages.render(KINDS[kind], Recipient.of(user), context))
+        if may_send(address):
+            queue(message, address, kind=kind, user_id=user.pk)
+    inbox.security_alert(user, kind, message)
 
 
 def addresses_of(user: Any) -> list[str]:
