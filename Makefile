@@ -45,6 +45,7 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff check src scripts
 	$(BIN)/mypy src/walletdesk
+	npx --no-install eslint src/walletdesk  # after `npm ci` (scripts/test.sh runs it)
 
 clean:
 	rm -rf $(VENV) var

@@ -13,6 +13,19 @@ $BIN/lint-imports --no-cache  # the import contracts in pyproject.toml (layers, 
 $BIN/walletdesk makemigrations --check --dry-run >/dev/null
 # The committed catalogues: zh_Hant generated from the current zh_Hans, every .mo current.
 $BIN/walletdesk make_zh_hant --check
+# The browser scripts: ESLint, pinned by package.json + package-lock.json (eslint.config.mjs).
+# npm ci installs them into node_modules when the lockfile changed; CI machines have Node.js and
+# npm, so there a missing npm fails the run; elsewhere the JS lint is skipped with a notice.
+if command -v npm >/dev/null 2>&1; then
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+  npx --no-install eslint src/walletdesk
+elif [ "${CI:-}" = "true" ]; then
+  echo "CI: npm is not installed (the JS lint needs Node.js and npm)"; exit 1
+else
+  echo "== npm not found: JS lint skipped (CI runs it)"
+fi
 
 run_pytest() {
   # Exit code 5 means "no tests collected": never a pass.

@@ -20,14 +20,14 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from walletdesk.accounts.models import User
 from walletdesk.core import clock
 from walletdesk.core.services import jobs
+from walletdesk.notify import messages
 from walletdesk.notify import services as notify
 from walletdesk.support.events import verify_url
 from walletdesk.support.models import Message
@@ -127,14 +127,13 @@ def reply_row(message_pk: int) -> EmailMessage | None:
         return EmailMessage.objects.filter(support_message_id=message_pk).first()
 
 
-def _context(row: EmailMessage, account: User | None) -> dict[str, Any]:
+def _context(row: EmailMessage) -> dict[str, Any]:
     assert row.thread is not None
     conv = row.thread.conversation
-    phrase = mark_safe(account.anti_phishing_phrase if account else "")  # noqa: S308 (plain text)
+    subject = clean_subject(row.thread.subject)
     out: dict[str, Any] = {
-        "phrase_line": mark_safe(render_to_string(  # noqa: S308
-            "notify/messages/_phrase.txt", {"phrase": phrase}).strip()),
-        "reference": conv.reference, "subject": clean_subject(row.thread.subject),
+        "reference": conv.reference, "subject": subject,
+        "topic": subject or gettext_lazy("Your support request"),
         "site_url": settings.SITE_URL,
     }
     msg = row.support_message
@@ -152,17 +151,15 @@ def compose(row: EmailMessage) -> EmailMultiAlternatives:
     account = verified_account(thread.address)
     lang = account.language if account is not None else conv.language
     cfg = conf.get()
+    kind = "ack" if row.kind == EmailMessage.Kind.ACK else "reply"
+    # The one renderer (notify.messages): subject, text and HTML in the customer's language,
+    # with their anti-phishing phrase (a guest's mail carries the advice to set one).
     with translation.override(lang):
-        ctx = _context(row, account)
-        kind = "ack" if row.kind == EmailMessage.Kind.ACK else "reply"
-        text = render_to_string(f"mailroom/email/{kind}.txt", ctx).strip() + "\n"
-        html = render_to_string(f"mailroom/email/{kind}.html", ctx)
-        subject = ctx["subject"] or _("Your support request")
-        if kind == "ack":
-            subject = _("We have your message: %(subject)s") % {"subject": subject}
-        else:
-            subject = f"Re: {subject}"
+        context = _context(row)
         sender = formataddr((_("walletdesk support"), cfg.support_email))
+    message = messages.render(f"mailroom/{kind}", messages.Recipient.of(account, language=lang),
+                              context)
+    text, html, subject = message.body_for("email"), message.html, message.subject
     headers = {"Message-ID": f"<{row.message_id}>", "X-Walletdesk-Reference": conv.reference,
                "X-Auto-Response-Suppress": "All", "Content-Language": lang}
     if row.in_reply_to:
@@ -170,7 +167,7 @@ def compose(row: EmailMessage) -> EmailMultiAlternatives:
         headers["References"] = " ".join(f"<{i}>" for i in row.references.split())
     if kind == "ack":
         headers["Auto-Submitted"] = "auto-replied"  # RFC 3834: autoresponders must not answer it
-    mail = EmailMultiAlternatives(f"{subject} [{conv.reference}]", text, sender, [thread.address],
+    mail = EmailMultiAlternatives(subject, text, sender, [thread.address],
                                   headers=headers, reply_to=[cfg.support_email])
     mail.attach_alternative(html, "text/html")
     msg = row.support_message

@@ -2,7 +2,8 @@
 
 Other apps call ``add`` (or one of the small helpers below) inside their own transaction:
 the row commits or rolls back with the event, and the Web Push job is queued after commit.
-Texts are rendered in the user's language, times in the user's time zone.
+Texts are rendered in the user's language, times in the user's time zone (messages that also
+go by email or SMS come rendered by ``messages.render``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from typing import Any
 from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
@@ -24,7 +24,7 @@ from walletdesk.core import clock
 from walletdesk.core.errors import NotFound
 from walletdesk.core.services import jobs
 
-from .localtime import local_values
+from .messages import Message
 from .models import Kind, Notification, PushOptIn, PushSubscription
 
 # notify.services kinds that are security alerts (codes are not: they are for one channel).
@@ -69,30 +69,25 @@ def add(user: Any, kind: str, title: Any, body: Any = "", *, link: str = "",
     return note
 
 
-def from_template(user: Any, kind: str, subject: Any, template: str, context: dict[str, Any],
-                  *, link: str = "", source: str) -> Notification | None:
-    """A notification whose body is a message template (the email/SMS one, channel "app")."""
-    if user is None or not getattr(user, "pk", None):
-        return None
-    with translation.override(user.language or "zh-hans"):
-        values = local_values({k: plain(v) for k, v in context.items()}, user.time_zone)
-        text = " ".join(render_to_string(template, {**values, "channel": "app"}).split())
-        return add(user, kind, str(subject), text, link=link, source=source)
+def from_message(user: Any, kind: str, message: Message, *, link: str = "",
+                 source: str) -> Notification | None:
+    """A notification whose title and body are a rendered message's (its email subject and
+    text, without the phrase header: the app itself is the proof)."""
+    return add(user, kind, message.subject, message.body_for("app"), link=link, source=source)
 
 
-def security_alert(user: Any, kind: str, subject: Any, context: dict[str, Any]) -> None:
+def security_alert(user: Any, kind: str, message: Message) -> None:
     if kind in SIGN_OUT_KINDS and getattr(user, "pk", None):
         PushSubscription.objects.filter(user=user).delete()
     if kind in SECURITY_KINDS:
-        from_template(user, Kind.SECURITY, subject, f"notify/messages/{kind}.txt", context,
-                      link=reverse("risk:activity"), source=f"security:{kind}:{_stamp()}")
+        from_message(user, Kind.SECURITY, message, link=reverse("risk:activity"),
+                      source=f"security:{kind}:{_stamp()}")
 
 
-def refund_answer(user: Any, kind: str, subject: Any, context: dict[str, Any]) -> None:
+def refund_answer(user: Any, kind: str, message: Message, context: dict[str, Any]) -> None:
     if kind in REFUND_KINDS:
-        from_template(user, Kind.REFUND, subject, f"casework/messages/{kind}.txt", context,
-                      link=reverse("support:home"),
-                      source=f"refund:{kind}:{context.get('payment', '')}:{_stamp()}")
+        from_message(user, Kind.REFUND, message, link=reverse("support:home"),
+                     source=f"refund:{kind}:{context.get('payment', '')}:{_stamp()}")
 
 
 def payment_result(txn: Any) -> None:

@@ -23,9 +23,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
@@ -34,7 +31,7 @@ from walletdesk.core import clock
 from walletdesk.core.errors import DomainError
 from walletdesk.core.services import jobs
 
-from . import conf
+from . import conf, messages
 from .localtime import format_local
 from .models import Kind, Notification, PushOptIn, PushSubscription
 
@@ -167,9 +164,8 @@ def kinds_of(user: Any) -> list[str]:
 
 def payload(note: Notification) -> dict[str, Any]:
     user = note.user
-    with translation.override(user.language or "zh-hans"):
-        phrase = mark_safe(user.anti_phishing_phrase or "")  # noqa: S308
-        head = render_to_string("notify/messages/_phrase.txt", {"phrase": phrase}).strip()
+    # The same phrase header as on every email and SMS (notify.messages, ADR 0113).
+    head = messages.phrase_line(user.anti_phishing_phrase or "", user.language or "zh-hans")
     return {"title": note.title, "body": f"{head} {note.body}".strip(), "url": note.link or "/",
             "tag": f"wd-{note.kind}-{note.pk}", "kind": note.kind,
             "time": format_local(note.created_at, user.time_zone)}

@@ -1,6 +1,7 @@
-"""Notifications: render in the recipient's language, deliver after the transaction commits.
+"""Notifications: render in the recipient's language (``messages.render``, the one renderer),
+deliver after the transaction commits.
 
-Every message starts with the recipient's anti-phishing phrase. Bodies are never stored
+Every email and SMS starts with the recipient's anti-phishing phrase. Bodies are never stored
 (they may carry a code), except in the development outbox.
 """
 
@@ -15,46 +16,47 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
-from django.utils import translation
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy as _
 from nacl.secret import SecretBox
 
 from walletdesk.core.services import jobs
 
-from . import inbox
-from .localtime import local_values
+from . import inbox, messages
+from .limits import may_send
+from .messages import Message, Recipient
 from .models import Delivery, OutboxMessage
 from .providers import SmsDeliveryFailed, sms_provider
 
 log = logging.getLogger(__name__)
 
-SUBJECTS = {
-    "signup_code": _("Your walletdesk sign-up code"),
-    "signup_exists": _("Someone tried to sign up with your address"),
-    "reset_code": _("Your walletdesk password reset code"),
-    "unlock_code": _("Your walletdesk unlock code"),
-    "login_code": _("Your walletdesk login code"),
-    "password_changed": _("Your walletdesk password was changed"),
-    "account_locked": _("Too many wrong passwords on your walletdesk account"),
-    "factor_locked": _("Wrong verification codes on your walletdesk account"),
-    "account_on_hold": _("Your walletdesk account is on security hold"),
-    "account_unlocked": _("Your walletdesk account was unlocked"),
-    "new_device": _("New login to walletdesk: was this you?"),
-    "mfa_changed": _("Your two-step verification settings changed"),
-    "signed_out_everywhere": _("You were signed out everywhere"),
-    "account_frozen": _("Your walletdesk account is frozen"),
-    "risk_hold": _("A payment was held for review"),
-    "review_approved": _("Your held payment was approved"),
-    "review_rejected": _("Your held payment was not approved"),
-    "device_signed_out": _("A device was signed out of your walletdesk account"),
-    "troubleshoot_lock": _("Why you cannot sign in to walletdesk, and what to do"),
+# The kinds this app sends for accounts, risk and troubleshoot (``<app>/<kind>``: the message's
+# template, see messages.py); the delivery log records the short kind.
+KINDS = {
+    "signup_code": "notify/signup_code",
+    "signup_exists": "notify/signup_exists",
+    "reset_code": "notify/reset_code",
+    "unlock_code": "notify/unlock_code",
+    "login_code": "notify/login_code",
+    "password_changed": "notify/password_changed",
+    "account_locked": "notify/account_locked",
+    "factor_locked": "notify/factor_locked",
+    "account_on_hold": "notify/account_on_hold",
+    "account_unlocked": "notify/account_unlocked",
+    "new_device": "notify/new_device",
+    "mfa_changed": "notify/mfa_changed",
+    "signed_out_everywhere": "notify/signed_out_everywhere",
+    "account_frozen": "notify/account_frozen",
+    "risk_hold": "notify/risk_hold",
+    "review_approved": "notify/review_approved",
+    "review_rejected": "notify/review_rejected",
+    "device_signed_out": "notify/device_signed_out",
+    "troubleshoot_lock": "troubleshoot/lock_help",
 }
 
 
 @dataclass(frozen=True)
 class Rendered:
+    """One message for one address, as the delivery job receives it (sealed)."""
+
     kind: str
     channel: str
     to: str
@@ -67,38 +69,43 @@ def channel_of(address: str) -> str:
     return "email" if "@" in address else "sms"
 
 
+def for_address(message: Message, address: str, *, kind: str,
+                user_id: int | None = None) -> Rendered:
+    channel = channel_of(address)
+    return Rendered(kind, channel, address, message.subject, message.body_for(channel), user_id)
+
+
 def render(kind: str, address: str, *, language: str, phrase: str, context: dict[str, Any],
            user_id: int | None = None, time_zone: str | None = None) -> Rendered:
-    channel = channel_of(address)
-    context = local_values(context, time_zone)  # times in the recipient's zone, not UTC
-    # Plain text: no HTML escaping (mark_safe only stops the escaping of &, < and quotes).
-    context = {k: mark_safe(v) if isinstance(v, str) else v for k, v in context.items()}  # noqa: S308
-    phrase = mark_safe(phrase)  # noqa: S308
-    with translation.override(language):
-        subject = str(SUBJECTS[kind])
-        body = render_to_string(f"notify/messages/{kind}.txt",
-                                {**context, "phrase": phrase, "channel": channel}).strip()
-        head = render_to_string("notify/messages/_phrase.txt", {"phrase": phrase}).strip()
-        text = f"{head}\n\n{body}\n" if channel == "email" else f"{head} {' '.join(body.split())}"
-    return Rendered(kind, channel, address, subject, text, user_id)
+    """One of this app's kinds for one address (``messages.render`` does the rendering)."""
+    message = messages.render(KINDS[kind], Recipient(language, time_zone, phrase), context)
+    return for_address(message, address, kind=kind, user_id=user_id)
+
+
+def queue(message: Message, address: str, *, kind: str, user_id: int | None = None) -> None:
+    """Deliver a rendered message to one address after the transaction commits, in a job (off
+    the request path). The job's arguments are sealed: the body may hold a code."""
+    jobs.enqueue("notify.deliver", sealed=seal(for_address(message, address, kind=kind,
+                                                           user_id=user_id)))
+
+
+def send_message(kind: str, address: str, *, user: Any = None, language: str | None = None,
+                 log_kind: str | None = None, **context: Any) -> Message | None:
+    """Render message ``kind`` ("<app>/<kind>") for ``user`` and send it to one address once
+    the current transaction commits (at most the hourly cap per address: beyond it, nothing
+    is sent and nothing is said). Returns the message, or None when the cap held it back."""
+    if not may_send(address):
+        return None
+    message = messages.render(kind, Recipient.of(user, language=language), context)
+    queue(message, address, kind=log_kind or kind.partition("/")[2],
+          user_id=user.pk if user is not None else None)
+    return message
 
 
 def send_to(kind: str, address: str, *, user: Any = None, language: str | None = None,
             **context: Any) -> None:
-    """Send one message to one address once the current transaction commits (at most the
-    hourly cap per address: beyond it, nothing is sent and nothing is said)."""
-    from .limits import may_send
-
-    if not may_send(address):
-        return
-    lang = language or (user.language if user is not None else settings.LANGUAGE_CODE)
-    phrase = user.anti_phishing_phrase if user is not None else ""
-    msg = render(kind, address, language=lang, phrase=phrase, context=context,
-                 user_id=user.pk if user is not None else None,
-                 time_zone=getattr(user, "time_zone", None))
-    # A job (after commit, off the request path: the answer takes as long whether or not a
-    # message goes out). Its arguments are sealed: the body may hold a code.
-    jobs.enqueue("notify.deliver", sealed=seal(msg))
+    """Send one of this app's kinds to one address (see ``send_message``)."""
+    send_message(KINDS[kind], address, user=user, language=language, log_kind=kind, **context)
 
 
 def _box() -> SecretBox:
@@ -127,9 +134,11 @@ def tell_owner(user: Any, kind: str, *, addresses: Iterable[str] | None = None,
                **context: Any) -> None:
     """Send a notice to every address on file (or to the ones given); security alerts also
     go to the in-app notification centre (and Web Push, for those who opted in)."""
+    message = messages.render(KINDS[kind], Recipient.of(user), context)  # once for every channel
     for address in addresses if addresses is not None else addresses_of(user):
-        send_to(kind, address, user=user, **context)
-    inbox.security_alert(user, kind, SUBJECTS[kind], context)
+        if may_send(address):
+            queue(message, address, kind=kind, user_id=user.pk)
+    inbox.security_alert(user, kind, message)
 
 
 def addresses_of(user: Any) -> list[str]:

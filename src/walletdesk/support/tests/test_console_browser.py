@@ -113,3 +113,26 @@ def test_canned_reply_in_english_for_an_english_chat(live_server_url: str, page_
     chen.get_by_test_id("agent-send").click()
     alice.get_by_test_id("chat-log").get_by_text("we never ask for passwords or codes").wait_for()
     assert "保护您的账户" not in alice.get_by_test_id("chat-log").inner_text()
+
+
+def test_the_console_tells_add_ons_the_selected_conversation(live_server_url: str,
+                                                              page_for: Any) -> None:
+    """The wd:conversation event (web/static/web/wd.js) carries the selection to the add-ons:
+    they never read it from the page."""
+    url = live_server_url
+    customer = page_for("en")
+    login(customer, url, "alice@example.com")
+    reference, conv_id = open_chat(customer, url, "payments", "My payment went through twice")
+    agent = console_for(page_for("en"), url, "chen.jing@walletdesk.example")
+    agent.evaluate("""() => { window.seen = [];
+        document.addEventListener("wd:conversation", (ev) => window.seen.push(ev.detail)); }""")
+    agent.get_by_test_id(f"conv-{reference}").click()
+    agent.wait_for_function("() => window.seen.some((d) => d.reference)")
+    seen = agent.evaluate("window.seen")
+    assert seen[0]["id"] == int(conv_id) and seen[0]["changed"] is True
+    assert any(d["reference"] == reference and d["topic"] == "payments" for d in seen)
+    assert all(d["id"] == int(conv_id) for d in seen)
+    assert agent.evaluate("WD.conversation().id") == int(conv_id)
+    # One CSRF reader for every script on the page.
+    assert agent.evaluate("typeof WD.csrf") == "function"
+    assert agent.evaluate("typeof CW.csrf") == "undefined"

@@ -5,11 +5,10 @@
     "===".slice((s.length + 3) % 4)), (c) => c.charCodeAt(0));
   const ub64 = (buf) => btoa(String.fromCharCode(...new Uint8Array(buf)))
     .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-  const csrf = () => (document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "";
 
   async function post(url, body) {
     const r = await fetch(url, {method: "POST", credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRFToken": csrf()},
+      headers: {"Content-Type": "application/json", "X-CSRFToken": window.WD.csrf()},
       body: JSON.stringify(body || {})});
     let data = {};
     try { data = await r.json(); } catch (e) { /* not JSON */ }

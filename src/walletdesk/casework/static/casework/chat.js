@@ -3,7 +3,7 @@
 document.addEventListener("DOMContentLoaded", function () {
   var card = document.getElementById("cw-verify"), chat = document.getElementById("chat");
   if (!card || !chat) { return; }
-  var CW = window.CW, s = card.dataset, conv = card.dataset.conversation, guest = chat.dataset.guest || "";
+  var CW = window.CW, WD = window.WD, s = card.dataset, conv = card.dataset.conversation, guest = chat.dataset.guest || "";
   var text = document.getElementById("cw-verify-text"), code = document.getElementById("cw-code");
   var form = document.getElementById("cw-verify-form"), err = document.getElementById("cw-verify-error");
   var current = null;
@@ -18,7 +18,7 @@ document.addEventListener("DOMContentLoaded", function () {
       text.textContent = s.pending + " " + (v.method === "in_app" ? s.inApp : v.method === "code" ? s.code : s.totp);
     } else {
       form.classList.add("hidden");
-      text.textContent = v.status === "confirmed" ? CW.fmt(s.verified, { min: Math.ceil(v.seconds_left / 60) }) : s.expired;
+      text.textContent = v.status === "confirmed" ? WD.fmt(s.verified, { min: Math.ceil(v.seconds_left / 60) }) : s.expired;
     }
   }
   function poll() {

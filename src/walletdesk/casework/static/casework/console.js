@@ -2,9 +2,9 @@
    available now, the action form, this conversation's actions, and the approval queue. */
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
-  var root = document.getElementById("cw"), link = document.getElementById("cur-transcript");
-  if (!root || !link) { return; }
-  var CW = window.CW, s = root.dataset, conv = null, panel = null, labels = {};
+  var root = document.getElementById("cw");
+  if (!root || !document.getElementById("console")) { return; }
+  var CW = window.CW, WD = window.WD, s = root.dataset, conv = null, panel = null, labels = {};
   var form = document.getElementById("cw-form"), err = document.getElementById("cw-error");
   var result = document.getElementById("cw-result"), actionSel = document.getElementById("cw-action");
   Array.prototype.forEach.call(actionSel.options, function (o) { labels[o.value] = o.textContent; });
@@ -13,22 +13,22 @@ document.addEventListener("DOMContentLoaded", function () {
   function vstate(v) {
     if (!v) { return s.none; }
     var left = v.seconds_left || 0, vars = { min: Math.floor(left / 60), sec: left % 60 };
-    if (v.status === "pending") { return CW.fmt(s.pending, vars); }
-    if (v.status === "confirmed") { return CW.fmt(s.confirmed, vars); }
+    if (v.status === "pending") { return WD.fmt(s.pending, vars); }
+    if (v.status === "confirmed") { return WD.fmt(s.confirmed, vars); }
     return v.status === "cancelled" ? s.cancelled : s.expired;
   }
   function whyList(ul, items) {
     ul.textContent = "";
-    items.forEach(function (w) { var li = CW.el("li", "", "⚠ " + w.message); li.dataset.code = w.code; ul.appendChild(li); });
+    items.forEach(function (w) { var li = WD.el("li", "", "⚠ " + w.message); li.dataset.code = w.code; ul.appendChild(li); });
   }
   function historyItem(a, approvable) {
-    var li = CW.el("li", "", (labels[a.action] || a.action) + " · " + stLabel(a.status) + " · " + a.requested_by +
+    var li = WD.el("li", "", (labels[a.action] || a.action) + " · " + stLabel(a.status) + " · " + a.requested_by +
       (a.approved_by ? " → " + a.approved_by : "") + (a.reference ? " · " + a.reference : "") + " — " + a.reason);
     li.dataset.testid = "cw-item-" + a.id; li.dataset.status = a.status;
     if (approvable) {
-      var ok = CW.el("button", "secondary", s.approve); ok.type = "button"; ok.dataset.testid = "cw-approve-" + a.id;
+      var ok = WD.el("button", "secondary", s.approve); ok.type = "button"; ok.dataset.testid = "cw-approve-" + a.id;
       ok.addEventListener("click", function () { decide(a.id, "approve"); });
-      var no = CW.el("button", "secondary", s.reject); no.type = "button"; no.dataset.testid = "cw-reject-" + a.id;
+      var no = WD.el("button", "secondary", s.reject); no.type = "button"; no.dataset.testid = "cw-reject-" + a.id;
       no.addEventListener("click", function () { decide(a.id, "reject"); });
       li.appendChild(ok); li.appendChild(no);
     }
@@ -40,19 +40,19 @@ document.addEventListener("DOMContentLoaded", function () {
                 ["moneyBack", ["refund_from_merchant", "close_refund_request", "request_merchant_refund", "refund_fee"]]];
   var TOPIC_GROUP = { account_locked: "access", account_security: "access", suspected_fraud: "protect",
                       missing_money: "payment", payments: "payment", refunds: "moneyBack" };
-  function money(minor, currency) { return window.WD && WD.money ? WD.money(minor, currency || "CNY") : String(minor); }
-  function when(iso) { return window.WD && WD.shortTime ? WD.shortTime(iso) : iso; }
+  function money(minor, currency) { return WD.money(minor, currency || "CNY"); }
+  function when(iso) { return WD.shortTime(iso); }
   function actionItem(a) {
-    var li = CW.el("li", a.available ? "ok" : "no");
+    var li = WD.el("li", a.available ? "ok" : "no");
     li.dataset.testid = "cw-act-" + a.action; li.dataset.available = a.available ? "1" : "0"; li.tabIndex = 0;
-    li.appendChild(CW.el("strong", "", labels[a.action] || a.action));
+    li.appendChild(WD.el("strong", "", labels[a.action] || a.action));
     var info = [];
     if (a.needs) { info.push(s.needs + ": " + a.needs); }
     if (a.approval === "always") { info.push(s.approvalAlways); }
-    else if (a.approval.indexOf("above:") === 0) { info.push(CW.fmt(s.approvalAbove, { amount: money(+a.approval.slice(6), "CNY") })); }
+    else if (a.approval.indexOf("above:") === 0) { info.push(WD.fmt(s.approvalAbove, { amount: money(+a.approval.slice(6), "CNY") })); }
     info.push(s.roles + ": " + (a.role_labels || a.roles).join(", "));
-    li.appendChild(CW.el("div", "muted", info.join(" · ")));
-    li.appendChild(CW.el("div", a.available ? "ok" : "why", a.available ? "✓ " + s.available :
+    li.appendChild(WD.el("div", "muted", info.join(" · ")));
+    li.appendChild(WD.el("div", a.available ? "ok" : "why", a.available ? "✓ " + s.available :
       a.why_not.map(function (w) { return w.message; }).join(" ")));
     var use = function () { actionSel.value = a.action; actionSel.focus(); };
     li.addEventListener("click", use);
@@ -70,11 +70,11 @@ document.addEventListener("DOMContentLoaded", function () {
     var first = TOPIC_GROUP[p.topic], order = GROUPS.slice().sort(function (x, y) { return (y[0] === first) - (x[0] === first); });
     order.forEach(function (g) {
       var names = g[1].filter(function (n) { return byName[n]; }); if (!names.length) { return; }
-      var sec = CW.el("div", "cw-group" + (g[0] === first ? " asked" : ""));
+      var sec = WD.el("div", "cw-group" + (g[0] === first ? " asked" : ""));
       sec.dataset.testid = "cw-group-" + g[0];
       var key = "g" + g[0].charAt(0).toUpperCase() + g[0].slice(1);
-      sec.appendChild(CW.el("h3", "", s[key] + (g[0] === first ? " · " + s.asked : "")));
-      var ul = CW.el("ul");
+      sec.appendChild(WD.el("h3", "", s[key] + (g[0] === first ? " · " + s.asked : "")));
+      var ul = WD.el("ul");
       names.forEach(function (n) { ul.appendChild(actionItem(byName[n])); });
       sec.appendChild(ul); box.appendChild(sec);
     });
@@ -84,20 +84,20 @@ document.addEventListener("DOMContentLoaded", function () {
     approvals(p.approvals);
   }
   function pickButton(text, sub, testid, onPick) {
-    var li = CW.el("li"), b = CW.el("button", "cw-pick", text); b.type = "button";
-    if (sub) { b.appendChild(CW.el("span", "muted", " · " + sub)); }
+    var li = WD.el("li"), b = WD.el("button", "cw-pick", text); b.type = "button";
+    if (sub) { b.appendChild(WD.el("span", "muted", " · " + sub)); }
     b.title = s.pick; b.dataset.testid = testid; b.addEventListener("click", onPick);
     li.appendChild(b); return li;
   }
   function objects(p) {
     var ul = document.getElementById("cw-objects"); ul.textContent = "";
     p.holds.forEach(function (h) {
-      var text = s.hold + " · " + (h.kind_label || h.kind) + " · " + (h.until ? CW.fmt(s.until, { time: when(h.until) }) : s.openEnded);
+      var text = s.hold + " · " + (h.kind_label || h.kind) + " · " + (h.until ? WD.fmt(s.until, { time: when(h.until) }) : s.openEnded);
       ul.appendChild(pickButton(text, h.reason, "cw-hold-" + h.id, function () { document.getElementById("cw-hold").value = h.id; }));
     });
     p.transactions.forEach(function (t) {
       var text = (t.type_label || t.type) + " · " + (t.status_label || t.status) + " · " + money(t.amount, t.currency) +
-        (t.fee ? " (" + CW.fmt(s.fee, { amount: money(t.fee, t.currency) }) + ")" : "");
+        (t.fee ? " (" + WD.fmt(s.fee, { amount: money(t.fee, t.currency) }) + ")" : "");
       ul.appendChild(pickButton(text, when(t.created_at) + " · " + t.id, "cw-txn-" + t.id, function () {
         document.getElementById("cw-txn").value = t.id;
         document.getElementById("cw-amount-cur").textContent = money(0, t.currency).replace(/[0-9.,]/g, "");
@@ -107,7 +107,7 @@ document.addEventListener("DOMContentLoaded", function () {
   /* An action's result in words: amounts in the currency's major unit, statuses as labels. */
   function showResult(a) {
     result.textContent = "";
-    result.appendChild(CW.el("strong", "", (labels[a.action] || a.action) + ": " + stLabel(a.status)));
+    result.appendChild(WD.el("strong", "", (labels[a.action] || a.action) + ": " + stLabel(a.status)));
     var r = a.result || {}, lines = [], txnLabels = {};
     (panel ? panel.transactions : []).forEach(function (t) { txnLabels[t.status] = t.status_label; txnLabels[t.type] = t.type_label; });
     function tl(code) { return txnLabels[code] || code; }
@@ -119,7 +119,7 @@ document.addEventListener("DOMContentLoaded", function () {
     } else if (r.amount !== undefined) {
       lines.push(s.rAmount + ": " + money(r.amount, r.currency));
     }
-    lines.forEach(function (line) { result.appendChild(CW.el("div", "", line)); });
+    lines.forEach(function (line) { result.appendChild(WD.el("div", "", line)); });
   }
   function approvals(list) {
     var box = document.getElementById("cw-approvals-box"), ap = document.getElementById("cw-approvals");
@@ -141,12 +141,10 @@ document.addEventListener("DOMContentLoaded", function () {
     var body = what === "reject" ? { reason: s.rejectReason } : null;
     CW.api("POST", "/actions/" + id + "/" + what, body).then(refresh).catch(function (e) { err.textContent = e.message; });
   }
-  function pick() {
-    var m = (link.getAttribute("href") || "").match(/\/support\/c\/(\d+)\//);
-    var id = m ? +m[1] : null;
-    if (id !== conv) { conv = id; err.textContent = ""; result.classList.add("hidden"); refresh(); }
-  }
-  new MutationObserver(pick).observe(link, { attributes: true, attributeFilter: ["href"] });
+  /* The console tells which conversation is selected. */
+  WD.onConversation(function (c) {
+    if (c.id !== conv) { conv = c.id; err.textContent = ""; result.classList.add("hidden"); refresh(); }
+  });
   document.getElementById("cw-verify").addEventListener("click", function () {
     if (!conv) { return; }
     err.textContent = "";
@@ -172,5 +170,5 @@ document.addEventListener("DOMContentLoaded", function () {
     }).catch(function (e) { err.textContent = e.message; err.dataset.code = e.code || ""; });
   });
   setInterval(refresh, 3000);
-  pick();
+  refresh();
 });

@@ -5,17 +5,11 @@
 document.addEventListener("DOMContentLoaded", function () {
   var root = document.getElementById("console"), banner = document.getElementById("mailroom-email");
   if (!root || !banner) { return; }
-  var t = banner.dataset, known = {}, timer = null, shownFor = null;
-  var log = document.getElementById("chat-log");
+  var WD = window.WD, t = banner.dataset, known = {}, timer = null, shownFor = null;
+  var log = document.getElementById("chat-log"), api = WD.api("/api/v1/support"), el = WD.el;
   log.parentNode.insertBefore(banner, log);
 
-  function get(path) {
-    return fetch("/api/v1/support" + path, { credentials: "same-origin" })
-      .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.json(); });
-  }
-  function el(tag, cls, text) {
-    var e = document.createElement(tag); if (cls) { e.className = cls; } if (text) { e.textContent = text; } return e;
-  }
+  function get(path) { return api("GET", path); }
   function channelLabel(ch) { return t["channel" + ch.charAt(0).toUpperCase() + ch.slice(1)] || ch; }
   function badge(li) {
     var c = known[li.dataset.id];
@@ -27,16 +21,16 @@ document.addEventListener("DOMContentLoaded", function () {
   function badges() {
     var items = document.querySelectorAll("#queue li, #mine li");
     var missing = Array.prototype.some.call(items, function (li) { return !known[li.dataset.id]; });
-    var done = function () { items.forEach(badge); showCurrent(); };
+    var done = function () { items.forEach(badge); };
     if (!missing) { done(); return; }
     get("/conversations").then(function (list) {
       list.forEach(function (c) { known[c.id] = c; });
       done();
     }).catch(function () { /* the console shows its own errors */ });
   }
-  function showCurrent() {
-    var li = document.querySelector("#queue li.current, #mine li.current");
-    var id = li ? li.dataset.id : null;
+  /* The email banner of the selected conversation (the console's wd:conversation event). */
+  function showCurrent(conv) {
+    var id = conv.id === null ? null : String(conv.id);
     if (id === shownFor) { return; }
     shownFor = id;
     banner.textContent = ""; banner.classList.add("hidden");
@@ -53,8 +47,8 @@ document.addEventListener("DOMContentLoaded", function () {
   function soon() { clearTimeout(timer); timer = setTimeout(badges, 150); }
   var watch = new MutationObserver(soon);
   ["queue", "mine"].forEach(function (id) {
-    watch.observe(document.getElementById(id), { childList: true, subtree: true, attributes: true, attributeFilter: ["class"] });
+    watch.observe(document.getElementById(id), { childList: true, subtree: true });
   });
-  watch.observe(document.getElementById("cur-ref"), { childList: true, characterData: true, subtree: true });
+  WD.onConversation(showCurrent);
   soon();
 });

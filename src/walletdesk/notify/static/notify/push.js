@@ -5,7 +5,6 @@
   var on = document.getElementById("push-on"), off = document.getElementById("push-off");
   var form = document.getElementById("push-kinds");
   if (!on || !("serviceWorker" in navigator) || !("PushManager" in window)) return;
-  function csrf() { return form.querySelector("input[name=csrfmiddlewaretoken]").value; }
   function key(b64) {
     var s = (b64 + "===".slice((b64.length + 3) % 4)).replace(/-/g, "+").replace(/_/g, "/");
     var raw = atob(s), out = new Uint8Array(raw.length);
@@ -18,7 +17,7 @@
   }
   function post(path, body) {
     return fetch("/api/v1/notifications/push/" + path, {method: "POST", credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRFToken": csrf()},
+      headers: {"Content-Type": "application/json", "X-CSRFToken": window.WD.csrf()},
       body: JSON.stringify(body)});
   }
   function show(sub) {

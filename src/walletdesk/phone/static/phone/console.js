@@ -2,18 +2,12 @@
    call (the answer carries the session code to read out), follow its status, hang up, log it. */
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
-  var panel = document.getElementById("phone-panel"), ref = document.getElementById("cur-ref");
-  if (!panel || !ref) { return; }
-  var cb = null, call = null, timer = null, d = panel.dataset;
+  var panel = document.getElementById("phone-panel");
+  if (!panel || !document.getElementById("console")) { return; }
+  var WD = window.WD, cb = null, call = null, timer = null, d = panel.dataset;
   var labels = JSON.parse(document.getElementById("phone-call-labels").textContent);
-  function $(id) { return document.getElementById(id); }
-  function csrf() { var el = document.querySelector("input[name=csrfmiddlewaretoken]"); return el ? el.value : ""; }
-  function api(method, path, body) {
-    return fetch("/api/v1/phone" + path, { method: method, credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() }, body: body ? JSON.stringify(body) : undefined })
-      .then(function (r) { return r.json().then(function (b) { if (!r.ok) { var e = new Error(b.message || r.status); e.status = r.status; throw e; } return b; }); });
-  }
-  function currentId() { var li = document.querySelector(".clist li.current"); return li ? +li.dataset.id : null; }
+  var $ = WD.$, api = WD.api("/api/v1/phone");
+  function currentId() { var c = WD.conversation(); return c ? c.id : null; }
   function showCalls(list) {
     var ul = $("phone-calls"); ul.textContent = "";
     (list || []).forEach(function (c) {
@@ -26,7 +20,7 @@ document.addEventListener("DOMContentLoaded", function () {
   function render() {
     if (!cb) { panel.classList.add("hidden"); return; }
     panel.classList.remove("hidden");
-    $("phone-due").textContent = d.due.split("{time}").join(new Date(cb.slot_start).toLocaleString(document.documentElement.lang === "en" ? "en-GB" : "zh-CN", { hour12: false }));
+    $("phone-due").textContent = WD.fmt(d.due, { time: new Date(cb.slot_start).toLocaleString(WD.locale(), { hour12: false }) });
     $("phone-number").textContent = cb.number;
     var st = $("phone-status");
     st.dataset.status = call ? call.status : cb.status;
@@ -47,12 +41,12 @@ document.addEventListener("DOMContentLoaded", function () {
     api("GET", "/calls/" + call.id).then(function (c) { call.status = c.status; render(); timer = setTimeout(poll, 1500); })
       .catch(function () { timer = setTimeout(poll, 3000); });
   }
+  /* The console tells which conversation is selected (and when its details were refreshed). */
   var shown = null;
-  new MutationObserver(function () {
-    var id = currentId();
-    if (id !== shown) { shown = id; call = null; $("phone-msg").textContent = ""; }
-    if (!call) { load(id); }
-  }).observe(ref, { childList: true, characterData: true, subtree: true });
+  WD.onConversation(function (c) {
+    if (c.id !== shown) { shown = c.id; call = null; $("phone-msg").textContent = ""; }
+    if (!call) { load(c.id); }
+  });
   $("phone-start").addEventListener("click", function () {
     if (!cb) { return; }
     api("POST", "/callbacks/" + cb.id + "/start").then(function (b) {
@@ -80,7 +74,7 @@ document.addEventListener("DOMContentLoaded", function () {
       if (!at) { if (tag) { tag.remove(); } return; }
       if (!tag) { tag = document.createElement("span"); tag.className = "phone-due"; li.appendChild(tag); }
       tag.dataset.testid = "due-" + li.dataset.id;
-      tag.textContent = "☎ " + new Date(at).toLocaleTimeString(document.documentElement.lang === "en" ? "en-GB" : "zh-CN", { hour: "2-digit", minute: "2-digit", hour12: false });
+      tag.textContent = "☎ " + new Date(at).toLocaleTimeString(WD.locale(), { hour: "2-digit", minute: "2-digit", hour12: false });
     });
   }
   function loadDue() {

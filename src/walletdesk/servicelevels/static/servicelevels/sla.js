@@ -4,10 +4,10 @@
 document.addEventListener("DOMContentLoaded", function () {
   var strings = document.getElementById("sla-strings");
   if (!strings || !document.getElementById("console")) { return; }
-  var s = strings.dataset, timers = {};
+  var WD = window.WD, s = strings.dataset, timers = {};
   function fmt(key, min) {
-    if (min < 60) { return s[key].split("{min}").join(String(min)); }
-    return s[key + "H"].split("{h}").join(String(Math.floor(min / 60))).split("{min}").join(String(min % 60));
+    if (min < 60) { return WD.fmt(s[key], { min: min }); }
+    return WD.fmt(s[key + "H"], { h: Math.floor(min / 60), min: min % 60 });
   }
   function text(t) {
     var label = s[t.state] || t.state;
@@ -28,8 +28,8 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
   function load() {
-    fetch("/api/v1/sla/timers", { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : []; })
-      .then(function (list) { timers = {}; list.forEach(function (t) { timers[t.conversation_id] = t; }); decorate(); });
+    WD.request("GET", "/api/v1/sla/timers").catch(function () { return []; })
+      .then(function (list) { timers = {}; (list || []).forEach(function (t) { timers[t.conversation_id] = t; }); decorate(); });
   }
   ["queue", "mine"].forEach(function (id) {
     var el = document.getElementById(id);

@@ -1,4 +1,5 @@
-/* Shared helpers of the chat and the console (no build step). */
+/* Helpers of the chat and the console on top of the script core (web/wd.js, loaded first):
+   translated strings, the message list item, the reconnecting socket, uploads. */
 "use strict";
 window.WD = window.WD || {};
 (function (WD) {
@@ -8,45 +9,12 @@ window.WD = window.WD || {};
     Object.keys(vars || {}).forEach(function (k) { s = s.split("{" + k + "}").join(String(vars[k])); });
     return s;
   };
-  WD.csrf = function () {
-    var el = document.querySelector("input[name=csrfmiddlewaretoken]");
-    return el ? el.value : "";
-  };
   WD.uuid = function () {
     if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
     return Date.now().toString(36) + Math.random().toString(36).slice(2);
   };
   WD.wsUrl = function (path) {
     return (location.protocol === "https:" ? "wss://" : "ws://") + location.host + path;
-  };
-  WD.el = function (tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) { e.className = cls; }
-    if (text !== undefined && text !== null) { e.textContent = text; }
-    return e;
-  };
-  /* Times in the viewer's zone: a staff page names it (data-tz, from the time-zone middleware). */
-  WD.locale = function () { return document.documentElement.lang === "en" ? "en-GB" : "zh-CN"; };
-  WD.zone = function () {
-    var el = document.querySelector("[data-tz]");
-    return el && el.dataset.tz ? el.dataset.tz : undefined;
-  };
-  WD.time = function (iso, opts) {
-    var o = Object.assign({ hour12: false, timeZone: WD.zone() }, opts || {});
-    try { return new Date(iso).toLocaleString(WD.locale(), o); }
-    catch (e) { delete o.timeZone; return new Date(iso).toLocaleString(WD.locale(), o); }
-  };
-  WD.shortTime = function (iso) {
-    return WD.time(iso, { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
-  };
-  /* Minor units as the currency's major unit, integer arithmetic only: 100000 CNY → ¥1,000.00. */
-  var SYMBOLS = { CNY: "¥", HKD: "HK$", USD: "US$" }, EXPONENTS = { CNY: 2, HKD: 2, USD: 2 };
-  WD.money = function (minor, currency) {
-    var exp = EXPONENTS[currency] === undefined ? 2 : EXPONENTS[currency], unit = Math.pow(10, exp);
-    var n = Math.abs(Math.round(minor)), whole = Math.floor(n / unit), frac = String(n % unit);
-    while (frac.length < exp) { frac = "0" + frac; }
-    var text = String(whole).replace(/\B(?=(\d{3})+(?!\d))/g, ",") + (exp ? "." + frac : "");
-    return (minor < 0 ? "-" : "") + (SYMBOLS[currency] || (currency + " ")) + text;
   };
   /* One message as a list item; every agent message carries name + employee ID (linked) + time. */
   WD.renderMessage = function (m, mine) {
@@ -101,9 +69,7 @@ window.WD = window.WD || {};
   };
   WD.upload = function (convId, file, guest) {
     var fd = new FormData(); fd.append("file", file); fd.append("client_id", WD.uuid());
-    var headers = { "X-CSRFToken": WD.csrf() };
-    if (guest) { headers["X-Guest-Token"] = guest; }
-    return fetch("/api/v1/support/conversations/" + convId + "/attachments", { method: "POST", body: fd, headers: headers, credentials: "same-origin" })
-      .then(function (r) { return r.json().then(function (b) { if (!r.ok) { throw new Error(b.message || r.status); } return b; }); });
+    return WD.request("POST", "/api/v1/support/conversations/" + convId + "/attachments", fd,
+                      guest ? { "X-Guest-Token": guest } : null);
   };
 })(window.WD);

@@ -10,15 +10,8 @@ document.addEventListener("DOMContentLoaded", function () {
   var noteBox = document.getElementById("as-note"), help = document.getElementById("kb-help");
   var labels = document.getElementById("ctx-labels").dataset, typingTimer = null, lastTyping = 0;
   var L = JSON.parse(document.getElementById("console-labels").textContent);
-  function $(id) { return document.getElementById(id); }
+  var $ = WD.$, fmt = WD.fmt, api = WD.api("/api/v1/support");
   function word(table, code) { return (L[table] || {})[String(code)] || String(code).split("_").join(" "); }
-  function fmt(s, vars) { Object.keys(vars).forEach(function (k) { s = s.split("{" + k + "}").join(String(vars[k])); }); return s; }
-
-  function api(method, path, body) {
-    return fetch("/api/v1/support" + path, { method: method, credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": WD.csrf() }, body: body ? JSON.stringify(body) : undefined })
-      .then(function (r) { return r.json().then(function (b) { if (!r.ok) { throw new Error(b.message || r.status); } return b; }); });
-  }
   function prioClass(p) { return p >= 30 ? "p-urgent" : (p >= 20 ? "p-high" : "p-normal"); }
   /* One conversation in a list: reference and priority, customer, topic · queue · language. */
   function item(c) {
@@ -129,10 +122,12 @@ document.addEventListener("DOMContentLoaded", function () {
     $("conv-none").classList.add("hidden");
     $("btn-accept").classList.toggle("hidden", c.status !== "queued");
     var tr = $("cur-transcript"); tr.href = "/support/c/" + c.id + "/transcript/"; tr.classList.remove("hidden");
+    if (c.id === current) { WD.selectConversation(c); }  /* the add-ons refresh their panels */
   }
   function select(id) {
     if (id === current) { return; }
     current = id; log.textContent = ""; seen[id] = 0; typingEl.textContent = ""; warnEl.textContent = "";
+    WD.selectConversation(convs[id] || { id: id });  /* wd:conversation: the add-ons follow */
     api("GET", "/conversations/" + id).then(function (c) { convs[id] = c; if (id === current) { showContext(c); } })
       .catch(function (e) { warnEl.textContent = e.message; });
     sock.send({ type: "watch", conversation_id: id, after_seq: 0 });
