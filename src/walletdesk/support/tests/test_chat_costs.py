@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+import psycopg
 import pytest
 from asgiref.sync import async_to_sync
 from django.db import connection
@@ -53,6 +54,7 @@ def wire(settings: Any, monkeypatch: Any) -> Iterator[Wire]:
         "CONFIG": {"hosts": [{"address": REDIS}], "prefix": f"costs{os.getpid()}"}}}
     channel_layers.backends.clear()
     found = Wire()
+    aexecute = psycopg.AsyncCursor.execute
     execute, pack, send = (db_utils.CursorWrapper._execute,  # type: ignore[attr-defined]
                            redis_conn.AbstractConnection.pack_command,
                            redis_conn.AbstractConnection.send_packed_command)
@@ -62,6 +64,12 @@ def wire(settings: Any, monkeypatch: Any) -> Iterator[Wire]:
             with found.lock:
                 found.sql.append(sql)
         return execute(self, sql, *args)
+
+    async def counted_aexecute(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        if found.on:  # the event loop's own connections (support.pgasync)
+            with found.lock:
+                found.sql.append(str(query))
+        return await aexecute(self, query, *args, **kwargs)
 
     def counted_pack(self: Any, *args: Any) -> Any:
         if found.on:
@@ -77,6 +85,7 @@ def wire(settings: Any, monkeypatch: Any) -> Iterator[Wire]:
         return await send(self, *args, **kwargs)
 
     monkeypatch.setattr(db_utils.CursorWrapper, "_execute", counted_execute)
+    monkeypatch.setattr(psycopg.AsyncCursor, "execute", counted_aexecute)
     monkeypatch.setattr(redis_conn.AbstractConnection, "pack_command", counted_pack)
     monkeypatch.setattr(redis_conn.AbstractConnection, "send_packed_command", counted_send)
     monkeypatch.setattr(consumers.ChatBase, "RECHECK_SECONDS", 3600.0)  # no loop round inside
