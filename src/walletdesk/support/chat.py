@@ -13,7 +13,7 @@ import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 
@@ -83,6 +83,7 @@ def _store(conv: Conversation, *, flags: dict[str, Any] | None = None, **fields:
 
 
 _COLUMNS = [f for f in Message._meta.concrete_fields if f.name not in ("id", "conversation", "seq")]
+_PLAIN = [isinstance(f, (models.CharField, models.TextField, models.ForeignKey)) for f in _COLUMNS]
 # Built once from the model's own column names (no input reaches the SQL text).
 _INSERT_PG = {
     (open_only, staff): (
@@ -99,7 +100,10 @@ def _statement(conv_id: int, flags: dict[str, Any], fields: dict[str, Any]) -> t
     fields.setdefault("sent_at", clock.now())
     raw = [f.get_default() if f.name not in fields else getattr(fields[f.name], "pk", fields[f.name])
            for f in _COLUMNS]
-    values = [f.get_db_prep_save(v, connection) for f, v in zip(_COLUMNS, raw, strict=True)]
+    # Text columns and foreign keys given None, a str or an int are stored as they are: asking
+    # each field (get_db_prep_save) to say so was a tenth of the statement's Python time.
+    values = [v if (plain and (v is None or type(v) in (str, int))) else f.get_db_prep_save(v, connection)
+              for f, plain, v in zip(_COLUMNS, _PLAIN, raw, strict=True)]
     agent_reply, customer = flags.get("agent_reply", False), flags.get("customer", False)
     assigned_to = flags.get("assigned_to")
     sql = _INSERT_PG[bool(flags.get("open_only")), assigned_to is not None]
