@@ -94,7 +94,8 @@ _INSERT_PG = {
 }
 
 
-def _statement(conv_id: int, flags: dict[str, Any], fields: dict[str, Any]) -> tuple[str, list[Any], list[Any]]:
+def _statement(conv_id: int, flags: dict[str, Any],
+               fields: dict[str, Any]) -> tuple[str, list[Any], list[Any]]:
     """The one statement that stores a message on PostgreSQL, its parameters, and the Message's
     column values in field order (``_built``)."""
     fields.setdefault("sent_at", clock.now())

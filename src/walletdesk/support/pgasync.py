@@ -71,7 +71,7 @@ def enabled() -> bool:
 
 
 @contextlib.asynccontextmanager
-async def cursor() -> AsyncIterator[psycopg.AsyncClientCursor[Any]]:
+async def cursor() -> AsyncIterator[psycopg.AsyncCursor[Any]]:
     """A cursor on one of the loop's connections (autocommit: each statement commits)."""
     pool = _pool()
     async with pool.slots:
@@ -80,7 +80,8 @@ async def cursor() -> AsyncIterator[psycopg.AsyncClientCursor[Any]]:
             async with conn.cursor() as cur:
                 yield cur
         except BaseException:
-            if conn.closed or conn.broken or conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            idle = psycopg.pq.TransactionStatus.IDLE
+            if conn.closed or conn.broken or conn.info.transaction_status != idle:
                 pool.discard(conn)
             else:
                 pool.idle.append(conn)
