@@ -8,7 +8,9 @@ taken from and returned to Django's pool, and a wake-up of the loop for the resu
 asynchronous psycopg connection of the loop, with Django's connection parameters (its adapters,
 client-side binding, autocommit): the same SQL text, one round trip, no thread.
 
-Each event loop keeps at most ``SIZE`` connections, opened on first use and reused. A
+Each event loop keeps at most ``SIZE`` connections, opened when needed and reused (as many
+statements at once as the worker threads and Django's pool allowed before: a slow PostgreSQL
+must not queue messages behind fewer connections; a quiet server uses one or two). A
 connection that failed (PostgreSQL restarted, a network error) is closed and never reused; the
 error reaches the caller as it did through the thread pool. Only the hot statement runs here;
 everything else (the rare paths of a message too) stays on Django's connections.
@@ -24,7 +26,7 @@ from typing import Any
 import psycopg
 from django.db import connections
 
-SIZE = 4
+SIZE = 8
 
 _pools: dict[int, _Pool] = {}
 
