@@ -57,6 +57,17 @@ def _fresh_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_chat_loop_connections() -> Iterator[None]:
+    """The chat's event loops keep PostgreSQL connections of their own (support.pgasync): a
+    test's loop is gone when it ends, its connections must go too (or the test database stays
+    in use)."""
+    yield
+    from walletdesk.support import pgasync
+
+    pgasync.close_all()
+
+
+@pytest.fixture(autouse=True)
 def _postgres_only(request: pytest.FixtureRequest) -> None:
     if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
         pytest.skip("PostgreSQL suite only")

@@ -32,7 +32,7 @@ from walletdesk.core import clock
 from walletdesk.core.errors import DomainError
 from walletdesk.core.language import rewrite_accept_language
 
-from . import access, chat, chatrate, conversations, events, routing, sockets
+from . import access, chat, chatrate, conversations, events, pgasync, routing, sockets
 from .errors import SessionEnded
 from .models import Agent, Conversation
 
@@ -306,10 +306,14 @@ class ChatBase(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_send(events.conv_group(conv_id),
                                             {"type": "support.frame", "frame": frame})
 
-    async def _post(self, posting: Any, conv_id: int) -> None:
-        """One hop to the database (``posting`` authorizes and stores), then the group send
-        from this event loop once it has committed."""
-        posted = await database_sync_to_async(posting)()
+    async def _post(self, posting: Any, conv_id: int, fast: Any = None) -> None:
+        """Store the message, then the group send from this event loop once it has committed.
+        ``fast`` (PostgreSQL): the statement from the loop itself (``chat.apost``); ``posting``
+        (a hop to a thread) when there is none or it stored nothing (a re-sent client id, a
+        refusal: ``posting`` finds the stored copy or raises the typed error)."""
+        posted = await fast() if fast is not None and pgasync.enabled() else None
+        if posted is None:
+            posted = await database_sync_to_async(posting)()
         m = posted.message
         if posted.duplicate:
             await self.send_json({"type": "ack", "conversation_id": conv_id, "seq": m.seq,
@@ -506,7 +510,9 @@ class CustomerChat(ChatBase):
                 conv = Conversation(pk=self.conv_id)
                 await self._post(lambda: chat.post(conv, self.user, content.get("text"),
                                                    client_id=content.get("client_id"), publish=False),
-                                 self.conv_id)
+                                 self.conv_id,
+                                 lambda: chat.apost(self.conv_id, self.user, content.get("text"),
+                                                    client_id=content.get("client_id")))
             elif kind == "resume":
                 await self._catch_up(content.get("after_seq"))
             elif kind == "typing":
@@ -617,7 +623,12 @@ class AgentConsole(ChatBase):
                     raise access.ConversationNotFound()
                 await self._rate(conv_id)
                 agent, user = self.agent, self.user
-                await self._post(lambda: _agent_post(conv_id, user, agent, content), conv_id)
+                # A supervisor's right to write is looked up, and a note goes to staff only:
+                # both keep the thread's path. An agent's reply is checked by the statement.
+                fast = None if content.get("private") or getattr(user, "role", "") == "supervisor" else (
+                    lambda: chat.apost(conv_id, user, content.get("text"), client_id=content.get("client_id"),
+                                       agent=agent, assigned_to=agent.pk))
+                await self._post(lambda: _agent_post(conv_id, user, agent, content), conv_id, fast)
                 await self._watch(conv_id)
             elif kind in ("resume", "watch"):
                 conv, role = await self._conv(content)

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+import psycopg
 import pytest
 from asgiref.sync import async_to_sync
 from django.db import connection
@@ -33,11 +34,12 @@ class Wire:
         self.sql: list[str] = []
         self.redis: Counter[str] = Counter()
         self.round_trips = 0
+        self.hops = 0  # calls handed to a worker thread (database_sync_to_async)
         self.lock = threading.Lock()
 
     def reset(self) -> None:
         with self.lock:
-            self.sql, self.redis, self.round_trips = [], Counter(), 0
+            self.sql, self.redis, self.round_trips, self.hops = [], Counter(), 0, 0
 
 
 @pytest.fixture
@@ -53,6 +55,7 @@ def wire(settings: Any, monkeypatch: Any) -> Iterator[Wire]:
         "CONFIG": {"hosts": [{"address": REDIS}], "prefix": f"costs{os.getpid()}"}}}
     channel_layers.backends.clear()
     found = Wire()
+    aexecute = psycopg.AsyncCursor.execute
     execute, pack, send = (db_utils.CursorWrapper._execute,  # type: ignore[attr-defined]
                            redis_conn.AbstractConnection.pack_command,
                            redis_conn.AbstractConnection.send_packed_command)
@@ -62,6 +65,12 @@ def wire(settings: Any, monkeypatch: Any) -> Iterator[Wire]:
             with found.lock:
                 found.sql.append(sql)
         return execute(self, sql, *args)
+
+    async def counted_aexecute(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        if found.on:  # the event loop's own connections (support.pgasync)
+            with found.lock:
+                found.sql.append(str(query))
+        return await aexecute(self, query, *args, **kwargs)
 
     def counted_pack(self: Any, *args: Any) -> Any:
         if found.on:
@@ -77,6 +86,16 @@ def wire(settings: Any, monkeypatch: Any) -> Iterator[Wire]:
         return await send(self, *args, **kwargs)
 
     monkeypatch.setattr(db_utils.CursorWrapper, "_execute", counted_execute)
+    hop = consumers.database_sync_to_async
+
+    def counted_hop(fn: Any) -> Any:
+        if found.on:
+            with found.lock:
+                found.hops += 1
+        return hop(fn)
+
+    monkeypatch.setattr(consumers, "database_sync_to_async", counted_hop)
+    monkeypatch.setattr(psycopg.AsyncCursor, "execute", counted_aexecute)
     monkeypatch.setattr(redis_conn.AbstractConnection, "pack_command", counted_pack)
     monkeypatch.setattr(redis_conn.AbstractConnection, "send_packed_command", counted_send)
     monkeypatch.setattr(consumers.ChatBase, "RECHECK_SECONDS", 3600.0)  # no loop round inside
@@ -110,7 +129,8 @@ async def _measure(chat: dict[str, Any], wire: Wire) -> dict[str, Any]:
             await frames_until(agent, lambda f, c=frame["client_id"]: f.get("client_id") == c)
             await frames_until(cust, lambda f, c=frame["client_id"]: f.get("client_id") == c)
             wire.on = False
-            out[side] = {"sql": list(wire.sql), "redis": dict(wire.redis), "round_trips": wire.round_trips}
+            out[side] = {"sql": list(wire.sql), "redis": dict(wire.redis), "round_trips": wire.round_trips,
+                         "hops": wire.hops}
     await cust.disconnect()
     await agent.disconnect()
     return out
@@ -129,8 +149,10 @@ def test_one_statement_and_two_redis_round_trips_per_message(chat: dict[str, Any
     costs = async_to_sync(_measure)(chat, wire)
     for side in ("customer", "agent"):
         got = costs[side]
-        # The message: sequence number, permission check (agents) and insert in one statement.
+        # The message: sequence number, permission check (agents) and insert in one statement,
+        # sent from the event loop itself (no hand-off to a worker thread).
         assert len(got["sql"]) == 1 and got["sql"][0].startswith("WITH s AS"), (side, got)
+        assert got["hops"] == 0, (side, got)
         # The rate count (INCR + EXPIRE NX, one pipelined round trip) and the group send.
         assert got["redis"] == {"INCRBY": 1, "EXPIRE": 1, "PUBLISH": 1}, (side, got)
         assert got["round_trips"] == 2, (side, got)

@@ -191,3 +191,37 @@ async def _test_frames_the_layer_dropped_still_arrive(chat: dict[str, Any], monk
 
 def test_frames_the_layer_dropped_still_arrive(chat: dict[str, Any], monkeypatch: Any) -> None:
     async_to_sync(_test_frames_the_layer_dropped_still_arrive)(chat, monkeypatch)
+
+
+async def _test_refused_messages_store_nothing(chat: dict[str, Any], other_token: str) -> None:
+    conv = chat["conv"]
+    intruder = connect("/ws/agent/", other_token)
+    assert (await intruder.connect())[0]
+    await frames_until(intruder, lambda f: f["type"] == "hello")
+    # Another agent's conversation: refused as not found, by the statement that would store it.
+    await intruder.send_json_to({"type": "message", "conversation_id": conv.pk, "text": "不是我的",
+                                 "client_id": "x-1"})
+    error = await frames_until(intruder, lambda f: f["type"] == "error")
+    assert error[-1]["code"] == "conversation_not_found"
+    cust = connect(f"/ws/support/conversations/{conv.pk}/?after_seq=0", chat["ctoken"])
+    assert (await cust.connect())[0]
+    await frames_until(cust, lambda f: f["type"] == "resumed")
+    await database_sync_to_async(conversations.resolve)(chat["agent"], conv)
+    # An ended conversation: refused as closed.
+    await cust.send_json_to({"type": "message", "text": "还在吗", "client_id": "c-late"})
+    error = await frames_until(cust, lambda f: f["type"] == "error")
+    assert error[-1]["code"] == "conversation_closed"
+    await intruder.disconnect()
+    await cust.disconnect()
+
+
+def test_refused_messages_store_nothing(chat: dict[str, Any], make_agent: Any) -> None:
+    conversations.accept(chat["agent"], chat["conv"])
+    other = make_agent(name="李娜")
+    before = list(Message.objects.filter(conversation=chat["conv"]).values_list("seq", "client_id"))
+    async_to_sync(_test_refused_messages_store_nothing)(chat, issue_token(other.user))
+    chat["conv"].refresh_from_db()
+    after = list(Message.objects.filter(conversation=chat["conv"]).values_list("seq", "client_id"))
+    assert not {"x-1", "c-late"} & {cid for _seq, cid in after}
+    # Only the resolve's own event was added; no sequence number was taken by a refusal.
+    assert len(after) == len(before) + 1 and chat["conv"].last_seq == after[-1][0]
