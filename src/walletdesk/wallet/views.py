@@ -56,7 +56,7 @@ def customer_required(view: Callable[..., Any]) -> Callable[..., Any]:
 @customer_required
 def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    recent = list(queries.transactions_of(user).order_by("-created_at", "-pk")[:8])
+    recent = queries.recent_for_table(user, 8)
     requests = PaymentRequest.objects.filter(customer=user, status=PaymentRequest.Status.OPEN,
                                              expires_at__gt=clock.now()).select_related("merchant")
     return render(request, "wallet/home.html", {
