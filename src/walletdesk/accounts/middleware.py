@@ -47,7 +47,7 @@ class SessionUserMiddleware(AuthenticationMiddleware):
 
     def process_request(self, request: HttpRequest) -> None:
         super().process_request(request)
-        request.user = SimpleLazyObject(lambda: _session_user(request))
+        request.user = SimpleLazyObject(lambda: _session_user(request))  # type: ignore[assignment]
 
 
 class AuthContextMiddleware:

@@ -72,6 +72,7 @@ def find_for_transfer(sender: User, raw: str, currency: str,
     together in one statement."""
     login = normalize_login(raw)
     conn = connections[DEFAULT_DB_ALIAS]
+    param: str | None
     if "@" in login and conn.vendor == "sqlite":
         lookup, param = "email_upper", login
     elif "@" in login:

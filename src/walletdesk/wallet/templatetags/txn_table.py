@@ -9,7 +9,7 @@ per table; times are shown in the active time zone, as the ``date`` filter does.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import template
@@ -31,7 +31,7 @@ LABELS = {"time": gettext_lazy("Time"), "type": gettext_lazy("Type"),
 _SLOT = "TXN-ID-SLOT"
 
 
-def _row(t: Any, direction: int, url: str, labels: dict[str, str]) -> str:
+def _row(t: Any, direction: int, url: str, labels: Mapping[str, str]) -> str:
     when = timezone.localtime(t.created_at).strftime("%Y-%m-%d %H:%M") if t.created_at else ""
     if t.merchant_id:
         detail = esc(t.merchant)
@@ -40,7 +40,7 @@ def _row(t: Any, direction: int, url: str, labels: dict[str, str]) -> str:
     elif t.payment_method_id:
         detail = esc(t.payment_method)
     else:
-        detail = "—"
+        detail = mark_safe("—")
     amount = esc(format_minor(int(t.amount or 0), t.currency))
     if t.status in VOID:
         amount_cell = f'<span class="amount void">{amount}</span>'
