@@ -85,4 +85,3 @@ class AuthContextMiddleware:
             if alive is not None and str(user.pk) == str(uid):
                 return bool(alive)
         return services.session_device_alive(device[0], device[1], uid)
-
