@@ -64,11 +64,15 @@ TABLE_FIELDS = ("public_id", "type", "status", "amount", "fee", "currency", "cre
                   for f in ("display_name", "email", "phone")))
 
 
+def for_table(qs: QuerySet[Transaction]) -> QuerySet[Transaction]:
+    """``qs`` reading only what the table of transactions shows."""
+    return qs.select_related(None).select_related(
+        "merchant", "counterparty", "customer", "payment_method").only(*TABLE_FIELDS)
+
+
 def recent_for_table(user: User, limit: int) -> list[Transaction]:
     """The user's latest transactions with what the table shows, newest first."""
-    return list(Transaction.objects.filter(Q(customer=user) | Q(counterparty=user)).select_related(
-        "merchant", "counterparty", "customer", "payment_method").only(*TABLE_FIELDS).order_by(
-        "-created_at", "-pk")[:limit])
+    return list(for_table(transactions_of(user)).order_by("-created_at", "-pk")[:limit])
 
 
 def merchant_transactions(merchant: Merchant) -> QuerySet[Transaction]:
