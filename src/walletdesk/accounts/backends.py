@@ -1,15 +1,23 @@
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 
 from walletdesk.core.errors import DomainError
 
-from .models import User
+from .models import Device, User
 from .services import lockout
 from .services.mfa import has_mfa, required
+
+# The (device id, sign-out epoch) of the browser session whose user is being loaded, set by
+# accounts.middleware.SessionUserMiddleware: the user's row and the check that this device
+# was not signed out since the session began come back in one statement (issue #16).
+session_device: ContextVar[tuple[int, int] | None] = ContextVar("walletdesk_session_device",
+                                                                default=None)
 
 
 class LoginBackend(ModelBackend):
@@ -36,3 +44,11 @@ class LoginBackend(ModelBackend):
             return None
         lockout.succeeded(user, lockout.PASSWORD)  # a whole login: the count starts again
         return user
+
+    def get_user(self, user_id: Any) -> User | None:
+        device = session_device.get()
+        if device is None:
+            return super().get_user(user_id)  # type: ignore[return-value]
+        alive = Device.objects.filter(pk=device[0], session_epoch=device[1], user_id=OuterRef("pk"))
+        user = User._default_manager.annotate(device_alive=Exists(alive)).filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None

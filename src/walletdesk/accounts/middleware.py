@@ -2,15 +2,52 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
+from django.contrib import auth
 from django.contrib.auth import logout
+from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject
 
 from . import services
+from .backends import session_device
 from .context import AuthContext, current
 
 # The session's device and its sign-out epoch when the session began: [id, epoch].
 DEVICE_KEY = "device_session"
+
+
+def _device(session: Any) -> tuple[int, int] | None:
+    """The session's [device id, epoch] as integers, or None."""
+    value = session.get(DEVICE_KEY) if session is not None else None
+    if not (isinstance(value, list) and len(value) == 2):
+        return None
+    try:
+        return int(value[0]), int(value[1])
+    except (TypeError, ValueError):
+        return None
+
+
+def _session_user(request: HttpRequest) -> Any:
+    """Django's ``auth.get_user`` (backend, session hash), with this session's device check
+    folded into the user's query (``backends.LoginBackend.get_user``)."""
+    if not hasattr(request, "_cached_user"):
+        token = session_device.set(_device(getattr(request, "session", None)))
+        try:
+            request._cached_user = auth.get_user(request)  # type: ignore[attr-defined]
+        finally:
+            session_device.reset(token)
+    return request._cached_user  # type: ignore[attr-defined]
+
+
+class SessionUserMiddleware(AuthenticationMiddleware):
+    """``request.user`` as Django's AuthenticationMiddleware sets it (lazily), loaded together
+    with the session's device check, which AuthContextMiddleware then reads."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _session_user(request))  # type: ignore[assignment]
 
 
 class AuthContextMiddleware:
@@ -24,8 +61,7 @@ class AuthContextMiddleware:
         session = getattr(request, "session", None)
         uid = session.get("_auth_user_id") if session is not None else None
         device = session.get(DEVICE_KEY) if uid is not None and session is not None else None
-        if isinstance(device, list) and len(device) == 2 and not services.session_device_alive(
-                device[0], device[1], uid):
+        if isinstance(device, list) and len(device) == 2 and not self._alive(request, device, uid):
             logout(request)  # this device was signed out after the session began
             uid = None
         if uid is not None and session is not None:
@@ -38,3 +74,14 @@ class AuthContextMiddleware:
             return self.get_response(request)
         finally:
             current.reset(token)
+
+    @staticmethod
+    def _alive(request: HttpRequest, device: list[Any], uid: object) -> bool:
+        """Whether the session's device was not signed out since the session began: read from
+        the user's own query when SessionUserMiddleware loaded it, else asked on its own."""
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            alive = getattr(user, "device_alive", None)
+            if alive is not None and str(user.pk) == str(uid):
+                return bool(alive)
+        return services.session_device_alive(device[0], device[1], uid)

@@ -21,6 +21,8 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import QuerySet, Value
+from django.db.models.functions import Upper
 
 from walletdesk.accounts.models import User
 from walletdesk.accounts.services import normalize_login
@@ -32,10 +34,21 @@ _compiled: weakref.WeakKeyDictionary[BaseDatabaseWrapper, dict[str, tuple[Any, .
     weakref.WeakKeyDictionary())
 
 
+def _recipients(conn: BaseDatabaseWrapper, lookup: str) -> QuerySet[User]:
+    if lookup == "email_upper":
+        # SQLite's iexact is `email LIKE %s ESCAPE '\'`, which no index serves: a scan of every
+        # user on each transfer. UPPER(email) = UPPER(%s) matches the same rows (SQLite's LIKE
+        # and UPPER both fold ASCII letters only; there are no wildcards to escape) and
+        # uses the user_email_upper index that PostgreSQL's iexact already uses.
+        return User.objects.alias(email_upper=Upper("email")).filter(
+            email_upper=Upper(Value("?")))
+    return User.objects.filter(**{lookup: "?"})
+
+
 def _query(conn: BaseDatabaseWrapper, lookup: str) -> tuple[Any, ...]:
     mine = _compiled.setdefault(conn, {})
     if lookup not in mine:
-        compiler = User.objects.filter(**{lookup: "?"}).order_by("pk")[:1].query.get_compiler(
+        compiler = _recipients(conn, lookup).order_by("pk")[:1].query.get_compiler(
             using=conn.alias)
         sql, _params = compiler.as_sql()
         columns = [col for col, _sql, _alias in compiler.select]
@@ -59,7 +72,10 @@ def find_for_transfer(sender: User, raw: str, currency: str,
     together in one statement."""
     login = normalize_login(raw)
     conn = connections[DEFAULT_DB_ALIAS]
-    if "@" in login:
+    param: str | None
+    if "@" in login and conn.vendor == "sqlite":
+        lookup, param = "email_upper", login
+    elif "@" in login:
         lookup, param = "email__iexact", conn.ops.prep_for_iexact_query(login)
     else:
         lookup, param = "phone", login or None  # no login: matches nobody

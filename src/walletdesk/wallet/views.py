@@ -56,7 +56,7 @@ def customer_required(view: Callable[..., Any]) -> Callable[..., Any]:
 @customer_required
 def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    recent = list(queries.transactions_of(user).order_by("-created_at", "-pk")[:8])
+    recent = queries.recent_for_table(user, 8)
     requests = PaymentRequest.objects.filter(customer=user, status=PaymentRequest.Status.OPEN,
                                              expires_at__gt=clock.now()).select_related("merchant")
     return render(request, "wallet/home.html", {
@@ -205,7 +205,7 @@ def _history_filter(request: HttpRequest, user: User) -> tuple[queries.HistoryFi
 def history(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     f, raw = _history_filter(request, user)
-    qs = queries.filter_history(queries.transactions_of(user), f)
+    qs = queries.for_table(queries.filter_history(queries.transactions_of(user), f))
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     query = "&".join(f"{k}={v}" for k, v in raw.items() if v)
     return render(request, "wallet/history.html", {

@@ -62,8 +62,11 @@ Purpose = OneTimeCode.Purpose
 def normalize_login(raw: str) -> str:
     """NFKC (full-width characters from an IME), trimmed, domain lower-cased, phone compacted."""
     value = unicodedata.normalize("NFKC", raw or "").strip() if isinstance(raw, str) else ""
-    if not value or len(value) > MAX_LOGIN_LENGTH or any(
-            unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in value):
+    # Printable ASCII holds none of the refused categories (every other ASCII character is Cc):
+    # only other text is read character by character (a transfer normalises two logins).
+    plain = value.isascii() and value.isprintable()
+    if not value or len(value) > MAX_LOGIN_LENGTH or (not plain and any(
+            unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in value)):
         return ""
     if "@" in value:
         local, _sep, domain = value.rpartition("@")

@@ -107,3 +107,32 @@ def test_balance_and_history_query_counts(api: Any, customer: Any, make_customer
         r = api.get("/api/v1/wallet/transactions", limit=20)
     assert r.status_code == 200 and r.json()["total"] == 4
     assert len(sql(ctx)) <= 3, sql(ctx)  # the token, one page, its total
+
+
+def test_signed_in_wallet_pages_query_counts(customer: Any, make_customer: Any,
+                                             fund: Any) -> None:
+    """A signed-in page reads the session, then the user together with the check that the
+    session's device was not signed out (one statement), then what the page shows."""
+    from django.test import Client
+
+    from walletdesk.conftest import PASSWORD
+
+    bob = make_customer("bob@example.com")
+    fund(customer, 100_000)
+    for i in range(3):
+        services.transfer(customer, to=bob.email, amount=10 + i, currency="CNY")
+    client = Client()
+    client.cookies["wd_device"] = "query-count-device-0001"
+    r = client.post("/login/", {"username": customer.email, "password": PASSWORD})
+    assert r.status_code == 302 and isinstance(client.session.get("device_session"), list)
+    client.get("/wallet/")  # the page chrome is cached per process after its first render
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get("/wallet/")
+    assert r.status_code == 200 and r.content.count(b'data-testid="txn-row"') == 4
+    # session; user + device; recent rows; balances; holds; unread notifications; requests
+    assert len(sql(ctx)) <= 7, sql(ctx)
+    assert sum("accounts_device" in q for q in sql(ctx)) == 1, sql(ctx)
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get("/wallet/history/")
+    assert r.status_code == 200 and r.content.count(b'data-testid="txn-row"') == 4
+    assert sum("accounts_device" in q for q in sql(ctx)) == 1, sql(ctx)
