@@ -48,7 +48,7 @@ class LoginBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
         device = session_device.get()
         if device is None:
-            return super().get_user(user_id)  # type: ignore[return-value]
+            return super().get_user(user_id)
         alive = Device.objects.filter(pk=device[0], session_epoch=device[1], user_id=OuterRef("pk"))
         user = User._default_manager.annotate(device_alive=Exists(alive)).filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None

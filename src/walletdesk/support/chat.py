@@ -122,7 +122,8 @@ def _built(msg_id: int, conv_id: int, seq: int, raw: list[Any]) -> Message:
     ids), given positionally (Django's fast path; the frame needs nothing else)."""
     by_name = dict(zip(_ATTNAMES, raw, strict=True))
     by_name.update(id=msg_id, conversation_id=conv_id, seq=seq)
-    return Message(*[by_name[name] for name in _ORDER])
+    # django-stubs reads a starred argument as the first field (id): the values are in field order
+    return Message(*[by_name[name] for name in _ORDER])  # type: ignore[misc]
 
 
 def _store_pg(conv_id: int, flags: dict[str, Any], fields: dict[str, Any]) -> Message:
