@@ -79,6 +79,13 @@ def test_safety_critical_verification_code_question_ranks_the_scam_article_first
     assert found.answered and found.hits[0].slug == SCAM
 
 
+@pytest.mark.parametrize("q", ["有人問我攞驗證碼", "佢哋問我攞短訊驗證碼"])
+def test_cantonese_question_for_the_verification_code_ranks_the_scam_article_first(
+        anon_api: Any, help_content: None, q: str) -> None:
+    body = anon_api.get("/api/v1/help/search", q=q, lang="zh-hant").json()
+    assert body["answered"] is True and body["results"][0]["slug"] == SCAM
+
+
 @pytest.mark.parametrize(("q", "lang"), [
     ("what's the weather in beijing tomorrow", "en"), ("recommend me a film", "en"),
     ("明天会下雨吗", "zh-hans"), ("最近有什么好看的电影", "zh-hans")])
