@@ -20,6 +20,7 @@ from __future__ import annotations
 import ctypes
 import glob
 import os
+import re
 import threading
 from collections.abc import Sequence
 from functools import lru_cache
@@ -92,3 +93,35 @@ def embed(texts: Sequence[str], *, kind: Kind, threads: int | None = None) -> np
                 setter(default_threads())
     vectors = np.asarray(out, dtype=np.float32).reshape(len(texts), DIM)
     return vectors
+
+
+def token_count(text: str, *, kind: Kind) -> int:
+    """Tokens the engine feeds for ``text``: the kind's prefix and the special tokens included."""
+    model = _model()
+    with _lock:
+        return int(model.token_count(text, kind == "query"))
+
+
+# Where a text may be cut: before a space, or before or after a CJK character.
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CUT = re.compile(rf"\s+|(?<=[{_CJK}])|(?=[{_CJK}])")
+
+
+def truncate(text: str, max_tokens: int, *, kind: Kind) -> str:
+    """The longest beginning of ``text`` that the engine reads as at most ``max_tokens`` tokens
+    (prefix and special tokens included), cut between words or CJK characters; a text that fits
+    comes back as it is. The cost of a forward pass grows with its tokens: this bounds it."""
+    if token_count(text, kind=kind) <= max_tokens:
+        return text
+    cuts = sorted({m.start() for m in _CUT.finditer(text)} - {0})
+    if not cuts or token_count(text[: cuts[0]], kind=kind) > max_tokens:
+        cuts = list(range(1, len(text)))  # one long word: cut inside it
+    best, lo, hi = "", 0, len(cuts) - 1
+    while lo <= hi:  # the token count grows with the prefix
+        mid = (lo + hi) // 2
+        candidate = text[: cuts[mid]].rstrip()
+        if token_count(candidate, kind=kind) <= max_tokens:
+            best, lo = candidate, mid + 1
+        else:
+            hi = mid - 1
+    return best

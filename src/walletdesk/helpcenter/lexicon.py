@@ -35,7 +35,7 @@ CONCEPTS: dict[str, list[str]] = {
         "failed transaction", "money missing", "money disappeared"],
     "locked": [
         "被锁", "锁定", "锁住", "锁了", "冻结", "解锁", "解冻", "封号", "被封", "限制登录", "账户异常",
-        "locked", "lock", "locked out", "frozen", "freeze", "suspended", "blocked", "unlock",
+        "locked", "lock", "locked out", "frozen", "freeze", "unfreeze", "suspended", "blocked", "unlock",
         "disabled"],
     "fee": [
         "手续费", "费用", "扣费", "收费", "费率", "服务费", "多少钱", "收钱", "贵", "免费", "省钱",
@@ -70,8 +70,8 @@ CONCEPTS: dict[str, list[str]] = {
     "agent_id": ["工号", "客服编号", "employee id", "agent id", "badge"],
     "human": [
         "人工", "人工客服", "真人", "转人工", "联系客服", "找客服", "客服电话", "在线客服", "客服热线",
-        "contact support", "customer service", "real person", "human", "talk to", "speak to",
-        "agent", "live chat", "call support", "hotline"],
+        "投诉", "contact support", "customer service", "real person", "human", "talk to", "speak to",
+        "agent", "live chat", "call support", "hotline", "complaint", "complain"],
     "hours": [
         "服务时间", "营业时间", "上班", "下班", "几点", "工作时间", "什么时候", "节假日", "周末", "晚上",
         "hours", "opening", "open", "closed", "what time", "when", "weekend", "holiday"],
@@ -98,6 +98,25 @@ CONCEPTS: dict[str, list[str]] = {
         "实名", "实名认证", "身份验证", "身份认证", "身份证", "证件", "认证", "护照", "kyc",
         "identity", "verify my identity", "id card", "passport", "document", "id document",
         "verification of identity"],
+}
+
+# Written Cantonese and Hong Kong words -> Mandarin, applied to a Chinese query after the
+# zh-hant -> zh-hans conversion (OpenCC changes the script, not the words: "问我攞验证码" keeps
+# 攞 "take", so neither the concepts nor the encoder, which both know Mandarin best, see
+# "要验证码"). Only words that Mandarin text does not use this way; longer ones go first.
+CANTONESE: dict[str, str] = {
+    "唔记得": "忘记", "唔该": "请", "唔系": "不是", "唔使": "不用", "唔得": "不行", "唔": "不",
+    "系唔系": "是不是", "系咪": "是不是", "冇": "没有", "咗": "了", "嘅": "的",
+    "佢哋": "他们", "我哋": "我们", "你哋": "你们", "佢": "他", "哋": "们",
+    "攞返": "拿回", "攞": "要", "俾人": "被人", "俾": "给", "畀": "给", "啲": "些", "喺": "在",
+    "睇": "看", "揾": "找", "搵": "找", "嚟": "来", "乜嘢": "什么", "咩": "什么", "嘢": "东西",
+    "点样": "怎样", "点解": "为什么", "点算": "怎么办", "边度": "哪里", "边个": "谁",
+    "而家": "现在", "噉样": "这样", "噉": "这样", "咁耐": "这么久", "咁": "这么", "好耐": "很久",
+    "嗰个": "那个", "嗰": "那", "呢个": "这个", "呢度": "这里", "啱啱": "刚刚", "啱": "对",
+    "电邮": "邮箱", "帐户": "账户", "帐号": "账号", "转帐": "转账", "登入": "登录",
+    "短讯": "短信", "讯息": "信息", "连结": "链接", "网上客服": "在线客服", "信用咭": "信用卡",
+    "倾偈": "聊天", "倾计": "聊天", "俾人呃": "被人骗", "呃钱": "骗钱", "几多": "多少", "碌卡": "刷卡",
+    "撳": "按",
 }
 
 _STOP_EN_WORDS = """

@@ -55,10 +55,10 @@ class Params:
     w_top: float = 0.5  # ...and the mean of its three nearest example questions
     # Answered: a logistic model over the best article's evidence (see answer_features), fitted
     # by tune_help on the tuning split: standardised features, weights, bias.
-    answer_mean: tuple[float, ...] = (0.88597, 0.42602, 0.01873, 0.03311, 0.88539, 0.87136, 0.84521, 0.01787)
-    answer_scale: tuple[float, ...] = (0.0267, 0.21184, 0.0176, 0.02511, 0.03089, 0.0202, 0.02308, 0.01326)
-    answer_weights: tuple[float, ...] = (0.8833, 0.9896, 0.9425, 1.6631, 0.7168, 0.714, -1.3687, -0.2313)
-    answer_bias: float = 2.9646
+    answer_mean: tuple[float, ...] = (0.88636, 0.43883, 0.01892, 0.03334, 0.88637, 0.87129, 0.84531, 0.01833)
+    answer_scale: tuple[float, ...] = (0.02686, 0.2079, 0.0178, 0.0253, 0.03121, 0.02014, 0.02316, 0.01332)
+    answer_weights: tuple[float, ...] = (0.8954, 1.1111, 1.113, 1.7287, 0.1811, 0.8616, -1.1888, -0.3659)
+    answer_bias: float = 2.7971
     short_bm25: float = 1.0  # a one-word query ("pasword", "refnd") with this BM25 is answered...
     short_logit: float = -3.0  # ...unless the model is this sure it is not ("weather"→"whether")
     drop: float = 0.04  # results whose fused score is this far below the first are left out
@@ -424,13 +424,15 @@ def index_for(lang: str) -> Index:
 
 
 def clean_query(q: object, lang: object) -> tuple[str, str]:
-    """Validate the inputs: a known language, a query of at most MAX_QUERY characters."""
+    """Validate the inputs: a known language, a query of at most MAX_QUERY characters. The
+    text is normalised, and written Cantonese words become Mandarin ones (the pages convert a
+    zh-hant query to zh-hans first)."""
     if lang not in LANGS:
         raise UnknownLanguage()
     text = q if isinstance(q, str) else ""
     if len(text) > MAX_QUERY:
         raise QueryTooLong()
-    return " ".join(textproc.normalize(text).split()), str(lang)
+    return " ".join(textproc.mandarin(textproc.normalize(text)).split()), str(lang)
 
 
 def answer(q: object, lang: object, limit: int = 10) -> Answer:

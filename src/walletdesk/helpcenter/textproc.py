@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import jieba
 
-from .lexicon import CONCEPTS, STOP_ZH, USER_WORDS
+from .lexicon import CANTONESE, CONCEPTS, STOP_ZH, USER_WORDS
 from .lexicon import STOP_EN as STOP_EN
 
 _RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[a-z0-9]+(?:['’][a-z]+)?")
@@ -50,6 +50,14 @@ _INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-
 def normalize(text: str) -> str:
     """NFKC, lower case, control and format characters turned into spaces."""
     return _INVISIBLE.sub(" ", unicodedata.normalize("NFKC", text).lower())
+
+
+_CANTONESE = re.compile("|".join(sorted(map(re.escape, CANTONESE), key=len, reverse=True)))
+
+
+def mandarin(text: str) -> str:
+    """Written Cantonese words of a (zh-hans) query in Mandarin (:data:`.lexicon.CANTONESE`)."""
+    return _CANTONESE.sub(lambda m: CANTONESE[m.group(0)], text) if _HAN.search(text) else text
 
 
 @lru_cache(maxsize=65536)

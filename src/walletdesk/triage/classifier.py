@@ -45,11 +45,22 @@ def e5_query_encoder(texts: list[str], threads: int | None = None) -> np.ndarray
     return embed(texts, kind="query", threads=threads)
 
 
+def embedding_input(text: str, settings: dict[str, Any]) -> str:
+    """What the encoder reads of a text: its first ``embedding_max_chars`` characters, then as
+    many words as fit in ``embedding_max_tokens`` tokens (the n-grams read the whole text; the
+    cost of the forward pass grows with its tokens, so this bounds the latency)."""
+    clipped = text[: int(settings["embedding_max_chars"])]
+    max_tokens = settings.get("embedding_max_tokens")
+    if max_tokens:
+        from walletdesk.core.embed import truncate
+
+        clipped = truncate(clipped, int(max_tokens), kind="query")
+    return clipped
+
+
 def embedding_features(encoder: Encoder, texts: list[str], settings: dict[str, Any]) -> np.ndarray:
-    """The embedding block of the features, as in training: the first ``embedding_max_chars``
-    characters of each text (the n-grams read the whole text; this bounds the latency)."""
-    limit = int(settings["embedding_max_chars"])
-    emb = np.array(encoder([t[:limit] for t in texts]), dtype=np.float32)
+    """The embedding block of the features, as in training (see :func:`embedding_input`)."""
+    emb = np.array(encoder([embedding_input(t, settings) for t in texts]), dtype=np.float32)
     emb *= np.float32(settings["embedding_weight"])
     return emb
 

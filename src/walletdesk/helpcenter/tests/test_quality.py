@@ -19,8 +19,8 @@ from walletdesk.helpcenter import dense, evaluation, questions, search
 from walletdesk.helpcenter.management.commands.help_vectors import packaged_passages
 
 # Measured on the held-out split (see docs/ARCHITECTURE.md, help search).
-# 2026-12-02: zh-hans 131/144 top-1 (91.0 %), 139/144 top-3 (96.5 %); English 130/144 (90.3 %),
-# 139/144 (96.5 %); zh-hant 34/36 (94.4 %), 35/36 (97.2 %); off-topic 30 + 30 + 6 all false.
+# 2026-12-03: zh-hans 132/144 top-1 (91.7 %), 140/144 top-3 (97.2 %); English 131/144 (91.0 %),
+# 140/144 (97.2 %); zh-hant 36/36, 36/36; off-topic 30 + 30 + 6 all false.
 FLOORS = {
     "zh-hans": {"top1": 0.90, "top3": 0.96},
     "en": {"top1": 0.90, "top3": 0.96},
@@ -77,6 +77,13 @@ def test_safety_critical_verification_code_question_ranks_the_scam_article_first
         help_content: None, q: str, lang: str) -> None:
     found = search.answer(q, lang)
     assert found.answered and found.hits[0].slug == SCAM
+
+
+@pytest.mark.parametrize("q", ["有人問我攞驗證碼", "佢哋問我攞短訊驗證碼"])
+def test_cantonese_question_for_the_verification_code_ranks_the_scam_article_first(
+        anon_api: Any, help_content: None, q: str) -> None:
+    body = anon_api.get("/api/v1/help/search", q=q, lang="zh-hant").json()
+    assert body["answered"] is True and body["results"][0]["slug"] == SCAM
 
 
 @pytest.mark.parametrize(("q", "lang"), [

@@ -101,3 +101,15 @@ def test_index_follows_an_article_edit(help_content: None,
 def test_tokenizer_keeps_product_words_whole() -> None:
     tokens = textproc.analyze("手续费没到账")
     assert "手续费" in tokens and "到账" in tokens and "~pending" in tokens and "~fee" in tokens
+
+
+@pytest.mark.parametrize(("hans", "mandarin"), [
+    ("有人问我攞验证码", "有人问我要验证码"),  # 攞: take, ask for
+    ("我唔记得密码点算", "我忘记密码怎么办"),
+    ("转咗钱佢冇收到", "转了钱他没有收到"),
+    ("电邮地址登入唔到", "邮箱地址登录不到"),
+    ("forgot password 系咪要等", "forgot password 是不是要等"),
+    ("忘记密码", "忘记密码"),  # Mandarin stays as it is
+])
+def test_written_cantonese_words_become_mandarin_before_searching(hans: str, mandarin: str) -> None:
+    assert textproc.mandarin(hans) == mandarin

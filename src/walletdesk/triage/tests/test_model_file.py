@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from walletdesk.core import embed
 from walletdesk.triage import training
 from walletdesk.triage.classifier import (
     MANIFEST_FILE,
@@ -54,6 +55,49 @@ def test_the_embedding_block_reads_the_first_characters_and_is_weighted() -> Non
     emb = embedding_features(fake, ["卡" * 300, "card"], settings)
     assert seen == [["卡" * 256, "card"]]
     assert emb.dtype == np.float32 and np.all(emb == 2.0)
+
+
+def test_the_encoder_reads_at_most_the_first_tokens_set_by_the_settings() -> None:
+    seen: list[list[str]] = []
+
+    def fake(texts: list[str]) -> np.ndarray:
+        seen.append(texts)
+        return np.ones((len(texts), 4), dtype=np.float32)
+
+    long = "my card still has not arrived after two weeks and nobody answers my emails at all"
+    settings = {"embedding_max_chars": 256, "embedding_max_tokens": 16, "embedding_weight": 1.0}
+    embedding_features(fake, [long, "lost card"], settings)
+    cut, short = seen[0]
+    assert short == "lost card" and long.startswith(cut) and len(cut) < len(long)
+    assert embed.token_count(cut, kind="query") <= 16
+
+
+def _counting(value: float, calls: list[int]) -> training.Encoder:
+    def encoder(texts: list[str]) -> np.ndarray:
+        calls.append(len(texts))
+        return np.full((len(texts), 384), value, dtype=np.float32)
+    return encoder
+
+
+def test_training_reuses_cached_vectors_only_while_they_match_the_encoder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(training.CACHE_ENV, str(tmp_path))
+    inputs = [f"message {i}" for i in range(300)]
+    calls: list[int] = []
+    first, status = training.cached_vectors(_counting(0.5, calls), inputs)
+    assert status == "miss" and calls == [256, 44] and training.cache_path(inputs).is_file()
+    calls.clear()
+    again, status = training.cached_vectors(_counting(0.5, calls), inputs)
+    assert status == "hit" and np.array_equal(first, again)
+    assert calls == [training.CACHE_SPOT_CHECK]  # only the spot check was embedded
+    # Another engine (or weights) that gives other vectors: the file is not trusted.
+    calls.clear()
+    changed, status = training.cached_vectors(_counting(0.25, calls), inputs)
+    assert status == "stale" and np.all(changed == 0.25) and sum(calls) == 300 + training.CACHE_SPOT_CHECK
+    training.cache_path(inputs).write_bytes(b"not an array")
+    assert training.cached_vectors(_counting(0.25, []), inputs)[1] == "stale"
+    # Other inputs (other data or settings) use another file.
+    assert training.cache_path(inputs) != training.cache_path(inputs[:-1])
 
 
 def test_recorded_versions_carry_no_local_build_tag_nor_python_patch(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -27,6 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, default=None, help="write here instead of the package")
         parser.add_argument("--check", action="store_true",
                             help="retrain into a temporary folder and compare bytes with the shipped model")
+        parser.add_argument("--no-cache", action="store_true",
+                            help="embed every row again instead of using the cached encoder vectors "
+                                 "(WALLETDESK_TRIAGE_CACHE or ~/.cache/walletdesk/triage)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not (dataset_dir() / "train.csv").is_file():
@@ -38,18 +41,20 @@ class Command(BaseCommand):
         try:
             if options["check"]:
                 with tempfile.TemporaryDirectory(prefix="triage-check-") as tmp:
-                    result = train(Path(tmp))
+                    result = train(Path(tmp), cache=not options["no_cache"])
                     found = differences(TRAINED_DIR, Path(tmp))
                 self.stdout.write(json.dumps({"check": "same" if not found else "different",
                                               "differences": found, "examples": result.examples,
+                                              "embedding_cache": result.embedding_cache,
                                               "train_seconds": round(result.seconds, 1)}, indent=2))
                 if found:
                     raise CommandError("the retrained triage model differs from the shipped one")
                 return
-            result = train(options["out"] or TRAINED_DIR)
+            result = train(options["out"] or TRAINED_DIR, cache=not options["no_cache"])
         except (DatasetMissing, TrainingLibrariesMissing) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(json.dumps({
             "model": str(result.model_path), "manifest": str(result.manifest_path),
             "bytes": result.model_path.stat().st_size, "examples": result.examples,
-            "classes": result.classes, "train_seconds": round(result.seconds, 1)}, indent=2))
+            "classes": result.classes, "embedding_cache": result.embedding_cache,
+            "train_seconds": round(result.seconds, 1)}, indent=2))
