@@ -12,6 +12,7 @@ from walletdesk.triage import training
 from walletdesk.triage.classifier import (
     MANIFEST_FILE,
     MODEL_FILE,
+    Encoder,
     ModelFileError,
     embedding_features,
     read_model,
@@ -72,7 +73,7 @@ def test_the_encoder_reads_at_most_the_first_tokens_set_by_the_settings() -> Non
     assert embed.token_count(cut, kind="query") <= 16
 
 
-def _counting(value: float, calls: list[int]) -> training.Encoder:
+def _counting(value: float, calls: list[int]) -> Encoder:
     def encoder(texts: list[str]) -> np.ndarray:
         calls.append(len(texts))
         return np.full((len(texts), 384), value, dtype=np.float32)
