@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from walletdesk.triage import training
 from walletdesk.triage.classifier import (
     MANIFEST_FILE,
     MODEL_FILE,
+    TRAINED_DIR,
     Encoder,
     ModelFileError,
     embedding_features,
@@ -155,3 +157,45 @@ def test_the_numpy_tfidf_equals_scikit_learns() -> None:
             idx, values = ours.row(text)
             dense[idx] = values
             assert np.allclose(dense, theirs[row], atol=1e-12), text
+
+
+def _copy_model(src: Path, dst: Path, cpu: str, change: str = "") -> Path:
+    """The shipped model and manifest, said to come from ``cpu``; ``change`` "last bits" nudges
+    every weight's scale by one part in 10⁵ (what another CPU's rounding does), "shuffled" gives
+    the intents each other's weights (a different model)."""
+    dst.mkdir()
+    meta, arrays = read_model(src / MODEL_FILE)
+    if change == "last bits":
+        arrays = {**arrays, "coef_scale": arrays["coef_scale"] * np.float32(1.00001)}
+    elif change == "shuffled":
+        arrays = {**arrays, "coef_q": np.roll(arrays["coef_q"], 1, axis=0),
+                  "coef_scale": np.roll(arrays["coef_scale"], 1),
+                  "intercept": np.roll(arrays["intercept"], 1)}
+    write_model(dst / MODEL_FILE, meta, arrays)
+    manifest = json.loads((src / MANIFEST_FILE).read_text(encoding="utf-8"))
+    manifest["encoder_cpu"] = cpu
+    (dst / MANIFEST_FILE).write_text(json.dumps(manifest), encoding="utf-8")
+    return dst
+
+
+def test_on_another_processor_the_check_compares_predictions_not_bytes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same inputs embedded on another CPU give a model a few last bits apart: it passes
+    (with a note) when it picks the shipped model's intents, and fails when it does not; on
+    the same CPU the bytes must match exactly."""
+    if not (training.dataset_dir() / "test.csv").is_file():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"BANKING77 not found at {training.dataset_dir()}")
+        pytest.skip("BANKING77 not found")
+    monkeypatch.setattr(training, "AGREEMENT_SAMPLE", 40)
+    here = training.cpu_identity()
+    shipped = _copy_model(TRAINED_DIR, tmp_path / "shipped", "AuthenticAMD | EPYC | avx,avx2")
+    near = _copy_model(TRAINED_DIR, tmp_path / "near", here, "last bits")
+    far = _copy_model(TRAINED_DIR, tmp_path / "far", here, "shuffled")
+    notes: list[str] = []
+    assert training.differences(shipped, near, notes) == []
+    assert len(notes) == 1 and "agrees on 100.0%" in notes[0]
+    found = training.differences(shipped, far)
+    assert found and "another processor" in found[0]
+    same_cpu = _copy_model(TRAINED_DIR, tmp_path / "same", here)
+    assert training.differences(same_cpu, near)[0].startswith(MODEL_FILE)  # bytes, no leniency

@@ -42,9 +42,11 @@ class Command(BaseCommand):
             if options["check"]:
                 with tempfile.TemporaryDirectory(prefix="triage-check-") as tmp:
                     result = train(Path(tmp), cache=not options["no_cache"])
-                    found = differences(TRAINED_DIR, Path(tmp))
+                    notes: list[str] = []
+                    found = differences(TRAINED_DIR, Path(tmp), notes)
                 self.stdout.write(json.dumps({"check": "same" if not found else "different",
-                                              "differences": found, "examples": result.examples,
+                                              "differences": found, "notes": notes,
+                                              "examples": result.examples,
                                               "embedding_cache": result.embedding_cache,
                                               "train_seconds": round(result.seconds, 1)}, indent=2))
                 if found:
