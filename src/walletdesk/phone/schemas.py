@@ -20,9 +20,7 @@ class SlotsOut(Schema):
     slots: list[SlotOut]
 
 
-class CallbackOut(Schema):
-    """A callback as the customer who booked it sees it."""
-
+class _CallbackFields(Schema):
     id: int
     conversation_id: int | None
     reference: str
@@ -30,6 +28,11 @@ class CallbackOut(Schema):
     status_label: str
     slot_start: str
     number: str
+
+
+class CallbackOut(_CallbackFields):
+    """A callback as the customer who booked it sees it."""
+
     line: str
     session_code: str | None = Field(description="only inside the call's window")
     code_from: str
@@ -55,16 +58,9 @@ class CallOut(Schema):
     logged: bool
 
 
-class AgentCallbackOut(Schema):
+class AgentCallbackOut(_CallbackFields):
     """A callback as agents see it: no session code (that comes with starting the call)."""
 
-    id: int
-    conversation_id: int | None
-    reference: str
-    status: str
-    status_label: str
-    slot_start: str
-    number: str
     attempts: int
     calls: list[CallOut]
 

@@ -68,7 +68,9 @@ class SenderOut(Schema):
     verify_url: str | None = Field(None, description="agents only")
 
 
-class MessageOut(Schema):
+class _MessageFields(Schema):
+    """What every message frame carries (the socket's frames have the same keys)."""
+
     type: str = Field(description='always "message"')
     conversation_id: int
     seq: int
@@ -78,23 +80,17 @@ class MessageOut(Schema):
     sender: SenderOut
     sent_at: str
     private: bool
+
+
+class MessageOut(_MessageFields):
     masked: list[str] | None = Field(None, description="only when something was masked")
     event: str | None = Field(None, description="event messages only")
     attachment_url: str | None = Field(None, description="images only")
 
 
-class PostedOut(Schema):
+class PostedOut(_MessageFields):
     """The message just posted, with what the server did to it."""
 
-    type: str = Field(description='always "message"')
-    conversation_id: int
-    seq: int
-    kind: str
-    text: str
-    client_id: str | None
-    sender: SenderOut
-    sent_at: str
-    private: bool
     event: str | None = Field(None, description="event messages only")
     attachment_url: str | None = Field(None, description="images only")
     duplicate: bool = Field(description="the same client_id was posted before")
