@@ -20,8 +20,8 @@ refuse_unsafe_application("asgi")
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from walletdesk.routing import websocket_urlpatterns  # noqa: E402
 from walletdesk.support.wsauth import SocketAuthMiddleware  # noqa: E402
+from walletdesk.websockets import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

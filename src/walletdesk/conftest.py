@@ -325,6 +325,22 @@ def staff_login(client: Any, user: Any, secret: str, password: str = PASSWORD, *
     return client.post(first["Location"], {"code": code})
 
 
+@pytest.fixture(autouse=True)
+def _no_leaked_auth_context() -> Iterator[None]:
+    """Start every test outside any request's auth context.
+
+    The bearer-token auth sets ``accounts.auth_context.current`` without resetting it,
+    so a test-client request leaves it set in this thread; a later direct service
+    call for a user with the same id (ids are reused after a rollback on SQLite)
+    would then be judged as an interactive call by the risk rules.
+    """
+    from walletdesk.accounts import auth_context
+
+    token = auth_context.current.set(None)
+    yield
+    auth_context.current.reset(token)
+
+
 @pytest.fixture
 def make_staff_user(make_customer: Any) -> Any:
     """A desk staff member with an authenticator; returns (user, secret)."""

@@ -98,8 +98,8 @@ MIDDLEWARE = [
     "walletdesk.web.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "walletdesk.web.security.ContentSecurityPolicyMiddleware",
-    "walletdesk.web.security.JsonBodyMiddleware",
+    "walletdesk.web.headers.ContentSecurityPolicyMiddleware",
+    "walletdesk.web.headers.JsonBodyMiddleware",
     "walletdesk.web.errors.UnavailableMiddleware",
 ]
 
@@ -117,7 +117,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "walletdesk.web.context.site",
+                "walletdesk.web.context_processors.site",
             ],
         },
     }

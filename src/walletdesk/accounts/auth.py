@@ -27,7 +27,7 @@ from ninja.utils import check_csrf
 from walletdesk.core import clock
 
 from . import services, token_cache
-from .context import AuthContext, current
+from .auth_context import AuthContext, current
 from .errors import CsrfFailed
 from .models import ApiToken, User
 

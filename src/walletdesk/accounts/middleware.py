@@ -11,8 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 
 from . import services
+from .auth_context import AuthContext, current
 from .backends import session_device
-from .context import AuthContext, current
 
 # The session's device and its sign-out epoch when the session began: [id, epoch].
 DEVICE_KEY = "device_session"

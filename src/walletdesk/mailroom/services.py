@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from walletdesk.accounts.models import User
 from walletdesk.core import clock
-from walletdesk.support import chat, context, conversations, masking
+from walletdesk.support import chat, conversations, masking, snapshot
 from walletdesk.support.errors import InvalidAttachment
 from walletdesk.support.models import Conversation, Message
 
@@ -210,9 +210,9 @@ def _open(parsed: Parsed, kept: list[tuple[int, Part]], dropped: list[dict[str, 
         subject = parsed.subject or parsed.text.strip().split("\n", 1)[0][:80] or _("(no subject)")
     description = _clip(f"{subject}\n\n{parsed.text}".strip(), lang, _dropped_note(dropped, lang))
     if attached is not None:
-        ctx = context.snapshot(attached)
+        ctx = snapshot.snapshot(attached)
     else:
-        ctx = context.guest_snapshot(parsed.from_address, region, lang)
+        ctx = snapshot.guest_snapshot(parsed.from_address, region, lang)
     ctx["email"] = {"from": parsed.from_address, "name": parsed.from_name, "subject": subject,
                     "sender_verified": attached is not None}
     # First: a second delivery of the same mail stops here (unique Message-ID).

@@ -24,7 +24,7 @@ from walletdesk.directory import hours as hours_math
 from walletdesk.directory import queries as directory_queries
 from walletdesk.directory import ratelimit
 
-from . import context, events, masking, routing, waits
+from . import events, masking, routing, snapshot, waits
 from .chat import add_event, check_text
 from .errors import (
     AlreadyRated,
@@ -219,9 +219,9 @@ def open_conversation(customer: User, *, topic: object, message: object, transac
     if not isinstance(topic, str) or topic not in TOPICS:
         raise InvalidTopic()
     txn_id = transaction_id if isinstance(transaction_id, str) else ""
-    if txn_id and context.picked_transaction(customer, txn_id) is None:
+    if txn_id and snapshot.picked_transaction(customer, txn_id) is None:
         raise UnknownTransaction()
-    ctx = context.snapshot(customer, txn_id)
+    ctx = snapshot.snapshot(customer, txn_id)
     if troubleshooter:
         ctx["troubleshooter"] = troubleshooter
     if client:  # app version, browser and system in words (notify.client.describe)

@@ -17,7 +17,7 @@ from walletdesk.accounts.services import codes
 from walletdesk.core import clock
 from walletdesk.directory import ratelimit
 
-from . import access, context, events, notices, routing
+from . import access, events, notices, routing, snapshot
 from .chat import add_event, check_text
 from .conversations import TOPICS, Opened, _create, _opened, new_guest_key, route_for
 from .errors import InvalidTopic
@@ -57,7 +57,7 @@ def open_guest(*, contact: object, topic: object, message: object, language: str
     key = new_guest_key()
     conv, open_now, next_open = _create(
         customer=None, topic=topic, description=text, lang=language, region=region,
-        ctx=context.guest_snapshot(value, region, language), txn_id="", channel="chat",
+        ctx=snapshot.guest_snapshot(value, region, language), txn_id="", channel="chat",
         use_triage=False, guest_contact=value, guest_key_hash=access.guest_key_hash(key))
     send_code(conv)
     opened = _opened(conv, open_now, next_open)
@@ -70,7 +70,7 @@ def verify(conv: Conversation, code: object) -> Conversation:
     user = _account(conv.guest_contact) if conv.customer_id is None else None
     codes.consume(user, PURPOSE, code)  # InvalidCode for a wrong code and a missing account alike
     assert user is not None
-    ctx = context.snapshot(user)
+    ctx = snapshot.snapshot(user)
     skill, priority = route_for(conv.topic, "", user.language, ctx)
     with transaction.atomic():
         Conversation.objects.filter(pk=conv.pk, customer__isnull=True).update(

@@ -15,7 +15,7 @@ from walletdesk.core.embed import EncoderMissing
 
 from .classifier import ModelFileError, TriageModel
 from .errors import EmptyText, ModelUnavailable, TextTooLong, UnknownLanguage
-from .routing import route
+from .intent_map import route
 from .text import MAX_CHARS, MODEL_CHARS, guess_lang, normalize
 
 LANGS = ("zh-hans", "en")

@@ -28,7 +28,7 @@ from walletdesk.notify import limits as send_limits
 from walletdesk.notify import services as notify
 
 from .. import conf, locks, passwords, signals, token_lookup
-from ..context import require_recent_auth
+from ..auth_context import require_recent_auth
 from ..errors import (
     InvalidCode,
     InvalidCredentials,

@@ -15,7 +15,7 @@ from walletdesk.core.errors import ValidationFailed
 from walletdesk.notify import services as notify
 
 from .. import passwords
-from ..context import require_recent_auth as require_recent_auth
+from ..auth_context import require_recent_auth as require_recent_auth
 from ..errors import InvalidCode, SecondFactorStillNeeded, TooManyAttempts
 from ..models import ApiToken, Device, Passkey, User
 from . import _set_password, events, holds, lockout, mfa

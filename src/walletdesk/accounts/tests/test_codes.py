@@ -125,7 +125,7 @@ def test_reset_ends_sessions_and_tokens_tells_every_address_and_holds_money(
 
 
 def _enroll(user):
-    from walletdesk.accounts.context import AuthContext, current
+    from walletdesk.accounts.auth_context import AuthContext, current
 
     tok = current.set(AuthContext(user.pk, clock.now(), "token"))
     try:

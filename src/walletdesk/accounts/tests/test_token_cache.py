@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from walletdesk.accounts import services, token_cache
-from walletdesk.accounts.context import AuthContext, current
+from walletdesk.accounts.auth_context import AuthContext, current
 from walletdesk.accounts.models import ApiToken, User
 from walletdesk.accounts.services import security
 from walletdesk.conftest import PASSWORD, ApiClient

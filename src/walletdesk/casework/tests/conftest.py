@@ -15,7 +15,7 @@ from walletdesk.casework.services import verification
 from walletdesk.conftest import ApiClient
 from walletdesk.support import conversations, services
 from walletdesk.support.models import Agent, Conversation
-from walletdesk.wallet.tests.conftest import _no_leaked_auth_context, ledger_db  # noqa: F401
+from walletdesk.wallet.tests.conftest import ledger_db  # noqa: F401
 
 _n = itertools.count(8000)
 

@@ -11,7 +11,7 @@ from walletdesk.accounts.services import issue_token
 from walletdesk.casework.tests.conftest import make_case, make_staff  # noqa: F401
 from walletdesk.conftest import ApiClient
 from walletdesk.wallet import services as wallet
-from walletdesk.wallet.tests.conftest import _no_leaked_auth_context, ledger_db  # noqa: F401
+from walletdesk.wallet.tests.conftest import ledger_db  # noqa: F401
 
 
 @dataclass

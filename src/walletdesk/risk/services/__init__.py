@@ -15,7 +15,7 @@ from typing import Any, cast
 from django.db import connection, transaction
 from django.db.models import Avg, Count
 
-from walletdesk.accounts import context
+from walletdesk.accounts import auth_context
 from walletdesk.accounts.models import AccountHold, SecurityEvent, User
 from walletdesk.accounts.services import events, holds
 from walletdesk.core import clock
@@ -158,7 +158,7 @@ def assess_outgoing(user: User, operation: str, amount: int, currency: str,
     """
     if hold is LOOK_UP:
         hold = active_hold_kind(user)
-    ctx = context.current.get()
+    ctx = auth_context.current.get()
     interactive = ctx is not None and ctx.user_id == user.pk
     reasons: list[Reason] = []
     totals: counters.Totals | None = None
@@ -172,7 +172,7 @@ def assess_outgoing(user: User, operation: str, amount: int, currency: str,
         totals = counters.lock(user, currency)
         reasons = evaluate(user, operation, amount, currency, payee, totals)
         outcome = review.decide(user, operation, amount, currency, payee, reasons,
-                                context.recent(ctx))
+                                auth_context.recent(ctx))
     else:
         outcome = str(Outcome.ALLOW)
     decision = RiskDecision(user=user, operation=operation, amount=amount, currency=currency,

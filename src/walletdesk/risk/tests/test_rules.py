@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from walletdesk.accounts.context import AuthContext, current
+from walletdesk.accounts.auth_context import AuthContext, current
 from walletdesk.accounts.models import AccountHold
 from walletdesk.accounts.services import holds, security
 from walletdesk.core import clock

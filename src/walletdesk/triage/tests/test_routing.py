@@ -5,7 +5,7 @@ import json
 import pytest
 
 from walletdesk.triage.classifier import MANIFEST_FILE, TRAINED_DIR
-from walletdesk.triage.routing import (
+from walletdesk.triage.intent_map import (
     FALLBACK,
     MAX_ARTICLES,
     PRIORITIES,

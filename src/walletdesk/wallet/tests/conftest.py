@@ -12,22 +12,6 @@ from django.db import connection
 TRIGGERS = importlib.import_module("walletdesk.wallet.migrations.0002_ledger_triggers")
 
 
-@pytest.fixture(autouse=True)
-def _no_leaked_auth_context() -> Iterator[None]:
-    """Start every wallet test outside any request's auth context.
-
-    The bearer-token auth sets ``accounts.context.current`` without resetting it,
-    so a test-client request leaves it set in this thread; a later direct service
-    call for a user with the same id (ids are reused after a rollback on SQLite)
-    would then be judged as an interactive call by the risk rules.
-    """
-    from walletdesk.accounts import context
-
-    token = context.current.set(None)
-    yield
-    context.current.reset(token)
-
-
 @pytest.fixture
 def ledger_db(transactional_db: Any) -> Iterator[None]:
     """``transactional_db`` for a ledger whose postings refuse DELETE.
