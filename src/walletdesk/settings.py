@@ -439,5 +439,9 @@ APP_VERSION = os.environ.get("WALLETDESK_APP_VERSION", "")[:60]
 DIRECTORY_SIGNING_KEY = os.environ.get("WALLETDESK_DIRECTORY_SIGNING_KEY", "")
 # BANKING77 for training triage (train_triage); "" = ../shared/datasets/banking77 of the repository.
 BANKING77_DIR = os.environ.get("WALLETDESK_BANKING77_DIR", "")
+# Where train_triage keeps the encoder's vectors of its rows: outside the repository and the
+# package, by default in the user's cache folder ($XDG_CACHE_HOME or ~/.cache).
+TRIAGE_CACHE_DIR = os.environ.get("WALLETDESK_TRIAGE_CACHE") or str(
+    Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "walletdesk" / "triage")
 # On a CI runner a missing training set fails `train_triage --check` instead of skipping it.
 CI = os.environ.get("CI") == "true"

@@ -65,7 +65,6 @@ SETTINGS: dict[str, Any] = {
 COMPARED = ("data", "encoder_weights_sha256", "model", "settings")
 ENCODER_BATCH = 256
 ENCODER_THREADS = min(2, os.cpu_count() or 1)  # same vectors with any number (core/embed.py)
-CACHE_ENV = "WALLETDESK_TRIAGE_CACHE"
 CACHE_SPOT_CHECK = 24
 
 
@@ -191,13 +190,9 @@ def cpu_identity() -> str:
 
 
 def cache_dir() -> Path:
-    """Where training keeps the encoder's vectors of its inputs (``WALLETDESK_TRIAGE_CACHE``,
-    else the user's cache folder): outside the repository and the package."""
-    env = os.environ.get(CACHE_ENV)
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "walletdesk" / "triage"
+    """Where training keeps the encoder's vectors of its inputs (``settings.TRIAGE_CACHE_DIR``,
+    from ``WALLETDESK_TRIAGE_CACHE``, else the user's cache folder)."""
+    return Path(django_settings.TRIAGE_CACHE_DIR)
 
 
 def _encode(encoder: Encoder, inputs: list[str]) -> np.ndarray:

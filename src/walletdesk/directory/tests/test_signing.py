@@ -23,9 +23,9 @@ pytestmark = [pytest.mark.security, pytest.mark.usefixtures("demo_directory")]
 
 
 @pytest.fixture
-def key(monkeypatch: pytest.MonkeyPatch) -> SigningKey:
+def key(settings: Any) -> SigningKey:
     k = SigningKey.generate()
-    monkeypatch.setenv(signing.ENV_VAR, base64.b64encode(bytes(k)).decode())
+    settings.DIRECTORY_SIGNING_KEY = base64.b64encode(bytes(k)).decode()  # WALLETDESK_DIRECTORY_SIGNING_KEY
     return k
 
 
@@ -102,9 +102,8 @@ def test_an_old_copy_is_reported_as_expired(key: SigningKey, tmp_path: Path, ano
     call_command("verify_directory", str(copy_file), "--allow-expired")
 
 
-def test_development_key_is_generated_once_and_private(monkeypatch: pytest.MonkeyPatch,
-                                                       settings: Any, tmp_path: Path) -> None:
-    monkeypatch.delenv(signing.ENV_VAR, raising=False)
+def test_development_key_is_generated_once_and_private(settings: Any, tmp_path: Path) -> None:
+    settings.DIRECTORY_SIGNING_KEY = ""
     settings.VAR_DIR = tmp_path
     first = signing.signing_key()
     assert bytes(signing.signing_key()) == bytes(first)
@@ -112,13 +111,13 @@ def test_development_key_is_generated_once_and_private(monkeypatch: pytest.Monke
     assert mode == 0o600
 
 
-def test_production_needs_the_key(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
-    monkeypatch.delenv(signing.ENV_VAR, raising=False)
+def test_production_needs_the_key(settings: Any) -> None:
+    settings.DIRECTORY_SIGNING_KEY = ""
     settings.PRODUCTION = True
-    with pytest.raises(ImproperlyConfigured):
+    with pytest.raises(ImproperlyConfigured, match="must be set in production"):
         signing.signing_key()
-    monkeypatch.setenv(signing.ENV_VAR, "not base64!")
-    with pytest.raises(ImproperlyConfigured):
+    settings.DIRECTORY_SIGNING_KEY = "not base64!"
+    with pytest.raises(ImproperlyConfigured, match="is not base64"):
         signing.signing_key()
 
 

@@ -4,6 +4,7 @@ import json
 import os
 import platform
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -83,8 +84,8 @@ def _counting(value: float, calls: list[int]) -> Encoder:
 
 
 def test_training_reuses_cached_vectors_only_while_they_match_the_encoder(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(training.CACHE_ENV, str(tmp_path))
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
+    settings.TRIAGE_CACHE_DIR = str(tmp_path)
     inputs = [f"message {i}" for i in range(300)]
     calls: list[int] = []
     first, status = training.cached_vectors(_counting(0.5, calls), inputs)
