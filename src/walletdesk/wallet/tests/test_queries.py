@@ -15,6 +15,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from walletdesk.accounts import token_cache
 from walletdesk.wallet import services
 
 pytestmark = pytest.mark.money
@@ -61,6 +62,7 @@ def test_api_transfer_is_one_transaction_of_six_statements(api: Any, customer: A
     bob = make_customer("bob@example.com")
     fund(customer, 100_000)
     assert api_transfer(api, bob.email, 1, "warm-1").status_code == 201
+    token_cache.clear()  # counted cold: the token is read once, then remembered for 2 s
     with CaptureQueriesContext(connection) as ctx:
         r = api_transfer(api, bob.email, 100, "measured-1")
     assert r.status_code == 201, r.content
@@ -73,11 +75,11 @@ def test_api_transfer_is_one_transaction_of_six_statements(api: Any, customer: A
     assert "wallet_idempotencyrecord" in rest[0] and "wallet_idempotencyrecord" in rest[-1]
     assert any("risk_riskcounter" in s for s in rest[:3])
     assert any("INSERT INTO \"risk_riskdecision\"" in s for s in rest)
-    # the replay: the token, the reservation and the stored answer
+    # the replay: the reservation and the stored answer (the token is still remembered)
     with CaptureQueriesContext(connection) as ctx:
         again = api_transfer(api, bob.email, 100, "measured-1")
     assert again.json() == r.json()
-    assert len(sql(ctx)) == 3, sql(ctx)
+    assert len(sql(ctx)) == 2, sql(ctx)
 
 
 def test_api_payment_query_count(api: Any, customer: Any, merchant: Any, fund: Any) -> None:
