@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from walletdesk.accounts.auth import USER_AUTH, AuthedRequest
-from walletdesk.core.schemas import LOGIN
+from walletdesk.core.schemas import LOGIN, ErrorOut
 from walletdesk.directory import ratelimit
 from walletdesk.support import conversations
 
@@ -80,7 +80,7 @@ def lock(request: AuthedRequest) -> dict[str, Any]:
     return _diagnosis(services.diagnose(request.user, "lock"))
 
 
-@router.post("/lock/explain", response={202: ExplainOut}, auth=None)
+@router.post("/lock/explain", response={202: ExplainOut, 429: ErrorOut}, auth=None)
 def explain_lock(request: HttpRequest, body: ExplainIn) -> tuple[int, dict[str, Any]]:
     """For someone who cannot log in: the same answer whatever the login; the diagnosis
     goes to that address if an active account uses it."""
@@ -97,7 +97,7 @@ def diagnose(request: AuthedRequest, problem: str, transaction_id: str = "") -> 
     return _diagnosis(services.diagnose(request.user, problem, transaction_id))
 
 
-@router.post("/{problem}/talk", response={201: TalkOut}, auth=USER_AUTH)
+@router.post("/{problem}/talk", response={201: TalkOut, 429: ErrorOut}, auth=USER_AUTH)
 def talk(request: AuthedRequest, problem: str, body: TalkIn) -> tuple[int, dict[str, Any]]:
     ratelimit.hit(conversations.OPEN_LIMIT, ratelimit.client_key(request))
     opened = services.talk_to_person(request.user, problem,
