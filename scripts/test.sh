@@ -71,7 +71,7 @@ echo "== SQLite suite"
 sqlite_rc=0
 # Coverage is measured on the SQLite suite, with a floor, when the whole suite runs.
 ( WALLETDESK_TEST_REDIS_URL="$([ $have_redis = 1 ] && echo "$REDIS_URL" || true)" \
-    COVERAGE_FILE="$WALLETDESK_VAR_DIR/.coverage" PYTEST_ADDOPTS="${PYTEST_ADDOPTS:-}$([ $# -eq 0 ] && echo " --cov=walletdesk --cov-report= --cov-fail-under=88" || true)" \
+    COVERAGE_FILE="$WALLETDESK_VAR_DIR/.coverage" PYTEST_ADDOPTS="${PYTEST_ADDOPTS:-}$([ $# -eq 0 ] && echo " --cov=walletdesk --cov-report= --cov-fail-under=89" || true)" \
     run_pytest -m "not postgres" "$@" ) || sqlite_rc=$?
 
 if [ $have_pg = 1 ]; then
