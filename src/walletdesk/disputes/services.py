@@ -437,8 +437,9 @@ def set_merchant_webhook(merchant: Merchant, url: object, by: User) -> tuple[Any
 
     had = terms_of(merchant)
     new = had is None or had.webhook is None
-    terms = configure_merchant(merchant, webhook_url=url)
-    events.record("merchant_webhook_set", by, merchant=merchant.slug, url=terms.webhook.url)
+    with transaction.atomic():  # the change and its line in the security log, or neither
+        terms = configure_merchant(merchant, webhook_url=url)
+        events.record("merchant_webhook_set", by, merchant=merchant.slug, url=terms.webhook.url)
     return terms.webhook, terms.webhook.secret if new else ""
 
 
@@ -450,8 +451,9 @@ def rotate_merchant_webhook_secret(merchant: Merchant, by: User) -> str:
     terms = terms_of(merchant)
     if terms is None or terms.webhook is None:
         raise NoMerchantWebhook()
-    endpoint = webhooks.rotate_secret(terms.webhook)
-    events.record("merchant_webhook_secret_rotated", by, merchant=merchant.slug)
+    with transaction.atomic():
+        endpoint = webhooks.rotate_secret(terms.webhook)
+        events.record("merchant_webhook_secret_rotated", by, merchant=merchant.slug)
     return str(endpoint.secret)
 
 
