@@ -53,14 +53,33 @@ def customer_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
+# The currency a region's customers live in: the wallet home's main balance (CNY elsewhere).
+HOME_CURRENCY = {"CN": "CNY", "HK": "HKD", "US": "USD"}
+
+
+def main_balance(balances: list[queries.Balance], region: str) -> queries.Balance:
+    """The balance the wallet home shows large: the currency of the customer's region, unless
+    that one is empty while another holds money; then the first currency (CNY, HKD, USD) that
+    does. Amounts of different currencies are never compared (that would need an exchange rate)."""
+    home_currency = HOME_CURRENCY.get(region.upper(), "CNY")
+    by_currency = {b.currency: b for b in balances}
+    home = by_currency.get(home_currency, balances[0])
+    if home.balance or home.pending:
+        return home
+    return next((b for b in balances if b.balance or b.pending), home)
+
+
 @customer_required
 def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     recent = queries.recent_for_table(user, 8)
     requests = PaymentRequest.objects.filter(customer=user, status=PaymentRequest.Status.OPEN,
                                              expires_at__gt=clock.now()).select_related("merchant")
+    balances = queries.balances(user)
+    main = main_balance(balances, user.region)
     return render(request, "wallet/home.html", {
-        "balances": queries.balances(user),
+        "main": main,
+        "others": [b for b in balances if b is not main],
         "recent": [(t, queries.direction_for(t, user)) for t in recent],
         "requests": requests,
         "announcements": fees.upcoming_changes(),
