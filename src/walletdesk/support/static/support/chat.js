@@ -4,18 +4,6 @@ document.addEventListener("DOMContentLoaded", function () {
   var root = document.getElementById("chat");
   if (!root) { return; }
   var WD = window.WD, convId = root.dataset.conversation, guest = root.dataset.guest;
-  /* Times as the rest of the app shows them: YYYY-MM-DD HH:MM in the user's time zone. */
-  var zone = root.dataset.tz || undefined, parts;
-  try {
-    parts = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit",
-      hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-  } catch (e) { parts = new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit",
-      hour: "2-digit", minute: "2-digit", hourCycle: "h23" }); }
-  WD.time = function (iso) {
-    var p = {};
-    parts.formatToParts(new Date(iso)).forEach(function (x) { p[x.type] = x.value; });
-    return p.year + "-" + p.month + "-" + p.day + " " + p.hour + ":" + p.minute;
-  };
   var log = document.getElementById("chat-log"), statusEl = document.getElementById("chat-status");
   var typingEl = document.getElementById("chat-typing"), warnEl = document.getElementById("chat-warning");
   var form = document.getElementById("chat-form"), text = document.getElementById("chat-text");
@@ -27,8 +15,13 @@ document.addEventListener("DOMContentLoaded", function () {
     if (m.seq <= lastSeq) { return; }
     lastSeq = m.seq;
     if (m.client_id) { delete outbox[m.client_id]; }
-    log.appendChild(WD.renderMessage(m, m.sender && m.sender.role === "customer"));
-    log.scrollTop = log.scrollHeight;
+    var mine = !!(m.sender && m.sender.role === "customer");
+    var atEnd = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 160;
+    var li = WD.appendMessage(log, m, mine);
+    /* A wide screen scrolls the list; a phone scrolls the page (the composer stays pinned),
+       following the conversation when the reader is at its end or has just written. */
+    if (log.scrollHeight > log.clientHeight) { log.scrollTop = log.scrollHeight; }
+    else if (atEnd || mine) { li.scrollIntoView({ block: "end" }); }
     if (m.sender && m.sender.role === "agent" && m.kind !== "event") { sock.send({ type: "read", seq: m.seq }); }
   }
   var sock = WD.socket(WD.wsUrl(path), {

@@ -16,8 +16,11 @@ window.WD = window.WD || {};
   WD.wsUrl = function (path) {
     return (location.protocol === "https:" ? "wss://" : "ws://") + location.host + path;
   };
-  /* One message as a list item; every agent message carries name + employee ID (linked) + time. */
-  WD.renderMessage = function (m, mine) {
+  /* One message as a list item; every agent message carries name + employee ID (linked) + time.
+     A message that continues its sender's group (cont) shows no name line: the group's first
+     message names the sender and the time. Times are the clock only (HH:MM in the page's zone);
+     the day is said once, by the separator above (WD.appendMessage). */
+  WD.renderMessage = function (m, mine, cont) {
     var li = WD.el("li", m.kind === "event" ? "event" : (mine ? "me" : "them"));
     li.dataset.seq = m.seq;
     if (m.kind === "note") { li.classList.add("note"); }
@@ -25,29 +28,78 @@ window.WD = window.WD || {};
       var who = m.sender && m.sender.employee_id ? m.sender.name + " (" + m.sender.employee_id + ")" : "";
       var key = "ev" + (m.event || "").split("_").map(function (w) { return w.charAt(0).toUpperCase() + w.slice(1); }).join("");
       var label = WD.t(key) === key ? (m.event || "") : WD.t(key);
-      li.textContent = "— " + label + (who ? " · " + who : "") + " · " + WD.time(m.sent_at) + " —";
+      li.textContent = label + (who ? " · " + who : "") + " · " + WD.clock(m.sent_at);
       return li;
     }
-    var meta = WD.el("span", "meta");
-    meta.dataset.testid = "msg-meta";
-    meta.appendChild(WD.el("span", "name", m.sender.name || WD.t("customer")));
-    if (m.sender.role === "agent" && m.sender.employee_id) {
-      meta.appendChild(document.createTextNode(" · " + WD.t("eid") + " "));
-      var a = WD.el("a", "eid", m.sender.employee_id);
-      a.href = m.sender.verify_url; a.target = "_blank"; a.rel = "noopener";
-      a.dataset.testid = "employee-id";
-      meta.appendChild(a);
+    if (cont) { li.classList.add("cont"); }
+    else {
+      var meta = WD.el("span", "meta");
+      meta.dataset.testid = "msg-meta";
+      meta.appendChild(WD.el("span", "name", m.sender.name || WD.t("customer")));
+      if (m.sender.role === "agent" && m.sender.employee_id) {
+        meta.appendChild(document.createTextNode(" · " + WD.t("eid") + " "));
+        var a = WD.el("a", "eid", m.sender.employee_id);
+        a.href = m.sender.verify_url; a.target = "_blank"; a.rel = "noopener";
+        a.dataset.testid = "employee-id";
+        meta.appendChild(a);
+      }
+      if (m.kind === "note") { meta.appendChild(document.createTextNode(" · " + WD.t("note"))); }
+      meta.appendChild(document.createTextNode(" · "));
+      meta.appendChild(WD.el("time", "at", WD.clock(m.sent_at)));
+      li.appendChild(meta);
     }
-    if (m.kind === "note") { meta.appendChild(document.createTextNode(" · " + WD.t("note"))); }
-    meta.appendChild(document.createTextNode(" · " + WD.time(m.sent_at)));
-    li.appendChild(meta);
     var bubble = WD.el("span", "bubble");
     if (m.kind === "image" && m.attachment_url) {
       var img = WD.el("img", "shot"); img.src = m.attachment_url; img.alt = WD.t("image");
       bubble.appendChild(img);
     } else { bubble.textContent = m.text; }
     bubble.dataset.testid = "msg-text";
+    bubble.title = WD.clock(m.sent_at);
     li.appendChild(bubble);
+    return li;
+  };
+
+  /* The calendar day of a moment in the page's zone, as YYYY-MM-DD (comparable as text). */
+  WD.dayKey = function (when) {
+    var p = {};
+    try {
+      new Intl.DateTimeFormat("en-CA", { timeZone: WD.zone(), year: "numeric", month: "2-digit", day: "2-digit" })
+        .formatToParts(when).forEach(function (x) { p[x.type] = x.value; });
+    } catch (e) { return when.toISOString().slice(0, 10); }
+    return p.year + "-" + p.month + "-" + p.day;
+  };
+  /* "Today", "Yesterday", else the date in words (the year only when it is not this year). */
+  WD.dayLabel = function (iso) {
+    var at = new Date(iso), now = new Date(), key = WD.dayKey(at);
+    if (key === WD.dayKey(now)) { return WD.t("today"); }
+    if (key === WD.dayKey(new Date(now.getTime() - 86400000))) { return WD.t("yesterday"); }
+    var opts = { weekday: "short", month: "long", day: "numeric" };
+    if (key.slice(0, 4) !== WD.dayKey(now).slice(0, 4)) { opts.year = "numeric"; }
+    return WD.time(iso, opts);
+  };
+  /* Messages from one sender within this many minutes of the previous one form a group. */
+  var GROUP_MS = 5 * 60 * 1000;
+  /* Append message m to the list: a day separator when the day changes, and the message as the
+     continuation of its sender's group when it follows their previous one closely. The state is
+     read from the list itself, so emptying the list (another conversation) starts afresh. */
+  WD.appendMessage = function (log, m, mine) {
+    var at = new Date(m.sent_at), day = WD.dayKey(at), last = null;
+    for (var el = log.lastElementChild; el; el = el.previousElementSibling) {
+      if (el.dataset.day) { last = el; break; }
+    }
+    if (!last || last.dataset.day !== day) {
+      var sep = WD.el("li", "day");
+      sep.dataset.testid = "day-separator";
+      sep.appendChild(WD.el("span", "", WD.dayLabel(m.sent_at)));
+      log.appendChild(sep);
+      last = null;
+    }
+    var who = m.kind === "event" || !m.sender ? "" :
+      [m.sender.role, m.sender.employee_id || m.sender.name || "", m.kind === "note" ? "note" : ""].join("|");
+    var cont = !!(who && last && last.dataset.who === who && at - new Date(last.dataset.at) <= GROUP_MS);
+    var li = WD.renderMessage(m, mine, cont);
+    li.dataset.day = day; li.dataset.who = who; li.dataset.at = m.sent_at;
+    log.appendChild(li);
     return li;
   };
   /* A websocket that reconnects with backoff and asks to resume after the last sequence seen. */

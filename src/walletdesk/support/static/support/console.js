@@ -140,7 +140,7 @@ document.addEventListener("DOMContentLoaded", function () {
     if (m.seq <= (seen[current] || 0)) { return; }
     seen[current] = m.seq;
     if (m.client_id) { delete outbox[m.client_id]; }
-    log.appendChild(WD.renderMessage(m, m.sender && m.sender.role === "agent"));
+    WD.appendMessage(log, m, m.sender && m.sender.role === "agent");
     log.scrollTop = log.scrollHeight;
     if (m.sender && m.sender.role === "customer") { sock.send({ type: "read", conversation_id: current, seq: m.seq }); }
   }

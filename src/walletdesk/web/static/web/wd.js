@@ -60,7 +60,10 @@ window.WD = window.WD || {};
   };
 
   /* Times in the viewer's language and zone: a staff page names the zone (data-tz). */
-  WD.locale = function () { return document.documentElement.lang === "en" ? "en-GB" : "zh-CN"; };
+  WD.locale = function () {
+    var lang = document.documentElement.lang;
+    return lang === "en" ? "en-GB" : lang === "zh-hant" ? "zh-HK" : "zh-CN";
+  };
   WD.zone = function () {
     var el = document.querySelector("[data-tz]");
     return el && el.dataset.tz ? el.dataset.tz : undefined;
