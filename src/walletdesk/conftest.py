@@ -223,9 +223,10 @@ def page_for(browser: Any) -> Iterator[Any]:
     """A fresh browser context per call, in the given language."""
     contexts = []
 
-    def make(lang: str = "zh-hans") -> Any:
+    def make(lang: str = "zh-hans", **options: Any) -> Any:
+        """``options`` go to the context as Playwright names them (e.g. ``timezone_id``)."""
         ctx = browser.new_context(locale="zh-CN" if lang == "zh-hans" else "en-US",
-                                  viewport={"width": 1280, "height": 900})
+                                  viewport={"width": 1280, "height": 900}, **options)
         contexts.append(ctx)
         return ctx.new_page()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -60,15 +61,22 @@ def test_callback_with_session_code_end_to_end(live_server_url: str, page_for: A
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     me.screenshot(path=str(SCREENSHOTS / f"phone-callback-code{suffix}.png"), full_page=True)
 
-    desk = page_for(lang)
+    # The agent's browser runs in another zone than the agent's own: the console still shows
+    # times in the agent's zone (its data-tz), as the server pages do.
+    desk = page_for(lang, timezone_id="America/Sao_Paulo")
     login(desk, url, agent)
     desk.goto(f"{url}/support/console/")
     item = desk.get_by_test_id(f"conv-{reference}")
     item.locator(".phone-due").wait_for()  # the queue shows when the callback is due
+    zone = ZoneInfo(desk.locator("#console").get_attribute("data-tz"))
+    slot = datetime.fromisoformat(earliest)
+    assert slot.tzinfo is not None, earliest
+    assert slot.astimezone(zone).strftime("%H:%M") in item.locator(".phone-due").inner_text()
     item.locator(".sla-badge").wait_for()  # and its service-level state
     item.click()
     panel = desk.get_by_test_id("phone-panel")
     panel.get_by_test_id("start-call").wait_for()
+    assert slot.astimezone(zone).strftime("%H:%M") in panel.get_by_test_id("phone-due").inner_text()
     assert code not in panel.inner_text()  # not before the call starts
     panel.get_by_test_id("start-call").click()
     shown = panel.get_by_test_id("agent-session-code")

@@ -196,3 +196,53 @@ def test_dark_mode_follows_the_phone(live_server_url: str, browser: Any) -> None
             ctx.close()
     assert backgrounds["light"] != backgrounds["dark"]
     assert not problems, f"contrast in dark mode: {problems}"
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+def test_wallet_home_and_chat_on_a_phone(live_server_url: str, browser: Any, lang: str) -> None:
+    """The wallet home's first screen shows the main balance, the four money actions and the
+    start of the recent activity; the hide-amounts switch hides and remembers. The chat says
+    the day once (a separator) and keeps its composer pinned right above the tab bar."""
+    url = live_server_url
+    ctx = browser.new_context(locale="zh-CN" if lang == "zh-hans" else "en-US", **PHONE)
+    try:
+        page = ctx.new_page()
+        page.set_default_timeout(20_000)
+        browser_login(page, url, CUSTOMER[lang])
+        ids = _discover(page, url)
+        page.goto(f"{url}/wallet/")
+        main = page.get_by_test_id("main-balance")
+        assert re.search(r"\d\.\d\d", main.inner_text())
+        tabbar_top = page.get_by_test_id("tabbar").bounding_box()["y"]
+        for action in ("topup", "transfer", "pay", "withdraw"):
+            box = page.get_by_test_id(f"action-{action}").bounding_box()
+            assert box["y"] + box["height"] <= tabbar_top and box["height"] >= 44, action
+        first_row = page.get_by_test_id("txn-row").first.bounding_box()
+        assert first_row["y"] < tabbar_top, "recent activity is below the first screen"
+
+        switch = page.get_by_test_id("hide-amounts")
+        assert switch.get_attribute("aria-pressed") == "false"
+        switch.click()
+        assert switch.get_attribute("aria-pressed") == "true"
+        assert not re.search(r"\d", main.inner_text())
+        page.reload()
+        assert page.get_by_test_id("hide-amounts").get_attribute("aria-pressed") == "true"
+        assert not re.search(r"\d", page.get_by_test_id("main-balance").inner_text())
+        page.get_by_test_id("hide-amounts").click()
+        assert re.search(r"\d\.\d\d", page.get_by_test_id("main-balance").inner_text())
+
+        page.goto(f"{url}/support/c/{ids['conv']}/")
+        separator = page.get_by_test_id("day-separator").first
+        separator.wait_for()
+        words = {"zh-hans": r"今天|昨天|\d+月\d+日", "en": r"Today|Yesterday|\d+ [A-Z][a-z]+"}[lang]
+        assert re.search(words, separator.inner_text()), separator.inner_text()
+        meta = page.get_by_test_id("msg-meta").first.inner_text()
+        assert re.search(r"\b\d{2}:\d{2}$", meta) and not re.search(r"\d{4}-\d{2}-\d{2}", meta), meta
+        form = page.get_by_test_id("chat-form").bounding_box()
+        height = page.evaluate("() => innerHeight")
+        assert form["y"] > height / 2, "the composer floats mid-page"
+        assert abs(form["y"] + form["height"] - page.get_by_test_id("tabbar").bounding_box()["y"]) <= 1
+        page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight)")
+        assert abs(page.get_by_test_id("chat-form").bounding_box()["y"] - form["y"]) <= 1
+    finally:
+        ctx.close()

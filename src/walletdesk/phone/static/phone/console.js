@@ -20,7 +20,9 @@ document.addEventListener("DOMContentLoaded", function () {
   function render() {
     if (!cb) { panel.classList.add("hidden"); return; }
     panel.classList.remove("hidden");
-    $("phone-due").textContent = WD.fmt(d.due, { time: new Date(cb.slot_start).toLocaleString(WD.locale(), { hour12: false }) });
+    /* In the agent's zone (the console's data-tz), as the server pages show times. */
+    $("phone-due").textContent = WD.fmt(d.due, { time: WD.time(cb.slot_start, { year: "numeric", month: "2-digit",
+      day: "2-digit", hour: "2-digit", minute: "2-digit" }) });
     $("phone-number").textContent = cb.number;
     var st = $("phone-status");
     st.dataset.status = call ? call.status : cb.status;
@@ -74,7 +76,7 @@ document.addEventListener("DOMContentLoaded", function () {
       if (!at) { if (tag) { tag.remove(); } return; }
       if (!tag) { tag = document.createElement("span"); tag.className = "phone-due"; li.appendChild(tag); }
       tag.dataset.testid = "due-" + li.dataset.id;
-      tag.textContent = "☎ " + new Date(at).toLocaleTimeString(WD.locale(), { hour: "2-digit", minute: "2-digit", hour12: false });
+      tag.textContent = "☎ " + WD.clock(at);
     });
   }
   function loadDue() {
