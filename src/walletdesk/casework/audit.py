@@ -15,8 +15,8 @@ from typing import Any
 
 from walletdesk.accounts.models import SecurityEvent
 from walletdesk.accounts.services import events as security_events
-from walletdesk.support import chat
 from walletdesk.support.models import Agent, Conversation, Message
+from walletdesk.support.services import chat
 
 
 def record(kind: str, customer: Any, agent: Agent | None, **data: Any) -> SecurityEvent:

@@ -15,10 +15,11 @@ from walletdesk.core.schemas import ErrorOut
 from walletdesk.directory import ratelimit
 from walletdesk.notify.client import describe_request as describe_client
 
-from . import access, chat, chatrate, conversations, events, guest, queries, routing
+from . import access, chatrate, events, queries
 from .errors import InvalidAttachment, InvalidTransfer, NotAllowed
 from .models import Agent
 from .schemas import AgentStatusOut, ConversationOut, MessageOut, OpenedOut, PostedOut, SentOut
+from .services import chat, conversations, guest, routing
 
 router = Router(tags=["support"])
 

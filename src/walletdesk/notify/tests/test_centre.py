@@ -90,7 +90,7 @@ def test_a_declined_payment_says_no_fee_was_charged(make_customer: Any) -> None:
 
 def test_agent_reply_after_a_while_unread(make_customer: Any, make_agent: Any,
                                           open_chat: Any) -> None:
-    from walletdesk.support import chat, conversations
+    from walletdesk.support.services import chat, conversations
 
     user = make_customer(language="en")
     conv = open_chat(customer=user).conversation
@@ -110,7 +110,7 @@ def test_agent_reply_after_a_while_unread(make_customer: Any, make_agent: Any,
 
 def test_an_agent_reply_the_customer_read_is_not_notified(make_customer: Any, make_agent: Any,
                                                           open_chat: Any) -> None:
-    from walletdesk.support import chat, conversations
+    from walletdesk.support.services import chat, conversations
 
     user = make_customer()
     conv = open_chat(customer=user).conversation

@@ -14,7 +14,7 @@ from django.conf import settings
 from walletdesk.core import clock
 from walletdesk.core.models import Job
 from walletdesk.core.services import jobs
-from walletdesk.support import chat, conversations
+from walletdesk.support.services import chat, conversations
 from walletdesk.webhooks import services, signing
 from walletdesk.webhooks.models import Attempt, Delivery, Endpoint, Event
 
