@@ -70,7 +70,6 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
                                     "(created, then selected under the lock, race-free)",
     ("wallet/locks.py", "write"): "a ledger account is created on first use by the helper that locks "
                                   "it; " + WAIT,
-    ("support/bench.py", "write"): "bench_chat's set-up of its scratch agents; " + WAIT,
     ("wallet/management/commands/bench_ledger.py", "write"): "bench_ledger fills its scratch database",
     ("wallet/management/commands/bench_ledger.py", "cross:accounts"): "bench_ledger creates the users "
                                                                       "of its scratch database",
