@@ -12,8 +12,9 @@ from ninja import Router, Schema
 from walletdesk.core.errors import NotFound
 from walletdesk.core.schemas import ErrorOut
 
-from . import client, inbox, push, services
+from . import client, services
 from .models import Kind, Notification, PushSubscription
+from .services import inbox, push
 
 router = Router(tags=["notify"])
 

@@ -8,4 +8,5 @@ class NotifyConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from . import checks, push, services, tasks  # noqa: F401  (registers the jobs and checks)
+        from . import checks, services, tasks  # noqa: F401  (registers the jobs and checks)
+        from .services import push  # noqa: F401

@@ -37,7 +37,6 @@ LOCK_METHODS = {"select_for_update"}
 SQL_WRITE = re.compile(r'\b(INSERT\s+INTO|DELETE\s+FROM|UPDATE\s+"?\w+"?\s+SET)\b')
 
 WAIT = "moves after the hot-path work of issues 16/21"
-RENDERER = "moves into its app's services after the one notification renderer (issue 18 item 5)"
 
 # (module path relative to the package, kind) -> reason. kind is "write" (a write outside the
 # app's services), "lock" (a row lock outside its locks.py) or "cross:<app>" (a write of
@@ -54,12 +53,6 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     ("wallet/merchants.py", "write"): WAIT,
     ("wallet/network/simulator.py", "write"): WAIT,
     ("wallet/tasks.py", "write"): WAIT,
-    # The notification centre and Web Push, and support's email out, are being rewritten by
-    # the one notification renderer (issue 18 item 5); they move into notify.services and
-    # mailroom.services after it.
-    ("notify/inbox.py", "write"): RENDERER,
-    ("notify/push.py", "write"): RENDERER,
-    ("mailroom/outbound.py", "write"): RENDERER,
     # Not a request path's write.
     ("notify/providers.py", "write"): "the development SMS provider keeps what it 'sends' in the "
                                       "development outbox (never in production); notify.services loads "

@@ -10,9 +10,10 @@ from django.test import Client
 from walletdesk.accounts.tests.fixtures import run_jobs
 from walletdesk.conftest import PASSWORD, ApiClient
 from walletdesk.core import clock
-from walletdesk.notify import inbox, tasks
 from walletdesk.notify import services as notify
+from walletdesk.notify import tasks
 from walletdesk.notify.models import Kind, Notification
+from walletdesk.notify.services import inbox
 
 pytestmark = [pytest.mark.django_db]
 

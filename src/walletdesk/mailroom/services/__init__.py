@@ -33,9 +33,10 @@ from walletdesk.support.errors import InvalidAttachment
 from walletdesk.support.models import Conversation, Message
 from walletdesk.support.services import chat, conversations
 
-from . import conf, outbound
-from .models import EmailMessage, EmailThread
-from .parse import REFERENCE_RE, Malformed, Parsed, Part, new_part, parse
+from .. import conf
+from ..models import EmailMessage, EmailThread
+from ..parse import REFERENCE_RE, Malformed, Parsed, Part, new_part, parse
+from . import outbound
 
 log = logging.getLogger(__name__)
 
