@@ -8,4 +8,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and security")
 
     def ready(self) -> None:
-        from . import tasks  # noqa: F401  (registers the periodic jobs)
+        from walletdesk.core.checks import outside_system
+
+        from . import conf, tasks  # noqa: F401  (tasks registers the periodic jobs)
+
+        outside_system("IP-to-place lookup", "WALLETDESK_GEO_PROVIDER", lambda: conf.get().geo_provider)

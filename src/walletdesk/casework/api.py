@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
-from walletdesk.accounts.auth import USER_AUTH
+from walletdesk.accounts.auth import USER_AUTH, AuthedRequest
 from walletdesk.accounts.netutil import client_ip
-from walletdesk.support.api import ANY_AUTH
+from walletdesk.support.api import ANY_AUTH, CallerRequest, GuestToken
 
 from . import guards, queries, services
 from .models import Verification
@@ -51,7 +50,7 @@ def _verification(v: Verification) -> dict[str, Any]:
 
 @router.post("/conversations/{conversation_id}/verification", response={201: VerificationOut},
              auth=USER_AUTH)
-def start_verification(request: HttpRequest, conversation_id: int,
+def start_verification(request: AuthedRequest, conversation_id: int,
                        body: VerificationIn | None = None) -> tuple[int, dict[str, Any]]:
     agent = services.agent_for(request.user)
     v = verification.start(agent, conversation_id, (body.method if body else "in_app"))
@@ -60,27 +59,25 @@ def start_verification(request: HttpRequest, conversation_id: int,
 
 @router.get("/conversations/{conversation_id}/verification", response=LatestVerificationOut,
             auth=ANY_AUTH)
-def current_verification(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
+def current_verification(request: CallerRequest, conversation_id: int) -> dict[str, Any]:
     """The latest verification of a conversation, for its customer (or its staff)."""
     from walletdesk.support import access
 
-    conv, _role = access.get_for(conversation_id, request.user,
-                                 request.headers.get("X-Guest-Token", "")[:500])
+    conv, _role = access.get_for(conversation_id, request.user, GuestToken.key_of(request))
     return {"verification": verification.as_dict(verification.latest(conv))}
 
 
 @router.post("/verifications/{verification_id}/confirm", response=VerificationOut, auth=ANY_AUTH)
-def confirm_verification(request: HttpRequest, verification_id: int,
+def confirm_verification(request: CallerRequest, verification_id: int,
                          body: ConfirmIn | None = None) -> dict[str, Any]:
-    v = verification.confirm(verification_id, request.user,
-                             request.headers.get("X-Guest-Token", "")[:500],
+    v = verification.confirm(verification_id, request.user, GuestToken.key_of(request),
                              body.code if body else None, ip=client_ip(request))
     return _verification(v)
 
 
 @router.post("/conversations/{conversation_id}/actions", response={201: ActionOut}, auth=USER_AUTH,
              exclude_unset=True)
-def request_action(request: HttpRequest, conversation_id: int,
+def request_action(request: AuthedRequest, conversation_id: int,
                    body: ActionIn) -> tuple[int, dict[str, Any]]:
     raw = body.dict(exclude={"action", "reason"}, exclude_none=True)
     act = services.request(request.user, conversation_id, body.action, body.reason, raw)
@@ -89,23 +86,23 @@ def request_action(request: HttpRequest, conversation_id: int,
 
 @router.get("/conversations/{conversation_id}/casework", response=PanelOut, auth=USER_AUTH,
             exclude_unset=True)
-def panel(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
+def panel(request: AuthedRequest, conversation_id: int) -> dict[str, Any]:
     agent = services.agent_for(request.user)
     return queries.panel(agent, guards.conversation(conversation_id))
 
 
 @router.get("/actions/approvals", response=list[ApprovalOut], auth=USER_AUTH, exclude_unset=True)
-def approvals(request: HttpRequest) -> list[dict[str, Any]]:
+def approvals(request: AuthedRequest) -> list[dict[str, Any]]:
     return queries.approval_queue(services.agent_for(request.user))
 
 
 @router.post("/actions/{action_id}/approve", response=ActionOut, auth=USER_AUTH, exclude_unset=True)
-def approve(request: HttpRequest, action_id: int) -> dict[str, Any]:
+def approve(request: AuthedRequest, action_id: int) -> dict[str, Any]:
     return services.as_dict(services.approve(request.user, action_id))
 
 
 @router.post("/actions/{action_id}/reject", response=ActionOut, auth=USER_AUTH, exclude_unset=True)
-def reject(request: HttpRequest, action_id: int, body: RejectIn) -> dict[str, Any]:
+def reject(request: AuthedRequest, action_id: int, body: RejectIn) -> dict[str, Any]:
     return services.as_dict(services.reject(request.user, action_id, body.reason))
 
 

@@ -5,7 +5,7 @@ Two records, both append-only, both written in the transaction that makes the ch
 * the accounts app's hash-chained ``SecurityEvent`` log (kind ``support_*``, with the
   agent's employee ID, the conversation, the action and the reason): the tamper-evident
   record that security staff review;
-* an event message in the conversation (``support.chat.add_event``): the customer sees it
+* an event message in the conversation (``support.services.chat.add_event``): the customer sees it
   in the chat and the transcript, so nothing is done to an account behind its owner's back.
 """
 
@@ -15,8 +15,8 @@ from typing import Any
 
 from walletdesk.accounts.models import SecurityEvent
 from walletdesk.accounts.services import events as security_events
-from walletdesk.support import chat
 from walletdesk.support.models import Agent, Conversation, Message
+from walletdesk.support.services import chat
 
 
 def record(kind: str, customer: Any, agent: Agent | None, **data: Any) -> SecurityEvent:

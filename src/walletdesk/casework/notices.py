@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from walletdesk.notify import inbox as notify_inbox
 from walletdesk.notify import messages
 from walletdesk.notify import services as notify
+from walletdesk.notify.services import inbox as notify_inbox
 
 KINDS = frozenset({"verification_code", "support_unlock", "support_action", "refund_requested",
                    "refund_granted"})

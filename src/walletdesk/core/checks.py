@@ -20,6 +20,7 @@ first two (ADR 0091).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -42,13 +43,25 @@ def production_needs_redis(app_configs: Any, **kwargs: Any) -> list[Warning]:
     return []
 
 
-# The outside systems and the setting that names each one's provider.
-OUTSIDE_PROVIDERS: tuple[tuple[str, str, Callable[[], str]], ...] = (
-    ("the payment network", "WALLETDESK_NETWORK_PROVIDER", lambda: settings.WALLET["NETWORK_PROVIDER"]),
-    ("SMS", "WALLETDESK_SMS_PROVIDER", lambda: settings.NOTIFY["SMS_PROVIDER"]),
-    ("telephony", "WALLETDESK_TELEPHONY_PROVIDER", lambda: settings.PHONE["TELEPHONY_PROVIDER"]),
-    ("IP-to-place lookup", "WALLETDESK_GEO_PROVIDER", lambda: settings.SECURITY["GEO_PROVIDER"]),
-)
+@dataclass(frozen=True)
+class OutsideSystem:
+    """An outside system reached through a provider that a setting names."""
+
+    what: str  # in words: "the payment network"
+    variable: str  # the environment variable that names the provider
+    provider: Callable[[], str]  # the provider named now, read through the app's typed settings
+
+
+# Filled by the apps that reach outside systems, each from its AppConfig.ready (core sits
+# below them and does not read their settings): accounts (IP-to-place lookup), notify (SMS),
+# wallet (the payment network), phone (telephony).
+OUTSIDE_SYSTEMS: list[OutsideSystem] = []
+
+
+def outside_system(what: str, variable: str, provider: Callable[[], str]) -> None:
+    """Name an outside system whose development provider production refuses."""
+    if all(s.variable != variable for s in OUTSIDE_SYSTEMS):
+        OUTSIDE_SYSTEMS.append(OutsideSystem(what, variable, provider))
 
 
 def demo_allowed() -> bool:
@@ -56,9 +69,9 @@ def demo_allowed() -> bool:
 
 
 def _development_providers() -> list[str]:
-    return [f"{what} still uses the development provider ({current()}); set {name}."
-            for what, name, current in OUTSIDE_PROVIDERS
-            if current() == "simulator" or ".Development" in str(current())]
+    named = [(s, s.provider()) for s in OUTSIDE_SYSTEMS]
+    return [f"{s.what} still uses the development provider ({provider}); set {s.variable}."
+            for s, provider in named if provider == "simulator" or ".Development" in provider]
 
 
 def _weak_secret() -> list[str]:

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from walletdesk.accounts.auth import USER_AUTH
+from walletdesk.accounts.auth import USER_AUTH, AuthedRequest
 from walletdesk.accounts.models import User
 from walletdesk.core.errors import PermissionDenied, ValidationFailed
 from walletdesk.core.schemas import MINOR_AMOUNT, ErrorOut
@@ -48,7 +48,7 @@ class DeclineIn(Schema):
     reason: Any = Field(..., description="why, 5 to 500 characters")
 
 
-def _customer(request: HttpRequest) -> User:
+def _customer(request: AuthedRequest) -> User:
     auth = getattr(request, "auth", None)
     user = auth if isinstance(auth, User) else request.user
     if not isinstance(user, User) or user.role != User.Role.CUSTOMER:
@@ -73,7 +73,7 @@ def _status(value: str) -> str:
 
 @wallet_router.post("/transactions/{txn_id}/refund-requests", response={201: RefundRequestOut, **ERRORS},
                     auth=USER_AUTH, exclude_unset=True)
-def ask(request: HttpRequest, txn_id: str, payload: AskIn) -> tuple[int, dict[str, Any]]:
+def ask(request: AuthedRequest, txn_id: str, payload: AskIn) -> tuple[int, dict[str, Any]]:
     req = services.ask(_customer(request), txn_id, amount=payload.amount, reason=payload.reason,
                        text=payload.text)
     return 201, queries.request_dict(req, events=True)
@@ -81,20 +81,20 @@ def ask(request: HttpRequest, txn_id: str, payload: AskIn) -> tuple[int, dict[st
 
 @wallet_router.get("/refund-requests", response=list[RefundRequestOut], auth=USER_AUTH,
                    exclude_unset=True)
-def my_requests(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
+def my_requests(request: AuthedRequest, status: str = "") -> list[dict[str, Any]]:
     qs = services.search(queries.of_customer(_customer(request)), _status(status[:20]))
     return [queries.request_dict(r) for r in qs[:200]]
 
 
 @wallet_router.get("/refund-requests/{request_id}", response={200: RefundRequestOut, 404: ErrorOut},
                    auth=USER_AUTH, exclude_unset=True)
-def my_request(request: HttpRequest, request_id: str) -> dict[str, Any]:
+def my_request(request: AuthedRequest, request_id: str) -> dict[str, Any]:
     return queries.request_dict(services.own_request(_customer(request), request_id), events=True)
 
 
 @wallet_router.post("/refund-requests/{request_id}/escalate", response={200: EscalatedOut, **ERRORS},
                     auth=USER_AUTH)
-def escalate(request: HttpRequest, request_id: str,
+def escalate(request: AuthedRequest, request_id: str,
              payload: EscalateIn | None = None) -> dict[str, Any]:
     req = services.escalate(_customer(request), request_id, payload.message if payload else "")
     assert req.conversation is not None
@@ -104,7 +104,7 @@ def escalate(request: HttpRequest, request_id: str,
 
 @wallet_router.post("/refund-requests/{request_id}/withdraw", response={200: RefundRequestOut, **ERRORS},
                     auth=USER_AUTH, exclude_unset=True)
-def withdraw(request: HttpRequest, request_id: str) -> dict[str, Any]:
+def withdraw(request: AuthedRequest, request_id: str) -> dict[str, Any]:
     return queries.request_dict(services.withdraw(_customer(request), request_id), events=True)
 
 

@@ -15,9 +15,10 @@ from typing import Any
 from django.urls import reverse
 
 from walletdesk.core.money import format_minor
-from walletdesk.notify import inbox, messages
+from walletdesk.notify import messages
 from walletdesk.notify import services as notify
 from walletdesk.notify.models import Kind
+from walletdesk.notify.services import inbox
 
 from .models import RefundRequest
 

@@ -18,7 +18,7 @@ from django.db.models import Q
 from walletdesk.accounts.models import User
 from walletdesk.core import clock
 from walletdesk.core.money import check_amount
-from walletdesk.support import chat
+from walletdesk.support.services import chat
 from walletdesk.wallet import locks as wallet_locks
 from walletdesk.wallet import services as wallet
 from walletdesk.wallet.errors import NotRefundable, TransactionNotFound
@@ -146,7 +146,7 @@ def withdraw(customer: User, request_id: object) -> RefundRequest:
 def escalate(customer: User, request_id: object, message: object = "") -> RefundRequest:
     """A declined or expired request goes to customer support: a conversation on the
     "refunds" topic whose context holds the request, its timeline and the payment's history."""
-    from walletdesk.support import conversations
+    from walletdesk.support.services import conversations
 
     req = own_request(customer, request_id)
     if req.status not in (Status.DECLINED, Status.EXPIRED):

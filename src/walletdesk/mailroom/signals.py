@@ -17,7 +17,7 @@ from django.dispatch import receiver
 
 from walletdesk.support.models import Conversation, Message
 
-from .outbound import SENT_KINDS, queue_reply
+from .services.outbound import SENT_KINDS, queue_reply
 
 
 @receiver(post_save, sender=Message, dispatch_uid="mailroom.agent_reply")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from walletdesk.core.services import jobs
 
-from . import outbound
+from .services import outbound
 
 
 @jobs.task("mailroom.deliver")

@@ -6,14 +6,16 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 from ninja import Router, Schema
 
 from walletdesk.core.errors import NotFound
 from walletdesk.core.schemas import ErrorOut
 
-from . import client, inbox, push, services
+from . import client, services
 from .models import Kind, Notification, PushSubscription
+from .services import inbox, push
 
 router = Router(tags=["notify"])
 
@@ -39,6 +41,14 @@ def outbox(request: HttpRequest, to: str = "") -> list[OutboxOut]:
 # Every endpoint needs a signed-in user: walletdesk/api.py mounts this router with the
 # bearer-token and session authentication (notify does not import accounts, which imports it).
 inbox_router = Router(tags=["notifications"])
+
+
+class SignedInRequest(HttpRequest):
+    """What a handler of the notification centre receives: ``request.auth`` (and
+    ``request.user``) is the signed-in user (accounts' ``AuthedRequest``, named here without
+    importing accounts, which imports notify)."""
+
+    auth: AbstractBaseUser
 
 
 class NotificationOut(Schema):
@@ -109,7 +119,7 @@ def _push_state(user: Any) -> PushOut:
 
 
 @inbox_router.get("", response=NotificationListOut)
-def notifications(request: HttpRequest, before: int | None = None,
+def notifications(request: SignedInRequest, before: int | None = None,
                   limit: int = 50) -> NotificationListOut:
     items = inbox.list_for(request.user, limit=max(1, min(limit, 100)), before=before)
     return NotificationListOut(unread=inbox.unread_count(request.user),
@@ -117,38 +127,37 @@ def notifications(request: HttpRequest, before: int | None = None,
 
 
 @inbox_router.post("/{notification_id}/read", response={200: NotificationOut, 404: ErrorOut})
-def read_one(request: HttpRequest, notification_id: int) -> NotificationOut:
+def read_one(request: SignedInRequest, notification_id: int) -> NotificationOut:
     return _out(inbox.mark_read(request.user, notification_id))
 
 
 @inbox_router.post("/read-all", response=ReadAllOut)
-def read_all(request: HttpRequest) -> ReadAllOut:
+def read_all(request: SignedInRequest) -> ReadAllOut:
     marked = inbox.mark_all_read(request.user)
     return ReadAllOut(marked=marked, unread=inbox.unread_count(request.user))
 
 
 @inbox_router.get("/push", response=PushOut)
-def push_settings(request: HttpRequest) -> PushOut:
+def push_settings(request: SignedInRequest) -> PushOut:
     return _push_state(request.user)
 
 
 @inbox_router.post("/push/subscriptions", response={201: PushOut, 400: ErrorOut})
-def subscribe(request: HttpRequest, body: SubscriptionIn) -> tuple[int, PushOut]:
+def subscribe(request: SignedInRequest, body: SubscriptionIn) -> tuple[int, PushOut]:
     push.subscribe(request.user, body.endpoint, body.keys.p256dh, body.keys.auth,
-                   device=body.device or client.describe(request.headers.get("User-Agent", ""))
-                   ["summary"])
+                   device=body.device or client.describe_browser(request)["summary"])
     if body.kinds is not None:
         push.set_kinds(request.user, body.kinds)
     return 201, _push_state(request.user)
 
 
 @inbox_router.post("/push/unsubscribe", response={200: PushOut, 400: ErrorOut})
-def unsubscribe(request: HttpRequest, body: PushEndpointIn) -> PushOut:
+def unsubscribe(request: SignedInRequest, body: PushEndpointIn) -> PushOut:
     push.unsubscribe(request.user, body.endpoint)
     return _push_state(request.user)
 
 
 @inbox_router.put("/push/kinds", response={200: PushOut, 400: ErrorOut})
-def set_kinds(request: HttpRequest, body: KindsIn) -> PushOut:
+def set_kinds(request: SignedInRequest, body: KindsIn) -> PushOut:
     push.set_kinds(request.user, body.kinds)
     return _push_state(request.user)

@@ -8,4 +8,9 @@ class NotifyConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from . import checks, push, services, tasks  # noqa: F401  (registers the jobs and checks)
+        from walletdesk.core.checks import outside_system
+
+        from . import checks, conf, services, tasks  # noqa: F401  (registers the jobs and checks)
+        from .services import push  # noqa: F401
+
+        outside_system("SMS", "WALLETDESK_SMS_PROVIDER", lambda: conf.get().sms_provider)

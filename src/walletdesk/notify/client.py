@@ -73,6 +73,11 @@ def describe(user_agent: str, display_mode: str = "") -> dict[str, Any]:
             "installed": installed, "display_mode": mode, "summary": summary}
 
 
+def describe_browser(request: Any) -> dict[str, Any]:
+    """``describe`` for the request's browser alone (its ``User-Agent``)."""
+    return describe(request.headers.get("User-Agent", ""))
+
+
 def describe_request(request: Any) -> dict[str, Any]:
     """The same, for a browser request: the page's script leaves the display mode in the
     ``wd_display`` cookie (``standalone`` when the app runs installed)."""

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from walletdesk.core import clock
 from walletdesk.core.services import jobs
 
-from . import inbox
 from .models import Kind
+from .services import inbox
 
 REPLY_DELAY = timedelta(seconds=20)
 REPLY_WINDOW = timedelta(days=1)

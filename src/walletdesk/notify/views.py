@@ -9,8 +9,9 @@ from django.views.decorators.http import require_POST
 
 from walletdesk.core.errors import DomainError
 
-from . import inbox, push, services
+from . import services
 from .models import Kind
+from .services import inbox, push
 
 
 def outbox(request: HttpRequest) -> HttpResponse:

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from walletdesk.accounts.auth import USER_AUTH
+from walletdesk.accounts.auth import USER_AUTH, AuthedRequest
 from walletdesk.core.errors import NotFound, Unauthenticated, ValidationFailed
 from walletdesk.core.schemas import ErrorOut
 from walletdesk.directory import ratelimit
@@ -47,14 +47,14 @@ class OutcomeIn(Schema):
     notes: str = ""
 
 
-def _agent(request: HttpRequest) -> Agent:
+def _agent(request: AuthedRequest) -> Agent:
     agent = access.agent_of(request.user)
     if agent is None:
         raise NotAllowed()
     return agent
 
 
-def _customer(request: HttpRequest) -> Any:
+def _customer(request: AuthedRequest) -> Any:
     if access.agent_of(request.user) is not None:
         raise NotAllowed()
     return request.user
@@ -71,8 +71,7 @@ def provider_event(request: HttpRequest, body: ProviderEventIn) -> dict[str, Any
     """A real telephony provider's status event (signed; see ``webhook.py``)."""
     if not webhook.secret():
         raise NotFound()
-    if not webhook.verify(request.headers.get("X-Telephony-Timestamp", "")[:20],
-                          request.headers.get("X-Telephony-Signature", "")[:100], request.body):
+    if not webhook.verify_request(request):
         raise Unauthenticated(code="bad_signature")
     if body.status not in services.AFTER:
         raise ValidationFailed(code="unknown_call_status")
@@ -84,14 +83,14 @@ def provider_event(request: HttpRequest, body: ProviderEventIn) -> dict[str, Any
 
 
 @router.get("/lines/{line_id}/slots", response=SlotsOut, auth=USER_AUTH)
-def slots(request: HttpRequest, line_id: int) -> dict[str, Any]:
+def slots(request: AuthedRequest, line_id: int) -> dict[str, Any]:
     ch = services.line(line_id)
     return {"line_id": ch.pk, "time_zone": ch.hours.time_zone if ch.hours else ch.region.time_zone,
             "slots": [{"start": s.start.isoformat(), "left": s.left} for s in services.offered(ch)]}
 
 
 @router.post("/callbacks", response={201: CallbackOut}, auth=USER_AUTH)
-def book(request: HttpRequest, body: BookIn) -> tuple[int, dict[str, Any]]:
+def book(request: AuthedRequest, body: BookIn) -> tuple[int, dict[str, Any]]:
     user = _customer(request)
     ratelimit.hit(BOOK_LIMIT, ratelimit.client_key(request))
     conv = None
@@ -105,25 +104,25 @@ def book(request: HttpRequest, body: BookIn) -> tuple[int, dict[str, Any]]:
 
 
 @router.get("/callbacks", response=list[CallbackOut], auth=USER_AUTH)
-def mine(request: HttpRequest) -> list[dict[str, Any]]:
+def mine(request: AuthedRequest) -> list[dict[str, Any]]:
     return [queries.customer_dict(cb) for cb in queries.of_customer(_customer(request))]
 
 
 @router.get("/callbacks/{callback_id}", response=CallbackOut | AgentCallbackOut, auth=USER_AUTH)
-def get_callback(request: HttpRequest, callback_id: int) -> dict[str, Any]:
+def get_callback(request: AuthedRequest, callback_id: int) -> dict[str, Any]:
     if access.agent_of(request.user) is not None:
         return queries.agent_dict(services.callback_for_agent(request.user, callback_id))
     return queries.customer_dict(services.callback_for_customer(request.user, callback_id))
 
 
 @router.post("/callbacks/{callback_id}/cancel", response=CallbackOut, auth=USER_AUTH)
-def cancel(request: HttpRequest, callback_id: int) -> dict[str, Any]:
+def cancel(request: AuthedRequest, callback_id: int) -> dict[str, Any]:
     cb = services.callback_for_customer(_customer(request), callback_id)
-    return queries.customer_dict(services.cancel(request.user, cb))  # type: ignore[arg-type]
+    return queries.customer_dict(services.cancel(request.user, cb))
 
 
 @router.get("/due", response=list[DueOut], auth=USER_AUTH)
-def due(request: HttpRequest) -> list[dict[str, Any]]:
+def due(request: AuthedRequest) -> list[dict[str, Any]]:
     """For the console's queue: when each open callback the agent can see is due."""
     _agent(request)
     return [{"conversation_id": cb.conversation_id, "slot_start": cb.slot_start.isoformat(),
@@ -132,7 +131,7 @@ def due(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/conversations/{conversation_id}/callback", response=AgentCallbackOut | None,
             auth=USER_AUTH)
-def for_conversation(request: HttpRequest, conversation_id: int) -> dict[str, Any] | None:
+def for_conversation(request: AuthedRequest, conversation_id: int) -> dict[str, Any] | None:
     """The console's view of a conversation's latest callback: `null` when it has none (a
     conversation without a callback is the normal case, not a missing resource). An unknown
     conversation, or one the caller may not see, is still 404."""
@@ -143,14 +142,14 @@ def for_conversation(request: HttpRequest, conversation_id: int) -> dict[str, An
 
 
 @router.post("/callbacks/{callback_id}/start", response=StartedOut, auth=USER_AUTH)
-def start(request: HttpRequest, callback_id: int) -> dict[str, Any]:
+def start(request: AuthedRequest, callback_id: int) -> dict[str, Any]:
     """The agent starts the call; the answer is the only place the agent sees the session code."""
     agent = _agent(request)
     call, code = services.start_call(agent, services.callback_for_agent(request.user, callback_id))
     return {"call": queries.call_dict(call), "session_code": code}
 
 
-def _call(request: HttpRequest, call_id: int) -> tuple[Agent, Call]:
+def _call(request: AuthedRequest, call_id: int) -> tuple[Agent, Call]:
     agent = _agent(request)
     call = Call.objects.select_related("agent", "conversation").filter(pk=call_id, agent=agent).first()
     if call is None:
@@ -159,17 +158,17 @@ def _call(request: HttpRequest, call_id: int) -> tuple[Agent, Call]:
 
 
 @router.get("/calls/{call_id}", response=CallOut, auth=USER_AUTH)
-def get_call(request: HttpRequest, call_id: int) -> dict[str, Any]:
+def get_call(request: AuthedRequest, call_id: int) -> dict[str, Any]:
     return queries.call_dict(_call(request, call_id)[1])
 
 
 @router.post("/calls/{call_id}/hangup", response=CallOut, auth=USER_AUTH)
-def hang_up(request: HttpRequest, call_id: int) -> dict[str, Any]:
+def hang_up(request: AuthedRequest, call_id: int) -> dict[str, Any]:
     agent, call = _call(request, call_id)
     return queries.call_dict(services.hang_up(agent, call))
 
 
 @router.post("/calls/{call_id}/outcome", response=CallOut, auth=USER_AUTH)
-def outcome(request: HttpRequest, call_id: int, body: OutcomeIn) -> dict[str, Any]:
+def outcome(request: AuthedRequest, call_id: int, body: OutcomeIn) -> dict[str, Any]:
     agent, call = _call(request, call_id)
     return queries.call_dict(services.log_outcome(agent, call, body.outcome, body.notes))

@@ -22,9 +22,10 @@ from walletdesk.directory.errors import InvalidChannelValue
 from walletdesk.directory.models import Channel
 from walletdesk.directory.normalize import phone as normalize_phone
 from walletdesk.servicelevels import services as sla
-from walletdesk.support import access, chat, conversations, events
+from walletdesk.support import access, events
 from walletdesk.support.errors import NotAllowed
 from walletdesk.support.models import Agent, Conversation
+from walletdesk.support.services import chat, conversations
 
 from . import codes, conf, slots
 from .errors import (

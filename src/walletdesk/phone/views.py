@@ -19,8 +19,8 @@ from walletdesk.directory import forecast, ratelimit
 from walletdesk.directory import queries as directory_queries
 from walletdesk.directory.models import Channel
 from walletdesk.support import access
-from walletdesk.support.conversations import TOPIC_LABELS, TOPICS
 from walletdesk.support.models import Conversation
+from walletdesk.support.services.conversations import TOPIC_LABELS, TOPICS
 
 from . import queries, services
 from .api import BOOK_LIMIT

@@ -13,11 +13,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from django.http import HttpRequest
+
 from walletdesk.core import clock
 
 from . import conf
 
 TOLERANCE_SECONDS = 300
+TIMESTAMP_HEADER = "X-Telephony-Timestamp"
+SIGNATURE_HEADER = "X-Telephony-Signature"
 
 
 def secret() -> str:
@@ -26,6 +30,12 @@ def secret() -> str:
 
 def signature(key: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + hmac.new(key.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
+def verify_request(request: HttpRequest) -> bool:
+    """``verify`` for a provider's request: its timestamp and signature headers, its body."""
+    return verify(request.headers.get(TIMESTAMP_HEADER, "")[:20],
+                  request.headers.get(SIGNATURE_HEADER, "")[:100], request.body)
 
 
 def verify(timestamp: str, sent: str, body: bytes) -> bool:

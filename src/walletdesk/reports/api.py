@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router
 
-from walletdesk.accounts.auth import USER_AUTH
+from walletdesk.accounts.auth import USER_AUTH, AuthedRequest
 from walletdesk.core.schemas import ErrorOut
 
 from . import access, figures, filters
@@ -18,7 +17,7 @@ router = Router(tags=["reports"])
 
 @router.get("", response={200: DeskReportOut, 403: ErrorOut}, auth=USER_AUTH, by_alias=True,
             exclude_unset=True)
-def report(request: HttpRequest) -> dict[str, Any]:
+def report(request: AuthedRequest) -> dict[str, Any]:
     """Query: ``from``, ``to`` (dates, both included, in ``tz`` or the caller's time zone),
     ``channel``, ``region``, ``topic``. Supervisors and administrators only (403 otherwise)."""
     access.require_viewer(request.user)

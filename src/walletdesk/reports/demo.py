@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from walletdesk.accounts.models import User
 from walletdesk.core import clock
-from walletdesk.support import chat, conversations
 from walletdesk.support.models import Agent, Conversation
+from walletdesk.support.services import chat, conversations
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CUSTOMERS = ["li.na@example.cn", "zhang.wei@example.cn", "alice@example.com", "bob@example.com"]

@@ -19,8 +19,8 @@ from django.conf import settings
 from walletdesk.core import clock
 from walletdesk.directory import hours as hours_math
 from walletdesk.directory.errors import InvalidTimeZone
-from walletdesk.support.conversations import TOPICS
 from walletdesk.support.models import Conversation
+from walletdesk.support.services.conversations import TOPICS
 
 from .errors import InvalidReportFilter, InvalidReportRange
 

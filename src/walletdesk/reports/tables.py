@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from walletdesk.core.csvsafe import safe_cell
 from walletdesk.directory import queries as directory_queries
 from walletdesk.directory.models import Region
-from walletdesk.support.conversations import TOPIC_LABELS
 from walletdesk.support.models import Conversation
+from walletdesk.support.services.conversations import TOPIC_LABELS
 
 from .errors import UnknownReportTable
 

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from walletdesk.core.errors import DomainError
 from walletdesk.directory.models import Region
-from walletdesk.support.conversations import TOPIC_LABELS, TOPICS
 from walletdesk.support.models import Conversation
+from walletdesk.support.services.conversations import TOPIC_LABELS, TOPICS
 
 from . import access, charts, figures, filters, tables
 from .errors import UnknownReportTable

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from walletdesk.accounts.auth import USER_AUTH
+from walletdesk.accounts.auth import USER_AUTH, AuthedRequest
 from walletdesk.support import access, queries
 from walletdesk.support.errors import NotAllowed
 
@@ -49,7 +48,7 @@ class PolicyOut(Schema):
     warn_percent: int
 
 
-def _agent(request: HttpRequest) -> Any:
+def _agent(request: AuthedRequest) -> Any:
     agent = access.agent_of(request.user)
     if agent is None:
         raise NotAllowed()
@@ -57,7 +56,7 @@ def _agent(request: HttpRequest) -> Any:
 
 
 @router.get("/timers", response=list[TimerOut], auth=USER_AUTH)
-def timers(request: HttpRequest) -> list[dict[str, Any]]:
+def timers(request: AuthedRequest) -> list[dict[str, Any]]:
     """Running timers of the conversations this agent may see (queue, own; supervisors: all)."""
     _agent(request)
     ids = list(queries.visible_to(request.user).exclude(status__in=services.ENDED)
@@ -66,7 +65,7 @@ def timers(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/events", response=list[SlaEventOut], auth=USER_AUTH)
-def events(request: HttpRequest, limit: int = 50) -> list[dict[str, Any]]:
+def events(request: AuthedRequest, limit: int = 50) -> list[dict[str, Any]]:
     _agent(request)
     if not access.is_supervisor(request.user):
         raise NotAllowed()
@@ -76,7 +75,7 @@ def events(request: HttpRequest, limit: int = 50) -> list[dict[str, Any]]:
 
 
 @router.get("/policies", response=list[PolicyOut], auth=USER_AUTH)
-def policies(request: HttpRequest) -> list[dict[str, Any]]:
+def policies(request: AuthedRequest) -> list[dict[str, Any]]:
     _agent(request)
     return [{"priority": p.priority, "first_response_minutes": p.first_response_minutes,
              "resolution_minutes": p.resolution_minutes, "warn_percent": p.warn_percent}

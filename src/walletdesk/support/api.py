@@ -10,15 +10,17 @@ from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.security import APIKeyHeader
 
-from walletdesk.accounts.auth import USER_AUTH, ApiAuth
+from walletdesk.accounts.auth import USER_AUTH, ApiAuth, AuthedRequest
+from walletdesk.accounts.models import User
 from walletdesk.core.schemas import ErrorOut
 from walletdesk.directory import ratelimit
 from walletdesk.notify.client import describe_request as describe_client
 
-from . import access, chat, chatrate, conversations, events, guest, queries, routing
+from . import access, chatrate, events, queries
 from .errors import InvalidAttachment, InvalidTransfer, NotAllowed
 from .models import Agent
 from .schemas import AgentStatusOut, ConversationOut, MessageOut, OpenedOut, PostedOut, SentOut
+from .services import chat, conversations, guest, routing
 
 router = Router(tags=["support"])
 
@@ -37,9 +39,23 @@ class GuestToken(APIKeyHeader):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         return key if key and access.guest_conversation_id(key[:500]) else None
 
+    @classmethod
+    def key_of(cls, request: HttpRequest) -> str:
+        """The guest's key the request carries ("" without one), whichever credential let it
+        in: the conversation checks it beside the signed-in user, if any."""
+        return request.headers.get(cls.param_name, "")[:500]
+
 
 # A bearer token, else a guest's key, else the browser's session (in that order).
 ANY_AUTH = [ApiAuth(session=False), GuestToken(), ApiAuth(bearer=False)]
+
+
+class CallerRequest(HttpRequest):
+    """What a handler behind ``ANY_AUTH`` receives (a type for handlers; no new behaviour):
+    ``request.auth`` is the signed-in ``User`` or the guest's key, ``request.user`` that user
+    or anonymous, and ``GuestToken.key_of(request)`` the guest's key."""
+
+    auth: User | str
 
 
 class OpenIn(Schema):
@@ -93,11 +109,10 @@ def _opened(o: conversations.Opened) -> dict[str, Any]:
 
 
 def _conv(request: HttpRequest, conversation_id: int) -> tuple[Any, str]:
-    return access.get_for(conversation_id, request.user,
-                          request.headers.get("X-Guest-Token", "")[:500])
+    return access.get_for(conversation_id, request.user, GuestToken.key_of(request))
 
 
-def _agent(request: HttpRequest) -> Agent:
+def _agent(request: AuthedRequest) -> Agent:
     agent = access.agent_of(request.user)
     if agent is None:
         raise NotAllowed()
@@ -105,9 +120,9 @@ def _agent(request: HttpRequest) -> Agent:
 
 
 @router.post("/conversations", response={201: OpenedOut, **ERRORS}, auth=USER_AUTH, exclude_unset=True)
-def open_conversation(request: HttpRequest, body: OpenIn) -> tuple[int, dict[str, Any]]:
+def open_conversation(request: AuthedRequest, body: OpenIn) -> tuple[int, dict[str, Any]]:
     ratelimit.hit(conversations.OPEN_LIMIT, ratelimit.client_key(request))
-    opened = conversations.open_conversation(request.user, topic=body.topic,  # type: ignore[arg-type]
+    opened = conversations.open_conversation(request.user, topic=body.topic,
                                              message=body.message,
                                              transaction_id=body.transaction_id or "",
                                              channel="chat", client=describe_client(request))
@@ -116,7 +131,7 @@ def open_conversation(request: HttpRequest, body: OpenIn) -> tuple[int, dict[str
 
 @router.get("/conversations", response={200: list[ConversationOut], **ERRORS}, auth=USER_AUTH,
             exclude_unset=True)
-def list_conversations(request: HttpRequest, status: str = "", channel: str = "") -> list[dict[str, Any]]:
+def list_conversations(request: AuthedRequest, status: str = "", channel: str = "") -> list[dict[str, Any]]:
     role = "agent" if access.agent_of(request.user) else "customer"
     return [queries.conversation_dict(c, role)
             for c in queries.listing(request.user, status=status[:10], channel=channel[:10])]
@@ -147,21 +162,21 @@ def resend_guest(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
 
 @router.get("/conversations/{conversation_id}", response={200: ConversationOut, **ERRORS}, auth=ANY_AUTH,
             exclude_unset=True)
-def get_conversation(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
+def get_conversation(request: CallerRequest, conversation_id: int) -> dict[str, Any]:
     conv, role = _conv(request, conversation_id)
     return queries.conversation_dict(conv, role)
 
 
 @router.get("/conversations/{conversation_id}/messages", response={200: list[MessageOut], **ERRORS},
             auth=ANY_AUTH, exclude_unset=True)
-def list_messages(request: HttpRequest, conversation_id: int, after_seq: int = 0) -> list[dict[str, Any]]:
+def list_messages(request: CallerRequest, conversation_id: int, after_seq: int = 0) -> list[dict[str, Any]]:
     conv, role = _conv(request, conversation_id)
     return queries.messages_for(conv, role, after_seq)
 
 
 @router.post("/conversations/{conversation_id}/messages", response={201: PostedOut, **ERRORS},
              auth=ANY_AUTH, exclude_unset=True)
-def post_message(request: HttpRequest, conversation_id: int, body: MessageIn) -> tuple[int, dict[str, Any]]:
+def post_message(request: CallerRequest, conversation_id: int, body: MessageIn) -> tuple[int, dict[str, Any]]:
     conv, role = _conv(request, conversation_id)
     agent = access.agent_of(request.user) if role != "customer" else None
     if body.private:
@@ -176,7 +191,7 @@ def post_message(request: HttpRequest, conversation_id: int, body: MessageIn) ->
 
 @router.post("/conversations/{conversation_id}/attachments", response={201: MessageOut, **ERRORS},
              auth=ANY_AUTH, exclude_unset=True)
-def post_image(request: HttpRequest, conversation_id: int,
+def post_image(request: CallerRequest, conversation_id: int,
                file: File[UploadedFile]) -> tuple[int, dict[str, Any]]:
     conv, role = _conv(request, conversation_id)
     if file.size is None or file.size > chat.MAX_IMAGE_BYTES:
@@ -189,7 +204,7 @@ def post_image(request: HttpRequest, conversation_id: int,
 
 @router.post("/conversations/{conversation_id}/accept", response={200: ConversationOut, **ERRORS},
              auth=USER_AUTH, exclude_unset=True)
-def accept(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
+def accept(request: AuthedRequest, conversation_id: int) -> dict[str, Any]:
     agent = _agent(request)
     conv, role = _conv(request, conversation_id)
     access.require_staff(role)
@@ -198,7 +213,7 @@ def accept(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
 
 @router.post("/conversations/{conversation_id}/transfer", response={200: ConversationOut, **ERRORS},
              auth=USER_AUTH, exclude_unset=True)
-def transfer(request: HttpRequest, conversation_id: int, body: HandoverIn) -> dict[str, Any]:
+def transfer(request: AuthedRequest, conversation_id: int, body: HandoverIn) -> dict[str, Any]:
     agent = _agent(request)
     conv, role = _conv(request, conversation_id)
     access.require_staff(role)
@@ -212,7 +227,7 @@ def transfer(request: HttpRequest, conversation_id: int, body: HandoverIn) -> di
 
 @router.post("/conversations/{conversation_id}/resolve", response={200: ConversationOut, **ERRORS},
              auth=USER_AUTH, exclude_unset=True)
-def resolve(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
+def resolve(request: AuthedRequest, conversation_id: int) -> dict[str, Any]:
     agent = _agent(request)
     conv, role = _conv(request, conversation_id)
     access.require_staff(role)
@@ -221,7 +236,7 @@ def resolve(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
 
 @router.post("/conversations/{conversation_id}/rating", response={200: ConversationOut, **ERRORS},
              auth=ANY_AUTH, exclude_unset=True)
-def rate(request: HttpRequest, conversation_id: int, body: RateIn) -> dict[str, Any]:
+def rate(request: CallerRequest, conversation_id: int, body: RateIn) -> dict[str, Any]:
     conv, role = _conv(request, conversation_id)
     if role != "customer":
         raise NotAllowed()
@@ -230,7 +245,7 @@ def rate(request: HttpRequest, conversation_id: int, body: RateIn) -> dict[str, 
 
 @router.post("/conversations/{conversation_id}/callback", response={200: ConversationOut, **ERRORS},
              auth=ANY_AUTH, exclude_unset=True)
-def callback(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
+def callback(request: CallerRequest, conversation_id: int) -> dict[str, Any]:
     conv, role = _conv(request, conversation_id)
     if role != "customer":
         raise NotAllowed()
@@ -238,7 +253,7 @@ def callback(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
 
 
 @router.post("/agent/status", response={200: AgentStatusOut, **ERRORS}, auth=USER_AUTH)
-def agent_status(request: HttpRequest, body: StatusIn) -> dict[str, Any]:
+def agent_status(request: AuthedRequest, body: StatusIn) -> dict[str, Any]:
     agent = _agent(request)
     if body.status not in Agent.Status.values:
         raise NotAllowed(code="unknown_status")

@@ -45,7 +45,7 @@ class SupportConfig(AppConfig):
     def ready(self) -> None:
         from walletdesk.directory import waits as directory_waits
 
-        from . import waits
+        from .services import waits
 
         directory_waits.register(waits.channel_estimate)
         fit_channels_redis_timeouts()

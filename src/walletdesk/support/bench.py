@@ -33,8 +33,9 @@ def setup(customers: int, agents: int, state: Path, prefix: str = "bench") -> di
     from walletdesk.accounts.models import User
     from walletdesk.accounts.services import issue_token
 
-    from . import conversations, services
+    from . import services
     from .models import Agent
+    from .services import conversations
 
     cap = math.ceil(customers / max(1, agents)) + 2
     out: dict[str, Any] = {"agents": [], "customers": []}
@@ -43,11 +44,11 @@ def setup(customers: int, agents: int, state: Path, prefix: str = "bench") -> di
         email = f"{prefix}.agent{i}@walletdesk.example"
         user = User.objects.filter(email=email).first() or User.objects.create_user(
             email, None, role="agent", display_name=f"Bench agent {i}")
-        agent = Agent.objects.filter(user=user).first() or services.save_agent(Agent(
+        agent = Agent.objects.filter(user=user).first() or Agent(
             user=user, display_name=f"压测坐席{i}", employee_id=f"WD9{i:04d}", skills=["general"],
-            languages=["zh-hans", "en"], max_concurrent_chats=cap))
-        Agent.objects.filter(pk=agent.pk).update(max_concurrent_chats=cap)
+            languages=["zh-hans", "en"])
         agent.max_concurrent_chats = cap
+        services.save_agent(agent)
         services.heartbeat(agent)
         agent_rows.append(agent)
         out["agents"].append({"token": issue_token(user), "employee_id": agent.employee_id, "id": agent.pk})

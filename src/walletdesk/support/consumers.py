@@ -32,9 +32,10 @@ from walletdesk.core import clock
 from walletdesk.core.errors import DomainError
 from walletdesk.core.language import rewrite_accept_language
 
-from . import access, chat, chatrate, conversations, events, pgasync, routing, sockets
+from . import access, chatrate, events, pgasync, sockets
 from .errors import SessionEnded
 from .models import Agent, Conversation
+from .services import chat, conversations, routing
 
 HEALTH_CHECK_IDLE_SECONDS = 5.0
 

@@ -9,8 +9,9 @@ from typing import Any
 from walletdesk.accounts.demo import DEMO_PASSWORD, ensure_user, staff_totp
 from walletdesk.accounts.models import User
 
-from . import chat, conversations, services
+from . import services
 from .models import Agent, CannedReply, Conversation
+from .services import chat, conversations
 
 AGENTS = [
     # email, role, display name, employee ID, region, skills, languages, online

@@ -10,9 +10,10 @@ from django.db.models import Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from . import access, chat, events, labels, waits
-from .conversations import TOPIC_LABELS
+from . import access, events, labels
 from .models import Conversation, Message, name_for
+from .services import chat, waits
+from .services.conversations import TOPIC_LABELS
 
 
 def event_label(event: str) -> str:

@@ -9,9 +9,9 @@ from django.db.models import Count, Min
 
 from walletdesk.core import clock
 
-from . import labels, routing, waits
+from . import labels
 from .models import Agent, Conversation
-from .services import is_on_duty
+from .services import is_on_duty, routing, waits
 
 
 def queue_rows() -> list[dict[str, Any]]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from walletdesk.core.services import jobs
 
-from . import conversations
-from .routing import expire_agents
+from .services import conversations
+from .services.routing import expire_agents
 
 
 @jobs.periodic("support.release_held", seconds=60)

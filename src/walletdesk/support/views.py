@@ -19,9 +19,10 @@ from walletdesk.helpcenter import queries as help_queries
 from walletdesk.notify.client import describe_request as describe_client
 from walletdesk.wallet import queries as wallet_queries
 
-from . import access, conversations, guest, labels, notices, queries
-from .conversations import TOPIC_LABELS, TOPICS
+from . import access, labels, notices, queries
 from .models import Agent, Attachment, CannedReply, Conversation
+from .services import conversations, guest
+from .services.conversations import TOPIC_LABELS, TOPICS
 
 SESSION_GUESTS = "support_guest"
 

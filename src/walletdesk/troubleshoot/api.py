@@ -17,7 +17,7 @@ from ninja import Field, Router, Schema
 from walletdesk.accounts.auth import USER_AUTH, AuthedRequest
 from walletdesk.core.schemas import LOGIN, ErrorOut
 from walletdesk.directory import ratelimit
-from walletdesk.support import conversations
+from walletdesk.support.services import conversations
 
 from . import services, texts
 from .errors import UnknownProblem

@@ -24,7 +24,7 @@ from walletdesk.core.errors import DomainError
 from walletdesk.core.services import jobs
 from walletdesk.directory import ratelimit
 from walletdesk.notify import services as notify
-from walletdesk.support import conversations
+from walletdesk.support.services import conversations
 from walletdesk.wallet import services as wallet
 from walletdesk.wallet.models import Transaction
 

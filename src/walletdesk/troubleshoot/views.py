@@ -13,7 +13,7 @@ from walletdesk.accounts import conf as accounts_conf
 from walletdesk.accounts.models import User
 from walletdesk.core.errors import DomainError
 from walletdesk.directory import ratelimit
-from walletdesk.support import conversations
+from walletdesk.support.services import conversations
 from walletdesk.wallet import queries as wallet_queries
 
 from . import services, texts

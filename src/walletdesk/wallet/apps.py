@@ -10,7 +10,12 @@ class WalletConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from . import fees
+        from walletdesk.core.checks import outside_system
+
+        from . import conf, fees
+
+        outside_system("the payment network", "WALLETDESK_NETWORK_PROVIDER",
+                       lambda: conf.get().network_provider)
         from .models import FeePolicy, Promotion
 
         for model in (FeePolicy, Promotion):

@@ -22,7 +22,7 @@ from walletdesk.core import clock
 from walletdesk.core.errors import Conflict
 from walletdesk.core.money import check_amount, check_currency
 from walletdesk.core.services import jobs
-from walletdesk.notify import inbox as notify_inbox
+from walletdesk.notify.services import inbox as notify_inbox
 from walletdesk.risk.services import LOOK_UP, OUTGOING, assess_outgoing, counters
 
 from . import booking, conf, fees, ledger, locks, recipients

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
-from walletdesk.accounts.auth import USER_AUTH
+from walletdesk.accounts.auth import USER_AUTH, AuthedRequest
 from walletdesk.core.schemas import ErrorOut
 
 from . import access, events, queries, services
@@ -32,13 +31,13 @@ class EndpointPatch(Schema):
 
 
 @router.get("/event-types", response={200: list[EventTypeOut], 403: ERR}, auth=USER_AUTH)
-def event_types(request: HttpRequest) -> list[dict[str, Any]]:
+def event_types(request: AuthedRequest) -> list[dict[str, Any]]:
     access.require_manager(request.user)
     return [{"type": k, "label": str(v)} for k, v in events.EVENT_TYPES.items()]
 
 
 @router.get("", response={200: list[EndpointOut], 403: ERR}, auth=USER_AUTH)
-def list_endpoints(request: HttpRequest) -> list[dict[str, Any]]:
+def list_endpoints(request: AuthedRequest) -> list[dict[str, Any]]:
     access.require_manager(request.user)
     from .models import Endpoint
 
@@ -46,7 +45,7 @@ def list_endpoints(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("", response={201: EndpointOut, 403: ERR}, auth=USER_AUTH)
-def create_endpoint(request: HttpRequest, body: WebhookEndpointIn) -> tuple[int, dict[str, Any]]:
+def create_endpoint(request: AuthedRequest, body: WebhookEndpointIn) -> tuple[int, dict[str, Any]]:
     """The signing secret is in this answer only; later listings show it masked."""
     access.require_manager(request.user)
     endpoint = services.create_endpoint(url=body.url, description=body.description,
@@ -55,7 +54,7 @@ def create_endpoint(request: HttpRequest, body: WebhookEndpointIn) -> tuple[int,
 
 
 @router.patch("/{endpoint_id}", response={200: EndpointOut, 403: ERR, 404: ERR}, auth=USER_AUTH)
-def update_endpoint(request: HttpRequest, endpoint_id: int, body: EndpointPatch) -> dict[str, Any]:
+def update_endpoint(request: AuthedRequest, endpoint_id: int, body: EndpointPatch) -> dict[str, Any]:
     access.require_manager(request.user)
     endpoint = services.update_endpoint(access.endpoint_or_404(endpoint_id), url=body.url,
                                         description=body.description,
@@ -64,7 +63,7 @@ def update_endpoint(request: HttpRequest, endpoint_id: int, body: EndpointPatch)
 
 
 @router.delete("/{endpoint_id}", response={204: None, 403: ERR, 404: ERR}, auth=USER_AUTH)
-def delete_endpoint(request: HttpRequest, endpoint_id: int) -> tuple[int, None]:
+def delete_endpoint(request: AuthedRequest, endpoint_id: int) -> tuple[int, None]:
     access.require_manager(request.user)
     services.delete_endpoint(access.endpoint_or_404(endpoint_id))
     return 204, None
@@ -72,14 +71,14 @@ def delete_endpoint(request: HttpRequest, endpoint_id: int) -> tuple[int, None]:
 
 @router.post("/{endpoint_id}/rotate-secret", response={200: EndpointOut, 403: ERR, 404: ERR},
              auth=USER_AUTH)
-def rotate_secret(request: HttpRequest, endpoint_id: int) -> dict[str, Any]:
+def rotate_secret(request: AuthedRequest, endpoint_id: int) -> dict[str, Any]:
     access.require_manager(request.user)
     endpoint = services.rotate_secret(access.endpoint_or_404(endpoint_id))
     return queries.endpoint_dict(endpoint, with_secret=True)
 
 
 @router.post("/{endpoint_id}/test", response={202: TestSentOut, 403: ERR, 404: ERR}, auth=USER_AUTH)
-def send_test(request: HttpRequest, endpoint_id: int) -> tuple[int, dict[str, Any]]:
+def send_test(request: AuthedRequest, endpoint_id: int) -> tuple[int, dict[str, Any]]:
     access.require_manager(request.user)
     event = services.send_test(access.endpoint_or_404(endpoint_id), request.user)
     return 202, {"event_id": event.id, "type": event.type}
@@ -87,6 +86,6 @@ def send_test(request: HttpRequest, endpoint_id: int) -> tuple[int, dict[str, An
 
 @router.get("/{endpoint_id}/deliveries", response={200: list[DeliveryOut], 403: ERR, 404: ERR},
             auth=USER_AUTH)
-def deliveries(request: HttpRequest, endpoint_id: int) -> list[dict[str, Any]]:
+def deliveries(request: AuthedRequest, endpoint_id: int) -> list[dict[str, Any]]:
     access.require_manager(request.user)
     return [queries.delivery_dict(d) for d in queries.deliveries(access.endpoint_or_404(endpoint_id))]

@@ -1,5 +1,5 @@
 """Event types and payloads. Support records each key action on a conversation as an
-event message (``support.chat.add_event``); those and the public messages become webhook
+event message (``support.services.chat.add_event``); those and the public messages become webhook
 events; service-level warnings and breaches come from ``servicelevels.Event`` rows
 (``signals.connect_optional``). Payloads carry what the desk shows staff, never contact details, and message
 text as stored (secrets already masked by support, the kinds listed in ``masked``)."""

@@ -13,8 +13,9 @@ from walletdesk.accounts.services import issue_token
 from walletdesk.accounts.tests.fixtures import _commit_now, _fast_hashing  # noqa: F401
 from walletdesk.casework.services import verification
 from walletdesk.conftest import ApiClient
-from walletdesk.support import conversations, services
+from walletdesk.support import services
 from walletdesk.support.models import Agent, Conversation
+from walletdesk.support.services import conversations
 from walletdesk.wallet.tests.conftest import ledger_db  # noqa: F401
 
 _n = itertools.count(8000)

@@ -13,8 +13,8 @@ from walletdesk.accounts.services import holds, mfa
 from walletdesk.casework.models import AgentAction
 from walletdesk.casework.tests.conftest import client_for
 from walletdesk.core import clock
-from walletdesk.support import conversations
 from walletdesk.support.models import Message
+from walletdesk.support.services import conversations
 from walletdesk.wallet.models import LedgerAccount, Transaction
 
 pytestmark = pytest.mark.security

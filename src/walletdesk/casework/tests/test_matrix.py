@@ -12,7 +12,7 @@ from walletdesk.accounts.models import AccountHold, SecurityEvent, TotpDevice
 from walletdesk.accounts.services import holds
 from walletdesk.casework import roles
 from walletdesk.casework.models import AgentAction, MerchantRefundRequest
-from walletdesk.support import conversations
+from walletdesk.support.services import conversations
 from walletdesk.wallet.models import Hold, LedgerAccount, Posting, Transaction
 
 pytestmark = pytest.mark.security

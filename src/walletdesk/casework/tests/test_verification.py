@@ -144,7 +144,7 @@ def test_a_guest_confirms_with_a_code_not_in_app(make_staff: Any, make_customer:
     from walletdesk.accounts.tests.fixtures import last_code
     from walletdesk.casework.tests.conftest import client_for
     from walletdesk.conftest import ApiClient
-    from walletdesk.support import conversations, guest
+    from walletdesk.support.services import conversations, guest
 
     who = make_customer()
     opened = guest.open_guest(contact=who.email, topic="account_locked", message="locked out")

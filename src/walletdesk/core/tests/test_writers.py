@@ -37,14 +37,13 @@ LOCK_METHODS = {"select_for_update"}
 SQL_WRITE = re.compile(r'\b(INSERT\s+INTO|DELETE\s+FROM|UPDATE\s+"?\w+"?\s+SET)\b')
 
 WAIT = "moves after the hot-path work of issues 16/21"
-RENDERER = "moves into its app's services after the one notification renderer (issue 18 item 5)"
 
 # (module path relative to the package, kind) -> reason. kind is "write" (a write outside the
 # app's services), "lock" (a row lock outside its locks.py) or "cross:<app>" (a write of
 # another app's model).
 EXCEPTIONS: dict[tuple[str, str], str] = {
-    # The wallet's and support's write modules move into their services packages after the
-    # hot-path work of issues 16 and 21 (other changes to these files are under way).
+    # The wallet's write modules move into its services package after the hot-path work of
+    # issues 16 and 21 (other changes to these files are under way).
     ("wallet/adjustments.py", "write"): WAIT,
     ("wallet/booking.py", "write"): WAIT,
     ("wallet/cards.py", "write"): WAIT,
@@ -54,17 +53,6 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     ("wallet/merchants.py", "write"): WAIT,
     ("wallet/network/simulator.py", "write"): WAIT,
     ("wallet/tasks.py", "write"): WAIT,
-    ("support/chat.py", "write"): WAIT,
-    ("support/conversations.py", "write"): WAIT,
-    ("support/guest.py", "write"): WAIT,
-    ("support/routing.py", "write"): WAIT,
-    ("support/waits.py", "write"): WAIT,
-    # The notification centre and Web Push, and support's email out, are being rewritten by
-    # the one notification renderer (issue 18 item 5); they move into notify.services and
-    # mailroom.services after it.
-    ("notify/inbox.py", "write"): RENDERER,
-    ("notify/push.py", "write"): RENDERER,
-    ("mailroom/outbound.py", "write"): RENDERER,
     # Not a request path's write.
     ("notify/providers.py", "write"): "the development SMS provider keeps what it 'sends' in the "
                                       "development outbox (never in production); notify.services loads "
@@ -75,7 +63,6 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
                                     "(created, then selected under the lock, race-free)",
     ("wallet/locks.py", "write"): "a ledger account is created on first use by the helper that locks "
                                   "it; " + WAIT,
-    ("support/bench.py", "write"): "bench_chat's set-up of its scratch agents; " + WAIT,
     ("wallet/management/commands/bench_ledger.py", "write"): "bench_ledger fills its scratch database",
     ("wallet/management/commands/bench_ledger.py", "cross:accounts"): "bench_ledger creates the users "
                                                                       "of its scratch database",

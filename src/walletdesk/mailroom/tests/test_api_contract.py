@@ -9,7 +9,7 @@ import pytest
 from walletdesk.accounts.services import issue_token
 from walletdesk.conftest import ApiClient
 from walletdesk.mailroom import services
-from walletdesk.support import conversations
+from walletdesk.support.services import conversations
 
 from .conftest import mail
 

@@ -86,7 +86,7 @@ def test_the_reference_from_another_sender_opens_its_own_conversation(listener: 
 
 
 def test_reply_to_a_resolved_conversation_opens_a_follow_up(listener: int, make_agent: Any) -> None:
-    from walletdesk.support import conversations
+    from walletdesk.support.services import conversations
 
     send(listener, mail())
     conv = only_conversation()

@@ -11,8 +11,8 @@ from walletdesk.core.models import Job
 from walletdesk.core.services import jobs
 from walletdesk.mailroom import services
 from walletdesk.mailroom.models import EmailMessage
-from walletdesk.support import chat, conversations
 from walletdesk.support.models import Conversation
+from walletdesk.support.services import chat, conversations
 
 from .conftest import AUTHSERV, SUPPORT, mail
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from walletdesk.mailroom.conf import parse_listen
-from walletdesk.mailroom.outbound import clean_subject
 from walletdesk.mailroom.parse import Malformed, new_part, parse
+from walletdesk.mailroom.services.outbound import clean_subject
 
 
 @pytest.mark.parametrize(("text", "kept"), [

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from walletdesk.notify import inbox
+from walletdesk.notify.services import inbox
 
 register = template.Library()
 

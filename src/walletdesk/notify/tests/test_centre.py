@@ -10,9 +10,10 @@ from django.test import Client
 from walletdesk.accounts.tests.fixtures import run_jobs
 from walletdesk.conftest import PASSWORD, ApiClient
 from walletdesk.core import clock
-from walletdesk.notify import inbox, tasks
 from walletdesk.notify import services as notify
+from walletdesk.notify import tasks
 from walletdesk.notify.models import Kind, Notification
+from walletdesk.notify.services import inbox
 
 pytestmark = [pytest.mark.django_db]
 
@@ -90,7 +91,7 @@ def test_a_declined_payment_says_no_fee_was_charged(make_customer: Any) -> None:
 
 def test_agent_reply_after_a_while_unread(make_customer: Any, make_agent: Any,
                                           open_chat: Any) -> None:
-    from walletdesk.support import chat, conversations
+    from walletdesk.support.services import chat, conversations
 
     user = make_customer(language="en")
     conv = open_chat(customer=user).conversation
@@ -110,7 +111,7 @@ def test_agent_reply_after_a_while_unread(make_customer: Any, make_agent: Any,
 
 def test_an_agent_reply_the_customer_read_is_not_notified(make_customer: Any, make_agent: Any,
                                                           open_chat: Any) -> None:
-    from walletdesk.support import chat, conversations
+    from walletdesk.support.services import chat, conversations
 
     user = make_customer()
     conv = open_chat(customer=user).conversation

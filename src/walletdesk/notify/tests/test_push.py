@@ -10,8 +10,8 @@ from django.test import override_settings
 
 from walletdesk.accounts.tests.fixtures import run_jobs
 from walletdesk.conftest import ApiClient
-from walletdesk.notify import inbox, push
 from walletdesk.notify.models import Kind, Notification, PushOptIn, PushSubscription
+from walletdesk.notify.services import inbox, push
 
 from .pushservice import Browser, PushService
 

@@ -16,8 +16,8 @@ from walletdesk.directory.models import Channel
 from walletdesk.phone import codes, errors, queries, services
 from walletdesk.phone.models import Call, Callback
 from walletdesk.servicelevels.models import Timer
-from walletdesk.support import conversations, waits
 from walletdesk.support.models import Conversation, Message
+from walletdesk.support.services import conversations, waits
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 12, 3, 10, 2, tzinfo=SH).astimezone(UTC)  # Thursday, hotline open

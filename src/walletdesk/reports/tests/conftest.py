@@ -21,8 +21,9 @@ from walletdesk.conftest import ApiClient
 from walletdesk.core import clock
 from walletdesk.directory import services as directory
 from walletdesk.directory.models import Channel, Region, ServiceHours
-from walletdesk.support import chat, conversations, services
+from walletdesk.support import services
 from walletdesk.support.models import Agent
+from walletdesk.support.services import chat, conversations
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _n = itertools.count(8100)

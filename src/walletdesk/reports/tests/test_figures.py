@@ -102,7 +102,7 @@ def test_the_range_is_read_in_the_viewers_time_zone(week: Any) -> None:
 def test_service_levels_count_recorded_warnings_and_breaches(week: Any, make_customer: Any) -> None:
     from walletdesk.core import clock
     from walletdesk.servicelevels import services as servicelevels
-    from walletdesk.support import conversations
+    from walletdesk.support.services import conversations
 
     from .conftest import at, local
 

@@ -16,7 +16,7 @@ from walletdesk.asgi import application
 from walletdesk.core import clock
 from walletdesk.directory import demo as directory_demo
 from walletdesk.servicelevels import services
-from walletdesk.support import conversations
+from walletdesk.support.services import conversations
 from walletdesk.support.tests.wscomm import WebsocketCommunicator
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -15,9 +15,9 @@ from walletdesk.core.services import jobs
 from walletdesk.directory import demo as directory_demo
 from walletdesk.servicelevels import services
 from walletdesk.servicelevels.models import Event, Policy, Timer
-from walletdesk.support import chat, conversations
 from walletdesk.support import events as support_events
 from walletdesk.support.models import Conversation
+from walletdesk.support.services import chat, conversations
 
 HK, LON = ZoneInfo("Asia/Hong_Kong"), ZoneInfo("Europe/London")
 ONE_SECOND = timedelta(seconds=1)

@@ -9,8 +9,9 @@ import pytest
 
 from walletdesk.accounts.models import User
 from walletdesk.accounts.tests.fixtures import _fast_hashing  # noqa: F401
-from walletdesk.support import conversations, services
+from walletdesk.support import services
 from walletdesk.support.models import Agent
+from walletdesk.support.services import conversations
 
 _n = itertools.count(7000)
 

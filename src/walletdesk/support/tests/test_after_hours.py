@@ -13,8 +13,9 @@ from walletdesk.core import clock
 from walletdesk.core.services import jobs
 from walletdesk.directory import services as directory
 from walletdesk.directory.models import Channel, Region, ServiceHours
-from walletdesk.support import conversations, services
+from walletdesk.support import services
 from walletdesk.support.models import Conversation
+from walletdesk.support.services import conversations
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -96,7 +97,7 @@ def test_a_message_left_overnight_goes_ahead_of_one_sent_after_opening(
         late = open_chat(topic="payments", text="你好").conversation
         assert not late.after_hours
         conversations.release_held()
-        from walletdesk.support import waits
+        from walletdesk.support.services import waits
 
         assert waits.queued("payments") == [early.pk, late.pk]
 

@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from walletdesk.accounts.services import issue_token
-from walletdesk.support import conversations
 from walletdesk.support.models import Conversation
+from walletdesk.support.services import conversations
 
 pytestmark = pytest.mark.security
 

@@ -18,7 +18,8 @@ from django.db import connection
 from django.db.backends import utils as db_utils
 
 from walletdesk.accounts.services import issue_token
-from walletdesk.support import consumers, conversations
+from walletdesk.support import consumers
+from walletdesk.support.services import conversations
 
 from .test_websockets import connect, frames_until
 

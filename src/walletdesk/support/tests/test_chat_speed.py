@@ -12,10 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from walletdesk.accounts.services import issue_token
-from walletdesk.support import chat as support_chat
-from walletdesk.support import conversations
 from walletdesk.support.errors import ConversationClosed, ConversationNotFound
 from walletdesk.support.models import Conversation, Message
+from walletdesk.support.services import chat as support_chat
+from walletdesk.support.services import conversations
 
 from .test_websockets import connect, frames_until
 

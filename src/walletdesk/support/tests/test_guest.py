@@ -8,8 +8,8 @@ import pytest
 
 from walletdesk.accounts.errors import InvalidCode
 from walletdesk.accounts.tests.fixtures import _commit_now, last_code  # noqa: F401
-from walletdesk.support import guest
 from walletdesk.support.models import Conversation
+from walletdesk.support.services import guest
 
 pytestmark = pytest.mark.security
 

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from walletdesk.support import chat
 from walletdesk.support.errors import InvalidAttachment
 from walletdesk.support.models import Attachment
+from walletdesk.support.services import chat
 
 pytestmark = [pytest.mark.django_db, pytest.mark.security]
 

@@ -11,8 +11,9 @@ from django.test import Client
 
 from walletdesk.accounts.services import issue_token
 from walletdesk.asgi import application
-from walletdesk.support import chat, conversations, events, queries
+from walletdesk.support import events, queries
 from walletdesk.support.models import Message
+from walletdesk.support.services import chat, conversations
 
 from .wscomm import WebsocketCommunicator
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from walletdesk.support import chat, conversations
 from walletdesk.support.masking import luhn_ok, mask
 from walletdesk.support.models import Message
+from walletdesk.support.services import chat, conversations
 
 
 @pytest.mark.parametrize(("text", "kinds", "gone"), [

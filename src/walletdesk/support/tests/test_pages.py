@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from walletdesk.support import chat, conversations
 from walletdesk.support.models import Conversation
+from walletdesk.support.services import chat, conversations
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from walletdesk.support import conversations
 from walletdesk.support.errors import NotAllowed
 from walletdesk.support.models import Conversation
+from walletdesk.support.services import conversations
 
 pytestmark = [pytest.mark.django_db, pytest.mark.security]
 

@@ -11,9 +11,10 @@ import pytest
 from walletdesk.accounts.services import holds
 from walletdesk.core import clock
 from walletdesk.core.services import jobs
-from walletdesk.support import conversations, routing, services, waits
+from walletdesk.support import services
 from walletdesk.support.errors import AlreadyTaken, AtCapacity
 from walletdesk.support.models import PRIORITY_URGENT, Agent, Conversation
+from walletdesk.support.services import conversations, routing, waits
 
 
 def test_reference_format_and_uniqueness(open_chat: Any) -> None:

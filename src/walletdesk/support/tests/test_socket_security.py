@@ -17,8 +17,9 @@ from walletdesk.accounts.models import ApiToken, Device
 from walletdesk.asgi import application
 from walletdesk.conftest import ApiClient
 from walletdesk.core import clock
-from walletdesk.support import chatrate, conversations, sockets
+from walletdesk.support import chatrate, sockets
 from walletdesk.support.models import Conversation, Message
+from walletdesk.support.services import conversations
 
 from .test_websockets import connect, frames_until
 from .wscomm import WebsocketCommunicator

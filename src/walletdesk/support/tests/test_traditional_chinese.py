@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from walletdesk.support import conversations, labels, routing, supervision
+from walletdesk.support import labels, supervision
 from walletdesk.support.models import Conversation
+from walletdesk.support.services import conversations, routing
 
 
 def _open(open_chat: Any, **extra: Any) -> Conversation:

@@ -9,8 +9,8 @@ import pytest
 
 from walletdesk.core.models import Job
 from walletdesk.core.services import jobs
-from walletdesk.support import conversations
 from walletdesk.support.models import PRIORITY_HIGH, PRIORITY_NORMAL, Conversation
+from walletdesk.support.services import conversations
 
 pytestmark = pytest.mark.django_db
 

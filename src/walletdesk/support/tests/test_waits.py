@@ -9,8 +9,8 @@ import pytest
 from walletdesk.core import clock
 from walletdesk.directory import waits as directory_waits
 from walletdesk.directory.models import Channel
-from walletdesk.support import conversations, waits
 from walletdesk.support.models import QueueStat
+from walletdesk.support.services import conversations, waits
 
 
 def test_ewma_starts_with_the_first_sample_and_then_smooths(db: Any) -> None:

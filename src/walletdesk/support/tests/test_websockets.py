@@ -12,9 +12,9 @@ from channels.db import database_sync_to_async
 
 from walletdesk.accounts.services import issue_token
 from walletdesk.asgi import application
-from walletdesk.support import chat as support_chat
-from walletdesk.support import conversations
 from walletdesk.support.models import Message
+from walletdesk.support.services import chat as support_chat
+from walletdesk.support.services import conversations
 
 from .wscomm import WebsocketCommunicator
 

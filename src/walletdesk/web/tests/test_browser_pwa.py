@@ -76,7 +76,7 @@ def test_bell_and_notification_centre_on_a_phone(live_server_url: str, browser: 
 
     in_live_db(tmp_path_factory, (
         "from walletdesk.accounts.models import User\n"
-        "from walletdesk.notify import inbox\n"
+        "from walletdesk.notify.services import inbox\n"
         "u = User.objects.get(email='zhang.wei@example.cn')\n"
         "inbox.add(u, 'security', '新设备登录', '您的账户在 Pixel 8 上有新的登录。', "
         "link='/security/', source='browser-test-1')\n"

@@ -9,13 +9,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.conf import settings
 
 from walletdesk.core import clock
 from walletdesk.core.models import Job
 from walletdesk.core.services import jobs
-from walletdesk.support import chat, conversations
-from walletdesk.webhooks import services, signing
+from walletdesk.support.services import chat, conversations
+from walletdesk.webhooks import conf, services, signing
 from walletdesk.webhooks.models import Attempt, Delivery, Endpoint, Event
 
 from .receiver import receiver
@@ -32,7 +31,8 @@ def open_chat(customer: Any, text: str = "我的转账没到账") -> Any:
 
 def deliver() -> int:
     """Let the scanner's grace pass and its next slot come, then run the due jobs."""
-    clock.advance(seconds=settings.WEBHOOKS["SCAN_EVERY_SECONDS"] + settings.WEBHOOKS["SCAN_GRACE_SECONDS"])
+    config = conf.get()
+    clock.advance(seconds=config.scan_every_seconds + config.scan_grace_seconds)
     return jobs.run_pending()
 
 

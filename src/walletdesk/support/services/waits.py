@@ -20,8 +20,8 @@ from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
 
 from walletdesk.core import clock
 
-from . import services as agent_services
-from .models import Agent, Conversation, QueueStat
+from .. import services as agent_services
+from ..models import Agent, Conversation, QueueStat
 
 ALPHA = 0.3
 DEFAULT_WAIT = 120.0

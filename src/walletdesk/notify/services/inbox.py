@@ -24,8 +24,8 @@ from walletdesk.core import clock
 from walletdesk.core.errors import NotFound
 from walletdesk.core.services import jobs
 
-from .messages import Message
-from .models import Kind, Notification, PushOptIn, PushSubscription
+from ..messages import Message
+from ..models import Kind, Notification, PushOptIn, PushSubscription
 
 # notify.services kinds that are security alerts (codes are not: they are for one channel).
 SECURITY_KINDS = frozenset({

@@ -24,9 +24,8 @@ from walletdesk.directory import hours as hours_math
 from walletdesk.directory import queries as directory_queries
 from walletdesk.directory import ratelimit
 
-from . import events, masking, routing, snapshot, waits
-from .chat import add_event, check_text
-from .errors import (
+from .. import events, masking, snapshot
+from ..errors import (
     AlreadyRated,
     AlreadyTaken,
     AtCapacity,
@@ -38,7 +37,7 @@ from .errors import (
     NotResolved,
     UnknownTransaction,
 )
-from .models import (
+from ..models import (
     PRIORITY_HIGH,
     PRIORITY_NORMAL,
     PRIORITY_URGENT,
@@ -47,6 +46,8 @@ from .models import (
     Conversation,
     ReferenceCounter,
 )
+from . import routing, waits
+from .chat import add_event, check_text
 
 # topic the customer picks → (queue, priority)
 TOPICS: dict[str, tuple[str, int]] = {
@@ -277,7 +278,7 @@ def transfer(by: Agent, conv: Conversation, *, to_agent: Agent | None = None,
         raise ConversationClosed()
     with transaction.atomic():
         if to_agent is not None:
-            from .services import is_on_duty
+            from . import is_on_duty
 
             if to_agent.pk == by.pk or not is_on_duty(to_agent):
                 raise InvalidTransfer()

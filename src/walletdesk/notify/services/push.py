@@ -31,9 +31,9 @@ from walletdesk.core import clock
 from walletdesk.core.errors import DomainError
 from walletdesk.core.services import jobs
 
-from . import conf, messages
-from .localtime import format_local
-from .models import Kind, Notification, PushOptIn, PushSubscription
+from .. import conf, messages
+from ..localtime import format_local
+from ..models import Kind, Notification, PushOptIn, PushSubscription
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from walletdesk.core import clock
 from walletdesk.core.errors import ValidationFailed
 
-from .models import AGENT_ROLES, SKILLS, Agent
+from ..models import AGENT_ROLES, SKILLS, Agent
 
 HEARTBEAT_TTL = timedelta(seconds=120)
 EMPLOYEE_ID = re.compile(r"^WD\d{4,6}$")

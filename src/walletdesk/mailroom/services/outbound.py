@@ -32,9 +32,9 @@ from walletdesk.notify import services as notify
 from walletdesk.support.events import verify_url
 from walletdesk.support.models import Message
 
-from . import conf
-from .models import EmailMessage, EmailThread
-from .parse import REFERENCE_RE
+from .. import conf
+from ..models import EmailMessage, EmailThread
+from ..parse import REFERENCE_RE
 
 log = logging.getLogger(__name__)
 

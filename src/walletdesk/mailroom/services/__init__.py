@@ -28,13 +28,15 @@ from django.utils.translation import gettext as _
 
 from walletdesk.accounts.models import User
 from walletdesk.core import clock
-from walletdesk.support import chat, conversations, masking, snapshot
+from walletdesk.support import masking, snapshot
 from walletdesk.support.errors import InvalidAttachment
 from walletdesk.support.models import Conversation, Message
+from walletdesk.support.services import chat, conversations
 
-from . import conf, outbound
-from .models import EmailMessage, EmailThread
-from .parse import REFERENCE_RE, Malformed, Parsed, Part, new_part, parse
+from .. import conf
+from ..models import EmailMessage, EmailThread
+from ..parse import REFERENCE_RE, Malformed, Parsed, Part, new_part, parse
+from . import outbound
 
 log = logging.getLogger(__name__)
 

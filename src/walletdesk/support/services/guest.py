@@ -17,11 +17,12 @@ from walletdesk.accounts.services import codes
 from walletdesk.core import clock
 from walletdesk.directory import ratelimit
 
-from . import access, events, notices, routing, snapshot
+from .. import access, events, notices, snapshot
+from ..errors import InvalidTopic
+from ..models import Conversation
+from . import routing
 from .chat import add_event, check_text
 from .conversations import TOPICS, Opened, _create, _opened, new_guest_key, route_for
-from .errors import InvalidTopic
-from .models import Conversation
 
 PURPOSE = "support"
 # Guests per client address (the codes have their own limits: 3 sends an hour, 5 tries).

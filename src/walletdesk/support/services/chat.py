@@ -20,9 +20,9 @@ from django.db.models.functions import Greatest
 from walletdesk.core import clock, images
 from walletdesk.core.errors import DomainError
 
-from . import events, masking
-from .errors import ConversationClosed, ConversationNotFound, InvalidAttachment, InvalidMessage
-from .models import Agent, Attachment, Conversation, Message
+from .. import events, masking
+from ..errors import ConversationClosed, ConversationNotFound, InvalidAttachment, InvalidMessage
+from ..models import Agent, Attachment, Conversation, Message
 
 MAX_TEXT = 4000
 MAX_CLIENT_ID = 64
@@ -202,7 +202,7 @@ async def apost(conv_id: int, user: Any, text: object, *, client_id: object = No
     the statement is atomic, so trying it twice leaves nothing behind."""
     from psycopg.errors import IntegrityError as PgIntegrityError
 
-    from . import pgasync
+    from .. import pgasync
 
     clean = check_text(text)
     cid = check_client_id(client_id)

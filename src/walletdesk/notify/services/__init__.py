@@ -20,11 +20,12 @@ from nacl.secret import SecretBox
 
 from walletdesk.core.services import jobs
 
-from . import inbox, messages
-from .limits import may_send
-from .messages import Message, Recipient
-from .models import Delivery, OutboxMessage
-from .providers import SmsDeliveryFailed, sms_provider
+from .. import messages
+from ..limits import may_send
+from ..messages import Message, Recipient
+from ..models import Delivery, OutboxMessage
+from ..providers import SmsDeliveryFailed, sms_provider
+from . import inbox
 
 log = logging.getLogger(__name__)
 

@@ -26,9 +26,10 @@ from django.db.models import Count, Q
 from walletdesk.core import clock
 from walletdesk.core.services import jobs
 
-from . import events, waits
-from . import services as agent_services
-from .models import Agent, Conversation, Message
+from .. import events
+from .. import services as agent_services
+from ..models import Agent, Conversation, Message
+from . import waits
 
 LIVE = waits.LIVE
 
