@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from . import ledger
 from .models import LedgerAccount, Transaction
+from .services import ledger
 
 
 def lock_accounts(ids: Iterable[int]) -> dict[int, LedgerAccount]:

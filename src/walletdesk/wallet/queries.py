@@ -14,8 +14,8 @@ from django.db.models import Q, QuerySet
 from walletdesk.accounts.models import User
 from walletdesk.core.money import CURRENCIES
 
-from . import ledger
 from .models import LedgerAccount, Merchant, Posting, Transaction
+from .services import ledger
 
 
 @dataclass

@@ -8,8 +8,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from walletdesk.core import clock
-from walletdesk.wallet import ledger
 from walletdesk.wallet.models import LedgerAccount, Posting, Transaction
+from walletdesk.wallet.services import ledger
 
 from .helpers import snapshot
 

@@ -13,8 +13,9 @@ from django.test import Client
 
 from walletdesk.accounts.services import holds
 from walletdesk.core import clock
-from walletdesk.wallet import cards, services
+from walletdesk.wallet import services
 from walletdesk.wallet.models import FeePolicy, Transaction
+from walletdesk.wallet.services import cards
 
 from .helpers import CARDS, assert_ledger_ok, available_of, snapshot
 

@@ -25,8 +25,8 @@ from walletdesk.core.services import jobs
 from walletdesk.notify import inbox as notify_inbox
 from walletdesk.risk.services import LOOK_UP, OUTGOING, assess_outgoing, counters
 
-from . import booking, conf, fees, ledger, locks, recipients
-from .errors import (
+from .. import conf, fees, locks, recipients
+from ..errors import (
     FeeNoticeTooShort,
     InsufficientFunds,
     InsufficientMerchantFunds,
@@ -42,7 +42,7 @@ from .errors import (
     UnknownRecipient,
     WrongMerchant,
 )
-from .models import (
+from ..models import (
     OPERATION_METHODS,
     FeeAnnouncement,
     FeePolicy,
@@ -57,6 +57,7 @@ from .models import (
     TransactionEvent,
     public_id,
 )
+from . import booking, ledger
 
 log = logging.getLogger(__name__)
 Status = Transaction.Status
@@ -572,7 +573,7 @@ def expire_stale(limit: int = 500) -> int:
 
 
 def get_transaction_for(user: User, public: str) -> Transaction:
-    from .queries import transactions_of
+    from ..queries import transactions_of
 
     txn = transactions_of(user).filter(public_id=public).first() if isinstance(public, str) else None
     if txn is None:

@@ -30,8 +30,8 @@ from django.utils.translation import gettext_lazy as _
 from walletdesk.core import clock
 from walletdesk.core.errors import Conflict, DomainError
 
-from . import conf, refusals
-from .models import IdempotencyRecord
+from .. import conf, refusals
+from ..models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255

@@ -28,9 +28,10 @@ from walletdesk.core import clock
 from walletdesk.core.errors import Conflict, DomainError
 from walletdesk.core.services import jobs
 
-from . import ledger, locks, services
-from .models import Hold, LedgerAccount, Posting, Transaction, TransactionEvent, public_id
-from .network import NetworkUnavailable, get_network
+from .. import locks, services
+from ..models import Hold, LedgerAccount, Posting, Transaction, TransactionEvent, public_id
+from ..network import NetworkUnavailable, get_network
+from . import ledger
 
 Status = Transaction.Status
 FEE_REFUND_KIND = "fee_refund"

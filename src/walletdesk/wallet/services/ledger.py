@@ -14,8 +14,8 @@ from django.db.models import F, Q, Sum
 from walletdesk.accounts.models import User
 from walletdesk.core import clock
 
-from .errors import InsufficientFunds
-from .models import Hold, LedgerAccount, Merchant, Posting, Transaction
+from ..errors import InsufficientFunds
+from ..models import Hold, LedgerAccount, Merchant, Posting, Transaction
 
 Kind = LedgerAccount.Kind
 
