@@ -98,7 +98,7 @@ def refund_fee(txn_id: int, amount: int | None = None, *, detail: str = "") -> T
                 raise FeeNotRefundable()
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0 or value > limit:
                 raise FeeRefundTooLarge(refundable=limit)
-            revenue, wallet = locks.lock_ledger([
+            revenue, wallet = ledger.lock([
                 ledger.system_lookup(LedgerAccount.Kind.FEE_REVENUE, original.currency),
                 ledger.customer_lookup(original.customer_id, original.currency)])
             now = clock.now()

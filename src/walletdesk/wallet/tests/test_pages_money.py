@@ -178,6 +178,14 @@ def test_statement_shows_a_card_payment_once(alice: Client, customer: Any,
     assert r.context["money_out"] == 0  # the card paid; the balance never moved
 
 
+def test_statement_of_an_unused_currency_is_empty_and_writes_nothing(alice: Client) -> None:
+    before = snapshot()
+    r = alice.get("/wallet/statement/?currency=USD")
+    st = r.context["st"]
+    assert (r.status_code, st.currency, st.opening, st.closing, st.lines) == (200, "USD", 0, 0, [])
+    assert snapshot() == before  # reading a statement opens no ledger account
+
+
 def test_active_hold_shows_on_home_in_the_users_zone(alice: Client, customer: Any) -> None:
     customer.time_zone = "America/New_York"
     customer.save(update_fields=["time_zone"])
