@@ -95,8 +95,8 @@ def customer(make_customer: Any) -> Any:
 
 @pytest.fixture
 def merchant(db: Any) -> Any:
-    from walletdesk.wallet.merchants import issue_api_key
     from walletdesk.wallet.models import Merchant
+    from walletdesk.wallet.services.merchants import issue_api_key
 
     shop = Merchant.objects.create(name="示例咖啡", name_en="Sample Coffee", slug="sample-coffee")
     shop.api_key = issue_api_key(shop)  # type: ignore[attr-defined]
@@ -143,8 +143,9 @@ def anon_api(db: Any) -> ApiClient:
 @pytest.fixture
 def fund(db: Any) -> Any:
     """Put money in a wallet through the real top-up path, confirmed by the network."""
-    from walletdesk.wallet import cards, services
+    from walletdesk.wallet import services
     from walletdesk.wallet.models import PaymentMethod
+    from walletdesk.wallet.services import cards
 
     def fund(user: Any, amount: int, currency: str = "CNY") -> Any:
         if not PaymentMethod.objects.filter(owner=user, kind="bank_card").exists():

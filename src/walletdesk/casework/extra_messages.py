@@ -1,4 +1,4 @@
-"""Strings of ``wallet/adjustments.py`` and the wallet's labels for support's changes, kept
+"""Strings of ``wallet/services/adjustments.py`` and the wallet's labels for support's changes, kept
 in this app's catalogue (the wallet's own catalogue belongs to the wallet's owners)."""
 
 from django.utils.translation import gettext_noop

@@ -24,7 +24,7 @@ from walletdesk.core.admin import AuditedAdmin, ReadOnlyAdmin
 from walletdesk.core.errors import DomainError
 from walletdesk.core.money import format_minor, parse_major
 
-from . import merchants, services
+from . import services
 from .models import (
     FeeAnnouncement,
     FeePolicy,
@@ -40,6 +40,7 @@ from .models import (
     Transaction,
     TransactionEvent,
 )
+from .services import merchants
 
 
 def _form_error(exc: DomainError) -> forms.ValidationError:

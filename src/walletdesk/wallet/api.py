@@ -18,11 +18,12 @@ from walletdesk.core.errors import DomainError, PermissionDenied, ValidationFail
 from walletdesk.core.money import check_amount, check_currency
 from walletdesk.core.schemas import CURRENCY, MINOR_AMOUNT, ErrorOut
 
-from . import cards, fees, idempotency, queries, services
+from . import fees, queries, services
 from .errors import UnknownMethod
-from .merchants import merchant_for_key
 from .models import OPERATION_METHODS, Merchant, Method, Operation, PaymentRequest, Transaction
 from .serializers import event_dict, quote_dict, transaction_dict
+from .services import cards, idempotency
+from .services.merchants import merchant_for_key
 
 wallet_router = Router(tags=["wallet"])
 merchant_router = Router(tags=["merchant"])

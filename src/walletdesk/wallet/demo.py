@@ -17,8 +17,9 @@ from walletdesk.accounts.demo import DEMO_PASSWORD, ensure_user
 from walletdesk.accounts.models import User
 from walletdesk.core import clock
 
-from . import cards, services
+from . import services
 from .models import FeeAnnouncement, FeePolicy, Merchant, PaymentMethod, Promotion, Transaction
+from .services import cards
 
 MERCHANTS = [
     ("sample-coffee", "示例咖啡", "Sample Coffee", "coffee@merchant.example"),

@@ -9,12 +9,11 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 
 from walletdesk.accounts.models import User
 from walletdesk.core.money import CURRENCIES
 
-from . import ledger
 from .models import LedgerAccount, Merchant, Posting, Transaction
 
 
@@ -120,6 +119,20 @@ def direction_for(txn: Transaction, user: User) -> int:
     return -1
 
 
+def balance_at(account: LedgerAccount, at: datetime, *, inclusive: bool = True) -> int:
+    """The posted balance of an account at any past moment, from its postings.
+
+    ``inclusive`` counts postings made exactly at ``at``; a statement's opening
+    balance leaves them out.
+    """
+    lookup = "created_at__lte" if inclusive else "created_at__lt"
+    incoming = Posting.objects.filter(destination=account, **{lookup: at}).aggregate(
+        s=Sum("amount"))["s"] or 0
+    outgoing = Posting.objects.filter(source=account, **{lookup: at}).aggregate(
+        s=Sum("amount"))["s"] or 0
+    return int(incoming - outgoing)
+
+
 @dataclass
 class StatementLine:
     at: datetime
@@ -146,9 +159,12 @@ def monthly_statement(user: User, currency: str, year: int, month: int,
     start = datetime(year, month, 1, tzinfo=zone)
     last = calendar.monthrange(year, month)[1]
     end = datetime.combine(date(year, month, last), time.max, zone)
-    account = ledger.customer_account(user, currency)
-    opening = ledger.balance_at(account, start, inclusive=False)
-    statement = Statement(currency, year, month, opening, ledger.balance_at(account, end))
+    account = LedgerAccount.objects.filter(kind=LedgerAccount.Kind.CUSTOMER, owner=user,
+                                           currency=currency).first()
+    if account is None:  # never used in this currency: nothing to show
+        return Statement(currency, year, month, 0, 0)
+    opening = balance_at(account, start, inclusive=False)
+    statement = Statement(currency, year, month, opening, balance_at(account, end))
     postings = (Posting.objects.filter(Q(source=account) | Q(destination=account),
                                        created_at__gte=start, created_at__lte=end)
                 .select_related("transaction").order_by("created_at", "pk"))

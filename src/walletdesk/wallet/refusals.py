@@ -4,7 +4,7 @@ A refusal raised inside the operation's transaction takes its own writes back wi
 two of them must stay: the risk decision (with its freeze or review, ``risk.errors``) and a
 transfer's miss on a login without a wallet (ADR 0047). The errors carry them as data; this
 is the one explicit call that writes them, made by whoever turns the refusal into an answer
-after the rollback: ``idempotency.execute`` and the API's error handler (``walletdesk.api``).
+after the rollback: ``services.idempotency.execute`` and the API's error handler (``walletdesk.api``).
 Each is written once per error, however many of them call; any other error writes nothing.
 """
 

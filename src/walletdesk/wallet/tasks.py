@@ -1,4 +1,7 @@
-"""Background jobs of the wallet: network calls and the pending sweeper."""
+"""Background jobs of the wallet: network calls, the pending sweeper, the idempotency purge.
+
+They write nothing themselves: each calls the wallet's services (or the network).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +11,10 @@ from walletdesk.core import clock
 from walletdesk.core.services import jobs
 
 from . import conf, services
-from .models import IdempotencyRecord, Transaction
+from .models import Transaction
 from .network import get_network
 from .network import simulator as network_simulator
+from .services import idempotency
 
 
 @jobs.task("wallet.submit_to_network")
@@ -56,4 +60,4 @@ def expire_stale() -> None:
 @jobs.periodic("wallet.purge_idempotency", seconds=3600)
 def purge_idempotency() -> None:
     cutoff = clock.now() - timedelta(hours=conf.get().idempotency_ttl_hours)
-    IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    idempotency.purge(cutoff)

@@ -26,7 +26,7 @@ from walletdesk.core.csvsafe import safe_cell
 from walletdesk.core.errors import DomainError
 from walletdesk.core.money import CURRENCIES, format_minor, parse_major
 
-from . import cards, fees, idempotency, present, queries, review, services
+from . import fees, present, queries, review, services
 from .forms import CardForm, MoneyForm, PayForm, RefundForm, TopUpForm, TransferForm, WithdrawForm
 from .models import (
     OPERATION_METHODS,
@@ -38,6 +38,7 @@ from .models import (
     Transaction,
 )
 from .serializers import transaction_dict
+from .services import cards, idempotency
 
 
 def customer_required(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -22,10 +22,10 @@ from walletdesk.accounts.services import codes, holds, lockout, mfa, passkeys
 from walletdesk.core import clock
 from walletdesk.core.money import format_minor, parse_major
 from walletdesk.support.models import Agent, Conversation
-from walletdesk.wallet import adjustments
 from walletdesk.wallet.models import Hold, Posting, Transaction
 from walletdesk.wallet.network import NetworkUnavailable, get_network
 from walletdesk.wallet.serializers import event_dict, transaction_dict
+from walletdesk.wallet.services import adjustments
 
 from .. import notices
 from ..errors import ActionNotApplicable, InvalidParameters, ObjectNotInConversation

@@ -109,8 +109,8 @@ def paid_fee(make_customer: Any, fund: Any, transfer_fee: Any) -> Any:
 
 @pytest.fixture
 def pending_topup(db: Any) -> Any:
-    from walletdesk.wallet import cards
     from walletdesk.wallet import services as wallet
+    from walletdesk.wallet.services import cards
 
     def make(user: User, amount: int = 20_000) -> Any:
         cards.link_card(user, kind="bank_card", number="6222021234567890128")

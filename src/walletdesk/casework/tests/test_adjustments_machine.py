@@ -1,4 +1,4 @@
-"""A hypothesis state machine over support's money adjustments (``wallet/adjustments.py``)
+"""A hypothesis state machine over support's money adjustments (``wallet/services/adjustments.py``)
 mixed with the wallet's own operations, against a small model: after every step the
 ledger invariants hold, balances are exactly what the model says, and a refused
 adjustment changed nothing."""
@@ -19,9 +19,10 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from walletdesk.accounts.models import User
 from walletdesk.core import clock
 from walletdesk.core.errors import DomainError
-from walletdesk.wallet import adjustments, cards, ledger, services
+from walletdesk.wallet import services
 from walletdesk.wallet.invariants import problems
 from walletdesk.wallet.models import FeePolicy, LedgerAccount, Transaction
+from walletdesk.wallet.services import adjustments, cards, ledger
 from walletdesk.wallet.tests.helpers import snapshot
 
 pytestmark = pytest.mark.money

@@ -72,8 +72,8 @@ def test_merchant_sees_the_request_and_grants_it(make_case: Any, merchant: Any, 
     assert Message.objects.filter(conversation=case.conv, event="refund_granted").exists()
     assert "refunded ¥40.00" in messages_to(case.customer.email)[0]["body"]
     # Another merchant sees nothing.
-    from walletdesk.wallet.merchants import issue_api_key
     from walletdesk.wallet.models import Merchant
+    from walletdesk.wallet.services.merchants import issue_api_key
 
     other = Merchant.objects.create(name="别家", name_en="Other", slug="other-shop")
     assert ApiClient(issue_api_key(other)).get("/api/v1/merchant/refund-requests").json() == []

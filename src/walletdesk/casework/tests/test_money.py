@@ -8,11 +8,11 @@ import pytest
 
 from walletdesk.accounts.tests.fixtures import run_jobs
 from walletdesk.core.errors import DomainError
-from walletdesk.wallet import adjustments, ledger
 from walletdesk.wallet import services as wallet
 from walletdesk.wallet.invariants import problems
 from walletdesk.wallet.models import Hold, LedgerAccount, NetworkOperation, Transaction
 from walletdesk.wallet.network.simulator import SimulatedNetwork
+from walletdesk.wallet.services import adjustments, ledger
 
 pytestmark = pytest.mark.money
 

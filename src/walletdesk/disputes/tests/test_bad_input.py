@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from walletdesk.disputes.models import RefundRequest, RefundRequestEvent
-from walletdesk.wallet import cards
 from walletdesk.wallet import services as wallet
+from walletdesk.wallet.services import cards
 from walletdesk.wallet.tests.helpers import assert_ledger_ok, snapshot
 
 pytestmark = [pytest.mark.money, pytest.mark.security]

@@ -19,8 +19,8 @@ from walletdesk.disputes.models import RefundRequest, RefundRequestEvent
 from walletdesk.notify.models import Notification
 from walletdesk.support.models import Conversation, Message
 from walletdesk.support.services import conversations
-from walletdesk.wallet.merchants import issue_api_key
 from walletdesk.wallet.models import Merchant, Transaction
+from walletdesk.wallet.services.merchants import issue_api_key
 from walletdesk.wallet.tests.helpers import assert_ledger_ok, balance_of, merchant_balance
 
 pytestmark = pytest.mark.money

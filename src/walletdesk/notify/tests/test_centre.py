@@ -76,8 +76,8 @@ def test_payment_results_once_per_outcome(make_customer: Any, fund: Any) -> None
 
 
 def test_a_declined_payment_says_no_fee_was_charged(make_customer: Any) -> None:
-    from walletdesk.wallet import cards
     from walletdesk.wallet import services as wallet
+    from walletdesk.wallet.services import cards
 
     user = make_customer(language="zh-hans")
     cards.link_card(user, kind="bank_card", number="6222021234567890128")

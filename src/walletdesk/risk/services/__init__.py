@@ -133,8 +133,8 @@ def _cannot_pay(user: User, operation: str, amount: int, currency: str, method: 
     """The balance cannot cover it: the wallet refuses with insufficient_funds, not the rules.
 
     ``available`` is the balance the caller has just read (None: no account), or LOOK_UP."""
-    from walletdesk.wallet.ledger import customer_lookup
     from walletdesk.wallet.models import LedgerAccount
+    from walletdesk.wallet.services.ledger import customer_lookup
 
     if operation == "payment" and method != "balance":
         return False

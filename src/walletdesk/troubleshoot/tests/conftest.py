@@ -12,8 +12,8 @@ import pytest
 
 from walletdesk.accounts.tests.fixtures import _commit_now, _fast_hashing  # noqa: F401
 from walletdesk.core import clock
-from walletdesk.wallet import cards
 from walletdesk.wallet.models import FeePolicy
+from walletdesk.wallet.services import cards
 
 
 @pytest.fixture(autouse=True)
@@ -65,7 +65,7 @@ def _frozen_clock() -> Iterator[None]:
 
 def card_ending(last4: str, prefix: str = "622202") -> str:
     """A Luhn-valid 16-digit card number ending in ``last4`` (the simulator's test cards)."""
-    from walletdesk.wallet.cards import luhn_ok
+    from walletdesk.wallet.services.cards import luhn_ok
 
     for middle in range(1_000_000):
         number = f"{prefix}{middle:06d}{last4}"

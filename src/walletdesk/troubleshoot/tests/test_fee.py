@@ -8,9 +8,9 @@ import pytest
 
 from walletdesk.core import clock
 from walletdesk.troubleshoot import services
-from walletdesk.wallet import cards
 from walletdesk.wallet import services as wallet
 from walletdesk.wallet.models import FeeAnnouncement, FeePolicy, Promotion
+from walletdesk.wallet.services import cards
 
 from .conftest import card_ending
 

@@ -8,9 +8,9 @@ import pytest
 from walletdesk.accounts.tests.fixtures import run_jobs
 from walletdesk.core import clock
 from walletdesk.troubleshoot import services
-from walletdesk.wallet import cards
 from walletdesk.wallet import services as wallet
 from walletdesk.wallet.models import NetworkOperation
+from walletdesk.wallet.services import cards
 
 from .conftest import card_ending
 

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from walletdesk.accounts.services import lockout
 from walletdesk.accounts.tests.fixtures import run_jobs
 from walletdesk.troubleshoot import services
-from walletdesk.wallet import cards
 from walletdesk.wallet import services as wallet
+from walletdesk.wallet.services import cards
 
 from .conftest import card_ending
 

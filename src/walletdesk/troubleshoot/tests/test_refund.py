@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from walletdesk.troubleshoot import services
-from walletdesk.wallet import cards
 from walletdesk.wallet import services as wallet
+from walletdesk.wallet.services import cards
 
 from .conftest import card_ending
 

@@ -8,8 +8,8 @@ from django.test import Client
 
 from walletdesk.accounts.services import lockout
 from walletdesk.support.models import Conversation, Message
-from walletdesk.wallet import cards
 from walletdesk.wallet import services as wallet
+from walletdesk.wallet.services import cards
 
 from .conftest import card_ending
 

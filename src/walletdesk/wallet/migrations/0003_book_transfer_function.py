@@ -13,7 +13,7 @@ It returns the new transaction's id, ``-1`` when the source cannot cover the
 amount and the fee (nothing written), or ``-2`` when an id does not name the
 expected account (nothing written; the caller looks the accounts up again).
 
-SQLite has no stored procedures; there ``wallet.booking`` runs the same
+SQLite has no stored procedures; there ``wallet.services.booking`` runs the same
 statements in one IMMEDIATE transaction.
 """
 

@@ -12,7 +12,9 @@ outcome whatever the rates (documented in docs/payment-network.md):
 * ``0119``: confirms quickly, always
 
 Outcomes are delivered by a job at the decision time, which calls the wallet
-back exactly as a network notification would.
+back exactly as a network notification would. Its rows (``NetworkOperation``) are the
+outside network's own memory, written here and never by the wallet's services
+(``core/tests/test_writers.py`` lists it with that reason).
 """
 
 from __future__ import annotations

@@ -17,8 +17,8 @@ from walletdesk.accounts.services import events
 from walletdesk.core import clock
 from walletdesk.core.admin import AuditedAdmin
 from walletdesk.risk.models import RiskRule
-from walletdesk.wallet import merchants
 from walletdesk.wallet.models import FeeAnnouncement, FeePolicy, Merchant, Promotion
+from walletdesk.wallet.services import merchants
 
 pytestmark = pytest.mark.security
 

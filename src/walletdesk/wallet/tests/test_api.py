@@ -11,8 +11,8 @@ import pytest
 from walletdesk.conftest import ApiClient
 from walletdesk.core import clock
 from walletdesk.core.services import jobs
-from walletdesk.wallet import cards
 from walletdesk.wallet.models import FeePolicy, Merchant, PaymentRequest, Promotion, Transaction
+from walletdesk.wallet.services import cards
 
 from .helpers import CARDS, assert_ledger_ok, balance_of, merchant_balance, snapshot
 
@@ -171,7 +171,7 @@ def test_refunds_full_partial_several(api: ApiClient, shop_api: ApiClient, custo
 
 def test_merchant_key_is_scoped_to_its_own_payments(api: ApiClient, customer: Any,
                                                     merchant: Any, fund: Any) -> None:
-    from walletdesk.wallet.merchants import issue_api_key
+    from walletdesk.wallet.services.merchants import issue_api_key
 
     other = Merchant.objects.create(name="别家", slug="other-shop")
     other_api = ApiClient(issue_api_key(other))

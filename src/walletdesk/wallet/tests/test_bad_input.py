@@ -11,8 +11,9 @@ from django.test import Client
 
 from walletdesk.conftest import ApiClient
 from walletdesk.core.money import MAX_AMOUNT_MINOR
-from walletdesk.wallet import cards, services
+from walletdesk.wallet import services
 from walletdesk.wallet.models import Transaction
+from walletdesk.wallet.services import cards
 
 from .helpers import CARDS, snapshot
 

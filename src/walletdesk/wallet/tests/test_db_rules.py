@@ -8,8 +8,9 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from walletdesk.core import clock
-from walletdesk.wallet import ledger
+from walletdesk.wallet import queries
 from walletdesk.wallet.models import LedgerAccount, Posting, Transaction
+from walletdesk.wallet.services import ledger
 
 from .helpers import snapshot
 
@@ -86,6 +87,6 @@ def test_balance_at_any_past_time(funded: Any, customer: Any) -> None:
     first = clock.now()
     clock.advance(hours=1)
     raw_posting(txn, alice, bob, 300)
-    assert ledger.balance_at(alice, first) == 1_000
-    assert ledger.balance_at(alice, clock.now()) == 700
-    assert ledger.balance_at(bob, first) == 0
+    assert queries.balance_at(alice, first) == 1_000
+    assert queries.balance_at(alice, clock.now()) == 700
+    assert queries.balance_at(bob, first) == 0

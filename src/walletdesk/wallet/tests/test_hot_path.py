@@ -12,8 +12,9 @@ from walletdesk.accounts.services import find_user_by_login, holds
 from walletdesk.core import clock
 from walletdesk.core.errors import DomainError
 from walletdesk.risk.services import active_hold_kind
-from walletdesk.wallet import fees, idempotency, ledger, recipients, services
+from walletdesk.wallet import fees, recipients, services
 from walletdesk.wallet.models import FeePolicy, LedgerAccount, Posting, Promotion, Transaction
+from walletdesk.wallet.services import idempotency, ledger
 
 from .helpers import assert_ledger_ok, snapshot
 

@@ -11,8 +11,9 @@ import pytest
 from walletdesk.accounts.services import issue_token
 from walletdesk.conftest import ApiClient
 from walletdesk.core import clock
-from walletdesk.wallet import idempotency, tasks
+from walletdesk.wallet import tasks
 from walletdesk.wallet.models import IdempotencyRecord, Transaction
+from walletdesk.wallet.services import idempotency
 
 from .helpers import balance_of, snapshot
 

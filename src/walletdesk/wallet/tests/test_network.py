@@ -10,9 +10,10 @@ from django.test import Client
 from walletdesk.core import clock
 from walletdesk.core.models import Job
 from walletdesk.core.services import jobs
-from walletdesk.wallet import cards, services
+from walletdesk.wallet import services
 from walletdesk.wallet.models import Hold, NetworkOperation, Transaction
 from walletdesk.wallet.network.simulator import SimulatedNetwork
+from walletdesk.wallet.services import cards
 
 from .helpers import CARDS, assert_ledger_ok, available_of, balance_of, merchant_balance
 

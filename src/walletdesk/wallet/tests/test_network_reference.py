@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from walletdesk.wallet import cards, services
+from walletdesk.wallet import services
+from walletdesk.wallet.services import cards
 
 pytestmark = pytest.mark.money
 

@@ -13,8 +13,9 @@ from django.test import Client
 
 from walletdesk.accounts.services import holds
 from walletdesk.core import clock
-from walletdesk.wallet import cards, services
+from walletdesk.wallet import services
 from walletdesk.wallet.models import FeePolicy, Transaction
+from walletdesk.wallet.services import cards
 
 from .helpers import CARDS, assert_ledger_ok, available_of, snapshot
 
@@ -175,6 +176,14 @@ def test_statement_shows_a_card_payment_once(alice: Client, customer: Any,
     st = r.context["st"]
     assert st.opening + r.context["money_in"] - r.context["money_out"] == st.closing
     assert r.context["money_out"] == 0  # the card paid; the balance never moved
+
+
+def test_statement_of_an_unused_currency_is_empty_and_writes_nothing(alice: Client) -> None:
+    before = snapshot()
+    r = alice.get("/wallet/statement/?currency=USD")
+    st = r.context["st"]
+    assert (r.status_code, st.currency, st.opening, st.closing, st.lines) == (200, "USD", 0, 0, [])
+    assert snapshot() == before  # reading a statement opens no ledger account
 
 
 def test_active_hold_shows_on_home_in_the_users_zone(alice: Client, customer: Any) -> None:

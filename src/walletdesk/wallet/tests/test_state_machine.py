@@ -32,10 +32,11 @@ from walletdesk.accounts.models import User
 from walletdesk.core import clock
 from walletdesk.core.errors import DomainError
 from walletdesk.core.services import jobs
-from walletdesk.wallet import cards, fees, idempotency, services
+from walletdesk.wallet import fees, services
 from walletdesk.wallet.models import FeePolicy, LedgerAccount, Merchant, Transaction
 from walletdesk.wallet.network import simulator
 from walletdesk.wallet.network.simulator import SimulatedNetwork
+from walletdesk.wallet.services import cards, idempotency
 
 from .helpers import CARDS, ledger_problems, snapshot, wipe_database
 

@@ -72,8 +72,9 @@ HELP_QUERIES = [("忘记密码", "zh-hans"), ("交易未完成", "zh-hans"), ("�
 def setup_customers(n: int, relax_risk: bool = False) -> list[str]:
     """Create (or reuse) n funded bench customers; returns their logins."""
     from walletdesk.accounts.models import User
-    from walletdesk.wallet import cards, services
+    from walletdesk.wallet import services
     from walletdesk.wallet.models import PaymentMethod
+    from walletdesk.wallet.services import cards
 
     logins = []
     for i in range(n):

@@ -313,7 +313,8 @@ class Command(BaseCommand):
 def make_funded_customers(n: int, tag: str) -> list[Any]:
     """Customers whose money arrived through real top-ups confirmed by the network."""
     from walletdesk.accounts.models import User
-    from walletdesk.wallet import cards, services
+    from walletdesk.wallet import services
+    from walletdesk.wallet.services import cards
 
     users = User.objects.bulk_create([
         User(email=f"b{i}-{tag}@bench.walletdesk.invalid", password="!", display_name=f"bench {i}")

@@ -1,5 +1,11 @@
 """Wallet services: the only code that moves money or changes a transaction.
 
+This package is the wallet's one writer (issue 18): this module holds the operations
+callers use (top-up, transfer, pay, withdraw, refund, payment requests, network results,
+the expiry sweeper, fee changes); beside it ``ledger`` (postings, holds, accounts),
+``booking`` (the hot path), ``adjustments`` (support's changes), ``cards``, ``merchants``
+(API keys) and ``idempotency`` (the Idempotency-Key records).
+
 Every public function here owns one database transaction, locks what it
 writes through ``locks.py`` (transactions first, then accounts in id order),
 and leaves outside calls (the payment network, notifications) to jobs that
@@ -25,8 +31,8 @@ from walletdesk.core.services import jobs
 from walletdesk.notify.services import inbox as notify_inbox
 from walletdesk.risk.services import LOOK_UP, OUTGOING, assess_outgoing, counters
 
-from . import booking, conf, fees, ledger, locks, recipients
-from .errors import (
+from .. import conf, fees, locks, recipients
+from ..errors import (
     FeeNoticeTooShort,
     InsufficientFunds,
     InsufficientMerchantFunds,
@@ -42,7 +48,7 @@ from .errors import (
     UnknownRecipient,
     WrongMerchant,
 )
-from .models import (
+from ..models import (
     OPERATION_METHODS,
     FeeAnnouncement,
     FeePolicy,
@@ -57,6 +63,7 @@ from .models import (
     TransactionEvent,
     public_id,
 )
+from . import booking, ledger
 
 log = logging.getLogger(__name__)
 Status = Transaction.Status
@@ -363,9 +370,8 @@ def refund(merchant: Merchant, *, payment_id: object, amount: object) -> Transac
                 raise NotRefundable()
             if amount > payment.refundable_amount:
                 raise RefundExceedsPayment(refundable=payment.refundable_amount)
-            src, dst = locks.lock_ledger([ledger.merchant_lookup(merchant, payment.currency),
-                                          ledger.customer_lookup(payment.customer_id,
-                                                                 payment.currency)])
+            src, dst = ledger.lock([ledger.merchant_lookup(merchant, payment.currency),
+                                    ledger.customer_lookup(payment.customer_id, payment.currency)])
             if src.available < amount:
                 raise InsufficientMerchantFunds()
             if not Transaction.objects.filter(
@@ -534,7 +540,7 @@ def _complete_external(txn: Transaction) -> None:
     quote = fees.FeeQuote(network_kind(txn), txn.method, txn.currency, txn.amount,
                           txn.fee_before_promotion, txn.fee, txn.fee_policy, txn.promotion)
     shop = [ledger.merchant_lookup(txn.merchant_id, txn.currency)] if txn.merchant_id else []
-    customer, clearing, *rest = locks.lock_ledger([
+    customer, clearing, *rest = ledger.lock([
         ledger.customer_lookup(txn.customer_id, txn.currency),
         ledger.system_lookup(Kind.CLEARING, txn.currency, txn.method), *shop,
         *_fee_lookups(txn.currency, quote)])
@@ -572,7 +578,7 @@ def expire_stale(limit: int = 500) -> int:
 
 
 def get_transaction_for(user: User, public: str) -> Transaction:
-    from .queries import transactions_of
+    from ..queries import transactions_of
 
     txn = transactions_of(user).filter(public_id=public).first() if isinstance(public, str) else None
     if txn is None:

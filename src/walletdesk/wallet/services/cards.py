@@ -8,8 +8,8 @@ from django.db import transaction
 
 from walletdesk.accounts.models import User
 
-from .errors import InvalidCard, UnknownMethod
-from .models import OUTSIDE_METHODS, PaymentMethod
+from ..errors import InvalidCard, UnknownMethod
+from ..models import OUTSIDE_METHODS, PaymentMethod
 
 BRANDS = (("62", "UnionPay"), ("34", "Amex"), ("37", "Amex"), ("4", "Visa"),
           ("51", "Mastercard"), ("52", "Mastercard"), ("53", "Mastercard"),

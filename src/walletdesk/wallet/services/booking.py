@@ -32,9 +32,9 @@ from django.db import connection, transaction
 from walletdesk.core import clock
 from walletdesk.risk.services import counters
 
+from ..errors import InsufficientFunds
+from ..models import LedgerAccount, Transaction, public_id
 from . import ledger
-from .errors import InsufficientFunds
-from .models import LedgerAccount, Transaction, public_id
 
 Kind = LedgerAccount.Kind
 INSUFFICIENT, STALE = -1, -2

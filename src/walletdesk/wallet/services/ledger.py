@@ -1,21 +1,22 @@
 """Ledger primitives used by the wallet services (inside their transactions).
 
-Nothing here opens a transaction or locks a row of its own: the calling
-service owns both (see ``locks.py``).
+Which account (look-ups, created on first use, with per-process id hints), postings and
+holds. Nothing here opens a transaction of its own: the calling service owns it (a new
+account's insert has a savepoint). ``lock`` takes the accounts' row locks through
+``locks.py`` after creating any that are missing. Balances as read are in ``queries.py``.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, Q
 
 from walletdesk.accounts.models import User
 from walletdesk.core import clock
 
-from .errors import InsufficientFunds
-from .models import Hold, LedgerAccount, Merchant, Posting, Transaction
+from .. import locks
+from ..errors import InsufficientFunds
+from ..models import Hold, LedgerAccount, Merchant, Posting, Transaction
 
 Kind = LedgerAccount.Kind
 
@@ -122,15 +123,22 @@ def close_holds(txn: Transaction, status: str) -> None:
                                                                         closed_at=now)
 
 
-def balance_at(account: LedgerAccount, at: datetime, *, inclusive: bool = True) -> int:
-    """The posted balance of an account at any past moment, from its postings.
+def lock(lookups: list[dict[str, object]]) -> list[LedgerAccount]:
+    """Lock the accounts named by ``*_lookup`` (created if missing), in id order.
 
-    ``inclusive`` counts postings made exactly at ``at``; a statement's opening
-    balance leaves them out.
+    Returns the locked rows in the order asked. Known accounts cost one
+    SELECT ... FOR UPDATE and nothing else; a hint that does not match the row
+    it locked is dropped and the account looked up again.
     """
-    lookup = "created_at__lte" if inclusive else "created_at__lt"
-    incoming = Posting.objects.filter(destination=account, **{lookup: at}).aggregate(
-        s=Sum("amount"))["s"] or 0
-    outgoing = Posting.objects.filter(source=account, **{lookup: at}).aggregate(
-        s=Sum("amount"))["s"] or 0
-    return int(incoming - outgoing)
+    ids = [cached_id(lookup) for lookup in lookups]
+    if None not in ids:
+        locked = locks.lock_accounts(ids)  # type: ignore[arg-type]
+        rows = [locked.get(pk) for pk in ids]  # type: ignore[arg-type]
+        if all(row is not None and matches(row, lookup)
+               for row, lookup in zip(rows, lookups, strict=True)):
+            return rows  # type: ignore[return-value]
+        for lookup in lookups:
+            forget(lookup)
+    accounts = [get_or_create(lookup) for lookup in lookups]
+    locked = locks.lock_accounts(a.pk for a in accounts)
+    return [locked[a.pk] for a in accounts]

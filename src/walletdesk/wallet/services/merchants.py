@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from .models import Merchant
+from ..models import Merchant
 
 PREFIX = "mk_"
 

@@ -21,7 +21,7 @@ import hashlib
 import json
 import secrets
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
@@ -30,8 +30,8 @@ from django.utils.translation import gettext_lazy as _
 from walletdesk.core import clock
 from walletdesk.core.errors import Conflict, DomainError
 
-from . import conf, refusals
-from .models import IdempotencyRecord
+from .. import conf, locks, refusals
+from ..models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
@@ -135,7 +135,7 @@ def _store_refusal(scope: str, key: str, digest: str, token: str, status: int,
             scope=scope, key=key, request_hash=digest, state=IdempotencyRecord.State.DONE,
             owner_token=token, locked_until=now, response_status=status, response_body=body,
             created_at=now)], ignore_conflicts=True)
-        record = IdempotencyRecord.objects.select_for_update().get(scope=scope, key=key)
+        record = locks.lock_idempotency_record(scope, key)
         if record.owner_token == token:
             return status, body
         if record.state == IdempotencyRecord.State.DONE:  # another request answered first
@@ -145,6 +145,11 @@ def _store_refusal(scope: str, key: str, digest: str, token: str, status: int,
             state=IdempotencyRecord.State.DONE, owner_token=token, response_status=status,
             response_body=body)
     return status, body
+
+
+def purge(before: datetime) -> None:
+    """Forget the keys reserved before ``before`` (their retries are answered afresh)."""
+    IdempotencyRecord.objects.filter(created_at__lt=before).delete()
 
 
 class _Replay(Exception):

@@ -28,9 +28,10 @@ from walletdesk.core import clock
 from walletdesk.core.errors import Conflict, DomainError
 from walletdesk.core.services import jobs
 
-from . import ledger, locks, services
-from .models import Hold, LedgerAccount, Posting, Transaction, TransactionEvent, public_id
-from .network import NetworkUnavailable, get_network
+from .. import locks, services
+from ..models import Hold, LedgerAccount, Posting, Transaction, TransactionEvent, public_id
+from ..network import NetworkUnavailable, get_network
+from . import ledger
 
 Status = Transaction.Status
 FEE_REFUND_KIND = "fee_refund"
@@ -97,7 +98,7 @@ def refund_fee(txn_id: int, amount: int | None = None, *, detail: str = "") -> T
                 raise FeeNotRefundable()
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0 or value > limit:
                 raise FeeRefundTooLarge(refundable=limit)
-            revenue, wallet = locks.lock_ledger([
+            revenue, wallet = ledger.lock([
                 ledger.system_lookup(LedgerAccount.Kind.FEE_REVENUE, original.currency),
                 ledger.customer_lookup(original.customer_id, original.currency)])
             now = clock.now()
