@@ -223,7 +223,7 @@ class TriageModel:
             second = embedding_features(self.encoder, [texts[i] for i in rest], self.settings) @ self.w_emb
             for row, i in enumerate(rest):
                 idx, values = rows[i]
-                out[i] = second[row] + values @ self.w_text[idx] + self.intercept
+                out[i] = second[row] + self.intercept + values @ self.w_text[idx]
         return out, alone
 
     def predict(self, texts: list[str], top: int = 3) -> list[Scored]:
