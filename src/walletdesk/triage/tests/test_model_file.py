@@ -200,3 +200,73 @@ def test_on_another_processor_the_check_compares_predictions_not_bytes(
     assert found and "another processor" in found[0]
     same_cpu = _copy_model(TRAINED_DIR, tmp_path / "same", here)
     assert training.differences(same_cpu, near)[0].startswith(MODEL_FILE)  # bytes, no leniency
+
+
+def test_the_layer_cut_encoder_is_e5_itself_with_all_layers_and_cheaper_with_fewer() -> None:
+    from walletdesk.triage.encoder import FULL_LAYERS, e5_query_layers
+
+    texts = ["my card has not arrived", "我的卡被ATM吞了，怎么办"]
+    whole = embed.embed(texts, kind="query")
+    assert np.array_equal(e5_query_layers(texts, FULL_LAYERS), whole)
+    cut = e5_query_layers(texts, 6)
+    assert cut.shape == whole.shape and cut.dtype == np.float32
+    assert np.allclose(np.linalg.norm(cut, axis=1), 1.0, atol=1e-5)
+    assert not np.allclose(cut, whole)
+    # The same text alone or in a batch: the same vector.
+    assert np.array_equal(e5_query_layers(texts[:1], 6)[0], cut[0])
+    with pytest.raises(ValueError):
+        e5_query_layers(texts, FULL_LAYERS + 1)
+
+
+def _hashed(texts: list[str]) -> np.ndarray:
+    """A stand-in encoder: a unit vector per text from its bytes."""
+    out = np.array([np.random.default_rng(list(t.encode("utf-8")) or [0]).normal(size=384) for t in texts],
+                   dtype=np.float32).reshape(len(texts), 384)
+    return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def test_a_first_stage_answers_wide_margins_alone_and_sends_only_the_rest_to_the_encoder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from walletdesk.triage.classifier import TriageModel
+    from walletdesk.triage.encoder import e5_query_layers
+
+    data = tmp_path / "banking77"
+    data.mkdir()
+    rows = [(f"{verb} my {thing} please {n}", f"{verb}_{thing}") for verb in ("cancel", "order", "freeze")
+            for thing in ("card", "transfer") for n in range(6)]
+    with (data / "train.csv").open("w", encoding="utf-8", newline="") as fh:
+        fh.write("text,category\n" + "".join(f"{text},{label}\n" for text, label in rows))
+    monkeypatch.setattr(training, "SETTINGS",
+                        {**training.SETTINGS, "first_stage_margin": 0.5, "encoder_layers": 6})
+    training.train(tmp_path / "model", directory=data, encoder=_hashed, cache=False)
+    seen: list[str] = []
+
+    def encoder(texts: list[str]) -> np.ndarray:
+        seen.extend(texts)
+        return _hashed(texts)
+
+    model = TriageModel.load(tmp_path / "model", encoder=encoder)
+    probes = ["cancel my card please", "freeze my transfer please 3", "my", "order card transfer freeze",
+              "我的卡被ATM吞了", "zzz"]
+    raw, alone = model.scores(probes)
+    assert alone.any() and not alone.all()
+    assert seen == [p for p, a in zip(probes, alone, strict=True) if not a]  # only those, once each
+    assert model.first is not None
+    w_first, intercept, margin = model.first
+    for i, probe in enumerate(probes):  # the n-grams' own SVM decides who is answered alone
+        idx, values = model._ngrams(probe)
+        first = values @ w_first[idx] + intercept
+        top2 = np.sort(first)[-2:]
+        assert alone[i] == (top2[1] - top2[0] >= margin)
+        if alone[i]:
+            assert np.allclose(raw[i], first)
+    # Without the first stage every message goes through the encoder, and the messages the
+    # encoder saw score the same as before.
+    model.first = None
+    seen.clear()
+    both, alone_now = model.scores(probes)
+    assert seen == probes and not alone_now.any()
+    assert np.allclose(both[~alone], raw[~alone])
+    # The setting picks the layer-cut engine when the model is loaded without an encoder.
+    loaded = TriageModel.load(tmp_path / "model")
+    assert loaded.encoder(["cancel my card"]).tobytes() == e5_query_layers(["cancel my card"], 6).tobytes()
