@@ -143,8 +143,8 @@ elif env_bool("WALLETDESK_DB_POOL", default=True):
     # Django's own psycopg pool, bounded per process: a request borrows a connection and
     # gives it back when it ends (Django closes it at the end of every request, which
     # returns it to the pool), so no request leaves a connection behind, whichever of the
-    # process's HTTP_THREADS threads it ran on. Sizing (docs/production.md): processes x WALLETDESK_DB_POOL_MAX
-    # + worker processes + a margin for admin tools must stay below max_connections.
+    # process's HTTP_THREADS threads it ran on. Sizing (docs/production.md): processes x
+    # WALLETDESK_DB_POOL_MAX + worker processes + a margin for admin tools must stay below max_connections.
     # While PostgreSQL is down a request waits up to the pool timeout for a connection,
     # then gets the typed 503.
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {  # keeps sslmode etc. of the URL
