@@ -7,9 +7,14 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "walletdesk.settings")
 
-from django.core.asgi import get_asgi_application
+import django
 
-django_app = get_asgi_application()
+django.setup(set_prefix=False)
+
+from walletdesk.core.httphandler import OneHandoffASGIHandler  # noqa: E402
+
+# Django's HTTP handling with one hand-off to a thread per request (issue #16).
+django_app = OneHandoffASGIHandler()
 
 from walletdesk.core.checks import refuse_unsafe_application  # noqa: E402
 

@@ -142,9 +142,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif env_bool("WALLETDESK_DB_POOL", default=True):
     # Django's own psycopg pool, bounded per process: a request borrows a connection and
     # gives it back when it ends (Django closes it at the end of every request, which
-    # returns it to the pool), so threads that come and go under ASGI never leave
-    # connections behind. Sizing (docs/production.md): processes x WALLETDESK_DB_POOL_MAX
-    # + worker processes + a margin for admin tools must stay below max_connections.
+    # returns it to the pool), so no request leaves a connection behind, whichever of the
+    # process's HTTP_THREADS threads it ran on. Sizing (docs/production.md): processes x
+    # WALLETDESK_DB_POOL_MAX + worker processes + a margin for admin tools must stay below max_connections.
     # While PostgreSQL is down a request waits up to the pool timeout for a connection,
     # then gets the typed 503.
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {  # keeps sslmode etc. of the URL
@@ -163,6 +163,11 @@ else:
     # bench_api with 60 s): keep WALLETDESK_DB_CONN_MAX_AGE at 0 here.
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("WALLETDESK_DB_CONN_MAX_AGE", 0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Threads of a server process that run requests (`core/httphandler.py`): by default as many as
+# the process has pooled database connections, so a burst queues for a thread instead of
+# waiting on the pool and failing after its timeout.
+HTTP_THREADS = max(1, env_int("WALLETDESK_HTTP_THREADS", int(
+    DATABASES["default"].get("OPTIONS", {}).get("pool", {}).get("max_size", 10))))
 # Test databases get the process id so that parallel runs never share one.
 DATABASES["default"]["TEST"] = {"NAME": None if "sqlite" in DATABASES["default"]["ENGINE"]
                                 else f"test_walletdesk_{os.getpid()}"}

@@ -185,7 +185,7 @@ def assess_outgoing(user: User, operation: str, amount: int, currency: str,
     if outcome == Outcome.ALLOW:
         # Stored with the money it allowed (one INSERT in the caller's transaction; a
         # rollback takes both back).
-        decision.save(force_insert=True)
+        insert_decision(decision)
         return decision
     _persist(decision, new_hold=not hold)
     error: Refusal
@@ -227,6 +227,30 @@ def active_hold_kind(user: User) -> str | None:
         cursor.execute(HOLD_SQL, [user.pk, connection.ops.adapt_datetimefield_value(clock.now())])
         row = cursor.fetchone()
     return str(row[0]) if row else None
+
+
+DECISION_COLUMNS = ("user_id", "operation", "amount", "currency", "outcome", "payee", "reasons",
+                    "interactive", "created_at", "ref")
+INSERT_DECISION_SQL = (
+    "INSERT INTO risk_riskdecision (user_id, operation, amount, currency, outcome, payee, "
+    "reasons, interactive, created_at, ref) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+    "RETURNING id")
+
+
+def insert_decision(decision: RiskDecision) -> None:
+    """``decision.save(force_insert=True)`` as one fixed statement: the INSERT every allowed
+    interactive payment makes, whose building through the ORM (a seventh of an API transfer's
+    CPU) cost more than running it. Each value goes through its field's own conversion
+    (JSON, time, UUID), as the ORM's insert does; no signal listens to RiskDecision saves.
+    ``test_an_allowed_decision_row_matches_the_orm`` keeps the two in step."""
+    by_column = {f.column: f for f in RiskDecision._meta.concrete_fields}
+    fields = [by_column[c] for c in DECISION_COLUMNS]
+    params = [f.get_db_prep_save(getattr(decision, f.attname), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(INSERT_DECISION_SQL, params)
+        decision.pk = cursor.fetchone()[0]
+    decision._state.adding = False
+    decision._state.db = connection.alias
 
 
 def _persist(decision: RiskDecision, *, new_hold: bool) -> None:

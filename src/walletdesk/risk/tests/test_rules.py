@@ -192,3 +192,32 @@ def services_assess(user, amount):
         return assess_outgoing(user, "transfer", amount, "CNY")
     finally:
         current.reset(tok)
+
+
+@pytest.mark.parametrize("reasons", [[], [{"rule": "insufficient_funds_first"}],
+                                     [{"rule": "count_hour", "count": 11, "note": "转账 ✓"}]])
+def test_an_allowed_decision_row_matches_the_orm(customer, reasons):
+    """The allowed decision's fixed INSERT (``insert_decision``) stores what the ORM's save
+    stores, field for field, on either database."""
+    from walletdesk.risk.services import DECISION_COLUMNS, insert_decision
+
+    # Every column but the id is written: a field added to the model fails here first.
+    assert set(DECISION_COLUMNS) == {f.column for f in RiskDecision._meta.concrete_fields} - {"id"}
+
+    at = clock.now()
+
+    def made():
+        return RiskDecision(user=customer, operation="transfer", amount=12_345, currency="CNY",
+                            payee="李雷@example.com", outcome="allow", reasons=reasons,
+                            interactive=True, created_at=at)
+
+    fixed, orm = made(), made()
+    insert_decision(fixed)
+    orm.save(force_insert=True)
+    assert fixed.pk is not None and not fixed._state.adding
+    cols = [f.attname for f in RiskDecision._meta.concrete_fields if f.attname not in ("id", "ref")]
+    stored = RiskDecision.objects.filter(pk__in=[fixed.pk, orm.pk]).order_by("pk")
+    a, b = (RiskDecision.objects.values(*cols, "ref").get(pk=d.pk) for d in stored)
+    assert {k: a[k] for k in cols} == {k: b[k] for k in cols}
+    assert a["reasons"] == reasons and a["ref"] == fixed.ref
+    assert a["created_at"] == at
