@@ -47,46 +47,38 @@ _SLOT = "TXN-ID-SLOT"
 
 class _When:
     """Short times in the active zone and language: "Today 21:56", "Yesterday 08:05",
-    "Dec 1 21:56" this year, "Dec 1, 2025 21:56" before. Built once per table."""
+    "Dec 1 21:56" this year, "Dec 1, 2025 21:56" before. Built once per table: the words are
+    escaped once, each day's pattern is filled in once (rows often share a day)."""
 
     def __init__(self) -> None:
-        self.today = timezone.localtime(clock.now()).date()
-        self.yesterday = self.today - timedelta(days=1)
-        self.words = {self.today: gettext("Today {time}"), self.yesterday: gettext("Yesterday {time}")}
-        self.this_year = gettext("{month} {day} {time}")
-        self.other_year = gettext("{month} {day}, {year} {time}")
-        self.months: dict[int, str] = {}
+        today = timezone.localtime(clock.now()).date()
+        self.year = today.year
+        self.days: dict[date, str] = {today: esc(gettext("Today {time}")),
+                                      today - timedelta(days=1): esc(gettext("Yesterday {time}"))}
+        self.this_year = esc(gettext("{month} {day} {time}"))
+        self.other_year = esc(gettext("{month} {day}, {year} {time}"))
 
-    def __call__(self, moment: datetime) -> str:
-        local = timezone.localtime(moment)
-        day: date = local.date()
-        clock_time = f"{local.hour:02d}:{local.minute:02d}"
-        pattern = self.words.get(day)
-        if pattern is not None:
-            return pattern.format(time=clock_time)
-        month = self.months.get(day.month)
-        if month is None:
-            month = self.months[day.month] = str(MONTHS[day.month - 1])
-        pattern = self.this_year if day.year == self.today.year else self.other_year
-        return pattern.format(month=month, day=day.day, year=day.year, time=clock_time)
+    def __call__(self, local: datetime) -> str:
+        """``local``: a moment already in the active zone."""
+        day = local.date()
+        pattern = self.days.get(day)
+        if pattern is None:
+            month = esc(str(MONTHS[day.month - 1]))
+            pattern = self.days[day] = (self.this_year if day.year == self.year else self.other_year
+                                        ).format(month=month, day=day.day, year=day.year, time="{time}")
+        return pattern.format(time=f"{local.hour:02d}:{local.minute:02d}")
 
 
 def _row(t: Any, direction: int, url: str, labels: Mapping[str, str], when: _When) -> str:
-    if t.created_at:
-        short = esc(when(t.created_at))
-        stamp = (f'<time datetime="{timezone.localtime(t.created_at).isoformat(timespec="minutes")}">'
-                 f'{short}</time>')
-    else:
-        short = stamp = ""
+    short = when(timezone.localtime(t.created_at)) if t.created_at else ""
     kind = esc(t.type_label)
+    title: str = ""
     if t.merchant_id:
         title = esc(t.merchant)
     elif t.counterparty_id:
         title = esc(t.customer if direction > 0 else t.counterparty)
     elif t.payment_method_id:
         title = esc(t.payment_method)
-    else:
-        title = ""
     amount = esc(format_minor(int(t.amount or 0), t.currency))
     if t.status in VOID:
         amount_cell = f'<span class="amount void">{amount}</span>'
@@ -106,12 +98,15 @@ def _row(t: Any, direction: int, url: str, labels: Mapping[str, str], when: _Whe
     done = t.status == "completed"
     status_label = esc(t.status_label)
     # The link's name: the title first (what a person sees and may say), then the rest.
-    said = ", ".join(part for part in (title or kind, kind if title else "", said_amount,
-                                       "" if done else status_label, short) if part)
+    said = f"{title}, {kind}, {said_amount}" if title else f"{kind}, {said_amount}"
+    if not done:
+        said += f", {status_label}"
+    if short:
+        said += f", {short}"
     return (
         f'  <tr data-testid="txn-row" class="{"txn-done" if done else "txn-open"}'
         f'{"" if title else " txn-untitled"}">\n'
-        f'    <td class="t-time" data-label="{labels["time"]}"><span class="nowrap">{stamp}</span></td>\n'
+        f'    <td class="t-time" data-label="{labels["time"]}"><span class="nowrap">{short}</span></td>\n'
         f'    <td class="t-type" data-label="{labels["type"]}">{kind}</td>\n'
         f'    <td class="t-detail" data-label="{labels["details"]}"><a class="row-link" href="{url}" '
         f'aria-label="{said}">{title or kind}</a></td>\n'

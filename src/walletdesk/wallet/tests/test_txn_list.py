@@ -45,7 +45,8 @@ def test_each_row_is_one_link_and_says_a_status_only_when_not_completed(
     waiting = services.pay(customer, merchant=merchant, amount=3_650, currency="CNY",
                            method="bank_card")
     failed = services.top_up(customer, amount=30_000, currency="CNY", method="bank_card")
-    failed = services.on_network_result(failed.public_id, "failed", "do_not_honor")
+    services.on_network_result(failed.public_id, "failed", "do_not_honor")
+    failed.refresh_from_db()
     assert (done.status, waiting.status, failed.status) == ("completed", "pending", "failed")
 
     for page in ("/wallet/", "/wallet/history/"):
@@ -99,4 +100,4 @@ def test_short_times_in_the_customers_zone_and_language(
     with clock.frozen(now):
         html = client.get("/wallet/history/").content.decode()
     row = next(cells for _, cells in ROW.findall(html) if txn.public_id in cells)
-    assert f'<time datetime="2026-03-05T09:07-05:00">{said}</time>' in row
+    assert f'<span class="nowrap">{said}</span>' in row
