@@ -200,6 +200,34 @@ def test_dark_mode_follows_the_phone(live_server_url: str, browser: Any) -> None
     assert not problems, f"contrast in dark mode: {problems}"
 
 
+def _history_rows_on_a_phone(page: Any, url: str, lang: str) -> None:
+    """A transaction is one compact row (two lines, 56-80 px) with one link; "Completed" is not
+    said, any other status is, with "No fee charged" for a failed one; times are short; the
+    row opens the transaction wherever it is tapped."""
+    page.goto(f"{url}/wallet/history/")
+    rows = page.get_by_test_id("txn-row")
+    assert rows.count() >= 3
+    for i in range(min(rows.count(), 6)):
+        row = rows.nth(i)
+        assert 56 <= row.bounding_box()["height"] <= 80, (i, row.bounding_box(), row.inner_text())
+        assert row.locator("a").count() == 1
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", row.inner_text()), row.inner_text()
+    done = page.locator("[data-testid=txn-row].txn-done").first
+    assert done.get_by_test_id("status").is_hidden()
+    assert {"zh-hans": "已完成", "en": "Completed"}[lang] not in done.inner_text()
+    if lang != "zh-hans":  # the demo's expired top-up is Zhang Wei's
+        return
+    page.goto(f"{url}/wallet/history/?status=expired")
+    open_row = page.get_by_test_id("txn-row").first
+    assert open_row.get_by_test_id("status").is_visible()
+    assert "未完成" in open_row.inner_text()
+    assert open_row.get_by_test_id("no-fee").is_visible()
+    href = open_row.locator("a").get_attribute("href")
+    amount = open_row.locator(".t-amount").bounding_box()  # not the link: the row's far side
+    page.mouse.click(amount["x"] + amount["width"] / 2, amount["y"] + amount["height"] / 2)
+    page.wait_for_url(f"{url}{href}")
+
+
 @pytest.mark.parametrize("lang", ["zh-hans", "en"])
 def test_wallet_home_and_chat_on_a_phone(live_server_url: str, browser: Any, lang: str) -> None:
     """The wallet home's first screen shows the main balance, the four money actions and the
@@ -233,6 +261,8 @@ def test_wallet_home_and_chat_on_a_phone(live_server_url: str, browser: Any, lan
         assert not re.search(r"\d", page.get_by_test_id("main-balance").inner_text())
         page.get_by_test_id("hide-amounts").click()
         assert re.search(r"\d\.\d\d", page.get_by_test_id("main-balance").inner_text())
+
+        _history_rows_on_a_phone(page, url, lang)
 
         page.goto(f"{url}/support/c/{ids['conv']}/")
         separator = page.get_by_test_id("day-separator").first
