@@ -5,16 +5,14 @@ the branding and no English model names."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from walletdesk.conftest import browser_second_step
+from walletdesk.conftest import SCREENSHOTS, browser_second_step
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[4] / "docs" / "screenshots"
 PAGES = [("/admin/", "admin-index"), ("/admin/wallet/transaction/", "admin-transactions"),
          ("/admin/wallet/feepolicy/add/", "admin-fee-change")]
 
