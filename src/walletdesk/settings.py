@@ -8,6 +8,7 @@ Every knob is a ``WALLETDESK_*`` variable so that the same code runs embedded
 from __future__ import annotations
 
 import os
+import zoneinfo
 from pathlib import Path
 from typing import Any
 
@@ -230,6 +231,13 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
 DEFAULT_USER_TIME_ZONE = "Asia/Shanghai"
+# The desk's own zone: conversation references (CS-YYYYMMDD-NNNNNN) carry the desk's local date
+# (ADR 0117). An unknown zone name stops the start-up instead of the first conversation.
+DESK_TIME_ZONE = os.environ.get("WALLETDESK_DESK_TIME_ZONE", DEFAULT_USER_TIME_ZONE)
+try:
+    zoneinfo.ZoneInfo(DESK_TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError) as _exc:
+    raise RuntimeError(f"WALLETDESK_DESK_TIME_ZONE: unknown time zone {DESK_TIME_ZONE!r}") from _exc
 # Each app keeps its own catalogues in <app>/locale/zh_Hans|zh_Hant/LC_MESSAGES/django.po,
 # compiled .mo files committed beside them (they ship in the wheel).
 LOCALE_PATHS: list[Path] = []

@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import F
 
 from walletdesk.accounts.models import User
@@ -72,7 +73,7 @@ def _open_hours(table: hours_math.Timetable | None, tz: ZoneInfo, day: date) -> 
 
 
 def _references(day: str, n: int) -> list[str]:
-    """``n`` references of one UTC day from the same counter as live conversations."""
+    """``n`` references of one desk date (ADR 0117) from the same counter as live conversations."""
     from walletdesk.support.models import ReferenceCounter
 
     ReferenceCounter.objects.get_or_create(day=day)
@@ -146,7 +147,8 @@ def seed() -> list[dict[str, Any]]:
         return []
     by_day: dict[str, list[Any]] = {}
     for conv in convs:
-        by_day.setdefault(conv.created_at.astimezone(ZoneInfo("UTC")).strftime("%Y%m%d"), []).append(conv)
+        by_day.setdefault(conv.created_at.astimezone(ZoneInfo(settings.DESK_TIME_ZONE))
+                          .strftime("%Y%m%d"), []).append(conv)
     for day_key, group in by_day.items():
         for conv, ref in zip(group, _references(day_key, len(group)), strict=True):
             conv.reference = ref

@@ -68,7 +68,7 @@ PRIORITY_URGENT, PRIORITY_HIGH, PRIORITY_NORMAL = 30, 20, 10
 
 
 class ReferenceCounter(models.Model):
-    """One row per UTC day; the next reference number is a guarded increment of ``value``."""
+    """One row per desk date (ADR 0117); the next reference number is a guarded increment of ``value``."""
 
     day = models.CharField(max_length=8, primary_key=True)  # YYYYMMDD
     value = models.PositiveIntegerField(default=0)

@@ -51,11 +51,14 @@ def test_ask_decline_escalate_agent_refunds(live_server_url: str, page_for: Any,
     shop.locator("form button[type=submit].primary").click()
     shop.wait_for_url(re.compile(r".*/wallet/.*$"))
     shop.goto(f"{url}/refunds/merchant/")
-    row = shop.get_by_test_id("rr-merchant-open").locator("tr", has_text=payment)
+    # The merchant sees the payment's time and amount, not its internal id (kept in an attribute).
+    assert "tx_" not in shop.get_by_test_id("rr-merchant-open").inner_text()
+    row = shop.get_by_test_id("rr-merchant-open").locator(f'tr[data-payment="{payment}"]')
+    assert "¥18.00" in row.inner_text()
     row.get_by_test_id("rr-decline-reason-input").fill("咖啡已于下单后五分钟送达")
     row.get_by_test_id("rr-decline").click()
     shop.wait_for_url(re.compile(r".*/refunds/merchant/$"))
-    assert payment not in shop.get_by_test_id("rr-merchant-open").inner_text()
+    assert not shop.get_by_test_id("rr-merchant-open").locator(f'tr[data-payment="{payment}"]').count()
 
     customer.goto(detail_url)
     expect(customer.get_by_test_id("rr-decline-reason")).to_contain_text("五分钟")

@@ -1,9 +1,10 @@
 """Conversations: open (customer or guest), accept, transfer, resolve, rate, callback.
 
-Reference numbers are ``CS-YYYYMMDD-NNNNNN`` (UTC day, per-day counter). The
-counter row is incremented with a guarded UPDATE inside the transaction that
-creates the conversation, so two processes never draw the same number; the
-unique constraint on ``reference`` stands behind it.
+Reference numbers are ``CS-YYYYMMDD-NNNNNN``: the date in the desk's zone
+(``settings.DESK_TIME_ZONE``, ADR 0117) and a counter per date. The counter row
+is incremented with a guarded UPDATE inside the transaction that creates the
+conversation, so two processes never draw the same number; the unique
+constraint on ``reference`` stands behind it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
@@ -89,8 +92,13 @@ class Opened:
     guest_token: str = ""
 
 
+def reference_day(at: datetime) -> str:
+    """The date a reference carries: the desk's local date of ``at`` (ADR 0117)."""
+    return at.astimezone(ZoneInfo(settings.DESK_TIME_ZONE)).strftime("%Y%m%d")
+
+
 def next_reference(at: datetime | None = None) -> str:
-    day = (at or clock.now()).strftime("%Y%m%d")
+    day = reference_day(at or clock.now())
     try:
         with transaction.atomic():
             ReferenceCounter.objects.get_or_create(day=day)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 
 from walletdesk.accounts.services import holds
 from walletdesk.core import clock
@@ -19,7 +21,7 @@ from walletdesk.support.services import conversations, routing, waits
 
 def test_reference_format_and_uniqueness(open_chat: Any) -> None:
     refs = [open_chat().conversation.reference for _ in range(3)]
-    day = clock.now().strftime("%Y%m%d")
+    day = clock.now().astimezone(ZoneInfo(settings.DESK_TIME_ZONE)).strftime("%Y%m%d")  # ADR 0117
     assert all(re.fullmatch(rf"CS-{day}-\d{{6}}", r) for r in refs)
     assert len(set(refs)) == 3
     assert [int(r[-6:]) for r in refs] == sorted(int(r[-6:]) for r in refs)

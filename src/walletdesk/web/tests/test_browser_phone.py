@@ -154,7 +154,7 @@ def test_every_customer_page_fits_and_reads(live_server_url: str, browser: Any,
     # axe on every page on the phone in both languages, on the main pages on the desktop in
     # English; width, codes and minor units are checked everywhere.
     run_axe = None if device == "phone" else DESKTOP_AXE if lang == "en" else set()
-    shots = f"{device}-{{name}}-{short}.png" if device == "phone" or lang == "zh-hans" else None
+    shots = f"{device}-{{name}}-{short}.png"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     ctx = browser.new_context(locale="zh-CN" if lang == "zh-hans" else "en-US", **options)

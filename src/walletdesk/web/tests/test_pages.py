@@ -74,3 +74,29 @@ def test_times_are_shown_in_the_users_time_zone(busy_customer: Any) -> None:
 
     local = txn.created_at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
     assert local in html
+
+
+def test_merchant_payments_show_words_and_times_not_codes(merchant: Any, make_customer: Any,
+                                                          fund: Any) -> None:
+    """A payment on the merchant's page is its time, customer and amount; the internal id
+    (tx_…) is only in the refund form's hidden field, never shown."""
+    import re
+    from zoneinfo import ZoneInfo
+
+    from walletdesk.accounts.models import User
+    from walletdesk.wallet import services
+
+    buyer = make_customer("buyer@example.cn", display_name="王芳")
+    fund(buyer, 10_000)
+    paid = services.pay(buyer, merchant=merchant, amount=2_800, currency="CNY", method="balance")
+    staff = make_customer("owner@shop.example", role=User.Role.MERCHANT)
+    merchant.user = staff
+    merchant.save()
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(staff)
+    html = client.get("/wallet/merchant/").content.decode()
+    local = paid.created_at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+    assert local in html and "王芳" in html and "¥28.00" in html
+    shown = re.sub(r"<[^>]+>", " ", html)  # the words a person sees, not the attributes
+    assert paid.public_id in html and paid.public_id not in shown
+    assert not re.search(r"\btx_[0-9a-f]", shown)

@@ -119,6 +119,7 @@ document.addEventListener("DOMContentLoaded", function () {
     if (!recent.length) { tx.appendChild(WD.el("li", "muted", labels.none)); }
     $("cur-ref").textContent = c.reference; $("cur-ref").dataset.topic = c.topic || "";
     $("cur-meta").textContent = [c.topic_label, c.status_label || word("status", c.status)].join(" · ");
+    $("cur-meta").title = $("cur-meta").textContent;
     $("conv-none").classList.add("hidden");
     $("btn-accept").classList.toggle("hidden", c.status !== "queued");
     var tr = $("cur-transcript"); tr.href = "/support/c/" + c.id + "/transcript/"; tr.classList.remove("hidden");

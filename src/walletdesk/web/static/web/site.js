@@ -1,9 +1,27 @@
-/* The compact menu on phones: one button opens and closes the top navigation. */
+/* The top menu. On phones one button opens and closes it. On a desktop it stays on one line:
+   when its links do not fit beside the tools (a long name, a longer language, more entries for
+   a role), the bar turns compact, the same menu button as on a tablet, instead of wrapping. */
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
   var bar = document.getElementById("topbar");
   var toggle = bar && bar.querySelector(".menu-toggle");
-  if (!toggle) { return; }
+  var nav = bar && document.getElementById("mainnav");
+  if (!toggle || !nav) { return; }
+  var desktop = window.matchMedia("(min-width: 1024px)");
+  function fit() {
+    if (!desktop.matches) { bar.classList.remove("compact"); return; }
+    if (bar.classList.contains("open")) { return; }
+    bar.classList.remove("compact");
+    if (nav.scrollWidth > nav.clientWidth + 1) { bar.classList.add("compact"); }
+  }
+  var pending = false;
+  window.addEventListener("resize", function () {
+    if (pending) { return; }
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; fit(); });
+  });
+  fit();
+  if (document.fonts && document.fonts.ready) { document.fonts.ready.then(fit); }
   toggle.addEventListener("click", function () {
     var open = bar.classList.toggle("open");
     toggle.setAttribute("aria-expanded", open ? "true" : "false");
