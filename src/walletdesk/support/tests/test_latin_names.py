@@ -193,8 +193,11 @@ def test_staff_pages_name_colleagues_in_the_readers_language(setup: dict[str, An
     boss = make_agent(role="supervisor", name="陈静", latin="Chen Jing")
     own = Client(headers={"Accept-Language": lang})
     own.force_login(setup["agent"].user)
-    me = own.get("/support/console/").content.decode().split('data-testid="me"')[1].split("</span>")[0]
+    page = own.get("/support/console/").content.decode()
+    me = page.split('data-testid="me"')[1].split("</span>")[0]
     assert shown in me and hidden not in me
+    who = page.split('data-testid="who">')[1].split("</span>")[0]  # the top bar's own name
+    assert who == shown
     c = Client(headers={"Accept-Language": lang})
     c.force_login(boss.user)
     console = c.get("/support/console/").content.decode()

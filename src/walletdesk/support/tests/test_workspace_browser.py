@@ -111,6 +111,15 @@ def test_console_workspace_by_keyboard(live_server_url: str, page_for: Any, lang
     visible = agent.inner_text("body")
     assert not SNAKE.findall(visible), SNAKE.findall(visible)
     assert not re.search(r"\bfen\b|in cents|以分为单位", visible)
+    # Service-level badges: one line each; a day or more reads in days and hours, not "35 h".
+    agent.locator(".sla-badge").first.wait_for()
+    badges = agent.eval_on_selector_all(".sla-badge", """els => els.map(e => [e.textContent,
+        e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).fontSize), e.title])""")
+    for badge_text, ems, title in badges:
+        assert ems < 2.2, badge_text  # one line is about 1.3 em tall, two lines 2.6 em
+        assert title == badge_text  # the whole text (the state word too) on hover
+        hours = re.search(r"(\d+) h \d+ min|(\d+) 小时 \d+ 分钟", badge_text)
+        assert not hours or int(hours.group(1) or hours.group(2)) < 24, badge_text
     agent.wait_for_timeout(500)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     agent.screenshot(path=str(SCREENSHOTS / shot))

@@ -7,15 +7,26 @@ document.addEventListener("DOMContentLoaded", function () {
   var WD = window.WD, s = strings.dataset, timers = {};
   function fmt(key, min) {
     if (min < 60) { return WD.fmt(s[key], { min: min }); }
-    return WD.fmt(s[key + "H"], { h: Math.floor(min / 60), min: min % 60 });
+    if (min < 24 * 60) { return WD.fmt(s[key + "H"], { h: Math.floor(min / 60), min: min % 60 }); }
+    // A day or more: days and whole hours, as a person would say it.
+    var hours = Math.round(min / 60);
+    return WD.fmt(s[key + "D"], { d: Math.floor(hours / 24), h: hours % 24 });
   }
-  function text(t) {
+  // [state word, what is due]: the colour already says "on track", so that word is read out
+  // but not shown; "close to breach" and "breached" are shown too.
+  function parts(t) {
     var label = s[t.state] || t.state;
     var due = t.first_response_at ? t.resolution_due : t.first_response_due;
-    if (t.paused && t.first_response_at) { return label + " · " + s.paused; }
-    if (!due) { return label; }
+    if (t.paused && t.first_response_at) { return [label, s.paused]; }
+    if (!due) { return [label, ""]; }
     var min = Math.round((new Date(due).getTime() - Date.now()) / 60000);
-    return label + " · " + (t.first_response_at ? s.resolution : s.first) + " " + (min >= 0 ? fmt("left", min) : fmt("over", -min));
+    return [label, (t.first_response_at ? s.resolution : s.first) + " " + (min >= 0 ? fmt("left", min) : fmt("over", -min))];
+  }
+  function fill(badge, t) {
+    var p = parts(t), quiet = t.state === "ok" && p[1];
+    var state = WD.el("span", quiet ? "visually-hidden" : "", p[0] + (p[1] ? " · " : ""));
+    badge.replaceChildren(state, p[1]);
+    badge.title = p[0] + (p[1] ? " · " + p[1] : "");
   }
   function decorate() {
     document.querySelectorAll("#queue li, #mine li").forEach(function (li) {
@@ -24,7 +35,7 @@ document.addEventListener("DOMContentLoaded", function () {
       if (!badge) { badge = document.createElement("span"); li.firstChild.after(badge); }
       badge.className = "sla-badge sla-" + t.state;
       badge.dataset.testid = "sla-" + t.reference;
-      badge.textContent = text(t);
+      fill(badge, t);
     });
   }
   function load() {
