@@ -65,6 +65,10 @@ def test_console_workspace_by_keyboard(live_server_url: str, page_for: Any, lang
     item = agent.get_by_test_id("queue").get_by_test_id(f"conv-{reference}")
     item.wait_for()
     assert width_share(agent, "#console") >= 0.85
+    # Nothing picked yet: one line says what to do, no empty chat, composer or customer card.
+    assert agent.locator("#conv-none").is_visible()
+    assert not agent.get_by_test_id("agent-text").is_visible()
+    assert not agent.get_by_test_id("context-panel").locator(".conv-only").first.is_visible()
     assert item.get_attribute("tabindex") == "0"  # reachable with Tab
 
     # J moves through the list (with focus on the item) and selects; the context fills in words.

@@ -128,6 +128,7 @@ document.addEventListener("DOMContentLoaded", function () {
   function select(id) {
     if (id === current) { return; }
     current = id; log.textContent = ""; seen[id] = 0; typingEl.textContent = ""; warnEl.textContent = "";
+    root.classList.remove("no-conv");  /* the composer, tools and customer cards appear */
     WD.selectConversation(convs[id] || { id: id });  /* wd:conversation: the add-ons follow */
     api("GET", "/conversations/" + id).then(function (c) { convs[id] = c; if (id === current) { showContext(c); } })
       .catch(function (e) { warnEl.textContent = e.message; });
