@@ -11,10 +11,13 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 
-from walletdesk.accounts.models import User
+from walletdesk.accounts.models import AccountHold, User
+from walletdesk.accounts.services import holds
+from walletdesk.core import clock
+from walletdesk.core.fixedquery import FixedQuery
 from walletdesk.core.money import CURRENCIES
 
-from .models import LedgerAccount, Merchant, Posting, Transaction
+from .models import LedgerAccount, Merchant, PaymentRequest, Posting, Transaction
 
 
 @dataclass
@@ -70,9 +73,45 @@ def for_table(qs: QuerySet[Transaction]) -> QuerySet[Transaction]:
         "merchant", "counterparty", "customer", "payment_method").only(*TABLE_FIELDS)
 
 
+def _recent(limit: int) -> FixedQuery[Transaction]:
+    def build(user_id: int) -> QuerySet[Transaction]:
+        return for_table(Transaction.objects.filter(
+            Q(customer_id=user_id) | Q(counterparty_id=user_id))).order_by(
+            "-created_at", "-pk")[:limit]
+    return FixedQuery(build, user_id=int)
+
+
+# The wallet home's statements, compiled once per connection (core.fixedquery, issue #16).
+_RECENT: dict[int, FixedQuery[Transaction]] = {8: _recent(8)}
+
+
 def recent_for_table(user: User, limit: int) -> list[Transaction]:
     """The user's latest transactions with what the table shows, newest first."""
-    return list(for_table(transactions_of(user)).order_by("-created_at", "-pk")[:limit])
+    query = _RECENT.get(limit)
+    if query is None:
+        query = _RECENT.setdefault(limit, _recent(limit))
+    return query.rows(user_id=user.pk)
+
+
+OPEN_REQUESTS = FixedQuery(
+    lambda user_id, now: PaymentRequest.objects.filter(
+        customer_id=user_id, status=PaymentRequest.Status.OPEN, expires_at__gt=now,
+    ).select_related("merchant").order_by("pk"),
+    user_id=int, now=datetime)
+
+
+def open_requests(user: User) -> list[PaymentRequest]:
+    """The merchants' payment requests waiting for this customer's answer, oldest first."""
+    return OPEN_REQUESTS.rows(user_id=user.pk, now=clock.now())
+
+
+ACTIVE_HOLDS = FixedQuery(lambda user_id, now: holds.active_at(user_id, now).order_by("until"),
+                          user_id=int, now=datetime)
+
+
+def active_holds(user: User) -> list[AccountHold]:
+    """``accounts.services.holds.active(user)`` ordered by their end."""
+    return ACTIVE_HOLDS.rows(user_id=user.pk, now=clock.now())
 
 
 def merchant_transactions(merchant: Merchant) -> QuerySet[Transaction]:
