@@ -114,6 +114,62 @@ def active_holds(user: User) -> list[AccountHold]:
     return ACTIVE_HOLDS.rows(user_id=user.pk, now=clock.now())
 
 
+# The first pages of an unfiltered history (the common read: the API's and the page's
+# default), compiled once per connection for each (columns, offset, limit); past this many
+# distinct pages the ORM builds the statement as before.
+_PAGES: dict[tuple[bool, int, int], FixedQuery[Transaction]] = {}
+MAX_FIXED_PAGES = 256
+HISTORY_COUNT_SQL = ("SELECT COUNT(*) FROM wallet_transaction "
+                     "WHERE customer_id = %s OR counterparty_id = %s")
+
+
+def _history_qs(user_id: int, table: bool) -> QuerySet[Transaction]:
+    qs = Transaction.objects.filter(Q(customer_id=user_id) | Q(counterparty_id=user_id)).select_related(
+        "merchant", "counterparty", "customer", "promotion", "payment_method")
+    return (for_table(qs) if table else qs).order_by("-created_at", "-pk")
+
+
+def history_slice(user: User, offset: int, limit: int, *, table: bool = False) -> list[Transaction]:
+    """``filter_history(transactions_of(user), HistoryFilter())[offset:offset + limit]``
+    (``for_table`` when ``table``), newest first."""
+    if limit <= 0:
+        return []
+    key = (table, offset, limit)
+    query = _PAGES.get(key)
+    if query is None:
+        if len(_PAGES) >= MAX_FIXED_PAGES:
+            return list(_history_qs(user.pk, table)[offset:offset + limit])
+        query = _PAGES.setdefault(key, FixedQuery(
+            lambda user_id: _history_qs(user_id, table)[offset:offset + limit], user_id=int))
+    return query.rows(user_id=user.pk)
+
+
+def history_count(user: User) -> int:
+    """How many transactions ``transactions_of(user)`` holds: one fixed statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(HISTORY_COUNT_SQL, [user.pk, user.pk])
+        return int(cursor.fetchone()[0])
+
+
+class UnfilteredHistory:
+    """A user's whole history as a Paginator's object list (``count`` and slices), for the
+    table: each read is a statement compiled once (``history_slice``, ``history_count``)."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+
+    def count(self) -> int:
+        return history_count(self.user)
+
+    def __getitem__(self, s: slice) -> list[Transaction]:
+        start, stop = s.start or 0, s.stop
+        return history_slice(self.user, start, stop - start, table=True)
+
+
+def unfiltered(f: HistoryFilter) -> bool:
+    return f == HistoryFilter(tz=f.tz)
+
+
 def merchant_transactions(merchant: Merchant) -> QuerySet[Transaction]:
     return Transaction.objects.filter(merchant=merchant).select_related("customer")
 

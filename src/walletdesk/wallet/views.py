@@ -223,8 +223,9 @@ def _history_filter(request: HttpRequest, user: User) -> tuple[queries.HistoryFi
 def history(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     f, raw = _history_filter(request, user)
-    qs = queries.for_table(queries.filter_history(queries.transactions_of(user), f))
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    rows: Any = (queries.UnfilteredHistory(user) if queries.unfiltered(f)
+                 else queries.for_table(queries.filter_history(queries.transactions_of(user), f)))
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
     query = "&".join(f"{k}={v}" for k, v in raw.items() if v)
     return render(request, "wallet/history.html", {
         "page": page, "rows": [(t, queries.direction_for(t, user)) for t in page],

@@ -121,3 +121,80 @@ def test_a_value_that_is_not_a_parameter_is_refused(db: Any) -> None:
         bad.rows(user_id=1, status="posted")
     with pytest.raises(TypeError):
         USER_WITH_DEVICE.rows(user_id=1)
+
+
+def test_unfiltered_history_equals_the_orm(api: Any, customer: Any, make_customer: Any,
+                                           fund: Any) -> None:
+    from django.test import Client
+
+    from walletdesk.conftest import PASSWORD
+    from walletdesk.wallet.api import TransactionPage
+
+    bob = make_customer("bob@example.com", display_name="Bob")
+    fund(customer, 100_000)
+    fund(bob, 100_000, "HKD")
+    for i in range(7):
+        services.transfer(customer, to=bob.email, amount=10 + i, currency="CNY")
+    services.transfer(bob, to=customer.email, amount=5, currency="HKD")
+    orm = list(queries.filter_history(queries.transactions_of(customer), queries.HistoryFilter()))
+    assert len(orm) == 9 and queries.history_count(customer) == 9
+    for offset, limit in [(0, 20), (0, 3), (3, 3), (8, 5), (20, 5)]:
+        fixed = queries.history_slice(customer, offset, limit)
+        assert [t.pk for t in fixed] == [t.pk for t in orm[offset:offset + limit]]
+        table = queries.history_slice(customer, offset, limit, table=True)
+        assert [t.pk for t in table] == [t.pk for t in fixed]
+    assert queries.history_slice(customer, 0, 0) == []
+    # The API's answer: the same items, in TransactionPage's shape, as the ORM's dicts.
+    r = api.get("/api/v1/wallet/transactions", limit=4, offset=2)
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/json")
+    body = r.json()
+    assert TransactionPage.model_validate(body).model_dump() == body
+    from walletdesk.wallet.serializers import transaction_dict
+    assert body == {"items": [transaction_dict(t, customer) for t in orm[2:6]], "total": 9,
+                    "limit": 4, "offset": 2}
+    assert list(body["items"][0]) == list(TransactionPage.model_fields["items"].annotation
+                                          .__args__[0].model_fields)
+    hkd = api.get("/api/v1/wallet/transactions", currency="HKD").json()  # a filter: the ORM
+    assert hkd["total"] == 1 and {i["currency"] for i in hkd["items"]} == {"HKD"}
+    # The page: 25 rows a page, newest first, the second page the rest.
+    client = Client()
+    client.post("/login/", {"username": customer.email, "password": PASSWORD})
+    for _ in range(20):
+        services.transfer(customer, to=bob.email, amount=1, currency="CNY")
+    first = client.get("/wallet/history/")
+    second = client.get("/wallet/history/?page=2")
+    assert first.content.count(b'data-testid="txn-row"') == 25
+    assert second.content.count(b'data-testid="txn-row"') == 4
+    newest = queries.filter_history(queries.transactions_of(customer), queries.HistoryFilter())[0]
+    assert newest.public_id.encode() in first.content
+    filtered = client.get("/wallet/history/?currency=HKD")
+    assert filtered.content.count(b'data-testid="txn-row"') == 1
+
+
+def test_history_filter_form_is_the_same_from_the_fragment_cache(customer: Any,
+                                                                  settings: Any) -> None:
+    import re
+
+    from django.test import Client
+
+    from walletdesk.conftest import PASSWORD
+    from walletdesk.core.templatetags import fragments
+
+    settings.DEBUG = False
+    client = Client()
+    client.post("/login/", {"username": customer.email, "password": PASSWORD})
+
+    def form(query: str) -> bytes:
+        body = client.get("/wallet/history/" + query, headers={"Accept-Language": "en"}).content
+        found = re.search(rb'<details class="card filter-box".*?</details>', body, re.S)
+        assert found is not None
+        return found.group(0)
+
+    for query in ["", "?status=completed&min=1.5", "?status=completed%26min%3D9"]:
+        fragments.clear()
+        fresh, cached = form(query), form(query)
+        assert fresh == cached
+    assert b'value="1.5"' in form("?status=completed&min=1.5")
+    crafted = form("?status=completed%26min%3D9")  # an unknown status: no filter, empty input
+    assert b'name="min" value=""' in crafted and b'value="1.5"' not in crafted
+    assert b'value="1.5"' not in form("")
