@@ -215,6 +215,8 @@ PASSWORD_HASHERS = [
 ]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "wallet:home"
+# Django's database sessions, the read compiled once per connection (issue #16).
+SESSION_ENGINE = "walletdesk.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

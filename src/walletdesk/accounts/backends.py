@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 
 from walletdesk.core.errors import DomainError
+from walletdesk.core.fixedquery import FixedQuery
 
 from .models import Device, User
 from .services import lockout
@@ -18,6 +19,16 @@ from .services.mfa import has_mfa, required
 # was not signed out since the session began come back in one statement (issue #16).
 session_device: ContextVar[tuple[int, int] | None] = ContextVar("walletdesk_session_device",
                                                                 default=None)
+
+
+def _user_with_device(user_id: int, device_id: int, epoch: int) -> Any:
+    alive = Device.objects.filter(pk=device_id, session_epoch=epoch, user_id=OuterRef("pk"))
+    return User._default_manager.annotate(device_alive=Exists(alive)).filter(
+        pk=user_id).order_by("pk")[:1]
+
+
+# Every signed-in page runs it: compiled once per connection (core.fixedquery, issue #16).
+USER_WITH_DEVICE = FixedQuery(_user_with_device, user_id=int, device_id=int, epoch=int)
 
 
 class LoginBackend(ModelBackend):
@@ -49,6 +60,10 @@ class LoginBackend(ModelBackend):
         device = session_device.get()
         if device is None:
             return super().get_user(user_id)
-        alive = Device.objects.filter(pk=device[0], session_epoch=device[1], user_id=OuterRef("pk"))
-        user = User._default_manager.annotate(device_alive=Exists(alive)).filter(pk=user_id).first()
+        try:
+            pk = int(user_id)
+        except (TypeError, ValueError):
+            return None
+        found = USER_WITH_DEVICE.rows(user_id=pk, device_id=device[0], epoch=device[1])
+        user = found[0] if found else None
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -11,10 +11,13 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 
-from walletdesk.accounts.models import User
+from walletdesk.accounts.models import AccountHold, User
+from walletdesk.accounts.services import holds
+from walletdesk.core import clock
+from walletdesk.core.fixedquery import FixedQuery
 from walletdesk.core.money import CURRENCIES
 
-from .models import LedgerAccount, Merchant, Posting, Transaction
+from .models import LedgerAccount, Merchant, PaymentRequest, Posting, Transaction
 
 
 @dataclass
@@ -70,9 +73,101 @@ def for_table(qs: QuerySet[Transaction]) -> QuerySet[Transaction]:
         "merchant", "counterparty", "customer", "payment_method").only(*TABLE_FIELDS)
 
 
+def _recent(limit: int) -> FixedQuery[Transaction]:
+    def build(user_id: int) -> QuerySet[Transaction]:
+        return for_table(Transaction.objects.filter(
+            Q(customer_id=user_id) | Q(counterparty_id=user_id))).order_by(
+            "-created_at", "-pk")[:limit]
+    return FixedQuery(build, user_id=int)
+
+
+# The wallet home's statements, compiled once per connection (core.fixedquery, issue #16).
+_RECENT: dict[int, FixedQuery[Transaction]] = {8: _recent(8)}
+
+
 def recent_for_table(user: User, limit: int) -> list[Transaction]:
     """The user's latest transactions with what the table shows, newest first."""
-    return list(for_table(transactions_of(user)).order_by("-created_at", "-pk")[:limit])
+    query = _RECENT.get(limit)
+    if query is None:
+        query = _RECENT.setdefault(limit, _recent(limit))
+    return query.rows(user_id=user.pk)
+
+
+OPEN_REQUESTS = FixedQuery(
+    lambda user_id, now: PaymentRequest.objects.filter(
+        customer_id=user_id, status=PaymentRequest.Status.OPEN, expires_at__gt=now,
+    ).select_related("merchant").order_by("pk"),
+    user_id=int, now=datetime)
+
+
+def open_requests(user: User) -> list[PaymentRequest]:
+    """The merchants' payment requests waiting for this customer's answer, oldest first."""
+    return OPEN_REQUESTS.rows(user_id=user.pk, now=clock.now())
+
+
+ACTIVE_HOLDS = FixedQuery(lambda user_id, now: holds.active_at(user_id, now).order_by("until"),
+                          user_id=int, now=datetime)
+
+
+def active_holds(user: User) -> list[AccountHold]:
+    """``accounts.services.holds.active(user)`` ordered by their end."""
+    return ACTIVE_HOLDS.rows(user_id=user.pk, now=clock.now())
+
+
+# The first pages of an unfiltered history (the common read: the API's and the page's
+# default), compiled once per connection for each (columns, offset, limit); past this many
+# distinct pages the ORM builds the statement as before.
+_PAGES: dict[tuple[bool, int, int], FixedQuery[Transaction]] = {}
+MAX_FIXED_PAGES = 256
+HISTORY_COUNT_SQL = ("SELECT COUNT(*) FROM wallet_transaction "
+                     "WHERE customer_id = %s OR counterparty_id = %s")
+
+
+def _history_qs(user_id: int, table: bool) -> QuerySet[Transaction]:
+    qs = Transaction.objects.filter(Q(customer_id=user_id) | Q(counterparty_id=user_id)).select_related(
+        "merchant", "counterparty", "customer", "promotion", "payment_method")
+    return (for_table(qs) if table else qs).order_by("-created_at", "-pk")
+
+
+def history_slice(user: User, offset: int, limit: int, *, table: bool = False) -> list[Transaction]:
+    """``filter_history(transactions_of(user), HistoryFilter())[offset:offset + limit]``
+    (``for_table`` when ``table``), newest first."""
+    if limit <= 0:
+        return []
+    key = (table, offset, limit)
+    query = _PAGES.get(key)
+    if query is None:
+        if len(_PAGES) >= MAX_FIXED_PAGES:
+            return list(_history_qs(user.pk, table)[offset:offset + limit])
+        query = _PAGES.setdefault(key, FixedQuery(
+            lambda user_id: _history_qs(user_id, table)[offset:offset + limit], user_id=int))
+    return query.rows(user_id=user.pk)
+
+
+def history_count(user: User) -> int:
+    """How many transactions ``transactions_of(user)`` holds: one fixed statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(HISTORY_COUNT_SQL, [user.pk, user.pk])
+        return int(cursor.fetchone()[0])
+
+
+class UnfilteredHistory:
+    """A user's whole history as a Paginator's object list (``count`` and slices), for the
+    table: each read is a statement compiled once (``history_slice``, ``history_count``)."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+
+    def count(self) -> int:
+        return history_count(self.user)
+
+    def __getitem__(self, s: slice) -> list[Transaction]:
+        start, stop = s.start or 0, s.stop
+        return history_slice(self.user, start, stop - start, table=True)
+
+
+def unfiltered(f: HistoryFilter) -> bool:
+    return f == HistoryFilter(tz=f.tz)
 
 
 def merchant_transactions(merchant: Merchant) -> QuerySet[Transaction]:

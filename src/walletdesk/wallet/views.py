@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from walletdesk.accounts.models import User
-from walletdesk.accounts.services import holds
 from walletdesk.core import clock
 from walletdesk.core.csvsafe import safe_cell
 from walletdesk.core.errors import DomainError
@@ -74,8 +73,7 @@ def main_balance(balances: list[queries.Balance], region: str) -> queries.Balanc
 def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     recent = queries.recent_for_table(user, 8)
-    requests = PaymentRequest.objects.filter(customer=user, status=PaymentRequest.Status.OPEN,
-                                             expires_at__gt=clock.now()).select_related("merchant")
+    requests = queries.open_requests(user)
     balances = queries.balances(user)
     main = main_balance(balances, user.region)
     return render(request, "wallet/home.html", {
@@ -84,7 +82,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "recent": [(t, queries.direction_for(t, user)) for t in recent],
         "requests": requests,
         "announcements": fees.upcoming_changes(),
-        "holds": list(holds.active(user).order_by("until")),
+        "holds": queries.active_holds(user),
     })
 
 
@@ -225,8 +223,9 @@ def _history_filter(request: HttpRequest, user: User) -> tuple[queries.HistoryFi
 def history(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     f, raw = _history_filter(request, user)
-    qs = queries.for_table(queries.filter_history(queries.transactions_of(user), f))
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    rows: Any = (queries.UnfilteredHistory(user) if queries.unfiltered(f)
+                 else queries.for_table(queries.filter_history(queries.transactions_of(user), f)))
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
     query = "&".join(f"{k}={v}" for k, v in raw.items() if v)
     return render(request, "wallet/history.html", {
         "page": page, "rows": [(t, queries.direction_for(t, user)) for t in page],

@@ -12,8 +12,12 @@ from ..models import AccountHold, User
 
 
 def active(user: User) -> QuerySet[AccountHold]:
-    now = clock.now()
-    return AccountHold.objects.filter(user=user, released_at__isnull=True).filter(
+    return active_at(user.pk, clock.now())
+
+
+def active_at(user_id: int, now: datetime) -> QuerySet[AccountHold]:
+    """The holds of this user in force at ``now`` (not released, no end or ending later)."""
+    return AccountHold.objects.filter(user_id=user_id, released_at__isnull=True).filter(
         Q(until__isnull=True) | Q(until__gt=now))
 
 

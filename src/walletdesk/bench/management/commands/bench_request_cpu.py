@@ -1,0 +1,133 @@
+"""``walletdesk bench_request_cpu``: CPU time per request of the hot paths, in one process.
+
+Throughput on a shared machine moves with everybody else's load; the CPU time this process
+spends per request moves much less. The command signs a bench customer of ``bench_api
+--setup`` in (through the API for a bearer token, through the login page for a session),
+calls every path once untimed (a process's first help search loads its index), then for
+``--rounds`` rounds calls each path ``--requests`` times through Django's in-process test
+client and reports the median ``time.process_time()`` per request in milliseconds, with the
+statements per request. ``--profile PATH`` runs cProfile over one path instead and prints
+the functions with the most cumulative time.
+
+Paths (the names of ``bench_api --phases``): ``healthz``, ``balance``, ``transfer`` (distinct
+Idempotency-Keys; use ``bench_api --setup --relax-risk`` first), ``history`` (API),
+``help`` (API), ``help_page``, ``wallet_home`` and ``history_page`` (signed in).
+
+Transfers are real: they are booked in the configured database (run it on a bench database).
+"""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import json
+import os
+import pstats
+import statistics
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from walletdesk.bench.management.commands.bench_api import EMAIL, PASSWORD
+
+HELP_Q = "忘记密码"
+
+
+def _paths(api: Client, page: Client, peer: str) -> dict[str, Callable[[], Any]]:
+    page_headers = {"Accept": "text/html", "Accept-Language": "zh-hans"}
+    return {
+        "healthz": lambda: api.get("/healthz"),
+        "balance": lambda: api.get("/api/v1/wallet"),
+        "transfer": lambda: api.post(
+            "/api/v1/wallet/transfers", {"to": peer, "amount": 1, "currency": "CNY"},
+            content_type="application/json", headers={"Idempotency-Key": uuid.uuid4().hex}),
+        "history": lambda: api.get("/api/v1/wallet/transactions?limit=20"),
+        "help": lambda: api.get("/api/v1/help/search", {"q": HELP_Q, "lang": "zh-hans"}),
+        "help_page": lambda: page.get("/help/search/", {"q": HELP_Q}, headers=page_headers),
+        "wallet_home": lambda: page.get("/wallet/", headers=page_headers),
+        "history_page": lambda: page.get("/wallet/history/", headers=page_headers),
+    }
+
+
+OK = {"transfer": (200, 201)}
+
+
+class Command(BaseCommand):
+    help = "CPU time per request of the hot paths, in process (JSON)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--requests", type=int, default=300, help="per path and round")
+        parser.add_argument("--rounds", type=int, default=3)
+        parser.add_argument("--paths", default="", help="comma-separated; default all")
+        parser.add_argument("--user", type=int, default=0, help="bench customer number")
+        parser.add_argument("--profile", default="", help="cProfile one path instead")
+        parser.add_argument("--top", type=int, default=40)
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        n, rounds = opts["requests"], opts["rounds"]
+        if n < 1 or rounds < 1:
+            raise CommandError("--requests and --rounds must be at least 1")
+        me, peer = EMAIL.format(opts["user"]), EMAIL.format(opts["user"] + 1)
+        api, page = Client(), Client()
+        r = api.post("/api/v1/auth/login", {"login": me, "password": PASSWORD},
+                     content_type="application/json", headers={"X-Device-Id": "bench-cpu"})
+        if r.status_code != 200:
+            raise CommandError(f"API sign-in of {me} failed ({r.status_code}): "
+                               "run bench_api --setup-only --relax-risk first")
+        api.defaults["HTTP_AUTHORIZATION"] = f"Bearer {r.json()['token']}"
+        page.get("/login/")
+        page.post("/login/", {"username": me, "password": PASSWORD})
+        if "sessionid" not in page.cookies:
+            raise CommandError(f"could not sign {me} in on the login page")
+        paths = _paths(api, page, peer)
+        names = [p for p in opts["paths"].split(",") if p] or list(paths)
+        unknown = set(names) - set(paths)
+        if unknown:
+            raise CommandError(f"unknown paths: {', '.join(sorted(unknown))}")
+        for name in names:  # warm-up, and every path must answer
+            for _ in range(3):
+                status = paths[name]().status_code
+            if status not in OK.get(name, (200,)):
+                raise CommandError(f"{name} answered {status}")
+        if opts["profile"]:
+            self._profile(paths[opts["profile"]], n, opts["top"])
+            return
+        cpu: dict[str, list[float]] = {name: [] for name in names}
+        statements: dict[str, float] = {}
+        for _ in range(rounds):
+            for name in names:
+                call = paths[name]
+                c0 = time.process_time()
+                for _ in range(n):
+                    call()
+                cpu[name].append((time.process_time() - c0) / n * 1e3)
+        for name in names:
+            with CaptureQueriesContext(connection) as ctx:
+                for _ in range(10):
+                    paths[name]()
+            statements[name] = len(ctx.captured_queries) / 10
+        self.stdout.write(json.dumps({
+            "benchmark": "bench_request_cpu", "database": connection.vendor,
+            "requests": n, "rounds": rounds,
+            "cpu_ms_per_request": {k: round(statistics.median(v), 3) for k, v in cpu.items()},
+            "cpu_ms_rounds": {k: [round(x, 3) for x in v] for k, v in cpu.items()},
+            "statements_per_request": statements,
+            "load_average": [round(x, 2) for x in os.getloadavg()]}))
+
+    def _profile(self, call: Callable[[], Any], n: int, top: int) -> None:
+        prof = cProfile.Profile(time.process_time)  # CPU, not waits on the database
+        prof.enable()
+        for _ in range(n):
+            call()
+        prof.disable()
+        out = io.StringIO()
+        stats = pstats.Stats(prof, stream=out)
+        stats.sort_stats("cumulative").print_stats(top)
+        stats.sort_stats("tottime").print_stats(top)
+        self.stdout.write(out.getvalue())
