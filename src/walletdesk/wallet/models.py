@@ -22,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from walletdesk.core import clock
@@ -76,6 +77,10 @@ class Merchant(models.Model):
         verbose_name_plural = _("merchants")
 
     def __str__(self) -> str:
+        """The name in the language the page or message is written in: the English name for
+        English readers when the merchant has one, else its own name."""
+        if self.name_en and (translation.get_language() or "").startswith("en"):
+            return self.name_en
         return self.name
 
 

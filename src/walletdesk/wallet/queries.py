@@ -62,7 +62,7 @@ def transactions_of(user: User) -> QuerySet[Transaction]:
 # wallet home read only these columns, not five whole joined rows (two of them users).
 TABLE_FIELDS = ("public_id", "type", "status", "amount", "fee", "currency", "created_at",
                 "customer_id", "counterparty_id", "merchant_id", "payment_method_id",
-                "merchant__name", "payment_method__brand", "payment_method__last4",
+                "merchant__name", "merchant__name_en", "payment_method__brand", "payment_method__last4",
                 *(f"{who}__{f}" for who in ("customer", "counterparty")
                   for f in ("display_name", "email", "phone")))
 

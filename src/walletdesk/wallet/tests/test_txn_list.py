@@ -52,8 +52,9 @@ def test_each_row_is_one_link_and_says_a_status_only_when_not_completed(
     for page in ("/wallet/", "/wallet/history/"):
         listed = rows(shopper.get(page).content.decode())
         classes, name, text = listed[f"/wallet/t/{done.public_id}/"]
-        assert "txn-done" in classes.split() and text == "示例咖啡"
-        assert name.startswith("示例咖啡, Payment, −¥28.00, Today ")
+        # An English reader sees the merchant's English name (示例咖啡 has "Sample Coffee").
+        assert "txn-done" in classes.split() and text == "Sample Coffee"
+        assert name.startswith("Sample Coffee, Payment, −¥28.00, Today ")
         assert "Completed" not in name
         classes, name, _ = listed[f"/wallet/t/{waiting.public_id}/"]
         assert "txn-open" in classes.split() and "Pending" in name
@@ -101,3 +102,23 @@ def test_short_times_in_the_customers_zone_and_language(
         html = client.get("/wallet/history/").content.decode()
     row = next(cells for _, cells in ROW.findall(html) if txn.public_id in cells)
     assert f'<span class="nowrap">{said}</span>' in row
+
+
+def test_merchants_are_named_in_the_readers_language(customer: Any, fund: Any, merchant: Any) -> None:
+    """Chinese readers see the merchant's own name, English readers its English name; a
+    merchant without one keeps its own name everywhere."""
+    from walletdesk.wallet.models import Merchant
+
+    fund(customer, 100_000)
+    plain = Merchant.objects.create(name="街角面包", slug="corner-bakery")
+    paid = services.pay(customer, merchant=merchant, amount=1_000, currency="CNY", method="balance")
+    services.pay(customer, merchant=plain, amount=500, currency="CNY", method="balance")
+    readers = (("en", "Sample Coffee", "示例咖啡"), ("zh-hans", "示例咖啡", "Sample Coffee"))
+    for lang, shown, hidden in readers:
+        client = Client(headers={"accept-language": lang})
+        client.force_login(customer)
+        for page in ("/wallet/", "/wallet/history/", f"/wallet/t/{paid.public_id}/"):
+            html = client.get(page).content.decode()
+            assert shown in html and hidden not in html, (lang, page)
+            if page != f"/wallet/t/{paid.public_id}/":
+                assert "街角面包" in html
