@@ -85,3 +85,18 @@ def test_check_without_the_dataset_skips_locally_and_fails_in_ci(
         call_command("train_triage", "--check", stdout=io.StringIO())
     with pytest.raises(CommandError, match="BANKING77 not found"):
         call_command("train_triage", "--out", str(tmp_path / "out"), stdout=io.StringIO())
+
+
+def test_bench_latency_reports_p50_p95_p99_of_wall_and_cpu_time() -> None:
+    """bench_triage's per-message figures: the three percentiles, in order, for wall and CPU time
+    (the timed function costs more on some messages, so the percentiles must differ)."""
+    from walletdesk.triage.bench import _latency
+
+    def work(text: str) -> None:
+        sum(i * i for i in range(2000 * len(text)))
+
+    found = _latency(work, ["a" * (1 + i % 10) for i in range(120)])
+    assert found["messages"] == 120
+    for prefix in ("", "cpu_"):
+        p50, p95, p99 = (found[f"{prefix}p{q}_ms"] for q in (50, 95, 99))
+        assert 0 <= p50 < p99 and p50 <= p95 <= p99, found
