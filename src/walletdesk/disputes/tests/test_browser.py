@@ -71,6 +71,9 @@ def test_ask_decline_escalate_agent_refunds(live_server_url: str, page_for: Any,
     agent.goto(f"{url}/support/console/")
     agent.get_by_test_id(f"conv-{reference}").click(timeout=15000)
     agent.get_by_test_id("accept").click()
+    # Accepting goes over the socket: act on the conversation once it is the agent's own
+    # (a verification asked before that would be refused, as it should be).
+    agent.get_by_test_id("mine").get_by_test_id(f"conv-{reference}").wait_for()
     expect(agent.get_by_test_id("ctx-refund-request")).to_contain_text("商户已拒绝", timeout=15000)
     assert "¥18.00" in agent.get_by_test_id("ctx-refund-request").inner_text()
     panel = agent.get_by_test_id("cw-panel")
