@@ -59,7 +59,13 @@ def test_bench_api_drives_every_flow(live: tuple[fk.Server, dict[str, str]]) -> 
     assert set(report["flows"]) == {"login", "balance", "transfer", "history", "help", "chat_send",
                                     "chat_read"}
     for name, flow in report["flows"].items():
-        assert flow["errors"] == 0 and flow["refused"] == 0, (name, flow)
+        assert flow["errors"] == 0 and flow["ok"] > 0, (name, flow)
+        # A bench client posts chat messages faster than a person types: past the budget of 30
+        # a person per 30 s (support.chatrate) the server answers the typed 429, as it should;
+        # every other flow is answered in full.
+        allowed = {"chat_rate_limited"} if name == "chat_send" else set()
+        assert set(flow["kinds"]) <= allowed, (name, flow["kinds"])
+        assert flow["refused"] == sum(flow["kinds"].values()), (name, flow)
     assert report["requests"] == sum(f["requests"] for f in report["flows"].values()) > 0
 
 
