@@ -75,11 +75,12 @@ if [ $have_pg = 1 ]; then
 fi
 
 browser_rc=0
+browser_cov="$WALLETDESK_VAR_DIR/.coverage.browser"  # beside the SQLite stream's, combined below
 if [ $whole = 1 ]; then
   browser_log="$(mktemp)"
   (
     WALLETDESK_VAR_DIR="$(mktemp -d)" WALLETDESK_TEST_REDIS_URL="$(redis_db 2)" \
-    COVERAGE_FILE="$WALLETDESK_VAR_DIR/.coverage.browser" PYTEST_ADDOPTS="${PYTEST_ADDOPTS:-}$(cov_opts)" \
+    COVERAGE_FILE="$browser_cov" PYTEST_ADDOPTS="${PYTEST_ADDOPTS:-}$(cov_opts)" \
       run_pytest -m "browser"
   ) >"$browser_log" 2>&1 &
   browser_pid=$!
@@ -100,7 +101,7 @@ if [ $whole = 1 ]; then
   if [ "$sqlite_rc" -eq 0 ] && [ "$browser_rc" -eq 0 ]; then
     echo "== Coverage of the SQLite and browser streams together (floor 89 %)"
     $BIN/coverage combine --quiet --data-file="$WALLETDESK_VAR_DIR/.coverage" \
-      "$WALLETDESK_VAR_DIR/.coverage.sqlite" "$WALLETDESK_VAR_DIR/.coverage.browser"
+      "$WALLETDESK_VAR_DIR/.coverage.sqlite" "$browser_cov"
     $BIN/coverage report --data-file="$WALLETDESK_VAR_DIR/.coverage" --format=total --fail-under=89 \
       || cov_rc=$?
   fi
