@@ -52,6 +52,7 @@ class Stream:
         self.recipients: dict[str, str] = {}
         self.unexpected: list[tuple[int, Any]] = []
         self.lock = threading.Lock()
+        self.clients: dict[int, list[fk.Client]] = {}
 
     def _note(self, status: int, body: Any) -> None:
         code = body.get("code", "") if isinstance(body, dict) else ""
@@ -79,8 +80,17 @@ class Stream:
             self.pending[key] = (sender, body)
         return False
 
+    def sign_in(self) -> None:
+        """Every customer signs in on every server before the stream starts.
+
+        A thread that signed in on its own might still be doing so when the test
+        kills a process, and die on the refused connection with its transfers unsent.
+        """
+        self.clients = {i: [fk.login(url, EMAIL.format(i)) for url in self.urls]
+                        for i in range(USERS)}
+
     def run_user(self, sender: int, count: int, pause: float = 0.0) -> None:
-        clients = [fk.login(url, EMAIL.format(sender)) for url in self.urls]
+        clients = self.clients[sender]
         for n in range(count):
             body = {"to": EMAIL.format((sender + 1 + n % (USERS - 1)) % USERS),
                     "amount": 100 + sender * 10 + n, "currency": "CNY"}
@@ -156,6 +166,7 @@ def test_server_killed_mid_stream_loses_no_money(fresh: tuple[str, Path]) -> Non
         survivor.wait_ready()
         assert len(victim.children()) == 2, "serve --workers 2 runs two processes"
         stream = Stream([victim.url, survivor.url])
+        stream.sign_in()
         threads = [threading.Thread(target=stream.run_user, args=(i, 25, 0.02)) for i in range(USERS)]
         for t in threads:
             t.start()
@@ -213,6 +224,7 @@ def test_postgres_restart_under_load_recovers_by_itself(private_pg: fk.PrivatePo
     try:
         server.wait_ready()
         stream = Stream([server.url])
+        stream.sign_in()
         threads = [threading.Thread(target=stream.run_user, args=(i, 30, 0.1)) for i in range(USERS)]
         for t in threads:
             t.start()
