@@ -111,6 +111,7 @@ def _objects(conv: Conversation) -> dict[str, Any]:
     """What the assigned agent can name in a form: the customer's holds and recent transactions."""
     from walletdesk.accounts.services import holds
     from walletdesk.wallet.queries import transactions_of
+    from walletdesk.wallet.serializers import desk_dict
 
     assert conv.customer is not None
     return {
@@ -118,10 +119,8 @@ def _objects(conv: Conversation) -> dict[str, Any]:
                    "since": h.created_at.isoformat(),
                    "until": h.until.isoformat() if h.until else None}
                   for h in holds.active(conv.customer).order_by("pk")[:10]],
-        "transactions": [{"id": t.public_id, "type": t.type, "type_label": t.get_type_display(),
-                          "status": t.status, "status_label": t.get_status_display(),
-                          "amount": t.amount, "fee": t.fee, "currency": t.currency,
-                          "created_at": t.created_at.isoformat()}
+        "transactions": [{**desk_dict(t, conv.customer), "type_label": t.get_type_display(),
+                          "status_label": t.get_status_display()}
                          for t in transactions_of(conv.customer).order_by("-created_at")[:10]],
     }
 

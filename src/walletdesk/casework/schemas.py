@@ -66,6 +66,7 @@ class HoldRefOut(Schema):
 
 class TransactionRefOut(Schema):
     id: str
+    reference: str = Field(description="the 16 digits the customer reads out")
     type: str
     type_label: str
     status: str
@@ -74,6 +75,9 @@ class TransactionRefOut(Schema):
     fee: int = Field(description="minor units")
     currency: str
     created_at: str
+    direction: str = Field(description='"in" or "out" of the customer\'s wallet')
+    counterparty: str = Field(description="the other side: merchant, person or card")
+    counterparty_en: str = Field(description="the other side's English name, else its name")
 
 
 class PanelOut(Schema):

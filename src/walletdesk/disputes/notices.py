@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils import translation
 
 from walletdesk.core.money import format_minor
 from walletdesk.notify import messages
@@ -30,14 +31,17 @@ KINDS = frozenset({
     "withdrawn"})
 
 
-def _values(req: RefundRequest, user: Any, extra: dict[str, Any]) -> dict[str, Any]:
-    """What the messages name: merchant, amount, asked, payment, when, reason, reference."""
-    merchant = req.merchant
-    name = merchant.name_en if (user.language == "en" and merchant.name_en) else merchant.name
+def _values(req: RefundRequest, recipient: messages.Recipient,
+            extra: dict[str, Any]) -> dict[str, Any]:
+    """What the messages name: merchant, amount, asked, payment, when, reason, reference. The
+    merchant is named by the one rule, ``Merchant.__str__`` in the recipient's language; the
+    payment by the reference its customer reads out, never the internal id."""
+    with translation.override(recipient.language):
+        name = str(req.merchant)
     return {"merchant": name, "asked": format_minor(req.amount, req.currency),
             "amount": format_minor(extra.get("amount") or req.granted_amount or req.amount,
                                    req.currency),
-            "payment": req.payment.public_id,
+            "payment": req.payment.reference_grouped,
             "when": req.respond_by,  # shown in the recipient's zone by the renderer
             "reason": str(extra.get("reason") or ""),
             "reference": req.conversation.reference if req.conversation_id and req.conversation
@@ -50,8 +54,8 @@ def tell(user: Any, kind: str, req: RefundRequest, *, link: str = "", **extra: A
         return
     if kind not in KINDS:
         raise KeyError(kind)
-    message = messages.render(f"disputes/{kind}", messages.Recipient.of(user),
-                              _values(req, user, extra))
+    recipient = messages.Recipient.of(user)
+    message = messages.render(f"disputes/{kind}", recipient, _values(req, recipient, extra))
     for address in notify.addresses_of(user):
         notify.queue(message, address, kind=f"refund_{kind}", user_id=user.pk)
     inbox.from_message(user, Kind.REFUND, message, link=link,

@@ -12,13 +12,11 @@ from walletdesk.accounts.models import User
 from walletdesk.accounts.services import holds, lockout, mfa
 from walletdesk.wallet import queries as wallet_queries
 from walletdesk.wallet.models import Transaction
+from walletdesk.wallet.serializers import desk_dict
 
 RECENT = 5
 
 
-def _txn(t: Transaction) -> dict[str, Any]:
-    return {"id": t.public_id, "type": t.type, "status": t.status, "amount": t.amount,
-            "fee": t.fee, "currency": t.currency, "created_at": t.created_at.isoformat()}
 
 
 def picked_transaction(user: User, public_id: str) -> Transaction | None:
@@ -39,9 +37,10 @@ def snapshot(user: User, transaction_id: str = "") -> dict[str, Any]:
                     "hold_details": [{"kind": h.kind, "until": h.until.isoformat() if h.until else None}
                                      for h in active_holds],
                     "two_factor": mfa.has_mfa(user), "active": user.is_active},
-        "recent_transactions": [_txn(t) for t in qs[:RECENT]],
-        "pending_transactions": [_txn(t) for t in qs.filter(status=Transaction.Status.PENDING)[:RECENT]],
-        "picked_transaction": _txn(picked) if picked else None,
+        "recent_transactions": [desk_dict(t, user) for t in qs[:RECENT]],
+        "pending_transactions": [desk_dict(t, user)
+                                 for t in qs.filter(status=Transaction.Status.PENDING)[:RECENT]],
+        "picked_transaction": desk_dict(picked, user) if picked else None,
     }
 
 

@@ -28,6 +28,8 @@ from django.utils.translation import gettext_lazy as _
 from walletdesk.core import clock
 from walletdesk.core.money import CURRENCY_CHOICES
 
+from . import reference as refs
+
 
 def public_id(prefix: str) -> str:
     return f"{prefix}_{secrets.token_hex(10)}"
@@ -232,6 +234,16 @@ class Transaction(models.Model):
 
     def __str__(self) -> str:
         return self.public_id
+
+    @property
+    def reference(self) -> str:
+        """The 16 digits a customer reads out to support (``wallet.reference``)."""
+        return refs.of(self.public_id)
+
+    @property
+    def reference_grouped(self) -> str:
+        """"0123 4567 8901 2345", as the customer sees it."""
+        return refs.grouped(self.reference)
 
     @property
     def refundable_amount(self) -> int:

@@ -17,6 +17,7 @@ from walletdesk.core import clock
 from walletdesk.core.fixedquery import FixedQuery
 from walletdesk.core.money import CURRENCIES
 
+from . import reference as refs
 from .models import LedgerAccount, Merchant, PaymentRequest, Posting, Transaction
 
 
@@ -56,6 +57,21 @@ def merchant_balances(merchant: Merchant) -> list[Balance]:
 def transactions_of(user: User) -> QuerySet[Transaction]:
     return Transaction.objects.filter(Q(customer=user) | Q(counterparty=user)).select_related(
         "merchant", "counterparty", "customer", "promotion", "payment_method")
+
+
+def find(qs: QuerySet[Transaction], text: str) -> Transaction | None:
+    """The one transaction of ``qs`` named by ``text``: its id (``tx_…``), or the reference
+    the customer reads out ("0123 4567 8901 2345", spaces optional). Narrow ``qs`` to one
+    customer first: a reference is unique within a customer's transactions, not across all
+    (``wallet.reference``); a reference that two of them share names neither."""
+    text = text.strip()
+    if not text:
+        return None
+    tail = refs.tail_of(text)
+    if tail is None:
+        return qs.filter(public_id=text[:40]).first()
+    found = list(qs.filter(public_id__endswith=tail)[:2])
+    return found[0] if len(found) == 1 else None
 
 
 # What the table of transactions shows (``wallet.templatetags.txn_table``): the rows of the

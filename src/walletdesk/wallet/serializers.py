@@ -50,3 +50,23 @@ def quote_dict(q: FeeQuote) -> dict[str, Any]:
             "policy_version": q.policy.version if q.policy else None,
             "promotion": ({"name_zh": q.promotion.name_zh, "name_en": q.promotion.name_en,
                            "ends_at": q.promotion.ends_at.isoformat()} if q.promotion else None)}
+
+
+def desk_dict(txn: Transaction, customer: User) -> dict[str, Any]:
+    """A customer's transaction as the desk shows it: codes the page turns into words, the
+    other side by name (a merchant's own and English names, picked by the page's language; the
+    other person of a transfer; the card of a top-up or withdrawal), money in or out of this
+    customer's wallet, and the reference the customer reads out beside the internal id."""
+    name = name_en = ""
+    if txn.merchant_id and txn.merchant:
+        name, name_en = txn.merchant.name, txn.merchant.name_en
+    elif txn.type == Transaction.Type.TRANSFER:
+        other = txn.customer if txn.counterparty_id == customer.pk else txn.counterparty
+        name = str(other) if other else ""
+    elif txn.payment_method_id and txn.payment_method:
+        name = str(txn.payment_method)
+    return {"id": txn.public_id, "reference": txn.reference, "type": txn.type,
+            "status": txn.status, "amount": txn.amount, "fee": txn.fee, "currency": txn.currency,
+            "created_at": txn.created_at.isoformat(),
+            "direction": "in" if direction_for(txn, customer) > 0 else "out",
+            "counterparty": name, "counterparty_en": name_en or name}

@@ -22,6 +22,7 @@ from walletdesk.accounts.services import codes, holds, lockout, mfa, passkeys
 from walletdesk.core import clock
 from walletdesk.core.money import format_minor, parse_major
 from walletdesk.support.models import Agent, Conversation
+from walletdesk.wallet import queries as wallet_queries
 from walletdesk.wallet.models import Hold, Posting, Transaction
 from walletdesk.wallet.network import NetworkUnavailable, get_network
 from walletdesk.wallet.serializers import event_dict, transaction_dict
@@ -78,12 +79,13 @@ def _amount(raw: dict[str, Any], currency: str) -> int | None:
 
 
 def own_transaction(ctx: Ctx, *, as_payer: bool = True) -> Transaction:
-    """A transaction of the conversation's customer; another customer's id is refused."""
+    """A transaction of the conversation's customer, named by its id or by the reference the
+    customer reads out ("0123 4567 8901 2345"); another customer's is refused."""
     tid = _text(ctx.raw, "transaction_id")
     mine = Q(customer=ctx.customer) if as_payer else Q(customer=ctx.customer) | Q(
         counterparty=ctx.customer)
-    txn = Transaction.objects.filter(mine, public_id=tid).select_related(
-        "merchant", "parent", "promotion").first()
+    txn = wallet_queries.find(Transaction.objects.filter(mine).select_related(
+        "merchant", "parent", "promotion"), tid)
     if txn is None:
         raise ObjectNotInConversation()
     return txn

@@ -32,3 +32,26 @@ def test_the_customer_hears_in_their_language_and_zone(paid: Any, lang: str) -> 
     note = Notification.objects.get(user=p.customer, kind="refund")
     assert deadline in note.body and "¥15.50" in note.body
     assert_reads_well(note.title + note.body, lang, header=False, minor=(1550, 8000))
+
+
+@pytest.mark.parametrize(("lang", "shop_name"), [("zh-hans", "示例咖啡"), ("en", "Sample Coffee"),
+                                                 ("zh-hant", "示例咖啡")])
+def test_both_sides_read_the_merchants_name_and_the_payment_reference_in_their_language(
+        paid: Any, merchant: Any, make_customer: Any, lang: str, shop_name: str) -> None:
+    """One rule names the merchant (``Merchant.__str__`` in the reader's language), and the
+    payment is the reference its customer reads out, not the internal id."""
+    owner = make_customer(role="merchant", language=lang)
+    merchant.user = owner
+    merchant.save(update_fields=["user"])
+    p = paid(language=lang)
+    r = p.api.post(f"/api/v1/wallet/transactions/{p.payment.public_id}/refund-requests",
+                   {"reason": "not_received", "amount": 1_550})
+    assert r.status_code == 201, r.json()
+    [to_customer] = messages_to(p.customer.email)
+    [to_merchant] = messages_to(owner.email)
+    assert shop_name in to_customer["body"]
+    assert p.payment.reference_grouped in to_merchant["body"]
+    for mail in (to_customer, to_merchant):
+        assert p.payment.public_id not in mail["body"] and "tx_" not in mail["body"]
+    other = "Sample Coffee" if lang != "en" else "示例咖啡"
+    assert other not in to_customer["body"]

@@ -1,7 +1,9 @@
-"""``{{ request.path|tab_of }}``: which tab of the phone's tab bar a path belongs to.
+"""``{{ request.path|tab_of:user.role }}``: which tab of the phone's tab bar a path belongs to.
 
-The tab bar is cached as page chrome (``{% fragment %}``) keyed by this one word, so the
-cache holds six entries per language, not one per conversation or transaction page.
+Customers and merchants have their own tabs: a merchant's pages are its payments and its
+customers' refund requests, not a wallet. The tab bar is cached as page chrome
+(``{% fragment %}``) keyed by this one word, so the cache holds a handful of entries per
+language, not one per conversation or transaction page.
 """
 
 from __future__ import annotations
@@ -19,11 +21,18 @@ TABS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("me", ("/account/", "/security/")),
 )
 
+MERCHANT_TABS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("payments", ("/wallet/merchant/",)),
+    ("requests", ("/refunds/merchant/",)),
+    ("help", ("/help/",)),
+    ("contact", ("/contact/", "/support/", "/phone/")),
+)
+
 
 @register.filter
-def tab_of(path: str) -> str:
-    """The tab a path sits under, or "" when none is current."""
-    for tab, prefixes in TABS:
+def tab_of(path: str, role: str = "") -> str:
+    """The tab a path sits under for this role, or "" when none is current."""
+    for tab, prefixes in MERCHANT_TABS if role == "merchant" else TABS:
         if path.startswith(prefixes):
             return tab
     return ""

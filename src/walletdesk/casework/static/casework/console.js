@@ -95,10 +95,12 @@ document.addEventListener("DOMContentLoaded", function () {
       var text = s.hold + " · " + (h.kind_label || h.kind) + " · " + (h.until ? WD.fmt(s.until, { time: when(h.until) }) : s.openEnded);
       ul.appendChild(pickButton(text, h.reason, "cw-hold-" + h.id, function () { document.getElementById("cw-hold").value = h.id; }));
     });
+    var en = (document.documentElement.lang || "").indexOf("en") === 0;
     p.transactions.forEach(function (t) {
-      var text = (t.type_label || t.type) + " · " + (t.status_label || t.status) + " · " + money(t.amount, t.currency) +
-        (t.fee ? " (" + WD.fmt(s.fee, { amount: money(t.fee, t.currency) }) + ")" : "");
-      ul.appendChild(pickButton(text, when(t.created_at) + " · " + t.id, "cw-txn-" + t.id, function () {
+      var who = (en && t.counterparty_en) || t.counterparty || "";
+      var text = (t.type_label || t.type) + (who ? " · " + who : "") + " · " + (t.status_label || t.status) + " · " +
+        money(t.amount, t.currency) + (t.fee ? " (" + WD.fmt(s.fee, { amount: money(t.fee, t.currency) }) + ")" : "");
+      ul.appendChild(pickButton(text, when(t.created_at) + " · " + WD.groupDigits(t.reference || t.id), "cw-txn-" + t.id, function () {
         document.getElementById("cw-txn").value = t.id;
         document.getElementById("cw-amount-cur").textContent = money(0, t.currency).replace(/[0-9.,]/g, "");
       }));

@@ -59,14 +59,36 @@ document.addEventListener("DOMContentLoaded", function () {
     dl.appendChild(WD.el("dt", "", k));
     var dd = WD.el("dd", cls || "", v); dl.appendChild(dd); return dd;
   }
-  /* "Top-up · Completed · ¥1,000.00", with its time in the viewer's zone. */
+  /* The other side in the page's language: a merchant's English name for English readers. */
+  function otherSide(t) {
+    var en = (document.documentElement.lang || "").indexOf("en") === 0;
+    return (en && t.counterparty_en) || t.counterparty || "";
+  }
+  /* Copies the internal id (what the back office and the action form take); the customer's
+     reference is what is shown. */
+  function copyId(t) {
+    var b = WD.el("button", "link copy", labels.copyId); b.type = "button";
+    b.setAttribute("data-copy-text", t.id); b.setAttribute("data-copied", labels.copied);
+    b.setAttribute("aria-label", fmt(labels.copyIdOf, { ref: t.reference || t.id })); b.dataset.testid = "ctx-copy-id";
+    return b;
+  }
+  /* "Payment · City Metro   −¥35.00", under it "Today 21:56 · Completed · 0123 4567 8901 2345":
+     time in the viewer's zone, type and status in words, the reference the customer reads out. */
   function txnItem(t) {
-    var li = WD.el("li", "st-" + t.status);
-    var left = WD.el("span", "", word("txn_type", t.type) + " · " + word("txn_status", t.status));
-    if (t.created_at) { left.appendChild(WD.el("span", "when", WD.shortTime(t.created_at) + " · " + t.id)); }
-    li.appendChild(left);
-    var amt = WD.money(t.amount, t.currency) + (t.fee ? " (" + fmt(labels.fee, { amount: WD.money(t.fee, t.currency) }) + ")" : "");
-    li.appendChild(WD.el("span", "amt", amt));
+    var li = WD.el("li", "tx"), who = otherSide(t);
+    li.dataset.testid = "ctx-txn"; li.dataset.status = t.status;
+    var top = WD.el("div", "tx-top");
+    top.appendChild(WD.el("span", "tx-what", word("txn_type", t.type) + (who ? " · " + who : "")));
+    var sign = t.direction === "in" ? "+" : (t.direction === "out" ? "\u2212" : "");
+    top.appendChild(WD.el("span", "amt" + (t.direction === "in" ? " in" : ""), sign + WD.money(t.amount, t.currency)));
+    li.appendChild(top);
+    var sub = WD.el("div", "tx-sub");
+    if (t.created_at) { sub.appendChild(WD.el("span", "", WD.shortTime(t.created_at) + " · ")); }
+    sub.appendChild(WD.el("span", "tx-st st-" + t.status, word("txn_status", t.status)));
+    if (t.fee) { sub.appendChild(WD.el("span", "", " · " + fmt(labels.fee, { amount: WD.money(t.fee, t.currency) }))); }
+    var ref = WD.el("span", "tx-ref", " · " + WD.groupDigits(t.reference || t.id)); ref.dataset.testid = "ctx-txn-ref";
+    sub.appendChild(ref); sub.appendChild(copyId(t));
+    li.appendChild(sub);
     return li;
   }
   function holdText(h) {
@@ -93,9 +115,11 @@ document.addEventListener("DOMContentLoaded", function () {
       row(dl, labels.twofa, acc.two_factor ? labels.twofaOn : labels.twofaOff);
     }
     if (ctx.picked_transaction) {
-      var p = ctx.picked_transaction, dd = row(dl, labels.picked, "");
-      dd.appendChild(WD.el("span", "", word("txn_type", p.type) + " · " + word("txn_status", p.status) + " · " + WD.money(p.amount, p.currency)));
-      dd.appendChild(WD.el("span", "muted", " · " + p.id)); dd.dataset.testid = "ctx-picked";
+      var p = ctx.picked_transaction, dd = row(dl, labels.picked, ""), pw = otherSide(p);
+      dd.appendChild(WD.el("span", "", word("txn_type", p.type) + (pw ? " · " + pw : "") + " · " +
+        word("txn_status", p.status) + " · " + WD.money(p.amount, p.currency)));
+      dd.appendChild(WD.el("span", "muted", " · " + WD.groupDigits(p.reference || p.id))); dd.appendChild(copyId(p));
+      dd.dataset.testid = "ctx-picked";
     }
     if (ctx.refund_request) {
       /* The refund request the customer passed to support: status, amount, merchant, deadline, and its timeline. */

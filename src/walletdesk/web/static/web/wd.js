@@ -88,6 +88,13 @@ window.WD = window.WD || {};
     return (minor < 0 ? "-" : "") + (SYMBOLS[currency] || (currency + " ")) + text;
   };
 
+  /* A transaction's reference as the customer sees it, digits in fours ("0123 4567 8901 2345");
+     anything that is not all digits as it is. */
+  WD.groupDigits = function (text) {
+    text = String(text || "");
+    return /^\d+$/.test(text) ? text.replace(/(\d{4})(?=\d)/g, "$1 ") : text;
+  };
+
   /* The console's selected conversation. */
   var selected = null;
   WD.conversation = function () { return selected; };
