@@ -82,7 +82,13 @@ def test_console_workspace_by_keyboard(live_server_url: str, page_for: Any, lang
     account.wait_for()
     agent.get_by_test_id("ctx-txns").locator("li").first.wait_for()
     first_txn = agent.get_by_test_id("ctx-txns").locator("li").first.inner_text()
-    assert re.search(r"[¥$]\d[\d,]*\.\d\d", first_txn), first_txn  # "Top-up · Completed · ¥1,000.00"
+    # "Payment · City Metro −¥6.00"
+    assert re.search(r"[+−](?:HK|US)?[¥$]\d[\d,]*\.\d\d", first_txn), first_txn
+    # Time, type and status in words, the reference the customer reads out; the internal id
+    # only behind the copy button.
+    assert re.search(r"\d{4} \d{4} \d{4} \d{4}", first_txn) and "tx_" not in first_txn, first_txn
+    copy_id = agent.get_by_test_id("ctx-txns").get_by_test_id("ctx-copy-id").first
+    assert copy_id.get_attribute("data-copy-text").startswith("tx_")
 
     agent.keyboard.press("a")  # accept
     agent.get_by_test_id("mine").get_by_test_id(f"conv-{reference}").wait_for()
@@ -180,3 +186,45 @@ def test_supervisor_pages_use_the_width_and_words(live_server_url: str, page_for
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"supervisor{'' if lang == 'zh-hans' else '-en'}.png"))
     assert not bad, bad
+
+
+HEADER_LINES = """() => [...document.querySelectorAll('[data-testid=agents] th')].map(th => {
+  const r = document.createRange(); r.selectNodeContents(th);
+  const tops = new Set([...r.getClientRects()].map(x => Math.round(x.top)));
+  return [th.textContent.trim(), tops.size];
+})"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hans"])
+def test_supervisor_agents_table_reads_from_a_phone_to_1440(live_server_url: str, page_for: Any,
+                                                             lang: str) -> None:
+    """Every header of the agents table on one line at 1024, 1280 and 1440 px, the table inside
+    its card without a scroll bar; on a 390 px phone one card per agent, nothing wider than the
+    screen; axe-core clean at each width."""
+    page = page_for(lang)
+    login(page, live_server_url, "chen.jing@walletdesk.example")
+    page.goto(live_server_url + "/support/supervisor/")
+    table = page.get_by_test_id("agents")
+    table.wait_for()
+    short = "zh" if lang == "zh-hans" else "en"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for width in (1440, 1280, 1024):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(100)
+        wrapped = [t for t, lines in page.evaluate(HEADER_LINES) if lines != 1]
+        assert not wrapped, (width, wrapped)
+        card = page.evaluate("""() => { const c = document.querySelector('.sv-agents');
+            return [c.scrollWidth, c.clientWidth]; }""")
+        assert card[0] <= card[1], (width, card)
+        assert not serious_axe(page), (width, serious_axe(page))
+        if width in (1440, 1024):
+            shot = SCREENSHOTS / f"supervisor-agents-{width}-{short}.png"
+            page.locator(".sv-agents").screenshot(path=str(shot))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(100)
+    size = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
+    assert size[0] <= size[1], size
+    assert page.evaluate("""() => getComputedStyle(document.querySelector(
+        '[data-testid=agents] tbody tr')).display""") == "block"
+    assert not serious_axe(page), serious_axe(page)
+    page.locator(".sv-agents").screenshot(path=str(SCREENSHOTS / f"phone-supervisor-agents-{short}.png"))

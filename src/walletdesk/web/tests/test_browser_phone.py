@@ -279,3 +279,80 @@ def test_wallet_home_and_chat_on_a_phone(live_server_url: str, browser: Any, lan
         assert abs(page.get_by_test_id("chat-form").bounding_box()["y"] - form["y"]) <= 1
     finally:
         ctx.close()
+
+
+MERCHANT_PAGES = [("merchant-payments", "/wallet/merchant/"), ("merchant-requests", "/refunds/merchant/"),
+                  ("merchant-help", "/help/")]
+
+
+@pytest.mark.parametrize(("device", "lang"), [("phone", "zh-hans"), ("phone", "en"),
+                                              ("desktop", "en"), ("desktop", "zh-hans")])
+def test_a_merchant_gets_merchant_navigation(live_server_url: str, browser: Any, device: str,
+                                             lang: str) -> None:
+    """A merchant's user: on a phone the tab bar names the merchant's pages (payments, refund
+    requests, help, contact), never the customer's wallet tabs; the pages fit and pass axe."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    url, short = live_server_url, "zh" if lang == "zh-hans" else "en"
+    ctx = browser.new_context(locale="zh-CN" if lang == "zh-hans" else "en-US",
+                              **(PHONE if device == "phone" else DESKTOP))
+    problems: list[str] = []
+    try:
+        page = ctx.new_page()
+        page.set_default_timeout(20_000)
+        browser_login(page, url, "coffee@merchant.example", lands=r".*/wallet/merchant/$")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for name, path in MERCHANT_PAGES:
+            page.goto(url + path)
+            problems += _check(page, Axe(), name, True)
+            bar = page.get_by_test_id("tabbar")
+            assert bar.get_attribute("data-for") == "merchant"
+            assert page.get_by_test_id("tab-wallet").count() == 0
+            if device == "phone":
+                assert bar.is_visible()
+                labels = [t.strip() for t in bar.locator("a").all_inner_texts()]
+                assert len(labels) == 4 and all(labels), labels
+                current = bar.locator("[aria-current=page]")
+                if name != "merchant-help":
+                    assert current.count() == 1
+                # Nothing hides behind the fixed bar: the page ends above it.
+                bottom = page.evaluate("() => document.body.scrollHeight - innerHeight")
+                page.evaluate(f"() => window.scrollTo(0, {bottom})")
+            else:
+                assert not bar.is_visible()
+            if name != "merchant-help":
+                page.evaluate("() => window.scrollTo(0, 0)")
+                page.screenshot(path=str(SCREENSHOTS / f"{device}-{name}-{short}.png"))
+    finally:
+        ctx.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+def test_the_transaction_reference_reads_and_copies(live_server_url: str, browser: Any,
+                                                    lang: str) -> None:
+    """The customer's transaction page shows 16 digits in fours, never the internal id, and the
+    copy button puts the digits on the clipboard and says so."""
+    url = live_server_url
+    ctx = browser.new_context(locale="zh-CN" if lang == "zh-hans" else "en-US", **PHONE)
+    try:
+        ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
+        page = ctx.new_page()
+        page.set_default_timeout(20_000)
+        browser_login(page, url, CUSTOMER[lang])
+        page.goto(f"{url}/wallet/history/")
+        href = page.locator("a[href*='/wallet/t/']").first.get_attribute("href")
+        page.goto(url + href)
+        shown = page.get_by_test_id("txn-reference").inner_text()
+        assert re.fullmatch(r"\d{4} \d{4} \d{4} \d{4}", shown), shown
+        assert "tx_" not in page.inner_text("main")
+        page.get_by_test_id("copy-reference").click()
+        page.locator(".copy-done").wait_for()
+        assert page.locator(".copy-done").inner_text() == ("已复制" if lang == "zh-hans" else "Copied")
+        assert page.evaluate("() => navigator.clipboard.readText()") == shown.replace(" ", "")
+        box = page.get_by_test_id("txn-ref").bounding_box()
+        assert box and box["x"] + box["width"] <= 390
+        short = "zh" if lang == "zh-hans" else "en"
+        page.screenshot(path=str(SCREENSHOTS / f"phone-transaction-copied-{short}.png"))
+    finally:
+        ctx.close()

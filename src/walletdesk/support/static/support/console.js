@@ -87,7 +87,7 @@ document.addEventListener("DOMContentLoaded", function () {
     sub.appendChild(WD.el("span", "tx-st st-" + t.status, word("txn_status", t.status)));
     if (t.fee) { sub.appendChild(WD.el("span", "", " · " + fmt(labels.fee, { amount: WD.money(t.fee, t.currency) }))); }
     var ref = WD.el("span", "tx-ref", " · " + WD.groupDigits(t.reference || t.id)); ref.dataset.testid = "ctx-txn-ref";
-    sub.appendChild(ref); sub.appendChild(copyId(t));
+    sub.appendChild(ref); sub.appendChild(document.createTextNode(" ")); sub.appendChild(copyId(t));
     li.appendChild(sub);
     return li;
   }
@@ -118,7 +118,8 @@ document.addEventListener("DOMContentLoaded", function () {
       var p = ctx.picked_transaction, dd = row(dl, labels.picked, ""), pw = otherSide(p);
       dd.appendChild(WD.el("span", "", word("txn_type", p.type) + (pw ? " · " + pw : "") + " · " +
         word("txn_status", p.status) + " · " + WD.money(p.amount, p.currency)));
-      dd.appendChild(WD.el("span", "muted", " · " + WD.groupDigits(p.reference || p.id))); dd.appendChild(copyId(p));
+      dd.appendChild(WD.el("span", "muted", " · " + WD.groupDigits(p.reference || p.id) + " "));
+      dd.appendChild(copyId(p));
       dd.dataset.testid = "ctx-picked";
     }
     if (ctx.refund_request) {
