@@ -45,7 +45,8 @@ def root_blocks(parent: CompiledTemplate) -> dict[str, BlockNode] | None:
         # As Django: the ExtendsNode has to be the first non-text node.
         if not isinstance(node, TextNode):
             if not isinstance(node, ExtendsNode):
-                blocks = {n.name: n for n in parent.nodelist.get_nodes_by_type(BlockNode)}
+                found: list[BlockNode] = parent.nodelist.get_nodes_by_type(BlockNode)  # type: ignore[assignment]
+                blocks = {n.name: n for n in found}
             break
     setattr(parent, _ROOT_BLOCKS, blocks)
     return blocks
@@ -62,7 +63,7 @@ class ExtendsOnceNode(ExtendsNode):
         if blocks is not None:
             block_context.add_blocks(blocks)
         with context.render_context.push_state(compiled_parent, isolated_context=False):
-            return compiled_parent._render(context)  # type: ignore[no-any-return]
+            return compiled_parent._render(context)  # type: ignore[attr-defined,no-any-return]
 
 
 @register.tag("extends")

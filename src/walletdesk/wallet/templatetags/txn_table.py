@@ -127,11 +127,12 @@ class _Words:
             found = self.statuses[t.status] = (esc(t.status), esc(str(t.status_label)))
         return found
 
-    def name(self, kind: str, pk: Any, obj: Any) -> str:
+    def name(self, t: Any, attr: str, kind: str, pk: Any) -> str:
+        """``t.<attr>`` as text, escaped: the object is read only the first time."""
         key = (kind, pk)
         found = self.names.get(key)
         if found is None:
-            found = self.names[key] = esc(str(obj))
+            found = self.names[key] = esc(str(getattr(t, attr)))
         return found
 
 
@@ -141,12 +142,12 @@ def _row(t: Any, direction: int, url: str, labels: Mapping[str, str], when: _Whe
     kind = words.kind(t)
     title: str = ""
     if t.merchant_id:
-        title = words.name("m", t.merchant_id, t.merchant)
+        title = words.name(t, "merchant", "m", t.merchant_id)
     elif t.counterparty_id:
-        title = (words.name("u", t.customer_id, t.customer) if direction > 0
-                 else words.name("u", t.counterparty_id, t.counterparty))
+        title = (words.name(t, "customer", "u", t.customer_id) if direction > 0
+                 else words.name(t, "counterparty", "u", t.counterparty_id))
     elif t.payment_method_id:
-        title = words.name("p", t.payment_method_id, t.payment_method)
+        title = words.name(t, "payment_method", "p", t.payment_method_id)
     amount = esc(format_minor(int(t.amount or 0), t.currency))
     if t.status in VOID:
         amount_cell = f'<span class="amount void">{amount}</span>'
