@@ -247,3 +247,11 @@ def test_the_table_from_rows_is_the_table_from_the_orm(customer: Any, make_custo
             assert txn_table([(t, queries.direction_for(t, customer)) for t in fixed]) == (
                 txn_table([(t, queries.direction_for(t, customer)) for t in orm[:8]]))
     assert "Bob &lt;b&gt;&amp;" in want and "Sample Coffee" not in want  # zh-hant last
+
+
+def test_tuples_and_rows_each_refuse_the_other_kind_of_query(db: Any) -> None:
+    with pytest.raises(TypeError, match="tuples"):
+        queries._RECENT[8].rows(user_id=1)
+    with pytest.raises(TypeError, match="rows"):
+        queries.OPEN_REQUESTS.tuples(user_id=1, now=clock.now())
+    assert queries._RECENT[8].tuples(user_id=1) == []
