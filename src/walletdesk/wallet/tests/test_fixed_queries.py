@@ -255,3 +255,23 @@ def test_tuples_and_rows_each_refuse_the_other_kind_of_query(db: Any) -> None:
     with pytest.raises(TypeError, match="rows"):
         queries.OPEN_REQUESTS.tuples(user_id=1, now=clock.now())
     assert queries._RECENT[8].tuples(user_id=1) == []
+
+
+def test_table_pages_past_the_fixed_ones_come_from_the_orm(customer: Any, make_customer: Any,
+                                                           fund: Any, monkeypatch: Any) -> None:
+    bob = make_customer("bob@example.com")
+    fund(customer, 100_000)
+    for i in range(5):
+        services.transfer(customer, to=bob.email, amount=10 + i, currency="CNY")
+    fixed = queries.history_table_slice(customer, 1, 3)
+    monkeypatch.setattr(queries, "MAX_FIXED_PAGES", 0)
+    monkeypatch.setattr(queries, "_TABLE_PAGES", {})
+    with CaptureQueriesContext(connection) as ctx:
+        built = queries.history_table_slice(customer, 1, 3)
+    assert len(ctx.captured_queries) == 1 and len(built) == 3
+    for a, b in zip(built, fixed, strict=True):
+        assert vars_of(a) == vars_of(b)
+
+
+def vars_of(row: queries.TableRow) -> list[Any]:
+    return [getattr(row, n) for n in queries.TableRow.ROW_NAMES]
