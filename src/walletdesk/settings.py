@@ -120,6 +120,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "walletdesk.web.context_processors.site",
             ],
+            # Django's {% extends %} with the root template's blocks found once per compiled
+            # template instead of on every render (issue #16).
+            "builtins": ["walletdesk.core.templatetags.extends_once"],
         },
     }
 ]

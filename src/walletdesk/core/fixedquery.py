@@ -7,7 +7,8 @@ PostgreSQL. The hot pages run the same few statements on every request with diff
 values in place of the parameters, remembers where each marker landed among the statement's
 parameters, and afterwards only executes that SQL with the request's values, turning the rows
 into model instances (``select_related`` objects and annotations included) the way Django's
-``ModelIterable`` does.
+``ModelIterable`` does; a ``values_list()`` builder's rows are returned as they are
+(``tuples``), converted as the ORM converts them.
 
 Nothing but the SQL text and the column layout is kept: every call reads the database.
 Values are passed by name; a marker must be used only where its value goes (the lookups of
@@ -81,6 +82,9 @@ class FixedQuery(Generic[M]):
             raise RuntimeError(f"a value of {self._build!r} is not a parameter of its SQL: {sql}")
         select, klass_info = compiler.select, compiler.klass_info
         columns = [col for col, _sql, _alias in select]
+        if getattr(qs, "_fields", None) is not None:  # values_list(): rows stay tuples (``tuples``)
+            return (sql, layout, compiler, compiler.get_converters(columns), None, [], 0, 0,
+                    [], {})
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         return (sql, layout, compiler, compiler.get_converters(columns), klass_info["model"],
                 [f[0].target.attname for f in select[start:end]], start, end,
@@ -98,13 +102,12 @@ class FixedQuery(Generic[M]):
     def sql(self, using: str = DEFAULT_DB_ALIAS) -> str:
         return str(self._query(connections[using])[0])
 
-    def rows(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[M]:
-        """The model instances of the statement run with ``values`` (every marker named)."""
+    def _fetch(self, using: str, values: dict[str, Any]) -> tuple[Any, tuple[Any, ...], list[Any]]:
         if values.keys() != self._markers.keys():
             raise TypeError(f"expected values for {sorted(self._markers)}, got {sorted(values)}")
         conn = connections[using]
-        (sql, layout, compiler, converters, model, init_list, start, end, populators,
-         annotations) = self._query(conn)
+        compiled = self._query(conn)
+        sql, layout, compiler, converters = compiled[:4]
         params = [v if name is None else self._adapt(conn, name, values[name]) if v is None
                   else v(values[name]) for name, v in layout]
         with conn.cursor() as cursor:
@@ -112,8 +115,24 @@ class FixedQuery(Generic[M]):
             fetched = cursor.fetchall()
         if converters:
             fetched = list(compiler.apply_converters(fetched, converters))
+        return conn, compiled, fetched
+
+    def rows(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[M]:
+        """The model instances of the statement run with ``values`` (every marker named)."""
+        conn, compiled, fetched = self._fetch(using, values)
+        model, init_list, start, end, populators, annotations = compiled[4:]
+        if model is None:
+            raise TypeError("a values_list() query: use tuples()")
         return list(self._objects(conn.alias, fetched, model, init_list, start, end, populators,
                                   annotations))
+
+    def tuples(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[Any]:
+        """The rows of a ``values_list()`` builder run with ``values``: sequences of its
+        fields in their order, converted as the ORM converts them (no model instances)."""
+        _conn, compiled, fetched = self._fetch(using, values)
+        if compiled[4] is not None:
+            raise TypeError("a model query: use rows()")
+        return fetched
 
     @staticmethod
     def _objects(alias: str, fetched: list[Any], model: type[M], init_list: list[str], start: int,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -18,7 +20,7 @@ from walletdesk.core.fixedquery import FixedQuery
 from walletdesk.core.money import CURRENCIES
 
 from . import reference as refs
-from .models import LedgerAccount, Merchant, PaymentRequest, Posting, Transaction
+from .models import LedgerAccount, Merchant, PaymentMethod, PaymentRequest, Posting, Transaction
 
 
 @dataclass
@@ -89,24 +91,125 @@ def for_table(qs: QuerySet[Transaction]) -> QuerySet[Transaction]:
         "merchant", "counterparty", "customer", "payment_method").only(*TABLE_FIELDS)
 
 
-def _recent(limit: int) -> FixedQuery[Transaction]:
-    def build(user_id: int) -> QuerySet[Transaction]:
-        return for_table(Transaction.objects.filter(
-            Q(customer_id=user_id) | Q(counterparty_id=user_id))).order_by(
-            "-created_at", "-pk")[:limit]
+# The same columns as sequences for the table's rows (``TableRow``): building five model
+# instances per row (the transaction and its joined rows) was most of the CPU of reading them.
+ROW_FIELDS = ("id", "public_id", "type", "status", "amount", "fee", "currency", "created_at",
+              "customer_id", "counterparty_id", "merchant_id", "payment_method_id",
+              "merchant__name", "merchant__name_en", "payment_method__brand",
+              "payment_method__last4",
+              *(f"{who}__{f}" for who in ("customer", "counterparty")
+                for f in ("display_name", "email", "phone")))
+
+
+class TableRow:
+    """One transaction as the table of transactions reads it (``wallet.templatetags.
+    txn_table``), from one row of ``ROW_FIELDS``. The labels are ``Transaction``'s own; the
+    names shown (merchant, customer, counterparty, card) are the models' own ``__str__`` of an
+    instance built from the joined columns, only when the table asks for one."""
+
+    __slots__ = ROW_NAMES = tuple(f.replace("__", "_") for f in ROW_FIELDS)
+    id: int
+    public_id: str
+    type: str
+    status: str
+    amount: int
+    fee: int
+    currency: str
+    created_at: datetime
+    customer_id: int | None
+    counterparty_id: int | None
+    merchant_id: int | None
+    payment_method_id: int | None
+    merchant_name: str | None
+    merchant_name_en: str | None
+    payment_method_brand: str | None
+    payment_method_last4: str | None
+    customer_display_name: str
+    customer_email: str | None
+    customer_phone: str | None
+    counterparty_display_name: str
+    counterparty_email: str | None
+    counterparty_phone: str | None
+
+    def __init__(self, values: Sequence[Any]) -> None:
+        for name, value in zip(self.ROW_NAMES, values, strict=True):
+            setattr(self, name, value)
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    type_label = property(Transaction.type_label.fget)  # type: ignore[attr-defined]
+    status_label = property(Transaction.status_label.fget)  # type: ignore[attr-defined]
+
+    @property
+    def merchant(self) -> Merchant | None:
+        if self.merchant_id is None:
+            return None
+        return Merchant(id=self.merchant_id, name=self.merchant_name or "",
+                        name_en=self.merchant_name_en or "")
+
+    @property
+    def payment_method(self) -> PaymentMethod | None:
+        if self.payment_method_id is None:
+            return None
+        return PaymentMethod(id=self.payment_method_id, brand=self.payment_method_brand or "",
+                             last4=self.payment_method_last4 or "")
+
+    @property
+    def customer(self) -> User | None:
+        return self._user(self.customer_id, self.customer_display_name, self.customer_email,
+                          self.customer_phone)
+
+    @property
+    def counterparty(self) -> User | None:
+        return self._user(self.counterparty_id, self.counterparty_display_name,
+                          self.counterparty_email, self.counterparty_phone)
+
+    @staticmethod
+    def _user(pk: int | None, display_name: str | None, email: str | None,
+              phone: str | None) -> User | None:
+        if pk is None:
+            return None
+        return User(id=pk, display_name=display_name or "", email=email, phone=phone)
+
+
+def table_rows(qs: QuerySet[Transaction]) -> TableRows:
+    """``qs`` (filtered, ordered) read as ``TableRow``s, for a Paginator."""
+    return TableRows(qs.values_list(*ROW_FIELDS))
+
+
+class TableRows:
+    """A values_list queryset as a Paginator's object list of ``TableRow``s."""
+
+    def __init__(self, qs: QuerySet[Any]) -> None:
+        self.qs = qs
+
+    def count(self) -> int:
+        return self.qs.count()
+
+    def __getitem__(self, s: slice) -> list[TableRow]:
+        return [TableRow(r) for r in self.qs[s]]
+
+
+def _recent(limit: int) -> FixedQuery[Any]:
+    def build(user_id: int) -> QuerySet[Any]:
+        return Transaction.objects.filter(
+            Q(customer_id=user_id) | Q(counterparty_id=user_id)).order_by(
+            "-created_at", "-pk").values_list(*ROW_FIELDS)[:limit]
     return FixedQuery(build, user_id=int)
 
 
 # The wallet home's statements, compiled once per connection (core.fixedquery, issue #16).
-_RECENT: dict[int, FixedQuery[Transaction]] = {8: _recent(8)}
+_RECENT: dict[int, FixedQuery[Any]] = {8: _recent(8)}
 
 
-def recent_for_table(user: User, limit: int) -> list[Transaction]:
+def recent_for_table(user: User, limit: int) -> list[TableRow]:
     """The user's latest transactions with what the table shows, newest first."""
     query = _RECENT.get(limit)
     if query is None:
         query = _RECENT.setdefault(limit, _recent(limit))
-    return query.rows(user_id=user.pk)
+    return [TableRow(r) for r in query.tuples(user_id=user.pk)]
 
 
 OPEN_REQUESTS = FixedQuery(
@@ -160,6 +263,24 @@ def history_slice(user: User, offset: int, limit: int, *, table: bool = False) -
     return query.rows(user_id=user.pk)
 
 
+_TABLE_PAGES: dict[tuple[int, int], FixedQuery[Any]] = {}
+
+
+def history_table_slice(user: User, offset: int, limit: int) -> list[TableRow]:
+    """``history_slice(user, offset, limit)`` as the table's ``TableRow``s."""
+    if limit <= 0:
+        return []
+    key = (offset, limit)
+    query = _TABLE_PAGES.get(key)
+    if query is None:
+        if len(_TABLE_PAGES) >= MAX_FIXED_PAGES:
+            return table_rows(_history_qs(user.pk, False))[offset:offset + limit]
+        query = _TABLE_PAGES.setdefault(key, FixedQuery(
+            lambda user_id: _history_qs(user_id, False).values_list(
+                *ROW_FIELDS)[offset:offset + limit], user_id=int))
+    return [TableRow(r) for r in query.tuples(user_id=user.pk)]
+
+
 def history_count(user: User) -> int:
     """How many transactions ``transactions_of(user)`` holds: one fixed statement."""
     with connection.cursor() as cursor:
@@ -177,9 +298,9 @@ class UnfilteredHistory:
     def count(self) -> int:
         return history_count(self.user)
 
-    def __getitem__(self, s: slice) -> list[Transaction]:
+    def __getitem__(self, s: slice) -> list[TableRow]:
         start, stop = s.start or 0, s.stop
-        return history_slice(self.user, start, stop - start, table=True)
+        return history_table_slice(self.user, start, stop - start)
 
 
 def unfiltered(f: HistoryFilter) -> bool:
@@ -221,7 +342,7 @@ def filter_history(qs: QuerySet[Transaction], f: HistoryFilter) -> QuerySet[Tran
     return qs.order_by("-created_at", "-pk")
 
 
-def direction_for(txn: Transaction, user: User) -> int:
+def direction_for(txn: Transaction | TableRow, user: User) -> int:
     """+1 when the transaction brings money to this user's wallet, -1 when it takes it."""
     if txn.type in (Transaction.Type.TOPUP, Transaction.Type.REFUND):
         return 1

@@ -224,7 +224,7 @@ def history(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     f, raw = _history_filter(request, user)
     rows: Any = (queries.UnfilteredHistory(user) if queries.unfiltered(f)
-                 else queries.for_table(queries.filter_history(queries.transactions_of(user), f)))
+                 else queries.table_rows(queries.filter_history(queries.transactions_of(user), f)))
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
     query = "&".join(f"{k}={v}" for k, v in raw.items() if v)
     return render(request, "wallet/history.html", {

@@ -5,8 +5,8 @@ active language, the URL prefix and the few values named in the tag (whether som
 signed in, their role, whether the development outbox is on), never on the person: each such
 combination is rendered once and then copied (issue #16: about a fifth of a signed-in page's
 CPU was this chrome, re-rendered with some twenty URL reversals and fifty translations per
-request). Anything personal (the bell's count, the name, CSRF tokens, the current path's
-query) stays outside a fragment.
+request). Anything personal (the name, CSRF tokens, the current path's query) stays outside
+a fragment; the bell is a fragment keyed by its count, which is read on every request.
 
 Only values named in the tag, the language and the script prefix make the key: a fragment
 must never contain a variable that is not in its key. Entries are bounded (least recently

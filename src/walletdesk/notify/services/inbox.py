@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.apps import apps
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import translation
@@ -148,8 +148,17 @@ def list_for(user: Any, *, limit: int = 50, before: int | None = None) -> QueryS
     return qs.order_by("-created_at", "-pk")[:limit]
 
 
+# The bell's count on every signed-in page: one fixed statement on the (user, read_at) index
+# (the ORM built and compiled the same COUNT on every page, about 0.3 ms of CPU; issue #16).
+UNREAD_SQL = "SELECT COUNT(*) FROM notify_notification WHERE user_id = %s AND read_at IS NULL"
+
+
 def unread_count(user: Any) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    """The user's notifications not yet read (read every time: never cached)."""
+    with connection.cursor() as cursor:
+        cursor.execute(UNREAD_SQL, [user.pk])
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
 
 
 def mark_read(user: Any, notification_id: int) -> Notification:

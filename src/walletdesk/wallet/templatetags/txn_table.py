@@ -15,16 +15,18 @@ accessible name says the whole row.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from django import template
+from django.core.signals import setting_changed
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy, pgettext_lazy
 
 from walletdesk.core import clock
 from walletdesk.core.money import format_minor
@@ -43,43 +45,114 @@ MONTHS = (pgettext_lazy("short month", "Jan"), pgettext_lazy("short month", "Feb
           pgettext_lazy("short month", "Sep"), pgettext_lazy("short month", "Oct"),
           pgettext_lazy("short month", "Nov"), pgettext_lazy("short month", "Dec"))
 _SLOT = "TXN-ID-SLOT"
+# For values known to be plain text (formatted amounts, URLs): what ``escape`` does to a str
+# (the same five characters), without its checks for lazy and already-safe values.
+_escape = html.escape
+
+
+class _Texts:
+    """The table's fixed words in one language, escaped: column labels, the head row, the
+    short-time patterns and month names. Built once per process and language (they depend on
+    nothing else), so a table no longer resolves a dozen lazy texts on every render."""
+
+    def __init__(self) -> None:
+        self.labels = {key: esc(str(text)) for key, text in LABELS.items()}
+        labels = self.labels
+        cells = "".join(f"<th>{labels[k]}</th>" for k in ("time", "type", "details", "status"))
+        self.head = (f'  <thead><tr>{cells}<th class="num">{labels["amount"]}</th>'
+                     f'<th class="num">{labels["fee"]}</th></tr></thead>\n')
+        self.today = esc(gettext("Today {time}"))
+        self.yesterday = esc(gettext("Yesterday {time}"))
+        self.this_year = esc(gettext("{month} {day} {time}"))
+        self.other_year = esc(gettext("{month} {day}, {year} {time}"))
+        self.months = tuple(esc(str(m)) for m in MONTHS)
+        self.empty = esc(gettext("No transactions yet."))
+
+
+_TEXTS: dict[str, _Texts] = {}
+setting_changed.connect(lambda **kwargs: _TEXTS.clear(), weak=False,
+                        dispatch_uid="walletdesk.txn_table.texts")
+
+
+def _texts() -> _Texts:
+    lang = get_language() or ""
+    found = _TEXTS.get(lang)
+    if found is None:
+        found = _TEXTS[lang] = _Texts()
+    return found
 
 
 class _When:
     """Short times in the active zone and language: "Today 21:56", "Yesterday 08:05",
-    "Dec 1 21:56" this year, "Dec 1, 2025 21:56" before. Built once per table: the words are
-    escaped once, each day's pattern is filled in once (rows often share a day)."""
+    "Dec 1 21:56" this year, "Dec 1, 2025 21:56" before. Built once per table: each day's
+    pattern is filled in once (rows often share a day)."""
 
-    def __init__(self) -> None:
-        today = timezone.localtime(clock.now()).date()
+    def __init__(self, texts: _Texts, tz: tzinfo) -> None:
+        today = clock.now().astimezone(tz).date()
         self.year = today.year
-        self.days: dict[date, str] = {today: esc(gettext("Today {time}")),
-                                      today - timedelta(days=1): esc(gettext("Yesterday {time}"))}
-        self.this_year = esc(gettext("{month} {day} {time}"))
-        self.other_year = esc(gettext("{month} {day}, {year} {time}"))
+        self.days: dict[date, str] = {today: texts.today,
+                                      today - timedelta(days=1): texts.yesterday}
+        self.this_year = texts.this_year
+        self.other_year = texts.other_year
+        self.months = texts.months
 
     def __call__(self, local: datetime) -> str:
         """``local``: a moment already in the active zone."""
         day = local.date()
         pattern = self.days.get(day)
         if pattern is None:
-            month = esc(str(MONTHS[day.month - 1]))
+            month = self.months[day.month - 1]
             pattern = self.days[day] = (self.this_year if day.year == self.year else self.other_year
                                         ).format(month=month, day=day.day, year=day.year, time="{time}")
         return pattern.format(time=f"{local.hour:02d}:{local.minute:02d}")
 
 
-def _row(t: Any, direction: int, url: str, labels: Mapping[str, str], when: _When) -> str:
-    short = when(timezone.localtime(t.created_at)) if t.created_at else ""
-    kind = esc(t.type_label)
+class _Words:
+    """What rows of one table share, escaped once per table: the translated type and status
+    labels (lazy texts, each resolved once instead of on every row) and the names shown as a
+    row's title (a merchant's name depends on the language; one counterparty often fills
+    many rows)."""
+
+    def __init__(self) -> None:
+        self.kinds: dict[str, str] = {}
+        self.statuses: dict[str, tuple[str, str]] = {}
+        self.names: dict[tuple[str, Any], str] = {}
+
+    def kind(self, t: Any) -> str:
+        found = self.kinds.get(t.type)
+        if found is None:
+            found = self.kinds[t.type] = esc(str(t.type_label))
+        return found
+
+    def status(self, t: Any) -> tuple[str, str]:
+        """(the status code as a class name, its label), both escaped."""
+        found = self.statuses.get(t.status)
+        if found is None:
+            found = self.statuses[t.status] = (esc(t.status), esc(str(t.status_label)))
+        return found
+
+    def name(self, t: Any, attr: str, kind: str, pk: Any) -> str:
+        """``t.<attr>`` as text, escaped: the object is read only the first time."""
+        key = (kind, pk)
+        found = self.names.get(key)
+        if found is None:
+            found = self.names[key] = esc(str(getattr(t, attr)))
+        return found
+
+
+def _row(t: Any, direction: int, url: str, labels: Mapping[str, str], when: _When,
+         words: _Words, tz: tzinfo) -> str:
+    short = when(t.created_at.astimezone(tz)) if t.created_at else ""
+    kind = words.kind(t)
     title: str = ""
     if t.merchant_id:
-        title = esc(t.merchant)
+        title = words.name(t, "merchant", "m", t.merchant_id)
     elif t.counterparty_id:
-        title = esc(t.customer if direction > 0 else t.counterparty)
+        title = (words.name(t, "customer", "u", t.customer_id) if direction > 0
+                 else words.name(t, "counterparty", "u", t.counterparty_id))
     elif t.payment_method_id:
-        title = esc(t.payment_method)
-    amount = esc(format_minor(int(t.amount or 0), t.currency))
+        title = words.name(t, "payment_method", "p", t.payment_method_id)
+    amount = _escape(format_minor(int(t.amount or 0), t.currency))
     if t.status in VOID:
         amount_cell = f'<span class="amount void">{amount}</span>'
         fee_cell = f'<span class="muted" data-testid="no-fee">{labels["no_fee"]}</span>'
@@ -89,14 +162,13 @@ def _row(t: Any, direction: int, url: str, labels: Mapping[str, str], when: _Whe
         amount_cell = f'<span class="{cls}">{sign}{amount}</span>'
         said_amount = f"{sign}{amount}"
         if t.fee:
-            fee = esc(format_minor(int(t.fee), t.currency))
+            fee = _escape(format_minor(int(t.fee), t.currency))
             fee_cell = f'<span class="t-fee-label">{labels["fee"]} </span>{fee}'
             said_amount += f", {labels['fee']} {fee}"
         else:
             fee_cell = '<span class="t-none">—</span>'
-    status = esc(t.status)
+    status, status_label = words.status(t)
     done = t.status == "completed"
-    status_label = esc(t.status_label)
     # The link's name: the title first (what a person sees and may say), then the rest.
     said = f"{title}, {kind}, {said_amount}" if title else f"{kind}, {said_amount}"
     if not done:
@@ -121,20 +193,18 @@ def _row(t: Any, direction: int, url: str, labels: Mapping[str, str], when: _Whe
 def txn_table(rows: Iterable[tuple[Any, int]]) -> SafeString:
     """``rows``: (transaction, direction) pairs, direction +1 for money in, -1 for money out."""
     rows = list(rows or ())
+    texts = _texts()
     if not rows:
-        return mark_safe(f'<p class="muted">{esc(gettext("No transactions yet."))}</p>')  # noqa: S308 (escaped)
-    labels = {key: esc(str(text)) for key, text in LABELS.items()}
-    when = _When()
+        return mark_safe(f'<p class="muted">{texts.empty}</p>')  # noqa: S308 (escaped)
+    labels = texts.labels
+    tz = timezone.get_current_timezone()
+    when = _When(texts, tz)
+    words = _Words()
     # One reversal per table: the detail URL differs only by the transaction's public id.
     base = reverse("wallet:detail", args=[_SLOT])
-    head = "".join(f"<th>{labels[k]}</th>" for k in ("time", "type", "details", "status"))
-    out = [
-        '<table class="stack txn-table">\n',
-        f'  <thead><tr>{head}<th class="num">{labels["amount"]}</th>'
-        f'<th class="num">{labels["fee"]}</th></tr></thead>\n',
-        '  <tbody>\n',
-    ]
+    out = ['<table class="stack txn-table">\n', texts.head, '  <tbody>\n']
     for t, direction in rows:
-        out.append(_row(t, direction, esc(base.replace(_SLOT, t.public_id)), labels, when))
+        out.append(_row(t, direction, _escape(base.replace(_SLOT, t.public_id)), labels, when,
+                        words, tz))
     out.append('  </tbody>\n</table>\n')
     return mark_safe("".join(out))  # noqa: S308 (every value above is escaped)

@@ -29,6 +29,17 @@ def _fields(obj: Any, names: list[str]) -> list[Any]:
     return [getattr(obj, n) for n in names]
 
 
+def _same_row(row: Any, txn: Transaction) -> None:
+    """A ``TableRow`` says what the ORM's transaction says: labels and the names shown."""
+    assert row.pk == txn.pk and row.type == txn.type and row.status == txn.status
+    assert str(row.type_label) == str(txn.type_label)
+    assert str(row.status_label) == str(txn.status_label)
+    for who in ("customer", "counterparty", "merchant", "payment_method"):
+        ours, theirs = getattr(row, who), getattr(txn, who)
+        assert (ours is None) == (theirs is None), who
+        assert str(ours) == str(theirs), who
+
+
 def test_recent_rows_equal_the_orm(customer: Any, make_customer: Any, fund: Any) -> None:
     bob, carol = make_customer("bob@example.com"), make_customer("carol@example.com")
     fund(customer, 100_000)
@@ -45,11 +56,7 @@ def test_recent_rows_equal_the_orm(customer: Any, make_customer: Any, fund: Any)
              "customer_id", "counterparty_id", "merchant_id", "payment_method_id"]
     for a, b in zip(fixed, orm, strict=True):
         assert _fields(a, shown) == _fields(b, shown)
-        assert a.customer.display_name == b.customer.display_name
-        assert (a.counterparty and a.counterparty.email) == (b.counterparty and b.counterparty.email)
-        assert (a.payment_method and a.payment_method.last4) == (
-            b.payment_method and b.payment_method.last4)
-        assert a.get_deferred_fields() == b.get_deferred_fields()
+        _same_row(a, b)
     assert [t.pk for t in queries.recent_for_table(customer, 3)] == [t.pk for t in orm[:3]]
     assert queries.recent_for_table(carol, 8)[0].counterparty_id == carol.pk
 
@@ -141,9 +148,12 @@ def test_unfiltered_history_equals_the_orm(api: Any, customer: Any, make_custome
     for offset, limit in [(0, 20), (0, 3), (3, 3), (8, 5), (20, 5)]:
         fixed = queries.history_slice(customer, offset, limit)
         assert [t.pk for t in fixed] == [t.pk for t in orm[offset:offset + limit]]
-        table = queries.history_slice(customer, offset, limit, table=True)
+        table = queries.history_table_slice(customer, offset, limit)
         assert [t.pk for t in table] == [t.pk for t in fixed]
+        for row, txn in zip(table, fixed, strict=True):
+            _same_row(row, txn)
     assert queries.history_slice(customer, 0, 0) == []
+    assert queries.history_table_slice(customer, 0, 0) == []
     # The API's answer: the same items, in TransactionPage's shape, as the ORM's dicts.
     r = api.get("/api/v1/wallet/transactions", limit=4, offset=2)
     assert r.status_code == 200 and r["Content-Type"].startswith("application/json")
@@ -198,3 +208,70 @@ def test_history_filter_form_is_the_same_from_the_fragment_cache(customer: Any,
     crafted = form("?status=completed%26min%3D9")  # an unknown status: no filter, empty input
     assert b'name="min" value=""' in crafted and b'value="1.5"' not in crafted
     assert b'value="1.5"' not in form("")
+
+
+def test_the_table_from_rows_is_the_table_from_the_orm(customer: Any, make_customer: Any,
+                                                       merchant: Any, fund: Any) -> None:
+    """``{% txn_table %}`` draws the same HTML from ``TableRow``s (the pages' reads) as from the
+    ORM's transactions, in every language: merchant names (English or not), people in both
+    directions, a card, fees, refused and pending rows, filtered pages."""
+    from django.utils import translation
+
+    from walletdesk.wallet.templatetags.txn_table import txn_table
+
+    bob = make_customer("bob@example.com", display_name="Bob <b>&")
+    make_customer("nameless@example.com")
+    fund(customer, 100_000)
+    fund(bob, 50_000)
+    services.transfer(customer, to=bob.email, amount=120, currency="CNY", note="<i>")
+    services.transfer(bob, to=customer.email, amount=75, currency="CNY")
+    services.pay(customer, merchant=merchant, amount=2_800, currency="CNY", method="balance")
+    services.pay(customer, merchant=merchant, amount=3_650, currency="CNY", method="bank_card")
+    failed = services.top_up(customer, amount=30_000, currency="CNY", method="bank_card")
+    services.on_network_result(failed.public_id, "failed", "do_not_honor")
+    services.withdraw(customer, amount=1_000, currency="CNY", method="bank_card")
+    orm = list(queries.for_table(queries.transactions_of(customer)).order_by(
+        "-created_at", "-pk"))
+    assert len(orm) >= 6
+    fixed = queries.recent_for_table(customer, 8)
+    paged = queries.history_table_slice(customer, 0, 25)
+    filtered = queries.table_rows(queries.filter_history(
+        queries.transactions_of(customer), queries.HistoryFilter(currency="CNY")))
+    assert filtered.count() == len(orm)
+    for lang in ("en", "zh-hans", "zh-hant"):
+        with translation.override(lang):
+            want = txn_table([(t, queries.direction_for(t, customer)) for t in orm])
+            assert txn_table([(t, queries.direction_for(t, customer)) for t in paged]) == want
+            assert txn_table([(t, queries.direction_for(t, customer))
+                              for t in filtered[0:25]]) == want
+            assert txn_table([(t, queries.direction_for(t, customer)) for t in fixed]) == (
+                txn_table([(t, queries.direction_for(t, customer)) for t in orm[:8]]))
+    assert "Bob &lt;b&gt;&amp;" in want and "Sample Coffee" not in want  # zh-hant last
+
+
+def test_tuples_and_rows_each_refuse_the_other_kind_of_query(db: Any) -> None:
+    with pytest.raises(TypeError, match="tuples"):
+        queries._RECENT[8].rows(user_id=1)
+    with pytest.raises(TypeError, match="rows"):
+        queries.OPEN_REQUESTS.tuples(user_id=1, now=clock.now())
+    assert queries._RECENT[8].tuples(user_id=1) == []
+
+
+def test_table_pages_past_the_fixed_ones_come_from_the_orm(customer: Any, make_customer: Any,
+                                                           fund: Any, monkeypatch: Any) -> None:
+    bob = make_customer("bob@example.com")
+    fund(customer, 100_000)
+    for i in range(5):
+        services.transfer(customer, to=bob.email, amount=10 + i, currency="CNY")
+    fixed = queries.history_table_slice(customer, 1, 3)
+    monkeypatch.setattr(queries, "MAX_FIXED_PAGES", 0)
+    monkeypatch.setattr(queries, "_TABLE_PAGES", {})
+    with CaptureQueriesContext(connection) as ctx:
+        built = queries.history_table_slice(customer, 1, 3)
+    assert len(ctx.captured_queries) == 1 and len(built) == 3
+    for a, b in zip(built, fixed, strict=True):
+        assert vars_of(a) == vars_of(b)
+
+
+def vars_of(row: queries.TableRow) -> list[Any]:
+    return [getattr(row, n) for n in queries.TableRow.ROW_NAMES]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django import template
 
+from walletdesk.accounts.models import STAFF_ROLES
+
 register = template.Library()
 
 # First match wins: history lives under /wallet/, so it comes before the wallet tab.
@@ -36,3 +38,12 @@ def tab_of(path: str, role: str = "") -> str:
         if path.startswith(prefixes):
             return tab
     return ""
+
+
+@register.simple_tag(takes_context=True)
+def customer_chrome(context: template.Context) -> bool:
+    """Whether the page shows a customer's chrome (the bell and the tab bar): someone is
+    signed in and is not staff. Read once per page into a variable (``{% customer_chrome as
+    CUSTOMER_CHROME %}``) instead of resolving the lazy user three times."""
+    user = context.get("user")
+    return bool(user is not None and user.is_authenticated and user.role not in STAFF_ROLES)

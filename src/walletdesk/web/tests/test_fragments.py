@@ -111,3 +111,61 @@ def test_transaction_labels_are_the_display_values(lang: str) -> None:
                 t = Transaction(type=kind, status=status)
                 assert str(t.type_label) == t.get_type_display()
                 assert str(t.status_label) == t.get_status_display()
+
+
+def test_the_bell_shows_each_persons_count_as_it_is_now(customer: Any, make_customer: Any) -> None:
+    """The bell is a fragment keyed by the count, and the count is read on every page: a new
+    notice shows at once, reading them all takes the count away, and two people with
+    different counts each see their own."""
+    from walletdesk.notify.services import inbox
+
+    other = make_customer("second@example.com")
+    first, second = Client(headers={"accept-language": "en"}), Client(headers={"accept-language": "en"})
+    first.force_login(customer)
+    second.force_login(other)
+
+    def bell(client: Client) -> str:
+        page = client.get("/wallet/").content.decode()
+        return page.split('data-testid="nav-bell"')[1].split("</a>")[0]
+
+    assert "bell-count" not in bell(first) and 'aria-label="Notifications"' in bell(first)
+    for n in range(2):
+        inbox.add(customer, "payment", "Hello", source=f"bell-test-{n}")
+    inbox.add(other, "payment", "Hello", source="bell-test-other")
+    assert 'data-testid="bell-count">2<' in bell(first) and "2 unread" in bell(first)
+    assert 'data-testid="bell-count">1<' in bell(second) and "1 unread" in bell(second)
+    inbox.mark_all_read(customer)
+    assert "bell-count" not in bell(first)
+    assert 'data-testid="bell-count">1<' in bell(second)
+    zh = Client(headers={"accept-language": "zh-hans"})
+    zh.force_login(other)
+    assert 'aria-label="通知，1 条未读"' in bell(zh)
+
+
+def test_extends_renders_as_djangos_own() -> None:
+    """``{% extends %}`` with the root's blocks found once (core/templatetags/extends_once.py)
+    renders what Django's renders: overridden and inherited blocks, ``block.super`` through
+    two levels, a parent named by a variable, and again after the first render."""
+    from django.template import Engine
+
+    sources = {
+        "root.html": "<t>{% block title %}Root{% endblock %}</t>{% block body %}[{% block inner %}"
+                     "in{% endblock %}]{% endblock %}{% block tail %}end{% endblock %}",
+        "mid.html": "{% extends 'root.html' %}{% block inner %}mid+{{ block.super }}{% endblock %}"
+                    "{% block tail %}{{ block.super }}-mid{% endblock %}",
+        "page.html": "{% extends 'mid.html' %}{% block title %}{{ name }}{% endblock %}"
+                     "{% block inner %}page+{{ block.super }}{% endblock %}",
+        "direct.html": "{% extends parent %}{% block tail %}direct{% endblock %}",
+    }
+    loaders = [("django.template.loaders.cached.Loader",
+                [("django.template.loaders.locmem.Loader", sources)])]
+    ours = Engine(loaders=loaders, builtins=["walletdesk.core.templatetags.extends_once"])
+    django = Engine(loaders=loaders)
+    for name, context in [("page.html", {"name": "P<"}), ("mid.html", {}),
+                          ("direct.html", {"parent": "root.html"}),
+                          ("direct.html", {"parent": "mid.html"})]:
+        want = django.get_template(name).render(Context(context))
+        for _ in range(2):
+            assert ours.get_template(name).render(Context(context)) == want
+    assert ours.get_template("page.html").render(Context({"name": "x"})) == (
+        "<t>x</t>[page+mid+in]end-mid")
