@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -142,6 +143,36 @@ def history_slice(user: User, offset: int, limit: int, *, table: bool = False) -
         query = _PAGES.setdefault(key, FixedQuery(
             lambda user_id: _history_qs(user_id, table)[offset:offset + limit], user_id=int))
     return query.rows(user_id=user.pk)
+
+
+# What the history API writes of each transaction (``serializers.transaction_row_dict``, the
+# same values as ``transaction_dict`` for a customer): read as plain columns, no model instances.
+API_FIELDS = ("public_id", "type", "status", "amount", "fee", "fee_before_promotion",
+              "promotion__name_en", "currency", "method", "created_at", "updated_at",
+              "completed_at", "expires_at", "refunded_amount", "merchant__slug",
+              "parent__public_id", "note", "customer_id", "counterparty_id",
+              *(f"{who}__{f}" for who in ("customer", "counterparty")
+                for f in ("display_name", "email", "phone")))
+_API_PAGES: dict[tuple[int, int], FixedQuery[Transaction]] = {}
+
+
+def history_rows(user: User, offset: int, limit: int) -> list[tuple[Any, ...]]:
+    """``history_slice(user, offset, limit)`` as tuples of ``API_FIELDS`` (newest first)."""
+    if limit <= 0:
+        return []
+
+    def build(user_id: int) -> QuerySet[Transaction, tuple[Any, ...]]:
+        return Transaction.objects.filter(
+            Q(customer_id=user_id) | Q(counterparty_id=user_id)).order_by(
+            "-created_at", "-pk").values_list(*API_FIELDS)[offset:offset + limit]
+
+    key = (offset, limit)
+    query = _API_PAGES.get(key)
+    if query is None:
+        if len(_API_PAGES) >= MAX_FIXED_PAGES:
+            return list(build(user.pk))
+        query = _API_PAGES.setdefault(key, FixedQuery(build, user_id=int))
+    return query.tuples(user_id=user.pk)
 
 
 def history_count(user: User) -> int:
