@@ -29,7 +29,7 @@ from walletdesk.core.errors import Conflict
 from walletdesk.core.money import check_amount, check_currency
 from walletdesk.core.services import jobs
 from walletdesk.notify.services import inbox as notify_inbox
-from walletdesk.risk.services import LOOK_UP, OUTGOING, assess_outgoing, counters
+from walletdesk.risk.services import LOOK_UP, OUTGOING, assess_outgoing, counters, is_interactive
 
 from .. import conf, fees, locks, recipients
 from ..errors import (
@@ -183,10 +183,12 @@ def transfer(user: User, *, to: object, amount: object, currency: object,
     could pay, and only a limited number of times a day (ADR 0047).
     """
     amount, currency = check_amount(amount), check_currency(currency)
-    hold, available, recipient = (recipients.find_for_transfer(user, to, currency)
-                                  if isinstance(to, str) else (LOOK_UP, LOOK_UP, None))
+    # An interactive transfer takes its counter row in the same statement (ADR 0118).
+    hold, available, recipient, locked = (
+        recipients.find_for_transfer(user, to, currency, lock_counter=is_interactive(user))
+        if isinstance(to, str) else (LOOK_UP, LOOK_UP, None, None))
     decision = assess_outgoing(user, "transfer", amount, currency, payee=to, hold=hold,
-                               available=available)
+                               available=available, locked_totals=locked)
     totals = getattr(decision, "totals", None)
     if recipient is None or not recipient.is_active or recipient.role != User.Role.CUSTOMER:
         _refuse_unknown_recipient(user, amount, currency, available, totals)
@@ -295,9 +297,10 @@ def pay(user: User, *, merchant: object, amount: object, currency: object, metho
         request: PaymentRequest | None = None, card: object = "") -> Transaction:
     """Pay a merchant: from the balance at once, or by card (pending on the network)."""
     amount, currency = check_amount(amount), check_currency(currency)
-    hold, available = recipients.sender_state(user, currency)
+    hold, available, locked = recipients.sender_state(user, currency,
+                                                      lock_counter=is_interactive(user))
     assess_outgoing(user, "payment", amount, currency, payee=merchant, method=method, hold=hold,
-                    available=available)
+                    available=available, locked_totals=locked)
     method = _check_method("payment", method)
     shop = merchant if isinstance(merchant, Merchant) else find_merchant(merchant)
     card = _linked_card(user, method, card)
