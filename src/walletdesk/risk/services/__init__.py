@@ -154,7 +154,7 @@ def is_interactive(user: User) -> bool:
 def assess_outgoing(user: User, operation: str, amount: int, currency: str,
                     payee: object = None, method: object = None,
                     hold: str | None = LOOK_UP, available: int | object | None = LOOK_UP,
-                    locked_totals: counters.Totals | None = None,
+                    locked_totals: counters.Totals | None = None, with_booking: bool = False,
                     ) -> RiskDecision:
     """Allow, or raise account_on_hold / step_up_required / held_for_review (decision stored).
 
@@ -165,6 +165,9 @@ def assess_outgoing(user: User, operation: str, amount: int, currency: str,
     adds the operation to the row (ADR 0046). The decision's ``totals`` are those figures.
     ``locked_totals``: the caller has already taken the row with ``counters.lock``'s upsert in
     its own statement, in this transaction, and passes what it returned (ADR 0118).
+    ``with_booking``: inside a transaction, an allowed interactive decision is left for the
+    caller to write with the money it allowed, in that transaction (``insert_pending`` is
+    True until ``insert_decision`` or the booking statement has written it, ADR 0118).
     """
     if hold is LOOK_UP:
         hold = active_hold_kind(user)
@@ -195,7 +198,10 @@ def assess_outgoing(user: User, operation: str, amount: int, currency: str,
     if outcome == Outcome.ALLOW:
         # Stored with the money it allowed (one INSERT in the caller's transaction; a
         # rollback takes both back).
-        insert_decision(decision)
+        if with_booking and transaction.get_connection().in_atomic_block:
+            decision.insert_pending = True  # type: ignore[attr-defined]
+        else:
+            insert_decision(decision)
         return decision
     _persist(decision, new_hold=not hold)
     error: Refusal
@@ -259,13 +265,35 @@ def insert_decision(decision: RiskDecision) -> None:
     CPU) cost more than running it. Each value goes through its field's own conversion
     (JSON, time, UUID), as the ORM's insert does; no signal listens to RiskDecision saves.
     ``test_an_allowed_decision_row_matches_the_orm`` keeps the two in step."""
-    params = [f.get_db_prep_save(getattr(decision, f.attname), connection)
-              for f in _decision_fields()]
     with connection.cursor() as cursor:
-        cursor.execute(INSERT_DECISION_SQL, params)
-        decision.pk = cursor.fetchone()[0]
+        cursor.execute(INSERT_DECISION_SQL, decision_values(decision))
+        decision_written(decision, cursor.fetchone()[0])
+
+
+def decision_values(decision: RiskDecision) -> list[Any]:
+    """The parameters of ``INSERT_DECISION_SQL`` for this decision."""
+    return [f.get_db_prep_save(getattr(decision, f.attname), connection)
+            for f in _decision_fields()]
+
+
+def decision_written(decision: RiskDecision, pk: int) -> None:
+    """``INSERT_DECISION_SQL`` stored the decision as row ``pk``."""
+    decision.pk = pk
     decision._state.adding = False
     decision._state.db = connection.alias
+    decision.insert_pending = False  # type: ignore[attr-defined]
+
+
+def insert_pending(decision: RiskDecision | None) -> bool:
+    """An allowed decision left by ``assess_outgoing(with_booking=True)`` and not written yet."""
+    return decision is not None and getattr(decision, "insert_pending", False)
+
+
+def write_pending(decision: RiskDecision | None) -> None:
+    """Write a decision ``assess_outgoing(with_booking=True)`` left unwritten (a path that
+    does not book through the booking statement)."""
+    if decision is not None and insert_pending(decision):
+        insert_decision(decision)
 
 
 def _persist(decision: RiskDecision, *, new_hold: bool) -> None:
