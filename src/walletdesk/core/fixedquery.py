@@ -7,8 +7,7 @@ PostgreSQL. The hot pages run the same few statements on every request with diff
 values in place of the parameters, remembers where each marker landed among the statement's
 parameters, and afterwards only executes that SQL with the request's values, turning the rows
 into model instances (``select_related`` objects and annotations included) the way Django's
-``ModelIterable`` does; a ``values_list()`` builder's rows are returned as they are
-(``tuples``), converted as the ORM converts them.
+``ModelIterable`` does.
 
 Nothing but the SQL text and the column layout is kept: every call reads the database.
 Values are passed by name; a marker must be used only where its value goes (the lookups of
@@ -27,7 +26,10 @@ from typing import Any, Generic, TypeVar
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
+from django.db.models.query import (  # type: ignore[attr-defined]
+    ValuesListIterable,
+    get_related_populators,
+)
 
 M = TypeVar("M", bound=Model)
 
@@ -48,9 +50,10 @@ def marker(kind: type, index: int) -> Any:
 
 
 class FixedQuery(Generic[M]):
-    """``build(**markers)`` returns the queryset; ``rows(**values)`` runs it."""
+    """``build(**markers)`` returns the queryset; ``rows(**values)`` runs it (``tuples`` for a
+    ``values_list`` queryset)."""
 
-    def __init__(self, build: Callable[..., QuerySet[M]], **kinds: type) -> None:
+    def __init__(self, build: Callable[..., QuerySet[M, Any]], **kinds: type) -> None:
         self._build = build
         self._kinds = kinds
         self._markers = {name: marker(kind, i) for i, (name, kind) in enumerate(kinds.items())}
@@ -82,7 +85,10 @@ class FixedQuery(Generic[M]):
             raise RuntimeError(f"a value of {self._build!r} is not a parameter of its SQL: {sql}")
         select, klass_info = compiler.select, compiler.klass_info
         columns = [col for col, _sql, _alias in select]
-        if getattr(qs, "_fields", None) is not None:  # values_list(): rows stay tuples (``tuples``)
+        if qs._iterable_class is ValuesListIterable:  # rows as tuples (``tuples``)
+            if qs.query.annotation_select or qs.query.extra_select:
+                # ValuesListIterable would reorder such columns; not needed so far
+                raise RuntimeError(f"{self._build!r}: values_list of plain fields only")
             return (sql, layout, compiler, compiler.get_converters(columns), None, [], 0, 0,
                     [], {})
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
@@ -102,37 +108,40 @@ class FixedQuery(Generic[M]):
     def sql(self, using: str = DEFAULT_DB_ALIAS) -> str:
         return str(self._query(connections[using])[0])
 
-    def _fetch(self, using: str, values: dict[str, Any]) -> tuple[Any, tuple[Any, ...], list[Any]]:
+    def _fetch(self, conn: BaseDatabaseWrapper, found: tuple[Any, ...],
+               values: dict[str, Any]) -> list[Any]:
         if values.keys() != self._markers.keys():
             raise TypeError(f"expected values for {sorted(self._markers)}, got {sorted(values)}")
-        conn = connections[using]
-        compiled = self._query(conn)
-        sql, layout, compiler, converters = compiled[:4]
+        sql, layout, compiler, converters = found[:4]
         params = [v if name is None else self._adapt(conn, name, values[name]) if v is None
                   else v(values[name]) for name, v in layout]
         with conn.cursor() as cursor:
             cursor.execute(sql, params)
-            fetched = cursor.fetchall()
+            fetched: list[Any] = cursor.fetchall()
         if converters:
             fetched = list(compiler.apply_converters(fetched, converters))
-        return conn, compiled, fetched
+        return fetched
 
     def rows(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[M]:
         """The model instances of the statement run with ``values`` (every marker named)."""
-        conn, compiled, fetched = self._fetch(using, values)
-        model, init_list, start, end, populators, annotations = compiled[4:]
+        conn = connections[using]
+        found = self._query(conn)
+        (_sql, _layout, _compiler, _converters, model, init_list, start, end, populators,
+         annotations) = found
         if model is None:
-            raise TypeError("a values_list() query: use tuples()")
+            raise TypeError("a values_list query: call tuples()")
+        fetched = self._fetch(conn, found, values)
         return list(self._objects(conn.alias, fetched, model, init_list, start, end, populators,
                                   annotations))
 
-    def tuples(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[Any]:
-        """The rows of a ``values_list()`` builder run with ``values``: sequences of its
-        fields in their order, converted as the ORM converts them (no model instances)."""
-        _conn, compiled, fetched = self._fetch(using, values)
-        if compiled[4] is not None:
-            raise TypeError("a model query: use rows()")
-        return fetched
+    def tuples(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[tuple[Any, ...]]:
+        """The rows of a ``values_list`` builder run with ``values``, each value converted by
+        its field as ``values_list`` does (no model instances are built)."""
+        conn = connections[using]
+        found = self._query(conn)
+        if found[4] is not None:
+            raise TypeError("a model query: call rows()")
+        return [tuple(row) for row in self._fetch(conn, found, values)]
 
     @staticmethod
     def _objects(alias: str, fetched: list[Any], model: type[M], init_list: list[str], start: int,

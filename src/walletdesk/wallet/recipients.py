@@ -27,7 +27,7 @@ from django.db.models.functions import Upper
 from walletdesk.accounts.models import User
 from walletdesk.accounts.services import normalize_login
 from walletdesk.core import clock
-from walletdesk.risk.services import HOLD_SQL
+from walletdesk.risk.services import HOLD_SQL, counters
 
 # Per connection (each thread has its own): lookup -> (SQL, compiler, converters, attnames).
 _compiled: weakref.WeakKeyDictionary[BaseDatabaseWrapper, dict[str, tuple[Any, ...]]] = (
@@ -45,33 +45,44 @@ def _recipients(conn: BaseDatabaseWrapper, lookup: str) -> QuerySet[User]:
     return User.objects.filter(**{lookup: "?"})
 
 
-def _query(conn: BaseDatabaseWrapper, lookup: str) -> tuple[Any, ...]:
+def _query(conn: BaseDatabaseWrapper, lookup: str, locked: bool) -> tuple[Any, ...]:
     mine = _compiled.setdefault(conn, {})
-    if lookup not in mine:
+    key = f"{lookup}:locked" if locked else lookup
+    if key not in mine:
         compiler = _recipients(conn, lookup).order_by("pk")[:1].query.get_compiler(
             using=conn.alias)
         sql, _params = compiler.as_sql()
         columns = [col for col, _sql, _alias in compiler.select]
         # One statement, one round trip: the sender's active hold (risk's own SQL) beside
-        # the recipient's row, or beside NULLs when there is no such recipient.
-        both = (f"SELECT ({HOLD_SQL}) AS sender_hold, ({AVAILABLE_SQL}) AS sender_available, "  # noqa: S608 (fixed statements, no input)
-                f"recipient.* FROM (SELECT 1) AS one LEFT JOIN ({sql}) AS recipient ON 1 = 1")
-        mine[lookup] = (both, compiler, compiler.get_converters(columns),
-                        [col.target.attname for col in columns])
-    return mine[lookup]
+        # the recipient's row, or beside NULLs when there is no such recipient; ``locked``
+        # (PostgreSQL) first takes the sender's risk counter row with risk's own upsert.
+        first = ("WITH counter AS (" + counters.UPSERT_SQL + ") SELECT counter.*, "
+                 if locked else "SELECT ")
+        source = "counter" if locked else "(SELECT 1) AS one"
+        both = (f"{first}({HOLD_SQL}) AS sender_hold, ({AVAILABLE_SQL}) AS sender_available, "
+                f"recipient.* FROM {source} LEFT JOIN ({sql}) AS recipient ON 1 = 1")
+        mine[key] = (both, compiler, compiler.get_converters(columns),
+                     [col.target.attname for col in columns])
+    return mine[key]
 
 
 AVAILABLE_SQL = ("SELECT balance - pending_out FROM wallet_ledgeraccount WHERE kind = 'customer' "
                  "AND owner_id = %s AND currency = %s")
 
 
-def find_for_transfer(sender: User, raw: str, currency: str,
-                      ) -> tuple[str | None, int | None, User | None]:
+def find_for_transfer(sender: User, raw: str, currency: str, *, lock_counter: bool = False,
+                      ) -> tuple[str | None, int | None, User | None, counters.Totals | None]:
     """The sender's active hold kind (``risk.services.active_hold_kind``), available balance in
     ``currency`` (None: no account yet) and the recipient (``find_user_by_login``), read
-    together in one statement."""
+    together in one statement.
+
+    ``lock_counter``: the same statement first takes the sender's risk counter row for
+    ``currency`` with ``counters.lock``'s own upsert (held until the caller's transaction
+    ends, ADR 0046) and returns its totals; PostgreSQL only (SQLite has no INSERT in a
+    ``WITH``), elsewhere the totals are None and the caller locks as before (ADR 0118)."""
     login = normalize_login(raw)
     conn = connections[DEFAULT_DB_ALIAS]
+    locked = lock_counter and conn.vendor == "postgresql"
     param: str | None
     if "@" in login and conn.vendor == "sqlite":
         lookup, param = "email_upper", login
@@ -79,32 +90,53 @@ def find_for_transfer(sender: User, raw: str, currency: str,
         lookup, param = "email__iexact", conn.ops.prep_for_iexact_query(login)
     else:
         lookup, param = "phone", login or None  # no login: matches nobody
-    sql, compiler, converters, attnames = _query(conn, lookup)
+    sql, compiler, converters, attnames = _query(conn, lookup, locked)
+    now = clock.now()
+    values = [sender.pk, conn.ops.adapt_datetimefield_value(now), sender.pk, currency, param]
+    if locked:
+        values[:0] = counters.params(sender.pk, currency, sender.time_zone, 0, 0, at=now)
     with conn.cursor() as cursor:
-        cursor.execute(sql, [sender.pk, conn.ops.adapt_datetimefield_value(clock.now()),
-                             sender.pk, currency, param])
-        hold, available, *row = cursor.fetchone()
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    totals = counters.Totals(*row[:COUNTER_COLUMNS]) if locked else None
+    hold, available, *row = row[COUNTER_COLUMNS:] if locked else row
     if row[0] is None:  # the primary key: no recipient
-        return hold, available, None
+        return hold, available, None, totals
     if converters:
         row = next(compiler.apply_converters([row], converters))
-    return hold, available, User.from_db(conn.alias, attnames, row)
+    return hold, available, User.from_db(conn.alias, attnames, row), totals
 
 
-def sender_state(sender: User, currency: str) -> tuple[str | None, int | None]:
+COUNTER_COLUMNS = 5  # what counters.UPSERT_SQL returns: the fields of counters.Totals
+
+
+LOCKED_STATE_SQL = (f"WITH counter AS ({counters.UPSERT_SQL}) "  # noqa: S608 (fixed statements, no input)
+                    f"SELECT counter.*, ({HOLD_SQL}), ({AVAILABLE_SQL}) FROM counter")
+
+
+def sender_state(sender: User, currency: str, *, lock_counter: bool = False,
+                 ) -> tuple[str | None, int | None, counters.Totals | None]:
     """The sender's active hold kind and available balance in ``currency``, in one statement
-    (a payment has no recipient to read beside them)."""
+    (a payment has no recipient to read beside them); ``lock_counter`` as for
+    ``find_for_transfer``."""
+    now = clock.now()
+    values = [sender.pk, connection.ops.adapt_datetimefield_value(now), sender.pk, currency]
+    if lock_counter and connection.vendor == "postgresql":
+        values[:0] = counters.params(sender.pk, currency, sender.time_zone, 0, 0, at=now)
+        with connection.cursor() as cursor:
+            cursor.execute(LOCKED_STATE_SQL, values)
+            row = cursor.fetchone()
+        return row[COUNTER_COLUMNS], row[COUNTER_COLUMNS + 1], counters.Totals(
+            *row[:COUNTER_COLUMNS])
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT ({HOLD_SQL}), ({AVAILABLE_SQL})",
-                       [sender.pk, connection.ops.adapt_datetimefield_value(clock.now()),
-                        sender.pk, currency])
+        cursor.execute(f"SELECT ({HOLD_SQL}), ({AVAILABLE_SQL})", values)
         hold, available = cursor.fetchone()
-    return hold, available
+    return hold, available, None
 
 
 def find_recipient(sender: User, raw: str) -> tuple[str | None, User | None]:
     """The sender's active hold kind and the recipient, read together."""
-    hold, _available, user = find_for_transfer(sender, raw, "")
+    hold, _available, user, _totals = find_for_transfer(sender, raw, "")
     return hold, user
 
 

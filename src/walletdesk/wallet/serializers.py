@@ -38,6 +38,35 @@ def transaction_dict(txn: Transaction, viewer: User | None = None) -> dict[str, 
     return data
 
 
+_TRANSFER, _IN_TYPES = Transaction.Type.TRANSFER, (Transaction.Type.TOPUP, Transaction.Type.REFUND)
+
+
+def transaction_row_dict(row: tuple[Any, ...], viewer_id: int) -> dict[str, Any]:
+    """``transaction_dict(txn, viewer)`` for a customer ``viewer``, from a row of
+    ``queries.API_FIELDS`` (the history API's page: no model instances)."""
+    (public_id, type_, status, amount, fee, fee_before_promotion, promotion, currency, method,
+     created_at, updated_at, completed_at, expires_at, refunded_amount, merchant, parent, note,
+     customer_id, counterparty_id, *people) = row
+    incoming = type_ in _IN_TYPES or (type_ == _TRANSFER and counterparty_id == viewer_id)
+    if counterparty_id == viewer_id:
+        other_id, (name, email, phone) = customer_id, people[0:3]
+    else:
+        other_id, (name, email, phone) = counterparty_id, people[3:6]
+    return {
+        "id": public_id, "type": type_, "status": status, "amount": amount, "fee": fee,
+        "fee_before_promotion": fee_before_promotion, "promotion": promotion,
+        "currency": currency, "method": method, "created_at": created_at.isoformat(),
+        "updated_at": updated_at.isoformat(),
+        "completed_at": completed_at.isoformat() if completed_at else None,
+        "expires_at": expires_at.isoformat() if expires_at else None,
+        "refunded_amount": refunded_amount, "merchant": merchant, "parent_id": parent,
+        "note": note, "direction": "in" if incoming else "out",
+        # str(User): the display name, else the e-mail, else the phone number
+        "counterparty": (name or email or phone or f"user {other_id}")
+        if type_ == _TRANSFER and other_id is not None else None,
+    }
+
+
 def event_dict(event: TransactionEvent) -> dict[str, Any]:
     return {"from_status": event.from_status or None, "to_status": event.to_status,
             "reason": event.reason, "detail": event.detail, "at": event.at.isoformat()}

@@ -34,3 +34,17 @@ def test_every_path_answers_and_is_measured(db: Any, settings: Any) -> None:
 def test_without_bench_customers_it_says_what_to_run(db: Any) -> None:
     with pytest.raises(CommandError, match="bench_api --setup-only"):
         call_command("bench_request_cpu", requests=1, rounds=1, stdout=io.StringIO())
+
+
+@pytest.mark.postgres
+def test_on_postgresql_it_reports_the_database_servers_cpu(db: Any, settings: Any) -> None:
+    """The database's server processes run on this host in the PostgreSQL suite: their CPU per
+    request is reported for every path (``/healthz`` reads nothing)."""
+    settings.DEBUG = False
+    setup_customers(2, relax_risk=True)
+    out = io.StringIO()
+    call_command("bench_request_cpu", requests=2, rounds=1, paths="healthz,transfer",
+                 stdout=out)
+    report = json.loads(out.getvalue())
+    assert set(report["db_cpu_ms_per_request"]) == {"healthz", "transfer"}
+    assert all(v >= 0 for v in report["db_cpu_ms_per_request"].values())

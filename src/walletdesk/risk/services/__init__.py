@@ -8,6 +8,7 @@ the admin or tests have no one to ask, so only holds apply there.
 
 from __future__ import annotations
 
+import functools
 import time
 from datetime import timedelta
 from typing import Any, cast
@@ -144,9 +145,16 @@ def _cannot_pay(user: User, operation: str, amount: int, currency: str, method: 
     return available is None or cast(int, available) < amount
 
 
+def is_interactive(user: User) -> bool:
+    """Whether this request is the user's own (the rules apply, ``assess_outgoing``)."""
+    ctx = auth_context.current.get()
+    return ctx is not None and ctx.user_id == user.pk
+
+
 def assess_outgoing(user: User, operation: str, amount: int, currency: str,
                     payee: object = None, method: object = None,
                     hold: str | None = LOOK_UP, available: int | object | None = LOOK_UP,
+                    locked_totals: counters.Totals | None = None, with_booking: bool = False,
                     ) -> RiskDecision:
     """Allow, or raise account_on_hold / step_up_required / held_for_review (decision stored).
 
@@ -155,6 +163,11 @@ def assess_outgoing(user: User, operation: str, amount: int, currency: str,
     in one statement). An interactive request reads the user's counter row under its lock
     (``counters.lock``): call it inside the transaction that books the money, which then
     adds the operation to the row (ADR 0046). The decision's ``totals`` are those figures.
+    ``locked_totals``: the caller has already taken the row with ``counters.lock``'s upsert in
+    its own statement, in this transaction, and passes what it returned (ADR 0118).
+    ``with_booking``: inside a transaction, an allowed interactive decision is left for the
+    caller to write with the money it allowed, in that transaction (``insert_pending`` is
+    True until ``insert_decision`` or the booking statement has written it, ADR 0118).
     """
     if hold is LOOK_UP:
         hold = active_hold_kind(user)
@@ -169,7 +182,7 @@ def assess_outgoing(user: User, operation: str, amount: int, currency: str,
         outcome = str(Outcome.ALLOW)
         reasons = [{"rule": "insufficient_funds_first"}]
     elif interactive:
-        totals = counters.lock(user, currency)
+        totals = locked_totals if locked_totals is not None else counters.lock(user, currency)
         reasons = evaluate(user, operation, amount, currency, payee, totals)
         outcome = review.decide(user, operation, amount, currency, payee, reasons,
                                 auth_context.recent(ctx))
@@ -185,7 +198,10 @@ def assess_outgoing(user: User, operation: str, amount: int, currency: str,
     if outcome == Outcome.ALLOW:
         # Stored with the money it allowed (one INSERT in the caller's transaction; a
         # rollback takes both back).
-        insert_decision(decision)
+        if with_booking and transaction.get_connection().in_atomic_block:
+            decision.insert_pending = True  # type: ignore[attr-defined]
+        else:
+            insert_decision(decision)
         return decision
     _persist(decision, new_hold=not hold)
     error: Refusal
@@ -237,20 +253,47 @@ INSERT_DECISION_SQL = (
     "RETURNING id")
 
 
+@functools.cache
+def _decision_fields() -> list[Any]:
+    by_column = {f.column: f for f in RiskDecision._meta.concrete_fields}
+    return [by_column[c] for c in DECISION_COLUMNS]
+
+
 def insert_decision(decision: RiskDecision) -> None:
     """``decision.save(force_insert=True)`` as one fixed statement: the INSERT every allowed
     interactive payment makes, whose building through the ORM (a seventh of an API transfer's
     CPU) cost more than running it. Each value goes through its field's own conversion
     (JSON, time, UUID), as the ORM's insert does; no signal listens to RiskDecision saves.
     ``test_an_allowed_decision_row_matches_the_orm`` keeps the two in step."""
-    by_column = {f.column: f for f in RiskDecision._meta.concrete_fields}
-    fields = [by_column[c] for c in DECISION_COLUMNS]
-    params = [f.get_db_prep_save(getattr(decision, f.attname), connection) for f in fields]
     with connection.cursor() as cursor:
-        cursor.execute(INSERT_DECISION_SQL, params)
-        decision.pk = cursor.fetchone()[0]
+        cursor.execute(INSERT_DECISION_SQL, decision_values(decision))
+        decision_written(decision, cursor.fetchone()[0])
+
+
+def decision_values(decision: RiskDecision) -> list[Any]:
+    """The parameters of ``INSERT_DECISION_SQL`` for this decision."""
+    return [f.get_db_prep_save(getattr(decision, f.attname), connection)
+            for f in _decision_fields()]
+
+
+def decision_written(decision: RiskDecision, pk: int) -> None:
+    """``INSERT_DECISION_SQL`` stored the decision as row ``pk``."""
+    decision.pk = pk
     decision._state.adding = False
     decision._state.db = connection.alias
+    decision.insert_pending = False  # type: ignore[attr-defined]
+
+
+def insert_pending(decision: RiskDecision | None) -> bool:
+    """An allowed decision left by ``assess_outgoing(with_booking=True)`` and not written yet."""
+    return decision is not None and getattr(decision, "insert_pending", False)
+
+
+def write_pending(decision: RiskDecision | None) -> None:
+    """Write a decision ``assess_outgoing(with_booking=True)`` left unwritten (a path that
+    does not book through the booking statement)."""
+    if decision is not None and insert_pending(decision):
+        insert_decision(decision)
 
 
 def _persist(decision: RiskDecision, *, new_hold: bool) -> None:

@@ -221,3 +221,44 @@ def test_an_allowed_decision_row_matches_the_orm(customer, reasons):
     assert {k: a[k] for k in cols} == {k: b[k] for k in cols}
     assert a["reasons"] == reasons and a["ref"] == fixed.ref
     assert a["created_at"] == at
+
+
+def test_an_allowed_decision_is_stored_with_the_money_it_allowed(api, funded, bob, merchant):
+    """ADR 0118: an API transfer's or balance payment's allowed decision is written by the
+    booking statement (PostgreSQL) or just before it (SQLite), a card payment's before its
+    pending row; one decision per booked operation, and a refusal after the rules (a transfer
+    to oneself, an unknown merchant) leaves none, as the rollback always did."""
+    from walletdesk.wallet.models import Transaction
+    from walletdesk.wallet.services import cards
+
+    cards.link_card(funded, kind="credit_card", number="4111111111111111")
+
+    def allowed():
+        return list(RiskDecision.objects.filter(user=funded, outcome="allow")
+                    .values_list("operation", "amount", "payee", "interactive"))
+
+    before = allowed()
+    assert send(api, bob.email, 1_234).status_code == 201
+    pay = {"merchant": merchant.slug, "amount": 2_345, "currency": "CNY", "method": "balance"}
+    assert api.post("/api/v1/wallet/payments", pay, key="p-1").status_code == 201
+    by_card = {**pay, "amount": 3_456, "method": "credit_card"}
+    assert api.post("/api/v1/wallet/payments", by_card, key="p-2").status_code == 201
+    assert allowed() == [*before, ("transfer", 1_234, "bob@example.com", True),
+                         ("payment", 2_345, merchant.slug, True),
+                         ("payment", 3_456, merchant.slug, True)]
+    assert Transaction.objects.filter(customer=funded, amount__in=[1_234, 2_345, 3_456]).count() == 3
+    # the same answer replayed: nothing written again
+    assert api.post("/api/v1/wallet/payments", pay, key="p-1").status_code == 201
+    assert len(allowed()) == len(before) + 3
+    # refused after the rules allowed it: the decision goes with the rollback
+    assert send(api, funded.email, 1_000).json()["code"] == "transfer_to_self"
+    unknown = {**pay, "merchant": "no-such-shop"}
+    assert api.post("/api/v1/wallet/payments", unknown, key="p-3").json()["code"] == "unknown_merchant"
+    assert len(allowed()) == len(before) + 3
+    # outside a transaction (a service call by the user's own request): written at once
+    tok = current.set(AuthContext(funded.pk, clock.now(), "token"))
+    try:
+        services.transfer(funded, to=bob.email, amount=4_567, currency="CNY")
+    finally:
+        current.reset(tok)
+    assert allowed()[-1] == ("transfer", 4_567, "bob@example.com", True)

@@ -29,7 +29,15 @@ from walletdesk.core.errors import Conflict
 from walletdesk.core.money import check_amount, check_currency
 from walletdesk.core.services import jobs
 from walletdesk.notify.services import inbox as notify_inbox
-from walletdesk.risk.services import LOOK_UP, OUTGOING, assess_outgoing, counters
+from walletdesk.risk.models import RiskDecision
+from walletdesk.risk.services import (
+    LOOK_UP,
+    OUTGOING,
+    assess_outgoing,
+    counters,
+    is_interactive,
+    write_pending,
+)
 
 from .. import conf, fees, locks, recipients
 from ..errors import (
@@ -183,10 +191,12 @@ def transfer(user: User, *, to: object, amount: object, currency: object,
     could pay, and only a limited number of times a day (ADR 0047).
     """
     amount, currency = check_amount(amount), check_currency(currency)
-    hold, available, recipient = (recipients.find_for_transfer(user, to, currency)
-                                  if isinstance(to, str) else (LOOK_UP, LOOK_UP, None))
+    # An interactive transfer takes its counter row in the same statement (ADR 0118).
+    hold, available, recipient, locked = (
+        recipients.find_for_transfer(user, to, currency, lock_counter=is_interactive(user))
+        if isinstance(to, str) else (LOOK_UP, LOOK_UP, None, None))
     decision = assess_outgoing(user, "transfer", amount, currency, payee=to, hold=hold,
-                               available=available)
+                               available=available, locked_totals=locked, with_booking=True)
     totals = getattr(decision, "totals", None)
     if recipient is None or not recipient.is_active or recipient.role != User.Role.CUSTOMER:
         _refuse_unknown_recipient(user, amount, currency, available, totals)
@@ -197,7 +207,7 @@ def transfer(user: User, *, to: object, amount: object, currency: object,
             customer=user, counterparty=recipient, type=Transaction.Type.TRANSFER).exists():
         raise TooManyUnknownRecipients()  # the same answer as for a login without a wallet
     return _quote_and_book("transfer", amount, currency, Transaction.Type.TRANSFER, user,
-                           counterparty=recipient, note=(note or "")[:140])
+                           counterparty=recipient, note=(note or "")[:140], decision=decision)
 
 
 # Transfers to logins without a wallet, per sender and currency a day, and payment requests
@@ -239,7 +249,8 @@ def _quote_and_book(operation: str, amount: int, currency: str, kind: str, user:
 
 
 def _book(quote: fees.FeeQuote, kind: str, user: User, *, counterparty: User | None = None,
-          merchant: Merchant | None = None, note: str = "") -> Transaction:
+          merchant: Merchant | None = None, note: str = "",
+          decision: RiskDecision | None = None) -> Transaction:
     """A completed move from the customer's balance (the hot path, see ``booking``)."""
     entry = booking.Booking(
         type=kind, customer_id=user.pk, counterparty_id=counterparty.pk if counterparty else None,
@@ -250,7 +261,7 @@ def _book(quote: fees.FeeQuote, kind: str, user: User, *, counterparty: User | N
         promotion_id=quote.promotion.pk if quote.promotion else None, note=note,
         time_zone=user.time_zone)
     try:
-        txn_id, ref, at = booking.book(entry)
+        txn_id, ref, at = booking.book(entry, decision)  # with the allowed decision, if left
     except IntegrityError as exc:
         _raise_on_constraint(exc)
         raise
@@ -295,15 +306,18 @@ def pay(user: User, *, merchant: object, amount: object, currency: object, metho
         request: PaymentRequest | None = None, card: object = "") -> Transaction:
     """Pay a merchant: from the balance at once, or by card (pending on the network)."""
     amount, currency = check_amount(amount), check_currency(currency)
-    hold, available = recipients.sender_state(user, currency)
-    assess_outgoing(user, "payment", amount, currency, payee=merchant, method=method, hold=hold,
-                    available=available)
+    hold, available, locked = recipients.sender_state(user, currency,
+                                                      lock_counter=is_interactive(user))
+    decision = assess_outgoing(user, "payment", amount, currency, payee=merchant, method=method,
+                               hold=hold, available=available, locked_totals=locked,
+                               with_booking=True)
     method = _check_method("payment", method)
     shop = merchant if isinstance(merchant, Merchant) else find_merchant(merchant)
     card = _linked_card(user, method, card)
     if card is None and request is None:
         return _quote_and_book("payment", amount, currency, Transaction.Type.PAYMENT, user,
-                               merchant=shop)
+                               merchant=shop, decision=decision)
+    write_pending(decision)  # a card or a payment request: written here, as before
     try:
         with transaction.atomic():
             quote = fees.quote("payment", method, amount, currency, user_id=user.pk)

@@ -30,6 +30,8 @@ from typing import Any
 from django.db import connection, transaction
 
 from walletdesk.core import clock
+from walletdesk.risk import services as risk
+from walletdesk.risk.models import RiskDecision
 from walletdesk.risk.services import counters
 
 from ..errors import InsufficientFunds
@@ -71,8 +73,14 @@ class Booking:
         return found
 
 
-def book(booking: Booking) -> tuple[int, str, datetime]:
-    """Write the booking; returns (transaction id, public id, time). Raises insufficient_funds."""
+def book(booking: Booking, decision: RiskDecision | None = None) -> tuple[int, str, datetime]:
+    """Write the booking; returns (transaction id, public id, time). Raises insufficient_funds.
+
+    ``decision``: an allowed risk decision still to be written (``risk.services.insert_pending``)
+    is written with the booking: on PostgreSQL by the same statement (ADR 0118), on SQLite
+    just before it; either way in the caller's transaction."""
+    if risk.insert_pending(decision) and connection.vendor != "postgresql":
+        risk.write_pending(decision)
     lookups = booking.lookups()
     ids = [pk for pk in map(ledger.cached_id, lookups) if pk is not None]
     for attempt in range(2):
@@ -82,7 +90,7 @@ def book(booking: Booking) -> tuple[int, str, datetime]:
             ids = [ledger.get_or_create(lookup).pk for lookup in lookups]
         at, ref = clock.now(), public_id("tx")
         if connection.vendor == "postgresql":
-            result = _book_postgres(booking, ids, ref, at)
+            result = _book_postgres(booking, ids, ref, at, decision)
         else:
             result = _book_sqlite(booking, lookups, ids, ref, at)
         if result == INSUFFICIENT:
@@ -103,20 +111,36 @@ def _padded(ids: list[int]) -> list[int | None]:
     return [*ids, None, None][:4]
 
 
-def _book_postgres(b: Booking, ids: list[int], ref: str, at: datetime) -> int:
+BOOK_SQL = "SELECT wallet_book_transfer(" + ", ".join(["%s"] * 20) + ")"
+# The allowed risk decision's fixed INSERT and the booking call, one statement (ADR 0118): a
+# data-modifying WITH always runs, and an error in the call takes the INSERT back with it.
+BOOK_WITH_DECISION_SQL = (f"WITH decision AS ({risk.INSERT_DECISION_SQL}) "  # noqa: S608 (fixed statements)
+                          f"{BOOK_SQL}, (SELECT id FROM decision)")
+
+
+def _book_postgres(b: Booking, ids: list[int], ref: str, at: datetime,
+                   decision: RiskDecision | None = None) -> int:
     hour, day = counters.periods(b.time_zone, at)
     params = [ref, b.type, b.customer_id, b.counterparty_id, b.merchant_id, b.currency, b.method,
               b.amount, b.fee, b.fee_before_promotion, b.fee_policy_id, b.promotion_id, b.note,
               at, *_padded(ids), hour, day]
-    sql = "SELECT wallet_book_transfer(" + ", ".join(["%s"] * len(params)) + ")"
+    sql = BOOK_SQL
+    with_decision = risk.insert_pending(decision)
+    if with_decision:
+        assert decision is not None
+        sql, params = BOOK_WITH_DECISION_SQL, [*risk.decision_values(decision), *params]
     if connection.in_atomic_block:
         with _atomic(), connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return int(cursor.fetchone()[0])
-    # Autocommit: the function call is its own transaction, one round trip.
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return int(cursor.fetchone()[0])
+            row = cursor.fetchone()
+    else:  # Autocommit: the function call is its own transaction, one round trip.
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+    if with_decision:  # written, whatever the call answered (a STALE retry must not repeat it)
+        assert decision is not None
+        risk.decision_written(decision, row[1])
+    return int(row[0])
 
 
 ACCOUNTS_SQL = ("SELECT id, kind, owner_id, merchant_id, method, currency, balance - pending_out "

@@ -65,7 +65,8 @@ class InProgress(Conflict):
 def check_key(raw: str | None) -> str:
     if raw is None or raw == "":
         raise KeyMissing()
-    if len(raw) > MAX_KEY_LENGTH or not all(33 <= ord(c) <= 126 for c in raw):
+    # visible ASCII (33 to 126): printable ASCII is 32 to 126, and the space is refused
+    if len(raw) > MAX_KEY_LENGTH or not (raw.isascii() and raw.isprintable()) or " " in raw:
         raise KeyMalformed()
     return raw
 

@@ -181,6 +181,54 @@ def test_unfiltered_history_equals_the_orm(api: Any, customer: Any, make_custome
     assert filtered.content.count(b'data-testid="txn-row"') == 1
 
 
+def test_history_api_rows_equal_the_orms_dicts(api: Any, customer: Any, make_customer: Any,
+                                              merchant: Any, fund: Any) -> None:
+    """The history API's plain rows (``queries.history_rows``) give exactly
+    ``transaction_dict(txn, viewer)`` for every kind of row a customer sees: transfers both
+    ways (a payee with a display name, one with only an e-mail, one with only a phone), a
+    payment to a merchant and its refund (the parent's id), a transfer with a promotion and a
+    fee, a pending top-up (its deadline) and a failed one."""
+    from walletdesk.wallet.models import FeePolicy, Promotion
+    from walletdesk.wallet.serializers import transaction_dict
+
+    bob = make_customer("bob@example.com", display_name="Bob")
+    carol = make_customer("carol@example.com", display_name="")
+    dan = User.objects.create_user("", "pw-dan-2026-long", phone="+8613800138000",
+                                   display_name="")
+    fund(customer, 100_000)
+    fund(carol, 10_000)
+    start = clock.now() - timedelta(days=1)
+    FeePolicy.objects.create(operation="transfer", method="balance", currency="CNY",
+                             basis_points=100, effective_from=start)
+    Promotion.objects.create(name_zh="半价", name_en="Half", operation="transfer",
+                             discount_bps=5_000, starts_at=start,
+                             ends_at=start + timedelta(days=3), per_user_limit=1)
+    services.transfer(customer, to=bob.email, amount=1_000, currency="CNY", note="lunch 午饭")
+    services.transfer(carol, to=customer.email, amount=300, currency="CNY")
+    services.transfer(customer, to=dan.phone, amount=200, currency="CNY")
+    services.transfer(carol, to=customer.email, amount=301, currency="CNY")  # both parts of
+    services.transfer(carol, to=customer.email, amount=302, currency="CNY")  # the page query
+    paid = services.pay(customer, merchant=merchant, amount=500, currency="CNY",
+                        method="balance")
+    services.refund(merchant, payment_id=paid.public_id, amount=200)
+    services.top_up(customer, amount=700, currency="CNY", method="bank_card")
+    failed = services.top_up(customer, amount=800, currency="CNY", method="bank_card")
+    services.on_network_result(failed.public_id, "failed", "card_declined")
+    orm = list(queries.filter_history(queries.transactions_of(customer), queries.HistoryFilter()))
+    assert len(orm) == 10
+    assert {t.type for t in orm} == {"topup", "transfer", "payment", "refund"}
+    assert any(t.promotion_id for t in orm) and any(t.parent_id for t in orm)
+    assert any(t.expires_at for t in orm) and any(t.status == "failed" for t in orm)
+    expected = [transaction_dict(t, customer) for t in orm]
+    assert {e["counterparty"] for e in expected} == {"Bob", "carol@example.com",
+                                                     "+8613800138000", None}
+    for offset, limit in [(0, 50), (0, 3), (1, 2), (3, 3), (5, 4), (9, 5), (20, 5)]:
+        body = api.get("/api/v1/wallet/transactions", limit=limit, offset=offset).json()
+        assert body == {"items": expected[offset:offset + limit], "total": 10, "limit": limit,
+                        "offset": offset}
+    assert queries.history_rows(customer, 0, 0) == []
+
+
 def test_history_filter_form_is_the_same_from_the_fragment_cache(customer: Any,
                                                                   settings: Any) -> None:
     import re

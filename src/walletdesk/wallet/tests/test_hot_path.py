@@ -143,6 +143,29 @@ def test_wrong_account_hints_are_checked_and_replaced(customer: Any, make_custom
     assert_ledger_ok()
 
 
+def test_a_retried_booking_writes_its_risk_decision_once(api: Any, customer: Any,
+                                                         make_customer: Any, fund: Any) -> None:
+    """Through the API the allowed decision goes with the booking statement (ADR 0118): when
+    the account hints were wrong and the booking is tried again, it is still written once."""
+    from walletdesk.risk.models import RiskDecision
+
+    bob = make_customer()
+    fund(customer, 100_000)
+    fund(customer, 100_000, "HKD")
+    body = {"to": bob.email, "amount": 1, "currency": "CNY"}
+    assert api.post("/api/v1/wallet/transfers", body, key="warm").status_code == 201
+    hkd = ledger.customer_account(customer, "HKD")
+    ledger._ids[ledger.key(ledger.customer_lookup(customer, "CNY"))] = hkd.pk  # a wrong hint
+    decisions = RiskDecision.objects.filter(user=customer, outcome="allow")
+    before = decisions.count()
+    r = api.post("/api/v1/wallet/transfers", {**body, "amount": 300}, key="stale")
+    assert r.status_code == 201, r.content
+    assert decisions.count() == before + 1
+    assert decisions.order_by("-pk").values_list("amount", flat=True)[0] == 300
+    assert LedgerAccount.objects.get(pk=hkd.pk).balance == 100_000
+    assert_ledger_ok()
+
+
 def test_refusal_inside_the_idempotency_transaction_changes_nothing(customer: Any,
                                                                     make_customer: Any,
                                                                     fund: Any) -> None:

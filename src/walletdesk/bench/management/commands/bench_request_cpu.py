@@ -9,6 +9,12 @@ client and reports the median ``time.process_time()`` per request in millisecond
 statements per request. ``--profile PATH`` runs cProfile over one path instead and prints
 the functions with the most cumulative time.
 
+On PostgreSQL with the database on this host it also reports ``db_cpu_ms_per_request``: the CPU
+the database's server processes for the bench database spent per request (``/proc``, user and
+system time of every backend connected to it, read before and after each timed loop; a
+resolution of one clock tick, 10 ms, over the loop). Run it on a bench database nobody else
+uses: another client's statements would count here.
+
 Paths (the names of ``bench_api --phases``): ``healthz``, ``balance``, ``transfer`` (distinct
 Idempotency-Keys; use ``bench_api --setup --relax-risk`` first), ``history`` (API),
 ``help`` (API), ``help_page``, ``wallet_home`` and ``history_page`` (signed in).
@@ -58,6 +64,25 @@ def _paths(api: Client, page: Client, peer: str) -> dict[str, Callable[[], Any]]
 OK = {"transfer": (200, 201)}
 
 
+def _database_cpu_ms() -> float | None:
+    """User and system CPU (ms) of this database's PostgreSQL server processes on this host,
+    or None (another database, or the server is elsewhere)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        pids = [row[0] for row in cursor.fetchall()]
+    tick, total = os.sysconf("SC_CLK_TCK"), 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None  # not on this host, or not ours to read
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / tick * 1e3
+
+
 class Command(BaseCommand):
     help = "CPU time per request of the hot paths, in process (JSON)."
 
@@ -99,14 +124,19 @@ class Command(BaseCommand):
             self._profile(paths[opts["profile"]], n, opts["top"])
             return
         cpu: dict[str, list[float]] = {name: [] for name in names}
+        db_cpu: dict[str, list[float]] = {name: [] for name in names}
         statements: dict[str, float] = {}
         for _ in range(rounds):
             for name in names:
                 call = paths[name]
+                d0 = _database_cpu_ms()
                 c0 = time.process_time()
                 for _ in range(n):
                     call()
                 cpu[name].append((time.process_time() - c0) / n * 1e3)
+                d1 = _database_cpu_ms()
+                if d0 is not None and d1 is not None:
+                    db_cpu[name].append((d1 - d0) / n)
         for name in names:
             with CaptureQueriesContext(connection) as ctx:
                 for _ in range(10):
@@ -118,6 +148,9 @@ class Command(BaseCommand):
             "cpu_ms_per_request": {k: round(statistics.median(v), 3) for k, v in cpu.items()},
             "cpu_ms_rounds": {k: [round(x, 3) for x in v] for k, v in cpu.items()},
             "statements_per_request": statements,
+            **({"db_cpu_ms_per_request": {k: round(statistics.median(v), 3)
+                                          for k, v in db_cpu.items()}}
+               if all(db_cpu.values()) else {}),
             "load_average": [round(x, 2) for x in os.getloadavg()]}))
 
     def _profile(self, call: Callable[[], Any], n: int, top: int) -> None:
