@@ -77,21 +77,6 @@ def find(qs: QuerySet[Transaction], text: str) -> Transaction | None:
     return found[0] if len(found) == 1 else None
 
 
-# What the table of transactions shows (``wallet.templatetags.txn_table``): the rows of the
-# wallet home read only these columns, not five whole joined rows (two of them users).
-TABLE_FIELDS = ("public_id", "type", "status", "amount", "fee", "currency", "created_at",
-                "customer_id", "counterparty_id", "merchant_id", "payment_method_id",
-                "merchant__name", "merchant__name_en", "payment_method__brand", "payment_method__last4",
-                *(f"{who}__{f}" for who in ("customer", "counterparty")
-                  for f in ("display_name", "email", "phone")))
-
-
-def for_table(qs: QuerySet[Transaction]) -> QuerySet[Transaction]:
-    """``qs`` reading only what the table of transactions shows."""
-    return qs.select_related(None).select_related(
-        "merchant", "counterparty", "customer", "payment_method").only(*TABLE_FIELDS)
-
-
 # The same columns as sequences for the table's rows (``TableRow``): building five model
 # instances per row (the transaction and its joined rows) was most of the CPU of reading them.
 ROW_FIELDS = ("id", "public_id", "type", "status", "amount", "fee", "currency", "created_at",
@@ -193,11 +178,34 @@ class TableRows:
         return [TableRow(r) for r in self.qs[s]]
 
 
+# The ids of one page of ``transactions_of(user)`` newest first (created_at, then id): the
+# first offset + limit of the user's own rows and of the rows paid to the user (each read in
+# the order of its index, txn_customer_recent / txn_counterparty_recent), merged, then the
+# page. A row that names the user twice is taken from the first part only.
+HISTORY_PAGE_IDS_SQL = (
+    "SELECT id FROM ("
+    "SELECT id, created_at FROM (SELECT id, created_at FROM wallet_transaction "
+    "WHERE customer_id = %s ORDER BY created_at DESC, id DESC LIMIT %s) AS own "
+    "UNION ALL "
+    "SELECT id, created_at FROM (SELECT id, created_at FROM wallet_transaction "
+    "WHERE counterparty_id = %s AND (customer_id IS NULL OR customer_id <> %s) "
+    "ORDER BY created_at DESC, id DESC LIMIT %s) AS paid"
+    ") AS mine ORDER BY created_at DESC, id DESC LIMIT %s OFFSET %s")
+
+
+def page_ids(user_id: int, offset: int, limit: int) -> RawSQL:
+    """The ids of ``transactions_of(user)[offset:offset + limit]`` newest first, for
+    ``pk__in``: with ``customer OR counterparty`` PostgreSQL joined and sorted every one of the
+    user's rows for a page (a bench customer with 15,000 transactions: 26 ms of database time
+    a read, about 0.3 ms this way)."""
+    return RawSQL(HISTORY_PAGE_IDS_SQL, [user_id, offset + limit, user_id, user_id,  # noqa: S611 (fixed SQL, values as parameters)
+                                         offset + limit, limit, offset])
+
+
 def _recent(limit: int) -> FixedQuery[Any]:
     def build(user_id: int) -> QuerySet[Any]:
-        return Transaction.objects.filter(
-            Q(customer_id=user_id) | Q(counterparty_id=user_id)).order_by(
-            "-created_at", "-pk").values_list(*ROW_FIELDS)[:limit]
+        return Transaction.objects.filter(pk__in=page_ids(user_id, 0, limit)).order_by(
+            "-created_at", "-pk").values_list(*ROW_FIELDS)
     return FixedQuery(build, user_id=int)
 
 
@@ -235,50 +243,31 @@ def active_holds(user: User) -> list[AccountHold]:
 
 
 # The first pages of an unfiltered history (the common read: the API's and the page's
-# default), compiled once per connection for each (columns, offset, limit); past this many
-# distinct pages the ORM builds the statement as before.
-_PAGES: dict[tuple[bool, int, int], FixedQuery[Transaction]] = {}
+# default), compiled once per connection for each (offset, limit); past this many distinct
+# pages the ORM builds the statement on every read.
 MAX_FIXED_PAGES = 256
 HISTORY_COUNT_SQL = ("SELECT COUNT(*) FROM wallet_transaction "
                      "WHERE customer_id = %s OR counterparty_id = %s")
-
-
-def _history_qs(user_id: int, table: bool) -> QuerySet[Transaction]:
-    qs = Transaction.objects.filter(Q(customer_id=user_id) | Q(counterparty_id=user_id)).select_related(
-        "merchant", "counterparty", "customer", "promotion", "payment_method")
-    return (for_table(qs) if table else qs).order_by("-created_at", "-pk")
-
-
-def history_slice(user: User, offset: int, limit: int, *, table: bool = False) -> list[Transaction]:
-    """``filter_history(transactions_of(user), HistoryFilter())[offset:offset + limit]``
-    (``for_table`` when ``table``), newest first."""
-    if limit <= 0:
-        return []
-    key = (table, offset, limit)
-    query = _PAGES.get(key)
-    if query is None:
-        if len(_PAGES) >= MAX_FIXED_PAGES:
-            return list(_history_qs(user.pk, table)[offset:offset + limit])
-        query = _PAGES.setdefault(key, FixedQuery(
-            lambda user_id: _history_qs(user_id, table)[offset:offset + limit], user_id=int))
-    return query.rows(user_id=user.pk)
 
 
 _TABLE_PAGES: dict[tuple[int, int], FixedQuery[Any]] = {}
 
 
 def history_table_slice(user: User, offset: int, limit: int) -> list[TableRow]:
-    """``history_slice(user, offset, limit)`` as the table's ``TableRow``s."""
+    """``transactions_of(user)[offset:offset + limit]`` newest first, as the table's rows."""
     if limit <= 0:
         return []
+
+    def build(user_id: int) -> QuerySet[Any]:
+        return Transaction.objects.filter(pk__in=page_ids(user_id, offset, limit)).order_by(
+            "-created_at", "-pk").values_list(*ROW_FIELDS)
+
     key = (offset, limit)
     query = _TABLE_PAGES.get(key)
     if query is None:
         if len(_TABLE_PAGES) >= MAX_FIXED_PAGES:
-            return table_rows(_history_qs(user.pk, False))[offset:offset + limit]
-        query = _TABLE_PAGES.setdefault(key, FixedQuery(
-            lambda user_id: _history_qs(user_id, False).values_list(
-                *ROW_FIELDS)[offset:offset + limit], user_id=int))
+            return [TableRow(r) for r in build(user.pk)]
+        query = _TABLE_PAGES.setdefault(key, FixedQuery(build, user_id=int))
     return [TableRow(r) for r in query.tuples(user_id=user.pk)]
 
 
@@ -291,34 +280,15 @@ API_FIELDS = ("public_id", "type", "status", "amount", "fee", "fee_before_promot
               *(f"{who}__{f}" for who in ("customer", "counterparty")
                 for f in ("display_name", "email", "phone")))
 _API_PAGES: dict[tuple[int, int], FixedQuery[Transaction]] = {}
-# The ids of one page of ``transactions_of(user)`` newest first (created_at, then id): the
-# first offset + limit of the user's own rows and of the rows paid to the user (each read in
-# the order of its index, txn_customer_recent / txn_counterparty_recent), merged, then the
-# page. A row that names the user twice is taken from the first part only.
-HISTORY_PAGE_IDS_SQL = (
-    "SELECT id FROM ("
-    "SELECT id, created_at FROM (SELECT id, created_at FROM wallet_transaction "
-    "WHERE customer_id = %s ORDER BY created_at DESC, id DESC LIMIT %s) AS own "
-    "UNION ALL "
-    "SELECT id, created_at FROM (SELECT id, created_at FROM wallet_transaction "
-    "WHERE counterparty_id = %s AND (customer_id IS NULL OR customer_id <> %s) "
-    "ORDER BY created_at DESC, id DESC LIMIT %s) AS paid"
-    ") AS mine ORDER BY created_at DESC, id DESC LIMIT %s OFFSET %s")
-
-
 def history_rows(user: User, offset: int, limit: int) -> list[tuple[Any, ...]]:
-    """``history_slice(user, offset, limit)`` as tuples of ``API_FIELDS`` (newest first)."""
+    """``transactions_of(user)[offset:offset + limit]`` newest first, as tuples of
+    ``API_FIELDS``."""
     if limit <= 0:
         return []
 
     def build(user_id: int) -> QuerySet[Transaction, tuple[Any, ...]]:
-        # The page's ids first, then only their columns and joined names: with
-        # ``customer OR counterparty`` PostgreSQL joined and sorted every one of the user's
-        # rows for a page of 20 (a bench customer with 15,000 transactions: 26 ms of database
-        # time a read, about 0.3 ms this way).
-        page = RawSQL(HISTORY_PAGE_IDS_SQL, [user_id, offset + limit, user_id, user_id,  # noqa: S611 (fixed SQL, values as parameters)
-                                             offset + limit, limit, offset])
-        return Transaction.objects.filter(pk__in=page).order_by(
+        # the page's ids first, then only their columns and joined names
+        return Transaction.objects.filter(pk__in=page_ids(user_id, offset, limit)).order_by(
             "-created_at", "-pk").values_list(*API_FIELDS)
 
     key = (offset, limit)
@@ -339,7 +309,7 @@ def history_count(user: User) -> int:
 
 class UnfilteredHistory:
     """A user's whole history as a Paginator's object list (``count`` and slices), for the
-    table: each read is a statement compiled once (``history_slice``, ``history_count``)."""
+    table: each read is a statement compiled once (``history_table_slice``, ``history_count``)."""
 
     def __init__(self, user: User) -> None:
         self.user = user
