@@ -209,6 +209,14 @@ class Command(BaseCommand):
             queue.put(result)
 
         procs = [ctx.Process(target=child, args=(i,)) for i in range(clients)]
+        # A child must not inherit this process's connections: with the pool (the default on
+        # PostgreSQL) every child would share its sockets, and its worker threads do not
+        # survive the fork. Closed here, each child opens a pool of its own on first use.
+        connections.close_all()
+        for conn in connections.all(initialized_only=True):
+            close_pool = getattr(conn, "close_pool", None)
+            if close_pool is not None:
+                close_pool()
         for p in procs:
             p.start()
         barrier.wait()
