@@ -154,6 +154,7 @@ def test_merchant_page_on_a_phone(live_server_url: str, browser: Any) -> None:
 def test_two_step_setup_on_a_phone_in_chinese(live_server_url: str, browser: Any) -> None:
     url = live_server_url
     ctx = browser.new_context(locale="zh-CN", **PHONE)
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
     problems: list[str] = []
     try:
         page = ctx.new_page()
@@ -168,6 +169,10 @@ def test_two_step_setup_on_a_phone_in_chinese(live_server_url: str, browser: Any
         link = page.get_by_test_id("otpauth").bounding_box()
         assert link["x"] + link["width"] <= card["x"] + card["width"] + 1
         secret = page.get_by_test_id("totp-secret").get_attribute("data-key")
+        page.get_by_test_id("copy-secret").click()  # the key without its spaces, and a word
+        page.locator(".copy-done").wait_for()
+        assert page.locator(".copy-done").inner_text() == "已复制"
+        assert page.evaluate("() => navigator.clipboard.readText()") == secret
         problems += fits_and_passes_axe(page, "two-step: scan")
         shot(page, "phone-two-factor-zh.png")
 
@@ -175,6 +180,10 @@ def test_two_step_setup_on_a_phone_in_chinese(live_server_url: str, browser: Any
         page.get_by_test_id("submit").click()
         page.get_by_test_id("recovery-codes").wait_for()
         assert page.locator("[data-testid=recovery-codes] li").count() == 10
+        page.get_by_test_id("copy-codes").click()
+        page.locator("[data-testid=copy-codes] + .copy-done").wait_for()
+        copied = page.evaluate("() => navigator.clipboard.readText()").split("\n")
+        assert copied == page.locator("[data-testid=recovery-codes] li").all_inner_texts()
         assert page.get_by_test_id("download-codes").get_attribute("download").endswith(".txt")
         problems += fits_and_passes_axe(page, "two-step: recovery codes")
         shot(page, "phone-recovery-codes-zh.png")

@@ -8,16 +8,7 @@
       var attr = button.getAttribute("data-copy-attr");
       var text = attr ? target.getAttribute(attr) : Array.prototype.map.call(
         target.querySelectorAll("li"), function (li) { return li.textContent.trim(); }).join("\n");
-      var done = function () {
-        var note = button.nextElementSibling;
-        if (!note || !note.classList.contains("copy-done")) {
-          note = document.createElement("span");
-          note.className = "copy-done";
-          note.setAttribute("role", "status");
-          button.insertAdjacentElement("afterend", note);
-        }
-        note.textContent = button.getAttribute("data-copied");
-      };
+      var done = function () { window.wdShowCopied(button); };  // web/site.js
       if (navigator.clipboard && navigator.clipboard.writeText) {
         navigator.clipboard.writeText(text).then(done, function () {});
       }

@@ -32,19 +32,23 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   });
 });
-/* A copy button anywhere: `data-copy-text` goes to the clipboard and a status line beside the
-   button says so in the page's language (`data-copied`). */
+/* After a copy: a status line beside the button says so in the page's language
+   (`data-copied`); also used by the two-step set-up's copy buttons. */
+window.wdShowCopied = function (button) {
+  var note = button.nextElementSibling;
+  if (!note || !note.classList.contains("copy-done")) {
+    note = document.createElement("span");
+    note.className = "copy-done";
+    note.setAttribute("role", "status");
+    button.insertAdjacentElement("afterend", note);
+  }
+  note.textContent = button.getAttribute("data-copied") || "";
+};
+/* A copy button anywhere: `data-copy-text` goes to the clipboard. */
 document.addEventListener("click", function (ev) {
   var button = ev.target instanceof Element ? ev.target.closest("[data-copy-text]") : null;
   if (!button || !navigator.clipboard || !navigator.clipboard.writeText) { return; }
   navigator.clipboard.writeText(button.getAttribute("data-copy-text")).then(function () {
-    var note = button.nextElementSibling;
-    if (!note || !note.classList.contains("copy-done")) {
-      note = document.createElement("span");
-      note.className = "copy-done";
-      note.setAttribute("role", "status");
-      button.insertAdjacentElement("afterend", note);
-    }
-    note.textContent = button.getAttribute("data-copied") || "";
+    window.wdShowCopied(button);
   }, function () {});
 });
