@@ -60,6 +60,8 @@ class BalanceOut(Schema):
 
 class TransactionOut(Schema):
     id: str
+    reference: str | None = Field(None, description="the 16 digits the customer reads out to "
+                                  "support (wallet.reference)")
     type: str = Field(json_schema_extra=TXN_TYPE)
     status: str = Field(json_schema_extra=TXN_STATUS)
     amount: int = Field(description="minor units")

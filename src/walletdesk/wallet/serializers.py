@@ -6,6 +6,7 @@ from typing import Any
 
 from walletdesk.accounts.models import User
 
+from . import reference as refs
 from .fees import FeeQuote
 from .models import Transaction, TransactionEvent
 from .queries import direction_for
@@ -14,6 +15,7 @@ from .queries import direction_for
 def transaction_dict(txn: Transaction, viewer: User | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": txn.public_id,
+        "reference": txn.reference,
         "type": txn.type,
         "status": txn.status,
         "amount": txn.amount,
@@ -53,7 +55,8 @@ def transaction_row_dict(row: tuple[Any, ...], viewer_id: int) -> dict[str, Any]
     else:
         other_id, (name, email, phone) = counterparty_id, people[3:6]
     return {
-        "id": public_id, "type": type_, "status": status, "amount": amount, "fee": fee,
+        "id": public_id, "reference": refs.of(public_id), "type": type_, "status": status,
+        "amount": amount, "fee": fee,
         "fee_before_promotion": fee_before_promotion, "promotion": promotion,
         "currency": currency, "method": method, "created_at": created_at.isoformat(),
         "updated_at": updated_at.isoformat(),

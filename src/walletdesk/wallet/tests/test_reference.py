@@ -46,3 +46,21 @@ def test_the_digits_name_the_id_and_a_misheard_digit_names_nothing() -> None:
     # Two neighbouring digits swapped are caught too (Luhn), except 0 and 9.
     swapped = ref[:6] + ref[7] + ref[6] + ref[8:]
     assert ref[6] == ref[7] or {ref[6], ref[7]} == {"0", "9"} or reference.tail_of(swapped) is None
+
+
+def test_the_api_gives_the_reference_with_each_transaction(api: Any, customer: Any,
+                                                           make_customer: Any, fund: Any) -> None:
+    """The app shows the same digits as the page: in the transfer's answer, the history (read
+    as plain rows) and the detail."""
+    bob = make_customer("bob@example.com")
+    top_up = fund(customer, 50_000)
+    r = api.post("/api/v1/wallet/transfers", {"to": bob.email, "amount": 1_000, "currency": "CNY"},
+                 key="ref-1")
+    assert r.status_code == 201, r.content
+    sent = r.json()
+    assert sent["reference"] == reference.of(sent["id"])
+    items = api.get("/api/v1/wallet/transactions").json()["items"]
+    assert {i["id"]: i["reference"] for i in items} == {
+        sent["id"]: reference.of(sent["id"]), top_up.public_id: reference.of(top_up.public_id)}
+    detail = api.get(f"/api/v1/wallet/transactions/{top_up.public_id}").json()
+    assert detail["reference"] == reference.of(top_up.public_id)

@@ -115,7 +115,9 @@ document.addEventListener("DOMContentLoaded", function () {
     function tl(code) { return txnLabels[code] || code; }
     if (r.transaction) {
       var t = r.transaction;
-      lines.push(t.id + " · " + tl(t.type) + " · " + tl(t.status) + " · " + money(t.amount, t.currency));
+      // the reference the customer reads out, in fours, as their app shows it
+      var ref = t.reference ? t.reference.replace(/(\d{4})(?=\d)/g, "$1 ") : t.id;
+      lines.push(ref + " · " + tl(t.type) + " · " + tl(t.status) + " · " + money(t.amount, t.currency));
       (r.history || []).forEach(function (e) { lines.push(s.rHistory + ": " + (e.from_status ? tl(e.from_status) + " → " : "") + tl(e.to_status) + " · " + when(e.at)); });
       if (r.refundable_fee !== undefined) { lines.push(s.rRefundable + ": " + money(r.refundable_fee, t.currency)); }
     } else if (r.amount !== undefined) {
