@@ -167,6 +167,14 @@ else:
     # bench_api with 60 s): keep WALLETDESK_DB_CONN_MAX_AGE at 0 here.
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("WALLETDESK_DB_CONN_MAX_AGE", 0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if "postgresql" in DATABASES["default"]["ENGINE"] and env_bool("WALLETDESK_DB_PREPARE",
+                                                               default=True):
+    # Parameters bound by the server, and a statement a connection has run 5 times prepared
+    # on it: PostgreSQL then parses it once per connection and, once its generic plan costs no
+    # more, stops planning it (ADR 0120). WALLETDESK_DB_PREPARE=0 behind a pooler in
+    # transaction mode, where a prepared statement would not stay with its connection.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": 5})
 # Threads of a server process that run requests (`core/httphandler.py`): by default as many as
 # the process has pooled database connections, so a burst queues for a thread instead of
 # waiting on the pool and failing after its timeout.

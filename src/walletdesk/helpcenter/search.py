@@ -78,12 +78,16 @@ class Doc:
     keywords: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Hit:
     slug: str
     title: str
     score: float
     snippet: str = ""
+
+
+# Distinct questions whose answers an index keeps (least recently asked dropped first).
+ANSWERS_KEPT = 2048
 
 
 @dataclass
@@ -196,6 +200,19 @@ class Index:
         self.stems = {textproc.stem(w) for w in self.vocabulary}
         self.words = sorted(w for w in self.vocabulary if len(w) >= 3 and w.isalpha())
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
+        # The answers to the questions people repeat ("忘记密码" many times an hour), kept as
+        # long as this index: a published or edited article builds a new index (index_for).
+        self._remembered = lru_cache(maxsize=ANSWERS_KEPT)(self._remembered_uncached)
+
+    def _remembered_uncached(self, q: str, limit: int) -> tuple[tuple[Hit, ...], bool]:
+        found = self.answer(q, limit)
+        return tuple(found.hits), found.answered
+
+    def remembered_answer(self, q: str, limit: int = 10) -> Answer:
+        """``answer`` for the pages and the API: a question asked before is answered from
+        memory (the hits are frozen; each caller gets its own list)."""
+        hits, answered = self._remembered(q, limit)
+        return Answer(list(hits), answered)
 
     def _correct_uncached(self, word: str) -> str:
         """The nearest vocabulary word for an English word we don't know (typo tolerance)."""
@@ -440,7 +457,7 @@ def answer(q: object, lang: object, limit: int = 10) -> Answer:
     text, language = clean_query(q, lang)
     if not text:
         return Answer([], False)
-    return index_for(language).answer(text, limit=max(1, min(limit, 50)))
+    return index_for(language).remembered_answer(text, limit=max(1, min(limit, 50)))
 
 
 def search(q: object, lang: object, limit: int = 10) -> list[Hit]:

@@ -108,3 +108,31 @@ def test_without_the_pool_no_connection_outlives_its_request() -> None:
     out = probe(WALLETDESK_DB_POOL="0")
     assert out["pool"] is False
     assert out["open_now"] == 0 and out["errors"] == []  # nothing left open by the six threads
+
+
+PREPARED = """
+import json
+import django
+django.setup()
+from django.db import connection
+
+with connection.cursor() as c:
+    for n in range(6):  # the same statement, as a hot path sends it, on one connection
+        c.execute("SELECT %s::integer + 1 AS probe_next", [n])
+    c.execute("SELECT statement FROM pg_prepared_statements")
+    print(json.dumps([row[0] for row in c.fetchall()]))
+"""
+
+
+def prepared_statements(**env: str) -> list[str]:
+    full = {**os.environ, "DJANGO_SETTINGS_MODULE": "walletdesk.settings", **env}
+    out = subprocess.run([sys.executable, "-c", PREPARED], env=full, capture_output=True,
+                         text=True, timeout=120, check=True)
+    found: list[str] = json.loads(out.stdout.strip().splitlines()[-1])
+    return found
+
+
+def test_a_statement_run_five_times_on_a_connection_is_prepared_there() -> None:
+    # ADR 0120: parsed once per connection instead of on every run
+    assert any("probe_next" in s for s in prepared_statements())
+    assert prepared_statements(WALLETDESK_DB_PREPARE="0") == []  # for a pooler in transaction mode

@@ -113,3 +113,16 @@ def test_tokenizer_keeps_product_words_whole() -> None:
 ])
 def test_written_cantonese_words_become_mandarin_before_searching(hans: str, mandarin: str) -> None:
     assert textproc.mandarin(hans) == mandarin
+
+
+def test_a_repeated_question_is_answered_from_memory(help_content: None,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    index = search.index_for("zh-hans")
+    first = search.answer("忘记密码怎么办", "zh-hans")
+    assert first.answered and first.hits[0].slug == "forgot-password"
+    first.hits.clear()  # a caller's list is its own
+    monkeypatch.setattr(index, "answer", lambda *a, **k: pytest.fail("searched again"))
+    again = search.answer("忘记密码怎么办", "zh-hans")
+    assert again.answered and again.hits[0].slug == "forgot-password"
+    with pytest.raises(pytest.fail.Exception):
+        search.answer("账户被锁了", "zh-hans")  # a new question is searched
