@@ -143,6 +143,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+    # A thread keeps its SQLite connection between requests (opening one and running the
+    # PRAGMAs above cost more than a balance read): `walletdesk serve` runs requests on a
+    # fixed set of threads (HTTP_THREADS), so at most that many stay open per process.
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("WALLETDESK_DB_CONN_MAX_AGE", 300)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 elif env_bool("WALLETDESK_DB_POOL", default=True):
     # Django's own psycopg pool, bounded per process: a request borrows a connection and
     # gives it back when it ends (Django closes it at the end of every request, which
