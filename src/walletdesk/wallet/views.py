@@ -15,7 +15,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -241,24 +243,41 @@ class _Echo:
 
 @customer_required
 def history_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """The filtered history for a spreadsheet, in the reader's language and time zone: the
+    words and reference the pages show, plain amounts (numbers a spreadsheet can add up)."""
     user: User = request.user  # type: ignore[assignment]
     f, _raw = _history_filter(request, user)
     qs = queries.filter_history(queries.transactions_of(user), f)
     writer = csv.writer(_Echo())
-    header = ["id", "created_at", "type", "status", "direction", "amount", "fee", "currency",
-              "method", "merchant", "counterparty", "note"]
+    # Everything that depends on the language or zone is settled here: the rows are written
+    # after the middleware has returned (and reset the zone).
+    lang, zone = get_language(), timezone.get_current_timezone()
+    header = [_("Time ({zone})").format(zone=zone), _("Reference"), _("Type"), _("Status"),
+              _("In or out"), _("Amount"), _("Fee"), _("Currency"), _("Method"), _("Merchant"),
+              _("Counterparty"), _("Note")]
+    kinds = {k: str(v) for k, v in Transaction.Type.choices}
+    statuses = {k: str(v) for k, v in Transaction.Status.choices}
+    methods = {k: str(v) for k, v in Method.choices}
+    money_in, money_out = _("Money in"), _("Money out")
 
     def rows() -> Any:
         yield "\ufeff" + writer.writerow(header)
-        for t in qs.iterator(chunk_size=500):
-            d = transaction_dict(t, user)
-            # Amounts come from our formatter; every text cell may hold what someone typed.
-            text = [safe_cell(v) for v in (d["id"], d["created_at"], d["type"], d["status"],
-                                           d["direction"])]
-            yield writer.writerow([*text, format_minor(t.amount, t.currency, symbol=False),
-                                   format_minor(t.fee, t.currency, symbol=False), t.currency,
-                                   *(safe_cell(v) for v in (t.method, d["merchant"] or "",
-                                                            d["counterparty"] or "", t.note))])
+        with translation.override(lang):  # merchants' names in the reader's language
+            for t in qs.iterator(chunk_size=500):
+                incoming = queries.direction_for(t, user) > 0
+                other = t.customer if incoming else t.counterparty
+                # Amounts come from our formatter; every text cell may hold what someone typed.
+                yield writer.writerow([
+                    t.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
+                    t.reference_grouped, kinds.get(t.type, t.type),
+                    statuses.get(t.status, t.status), money_in if incoming else money_out,
+                    format_minor(t.amount, t.currency, symbol=False),
+                    format_minor(t.fee, t.currency, symbol=False), t.currency,
+                    methods.get(t.method, t.method),
+                    *(safe_cell(v) for v in (
+                        str(t.merchant) if t.merchant_id else "",
+                        str(other) if t.type == Transaction.Type.TRANSFER and other else "",
+                        t.note))])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="walletdesk-history.csv"'

@@ -38,7 +38,9 @@ def test_wallet_pages_render_in_both_languages(busy_customer: Any, lang: str, ma
     assert client.get("/wallet/t/tx_doesnotexist/").status_code == 404
     csv = client.get("/wallet/history.csv")
     assert csv.status_code == 200
-    assert csv.getvalue().decode("utf-8-sig").startswith("id,created_at,type")
+    head = csv.getvalue().decode("utf-8-sig").splitlines()[0]
+    assert head.startswith("时间（Asia/Shanghai）,交易编号,类型" if lang == "zh-hans"
+                           else "Time (Asia/Shanghai),Reference,Type")
 
 
 def test_pages_need_login(db: Any) -> None:

@@ -93,6 +93,8 @@ class Command(BaseCommand):
         parser.add_argument("--user", type=int, default=0, help="bench customer number")
         parser.add_argument("--profile", default="", help="cProfile one path instead")
         parser.add_argument("--top", type=int, default=40)
+        parser.add_argument("--profile-out", default="",
+                            help="also save --profile's statistics here (pstats format)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         n, rounds = opts["requests"], opts["rounds"]
@@ -121,7 +123,7 @@ class Command(BaseCommand):
             if status not in OK.get(name, (200,)):
                 raise CommandError(f"{name} answered {status}")
         if opts["profile"]:
-            self._profile(paths[opts["profile"]], n, opts["top"])
+            self._profile(paths[opts["profile"]], n, opts["top"], opts["profile_out"])
             return
         cpu: dict[str, list[float]] = {name: [] for name in names}
         db_cpu: dict[str, list[float]] = {name: [] for name in names}
@@ -153,12 +155,14 @@ class Command(BaseCommand):
                if all(db_cpu.values()) else {}),
             "load_average": [round(x, 2) for x in os.getloadavg()]}))
 
-    def _profile(self, call: Callable[[], Any], n: int, top: int) -> None:
+    def _profile(self, call: Callable[[], Any], n: int, top: int, out_path: str) -> None:
         prof = cProfile.Profile(time.process_time)  # CPU, not waits on the database
         prof.enable()
         for _ in range(n):
             call()
         prof.disable()
+        if out_path:
+            prof.dump_stats(out_path)
         out = io.StringIO()
         stats = pstats.Stats(prof, stream=out)
         stats.sort_stats("cumulative").print_stats(top)
