@@ -55,8 +55,9 @@ class RiskRule(models.Model):
 class RiskDecision(models.Model):
     """Every assessment of an outgoing operation, with the rules that fired."""
 
+    # Indexed by riskdecision_user_at, which leads with it (ADR 0121).
     user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="risk_decisions",
-                             verbose_name=_("user"))
+                             db_index=False, verbose_name=_("user"))
     operation = models.CharField(max_length=20, verbose_name=_("operation"))
     amount = models.BigIntegerField(verbose_name=_("amount"))
     currency = models.CharField(max_length=3, verbose_name=_("currency"))

@@ -1,4 +1,4 @@
-"""Transactions and balances as JSON-ready dicts (shared by the API and CSV export)."""
+"""Transactions and balances as JSON-ready dicts (the API's shapes, also used by casework)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,8 @@ calls every path once untimed (a process's first help search loads its index), t
 ``--rounds`` rounds calls each path ``--requests`` times through Django's in-process test
 client and reports the median ``time.process_time()`` per request in milliseconds, with the
 statements per request. ``--profile PATH`` runs cProfile over one path instead and prints
-the functions with the most cumulative time.
+the functions with the most cumulative time (``--profile-out FILE`` also saves the profile for
+``pstats``, to see who calls what).
 
 On PostgreSQL with the database on this host it also reports ``db_cpu_ms_per_request``: the CPU
 the database's server processes for the bench database spent per request (``/proc``, user and
