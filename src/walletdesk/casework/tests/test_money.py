@@ -140,10 +140,7 @@ def test_retry_applies_the_networks_answer(make_case: Any, pending_topup: Any) -
 
 def test_retry_resubmits_what_never_reached_the_network(make_case: Any, pending_topup: Any,
                                                          monkeypatch: Any) -> None:
-    # The simulator drops a share of submissions at random (WALLET["NETWORK_UNAVAILABLE_RATE"],
-    # 2 % unless set, from an unseeded generator): that, not a race, made this test fail now and
-    # then. Here the network is up; the next test covers a resubmission it misses.
-    monkeypatch.setattr(SimulatedNetwork, "unavailable_rate", 0.0)
+    # The network is up (the suite's default); the next test covers a resubmission it misses.
     case = make_case()
     txn = pending_topup(case.customer, 5_000)
     from walletdesk.core.models import Job

@@ -24,16 +24,6 @@ def _fresh_rate_limits(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
-@pytest.fixture(autouse=True)
-def _network_up(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The simulated network drops a share of submissions at random (2 % unless set, from an
-    unseeded generator), which made a diagnosis test fail now and then; a test that wants the
-    network down says so itself."""
-    from walletdesk.wallet.network.simulator import SimulatedNetwork
-
-    monkeypatch.setattr(SimulatedNetwork, "unavailable_rate", 0.0)
-
-
 FEES = [
     # operation, method, bps, fixed, minimum, maximum
     ("topup", "bank_card", 0, 0, 0, None),

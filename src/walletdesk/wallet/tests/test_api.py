@@ -46,12 +46,9 @@ def card(customer: Any) -> Any:
 
 
 @pytest.fixture
-def net(django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+def net(django_capture_on_commit_callbacks: Any) -> Any:
     """``with net(): ...`` stores the jobs queued on commit (the test's transaction never
-    commits); the network always answers."""
-    from walletdesk.wallet.network.simulator import SimulatedNetwork
-
-    monkeypatch.setattr(SimulatedNetwork, "unavailable_rate", 0.0)
+    commits); the network always answers (the suite's default)."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 

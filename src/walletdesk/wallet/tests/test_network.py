@@ -21,9 +21,8 @@ pytestmark = pytest.mark.money
 
 
 @pytest.fixture
-def net(django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+def net(django_capture_on_commit_callbacks: Any) -> Any:
     """Run ``fn`` and store the jobs it queues on commit (the test transaction never commits)."""
-    monkeypatch.setattr(SimulatedNetwork, "unavailable_rate", 0.0)
 
     def run(fn: Any, *args: Any, **kwargs: Any) -> Any:
         with django_capture_on_commit_callbacks(execute=True):

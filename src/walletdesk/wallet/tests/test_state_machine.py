@@ -35,7 +35,6 @@ from walletdesk.core.services import jobs
 from walletdesk.wallet import fees, services
 from walletdesk.wallet.models import FeePolicy, LedgerAccount, Merchant, Transaction
 from walletdesk.wallet.network import simulator
-from walletdesk.wallet.network.simulator import SimulatedNetwork
 from walletdesk.wallet.services import cards, idempotency
 
 from .helpers import CARDS, ledger_problems, snapshot, wipe_database
@@ -389,7 +388,6 @@ def wallet_world(ledger_db: None, monkeypatch: pytest.MonkeyPatch) -> None:
     path the machine takes (and so the states it reaches) would depend on every
     network roll made by the tests that ran before it in the same process.
     """
-    monkeypatch.setattr(SimulatedNetwork, "unavailable_rate", 0.0)
     monkeypatch.setattr(simulator, "_rng", random.Random(20261125))
     # Hypothesis also draws literals found in every loaded module of the project, so
     # any edit anywhere (or another set of tests run first) would change the path
