@@ -43,6 +43,7 @@ def test_phrase_table_gives_hong_kong_words() -> None:
     assert hant.convert("在线客服") == "網上客服"
     assert hant.convert("请查看你的邮箱或短信") == "請查看你的電郵地址或短訊"
     assert hant.convert("充值和提现") == "增值和提款"
+    assert hant.convert("导出 CSV") == "匯出 CSV"
     assert hant.convert("身份验证器应用") == "身份驗證器應用程式"
     assert hant.convert("选择“账户已锁定”") == "選擇「帳戶已鎖定」"
     assert hant.convert("%(name)s 的余额 {amount}") == "%(name)s 的餘額 {amount}"

@@ -73,10 +73,13 @@ def test_count_per_day_holds_for_review(api, funded, bob):
 
 def _to_local(hour, minute, zone="Asia/Shanghai"):
     """Move the clock forward to the next hour:minute on the user's clock (ADR 0046: the
-    hour and the day are the user's clock hour and calendar day)."""
+    hour and the day are the user's clock hour and calendar day), at least ten minutes ahead:
+    the sign-in is then older than the step-up window (5 min). Run a few minutes before
+    9:06 in Shanghai, "the next 9:06" was a minute away and a fresh sign-in let the step-up
+    rule pass (CI, 2026-12-05)."""
     now = clock.now().astimezone(ZoneInfo(zone))
     target = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
-    if target <= now:
+    if target <= now + timedelta(minutes=10):
         target += timedelta(days=1)
     clock.advance(seconds=(target - now).total_seconds())
 
