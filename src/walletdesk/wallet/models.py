@@ -230,7 +230,7 @@ class Transaction(models.Model):
                 name="txn_refunded_within_amount",
             ),
         ]
-        # Each row is written once and read through these: every index is one more B-tree
+        # Most rows are written once and read through these: every index is one more B-tree
         # insert per booking, so none repeats another's leading column, and a column that most
         # rows leave empty is indexed only where it is set (ADR 0121). ``x = value`` (and
         # ``<=``, ``IN``) implies ``x IS NOT NULL``: both databases use the partial indexes
