@@ -10,35 +10,60 @@ tables do not hide a missing index."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from django.db import connection, transaction
 
 from walletdesk.wallet import queries
+from walletdesk.wallet.models import Merchant, Posting, Transaction
 
 pytestmark = [pytest.mark.django_db, pytest.mark.money]
 
-# (statement with %s placeholders, example values, the indexes the plan must name)
-LOOKUPS = [
-    (queries.HISTORY_PAGE_IDS_SQL, [1, 20, 1, 1, 20, 20, 0],
+AT = datetime(2026, 1, 1, tzinfo=UTC)
+Status = Transaction.Status
+
+
+def _orm(qs: Any) -> tuple[str, list[Any]]:
+    sql, params = qs.query.sql_with_params()
+    return sql, list(params)
+
+
+# (name, the statement the project sends with %s placeholders and example values, the
+# indexes its plan must name): the fixed SQL as written, the ORM's as it compiles the
+# querysets of the pages, the API, the sweeper and the fee quote.
+LOOKUPS: list[tuple[str, Any, set[str]]] = [
+    ("history page", lambda: (queries.HISTORY_PAGE_IDS_SQL, [1, 20, 1, 1, 20, 20, 0]),
      {"txn_customer_recent", "txn_counterparty_recent"}),
-    (queries.HISTORY_COUNT_SQL, [1, 1], {"txn_customer_recent", "txn_counterparty_recent"}),
-    ("SELECT id FROM wallet_transaction WHERE merchant_id = %s ORDER BY created_at DESC "
-     "LIMIT 20", [1], {"txn_merchant_recent"}),
-    ("SELECT id FROM wallet_transaction WHERE status = %s AND expires_at <= %s "
-     "ORDER BY expires_at LIMIT 500", ["pending", "2026-01-01 00:00:00"], {"txn_pending_expiry"}),
-    ("SELECT id FROM wallet_transaction WHERE parent_id = %s", [1], {"txn_parent"}),
-    ("SELECT id FROM wallet_transaction WHERE payment_method_id = %s", [1],
-     {"txn_payment_method"}),
-    ("SELECT id FROM wallet_transaction WHERE fee_policy_id = %s", [1], {"txn_fee_policy"}),
-    ("SELECT COUNT(*) FROM wallet_transaction WHERE promotion_id = %s AND customer_id = %s",
-     [1, 1], None),  # either index serves it
-    ("SELECT amount FROM wallet_posting WHERE source_id = %s AND created_at <= %s", [1, "2026-01-01"],
-     {"posting_source_time"}),
-    ("SELECT amount FROM wallet_posting WHERE destination_id = %s AND created_at <= %s",
-     [1, "2026-01-01"], {"posting_dest_time"}),
+    ("history count", lambda: (queries.HISTORY_COUNT_SQL, [1, 1]),
+     {"txn_customer_recent", "txn_counterparty_recent"}),
+    ("a merchant's payments (page and API)", lambda: _orm(queries.filter_history(
+        queries.merchant_transactions(Merchant(pk=1)), queries.HistoryFilter())[:20]),
+     {"txn_merchant_recent"}),
+    ("pending past their deadline (expire_stale)", lambda: _orm(Transaction.objects.filter(
+        status=Status.PENDING, expires_at__lte=AT).order_by("expires_at")
+        .values_list("pk", flat=True)[:500]), {"txn_pending_expiry"}),
+    ("refunds of a payment (detail page)", lambda: _orm(
+        Transaction(pk=1).children.order_by("created_at")), {"txn_parent"}),
+    ("a card's transactions (on delete, PROTECT)", lambda: _orm(
+        Transaction.objects.filter(payment_method__in=[1])), {"txn_payment_method"}),
+    ("a fee policy's transactions (on delete, PROTECT)", lambda: _orm(
+        Transaction.objects.filter(fee_policy__in=[1])), {"txn_fee_policy"}),
+    ("a promotion's uses by one customer (fees.quote)", lambda: _orm(
+        Transaction.objects.filter(customer_id=1, promotion_id=1)
+        .exclude(status__in=[Status.FAILED, Status.EXPIRED])), set()),  # either index serves
+    ("money out of an account until a time (balance_at)", lambda: _orm(
+        Posting.objects.filter(source_id=1, created_at__lte=AT)), {"posting_source_time"}),
+    ("money into an account until a time (balance_at)", lambda: _orm(
+        Posting.objects.filter(destination_id=1, created_at__lte=AT)), {"posting_dest_time"}),
 ]
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def _plan(sql: str, values: list[Any]) -> str:
@@ -51,21 +76,21 @@ def _plan(sql: str, values: list[Any]) -> str:
         cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
         cursor.execute("PREPARE lookup AS " + re.sub(r"%s", lambda _m: f"${next(numbered)}", sql))
         try:
-            literals = ", ".join(f"'{v}'" if isinstance(v, str) else str(v) for v in values)
-            cursor.execute(f"EXPLAIN EXECUTE lookup({literals})")
+            cursor.execute(f"EXPLAIN EXECUTE lookup({', '.join(map(_literal, values))})")
             return "\n".join(row[0] for row in cursor.fetchall())
         finally:
             cursor.execute("DEALLOCATE lookup")
 
 
-@pytest.mark.parametrize("sql, values, indexes", LOOKUPS)
-def test_every_ledger_lookup_uses_an_index(sql: str, values: list[object],
-                                           indexes: set[str] | None) -> None:
-    plan = _plan(sql, values)
-    assert not re.search(r"\bSCAN (wallet_transaction|wallet_posting)\b(?! USING)", plan), plan
+@pytest.mark.parametrize("name, statement, indexes", LOOKUPS, ids=[n for n, _s, _i in LOOKUPS])
+def test_every_ledger_lookup_uses_an_index(name: str, statement: Any, indexes: set[str]) -> None:
+    plan = _plan(*statement())
+    # SQLite: "SCAN t" reads the whole table, "SCAN t USING INDEX i" the whole index;
+    # a look-up through an index is "SEARCH t USING INDEX i (column=?)".
+    assert not re.search(r"\bSCAN (wallet_transaction|wallet_posting)\b", plan), plan
     assert "Seq Scan" not in plan, plan
-    for name in indexes or ():
-        assert name in plan, plan
+    for index in indexes:
+        assert index in plan, plan
 
 
 def test_the_sparse_foreign_keys_have_no_index_of_their_own() -> None:
