@@ -67,6 +67,12 @@ def test_bench_api_drives_every_flow(live: tuple[fk.Server, dict[str, str]]) -> 
         assert set(flow["kinds"]) <= allowed, (name, flow["kinds"])
         assert flow["refused"] == sum(flow["kinds"].values()), (name, flow)
     assert report["requests"] == sum(f["requests"] for f in report["flows"].values()) > 0
+    # Where the CPU went (Linux /proc): every part counted, none negative, and the load
+    # generator itself (this command, sending every request) did measurable work.
+    split = report["cpu_ms_per_request"]
+    assert set(split) == {"machine", "load_generator", "database", "redis", "server_and_rest"}
+    assert all(v >= 0 for v in split.values()), split
+    assert split["load_generator"] > 0 and split["machine"] > 0, split
 
 
 def schemathesis(url: str, token: str, cwd: Path, *extra: str) -> subprocess.CompletedProcess[str]:

@@ -28,6 +28,13 @@ same server, ``healthz`` first and last, and reports each flow's rate as a share
 ``/healthz`` (the mean of the two ``healthz`` phases) with the load average before and
 after: on a shared machine the shares are the figures to compare (issue #16).
 
+Each run also reports ``cpu_ms_per_request`` (each phase its own, on Linux): the machine's
+CPU per request divided between this load generator, PostgreSQL, Redis and the rest (the
+server under test, the kernel's network work, anything else running), read from ``/proc``
+(``walletdesk.bench.cpu``). Where a flow's time goes tells what it could reach at best: a
+flow whose database part alone is as large as the whole of ``/healthz`` cannot pass half
+of its rate, however lean its Python.
+
 For the chat flows each client first (untimed) takes an open conversation of
 its customer or opens one (``POST /api/v1/support/conversations``, topic
 payments: opening is rate-limited to 30 an hour per customer, so reruns reuse
@@ -58,6 +65,7 @@ from urllib.parse import urlencode, urlsplit
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from walletdesk.bench import cpu
 from walletdesk.wallet.management.commands.bench_ledger import machine_info, percentile
 
 EMAIL = "bench-{:04d}@bench-api.walletdesk.invalid"
@@ -340,9 +348,14 @@ def run(url: str, concurrency: int, seconds: float, users: int,
         flows: list[str]) -> dict[str, Any]:
     results = [{f: FlowStats() for f in flows} for _ in range(concurrency)]
     stop_at = [0.0]
-    # The deadline is set by the barrier itself, before any client is released.
-    barrier = threading.Barrier(concurrency + 1, action=lambda: stop_at.__setitem__(
-        0, time.perf_counter() + seconds))
+    cpu_before: list[cpu.Snapshot | None] = [None]
+
+    def release() -> None:
+        # The deadline is set by the barrier itself, before any client is released.
+        cpu_before[0] = cpu.snapshot()
+        stop_at[0] = time.perf_counter() + seconds
+
+    barrier = threading.Barrier(concurrency + 1, action=release)
     threads = [threading.Thread(target=_client, args=(url, i, users, flows, results[i], barrier,
                                                       stop_at), daemon=True)
                for i in range(concurrency)]
@@ -356,6 +369,7 @@ def run(url: str, concurrency: int, seconds: float, users: int,
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
+    cpu_after = cpu.snapshot()
     per_flow: dict[str, Any] = {}
     total = 0
     for name in flows:
@@ -371,7 +385,9 @@ def run(url: str, concurrency: int, seconds: float, users: int,
     return {"benchmark": "bench_api", "url": url, "concurrency": concurrency,
             "seconds": seconds, "elapsed_seconds": round(elapsed, 2), "users": users,
             "requests": total, "requests_per_second": round(total / elapsed, 1) if elapsed else 0,
-            "flows": per_flow, "machine": machine_info()}
+            "flows": per_flow,
+            "cpu_ms_per_request": cpu.per_request(cpu_before[0], cpu_after, total),
+            "machine": machine_info()}
 
 
 def run_phases(url: str, concurrency: int, seconds: float, users: int,
@@ -381,7 +397,9 @@ def run_phases(url: str, concurrency: int, seconds: float, users: int,
     order = ["healthz", *[f for f in flows if f != "healthz"], "healthz"]
     phases: list[tuple[str, dict[str, Any]]] = []
     for name in order:
-        phases.append((name, run(url, concurrency, seconds, users, [name])["flows"][name]))
+        report = run(url, concurrency, seconds, users, [name])
+        phases.append((name, {**report["flows"][name],
+                              "cpu_ms_per_request": report["cpu_ms_per_request"]}))
     floor = [p["per_second"] for n, p in phases if n == "healthz"]
     healthz = sum(floor) / len(floor)
     out: dict[str, Any] = {}
@@ -392,6 +410,8 @@ def run_phases(url: str, concurrency: int, seconds: float, users: int,
             "seconds_per_phase": seconds, "users": users,
             "healthz_per_second": {"first": floor[0], "last": floor[-1],
                                    "mean": round(healthz, 1)},
+            "healthz_cpu_ms_per_request": {"first": phases[0][1]["cpu_ms_per_request"],
+                                           "last": phases[-1][1]["cpu_ms_per_request"]},
             "flows": out, "load_average_before": load_before,
             "load_average_after": [round(x, 2) for x in os.getloadavg()],
             "machine": machine_info()}
