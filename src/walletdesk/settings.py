@@ -97,7 +97,8 @@ MIDDLEWARE = [
     # Django's AuthenticationMiddleware, with the session's device check in the user's query.
     "walletdesk.accounts.middleware.SessionUserMiddleware",
     "walletdesk.web.middleware.UserTimezoneMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Django's MessageMiddleware, the storage made only for requests that use it.
+    "walletdesk.web.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "walletdesk.web.headers.ContentSecurityPolicyMiddleware",
     "walletdesk.web.headers.JsonBodyMiddleware",

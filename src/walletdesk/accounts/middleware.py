@@ -4,6 +4,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import AuthenticationMiddleware
@@ -58,7 +59,10 @@ class AuthContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         ctx = None
-        session = getattr(request, "session", None)
+        # Without a session cookie the session is empty (an API call with a bearer token, a
+        # health check): nothing to read.
+        session = (getattr(request, "session", None)
+                   if settings.SESSION_COOKIE_NAME in request.COOKIES else None)
         uid = session.get("_auth_user_id") if session is not None else None
         device = session.get(DEVICE_KEY) if uid is not None and session is not None else None
         if isinstance(device, list) and len(device) == 2 and not self._alive(request, device, uid):
