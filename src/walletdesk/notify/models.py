@@ -58,8 +58,9 @@ class Notification(models.Model):
     """One entry of the in-app notification centre, rendered in the user's language when it
     was created. ``source`` makes a notification idempotent (one per event)."""
 
+    # No index of its own: the two indexes below and the unique (user, source) lead with it.
     user = models.ForeignKey("accounts.User", on_delete=models.CASCADE,
-                             related_name="notifications")
+                             related_name="notifications", db_index=False)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True, default="")

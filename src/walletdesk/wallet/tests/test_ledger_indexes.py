@@ -1,21 +1,16 @@
 """The ledger's look-ups still find their rows through an index after ADR 0121 took the
-single-column foreign-key indexes away and made the sparse ones partial.
-
-Each look-up is planned as a prepared statement would be, without its values: SQLite plans
-``?`` placeholders that way; PostgreSQL is asked for its generic plan (``PREPARE`` with
-``plan_cache_mode = force_generic_plan``), the plan a pooled connection settles on once a
-statement is prepared (ADR 0120), with sequential scans priced out so that the small test
-tables do not hide a missing index."""
+single-column foreign-key indexes away and made the sparse ones partial. Each look-up is
+planned as a prepared statement would be, without its values (``core.tests.plans``)."""
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
 
+from walletdesk.core.tests.plans import orm as _orm
+from walletdesk.core.tests.plans import plan, reads_whole, single_column_indexes
 from walletdesk.wallet import queries
 from walletdesk.wallet.models import Merchant, Posting, Transaction
 
@@ -23,11 +18,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.money]
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)
 Status = Transaction.Status
-
-
-def _orm(qs: Any) -> tuple[str, list[Any]]:
-    sql, params = qs.query.sql_with_params()
-    return sql, list(params)
 
 
 # (name, the statement the project sends with %s placeholders and example values, the
@@ -60,50 +50,21 @@ LOOKUPS: list[tuple[str, Any, set[str]]] = [
 ]
 
 
-def _literal(value: Any) -> str:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def _plan(sql: str, values: list[Any]) -> str:
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("EXPLAIN QUERY PLAN " + sql, values)
-            return "\n".join(str(row[-1]) for row in cursor.fetchall())
-        numbered = iter(range(1, 100))
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-        cursor.execute("PREPARE lookup AS " + re.sub(r"%s", lambda _m: f"${next(numbered)}", sql))
-        try:
-            cursor.execute(f"EXPLAIN EXECUTE lookup({', '.join(map(_literal, values))})")
-            return "\n".join(row[0] for row in cursor.fetchall())
-        finally:
-            cursor.execute("DEALLOCATE lookup")
-
-
 @pytest.mark.parametrize("name, statement, indexes", LOOKUPS, ids=[n for n, _s, _i in LOOKUPS])
 def test_every_ledger_lookup_uses_an_index(name: str, statement: Any, indexes: set[str]) -> None:
-    plan = _plan(*statement())
-    # SQLite: "SCAN t" reads the whole table, "SCAN t USING INDEX i" the whole index;
-    # a look-up through an index is "SEARCH t USING INDEX i (column=?)".
-    assert not re.search(r"\bSCAN (wallet_transaction|wallet_posting)\b", plan), plan
-    assert "Seq Scan" not in plan, plan
+    found = plan(*statement())
+    assert not reads_whole("wallet_transaction", found), found
+    assert not reads_whole("wallet_posting", found), found
+    assert "Seq Scan" not in found, found
     for index in indexes:
-        assert index in plan, plan
+        assert index in found, found
 
 
 def test_the_sparse_foreign_keys_have_no_index_of_their_own() -> None:
     """What ADR 0121 took away stays away: one index per look-up, none repeated."""
-    with connection.cursor() as cursor:
-        found = {table: connection.introspection.get_constraints(cursor, table)
-                 for table in ("wallet_transaction", "wallet_posting")}
-    single = {(table, tuple(info["columns"])) for table, constraints in found.items()
-              for info in constraints.values()
-              if info["index"] and not info["unique"] and not info["primary_key"]
-              and len(info["columns"]) == 1}
-    assert single == {("wallet_transaction", ("payment_method_id",)),
-                      ("wallet_transaction", ("parent_id",)),
-                      ("wallet_transaction", ("fee_policy_id",)),
-                      ("wallet_transaction", ("promotion_id",)),
-                      ("wallet_posting", ("transaction_id",))}
+    assert single_column_indexes(("wallet_transaction", "wallet_posting")) == {
+        ("wallet_transaction", ("payment_method_id",)),
+        ("wallet_transaction", ("parent_id",)),
+        ("wallet_transaction", ("fee_policy_id",)),
+        ("wallet_transaction", ("promotion_id",)),
+        ("wallet_posting", ("transaction_id",))}
