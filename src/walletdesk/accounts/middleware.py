@@ -4,10 +4,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import AuthenticationMiddleware
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 
@@ -44,10 +44,16 @@ def _session_user(request: HttpRequest) -> Any:
 
 class SessionUserMiddleware(AuthenticationMiddleware):
     """``request.user`` as Django's AuthenticationMiddleware sets it (lazily), loaded together
-    with the session's device check, which AuthContextMiddleware then reads."""
+    with the session's device check, which AuthContextMiddleware then reads. A request whose
+    session has no key (no session cookie: an API call with a bearer token, a health check)
+    is anonymous at once, with nothing to load (issue #16)."""
 
     def process_request(self, request: HttpRequest) -> None:
         super().process_request(request)
+        if request.session.session_key is None:
+            request._cached_user = AnonymousUser()  # type: ignore[attr-defined]
+            request.user = request._cached_user  # type: ignore[attr-defined]
+            return
         request.user = SimpleLazyObject(lambda: _session_user(request))  # type: ignore[assignment]
 
 
@@ -59,10 +65,7 @@ class AuthContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         ctx = None
-        # Without a session cookie the session is empty (an API call with a bearer token, a
-        # health check): nothing to read.
-        session = (getattr(request, "session", None)
-                   if settings.SESSION_COOKIE_NAME in request.COOKIES else None)
+        session = getattr(request, "session", None)
         uid = session.get("_auth_user_id") if session is not None else None
         device = session.get(DEVICE_KEY) if uid is not None and session is not None else None
         if isinstance(device, list) and len(device) == 2 and not self._alive(request, device, uid):

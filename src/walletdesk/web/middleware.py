@@ -19,12 +19,8 @@ class UserTimezoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        name = settings.DEFAULT_USER_TIME_ZONE
-        # Without a session cookie nobody is signed in: the lazy session user (an API call
-        # with a bearer token, a health check) is not worth loading to learn that.
-        if settings.SESSION_COOKIE_NAME in request.COOKIES:
-            user = getattr(request, "user", None)
-            name = getattr(user, "time_zone", None) or name
+        user = getattr(request, "user", None)
+        name = getattr(user, "time_zone", None) or settings.DEFAULT_USER_TIME_ZONE
         try:
             timezone.activate(zoneinfo.ZoneInfo(name))
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):

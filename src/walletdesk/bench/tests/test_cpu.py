@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 
 import pytest
 
@@ -30,13 +31,13 @@ def test_the_split_divides_the_machine_busy_time_per_request() -> None:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_a_snapshot_sees_this_process_working() -> None:
     first = cpu.snapshot()
-    deadline = os.times().elapsed + 0.3
-    while os.times().elapsed < deadline:  # about 0.3 s of this process's CPU
+    spend_until = time.process_time() + 0.3
+    while time.process_time() < spend_until:  # 0.3 s of this process's CPU, however busy
         sum(range(1000))
     second = cpu.snapshot()
     assert first is not None and second is not None
     split = cpu.per_request(first, second, requests=1)
     assert split is not None
-    assert split["load_generator"] >= 100  # ms: at least a third of what it spent
+    assert split["load_generator"] >= 250  # ms: what it spent, less a clock tick or two
     assert split["machine"] >= split["load_generator"] * 0.9
     assert set(second.groups) == {"database", "redis"}
