@@ -31,6 +31,9 @@ from django.db.models.query import (  # type: ignore[attr-defined]
     get_related_populators,
 )
 
+from walletdesk.core import reads
+from walletdesk.core.reads import Read
+
 M = TypeVar("M", bound=Model)
 
 # Marker values: unlikely constants of any real query, distinct per name. Integers stay within
@@ -108,40 +111,53 @@ class FixedQuery(Generic[M]):
     def sql(self, using: str = DEFAULT_DB_ALIAS) -> str:
         return str(self._query(connections[using])[0])
 
-    def _fetch(self, conn: BaseDatabaseWrapper, found: tuple[Any, ...],
-               values: dict[str, Any]) -> list[Any]:
+    def _params(self, conn: BaseDatabaseWrapper, found: tuple[Any, ...],
+                values: dict[str, Any]) -> list[Any]:
         if values.keys() != self._markers.keys():
             raise TypeError(f"expected values for {sorted(self._markers)}, got {sorted(values)}")
-        sql, layout, compiler, converters = found[:4]
-        params = [v if name is None else self._adapt(conn, name, values[name]) if v is None
-                  else v(values[name]) for name, v in layout]
-        with conn.cursor() as cursor:
-            cursor.execute(sql, params)
-            fetched: list[Any] = cursor.fetchall()
+        return [v if name is None else self._adapt(conn, name, values[name]) if v is None
+                else v(values[name]) for name, v in found[1]]
+
+    @staticmethod
+    def _converted(found: tuple[Any, ...], fetched: list[Any]) -> list[Any]:
+        compiler, converters = found[2], found[3]
         if converters:
             fetched = list(compiler.apply_converters(fetched, converters))
         return fetched
 
-    def rows(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[M]:
-        """The model instances of the statement run with ``values`` (every marker named)."""
+    def read(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> Read[list[M]]:
+        """The statement run with ``values`` (every marker named) as a ``core.reads.Read`` of
+        its model instances, to run beside other reads (``reads.run``)."""
         conn = connections[using]
         found = self._query(conn)
         (_sql, _layout, _compiler, _converters, model, init_list, start, end, populators,
          annotations) = found
         if model is None:
-            raise TypeError("a values_list query: call tuples()")
-        fetched = self._fetch(conn, found, values)
-        return list(self._objects(conn.alias, fetched, model, init_list, start, end, populators,
-                                  annotations))
+            raise TypeError("a values_list query: call tuples() or read_tuples()")
 
-    def tuples(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[tuple[Any, ...]]:
-        """The rows of a ``values_list`` builder run with ``values``, each value converted by
-        its field as ``values_list`` does (no model instances are built)."""
+        def finish(fetched: list[Any]) -> list[M]:
+            return list(self._objects(conn.alias, self._converted(found, fetched), model,
+                                      init_list, start, end, populators, annotations))
+        return Read(found[0], self._params(conn, found, values), finish)
+
+    def read_tuples(self, using: str = DEFAULT_DB_ALIAS, **values: Any
+                    ) -> Read[list[tuple[Any, ...]]]:
+        """``read`` for a ``values_list`` builder: its rows, each value converted by its field
+        as ``values_list`` does (no model instances are built)."""
         conn = connections[using]
         found = self._query(conn)
         if found[4] is not None:
-            raise TypeError("a model query: call rows()")
-        return [tuple(row) for row in self._fetch(conn, found, values)]
+            raise TypeError("a model query: call rows() or read()")
+        return Read(found[0], self._params(conn, found, values),
+                    lambda fetched: [tuple(row) for row in self._converted(found, fetched)])
+
+    def rows(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[M]:
+        """The model instances of the statement run with ``values`` (every marker named)."""
+        return reads.one(self.read(using, **values), using)
+
+    def tuples(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[tuple[Any, ...]]:
+        """The rows of a ``values_list`` builder run with ``values``."""
+        return reads.one(self.read_tuples(using, **values), using)
 
     @staticmethod
     def _objects(alias: str, fetched: list[Any], model: type[M], init_list: list[str], start: int,

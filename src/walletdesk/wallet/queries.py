@@ -16,9 +16,10 @@ from django.db.models.expressions import RawSQL
 
 from walletdesk.accounts.models import AccountHold, User
 from walletdesk.accounts.services import holds
-from walletdesk.core import clock
+from walletdesk.core import clock, reads
 from walletdesk.core.fixedquery import FixedQuery
 from walletdesk.core.money import CURRENCIES
+from walletdesk.core.reads import Read
 
 from . import reference as refs
 from .models import LedgerAccount, Merchant, PaymentMethod, PaymentRequest, Posting, Transaction
@@ -37,17 +38,21 @@ BALANCES_SQL = ("SELECT currency, balance, pending_in, pending_out FROM wallet_l
                 "WHERE kind = 'customer' AND owner_id = %s")
 
 
-def balances(user: User) -> list[Balance]:
+def balances_read(user: User) -> Read[list[Balance]]:
     """Every currency's balance (zero without an account): one fixed statement, the most
     frequent read of the API (issue #16)."""
-    with connection.cursor() as cursor:
-        cursor.execute(BALANCES_SQL, [user.pk])
-        accounts = {row[0]: row[1:] for row in cursor.fetchall()}
-    out = []
-    for currency in CURRENCIES:
-        balance, pending_in, pending_out = accounts.get(currency, (0, 0, 0))
-        out.append(Balance(currency, balance, balance - pending_out, pending_in, pending_out))
-    return out
+    def finish(rows: list[Any]) -> list[Balance]:
+        accounts = {row[0]: row[1:] for row in rows}
+        out = []
+        for currency in CURRENCIES:
+            balance, pending_in, pending_out = accounts.get(currency, (0, 0, 0))
+            out.append(Balance(currency, balance, balance - pending_out, pending_in, pending_out))
+        return out
+    return Read(BALANCES_SQL, [user.pk], finish)
+
+
+def balances(user: User) -> list[Balance]:
+    return reads.one(balances_read(user))
 
 
 def merchant_balances(merchant: Merchant) -> list[Balance]:
@@ -213,12 +218,13 @@ def _recent(limit: int) -> FixedQuery[Any]:
 _RECENT: dict[int, FixedQuery[Any]] = {8: _recent(8)}
 
 
-def recent_for_table(user: User, limit: int) -> list[TableRow]:
+def recent_read(user: User, limit: int) -> Read[list[TableRow]]:
     """The user's latest transactions with what the table shows, newest first."""
     query = _RECENT.get(limit)
     if query is None:
         query = _RECENT.setdefault(limit, _recent(limit))
-    return [TableRow(r) for r in query.tuples(user_id=user.pk)]
+    tuples = query.read_tuples(user_id=user.pk)
+    return Read(tuples.sql, tuples.params, lambda rows: [TableRow(r) for r in tuples.finish(rows)])
 
 
 OPEN_REQUESTS = FixedQuery(
@@ -228,18 +234,18 @@ OPEN_REQUESTS = FixedQuery(
     user_id=int, now=datetime)
 
 
-def open_requests(user: User) -> list[PaymentRequest]:
+def open_requests_read(user: User) -> Read[list[PaymentRequest]]:
     """The merchants' payment requests waiting for this customer's answer, oldest first."""
-    return OPEN_REQUESTS.rows(user_id=user.pk, now=clock.now())
+    return OPEN_REQUESTS.read(user_id=user.pk, now=clock.now())
 
 
 ACTIVE_HOLDS = FixedQuery(lambda user_id, now: holds.active_at(user_id, now).order_by("until"),
                           user_id=int, now=datetime)
 
 
-def active_holds(user: User) -> list[AccountHold]:
+def active_holds_read(user: User) -> Read[list[AccountHold]]:
     """``accounts.services.holds.active(user)`` ordered by their end."""
-    return ACTIVE_HOLDS.rows(user_id=user.pk, now=clock.now())
+    return ACTIVE_HOLDS.read(user_id=user.pk, now=clock.now())
 
 
 # The first pages of an unfiltered history (the common read: the API's and the page's

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.apps import apps
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import translation
@@ -20,7 +20,7 @@ from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from walletdesk.core import clock
+from walletdesk.core import clock, reads
 from walletdesk.core.errors import NotFound
 from walletdesk.core.services import jobs
 
@@ -153,12 +153,13 @@ def list_for(user: Any, *, limit: int = 50, before: int | None = None) -> QueryS
 UNREAD_SQL = "SELECT COUNT(*) FROM notify_notification WHERE user_id = %s AND read_at IS NULL"
 
 
-def unread_count(user: Any) -> int:
+def unread_read(user: Any) -> reads.Read[int]:
     """The user's notifications not yet read (read every time: never cached)."""
-    with connection.cursor() as cursor:
-        cursor.execute(UNREAD_SQL, [user.pk])
-        row = cursor.fetchone()
-    return int(row[0]) if row else 0
+    return reads.Read(UNREAD_SQL, [user.pk], lambda rows: int(rows[0][0]) if rows else 0)
+
+
+def unread_count(user: Any) -> int:
+    return reads.one(unread_read(user))
 
 
 def mark_read(user: Any, notification_id: int) -> Notification:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from walletdesk.accounts.backends import USER_WITH_DEVICE
 from walletdesk.accounts.models import AccountHold, Device, User
 from walletdesk.accounts.sessions import SessionStore
-from walletdesk.core import clock
+from walletdesk.core import clock, reads
 from walletdesk.core.fixedquery import FixedQuery
 from walletdesk.wallet import queries, services
 from walletdesk.wallet.models import PaymentRequest, Transaction
@@ -50,15 +50,15 @@ def test_recent_rows_equal_the_orm(customer: Any, make_customer: Any, fund: Any)
     services.transfer(bob, to=carol.email, amount=9, currency="CNY")  # not the customer's
     orm = list(queries.transactions_of(customer).order_by(
         "-created_at", "-pk")[:8])
-    fixed = queries.recent_for_table(customer, 8)
+    fixed = reads.one(queries.recent_read(customer, 8))
     assert len(orm) == 8 and [t.pk for t in fixed] == [t.pk for t in orm]
     shown = ["public_id", "type", "status", "amount", "fee", "currency", "created_at",
              "customer_id", "counterparty_id", "merchant_id", "payment_method_id"]
     for a, b in zip(fixed, orm, strict=True):
         assert _fields(a, shown) == _fields(b, shown)
         _same_row(a, b)
-    assert [t.pk for t in queries.recent_for_table(customer, 3)] == [t.pk for t in orm[:3]]
-    assert queries.recent_for_table(carol, 8)[0].counterparty_id == carol.pk
+    assert [t.pk for t in reads.one(queries.recent_read(customer, 3))] == [t.pk for t in orm[:3]]
+    assert reads.one(queries.recent_read(carol, 8))[0].counterparty_id == carol.pk
 
 
 def test_open_requests_and_holds_equal_the_orm(customer: Any, make_customer: Any,
@@ -75,7 +75,7 @@ def test_open_requests_and_holds_equal_the_orm(customer: Any, make_customer: Any
     orm = list(PaymentRequest.objects.filter(
         customer=customer, status="open", expires_at__gt=now).select_related("merchant")
         .order_by("pk"))
-    fixed = queries.open_requests(customer)
+    fixed = reads.one(queries.open_requests_read(customer))
     assert [r.public_id for r in fixed] == [r.public_id for r in orm] == ["req-0", "req-3"]
     assert fixed[0].merchant.name == merchant.name and fixed[0].amount == 100
     for kind, until, released in [("security", None, None), ("after_reset", 60, None),
@@ -84,11 +84,11 @@ def test_open_requests_and_holds_equal_the_orm(customer: Any, make_customer: Any
                                    until=None if until is None else now + timedelta(seconds=until))
     orm_holds = list(AccountHold.objects.filter(user=customer, released_at__isnull=True).filter(
         Q(until__isnull=True) | Q(until__gt=now)).order_by("until"))
-    assert [h.pk for h in queries.active_holds(customer)] == [h.pk for h in orm_holds]
+    assert [h.pk for h in reads.one(queries.active_holds_read(customer))] == [h.pk for h in orm_holds]
     assert len(orm_holds) == 2
     clock.advance(120)  # the after-reset hold ends, the first request expires: both queries see it
-    assert [h.kind for h in queries.active_holds(customer)] == ["security"]
-    assert [r.public_id for r in queries.open_requests(customer)] == ["req-3"]
+    assert [h.kind for h in reads.one(queries.active_holds_read(customer))] == ["security"]
+    assert [r.public_id for r in reads.one(queries.open_requests_read(customer))] == ["req-3"]
 
 
 def test_user_with_device_equals_the_orm(customer: Any) -> None:
@@ -279,7 +279,7 @@ def test_the_table_from_rows_is_the_table_from_the_orm(customer: Any, make_custo
     orm = list(queries.transactions_of(customer).order_by(
         "-created_at", "-pk"))
     assert len(orm) >= 6
-    fixed = queries.recent_for_table(customer, 8)
+    fixed = reads.one(queries.recent_read(customer, 8))
     paged = queries.history_table_slice(customer, 0, 25)
     filtered = queries.table_rows(queries.filter_history(
         queries.transactions_of(customer), queries.HistoryFilter(currency="CNY")))
