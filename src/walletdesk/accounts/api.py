@@ -14,11 +14,11 @@ from walletdesk.core.schemas import LOGIN, SECOND_FACTOR, SENT_CODE, TOTP, Error
 
 from . import services
 from .auth import USER_AUTH, AuthedRequest, end_token, token_freshened
-from .middleware import DEVICE_KEY as DEVICE_SESSION
 from .models import ApiToken, Device, OneTimeCode, Passkey
 from .netutil import client_ip
 from .schemas import CreationOptionsOut, RequestOptionsOut
 from .services import devices, passkeys, security
+from .sessions import DEVICE_KEY as DEVICE_SESSION
 
 router = Router(tags=["auth"])
 Purpose = OneTimeCode.Purpose

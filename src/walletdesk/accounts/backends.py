@@ -14,11 +14,13 @@ from .models import Device, User
 from .services import lockout
 from .services.mfa import has_mfa, required
 
-# The (device id, sign-out epoch) of the browser session whose user is being loaded, set by
-# accounts.middleware.SessionUserMiddleware: the user's row and the check that this device
-# was not signed out since the session began come back in one statement (issue #16).
-session_device: ContextVar[tuple[int, int] | None] = ContextVar("walletdesk_session_device",
-                                                                default=None)
+# The (device id, sign-out epoch) of the browser session whose user is being loaded, and the
+# session's store, set by accounts.middleware.SessionUserMiddleware: the user's row and the
+# check that this device was not signed out since the session began come with the session's
+# own statement (sessions.SessionStore.joined_user), or else in one statement of their own
+# (issue #16).
+session_device: ContextVar[tuple[tuple[int, int], Any] | None] = ContextVar(
+    "walletdesk_session_device", default=None)
 
 
 def _user_with_device(user_id: int, device_id: int, epoch: int) -> Any:
@@ -57,13 +59,17 @@ class LoginBackend(ModelBackend):
         return user
 
     def get_user(self, user_id: Any) -> User | None:
-        device = session_device.get()
-        if device is None:
+        loading = session_device.get()
+        if loading is None:
             return super().get_user(user_id)
+        device, store = loading
         try:
             pk = int(user_id)
         except (TypeError, ValueError):
             return None
-        found = USER_WITH_DEVICE.rows(user_id=pk, device_id=device[0], epoch=device[1])
-        user = found[0] if found else None
+        joined = getattr(store, "joined_user", None)
+        user = joined(pk, device) if joined is not None else None
+        if user is None:
+            found = USER_WITH_DEVICE.rows(user_id=pk, device_id=device[0], epoch=device[1])
+            user = found[0] if found else None
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -14,27 +14,16 @@ from django.utils.functional import SimpleLazyObject
 from . import services
 from .auth_context import AuthContext, current
 from .backends import session_device
-
-# The session's device and its sign-out epoch when the session began: [id, epoch].
-DEVICE_KEY = "device_session"
-
-
-def _device(session: Any) -> tuple[int, int] | None:
-    """The session's [device id, epoch] as integers, or None."""
-    value = session.get(DEVICE_KEY) if session is not None else None
-    if not (isinstance(value, list) and len(value) == 2):
-        return None
-    try:
-        return int(value[0]), int(value[1])
-    except (TypeError, ValueError):
-        return None
+from .sessions import DEVICE_KEY, device_of
 
 
 def _session_user(request: HttpRequest) -> Any:
-    """Django's ``auth.get_user`` (backend, session hash), with this session's device check
-    folded into the user's query (``backends.LoginBackend.get_user``)."""
+    """Django's ``auth.get_user`` (backend, session hash), with the user and this session's
+    device check read with the session itself (``backends.LoginBackend.get_user``)."""
     if not hasattr(request, "_cached_user"):
-        token = session_device.set(_device(getattr(request, "session", None)))
+        session = getattr(request, "session", None)
+        device = device_of(session)
+        token = session_device.set(None if device is None else (device, session))
         try:
             request._cached_user = auth.get_user(request)  # type: ignore[attr-defined]
         finally:

@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
@@ -307,6 +308,23 @@ class Device(models.Model):
 
     def __str__(self) -> str:
         return self.label or f"device {self.pk}"
+
+
+class BrowserSession(AbstractBaseSession):
+    """A browser's session: Django's database session with whom it signed in kept in columns
+    of its own, copied from its signed data each time the session is saved. A signed-in page
+    then reads the session, its user and its device check in one statement (issue #16, ADR
+    0122). The signed data stays the authority: the columns only say which rows to join, and
+    the joined user is taken only when the data names the same user and device."""
+
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="+")
+    device_pk = models.BigIntegerField(null=True, blank=True)
+    device_epoch = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        db_table = "accounts_session"
+        verbose_name = _("browser session")
 
 
 class AccountHold(models.Model):

@@ -43,10 +43,10 @@ from .forms import (
     StepUpForm,
     UnlockConfirmForm,
 )
-from .middleware import DEVICE_KEY as DEVICE_SESSION
 from .models import STAFF_ROLES, OneTimeCode, User
 from .netutil import client_ip
 from .services import devices, mfa, passkeys, security
+from .sessions import DEVICE_KEY as DEVICE_SESSION
 
 Purpose = OneTimeCode.Purpose
 DEVICE_COOKIE_AGE = 400 * 24 * 3600

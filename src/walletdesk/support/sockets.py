@@ -58,7 +58,7 @@ def for_session(session: Any, user: Any) -> Credential | None:
     """The credential of a browser session (None for an anonymous one)."""
     from django.contrib.auth import HASH_SESSION_KEY
 
-    from walletdesk.accounts.middleware import DEVICE_KEY
+    from walletdesk.accounts.sessions import DEVICE_KEY
 
     if user is None or not getattr(user, "is_authenticated", False) or not session.session_key:
         return None
@@ -72,10 +72,9 @@ def for_session(session: Any, user: Any) -> Credential | None:
 
 def still_valid(creds: Iterable[Credential]) -> set[Credential]:
     """The credentials that still hold (a few statements for any number of them)."""
-    from django.contrib.sessions.models import Session
     from django.utils.crypto import constant_time_compare
 
-    from walletdesk.accounts.models import ApiToken, Device, User
+    from walletdesk.accounts.models import ApiToken, BrowserSession, Device, User
     from walletdesk.core import clock
 
     now = clock.now()
@@ -89,7 +88,7 @@ def still_valid(creds: Iterable[Credential]) -> set[Credential]:
                    .values_list("pk", flat=True))
         ok |= {c for c in tokens if c.token_id in live}
     if sessions:
-        keys = set(Session.objects.filter(session_key__in=[c.session_key for c in sessions],
+        keys = set(BrowserSession.objects.filter(session_key__in=[c.session_key for c in sessions],
                                           expire_date__gt=now).values_list("session_key", flat=True))
         users = {u.pk: u.get_session_auth_hash() for u in User.objects.filter(
             pk__in={c.user_id for c in sessions}, is_active=True).only("password", "session_epoch")}

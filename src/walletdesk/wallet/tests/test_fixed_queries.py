@@ -8,14 +8,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from walletdesk.accounts.backends import USER_WITH_DEVICE
-from walletdesk.accounts.models import AccountHold, Device, User
+from walletdesk.accounts.models import AccountHold, BrowserSession, Device, User
 from walletdesk.accounts.sessions import SessionStore
 from walletdesk.core import clock, reads
 from walletdesk.core.fixedquery import FixedQuery
@@ -113,7 +112,7 @@ def test_session_store_reads_live_sessions_only(customer: Any) -> None:
     with CaptureQueriesContext(connection) as ctx:
         assert loaded["who"] == "alice"
     assert len(ctx.captured_queries) == 1
-    Session.objects.filter(session_key=key).update(
+    BrowserSession.objects.filter(session_key=key).update(
         expire_date=timezone.now() - timedelta(seconds=1))
     expired = SessionStore(key)
     assert expired.get("who") is None and expired.session_key is None
