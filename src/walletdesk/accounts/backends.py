@@ -13,13 +13,14 @@ from walletdesk.core.fixedquery import FixedQuery
 from .models import Device, User
 from .services import lockout
 from .services.mfa import has_mfa, required
+from .sessions import SessionStore
 
 # The (device id, sign-out epoch) of the browser session whose user is being loaded, and the
 # session's store, set by accounts.middleware.SessionUserMiddleware: the user's row and the
 # check that this device was not signed out since the session began come with the session's
 # own statement (sessions.SessionStore.joined_user), or else in one statement of their own
 # (issue #16).
-session_device: ContextVar[tuple[tuple[int, int], Any] | None] = ContextVar(
+session_device: ContextVar[tuple[tuple[int, int], SessionStore] | None] = ContextVar(
     "walletdesk_session_device", default=None)
 
 
@@ -67,8 +68,7 @@ class LoginBackend(ModelBackend):
             pk = int(user_id)
         except (TypeError, ValueError):
             return None
-        joined = getattr(store, "joined_user", None)
-        user = joined(pk, device) if joined is not None else None
+        user = store.joined_user(pk, device)
         if user is None:
             found = USER_WITH_DEVICE.rows(user_id=pk, device_id=device[0], epoch=device[1])
             user = found[0] if found else None

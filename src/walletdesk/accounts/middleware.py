@@ -14,7 +14,7 @@ from django.utils.functional import SimpleLazyObject
 from . import services
 from .auth_context import AuthContext, current
 from .backends import session_device
-from .sessions import DEVICE_KEY, device_of
+from .sessions import DEVICE_KEY, SessionStore, device_of
 
 
 def _session_user(request: HttpRequest) -> Any:
@@ -22,8 +22,10 @@ def _session_user(request: HttpRequest) -> Any:
     device check read with the session itself (``backends.LoginBackend.get_user``)."""
     if not hasattr(request, "_cached_user"):
         session = getattr(request, "session", None)
-        device = device_of(session)
-        token = session_device.set(None if device is None else (device, session))
+        loading = None
+        if isinstance(session, SessionStore) and (device := device_of(session)) is not None:
+            loading = (device, session)
+        token = session_device.set(loading)
         try:
             request._cached_user = auth.get_user(request)  # type: ignore[attr-defined]
         finally:
