@@ -6,10 +6,12 @@ device was not signed out since the session began. ``SessionStore`` is Django's 
 keeps the user and the device ([id, epoch]) named by the session's signed data in columns,
 written from that data each time the session is saved. The session's read is one statement
 compiled once per connection (``core.fixedquery``): the live row by its key (``session_key = %s
-AND expire_date > %s``, as ``Session.objects.get``), its user joined and the device check as
-an ``EXISTS`` (issue #16, ADR 0122). ``joined_user`` hands that user to the login backend only
-when the decoded data names the same user and device; otherwise the backend reads the user
-itself, as before. An unknown or expired key loads nothing and drops the key, as Django does.
+AND expire_date > %s``, as ``Session.objects.get``), its user joined, the device check as an
+``EXISTS`` (issue #16, ADR 0122) and the user's unread notifications counted for the bell
+(``notify.services.inbox.known_unread``). ``joined_user`` hands that user to the login backend
+only when the decoded data names the same user and device; otherwise the backend reads the
+user itself, as before. An unknown or expired key loads nothing and drops the key, as Django
+does.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from walletdesk.core.fixedquery import FixedQuery
+from walletdesk.notify.services import inbox
 
 from .models import BrowserSession, Device, User
 
@@ -54,7 +57,8 @@ def _live(key: str, now: datetime) -> Any:
     alive = Device.objects.filter(pk=OuterRef("device_pk"), session_epoch=OuterRef("device_epoch"),
                                   user_id=OuterRef("user_id"))
     return BrowserSession.objects.filter(session_key=key, expire_date__gt=now).select_related(
-        "user").annotate(device_alive=Exists(alive))[:1]
+        "user").annotate(device_alive=Exists(alive),
+                         unread_notifications=inbox.unread_subquery("user_id"))[:1]
 
 
 LIVE_SESSION = FixedQuery(_live, key=str, now=datetime)
@@ -83,15 +87,21 @@ class SessionStore(DatabaseSessionStore):
         if not found:
             self._session_key = None
             return None
-        return found[0]
+        row = found[0]
+        if row.user_id is not None:
+            row.unread_writes = inbox.writes_seen(row.user_id)
+        return row
 
     def joined_user(self, user_id: int, device: tuple[int, int] | None) -> User | None:
-        """The user read with this session, with ``device_alive`` set, when the session's
-        columns name ``user_id`` and ``device`` as its decoded data does; else None."""
+        """The user read with this session, with ``device_alive`` set and the bell's count
+        remembered (``inbox.known_unread``), when the session's columns name ``user_id`` and
+        ``device`` as its decoded data does; else None."""
         row = self._joined
         if row is None or row.user_id != user_id or device is None or (
                 (row.device_pk, row.device_epoch) != device):
             return None
         user: User = row.user  # type: ignore[assignment]
         user.device_alive = row.device_alive  # type: ignore[attr-defined]
+        inbox.remember_unread(user, row.unread_notifications,  # type: ignore[attr-defined]
+                              row.unread_writes)  # type: ignore[attr-defined]
         return user

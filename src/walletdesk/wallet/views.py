@@ -25,7 +25,6 @@ from walletdesk.core import clock, reads
 from walletdesk.core.csvsafe import safe_cell
 from walletdesk.core.errors import DomainError
 from walletdesk.core.money import CURRENCIES, format_minor, parse_major
-from walletdesk.notify.services import inbox
 
 from . import fees, present, queries, review, services
 from .forms import CardForm, MoneyForm, PayForm, RefundForm, TopUpForm, TransferForm, WithdrawForm
@@ -74,10 +73,11 @@ def main_balance(balances: list[queries.Balance], region: str) -> queries.Balanc
 @customer_required
 def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    # The page's five reads, unrelated to each other, in one round trip (core.reads).
-    recent, requests, balances, holds, unread = reads.run(
+    # The page's four reads, unrelated to each other, in one round trip (core.reads); the
+    # bell's count came with the session (notify.templatetags.notify).
+    recent, requests, balances, holds = reads.run(
         queries.recent_read(user, 8), queries.open_requests_read(user),
-        queries.balances_read(user), queries.active_holds_read(user), inbox.unread_read(user))
+        queries.balances_read(user), queries.active_holds_read(user))
     main = main_balance(balances, user.region)
     return render(request, "wallet/home.html", {
         "main": main,
@@ -86,7 +86,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "requests": requests,
         "announcements": fees.upcoming_changes(),
         "holds": holds,
-        "unread_notifications": unread,  # the bell's count (notify.templatetags.notify)
     })
 
 

@@ -8,12 +8,13 @@ go by email or SMS come rendered by ``messages.render``).
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from typing import Any
 
 from django.apps import apps
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Func, IntegerField, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
@@ -63,6 +64,8 @@ def add(user: Any, kind: str, title: Any, body: Any = "", *, link: str = "",
                                                source=source[:120])
     except IntegrityError:
         return None  # this event was already told
+    finally:
+        _written(user)
     if (PushSubscription.objects.filter(user=user).exists()
             and PushOptIn.objects.filter(user=user, kind=kind).exists()):
         jobs.enqueue("notify.push", notification_id=note.pk)
@@ -162,6 +165,53 @@ def unread_count(user: Any) -> int:
     return reads.one(unread_read(user))
 
 
+# The bell's count read with the session (accounts.sessions, issue #16): a signed-in page's
+# first statement also counts the user's unread notifications, so the bell costs no round trip
+# of its own. That count holds only while this process has written none of the user's
+# notifications since it was read: every write here moves the user's slot in ``_writes`` (a
+# fixed table: users sharing a slot only make each other read again), and ``known_unread`` then
+# answers None, so the bell reads the count itself. Other processes' writes need nothing: the
+# count is what was stored when the request began, as if the bell had been read a little
+# earlier.
+_WRITE_SLOTS = 4096
+_writes = [0] * _WRITE_SLOTS
+_writes_lock = threading.Lock()
+
+
+def writes_seen(user_id: int) -> int:
+    return _writes[user_id % _WRITE_SLOTS]
+
+
+def _written(user: Any) -> None:
+    slot = int(user.pk) % _WRITE_SLOTS
+    with _writes_lock:
+        _writes[slot] += 1
+
+
+def unread_subquery(user_column: str) -> Subquery:
+    """The unread count of the user in ``user_column`` of the outer query, as UNREAD_SQL: a
+    plain ``COUNT(*)`` (no GROUP BY, so always one row), which the ``(user, read_at)`` index
+    answers alone."""
+    unread = Notification.objects.filter(user_id=OuterRef(user_column), read_at__isnull=True)
+    count = Func(template="COUNT(*)", output_field=IntegerField())
+    return Subquery(unread.order_by().annotate(n=count).values("n"))
+
+
+def remember_unread(user: Any, count: int, writes: int) -> None:
+    """Keep on the request's user the count read with its session, ``writes`` being
+    ``writes_seen(user.pk)`` taken as that count was read."""
+    user.unread_snapshot = (writes, int(count))
+
+
+def known_unread(user: Any) -> int | None:
+    """The count read with the session, when none of the user's notifications was written
+    since in this process; else None."""
+    snapshot = getattr(user, "unread_snapshot", None)
+    if snapshot is None or snapshot[0] != writes_seen(int(user.pk)):
+        return None
+    return int(snapshot[1])
+
+
 def mark_read(user: Any, notification_id: int) -> Notification:
     """Mark one of the user's notifications read (idempotent); others' are not found."""
     note = Notification.objects.filter(user=user, pk=notification_id).first()
@@ -170,9 +220,12 @@ def mark_read(user: Any, notification_id: int) -> Notification:
     if note.read_at is None:
         now: datetime = clock.now()
         Notification.objects.filter(pk=note.pk, read_at__isnull=True).update(read_at=now)
+        _written(user)
         note.refresh_from_db()
     return note
 
 
 def mark_all_read(user: Any) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=clock.now())
+    marked = Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=clock.now())
+    _written(user)
+    return marked

@@ -217,3 +217,81 @@ def test_every_endpoint_needs_a_signed_in_user(make_customer: Any, method: str, 
                                                                content_type="application/json")
     assert r.status_code == 401
     assert Notification.objects.get(pk=note.pk).read_at is None
+
+
+def _page_session(user: Any) -> Client:
+    """Signed in through the login page, as a person is: the session names its device."""
+    c = Client(headers={"accept-language": "en"})
+    assert c.post("/login/", {"username": user.email, "password": PASSWORD}).status_code == 302
+    return c
+
+
+def _loaded_user(c: Client) -> tuple[Any, Any]:
+    """The request and its user as the middleware loads them for this client's session."""
+    from django.test import RequestFactory
+
+    from walletdesk.accounts.middleware import _session_user
+    from walletdesk.accounts.sessions import SessionStore
+
+    request = RequestFactory().get("/help/")
+    request.session = SessionStore(c.session.session_key)
+    return request, _session_user(request)
+
+
+def test_the_bell_count_comes_with_the_session(make_customer: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = make_customer(language="en")
+    c = _page_session(user)
+    for source in ("a", "b"):
+        inbox.add(user, Kind.SECURITY, "New login", "Pixel", source=source)
+    c.get("/help/")  # the page's fixed markup and statements are made once
+    with CaptureQueriesContext(connection) as ctx:
+        html = c.get("/help/").content.decode()
+    assert 'data-testid="bell-count">2<' in html
+    counted = [q["sql"] for q in ctx.captured_queries if "notify_notification" in q["sql"]]
+    assert len(counted) == 1 and "accounts_session" in counted[0], ctx.captured_queries
+
+
+def test_a_count_read_with_the_session_is_not_shown_after_a_write(make_customer: Any) -> None:
+    """What this process writes of the user's notifications after the session was read (in
+    the same request) makes the bell read the count again, never show the older one."""
+    from django.template.loader import render_to_string
+
+    user, other = make_customer(language="en"), make_customer(language="en")
+    c = _page_session(user)
+    note = inbox.add(user, Kind.SECURITY, "New login", "Pixel", source="a")
+    assert note is not None
+
+    request, loaded = _loaded_user(c)
+    assert inbox.known_unread(loaded) == 1
+    inbox.add(other, Kind.SECURITY, "New login", "Pixel", source="x")  # someone else's
+    assert inbox.known_unread(loaded) == 1
+    inbox.add(user, Kind.SECURITY, "New login", "Pixel", source="b")
+    assert inbox.known_unread(loaded) is None
+    request.user = loaded
+    assert 'data-testid="bell-count">2<' in render_to_string("notify/_bell.html",
+                                                              {"request": request})
+
+    request, loaded = _loaded_user(c)
+    assert inbox.known_unread(loaded) == 2
+    inbox.mark_read(user, note.pk)
+    assert inbox.known_unread(loaded) is None
+    request, loaded = _loaded_user(c)
+    assert inbox.known_unread(loaded) == 1
+    inbox.mark_all_read(user)
+    assert inbox.known_unread(loaded) is None
+    assert 'data-testid="bell-count"' not in c.get("/help/").content.decode()
+
+
+def test_a_session_the_join_does_not_trust_gets_no_count(make_customer: Any) -> None:
+    from walletdesk.accounts.models import BrowserSession
+
+    user, other = make_customer(language="en"), make_customer(language="en")
+    inbox.add(user, Kind.SECURITY, "New login", "Pixel", source="a")
+    c = _page_session(user)
+    BrowserSession.objects.filter(session_key=c.session.session_key).update(user_id=other.pk)
+    _request, loaded = _loaded_user(c)
+    assert loaded.pk == user.pk and inbox.known_unread(loaded) is None
+    assert 'data-testid="bell-count">1<' in c.get("/help/").content.decode()

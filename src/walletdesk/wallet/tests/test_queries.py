@@ -120,8 +120,8 @@ def test_balance_and_history_query_counts(api: Any, customer: Any, make_customer
 
 def test_signed_in_wallet_pages_query_counts(customer: Any, make_customer: Any,
                                              fund: Any) -> None:
-    """A signed-in page reads the session, then the user together with the check that the
-    session's device was not signed out (one statement), then what the page shows."""
+    """A signed-in page reads the session with its user, the check that the session's device
+    was not signed out and the bell's count (one statement), then what the page shows."""
     from django.test import Client
 
     from walletdesk.conftest import PASSWORD
@@ -138,9 +138,11 @@ def test_signed_in_wallet_pages_query_counts(customer: Any, make_customer: Any,
     with CaptureQueriesContext(connection) as ctx:
         r = client.get("/wallet/")
     assert r.status_code == 200 and r.content.count(b'data-testid="txn-row"') == 4
-    # session; user + device; recent rows; balances; holds; unread notifications; requests
-    assert len(sql(ctx)) <= 7, sql(ctx)
+    # the session with its user, the device check and the bell's count; recent rows;
+    # balances; holds; requests
+    assert len(sql(ctx)) <= 5, sql(ctx)
     assert sum("accounts_device" in q for q in sql(ctx)) == 1, sql(ctx)
+    assert sum("notify_notification" in q for q in sql(ctx)) == 1, sql(ctx)
     with CaptureQueriesContext(connection) as ctx:
         r = client.get("/wallet/history/")
     assert r.status_code == 200 and r.content.count(b'data-testid="txn-row"') == 4
