@@ -120,6 +120,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "walletdesk.web.context_processors.site",
+                # Django's CSRF token, its mask drawn in one read (overrides the built-in one;
+                # issue #16, ADR 0123)
+                "walletdesk.web.csrf.csrf",
             ],
             # Django's {% extends %} with the root template's blocks found once per compiled
             # template instead of on every render (issue #16).
