@@ -134,35 +134,40 @@ def test_four_eyes_in_the_console(live_server_url: str, page_for: Any,
                "u = s.find_user_by_login('alice@example.com')\n"
                "holds.place(u, 'risk', 'risk rules: amount per day', blocks_login=False)\n")
 
-    senior = page_for("zh-hans")
-    login(senior, url, "wang.lei@walletdesk.example")
-    senior.goto(f"{url}/support/console/")
-    senior.get_by_test_id(f"conv-{reference}").click()
-    senior.get_by_test_id("accept").click()
-    panel = senior.get_by_test_id("cw-panel")
-    panel.get_by_test_id("cw-verify").click()  # in the app, the default
-    card = customer.get_by_test_id("cw-verify-card")
-    card.get_by_test_id("cw-confirm").click(timeout=15000)
-    card.get_by_text("You confirmed it is you").wait_for()
-    release = panel.get_by_test_id("cw-act-release_hold")
-    expect(release).to_have_attribute("data-available", "1", timeout=15000)
-    assert "需要另一位同事批准" in release.inner_text()
-    panel.locator("[data-testid^=cw-hold-]").first.click()
-    panel.get_by_test_id("cw-action").select_option("release_hold")
-    panel.get_by_test_id("cw-reason").fill("风控误判：客户已在 App 内确认本人操作，交易为常规消费")
-    panel.get_by_test_id("cw-submit").click()
-    panel.get_by_test_id("cw-result").get_by_text("等待同事批准").wait_for()
-    item = panel.get_by_test_id("cw-history").locator("li").first
-    action_id = item.get_attribute("data-testid").removeprefix("cw-item-")
-    assert panel.get_by_test_id(f"cw-approve-{action_id}").count() == 0  # never one's own
+    try:
+        senior = page_for("zh-hans")
+        login(senior, url, "wang.lei@walletdesk.example")
+        senior.goto(f"{url}/support/console/")
+        senior.get_by_test_id(f"conv-{reference}").click()
+        senior.get_by_test_id("accept").click()
+        panel = senior.get_by_test_id("cw-panel")
+        panel.get_by_test_id("cw-verify").click()  # in the app, the default
+        card = customer.get_by_test_id("cw-verify-card")
+        card.get_by_test_id("cw-confirm").click(timeout=15000)
+        card.get_by_text("You confirmed it is you").wait_for()
+        release = panel.get_by_test_id("cw-act-release_hold")
+        expect(release).to_have_attribute("data-available", "1", timeout=15000)
+        assert "需要另一位同事批准" in release.inner_text()
+        panel.locator("[data-testid^=cw-hold-]").first.click()
+        panel.get_by_test_id("cw-action").select_option("release_hold")
+        panel.get_by_test_id("cw-reason").fill("风控误判：客户已在 App 内确认本人操作，交易为常规消费")
+        panel.get_by_test_id("cw-submit").click()
+        panel.get_by_test_id("cw-result").get_by_text("等待同事批准").wait_for()
+        item = panel.get_by_test_id("cw-history").locator("li").first
+        action_id = item.get_attribute("data-testid").removeprefix("cw-item-")
+        assert panel.get_by_test_id(f"cw-approve-{action_id}").count() == 0  # never one's own
 
-    boss = page_for("en")
-    login(boss, url, "chen.jing@walletdesk.example")
-    boss.goto(f"{url}/support/console/")
-    queue = boss.get_by_test_id("cw-approvals")
-    queue.get_by_test_id(f"cw-approve-{action_id}").click(timeout=15000)
-    queue.get_by_test_id(f"cw-approve-{action_id}").wait_for(state="detached")
-    expect(panel.get_by_test_id(f"cw-item-{action_id}")).to_have_attribute(
-        "data-status", "done", timeout=15000)
-    assert "WD1001" in panel.get_by_test_id(f"cw-item-{action_id}").inner_text()
-    customer.get_by_test_id("chat-log").get_by_text("Account hold released").wait_for(timeout=15000)
+        boss = page_for("en")
+        login(boss, url, "chen.jing@walletdesk.example")
+        boss.goto(f"{url}/support/console/")
+        queue = boss.get_by_test_id("cw-approvals")
+        queue.get_by_test_id(f"cw-approve-{action_id}").click(timeout=15000)
+        queue.get_by_test_id(f"cw-approve-{action_id}").wait_for(state="detached")
+        expect(panel.get_by_test_id(f"cw-item-{action_id}")).to_have_attribute(
+            "data-status", "done", timeout=15000)
+        assert "WD1001" in panel.get_by_test_id(f"cw-item-{action_id}").inner_text()
+        customer.get_by_test_id("chat-log").get_by_text("Account hold released").wait_for(timeout=15000)
+    finally:  # a failure midway must not leave alice held for the tests after this one
+        in_live_db(tmp_path_factory, "from walletdesk.accounts import services as s\n"
+                   "from walletdesk.accounts.services import holds\n"
+                   "holds.release(s.find_user_by_login('alice@example.com'), ['risk'], None)\n")

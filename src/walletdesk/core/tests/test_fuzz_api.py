@@ -75,6 +75,40 @@ def test_bench_api_drives_every_flow(live: tuple[fk.Server, dict[str, str]]) -> 
     assert split["load_generator"] > 0 and split["machine"] > 0, split
 
 
+@pytest.mark.timeout(240)
+def test_bench_api_phases_in_rounds_give_each_rounds_share_and_their_median(
+        live: tuple[fk.Server, dict[str, str]]) -> None:
+    server, env = live
+    out = fk.cli(env, "bench_api", "--url", server.url, "--phases", "--rounds", "3",
+                 "--flows", "balance,wallet_home", "--concurrency", "2", "--seconds", "0.5",
+                 "--users", "2")
+    report = json.loads(out)
+    floor = report["healthz_per_second"]
+    assert report["rounds"] == 3 and len(floor["phases"]) == 4  # rounds share their floors
+    assert floor["first"] == floor["phases"][0] and floor["last"] == floor["phases"][-1]
+    assert all(rate > 0 for rate in floor["phases"]), floor
+    for name in ("balance", "wallet_home"):
+        flow = report["flows"][name]
+        assert flow["errors"] == 0 and flow["refused"] == 0 and flow["ok"] == flow["requests"]
+        assert len(flow["shares"]) == 3 and all(s > 0 for s in flow["shares"]), flow
+        assert flow["share_of_healthz"] == sorted(flow["shares"])[1]
+        assert flow["per_second"] == sorted(flow["rates"])[1]
+        for k, (share, rate) in enumerate(zip(flow["shares"], flow["rates"], strict=True)):
+            around = (floor["phases"][k] + floor["phases"][k + 1]) / 2  # this round's floor
+            assert share == pytest.approx(rate / around, abs=0.001), (k, flow, floor)
+        assert set(flow["cpu_ms_per_request"]) == {"machine", "load_generator", "database",
+                                                   "redis", "server_and_rest"}
+    # One round keeps the report as it was: the round's own figures, no list of shares.
+    one = json.loads(fk.cli(env, "bench_api", "--url", server.url, "--phases", "--flows",
+                            "balance", "--concurrency", "2", "--seconds", "0.5", "--users", "2"))
+    assert "shares" not in one["flows"]["balance"] and "rates" not in one["flows"]["balance"]
+    assert len(one["healthz_per_second"]["phases"]) == 2
+    assert one["flows"]["balance"]["share_of_healthz"] == pytest.approx(
+        one["flows"]["balance"]["per_second"] / one["healthz_per_second"]["mean"], abs=0.002)
+    with pytest.raises(RuntimeError, match="--rounds must be at least 1"):
+        fk.cli(env, "bench_api", "--url", server.url, "--phases", "--rounds", "0")
+
+
 def schemathesis(url: str, token: str, cwd: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     st = Path(sys.executable).with_name("schemathesis")
     return subprocess.run(

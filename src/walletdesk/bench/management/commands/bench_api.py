@@ -26,7 +26,12 @@ page first, untimed, for the signed-in pages):
 ``--phases`` runs each named flow **alone** for S seconds, one after another against the
 same server, ``healthz`` first and last, and reports each flow's rate as a share of
 ``/healthz`` (the mean of the two ``healthz`` phases) with the load average before and
-after: on a shared machine the shares are the figures to compare (issue #16).
+after: on a shared machine the shares are the figures to compare (issue #16). ``--rounds R``
+runs that sequence R times back to back (each round's last ``healthz`` phase is the next one's
+first); a flow's share in a round is against the two ``healthz`` phases around that round, and
+the report gives each flow's median share and rate over the rounds with every round's share
+and rate (``shares``, ``rates``): the floor moves between phases too, so one round's share
+can be off by a fifth.
 
 Each run also reports ``cpu_ms_per_request`` (each phase its own, on Linux): the machine's
 CPU per request divided between this load generator, PostgreSQL, Redis and the rest (the
@@ -55,6 +60,7 @@ import json
 import os
 import random
 import re
+import statistics
 import threading
 import time
 import uuid
@@ -314,6 +320,8 @@ class Command(BaseCommand):
                                  f"with --phases {','.join(PHASE_FLOWS)}")
         parser.add_argument("--phases", action="store_true",
                             help="each flow alone, healthz first and last; shares of healthz")
+        parser.add_argument("--rounds", type=int, default=1,
+                            help="with --phases: repeat the phases; median share per flow")
         parser.add_argument("--setup", action="store_true",
                             help="create the funded bench customers first (server's database)")
         parser.add_argument("--setup-only", action="store_true")
@@ -337,7 +345,10 @@ class Command(BaseCommand):
 
         connections.close_all()  # the clients talk HTTP only
         if opts["phases"]:
-            report = run_phases(opts["url"], opts["concurrency"], opts["seconds"], users, flows)
+            if opts["rounds"] < 1:
+                raise CommandError("--rounds must be at least 1")
+            report = run_phases(opts["url"], opts["concurrency"], opts["seconds"], users, flows,
+                                opts["rounds"])
         else:
             report = run(opts["url"], opts["concurrency"], opts["seconds"], users, flows)
         report["label"] = opts["label"]
@@ -391,30 +402,58 @@ def run(url: str, concurrency: int, seconds: float, users: int,
 
 
 def run_phases(url: str, concurrency: int, seconds: float, users: int,
-               flows: list[str]) -> dict[str, Any]:
-    """Each flow alone, healthz before and after; every rate also as a share of healthz."""
+               flows: list[str], rounds: int = 1) -> dict[str, Any]:
+    """Each flow alone, healthz before and after, ``rounds`` times; every rate also as a share
+    of the healthz phases around its round, and the median over the rounds."""
     load_before = [round(x, 2) for x in os.getloadavg()]
-    order = ["healthz", *[f for f in flows if f != "healthz"], "healthz"]
-    phases: list[tuple[str, dict[str, Any]]] = []
-    for name in order:
+    names = [f for f in flows if f != "healthz"]
+
+    def phase(name: str) -> dict[str, Any]:
         report = run(url, concurrency, seconds, users, [name])
-        phases.append((name, {**report["flows"][name],
-                              "cpu_ms_per_request": report["cpu_ms_per_request"]}))
-    floor = [p["per_second"] for n, p in phases if n == "healthz"]
-    healthz = sum(floor) / len(floor)
-    out: dict[str, Any] = {}
-    for name, stats in phases[1:-1]:
-        out[name] = {**stats, "share_of_healthz": round(stats["per_second"] / healthz, 3)
-                     if healthz else None}
+        return {**report["flows"][name], "cpu_ms_per_request": report["cpu_ms_per_request"]}
+
+    floors = [phase("healthz")]
+    per_round: list[dict[str, dict[str, Any]]] = []
+    for _ in range(rounds):
+        done = {name: phase(name) for name in names}
+        floors.append(phase("healthz"))
+        healthz = (floors[-2]["per_second"] + floors[-1]["per_second"]) / 2
+        for stats in done.values():
+            stats["share_of_healthz"] = round(stats["per_second"] / healthz, 3) if healthz else None
+        per_round.append(done)
+    floor = [p["per_second"] for p in floors]
     return {"benchmark": "bench_api --phases", "url": url, "concurrency": concurrency,
-            "seconds_per_phase": seconds, "users": users,
+            "seconds_per_phase": seconds, "users": users, "rounds": rounds,
             "healthz_per_second": {"first": floor[0], "last": floor[-1],
-                                   "mean": round(healthz, 1)},
-            "healthz_cpu_ms_per_request": {"first": phases[0][1]["cpu_ms_per_request"],
-                                           "last": phases[-1][1]["cpu_ms_per_request"]},
-            "flows": out, "load_average_before": load_before,
+                                   "mean": round(statistics.fmean(floor), 1), "phases": floor},
+            "healthz_cpu_ms_per_request": {"first": floors[0]["cpu_ms_per_request"],
+                                           "last": floors[-1]["cpu_ms_per_request"]},
+            "flows": {name: merge_rounds([r[name] for r in per_round]) for name in names},
+            "load_average_before": load_before,
             "load_average_after": [round(x, 2) for x in os.getloadavg()],
             "machine": machine_info()}
+
+
+def merge_rounds(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """One flow's phases of every round as one entry: counts summed, rates, latencies and
+    shares the median of the rounds (with each round's share and rate), CPU per request the median of
+    each part. With one round, that round as it was."""
+    if len(rounds) == 1:
+        return rounds[0]
+    kinds: dict[str, int] = {}
+    for r in rounds:
+        for kind, n in r["kinds"].items():
+            kinds[kind] = kinds.get(kind, 0) + n
+    cpus = [r["cpu_ms_per_request"] for r in rounds if r["cpu_ms_per_request"]]
+    shares = [r["share_of_healthz"] for r in rounds]
+    return {**{key: sum(r[key] for r in rounds) for key in ("requests", "ok", "refused", "errors")},
+            "kinds": kinds,
+            **{key: statistics.median(r[key] for r in rounds)
+               for key in ("per_second", "p50_ms", "p99_ms")},
+            "cpu_ms_per_request": {part: round(statistics.median(c[part] for c in cpus), 3)
+                                   for part in cpus[0]} if cpus else None,
+            "share_of_healthz": None if None in shares else statistics.median(shares),
+            "shares": shares, "rates": [r["per_second"] for r in rounds]}
 
 
 def _client(url: str, i: int, users: int, flows: list[str], stats: dict[str, FlowStats],
