@@ -37,6 +37,41 @@ def test_a_fragment_is_rendered_once_per_key() -> None:
     assert len(calls) == 2
 
 
+def test_each_render_keys_its_fragments_by_its_own_language_and_prefix() -> None:
+    """The language and script prefix are read once per render (core/templatetags/fragments.py
+    ``_language_and_prefix``), for every fragment of that render and its includes: the next
+    render in another language or under another prefix gets its own entries."""
+    from django.urls import set_script_prefix
+    from django.utils import translation
+
+    tpl = Template('{% load fragments i18n %}{% fragment "a" %}{% translate "Wallet" %}'
+                   '{% endfragment %}|{% fragment "b" %}{% url "healthz" %}{% endfragment %}')
+    try:
+        for lang, prefix, want in [("en", "/", "Wallet|/healthz"),
+                                   ("zh-hans", "/", "钱包|/healthz"),
+                                   ("zh-hans", "/app/", "钱包|/app/healthz"),
+                                   ("en", "/app/", "Wallet|/app/healthz"),
+                                   ("en", "/", "Wallet|/healthz")]:
+            set_script_prefix(prefix)
+            with translation.override(lang):
+                assert tpl.render(Context({})) == want, (lang, prefix)
+    finally:
+        set_script_prefix("/")
+    assert len(fragments._entries) == 8
+
+
+def test_no_template_switches_the_language_inside_a_render() -> None:
+    """What the per-render reading above relies on."""
+    from pathlib import Path
+
+    import walletdesk
+
+    root = Path(walletdesk.__file__).parent
+    switching = [str(p.relative_to(root)) for p in root.rglob("templates/**/*")
+                 if p.is_file() and "{% language" in p.read_text(encoding="utf-8")]
+    assert switching == []
+
+
 @override_settings(DEBUG=True)
 def test_nothing_is_cached_with_debug_on() -> None:
     tpl = Template('{% load fragments %}{% fragment "t" %}{{ n }}{% endfragment %}')
