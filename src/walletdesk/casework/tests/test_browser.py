@@ -72,6 +72,8 @@ def test_agent_unlocks_a_locked_customer(live_server_url: str, page_for: Any,
     agent.goto(f"{url}/support/console/")
     agent.get_by_test_id(f"conv-{reference}").click()
     agent.get_by_test_id("accept").click()
+    # Accepting goes over the socket; a verification asked before it lands is refused.
+    agent.get_by_test_id("mine").get_by_test_id(f"conv-{reference}").wait_for()
     panel = agent.get_by_test_id("cw-panel")
     panel.get_by_test_id("cw-blockers").get_by_text("请先在本会话中核实客户身份").wait_for()
     assert panel.get_by_test_id("cw-act-start_unlock").get_attribute("data-available") == "0"
@@ -140,6 +142,7 @@ def test_four_eyes_in_the_console(live_server_url: str, page_for: Any,
         senior.goto(f"{url}/support/console/")
         senior.get_by_test_id(f"conv-{reference}").click()
         senior.get_by_test_id("accept").click()
+        senior.get_by_test_id("mine").get_by_test_id(f"conv-{reference}").wait_for()
         panel = senior.get_by_test_id("cw-panel")
         panel.get_by_test_id("cw-verify").click()  # in the app, the default
         card = customer.get_by_test_id("cw-verify-card")
