@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from walletdesk.conftest import SCREENSHOTS
 
@@ -136,3 +137,40 @@ def test_the_console_tells_add_ons_the_selected_conversation(live_server_url: st
     # One CSRF reader for every script on the page.
     assert agent.evaluate("typeof WD.csrf") == "function"
     assert agent.evaluate("typeof CW.csrf") == "undefined"
+
+
+def test_an_accept_clicked_while_the_socket_is_down_goes_out_when_it_is_back(
+        live_server_url: str, page_for: Any) -> None:
+    """The console's socket drops (a network blip) and the agent clicks Accept before it is
+    back: the console says it is reconnecting, and the accept goes out once the socket opens
+    (it used to be dropped without a word)."""
+    url = live_server_url
+    customer = page_for("en")
+    login(customer, url, "alice@example.com")
+    reference, _conv_id = open_chat(customer, url, "technical", "The app signs me out every hour")
+    agent = page_for("en")  # an agent with room for more chats than the supervisor's two
+    login(agent, url, "rachel.lim@walletdesk.example")
+    network = {"up": True, "sockets": []}
+
+    def route(ws: Any) -> None:
+        if not network["up"]:
+            ws.close()  # the page sees the attempt fail, as with no network
+            return
+        ws.connect_to_server()
+        network["sockets"].append(ws)
+
+    agent.route_web_socket(re.compile(r".*/ws/agent/$"), route)
+    agent.goto(f"{url}/support/console/")
+    agent.get_by_test_id("me").wait_for()
+    agent.get_by_test_id(f"conv-{reference}").click()
+    network["up"] = False
+    network["sockets"][-1].close()
+    warning = agent.locator("#chat-warning")
+    expect(warning).to_have_text("Connection lost, reconnecting…")
+    agent.get_by_test_id("accept").click()
+    assert agent.get_by_test_id("mine").get_by_test_id(f"conv-{reference}").count() == 0
+
+    network["up"] = True  # the console retries with backoff (0.5, 1, 2 … s)
+    agent.get_by_test_id("mine").get_by_test_id(f"conv-{reference}").wait_for(timeout=20000)
+    expect(warning).to_have_text("")
+    customer.get_by_test_id("chat-log").get_by_text("Agent joined").wait_for(timeout=15000)

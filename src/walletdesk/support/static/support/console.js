@@ -176,7 +176,10 @@ document.addEventListener("DOMContentLoaded", function () {
       refresh();
       if (current) { s.send({ type: "watch", conversation_id: current, after_seq: seen[current] || 0 }); }
       Object.keys(outbox).forEach(function (cid) { s.send(outbox[cid]); });
+      if (pendingAccept) { s.send(pendingAccept); pendingAccept = null; }
+      if (warnEl.textContent === WD.t("offline")) { warnEl.textContent = ""; }
     },
+    lost: function () { warnEl.textContent = WD.t("offline"); },
     frame: function (f) {
       document.dispatchEvent(new CustomEvent("wd:frame", { detail: f }));  /* phone and SLA panels listen */
       if (f.type === "message") { show(f); }
@@ -193,7 +196,14 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   });
   setInterval(function () { sock.send({ type: "heartbeat" }); }, 30000);
-  function accept() { if (current && convs[current] && convs[current].status === "queued") { sock.send({ type: "accept", conversation_id: current }); } }
+  /* An Accept clicked while the socket is down (still connecting, or reconnecting after a drop)
+     is kept and goes out as soon as it opens, instead of being lost without a word. */
+  var pendingAccept = null;
+  function accept() {
+    if (!(current && convs[current] && convs[current].status === "queued")) { return; }
+    var frame = { type: "accept", conversation_id: current };
+    if (!sock.send(frame)) { pendingAccept = frame; warnEl.textContent = WD.t("offline"); }
+  }
   $("btn-accept").addEventListener("click", accept);
   function send() {
     var body = text.value.trim(); if (!body || !current) { return; }
