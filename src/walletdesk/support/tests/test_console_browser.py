@@ -143,7 +143,7 @@ def test_an_accept_clicked_while_the_socket_is_down_goes_out_when_it_is_back(
         live_server_url: str, page_for: Any) -> None:
     """The console's socket drops (a network blip) and the agent clicks Accept before it is
     back: the console says it is reconnecting, and the accept goes out once the socket opens
-    (it used to be dropped without a word)."""
+    (it used to be dropped without a word); so does a status chosen meanwhile."""
     url = live_server_url
     customer = page_for("en")
     login(customer, url, "alice@example.com")
@@ -174,3 +174,13 @@ def test_an_accept_clicked_while_the_socket_is_down_goes_out_when_it_is_back(
     agent.get_by_test_id("mine").get_by_test_id(f"conv-{reference}").wait_for(timeout=20000)
     expect(warning).to_have_text("")
     customer.get_by_test_id("chat-log").get_by_text("Agent joined").wait_for(timeout=15000)
+
+    # A status chosen while the socket is down goes out the same way: away gives the chat back.
+    network["up"] = False
+    network["sockets"][-1].close()
+    expect(warning).to_have_text("Connection lost, reconnecting…")
+    agent.get_by_test_id("agent-status").select_option("away")
+    network["up"] = True
+    customer.get_by_test_id("chat-log").get_by_text("Back in the queue").wait_for(timeout=20000)
+    expect(agent.get_by_test_id("mine").get_by_test_id(f"conv-{reference}")).to_have_count(0)
+    agent.get_by_test_id("agent-status").select_option("online")

@@ -177,6 +177,7 @@ document.addEventListener("DOMContentLoaded", function () {
       if (current) { s.send({ type: "watch", conversation_id: current, after_seq: seen[current] || 0 }); }
       Object.keys(outbox).forEach(function (cid) { s.send(outbox[cid]); });
       if (pendingAccept) { s.send(pendingAccept); pendingAccept = null; }
+      if (pendingStatus) { s.send(pendingStatus); pendingStatus = null; }
       if (warnEl.textContent === WD.t("offline")) { warnEl.textContent = ""; }
     },
     lost: function () { warnEl.textContent = WD.t("offline"); },
@@ -196,9 +197,9 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   });
   setInterval(function () { sock.send({ type: "heartbeat" }); }, 30000);
-  /* An Accept clicked while the socket is down (still connecting, or reconnecting after a drop)
-     is kept and goes out as soon as it opens, instead of being lost without a word. */
-  var pendingAccept = null;
+  /* An Accept clicked (or a status chosen) while the socket is down, still connecting or
+     reconnecting after a drop, is kept and goes out as soon as it opens, not lost without a word. */
+  var pendingAccept = null, pendingStatus = null;
   function accept() {
     if (!(current && convs[current] && convs[current].status === "queued")) { return; }
     var frame = { type: "accept", conversation_id: current };
@@ -240,7 +241,10 @@ document.addEventListener("DOMContentLoaded", function () {
     if (!current) { return; }
     api("POST", "/conversations/" + current + "/resolve").then(refresh).catch(function (e) { warnEl.textContent = e.message; });
   });
-  $("agent-status").addEventListener("change", function (ev) { sock.send({ type: "status", status: ev.target.value }); });
+  $("agent-status").addEventListener("change", function (ev) {
+    var frame = { type: "status", status: ev.target.value };
+    pendingStatus = sock.send(frame) ? null : frame;  /* like an Accept: sent when the socket is back */
+  });
 
   /* Keyboard: J/K (or arrows) move through queue and mine, A accepts, R replies, N writes a note,
      C opens canned replies, T the transfer list, ? the help. Keys are ignored while typing. */
