@@ -69,6 +69,18 @@ def test_console_and_supervisor(setup: dict[str, Any], make_agent: Any) -> None:
     assert c.get("/support/console/").status_code == 404
 
 
+def test_the_console_opens_with_the_agent_status_the_server_has(setup: dict[str, Any]) -> None:
+    """An agent who went away and reloads the console sees "Away", not a default "Online"
+    while the server gives them no chats (connecting keeps an away agent away)."""
+    from walletdesk.support.services import routing
+
+    agent, c = setup["agent"], Client()
+    c.force_login(agent.user)
+    assert '<option value="away">' in c.get("/support/console/").content.decode()
+    routing.set_status(agent, "away")
+    assert '<option value="away" selected>' in c.get("/support/console/").content.decode()
+
+
 def test_transcript_by_email(setup: dict[str, Any], monkeypatch: Any) -> None:
     from django.core import mail
     from django.db import transaction
