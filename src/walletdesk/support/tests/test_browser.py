@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from walletdesk.conftest import SCREENSHOTS
 from walletdesk.conftest import browser_login as login
@@ -75,3 +76,44 @@ def test_customer_and_agent_chat_end_to_end(live_server_url: str, page_for: Any)
     customer.goto(f"{url}/support/c/{customer.url.rstrip('/').rsplit('/', 1)[-1]}/transcript/")
     transcript = customer.get_by_test_id("transcript").inner_text()
     assert reference in transcript and "王磊" in transcript and "WD1024" in transcript
+
+
+def test_a_message_written_while_the_connection_is_down_is_shown_as_sending_and_sent_once(
+        live_server_url: str, page_for: Any) -> None:
+    """On a phone the connection drops often. The customer is told, what they write shows at
+    once as "Sending…" (it used to vanish from the box with nothing in its place), and it goes
+    out when the socket is back, stored once."""
+    from .test_console_browser import open_chat
+
+    url = live_server_url
+    customer = page_for("en")
+    login(customer, url, "alice@example.com")
+    network, sockets = {"up": True}, list[Any]()
+
+    def route(ws: Any) -> None:
+        if not network["up"]:
+            ws.close()
+            return
+        ws.connect_to_server()
+        sockets.append(ws)
+
+    customer.route_web_socket(re.compile(r".*/ws/support/conversations/\d+/.*"), route)
+    _reference, conv_id = open_chat(customer, url, "payments", "My transfer to Bob is still pending")
+    network["up"] = False
+    sockets[-1].close()
+    warning = customer.get_by_test_id("chat-warning")
+    expect(warning).to_have_text("Connection lost, reconnecting…")
+    customer.get_by_test_id("chat-text").fill("Are you still there?")
+    customer.get_by_test_id("chat-send").click()
+    sending = customer.get_by_test_id("msg-pending")
+    expect(sending).to_have_count(1)
+    assert "Sending…" in sending.inner_text() and "Are you still there?" in sending.inner_text()
+    assert customer.get_by_test_id("chat-text").input_value() == ""
+
+    network["up"] = True  # the page retries with backoff (0.5, 1, 2 … s)
+    expect(sending).to_have_count(0, timeout=20000)
+    log = customer.get_by_test_id("chat-log")
+    expect(log.get_by_test_id("msg-text").filter(has_text="Are you still there?")).to_have_count(1)
+    expect(warning).to_have_text("")
+    stored = customer.request.get(f"{url}/api/v1/support/conversations/{conv_id}/messages").json()
+    assert [m["text"] for m in stored].count("Are you still there?") == 1

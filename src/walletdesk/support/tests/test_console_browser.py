@@ -150,21 +150,21 @@ def test_an_accept_clicked_while_the_socket_is_down_goes_out_when_it_is_back(
     reference, _conv_id = open_chat(customer, url, "technical", "The app signs me out every hour")
     agent = page_for("en")  # an agent with room for more chats than the supervisor's two
     login(agent, url, "rachel.lim@walletdesk.example")
-    network = {"up": True, "sockets": []}
+    network, sockets = {"up": True}, list[Any]()
 
     def route(ws: Any) -> None:
         if not network["up"]:
             ws.close()  # the page sees the attempt fail, as with no network
             return
         ws.connect_to_server()
-        network["sockets"].append(ws)
+        sockets.append(ws)
 
     agent.route_web_socket(re.compile(r".*/ws/agent/$"), route)
     agent.goto(f"{url}/support/console/")
     agent.get_by_test_id("me").wait_for()
     agent.get_by_test_id(f"conv-{reference}").click()
     network["up"] = False
-    network["sockets"][-1].close()
+    sockets[-1].close()
     warning = agent.locator("#chat-warning")
     expect(warning).to_have_text("Connection lost, reconnecting…")
     agent.get_by_test_id("accept").click()
@@ -177,7 +177,7 @@ def test_an_accept_clicked_while_the_socket_is_down_goes_out_when_it_is_back(
 
     # A status chosen while the socket is down goes out the same way: away gives the chat back.
     network["up"] = False
-    network["sockets"][-1].close()
+    sockets[-1].close()
     expect(warning).to_have_text("Connection lost, reconnecting…")
     agent.get_by_test_id("agent-status").select_option("away")
     network["up"] = True

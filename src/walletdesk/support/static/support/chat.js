@@ -1,4 +1,5 @@
-/* The customer's chat: resume after reconnect, resend unacknowledged messages, typing, read state. */
+/* The customer's chat: resume after reconnect, resend unacknowledged messages (shown at once as
+   "Sending…" until the server has them), typing, read state, and a word when the connection drops. */
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
   var root = document.getElementById("chat");
@@ -11,13 +12,34 @@ document.addEventListener("DOMContentLoaded", function () {
   var lastSeq = 0, outbox = {}, typingTimer = null, lastTyping = 0;
   var path = "/ws/support/conversations/" + convId + "/" + (guest ? "?guest=" + encodeURIComponent(guest) : "");
 
+  /* A message written but not yet stored: shown at once, below the stored ones, until its echo. */
+  function pending(cid, body) {
+    var li = WD.el("li", "me pending");
+    li.dataset.clientId = cid; li.dataset.testid = "msg-pending";
+    li.appendChild(WD.el("span", "meta", WD.t("sending")));
+    li.appendChild(WD.el("span", "bubble", body));
+    log.appendChild(li);
+    li.scrollIntoView({ block: "end" });
+  }
+  function settle(cid) {
+    delete outbox[cid];
+    log.querySelectorAll("li.pending").forEach(function (li) { if (li.dataset.clientId === cid) { li.remove(); } });
+  }
+  function unsent() {
+    var words = [];
+    log.querySelectorAll("li.pending").forEach(function (li) {
+      words.push(outbox[li.dataset.clientId] || ""); delete outbox[li.dataset.clientId]; li.remove();
+    });
+    if (words.length && text && !text.value.trim()) { text.value = words.join("\n"); }
+  }
   function show(m) {
     if (m.seq <= lastSeq) { return; }
     lastSeq = m.seq;
-    if (m.client_id) { delete outbox[m.client_id]; }
+    if (m.client_id) { settle(m.client_id); }
     var mine = !!(m.sender && m.sender.role === "customer");
     var atEnd = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 160;
     var li = WD.appendMessage(log, m, mine);
+    log.querySelectorAll("li.pending").forEach(function (p) { log.appendChild(p); });  /* still last */
     /* A wide screen scrolls the list; a phone scrolls the page (the composer stays pinned),
        following the conversation when the reader is at its end or has just written. */
     if (log.scrollHeight > log.clientHeight) { log.scrollTop = log.scrollHeight; }
@@ -28,11 +50,12 @@ document.addEventListener("DOMContentLoaded", function () {
     open: function (s) {
       s.send({ type: "resume", after_seq: lastSeq });
       Object.keys(outbox).forEach(function (cid) { s.send({ type: "message", text: outbox[cid], client_id: cid }); });
+      if (warnEl.textContent === WD.t("offline")) { warnEl.textContent = ""; }
     },
-    lost: function () { statusEl.dataset.before = statusEl.textContent; },
+    lost: function () { warnEl.textContent = WD.t("offline"); },
     frame: function (f) {
       if (f.type === "message") { show(f); }
-      else if (f.type === "ack") { delete outbox[f.client_id]; }
+      else if (f.type === "ack") { settle(f.client_id); }
       else if (f.type === "queue") {
         var s = WD.t("queue", { pos: f.position }) + (document.documentElement.lang.indexOf("zh") === 0 ? "" : " ");
         s += f.estimated_wait_seconds !== null ? WD.t("wait", { min: Math.max(1, Math.round(f.estimated_wait_seconds / 60)) }) : WD.t("nowait");
@@ -44,7 +67,11 @@ document.addEventListener("DOMContentLoaded", function () {
       } else if (f.type === "typing") {
         typingEl.textContent = WD.t("typing");
         clearTimeout(typingTimer); typingTimer = setTimeout(function () { typingEl.textContent = ""; }, 3000);
-      } else if (f.type === "warning" || f.type === "error") { warnEl.textContent = f.message; }
+      } else if (f.type === "warning" || f.type === "error") {
+        warnEl.textContent = f.message;
+        /* Refused (too fast, or the chat has ended): the words go back to the box, not kept. */
+        if (f.type === "error") { unsent(); }
+      }
       else if (f.type === "resolved") { statusEl.textContent = WD.t("resolved"); setTimeout(function () { location.reload(); }, 800); }
       else if (f.type === "read" && f.role === "agent") {
         log.querySelectorAll("li.me").forEach(function (li) { if (+li.dataset.seq <= f.seq) { li.title = WD.t("read"); li.classList.add("read"); } });
@@ -61,7 +88,9 @@ document.addEventListener("DOMContentLoaded", function () {
         if (fileName) { fileName.hidden = true; fileName.textContent = ""; }
       }
       if (!body) { return; }
-      var cid = WD.uuid(); outbox[cid] = body; warnEl.textContent = "";
+      var cid = WD.uuid(); outbox[cid] = body;
+      if (warnEl.textContent !== WD.t("offline")) { warnEl.textContent = ""; }
+      pending(cid, body);
       sock.send({ type: "message", text: body, client_id: cid });
       text.value = "";
     });
