@@ -95,7 +95,7 @@ def test_agent_answers_an_email_conversation_from_the_console(mail_site: dict[st
     agent.get_by_test_id("agent-log").get_by_text("请帮忙看看").wait_for()
     agent.get_by_test_id("agent-text").fill("您好，我们正在核查这笔转账，稍后邮件回复您。")
     agent.get_by_test_id("agent-send").click()
-    agent.get_by_test_id("agent-log").get_by_text("稍后邮件回复您").wait_for()
+    agent.get_by_test_id("agent-log").get_by_test_id("msg-text").filter(has_text="稍后邮件回复您").wait_for()
     mails = wait_for(2)
     assert len(mails) == 2, [m["Subject"] for m in box.mails]  # one acknowledgement, one reply
     reply = mails[-1]

@@ -14,6 +14,16 @@ from walletdesk.conftest import browser_login as login
 pytestmark = pytest.mark.browser
 
 
+def open_chat(page: Any, url: str, topic: str, text: str) -> tuple[str, str]:
+    """The customer opens a chat; returns (reference, conversation id)."""
+    page.goto(f"{url}/support/new/")
+    page.get_by_test_id("topic").select_option(topic)
+    page.get_by_test_id("message").fill(text)
+    page.get_by_test_id("open-chat").click()
+    page.wait_for_url(re.compile(r".*/support/c/\d+/$"))
+    page.get_by_test_id("chat-log").get_by_text(text[:12]).wait_for()
+    return page.get_by_test_id("reference").inner_text(), page.url.rstrip("/").rsplit("/", 1)[-1]
+
 
 def test_customer_and_agent_chat_end_to_end(live_server_url: str, page_for: Any) -> None:
     url = live_server_url
@@ -83,8 +93,6 @@ def test_a_message_written_while_the_connection_is_down_is_shown_as_sending_and_
     """On a phone the connection drops often. The customer is told, what they write shows at
     once as "Sending…" (it used to vanish from the box with nothing in its place), and it goes
     out when the socket is back, stored once."""
-    from .test_console_browser import open_chat
-
     url = live_server_url
     customer = page_for("en")
     login(customer, url, "alice@example.com")

@@ -11,20 +11,9 @@ from playwright.sync_api import expect
 
 from walletdesk.conftest import SCREENSHOTS
 
-from .test_browser import login
+from .test_browser import login, open_chat
 
 pytestmark = pytest.mark.browser
-
-
-def open_chat(page: Any, url: str, topic: str, text: str) -> tuple[str, str]:
-    """The customer opens a chat; returns (reference, conversation id)."""
-    page.goto(f"{url}/support/new/")
-    page.get_by_test_id("topic").select_option(topic)
-    page.get_by_test_id("message").fill(text)
-    page.get_by_test_id("open-chat").click()
-    page.wait_for_url(re.compile(r".*/support/c/\d+/$"))
-    page.get_by_test_id("chat-log").get_by_text(text[:12]).wait_for()
-    return page.get_by_test_id("reference").inner_text(), page.url.rstrip("/").rsplit("/", 1)[-1]
 
 
 def console_for(page: Any, url: str, who: str) -> Any:
@@ -46,7 +35,8 @@ def send(agent: Any, text: str, *, note: bool = False) -> None:
         box.click()
     agent.get_by_test_id("agent-text").fill(text)
     agent.get_by_test_id("agent-send").click()
-    agent.get_by_test_id("agent-log").get_by_text(text).wait_for()
+    # The stored message, not the "Sending…" copy the console shows at once.
+    agent.get_by_test_id("agent-log").get_by_test_id("msg-text").filter(has_text=text).wait_for()
 
 
 def test_notes_canned_replies_and_transfers(live_server_url: str, page_for: Any) -> None:
@@ -143,7 +133,8 @@ def test_an_accept_clicked_while_the_socket_is_down_goes_out_when_it_is_back(
         live_server_url: str, page_for: Any) -> None:
     """The console's socket drops (a network blip) and the agent clicks Accept before it is
     back: the console says it is reconnecting, and the accept goes out once the socket opens
-    (it used to be dropped without a word); so does a status chosen meanwhile."""
+    (it used to be dropped without a word); so do a reply ("Sending…" until then) and a status
+    chosen meanwhile."""
     url = live_server_url
     customer = page_for("en")
     login(customer, url, "alice@example.com")
@@ -174,6 +165,19 @@ def test_an_accept_clicked_while_the_socket_is_down_goes_out_when_it_is_back(
     agent.get_by_test_id("mine").get_by_test_id(f"conv-{reference}").wait_for(timeout=20000)
     expect(warning).to_have_text("")
     customer.get_by_test_id("chat-log").get_by_text("Agent joined").wait_for(timeout=15000)
+
+    # A reply written while the socket is down shows at once as "Sending…", then goes out.
+    network["up"] = False
+    sockets[-1].close()
+    expect(warning).to_have_text("Connection lost, reconnecting…")
+    agent.get_by_test_id("agent-text").fill("I am here, checking your account now.")
+    agent.get_by_test_id("agent-send").click()
+    sending = agent.get_by_test_id("msg-pending")
+    expect(sending).to_have_count(1)
+    assert "Sending…" in sending.inner_text()
+    network["up"] = True
+    expect(sending).to_have_count(0, timeout=20000)
+    customer.get_by_test_id("chat-log").get_by_text("checking your account now").wait_for()
 
     # A status chosen while the socket is down goes out the same way: away gives the chat back.
     network["up"] = False

@@ -13,7 +13,7 @@ import pytest
 from walletdesk.conftest import SCREENSHOTS
 from walletdesk.conftest import browser_login as login
 
-from .test_console_browser import open_chat
+from .test_browser import open_chat
 
 pytestmark = pytest.mark.browser
 

@@ -12,26 +12,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var lastSeq = 0, outbox = {}, typingTimer = null, lastTyping = 0;
   var path = "/ws/support/conversations/" + convId + "/" + (guest ? "?guest=" + encodeURIComponent(guest) : "");
 
-  /* A message written but not yet stored: shown at once, below the stored ones, until its echo. */
-  function pending(cid, body) {
-    var li = WD.el("li", "me pending");
-    li.dataset.clientId = cid; li.dataset.testid = "msg-pending";
-    li.appendChild(WD.el("span", "meta", WD.t("sending")));
-    li.appendChild(WD.el("span", "bubble", body));
-    log.appendChild(li);
-    li.scrollIntoView({ block: "end" });
-  }
-  function settle(cid) {
-    delete outbox[cid];
-    log.querySelectorAll("li.pending").forEach(function (li) { if (li.dataset.clientId === cid) { li.remove(); } });
-  }
-  function unsent() {
-    var words = [];
-    log.querySelectorAll("li.pending").forEach(function (li) {
-      words.push(outbox[li.dataset.clientId] || ""); delete outbox[li.dataset.clientId]; li.remove();
-    });
-    if (words.length && text && !text.value.trim()) { text.value = words.join("\n"); }
-  }
+  function settle(cid) { delete outbox[cid]; WD.settle(log, cid); }
   function show(m) {
     if (m.seq <= lastSeq) { return; }
     lastSeq = m.seq;
@@ -39,7 +20,6 @@ document.addEventListener("DOMContentLoaded", function () {
     var mine = !!(m.sender && m.sender.role === "customer");
     var atEnd = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 160;
     var li = WD.appendMessage(log, m, mine);
-    log.querySelectorAll("li.pending").forEach(function (p) { log.appendChild(p); });  /* still last */
     /* A wide screen scrolls the list; a phone scrolls the page (the composer stays pinned),
        following the conversation when the reader is at its end or has just written. */
     if (log.scrollHeight > log.clientHeight) { log.scrollTop = log.scrollHeight; }
@@ -70,7 +50,7 @@ document.addEventListener("DOMContentLoaded", function () {
       } else if (f.type === "warning" || f.type === "error") {
         warnEl.textContent = f.message;
         /* Refused (too fast, or the chat has ended): the words go back to the box, not kept. */
-        if (f.type === "error") { unsent(); }
+        if (f.type === "error") { WD.unsent(log, text).forEach(function (cid) { delete outbox[cid]; }); }
       }
       else if (f.type === "resolved") { statusEl.textContent = WD.t("resolved"); setTimeout(function () { location.reload(); }, 800); }
       else if (f.type === "read" && f.role === "agent") {
@@ -90,7 +70,7 @@ document.addEventListener("DOMContentLoaded", function () {
       if (!body) { return; }
       var cid = WD.uuid(); outbox[cid] = body;
       if (warnEl.textContent !== WD.t("offline")) { warnEl.textContent = ""; }
-      pending(cid, body);
+      WD.pending(log, cid, body);
       sock.send({ type: "message", text: body, client_id: cid });
       text.value = "";
     });

@@ -100,7 +100,32 @@ window.WD = window.WD || {};
     var li = WD.renderMessage(m, mine, cont);
     li.dataset.day = day; li.dataset.who = who; li.dataset.at = m.sent_at;
     log.appendChild(li);
+    log.querySelectorAll("li.pending").forEach(function (p) { log.appendChild(p); });  /* still last */
     return li;
+  };
+  /* A message written but not stored yet: shown at once as "Sending…", below the stored ones,
+     until its echo or its ack removes it (WD.settle); the customer's chat and the console alike. */
+  WD.pending = function (log, cid, body, note) {
+    var li = WD.el("li", "me pending" + (note ? " note" : ""));
+    li.dataset.clientId = cid; li.dataset.testid = "msg-pending";
+    li.appendChild(WD.el("span", "meta", WD.t("sending")));
+    li.appendChild(WD.el("span", "bubble", body));
+    log.appendChild(li);
+    li.scrollIntoView({ block: "end" });
+    return li;
+  };
+  WD.settle = function (log, cid) {
+    log.querySelectorAll("li.pending").forEach(function (li) { if (li.dataset.clientId === cid) { li.remove(); } });
+  };
+  /* The server refused (too fast, the chat has ended): the pending words go back to the box
+     when it is empty; returns their client ids, for the caller to drop from its outbox. */
+  WD.unsent = function (log, box) {
+    var ids = [], words = [];
+    log.querySelectorAll("li.pending").forEach(function (li) {
+      ids.push(li.dataset.clientId); words.push(li.querySelector(".bubble").textContent); li.remove();
+    });
+    if (words.length && box && !box.value.trim()) { box.value = words.join("\n"); }
+    return ids;
   };
   /* A websocket that reconnects with backoff and asks to resume after the last sequence seen. */
   WD.socket = function (url, handlers) {

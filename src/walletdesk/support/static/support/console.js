@@ -153,6 +153,9 @@ document.addEventListener("DOMContentLoaded", function () {
   function select(id) {
     if (id === current) { return; }
     current = id; log.textContent = ""; seen[id] = 0; typingEl.textContent = ""; warnEl.textContent = "";
+    Object.keys(outbox).forEach(function (cid) {  /* what is still on its way to this conversation */
+      var f = outbox[cid]; if (f.conversation_id === id) { WD.pending(log, cid, f.text, f["private"]); }
+    });
     root.classList.remove("no-conv");  /* the composer, tools and customer cards appear */
     WD.selectConversation(convs[id] || { id: id });  /* wd:conversation: the add-ons follow */
     api("GET", "/conversations/" + id).then(function (c) { convs[id] = c; if (id === current) { showContext(c); } })
@@ -166,7 +169,7 @@ document.addEventListener("DOMContentLoaded", function () {
     if (m.conversation_id !== current) { return; }
     if (m.seq <= (seen[current] || 0)) { return; }
     seen[current] = m.seq;
-    if (m.client_id) { delete outbox[m.client_id]; }
+    if (m.client_id) { delete outbox[m.client_id]; WD.settle(log, m.client_id); }
     WD.appendMessage(log, m, m.sender && m.sender.role === "agent");
     log.scrollTop = log.scrollHeight;
     if (m.sender && m.sender.role === "customer") { sock.send({ type: "read", conversation_id: current, seq: m.seq }); }
@@ -184,11 +187,14 @@ document.addEventListener("DOMContentLoaded", function () {
     frame: function (f) {
       document.dispatchEvent(new CustomEvent("wd:frame", { detail: f }));  /* phone and SLA panels listen */
       if (f.type === "message") { show(f); }
-      else if (f.type === "ack") { delete outbox[f.client_id]; }
+      else if (f.type === "ack") { delete outbox[f.client_id]; WD.settle(log, f.client_id); }
       else if (f.type === "typing" && f.conversation_id === current) {
         typingEl.textContent = WD.t("typing");
         clearTimeout(typingTimer); typingTimer = setTimeout(function () { typingEl.textContent = ""; }, 3000);
-      } else if (f.type === "warning" || f.type === "error") { warnEl.textContent = f.message; }
+      } else if (f.type === "warning" || f.type === "error") {
+        warnEl.textContent = f.message;
+        if (f.type === "error") { WD.unsent(log, text).forEach(function (cid) { delete outbox[cid]; }); }
+      }
       else if (["queue_changed", "offer", "assigned", "released", "requeued", "resolved", "context"].indexOf(f.type) >= 0) {
         refresh().then(function () {
           if (f.type === "assigned" && f.conversation_id === current) { var id = current; current = null; select(id); }
@@ -209,7 +215,9 @@ document.addEventListener("DOMContentLoaded", function () {
   function send() {
     var body = text.value.trim(); if (!body || !current) { return; }
     var frame = { type: "message", conversation_id: current, text: body, client_id: WD.uuid(), "private": noteBox.checked };
-    outbox[frame.client_id] = frame; warnEl.textContent = "";
+    outbox[frame.client_id] = frame;
+    if (warnEl.textContent !== WD.t("offline")) { warnEl.textContent = ""; }
+    WD.pending(log, frame.client_id, body, frame["private"]);
     sock.send(frame); text.value = "";
   }
   $("chat-form").addEventListener("submit", function (ev) { ev.preventDefault(); send(); });
