@@ -79,6 +79,31 @@ def test_dev_outbox_api_and_page(settings, make_customer):
     assert Client().get("/notify/outbox/").status_code == 200
 
 
+def test_without_an_smtp_server_development_keeps_the_email_without_a_warning(settings, caplog,
+                                                                            make_customer):
+    """`make run` has no SMTP server: the email is in the outbox, the log says so at INFO (not a
+    warning at every start), the failed delivery is recorded, and nothing is retried."""
+    import logging
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings.DEV_OUTBOX = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    user = make_customer("nosmtp@example.com", language="en")
+    with caplog.at_level(logging.INFO, logger="walletdesk.notify.services"):
+        services.send_to("account_unlocked", user.email, user=user)
+        run_jobs()
+    assert Delivery.objects.get(to=user.email).status == "failed"
+    assert not Job.objects.filter(name="notify.deliver").exclude(status="done").exists()
+    assert Client().get("/api/v1/dev/outbox", {"to": user.email}).json()[0]["channel"] == "email"
+    notes = [r for r in caplog.records if r.name == "walletdesk.notify.services"]
+    assert notes and all(r.levelno == logging.INFO for r in notes)
+    assert "kept in the development outbox" in notes[0].getMessage()
+
+
 def test_dev_outbox_is_off_by_default(settings):
     settings.DEV_OUTBOX = False
     assert Client().get("/api/v1/dev/outbox", {"to": "a@example.com"}).status_code == 404
