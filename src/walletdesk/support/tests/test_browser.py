@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from walletdesk.conftest import SCREENSHOTS
+from walletdesk.conftest import SCREENSHOTS, in_live_db
 from walletdesk.conftest import browser_login as login
 
 pytestmark = pytest.mark.browser
@@ -125,3 +125,28 @@ def test_a_message_written_while_the_connection_is_down_is_shown_as_sending_and_
     expect(warning).to_have_text("")
     stored = customer.request.get(f"{url}/api/v1/support/conversations/{conv_id}/messages").json()
     assert [m["text"] for m in stored].count("Are you still there?") == 1
+
+
+def test_when_the_session_ends_the_chat_says_so_and_stops_reconnecting(
+        live_server_url: str, page_for: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Signed out everywhere (from another device, or by a password reset): the chat shows the
+    server's words for it and does not keep trying, rather than "reconnecting…" for ever."""
+    url = live_server_url
+    customer = page_for("en")
+    login(customer, url, "alice@example.com")
+    attempts = list[Any]()
+
+    def route(ws: Any) -> None:
+        attempts.append(ws)
+        ws.connect_to_server()
+
+    customer.route_web_socket(re.compile(r".*/ws/support/conversations/\d+/.*"), route)
+    open_chat(customer, url, "general", "How do I change my phone number?")
+    in_live_db(tmp_path_factory, "from walletdesk.accounts import services as s\n"
+               "s.sign_out_everywhere(s.find_user_by_login('alice@example.com'))\n")
+    warning = customer.get_by_test_id("chat-warning")
+    expect(warning).to_have_text("Your session has ended. Please log in again.", timeout=20000)
+    tried = len(attempts)
+    customer.wait_for_timeout(2500)  # the first retry would come after 0.5 s, the next after 1 s
+    assert len(attempts) == tried
+    expect(warning).to_have_text("Your session has ended. Please log in again.")

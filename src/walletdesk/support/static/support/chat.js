@@ -32,7 +32,7 @@ document.addEventListener("DOMContentLoaded", function () {
       Object.keys(outbox).forEach(function (cid) { s.send({ type: "message", text: outbox[cid], client_id: cid }); });
       if (warnEl.textContent === WD.t("offline")) { warnEl.textContent = ""; }
     },
-    lost: function () { warnEl.textContent = WD.t("offline"); },
+    lost: function (final) { if (!final) { warnEl.textContent = WD.t("offline"); } },  /* final: the error frame said why */
     frame: function (f) {
       if (f.type === "message") { show(f); }
       else if (f.type === "ack") { settle(f.client_id); }

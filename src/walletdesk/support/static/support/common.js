@@ -127,7 +127,11 @@ window.WD = window.WD || {};
     if (words.length && box && !box.value.trim()) { box.value = words.join("\n"); }
     return ids;
   };
-  /* A websocket that reconnects with backoff and asks to resume after the last sequence seen. */
+  /* Closes that end a socket for good, never retried: its session or token ended (4401, after an
+     error frame that says so), not allowed here (4403), no such conversation (4404). */
+  var FINAL_CLOSES = [4401, 4403, 4404];
+  /* A websocket that reconnects with backoff and asks to resume after the last sequence seen;
+     handlers.lost(final) hears each close, final when it will not reconnect. */
   WD.socket = function (url, handlers) {
     var ws = null, delay = 500, closed = false;
     var api = { send: function (obj) { if (ws && ws.readyState === 1) { ws.send(JSON.stringify(obj)); return true; } return false; },
@@ -136,9 +140,10 @@ window.WD = window.WD || {};
       ws = new WebSocket(url);
       ws.onopen = function () { delay = 500; handlers.open(api); };
       ws.onmessage = function (ev) { handlers.frame(JSON.parse(ev.data), api); };
-      ws.onclose = function () {
-        if (handlers.lost) { handlers.lost(); }
-        if (!closed) { setTimeout(open, delay); delay = Math.min(delay * 2, 10000); }
+      ws.onclose = function (ev) {
+        var final = FINAL_CLOSES.indexOf(ev.code) >= 0;
+        if (handlers.lost) { handlers.lost(final); }
+        if (!closed && !final) { setTimeout(open, delay); delay = Math.min(delay * 2, 10000); }
       };
     }
     open();

@@ -183,7 +183,7 @@ document.addEventListener("DOMContentLoaded", function () {
       if (pendingStatus) { s.send(pendingStatus); pendingStatus = null; }
       if (warnEl.textContent === WD.t("offline")) { warnEl.textContent = ""; }
     },
-    lost: function () { warnEl.textContent = WD.t("offline"); },
+    lost: function (final) { if (!final) { warnEl.textContent = WD.t("offline"); } },
     frame: function (f) {
       document.dispatchEvent(new CustomEvent("wd:frame", { detail: f }));  /* phone and SLA panels listen */
       if (f.type === "message") { show(f); }
