@@ -149,4 +149,9 @@ def test_when_the_session_ends_the_chat_says_so_and_stops_reconnecting(
     tried = len(attempts)
     customer.wait_for_timeout(2500)  # the first retry would come after 0.5 s, the next after 1 s
     assert len(attempts) == tried
+    # What is written now stays in the box, under the server's reason (no "Sending…" for ever).
+    customer.get_by_test_id("chat-text").fill("Hello?")
+    customer.get_by_test_id("chat-send").click()
+    expect(customer.get_by_test_id("msg-pending")).to_have_count(0)
+    assert customer.get_by_test_id("chat-text").input_value() == "Hello?"
     expect(warning).to_have_text("Your session has ended. Please log in again.")

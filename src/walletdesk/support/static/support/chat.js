@@ -9,7 +9,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var typingEl = document.getElementById("chat-typing"), warnEl = document.getElementById("chat-warning");
   var form = document.getElementById("chat-form"), text = document.getElementById("chat-text");
   var fileInput = document.getElementById("chat-file"), fileName = document.getElementById("chat-file-name");
-  var lastSeq = 0, outbox = {}, typingTimer = null, lastTyping = 0;
+  var lastSeq = 0, outbox = {}, typingTimer = null, lastTyping = 0, ended = false;
   var path = "/ws/support/conversations/" + convId + "/" + (guest ? "?guest=" + encodeURIComponent(guest) : "");
 
   function settle(cid) { delete outbox[cid]; WD.settle(log, cid); }
@@ -32,7 +32,9 @@ document.addEventListener("DOMContentLoaded", function () {
       Object.keys(outbox).forEach(function (cid) { s.send({ type: "message", text: outbox[cid], client_id: cid }); });
       if (warnEl.textContent === WD.t("offline")) { warnEl.textContent = ""; }
     },
-    lost: function (final) { if (!final) { warnEl.textContent = WD.t("offline"); } },  /* final: the error frame said why */
+    lost: function (final) {  /* final: the error frame said why; nothing can be sent any more */
+      if (final) { ended = true; } else { warnEl.textContent = WD.t("offline"); }
+    },
     frame: function (f) {
       if (f.type === "message") { show(f); }
       else if (f.type === "ack") { settle(f.client_id); }
@@ -62,6 +64,7 @@ document.addEventListener("DOMContentLoaded", function () {
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var body = text.value.trim();
+      if (ended) { return; }  /* the words stay in the box, under the server's reason */
       if (fileInput && fileInput.files.length) {
         WD.upload(convId, fileInput.files[0], guest).catch(function (e) { warnEl.textContent = e.message; });
         fileInput.value = "";

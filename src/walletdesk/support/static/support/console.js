@@ -183,7 +183,7 @@ document.addEventListener("DOMContentLoaded", function () {
       if (pendingStatus) { s.send(pendingStatus); pendingStatus = null; }
       if (warnEl.textContent === WD.t("offline")) { warnEl.textContent = ""; }
     },
-    lost: function (final) { if (!final) { warnEl.textContent = WD.t("offline"); } },
+    lost: function (final) { if (final) { ended = true; } else { warnEl.textContent = WD.t("offline"); } },
     frame: function (f) {
       document.dispatchEvent(new CustomEvent("wd:frame", { detail: f }));  /* phone and SLA panels listen */
       if (f.type === "message") { show(f); }
@@ -205,15 +205,15 @@ document.addEventListener("DOMContentLoaded", function () {
   setInterval(function () { sock.send({ type: "heartbeat" }); }, 30000);
   /* An Accept clicked (or a status chosen) while the socket is down, still connecting or
      reconnecting after a drop, is kept and goes out as soon as it opens, not lost without a word. */
-  var pendingAccept = null, pendingStatus = null;
+  var pendingAccept = null, pendingStatus = null, ended = false;
   function accept() {
-    if (!(current && convs[current] && convs[current].status === "queued")) { return; }
+    if (ended || !(current && convs[current] && convs[current].status === "queued")) { return; }
     var frame = { type: "accept", conversation_id: current };
     if (!sock.send(frame)) { pendingAccept = frame; warnEl.textContent = WD.t("offline"); }
   }
   $("btn-accept").addEventListener("click", accept);
   function send() {
-    var body = text.value.trim(); if (!body || !current) { return; }
+    var body = text.value.trim(); if (!body || !current || ended) { return; }
     var frame = { type: "message", conversation_id: current, text: body, client_id: WD.uuid(), "private": noteBox.checked };
     outbox[frame.client_id] = frame;
     if (warnEl.textContent !== WD.t("offline")) { warnEl.textContent = ""; }
