@@ -3,6 +3,7 @@ private notes the customer never sees, transfer to another agent and to another 
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -188,3 +189,53 @@ def test_an_accept_clicked_while_the_socket_is_down_goes_out_when_it_is_back(
     customer.get_by_test_id("chat-log").get_by_text("Back in the queue").wait_for(timeout=20000)
     expect(agent.get_by_test_id("mine").get_by_test_id(f"conv-{reference}")).to_have_count(0)
     agent.get_by_test_id("agent-status").select_option("online")
+
+
+def test_a_live_frame_that_overtakes_the_history_hides_nothing(live_server_url: str,
+                                                              page_for: Any) -> None:
+    """Selecting a conversation asks for its whole history; a live frame already on its way
+    can arrive before it. The console used to show that newer frame first and then drop every
+    older one as already seen. The socket is routed so that the newest frame comes first."""
+    url = live_server_url
+    customer = page_for("en")
+    login(customer, url, "alice@example.com")
+    reference, _conv_id = open_chat(customer, url, "general", "Where can I see my statements?")
+    customer.get_by_test_id("chat-text").fill("I need the one for October")
+    customer.get_by_test_id("chat-send").click()
+    customer.get_by_test_id("chat-log").get_by_test_id("msg-text").filter(
+        has_text="the one for October").wait_for()
+    agent = page_for("en")
+    login(agent, url, "rachel.lim@walletdesk.example")
+
+    def route(ws: Any) -> None:
+        server, held = ws.connect_to_server(), list[dict[str, Any]]()
+        holding = {"on": False}
+
+        def from_page(message: str | bytes) -> None:
+            if json.loads(message).get("type") == "watch":
+                holding["on"] = True  # hold what answers it
+            server.send(message)
+
+        def from_server(message: str | bytes) -> None:
+            frame = json.loads(message)
+            if not holding["on"]:
+                ws.send(message)
+                return
+            held.append(frame)
+            if frame["type"] == "resumed":
+                holding["on"] = False
+                newest = max((f for f in held if f["type"] == "message"), key=lambda f: f["seq"])
+                for f in [newest] + [f for f in held if f is not newest]:
+                    ws.send(json.dumps(f))
+                held.clear()
+
+        ws.on_message(from_page)
+        server.on_message(from_server)
+
+    agent.route_web_socket(re.compile(r".*/ws/agent/$"), route)
+    agent.goto(f"{url}/support/console/")
+    agent.get_by_test_id("me").wait_for()
+    agent.get_by_test_id(f"conv-{reference}").click()
+    texts = agent.get_by_test_id("agent-log").get_by_test_id("msg-text")
+    expect(texts).to_have_count(2)
+    assert texts.all_inner_texts() == ["Where can I see my statements?", "I need the one for October"]

@@ -4,7 +4,7 @@
 document.addEventListener("DOMContentLoaded", function () {
   var root = document.getElementById("console");
   if (!root) { return; }
-  var WD = window.WD, me = root.dataset.employeeId, current = null, convs = {}, seen = {}, outbox = {};
+  var WD = window.WD, me = root.dataset.employeeId, current = null, convs = {}, seen = {}, outbox = {}, held = {};
   var log = document.getElementById("chat-log"), typingEl = document.getElementById("chat-typing");
   var warnEl = document.getElementById("chat-warning"), text = document.getElementById("chat-text");
   var noteBox = document.getElementById("as-note"), help = document.getElementById("kb-help");
@@ -160,6 +160,10 @@ document.addEventListener("DOMContentLoaded", function () {
     WD.selectConversation(convs[id] || { id: id });  /* wd:conversation: the add-ons follow */
     api("GET", "/conversations/" + id).then(function (c) { convs[id] = c; if (id === current) { showContext(c); } })
       .catch(function (e) { warnEl.textContent = e.message; });
+    /* Its whole history comes back before a "resumed" frame; a live frame already on its way
+       may arrive first, and shown at once it would hide the older ones (their seq is lower):
+       the conversation's messages are held until "resumed", then shown in order. */
+    held[id] = [];
     sock.send({ type: "watch", conversation_id: id, after_seq: 0 });
     root.querySelectorAll(".clist li").forEach(function (li) {
       var on = +li.dataset.id === id; li.classList.toggle("current", on); li.setAttribute("aria-current", on ? "true" : "false");
@@ -186,7 +190,11 @@ document.addEventListener("DOMContentLoaded", function () {
     lost: function (final) { if (final) { ended = true; } else { warnEl.textContent = WD.t("offline"); } },
     frame: function (f) {
       document.dispatchEvent(new CustomEvent("wd:frame", { detail: f }));  /* phone and SLA panels listen */
-      if (f.type === "message") { show(f); }
+      if (f.type === "message") { if (held[f.conversation_id]) { held[f.conversation_id].push(f); } else { show(f); } }
+      else if (f.type === "resumed") {
+        var waiting = held[f.conversation_id] || []; delete held[f.conversation_id];
+        waiting.sort(function (a, b) { return a.seq - b.seq; }).forEach(show);
+      }
       else if (f.type === "ack") { delete outbox[f.client_id]; WD.settle(log, f.client_id); }
       else if (f.type === "typing" && f.conversation_id === current) {
         typingEl.textContent = WD.t("typing");
