@@ -238,9 +238,16 @@ class ChatBase(AsyncJsonWebsocketConsumer):
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
 
-    async def _send_error(self, exc: DomainError) -> None:
+    async def _send_error(self, exc: DomainError, content: Any = None) -> None:
+        """The typed error, translated; for a refused message, with its ``client_id``, so the
+        client knows which of the messages it shows as being sent went nowhere."""
         with translation.override(self.lang):
-            await self.send_json({"type": "error", **exc.as_dict()})
+            frame = {"type": "error", **exc.as_dict()}
+        if isinstance(content, dict) and content.get("type") == "message":
+            client_id = content.get("client_id")
+            if isinstance(client_id, str) and len(client_id) <= 64:
+                frame["client_id"] = client_id
+        await self.send_json(frame)
 
     async def _warn(self, kinds: list[str]) -> None:
         if kinds:
@@ -522,7 +529,7 @@ class CustomerChat(ChatBase):
                 conv = await database_sync_to_async(Conversation.objects.get)(pk=self.conv_id)
                 await database_sync_to_async(chat.mark_read)(conv, "customer", content["seq"])
         except DomainError as exc:
-            await self._send_error(exc)
+            await self._send_error(exc, content)
 
     async def on_frame(self, frame: dict[str, Any]) -> None:
         if frame.get("type") == "message":
@@ -643,7 +650,7 @@ class AgentConsole(ChatBase):
                 conv, role = await self._conv(content)
                 await database_sync_to_async(chat.mark_read)(conv, "agent", content["seq"])
         except DomainError as exc:
-            await self._send_error(exc)
+            await self._send_error(exc, content)
 
     async def on_frame(self, frame: dict[str, Any]) -> None:
         kind = frame.get("type")

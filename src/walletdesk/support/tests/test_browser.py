@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -155,3 +156,41 @@ def test_when_the_session_ends_the_chat_says_so_and_stops_reconnecting(
     expect(customer.get_by_test_id("msg-pending")).to_have_count(0)
     assert customer.get_by_test_id("chat-text").input_value() == "Hello?"
     expect(warning).to_have_text("Your session has ended. Please log in again.")
+
+
+def test_a_refused_message_goes_back_to_the_box_with_the_reason(live_server_url: str,
+                                                               page_for: Any) -> None:
+    """The server refuses a message (here the socket answers for it, as the server does past the
+    rate, with the message's client id): the "Sending…" copy goes, the words return to the box,
+    and the reason is shown. The other messages stay as they are."""
+    url = live_server_url
+    customer = page_for("en")
+    login(customer, url, "alice@example.com")
+
+    def route(ws: Any) -> None:
+        server = ws.connect_to_server()
+
+        def from_page(message: str | bytes) -> None:
+            frame = json.loads(message)
+            if frame.get("type") == "message" and "refuse me" in frame.get("text", ""):
+                ws.send(json.dumps({"type": "error", "code": "chat_rate_limited", "retry_after": 20,
+                                    "message": "You are sending messages too fast.",
+                                    "client_id": frame["client_id"]}))
+                return
+            server.send(message)
+
+        ws.on_message(from_page)
+
+    customer.route_web_socket(re.compile(r".*/ws/support/conversations/\d+/.*"), route)
+    open_chat(customer, url, "general", "Can I pay a merchant with my HKD balance?")
+    box = customer.get_by_test_id("chat-text")
+    box.fill("Please refuse me")
+    customer.get_by_test_id("chat-send").click()
+    expect(customer.get_by_test_id("chat-warning")).to_have_text("You are sending messages too fast.")
+    expect(customer.get_by_test_id("msg-pending")).to_have_count(0)
+    assert box.input_value() == "Please refuse me"
+    box.fill("And this one goes through")
+    customer.get_by_test_id("chat-send").click()
+    customer.get_by_test_id("chat-log").get_by_test_id("msg-text").filter(
+        has_text="And this one goes through").wait_for()
+    assert "refuse me" not in customer.get_by_test_id("chat-log").inner_text()

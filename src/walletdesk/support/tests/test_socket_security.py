@@ -255,6 +255,7 @@ async def _test_chat_messages_have_a_per_user_rate(chat: dict[str, Any]) -> None
     got = await frames_until(cust, lambda f: f["type"] == "error", timeout=10)
     error = got[-1]
     assert error["code"] == "chat_rate_limited" and error["message"] and error["retry_after"] >= 1
+    assert error["client_id"] == f"flood-{limit}"  # the first one past the budget
     await cust.disconnect()
     stored = await database_sync_to_async(Message.objects.filter(conversation=chat["conv"]).count)()
     assert stored - before == limit  # the ones past the budget changed nothing

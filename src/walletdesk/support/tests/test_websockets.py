@@ -203,6 +203,10 @@ async def _test_refused_messages_store_nothing(chat: dict[str, Any], other_token
                                  "client_id": "x-1"})
     error = await frames_until(intruder, lambda f: f["type"] == "error")
     assert error[-1]["code"] == "conversation_not_found"
+    assert error[-1]["client_id"] == "x-1"  # the client knows which message went nowhere
+    await intruder.send_json_to({"type": "typing", "conversation_id": conv.pk, "client_id": "t-1"})
+    error = await frames_until(intruder, lambda f: f["type"] == "error")
+    assert error[-1]["code"] == "conversation_not_found" and "client_id" not in error[-1]
     cust = connect(f"/ws/support/conversations/{conv.pk}/?after_seq=0", chat["ctoken"])
     assert (await cust.connect())[0]
     await frames_until(cust, lambda f: f["type"] == "resumed")
@@ -210,7 +214,7 @@ async def _test_refused_messages_store_nothing(chat: dict[str, Any], other_token
     # An ended conversation: refused as closed.
     await cust.send_json_to({"type": "message", "text": "还在吗", "client_id": "c-late"})
     error = await frames_until(cust, lambda f: f["type"] == "error")
-    assert error[-1]["code"] == "conversation_closed"
+    assert error[-1]["code"] == "conversation_closed" and error[-1]["client_id"] == "c-late"
     await intruder.disconnect()
     await cust.disconnect()
 

@@ -33,7 +33,9 @@ document.addEventListener("DOMContentLoaded", function () {
       if (warnEl.textContent === WD.t("offline")) { warnEl.textContent = ""; }
     },
     lost: function (final) {  /* final: the error frame said why; nothing can be sent any more */
-      if (final) { ended = true; } else { warnEl.textContent = WD.t("offline"); }
+      if (!final) { warnEl.textContent = WD.t("offline"); return; }
+      ended = true;
+      WD.unsent(log, text).forEach(function (cid) { delete outbox[cid]; });
     },
     frame: function (f) {
       if (f.type === "message") { show(f); }
@@ -51,8 +53,8 @@ document.addEventListener("DOMContentLoaded", function () {
         clearTimeout(typingTimer); typingTimer = setTimeout(function () { typingEl.textContent = ""; }, 3000);
       } else if (f.type === "warning" || f.type === "error") {
         warnEl.textContent = f.message;
-        /* Refused (too fast, or the chat has ended): the words go back to the box, not kept. */
-        if (f.type === "error") { WD.unsent(log, text).forEach(function (cid) { delete outbox[cid]; }); }
+        /* A refused message (too fast, or the chat has ended): its words go back to the box. */
+        if (f.type === "error" && f.client_id) { WD.unsent(log, text, f.client_id).forEach(function (cid) { delete outbox[cid]; }); }
       }
       else if (f.type === "resolved") { statusEl.textContent = WD.t("resolved"); setTimeout(function () { location.reload(); }, 800); }
       else if (f.type === "read" && f.role === "agent") {

@@ -117,11 +117,13 @@ window.WD = window.WD || {};
   WD.settle = function (log, cid) {
     log.querySelectorAll("li.pending").forEach(function (li) { if (li.dataset.clientId === cid) { li.remove(); } });
   };
-  /* The server refused (too fast, the chat has ended): the pending words go back to the box
-     when it is empty; returns their client ids, for the caller to drop from its outbox. */
-  WD.unsent = function (log, box) {
+  /* The server refused a message (its error frame names the client id: too fast, the chat has
+     ended), or ended the socket for good (every one): the words go back to the box when it is
+     empty; returns their client ids, for the caller to drop from its outbox. */
+  WD.unsent = function (log, box, cid) {
     var ids = [], words = [];
     log.querySelectorAll("li.pending").forEach(function (li) {
+      if (cid && li.dataset.clientId !== cid) { return; }
       ids.push(li.dataset.clientId); words.push(li.querySelector(".bubble").textContent); li.remove();
     });
     if (words.length && box && !box.value.trim()) { box.value = words.join("\n"); }

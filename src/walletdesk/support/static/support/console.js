@@ -187,7 +187,11 @@ document.addEventListener("DOMContentLoaded", function () {
       if (pendingStatus) { s.send(pendingStatus); pendingStatus = null; }
       if (warnEl.textContent === WD.t("offline")) { warnEl.textContent = ""; }
     },
-    lost: function (final) { if (final) { ended = true; } else { warnEl.textContent = WD.t("offline"); } },
+    lost: function (final) {
+      if (!final) { warnEl.textContent = WD.t("offline"); return; }
+      ended = true;
+      WD.unsent(log, text).forEach(function (cid) { delete outbox[cid]; });
+    },
     frame: function (f) {
       document.dispatchEvent(new CustomEvent("wd:frame", { detail: f }));  /* phone and SLA panels listen */
       if (f.type === "message") { if (held[f.conversation_id]) { held[f.conversation_id].push(f); } else { show(f); } }
@@ -201,7 +205,7 @@ document.addEventListener("DOMContentLoaded", function () {
         clearTimeout(typingTimer); typingTimer = setTimeout(function () { typingEl.textContent = ""; }, 3000);
       } else if (f.type === "warning" || f.type === "error") {
         warnEl.textContent = f.message;
-        if (f.type === "error") { WD.unsent(log, text).forEach(function (cid) { delete outbox[cid]; }); }
+        if (f.type === "error" && f.client_id) { WD.unsent(log, text, f.client_id).forEach(function (cid) { delete outbox[cid]; }); }
       }
       else if (["queue_changed", "offer", "assigned", "released", "requeued", "resolved", "context"].indexOf(f.type) >= 0) {
         refresh().then(function () {
