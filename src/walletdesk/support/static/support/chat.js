@@ -12,11 +12,10 @@ document.addEventListener("DOMContentLoaded", function () {
   var lastSeq = 0, outbox = {}, typingTimer = null, lastTyping = 0, ended = false;
   var path = "/ws/support/conversations/" + convId + "/" + (guest ? "?guest=" + encodeURIComponent(guest) : "");
 
-  function settle(cid) { delete outbox[cid]; WD.settle(log, cid); }
   function show(m) {
     if (m.seq <= lastSeq) { return; }
     lastSeq = m.seq;
-    if (m.client_id) { settle(m.client_id); }
+    if (m.client_id) { WD.settle(log, outbox, m.client_id); }
     var mine = !!(m.sender && m.sender.role === "customer");
     var atEnd = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 160;
     var li = WD.appendMessage(log, m, mine);
@@ -35,11 +34,11 @@ document.addEventListener("DOMContentLoaded", function () {
     lost: function (final) {  /* final: the error frame said why; nothing can be sent any more */
       if (!final) { warnEl.textContent = WD.t("offline"); return; }
       ended = true;
-      WD.unsent(log, text).forEach(function (cid) { delete outbox[cid]; });
+      WD.unsent(log, text, outbox);
     },
     frame: function (f) {
       if (f.type === "message") { show(f); }
-      else if (f.type === "ack") { settle(f.client_id); }
+      else if (f.type === "ack") { WD.settle(log, outbox, f.client_id); }
       else if (f.type === "queue") {
         var s = WD.t("queue", { pos: f.position }) + (document.documentElement.lang.indexOf("zh") === 0 ? "" : " ");
         s += f.estimated_wait_seconds !== null ? WD.t("wait", { min: Math.max(1, Math.round(f.estimated_wait_seconds / 60)) }) : WD.t("nowait");
@@ -54,7 +53,7 @@ document.addEventListener("DOMContentLoaded", function () {
       } else if (f.type === "warning" || f.type === "error") {
         warnEl.textContent = f.message;
         /* A refused message (too fast, or the chat has ended): its words go back to the box. */
-        if (f.type === "error" && f.client_id) { WD.unsent(log, text, f.client_id).forEach(function (cid) { delete outbox[cid]; }); }
+        if (f.type === "error" && f.client_id) { WD.unsent(log, text, outbox, f.client_id); }
       }
       else if (f.type === "resolved") { statusEl.textContent = WD.t("resolved"); setTimeout(function () { location.reload(); }, 800); }
       else if (f.type === "read" && f.role === "agent") {

@@ -112,22 +112,21 @@ window.WD = window.WD || {};
     li.appendChild(WD.el("span", "bubble", body));
     log.appendChild(li);
     li.scrollIntoView({ block: "end" });
-    return li;
   };
-  WD.settle = function (log, cid) {
+  WD.settle = function (log, outbox, cid) {
+    delete outbox[cid];
     log.querySelectorAll("li.pending").forEach(function (li) { if (li.dataset.clientId === cid) { li.remove(); } });
   };
   /* The server refused a message (its error frame names the client id: too fast, the chat has
      ended), or ended the socket for good (every one): the words go back to the box when it is
-     empty; returns their client ids, for the caller to drop from its outbox. */
-  WD.unsent = function (log, box, cid) {
-    var ids = [], words = [];
+     empty, and they leave the outbox (nothing re-sends them). */
+  WD.unsent = function (log, box, outbox, cid) {
+    var words = [];
     log.querySelectorAll("li.pending").forEach(function (li) {
       if (cid && li.dataset.clientId !== cid) { return; }
-      ids.push(li.dataset.clientId); words.push(li.querySelector(".bubble").textContent); li.remove();
+      delete outbox[li.dataset.clientId]; words.push(li.querySelector(".bubble").textContent); li.remove();
     });
     if (words.length && box && !box.value.trim()) { box.value = words.join("\n"); }
-    return ids;
   };
   /* Closes that end a socket for good, never retried: its session or token ended (4401, after an
      error frame that says so), not allowed here (4403), no such conversation (4404). */

@@ -173,7 +173,7 @@ document.addEventListener("DOMContentLoaded", function () {
     if (m.conversation_id !== current) { return; }
     if (m.seq <= (seen[current] || 0)) { return; }
     seen[current] = m.seq;
-    if (m.client_id) { delete outbox[m.client_id]; WD.settle(log, m.client_id); }
+    if (m.client_id) { WD.settle(log, outbox, m.client_id); }
     WD.appendMessage(log, m, m.sender && m.sender.role === "agent");
     log.scrollTop = log.scrollHeight;
     if (m.sender && m.sender.role === "customer") { sock.send({ type: "read", conversation_id: current, seq: m.seq }); }
@@ -190,7 +190,7 @@ document.addEventListener("DOMContentLoaded", function () {
     lost: function (final) {
       if (!final) { warnEl.textContent = WD.t("offline"); return; }
       ended = true;
-      WD.unsent(log, text).forEach(function (cid) { delete outbox[cid]; });
+      WD.unsent(log, text, outbox);
     },
     frame: function (f) {
       document.dispatchEvent(new CustomEvent("wd:frame", { detail: f }));  /* phone and SLA panels listen */
@@ -199,13 +199,13 @@ document.addEventListener("DOMContentLoaded", function () {
         var waiting = held[f.conversation_id] || []; delete held[f.conversation_id];
         waiting.sort(function (a, b) { return a.seq - b.seq; }).forEach(show);
       }
-      else if (f.type === "ack") { delete outbox[f.client_id]; WD.settle(log, f.client_id); }
+      else if (f.type === "ack") { WD.settle(log, outbox, f.client_id); }
       else if (f.type === "typing" && f.conversation_id === current) {
         typingEl.textContent = WD.t("typing");
         clearTimeout(typingTimer); typingTimer = setTimeout(function () { typingEl.textContent = ""; }, 3000);
       } else if (f.type === "warning" || f.type === "error") {
         warnEl.textContent = f.message;
-        if (f.type === "error" && f.client_id) { WD.unsent(log, text, f.client_id).forEach(function (cid) { delete outbox[cid]; }); }
+        if (f.type === "error" && f.client_id) { WD.unsent(log, text, outbox, f.client_id); }
       }
       else if (["queue_changed", "offer", "assigned", "released", "requeued", "resolved", "context"].indexOf(f.type) >= 0) {
         refresh().then(function () {
