@@ -26,6 +26,29 @@ def open_chat(page: Any, url: str, topic: str, text: str) -> tuple[str, str]:
     return page.get_by_test_id("reference").inner_text(), page.url.rstrip("/").rsplit("/", 1)[-1]
 
 
+class Network:
+    """A page's websocket routed through Playwright: ``drop()`` closes the open one and refuses
+    new attempts (the page sees them fail, as with no network) until ``restore()``."""
+
+    def __init__(self, page: Any, url_pattern: str) -> None:
+        self.up, self.sockets = True, list[Any]()
+        page.route_web_socket(re.compile(url_pattern), self._route)
+
+    def _route(self, ws: Any) -> None:
+        if not self.up:
+            ws.close()
+            return
+        ws.connect_to_server()
+        self.sockets.append(ws)
+
+    def drop(self) -> None:
+        self.up = False
+        self.sockets[-1].close()
+
+    def restore(self) -> None:
+        self.up = True  # the page retries with backoff (0.5, 1, 2 … s)
+
+
 def test_customer_and_agent_chat_end_to_end(live_server_url: str, page_for: Any) -> None:
     url = live_server_url
     customer = page_for("zh-hans")
@@ -97,19 +120,9 @@ def test_a_message_written_while_the_connection_is_down_is_shown_as_sending_and_
     url = live_server_url
     customer = page_for("en")
     login(customer, url, "alice@example.com")
-    network, sockets = {"up": True}, list[Any]()
-
-    def route(ws: Any) -> None:
-        if not network["up"]:
-            ws.close()
-            return
-        ws.connect_to_server()
-        sockets.append(ws)
-
-    customer.route_web_socket(re.compile(r".*/ws/support/conversations/\d+/.*"), route)
+    network = Network(customer, r".*/ws/support/conversations/\d+/.*")
     _reference, conv_id = open_chat(customer, url, "payments", "My transfer to Bob is still pending")
-    network["up"] = False
-    sockets[-1].close()
+    network.drop()
     warning = customer.get_by_test_id("chat-warning")
     expect(warning).to_have_text("Connection lost, reconnecting…")
     customer.get_by_test_id("chat-text").fill("Are you still there?")
@@ -119,7 +132,7 @@ def test_a_message_written_while_the_connection_is_down_is_shown_as_sending_and_
     assert "Sending…" in sending.inner_text() and "Are you still there?" in sending.inner_text()
     assert customer.get_by_test_id("chat-text").input_value() == ""
 
-    network["up"] = True  # the page retries with backoff (0.5, 1, 2 … s)
+    network.restore()
     expect(sending).to_have_count(0, timeout=20000)
     log = customer.get_by_test_id("chat-log")
     expect(log.get_by_test_id("msg-text").filter(has_text="Are you still there?")).to_have_count(1)
@@ -161,36 +174,42 @@ def test_when_the_session_ends_the_chat_says_so_and_stops_reconnecting(
 def test_a_refused_message_goes_back_to_the_box_with_the_reason(live_server_url: str,
                                                                page_for: Any) -> None:
     """The server refuses a message (here the socket answers for it, as the server does past the
-    rate, with the message's client id): the "Sending…" copy goes, the words return to the box,
-    and the reason is shown. The other messages stay as they are."""
+    rate, with the message's client id): its "Sending…" copy goes, its words return to the box,
+    and the reason is shown. Another message still on its way at that moment is left alone."""
     url = live_server_url
     customer = page_for("en")
     login(customer, url, "alice@example.com")
+    in_flight = list[str | bytes]()
 
     def route(ws: Any) -> None:
         server = ws.connect_to_server()
 
         def from_page(message: str | bytes) -> None:
             frame = json.loads(message)
-            if frame.get("type") == "message" and "refuse me" in frame.get("text", ""):
+            text = frame.get("text", "") if frame.get("type") == "message" else ""
+            if "slow" in text:
+                in_flight.append(message)  # on its way: reaches the server after the refusal
+            elif "refuse me" in text:
                 ws.send(json.dumps({"type": "error", "code": "chat_rate_limited", "retry_after": 20,
                                     "message": "You are sending messages too fast.",
                                     "client_id": frame["client_id"]}))
-                return
-            server.send(message)
+                for held in in_flight:
+                    server.send(held)
+            else:
+                server.send(message)
 
         ws.on_message(from_page)
 
     customer.route_web_socket(re.compile(r".*/ws/support/conversations/\d+/.*"), route)
     open_chat(customer, url, "general", "Can I pay a merchant with my HKD balance?")
-    box = customer.get_by_test_id("chat-text")
+    box, log = customer.get_by_test_id("chat-text"), customer.get_by_test_id("chat-log")
+    box.fill("A slow one")
+    customer.get_by_test_id("chat-send").click()
+    expect(customer.get_by_test_id("msg-pending")).to_have_count(1)
     box.fill("Please refuse me")
     customer.get_by_test_id("chat-send").click()
     expect(customer.get_by_test_id("chat-warning")).to_have_text("You are sending messages too fast.")
-    expect(customer.get_by_test_id("msg-pending")).to_have_count(0)
     assert box.input_value() == "Please refuse me"
-    box.fill("And this one goes through")
-    customer.get_by_test_id("chat-send").click()
-    customer.get_by_test_id("chat-log").get_by_test_id("msg-text").filter(
-        has_text="And this one goes through").wait_for()
-    assert "refuse me" not in customer.get_by_test_id("chat-log").inner_text()
+    log.get_by_test_id("msg-text").filter(has_text="A slow one").wait_for()  # stored, not put back
+    expect(customer.get_by_test_id("msg-pending")).to_have_count(0)
+    assert "refuse me" not in log.inner_text()

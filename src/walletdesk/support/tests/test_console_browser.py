@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from walletdesk.conftest import SCREENSHOTS
 
-from .test_browser import login, open_chat
+from .test_browser import Network, login, open_chat
 
 pytestmark = pytest.mark.browser
 
@@ -142,50 +142,38 @@ def test_an_accept_clicked_while_the_socket_is_down_goes_out_when_it_is_back(
     reference, _conv_id = open_chat(customer, url, "technical", "The app signs me out every hour")
     agent = page_for("en")  # an agent with room for more chats than the supervisor's two
     login(agent, url, "rachel.lim@walletdesk.example")
-    network, sockets = {"up": True}, list[Any]()
-
-    def route(ws: Any) -> None:
-        if not network["up"]:
-            ws.close()  # the page sees the attempt fail, as with no network
-            return
-        ws.connect_to_server()
-        sockets.append(ws)
-
-    agent.route_web_socket(re.compile(r".*/ws/agent/$"), route)
+    network = Network(agent, r".*/ws/agent/$")
     agent.goto(f"{url}/support/console/")
     agent.get_by_test_id("me").wait_for()
     agent.get_by_test_id(f"conv-{reference}").click()
-    network["up"] = False
-    sockets[-1].close()
+    network.drop()
     warning = agent.locator("#chat-warning")
     expect(warning).to_have_text("Connection lost, reconnecting…")
     agent.get_by_test_id("accept").click()
     assert agent.get_by_test_id("mine").get_by_test_id(f"conv-{reference}").count() == 0
 
-    network["up"] = True  # the console retries with backoff (0.5, 1, 2 … s)
+    network.restore()
     agent.get_by_test_id("mine").get_by_test_id(f"conv-{reference}").wait_for(timeout=20000)
     expect(warning).to_have_text("")
     customer.get_by_test_id("chat-log").get_by_text("Agent joined").wait_for(timeout=15000)
 
     # A reply written while the socket is down shows at once as "Sending…", then goes out.
-    network["up"] = False
-    sockets[-1].close()
+    network.drop()
     expect(warning).to_have_text("Connection lost, reconnecting…")
     agent.get_by_test_id("agent-text").fill("I am here, checking your account now.")
     agent.get_by_test_id("agent-send").click()
     sending = agent.get_by_test_id("msg-pending")
     expect(sending).to_have_count(1)
     assert "Sending…" in sending.inner_text()
-    network["up"] = True
+    network.restore()
     expect(sending).to_have_count(0, timeout=20000)
     customer.get_by_test_id("chat-log").get_by_text("checking your account now").wait_for()
 
     # A status chosen while the socket is down goes out the same way: away gives the chat back.
-    network["up"] = False
-    sockets[-1].close()
+    network.drop()
     expect(warning).to_have_text("Connection lost, reconnecting…")
     agent.get_by_test_id("agent-status").select_option("away")
-    network["up"] = True
+    network.restore()
     customer.get_by_test_id("chat-log").get_by_text("Back in the queue").wait_for(timeout=20000)
     expect(agent.get_by_test_id("mine").get_by_test_id(f"conv-{reference}")).to_have_count(0)
     agent.get_by_test_id("agent-status").select_option("online")
