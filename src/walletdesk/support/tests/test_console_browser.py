@@ -227,3 +227,26 @@ def test_a_live_frame_that_overtakes_the_history_hides_nothing(live_server_url: 
     texts = agent.get_by_test_id("agent-log").get_by_test_id("msg-text")
     expect(texts).to_have_count(2)
     assert texts.all_inner_texts() == ["Where can I see my statements?", "I need the one for October"]
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+def test_the_console_fits_a_phone(live_server_url: str, page_for: Any, lang: str) -> None:
+    """A supervisor glancing from a phone: the three panes stack (the conversation had been
+    squeezed to nothing between the other two, the page 620 px wide), and the message list,
+    which scrolls, can be reached from the keyboard (axe: scrollable-region-focusable)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    url = live_server_url
+    customer = page_for(lang)
+    login(customer, url, "alice@example.com")
+    reference, _conv_id = open_chat(customer, url, "technical", "The app will not open on my phone")
+    agent = page_for(lang)
+    agent.set_viewport_size({"width": 390, "height": 844})
+    login(agent, url, "rachel.lim@walletdesk.example")
+    agent.goto(f"{url}/support/console/")
+    agent.get_by_test_id(f"conv-{reference}").click()
+    agent.get_by_test_id("agent-log").get_by_test_id("msg-text").first.wait_for()
+    assert agent.evaluate("document.documentElement.scrollWidth") <= 390
+    assert agent.get_by_test_id("agent-log").bounding_box()["width"] >= 300
+    found = Axe().run(agent, options={"resultTypes": ["violations"]}).response["violations"]
+    assert [v["id"] for v in found if v["impact"] in {"serious", "critical"}] == []
