@@ -131,7 +131,8 @@ def run(latency_messages: int = 500, baseline: bool = True) -> dict[str, Any]:
         predicted = np.array(model.classes)[raw.argmax(axis=1)]
         sample = [t for t, _ in test[:latency_messages]]
         report["model"] = {
-            "name": "TF-IDF word+char n-grams + multilingual-e5-small embeddings, LinearSVC (int8 weights)",
+            "name": ("TF-IDF word+char n-grams + multilingual-e5-small embeddings (int8, ONNX Runtime), "
+                     "LinearSVC (int8 weights)"),
             "settings": {key: model.settings.get(key) for key in BOUNDS},
             "accuracy": round(float((predicted == labels).mean()), 4),
             "first_stage_alone": round(float(alone.mean()), 4),

