@@ -28,10 +28,10 @@ install-dev: $(VENV)/.installed-dev
 # Regenerate every app's zh_Hant catalogue from zh_Hans (OpenCC + the Hong Kong phrase table),
 # then compile every .po to .mo (pure Python, no gettext needed). The .mo files are committed
 # and ship in the wheel; `messages-check` (CI) fails when one is stale.
-messages: | $(BIN)/python
+messages: install-dev
 	PYTHONPATH=src $(BIN)/python -m walletdesk.core.catalogues
 
-messages-check: | $(BIN)/python
+messages-check: install-dev
 	PYTHONPATH=src $(BIN)/python -m walletdesk.core.catalogues --check
 
 run: install

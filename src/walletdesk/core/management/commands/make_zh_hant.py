@@ -8,8 +8,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from walletdesk.core import catalogues
-
 
 class Command(BaseCommand):
     help = "Generate zh_Hant catalogues from zh_Hans and compile all .po files to .mo."
@@ -20,6 +18,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-compile", action="store_true", help="write the .po files only")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            from walletdesk.core import catalogues
+        except ImportError as exc:  # Babel is the "messages" extra: serving does not need it
+            raise CommandError("the catalogues need Babel: pip install 'walletdesk[messages]'") from exc
         if options["check"]:
             problems = catalogues.stale()
             if problems:
