@@ -101,20 +101,26 @@ class E5Weights:
         self._offsets, self._blob = offsets, self._at
         blob = self._map[self._at : self._at + blob_len]
         self._at += blob_len
-        # piece -> id: the first id of a piece wins, as in the engine's hash table
-        self._pieces: dict[str, int] = {}
+        # The pieces are found by their string's hash in a sorted array (a dict of 250,000
+        # strings would hold about 40 MB for the life of the process): ties in (hash, id) order,
+        # so the first id of a piece wins, as in the engine's hash table.
         self._scores = scores
+        hashes = np.zeros(pieces, dtype=np.int64)
+        present = np.zeros(pieces, dtype=bool)
         longest = 0
         for i in range(pieces):
             raw = blob[offsets[i] : offsets[i + 1]]
             if raw:
                 piece = raw.decode("utf-8", "surrogatepass")
-                self._pieces.setdefault(piece, i)
+                hashes[i], present[i] = hash(piece), True
                 longest = max(longest, len(piece))
                 if META in piece[1:]:
                     raise EncoderMissing(f"{path}: a piece holds a word-start mark inside it")
         if longest > MAX_PIECE_CHARS:
             raise EncoderMissing(f"{path}: a piece is longer than {MAX_PIECE_CHARS} characters")
+        ids = np.flatnonzero(present)
+        order = np.lexsort((ids, hashes[ids]))
+        self._hash_sorted, self._hash_ids = hashes[ids][order], ids[order].astype(np.int32)
         self._max_piece_bytes = int((offsets[1:] - offsets[:-1]).max())
         self._unknown_score = float(scores.min()) - 10.0  # the engine's: the lowest score - 10
         count, size = self._read("iI")
@@ -197,7 +203,7 @@ class E5Weights:
                 nbytes += sizes[end - 1]
                 if nbytes > self._max_piece_bytes:
                     break
-                found = self._pieces.get(word[i:end])
+                found = self._find(word[i:end])
                 if found is not None and found != self.unk:
                     score = best[i] + float(self._scores[found])
                     if score > best[end]:
@@ -211,6 +217,17 @@ class E5Weights:
             ids.append(self.unk if piece[at] < 0 else piece[at])
             at = start[at]
         return tuple(reversed(ids))
+
+    def _find(self, text: str) -> int | None:
+        """The id of the piece ``text`` (the lowest of equal pieces), or None."""
+        key = hash(text)
+        at = int(np.searchsorted(self._hash_sorted, key))
+        while at < len(self._hash_sorted) and self._hash_sorted[at] == key:
+            token = int(self._hash_ids[at])
+            if self.piece(token) == text:
+                return token
+            at += 1
+        return None
 
     def piece(self, token: int) -> str:
         """The text of a piece id (the word-start mark stands for a space)."""

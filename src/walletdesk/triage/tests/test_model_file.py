@@ -246,7 +246,9 @@ def test_the_encoder_graph_is_valid_onnx_and_built_the_same_each_time() -> None:
     from walletdesk.triage.encoder import build_graph, encoder
 
     weights = E5Weights()
-    written = build_graph(weights, 2).SerializeToString()
+    model, outside = build_graph(weights, 2, external=False)
+    assert outside == {}
+    written = model.SerializeToString()
     graph = onnx.load_from_string(written)  # the real schema reads what onnxproto wrote
     onnx.checker.check_model(graph, full_check=True)  # with shape inference through every node
     linear = [n for n in graph.graph.node if n.op_type == "DynamicQuantizeMatMul"]
@@ -255,7 +257,16 @@ def test_the_encoder_graph_is_valid_onnx_and_built_the_same_each_time() -> None:
     assert all(by_name[n.input[1]].data_type == onnx.TensorProto.INT8 for n in linear)
     assert [(a.name, a.i) for a in graph.graph.node[0].attribute] == [("axis", -1), ("epsilon", 0)]
     assert graph.graph.node[0].attribute[1].f == pytest.approx(float(weights.eps))
-    assert build_graph(weights, 2).SerializeToString() == written
+    assert build_graph(weights, 2, external=False)[0].SerializeToString() == written
+    # The session's form: the int8 weights named in the model, their bytes handed over apart.
+    slim, outside = build_graph(weights, 2)
+    assert sorted(outside) == sorted(n.input[1] for n in linear)
+    for name, array in outside.items():
+        assert array.tobytes() == by_name[name].raw_data
+    external = {t.name: t for t in onnx.load_from_string(slim.SerializeToString()).graph.initializer
+                if t.data_location == onnx.TensorProto.EXTERNAL}
+    assert sorted(external) == sorted(outside) and all(not t.raw_data for t in external.values())
+    assert len(slim.SerializeToString()) < len(written) / 10
     assert encoder().graph_sha256 == training.encoder_graph_sha256()
 
 

@@ -14,6 +14,9 @@ from walletdesk.triage import services
 class Command(BaseCommand):
     help = ("Triage customer messages: with --jsonl read one text per line on stdin and print "
             '{"text","intent","confidence","queue","priority","articles"} per line.')
+    # It reads no database and serves nothing: Django's system checks would import every URL
+    # configuration, view and API schema first (about 40 MB and a second for one message).
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--jsonl", action="store_true",
