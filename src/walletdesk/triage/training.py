@@ -40,7 +40,8 @@ from .classifier import (
     write_model,
 )
 from .e5weights import weights_sha256
-from .encoder import FULL_LAYERS, encoder
+from .encoder import FULL_LAYERS
+from .encoder import encoder as int8_encoder
 from .text import MODEL_CHARS, normalize
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -162,7 +163,7 @@ def encoder_graph_sha256() -> str:
     """SHA-256 of the encoder's ONNX graph as this code builds it from the weights (with the
     settings' layers): with ONNX Runtime's version, what decides the vectors besides the CPU."""
     try:
-        return encoder(int(SETTINGS.get("encoder_layers") or FULL_LAYERS)).graph_sha256
+        return int8_encoder(int(SETTINGS.get("encoder_layers") or FULL_LAYERS)).graph_sha256
     except EncoderMissing:
         return "missing"
 
