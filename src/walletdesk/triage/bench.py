@@ -26,9 +26,9 @@ from .training import SETTINGS, load_banking77, make_vectorizers, training_libra
 
 
 def _latency(fn: Callable[[str], Any], texts: list[str]) -> dict[str, float]:
-    """Wall time per message, and the CPU time this process spent on it (every thread: the
-    encoder's engine may use more than one): on a shared machine the first includes waiting
-    for a core, the second does not."""
+    """Wall time per message, and the CPU time this process spent on it (every thread, should
+    an encoder use more than one): on a shared machine the first includes waiting for a core,
+    the second does not."""
     for text in texts[:20]:
         fn(text)
     wall, cpu = [], []

