@@ -248,5 +248,22 @@ def test_the_console_fits_a_phone(live_server_url: str, page_for: Any, lang: str
     agent.get_by_test_id("agent-log").get_by_test_id("msg-text").first.wait_for()
     assert agent.evaluate("document.documentElement.scrollWidth") <= 390
     assert agent.get_by_test_id("agent-log").bounding_box()["width"] >= 300
+    # Nothing of the header or the tools leaves the conversation's pane (the pane clips, so
+    # the page's width alone would not tell), and no label's words break inside a word.
+    outside = agent.evaluate("""() => {
+      const pane = document.querySelector('.pane-conv').getBoundingClientRect();
+      return [...document.querySelectorAll('.conv-head > *, .conv-tools > *')]
+        .filter(e => e.offsetParent && e.getBoundingClientRect().right > pane.right + 0.5)
+        .map(e => e.id || e.textContent.trim());
+    }""")
+    assert outside == []
+    broken = agent.evaluate("""() => [...document.querySelectorAll('.conv-tools .inline-label')].filter(l => {
+      const r = document.createRange(); r.selectNodeContents(l.firstChild);
+      return r.getClientRects().length > 1; }).map(l => l.textContent.trim().slice(0, 20))""")
+    assert broken == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    agent.evaluate("""() => { const top = document.querySelector('.pane-conv').getBoundingClientRect().top;
+      window.scrollTo(0, window.scrollY + top - document.querySelector('header').offsetHeight - 8); }""")
+    agent.screenshot(path=str(SCREENSHOTS / f"phone-agent-console-{lang[:2]}.png"))
     found = Axe().run(agent, options={"resultTypes": ["violations"]}).response["violations"]
     assert [v["id"] for v in found if v["impact"] in {"serious", "critical"}] == []
