@@ -463,11 +463,6 @@ ALLOW_DEMO_IN_PRODUCTION = env_bool("WALLETDESK_ALLOW_DEMO_IN_PRODUCTION")
 JOB_LEASE_SECONDS = env_float("WALLETDESK_JOB_LEASE_SECONDS", 120.0)
 # Slow clients: request headers complete within this many seconds (core/httpserver.py).
 HEADER_TIMEOUT_SECONDS = env_float("WALLETDESK_HEADER_TIMEOUT", 10.0)
-# OpenMP threads of the text encoder (core/embed.py); a value that is not a number means 1.
-try:
-    EMBED_THREADS = max(1, int(os.environ.get("WALLETDESK_EMBED_THREADS", "1")))
-except ValueError:
-    EMBED_THREADS = 1
 # The version a build stamps on the image (no git checkout there); "" = the package's own.
 APP_VERSION = os.environ.get("WALLETDESK_APP_VERSION", "")[:60]
 # The directory's Ed25519 signing seed (base64); "" = a key file in VAR_DIR, refused in production.

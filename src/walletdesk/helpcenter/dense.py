@@ -6,8 +6,9 @@ example questions of the tuning split (:mod:`.questions`). A query is embedded o
 
 Passage vectors are stored, not computed at start-up: ``vectors.npz`` (written by
 ``help_vectors``) holds float16 vectors keyed by a hash of the passage text, and covers the
-packaged articles and examples. A passage that is not there (an article edited in the admin) is
-embedded when the index is rebuilt and kept in this process's cache.
+packaged articles and examples. It names the encoder that made them (``core.encoder.identity``):
+vectors of another encoder are not used. A passage that is not there (an article edited in the
+admin) is embedded when the index is rebuilt and kept in this process's cache.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -52,23 +54,31 @@ def sentences(body: str) -> list[str]:
     return out
 
 
+def _current(data: Any) -> bool:
+    """Whether a stored file's vectors are this encoder's."""
+    from walletdesk.core.encoder import identity
+
+    return "encoder" in data.files and str(data["encoder"]) == identity()
+
+
 def _load_store() -> None:
     global _loaded
     if _loaded:
         return
     if STORE.exists():
         with np.load(STORE, allow_pickle=False) as data:
-            keys, vectors = data["keys"], data["vectors"].astype(np.float32)
-        for k, v in zip(keys.tolist(), vectors, strict=True):
-            _cache.setdefault(str(k), v)
+            if _current(data):
+                for k, v in zip(data["keys"].tolist(), data["vectors"].astype(np.float32), strict=True):
+                    _cache.setdefault(str(k), v)
     _loaded = True
 
 
 def stored_keys() -> set[str]:
+    """The passages the file holds vectors of, made by this encoder."""
     if not STORE.exists():
         return set()
     with np.load(STORE, allow_pickle=False) as data:
-        return {str(k) for k in data["keys"].tolist()}
+        return {str(k) for k in data["keys"].tolist()} if _current(data) else set()
 
 
 def passage_vectors(texts: Sequence[str]) -> np.ndarray:
@@ -104,5 +114,8 @@ def write_store(texts: Iterable[str]) -> int:
     vectors = passage_vectors(unique)
     keys = np.array([key(t) for t in unique], dtype="U24")
     order = np.argsort(keys)
-    np.savez_compressed(STORE, keys=keys[order], vectors=vectors[order].astype(np.float16))
+    from walletdesk.core.encoder import identity
+
+    np.savez_compressed(STORE, keys=keys[order], vectors=vectors[order].astype(np.float16),
+                        encoder=np.array(identity()))
     return len(unique)

@@ -41,9 +41,9 @@ Encoder = Callable[[list[str]], np.ndarray]
 
 def e5_query_encoder(settings: dict[str, Any]) -> Encoder:
     """The shipped encoder: multilingual-e5-small in int8 through ONNX Runtime, "query: "
-    prefix (E5's for classification; ``triage.encoder``); with the setting ``encoder_layers``,
+    prefix (E5's for classification; ``core.encoder``); with the setting ``encoder_layers``,
     through its first layers only."""
-    from .encoder import FULL_LAYERS, e5_query
+    from walletdesk.core.encoder import FULL_LAYERS, e5_query
 
     return partial(e5_query, layers=int(settings.get("encoder_layers") or FULL_LAYERS))
 

@@ -29,7 +29,9 @@ from typing import Any
 import numpy as np
 from django.conf import settings as django_settings
 
-from walletdesk.core.embed import EncoderMissing
+from walletdesk.core.e5weights import EncoderMissing, weights_path
+from walletdesk.core.encoder import FULL_LAYERS
+from walletdesk.core.encoder import encoder as int8_encoder
 
 from .classifier import (
     MANIFEST_FILE,
@@ -39,9 +41,6 @@ from .classifier import (
     embedding_input,
     write_model,
 )
-from .e5weights import weights_path
-from .encoder import FULL_LAYERS
-from .encoder import encoder as int8_encoder
 from .text import MODEL_CHARS, normalize
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -66,7 +65,7 @@ SETTINGS: dict[str, Any] = {
     "confidence_temperature": 4.0,
     # Options, off (measured, not shipped: docs/triage.md "Bounding the encoder's cost"):
     # "embedding_max_tokens": N, the encoder reads the first N tokens;
-    # "encoder_layers": N, the encoder runs e5's first N of 12 layers (triage/encoder.py);
+    # "encoder_layers": N, the encoder runs e5's first N of 12 layers (core/encoder.py);
     # "first_stage_margin": M, the n-grams alone (their own SVM) answer when their two best
     # scores are at least M apart, and only the other messages go through the encoder.
 }

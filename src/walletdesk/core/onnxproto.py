@@ -1,9 +1,9 @@
-"""The few ONNX messages the triage encoder's graph needs, made with protobuf alone.
+"""The few ONNX messages the text encoder's graph needs, made with protobuf alone.
 
 An ONNX model is a protocol-buffers message (``onnx.proto``). ONNX Runtime, which runs the graph,
 already depends on protobuf; the ``onnx`` package would add about 34 MB to the install only to
 spell the messages (ADR 0124). So this module declares the subset of ``onnx.proto`` that
-``triage.encoder`` writes — model, operator set, graph, node, attribute, tensor and a tensor's
+``core.encoder`` writes — model, operator set, graph, node, attribute, tensor and a tensor's
 type and shape — with the field numbers and wire types of the real schema, and lets protobuf
 make the classes. Enum fields are declared as int32, which is how they travel; the fields not
 declared here are never written. ``onnx`` (a dev dependency) checks the result in the tests.
@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from walletdesk.core.embed import EncoderMissing
+from .e5weights import EncoderMissing
 
 # (message, [(field, number, type, repeated)]); types: a protobuf scalar name or a message
 _MESSAGES: list[tuple[str, list[tuple[str, int, str, bool]]]] = [
