@@ -42,6 +42,11 @@ application = ProtocolTypeRouter(
 gc.collect()
 gc.freeze()
 
+if settings.HELP_WARM_AT_START:
+    from walletdesk.helpcenter.search import warm_in_background
+
+    warm_in_background()
+
 if os.environ.get("WALLETDESK_INPROCESS_WORKER") == "1":
     from walletdesk.core.services import jobs
 

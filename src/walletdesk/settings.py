@@ -463,6 +463,10 @@ ALLOW_DEMO_IN_PRODUCTION = env_bool("WALLETDESK_ALLOW_DEMO_IN_PRODUCTION")
 JOB_LEASE_SECONDS = env_float("WALLETDESK_JOB_LEASE_SECONDS", 120.0)
 # Slow clients: request headers complete within this many seconds (core/httpserver.py).
 HEADER_TIMEOUT_SECONDS = env_float("WALLETDESK_HEADER_TIMEOUT", 10.0)
+# Build help search's indexes and text encoder on a background thread when an ASGI process
+# starts (asgi.py), so that the first person to search after a start or a deploy does not wait
+# about 1.5–2 s for them. On by default in production; tests and development build on first use.
+HELP_WARM_AT_START = env_bool("WALLETDESK_HELP_WARM_AT_START", PRODUCTION)
 # The version a build stamps on the image (no git checkout there); "" = the package's own.
 APP_VERSION = os.environ.get("WALLETDESK_APP_VERSION", "")[:60]
 # The directory's Ed25519 signing seed (base64); "" = a key file in VAR_DIR, refused in production.

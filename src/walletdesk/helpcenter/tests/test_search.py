@@ -126,3 +126,46 @@ def test_a_repeated_question_is_answered_from_memory(help_content: None,
     assert again.answered and again.hits[0].slug == "forgot-password"
     with pytest.raises(pytest.fail.Exception):
         search.answer("账户被锁了", "zh-hans")  # a new question is searched
+
+
+@pytest.mark.django_db(transaction=True)
+def test_warming_at_start_builds_what_the_first_search_would_wait_for(
+        help_content: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from walletdesk.helpcenter import dense
+
+    built: list[str] = []
+    embedded: list[int] = []
+
+    class Counted(search.Index):
+        def __init__(self, docs: Any, lang: str, *args: Any, **kwargs: Any) -> None:
+            built.append(lang)
+            super().__init__(docs, lang, *args, **kwargs)
+
+    passage_vectors = dense.passage_vectors
+
+    def counted_vectors(texts: Any) -> Any:
+        embedded.append(len(texts))
+        return passage_vectors(texts)
+
+    monkeypatch.setattr(search, "Index", Counted)
+    monkeypatch.setattr(dense, "passage_vectors", counted_vectors)
+    search.warm_in_background().join(timeout=120)
+    assert sorted(built) == sorted(search.LANGS) and len(embedded) == len(search.LANGS)
+    # The first searches use the warmed indexes and their passage vectors: nothing is built.
+    found = search.answer("忘记密码了 登不上去", "zh-hans")
+    assert found.answered and found.hits[0].slug == "forgot-password"
+    assert search.answer("forgot my password", "en").hits[0].slug == "forgot-password"
+    assert len(built) == len(search.LANGS) and len(embedded) == len(search.LANGS)
+
+
+def test_a_failed_warm_up_is_logged_and_leaves_the_work_to_the_first_search(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    def broken(lang: str) -> search.Index:
+        raise RuntimeError("database unreachable")
+
+    monkeypatch.setattr(search, "index_for", broken)
+    with caplog.at_level("ERROR", logger="walletdesk.helpcenter.search"):
+        thread = search.warm_in_background()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
+    assert "did not warm up" in caplog.text
