@@ -142,3 +142,18 @@ def test_api_answers_in_zh_hant_with_converted_titles(anon_api: Any, help_conten
     assert body["answered"] is True and body["no_fit"] is None
     assert body["results"][0]["slug"] == "forgot-password"
     assert body["results"][0]["title"] == "忘記密碼怎麼辦"
+
+
+def test_chinese_text_sets_its_links_and_bold_without_spaces() -> None:
+    """Chinese runs on without spaces: "请联系客服", not "请 联系客服", around a link or a bold
+    run whose own text is Chinese (spaces next to Latin words and numbers stay)."""
+    import re
+
+    from walletdesk.helpcenter import content
+
+    cjk = "\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef"
+    spaced = re.compile(rf"[{cjk}] (?:\*\*|\[)[{cjk}]|[{cjk}](?:\*\*|\]\(/[^)\s]*\)) [{cjk}]")
+    found = [(a.slug, m.group(0)) for a in content.articles()
+             for field in ("body_zh", "summary_zh", "title_zh")
+             for m in spaced.finditer(a.fields[field])]
+    assert not found
