@@ -26,7 +26,11 @@ def test_search_with_live_suggestions_in_chinese(live_server_url: str, page_for:
     page.wait_for_url("**/help/search/**")
     first = page.get_by_test_id("help-result").first
     assert first.get_attribute("data-slug") == "transaction-incomplete"
-    first.locator("a").click()
+    # The whole card is the tap target: a tap on its snippet (where the title link lies over
+    # the card) opens the article.
+    box = first.locator("p").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_url("**/help/transaction-incomplete/")
     assert "待处理" in page.get_by_test_id("help-article").inner_text()
     assert page.get_by_test_id("contact-support").get_attribute("href") == "/contact/"
