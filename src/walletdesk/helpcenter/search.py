@@ -362,7 +362,9 @@ _SENTENCE = re.compile(r"[^。!?!?\n]+[。!?!?]?")
 
 
 def snippet(body: str, query: dict[str, float], size: int = 110) -> str:
-    """The sentence of ``body`` that shares most with the query, shortened."""
+    """The sentence of ``body`` that shares most with the query, shortened. A list item reads
+    as a sentence of its own: its first letter capitalised, its trailing ";" or "," dropped,
+    and a ":" that leads into a list becomes "…"."""
     terms = [t for t in query if not t.startswith(("~", "#")) and len(t) > 1]
     best, best_hits = "", -1
     for sentence in _SENTENCE.findall(markup.plain(body)):
@@ -371,6 +373,10 @@ def snippet(body: str, query: dict[str, float], size: int = 110) -> str:
         hits = sum(1 for t in terms if t in low)
         if hits > best_hits and len(sentence) > 8:
             best, best_hits = sentence, hits
+    best = best.rstrip(";；,，、 ")
+    if best.endswith((":", "：")):
+        best = best[:-1].rstrip() + "…"
+    best = best[:1].upper() + best[1:]
     return best if len(best) <= size else best[: size - 1] + "…"
 
 
