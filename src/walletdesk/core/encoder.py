@@ -43,7 +43,7 @@ def _runtime() -> Any:
 
 
 def build_graph(weights: E5Weights, layers: int, external: bool = True) -> tuple[Any, dict[str, np.ndarray]]:
-    """The forward pass as an ONNX model (``triage.onnxproto``): input ``x`` (tokens, hidden),
+    """The forward pass as an ONNX model (``core.onnxproto``): input ``x`` (tokens, hidden),
     the sum of each token's word, position and type embeddings; output ``y`` (1, hidden), the
     unit sentence vector. With ``external``, the int8 weights (21 MB with 12 layers) are not
     written into the model but returned by name, for the session to use where they are

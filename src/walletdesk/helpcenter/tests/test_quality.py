@@ -67,6 +67,22 @@ def test_stored_vectors_cover_every_packaged_passage() -> None:
     assert not missing
 
 
+def test_stored_vectors_of_another_encoder_are_not_used(
+        tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    text = packaged_passages()[0]
+    stale = tmp_path / "vectors.npz"
+    np.savez_compressed(stale, keys=np.array([dense.key(text)], dtype="U24"),
+                        vectors=np.ones((1, 384), dtype=np.float16), encoder=np.array("another-encoder"))
+    monkeypatch.setattr(dense, "STORE", stale)
+    monkeypatch.setattr(dense, "_cache", {})
+    monkeypatch.setattr(dense, "_loaded", False)
+    assert dense.stored_keys() == set()  # the coverage test above fails on such a file
+    vector = dense.passage_vectors([text])[0]  # embedded afresh, not the stale row of ones
+    assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-3 and not np.allclose(vector, vector[0])
+
+
 @pytest.mark.parametrize(("q", "lang"), [
     ("someone asked me for my verification code", "en"),
     ("a guy on the phone asked me for the code i got by sms", "en"),
