@@ -32,6 +32,7 @@ from django.conf import settings as django_settings
 from walletdesk.core.e5weights import EncoderMissing, weights_path
 from walletdesk.core.encoder import FULL_LAYERS
 from walletdesk.core.encoder import encoder as int8_encoder
+from walletdesk.core.encoder import identity as encoder_identity
 
 from .classifier import (
     MANIFEST_FILE,
@@ -208,11 +209,13 @@ def _encode(encoder: Encoder, inputs: list[str]) -> np.ndarray:
 
 def cache_path(inputs: list[str]) -> Path:
     """The cache file of the encoder's vectors of ``inputs`` (see :func:`cached_vectors`)."""
-    layers = {"layers": SETTINGS["encoder_layers"]} if SETTINGS.get("encoder_layers") else {}
     key = hashlib.sha256(json.dumps({
         "inputs": hashlib.sha256(json.dumps(inputs, ensure_ascii=False).encode("utf-8")).hexdigest(),
-        "weights": encoder_weights_sha256(), "graph": encoder_graph_sha256(),
-        "onnxruntime": _versions()["onnxruntime"], "kind": "query", **layers,
+        # the tokenizer's tables (the weights file), and the graph of the settings' layers with
+        # the runtime that runs it (the vectors' identity, as help search's stored vectors name it)
+        "weights": encoder_weights_sha256(),
+        "encoder": encoder_identity(int(SETTINGS.get("encoder_layers") or FULL_LAYERS)),
+        "kind": "query",
     }, sort_keys=True).encode("utf-8")).hexdigest()
     return cache_dir() / f"e5-{key[:40]}.npy"
 
