@@ -362,9 +362,9 @@ _SENTENCE = re.compile(r"[^。!?!?\n]+[。!?!?]?")
 
 
 def snippet(body: str, query: dict[str, float], size: int = 110) -> str:
-    """The sentence of ``body`` that shares most with the query, shortened. A list item reads
-    as a sentence of its own: its first letter capitalised, its trailing ";" or "," dropped,
-    and a ":" that leads into a list becomes "…"."""
+    """The sentence of ``body`` that shares most with the query, shortened. A list item ends as
+    an excerpt, not mid-list: its trailing ";" or "," dropped, and a ":" that leads into a list
+    becomes "…". The first letter is left as written ("walletdesk" stays lowercase)."""
     terms = [t for t in query if not t.startswith(("~", "#")) and len(t) > 1]
     best, best_hits = "", -1
     for sentence in _SENTENCE.findall(markup.plain(body)):
@@ -376,7 +376,6 @@ def snippet(body: str, query: dict[str, float], size: int = 110) -> str:
     best = best.rstrip(";；,，、 ")
     if best.endswith((":", "：")):
         best = best[:-1].rstrip() + "…"
-    best = best[:1].upper() + best[1:]
     return best if len(best) <= size else best[: size - 1] + "…"
 
 

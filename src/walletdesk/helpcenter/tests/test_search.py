@@ -65,12 +65,14 @@ def test_results_are_ranked_with_titles_scores_and_snippets(help_content: None) 
     assert hits[0].snippet
 
 
-def test_a_snippet_from_a_list_item_reads_as_a_sentence(help_content: None) -> None:
+def test_a_snippet_from_a_list_item_ends_as_an_excerpt(help_content: None) -> None:
     hit = search.search("someone on the phone asked for my sms code", "en")[0]
-    assert hit.slug == "phishing-scams"
-    assert hit.snippet[0].isupper() and not hit.snippet.endswith((";", ","))
+    assert hit.slug == "phishing-scams" and not hit.snippet.endswith((";", ","))
     body = "Fees:\n\n- someone asks for your code;\n- a link to a fake site,"
-    assert search.snippet(body, {"someone": 1.0}) == "Someone asks for your code"
+    assert search.snippet(body, {"someone": 1.0}) == "someone asks for your code"
+    # The product's name is written in lowercase, also at the start of a sentence.
+    own = "walletdesk has its own agents."
+    assert search.snippet(own, {"agents": 1.0}) == own
     assert search.snippet("目前人民币的收费是：\n\n- 提现 1%", {"收费": 1.0}) == "目前人民币的收费是…"
 
 
