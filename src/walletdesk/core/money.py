@@ -21,6 +21,8 @@ SYMBOLS = {"CNY": "¥", "HKD": "HK$", "USD": "US$"}
 # The largest single amount any operation accepts (minor units); 10 million.
 MAX_AMOUNT_MINOR = 10_000_000_00
 PLAIN_DECIMAL = re.compile(r"[0-9]{1,12}(\.[0-9]{1,12})?")
+# A minus sign as people type it: ASCII, the typographic minus, the full-width one.
+MINUS_SIGNS = ("-", "\u2212", "\uff0d")
 
 
 def check_currency(currency: object) -> str:
@@ -54,6 +56,9 @@ def parse_major(text: str, currency: str) -> int:
     """Parse a decimal typed by a person ("12.34") into minor units."""
     exponent = CURRENCIES[check_currency(currency)]
     cleaned = (text or "").strip().replace(",", "").replace("，", "")
+    if cleaned.startswith(MINUS_SIGNS) and PLAIN_DECIMAL.fullmatch(cleaned[1:]):
+        # "-5" is a number, only not one that can be paid: say so, not "enter an amount".
+        raise ValidationFailed(_("The amount must be greater than zero."), code="invalid_amount")
     # Plain digits with an optional decimal part: no sign, exponent, NaN or infinity.
     if not PLAIN_DECIMAL.fullmatch(cleaned):
         raise ValidationFailed(_("Enter an amount such as 12.34."), code="invalid_amount")

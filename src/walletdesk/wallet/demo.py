@@ -87,7 +87,7 @@ def _fees() -> None:
             starts_at=clock.now() - timedelta(days=30), ends_at=clock.now() + timedelta(days=60),
             per_user_limit=3)
         Promotion.objects.create(
-            name_zh="信用卡充值周末免费", name_en="Free credit-card top-ups this month",
+            name_zh="本月信用卡充值免手续费", name_en="Free credit-card top-ups this month",
             operation="topup", method="credit_card", starts_at=clock.now() - timedelta(days=3),
             ends_at=clock.now() + timedelta(days=27), per_user_limit=2)
 

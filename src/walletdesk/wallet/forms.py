@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from walletdesk.accounts.models import User
 from walletdesk.core.errors import DomainError
@@ -31,10 +32,20 @@ def usable_cards(user: User, operation: str) -> list[PaymentMethod]:
                 .order_by("-is_default", "kind", "-created_at"))
 
 
+# A card's kind in a few characters, after its brand and last four digits: a phone's select
+# shows the start of an option and cuts the rest, so what tells two cards apart comes first.
+SHORT_KINDS: dict[str, Any] = {
+    Method.BANK_CARD: pgettext_lazy("card kind, short", "Bank card"),
+    Method.CREDIT_CARD: pgettext_lazy("card kind, short", "Credit card"),
+}
+
+
 def source_label(card: PaymentMethod | None) -> str:
+    """"UnionPay •••• 0127 · Bank card": the brand and last four digits first, unbroken."""
     if card is None:
         return str(METHOD_LABELS[Method.BALANCE])
-    return f"{METHOD_LABELS[card.kind]} · " + str(card).replace(" ", "\u00a0")  # one line
+    kind = SHORT_KINDS.get(card.kind) or METHOD_LABELS.get(card.kind, "")
+    return str(card).replace(" ", "\u00a0") + f" · {kind}"
 
 
 class MoneyForm(forms.Form):
@@ -49,8 +60,10 @@ class MoneyForm(forms.Form):
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCY_CHOICES)
     idem = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, available: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # What the balance can pay, under the amount (Django links it as aria-describedby).
+        self.fields["amount"].help_text = available
         self.cards = usable_cards(user, self.operation)
         if "source" in self.fields:
             choices: list[tuple[str, str]] = []
@@ -101,7 +114,8 @@ class PayForm(MoneyForm):
     operation = "payment"
     field_order = ["merchant", "amount", "currency", "source"]
     merchant = forms.ModelChoiceField(label=_("Merchant"), to_field_name="slug",
-                                      queryset=Merchant.objects.filter(is_active=True))
+                                      queryset=Merchant.objects.filter(is_active=True),
+                                      empty_label=_("Choose a merchant"))
     source = forms.ChoiceField(label=_("Pay with"))
 
 

@@ -133,6 +133,19 @@ class StatementRow:
     parts: list[tuple[str, int]] = field(default_factory=list)
 
     @property
+    def who(self) -> str:
+        """The other side, as the history names it: the merchant, the other person (the sender
+        of money received, the recipient of money sent) or the card."""
+        t = self.transaction
+        if t.merchant_id:
+            return str(t.merchant)
+        if t.counterparty_id:
+            return str(t.customer if self.net > 0 else t.counterparty)
+        if t.payment_method_id:
+            return str(t.payment_method)
+        return ""
+
+    @property
     def by_card(self) -> bool:
         """A payment made with a card passes through the wallet: it never changes the balance."""
         return (self.transaction.type == Type.PAYMENT

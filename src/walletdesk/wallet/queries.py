@@ -424,7 +424,9 @@ def monthly_statement(user: User, currency: str, year: int, month: int,
     statement = Statement(currency, year, month, opening, balance_at(account, end))
     postings = (Posting.objects.filter(Q(source=account) | Q(destination=account),
                                        created_at__gte=start, created_at__lte=end)
-                .select_related("transaction").order_by("created_at", "pk"))
+                .select_related("transaction__merchant", "transaction__customer",
+                                "transaction__counterparty", "transaction__payment_method")
+                .order_by("created_at", "pk"))
     for p in postings:
         signed = p.amount if p.destination_id == account.pk else -p.amount
         if signed > 0:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import csv
 import uuid
 from collections.abc import Callable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -15,8 +16,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -29,6 +31,7 @@ from walletdesk.core.money import CURRENCIES, format_minor, parse_major
 from . import fees, present, queries, review, services
 from .forms import CardForm, MoneyForm, PayForm, RefundForm, TopUpForm, TransferForm, WithdrawForm
 from .models import (
+    EVENT_REASONS,
     OPERATION_METHODS,
     Merchant,
     Method,
@@ -36,6 +39,7 @@ from .models import (
     PaymentRequest,
     Promotion,
     Transaction,
+    TransactionEvent,
 )
 from .serializers import transaction_dict
 from .services import cards, idempotency
@@ -89,6 +93,9 @@ def home(request: HttpRequest) -> HttpResponse:
     })
 
 
+# The forms that spend the balance show what it can pay under the amount.
+SHOWS_AVAILABLE = ("transfer", "payment", "withdrawal")
+
 FORMS: dict[str, tuple[type[MoneyForm], Any]] = {
     "topup": (TopUpForm, gettext_lazy("Top up")),
     "transfer": (TransferForm, gettext_lazy("Transfer")),
@@ -113,18 +120,19 @@ def _call(user: User, operation: str, data: dict[str, Any]) -> Transaction:
                              card=card)
 
 
-def _fresh_form(form: MoneyForm, user: User) -> MoneyForm:
+def _fresh_form(form: MoneyForm, user: User, available: str) -> MoneyForm:
     """The same answers with a new idempotency key (after a refusal the old key is spent)."""
     data = form.data.copy()  # type: ignore[attr-defined]
     data["idem"] = uuid.uuid4().hex
-    fresh = type(form)(data, user=user)
+    fresh = type(form)(data, user=user, available=available)
     fresh.is_valid()
     return fresh
 
 
 def _book(request: HttpRequest, user: User, operation: str,
-          form: MoneyForm) -> tuple[str | None, str, bool]:
-    """Book the reviewed operation once: (transaction id, error, step-up needed)."""
+          form: MoneyForm) -> tuple[dict[str, Any] | None, str, str]:
+    """Book the reviewed operation once: (the transaction as the API gives it, or None; the
+    refusal's message; its code)."""
     data = form.cleaned_data
     digest = idempotency.request_hash("POST", request.path, repr(sorted(
         (k, str(v)) for k, v in data.items() if k != "idem")).encode())
@@ -133,10 +141,36 @@ def _book(request: HttpRequest, user: User, operation: str,
             f"user:{user.pk}", "web-" + data["idem"], digest,
             lambda: (201, transaction_dict(_call(user, operation, data), user)))
     except DomainError as exc:
-        return None, str(exc.message), exc.code == "step_up_required"
+        return None, str(exc.message), exc.code
     if status == 201:
-        return body["id"], "", False
-    return None, body.get("message", ""), body.get("code") == "step_up_required"
+        return body, "", ""
+    return None, body.get("message", ""), body.get("code", "")
+
+
+# Refusals about one field are shown on that field (red, aria-invalid, described by the
+# message); the words stay those of the error, so no more is revealed than before (ADR 0047).
+ERROR_FIELDS = {
+    "unknown_recipient": "to",
+    "too_many_unknown_recipients": "to",
+    "transfer_to_self": "to",
+    "insufficient_funds": "amount",
+}
+
+
+def _refuse(form: MoneyForm, code: str, message: str) -> None:
+    field = ERROR_FIELDS.get(code)
+    form.add_error(field if field in form.fields else None, message)
+
+
+def _available(user: User, currency: str) -> str:
+    """"Available ¥4,521.50": the chosen currency's available balance, then any other
+    currency that holds money (the currency can be changed on the form)."""
+    currency = currency if currency in CURRENCIES else "CNY"
+    balances = queries.balances(user)
+    shown = [b for b in balances if b.currency == currency] + [
+        b for b in balances if b.currency != currency and b.available > 0]
+    amounts = " · ".join(format_minor(b.available, b.currency) for b in shown)
+    return _("Available %(amount)s") % {"amount": amounts}
 
 
 @customer_required
@@ -147,7 +181,9 @@ def money_form(request: HttpRequest, operation: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     initial = {"idem": uuid.uuid4().hex, "currency": request.GET.get("currency", "CNY"),
                "merchant": request.GET.get("merchant")}
-    form = form_class(request.POST or None, initial=initial, user=user)
+    currency = request.POST.get("currency") or request.GET.get("currency", "CNY")
+    available = _available(user, currency) if operation in SHOWS_AVAILABLE else ""
+    form = form_class(request.POST or None, initial=initial, user=user, available=available)
     step = (request.POST.get("step") or "review") if request.method == "POST" else ""
     context: dict[str, Any] = {"operation": operation, "title": title, "step_up": False,
                                "needs_card": operation in ("topup", "withdrawal")
@@ -156,20 +192,104 @@ def money_form(request: HttpRequest, operation: str) -> HttpResponse:
         try:
             sheet = review.build(user, operation, form)
         except DomainError as exc:
-            form.add_error(None, str(exc.message))
+            _refuse(form, exc.code, str(exc.message))
         else:
             if step == "confirm" and request.POST.get("reviewed") == sheet.token:
-                txn_id, error, step_up = _book(request, user, operation, form)
-                if txn_id:
-                    return redirect("wallet:detail", txn_id=txn_id)
-                form = _fresh_form(form, user)
-                form.add_error(None, error)
-                context["step_up"] = step_up
+                booked, error, code = _book(request, user, operation, form)
+                if booked:
+                    _announce(request, booked["id"], booked["type"], booked["status"])
+                    return redirect("wallet:detail", txn_id=booked["id"])
+                form = _fresh_form(form, user, available)
+                _refuse(form, code, error)
+                context["step_up"] = code == "step_up_required"
             else:
                 changed = step == "confirm"
                 return render(request, "wallet/review.html", {
                     **context, "form": form, "sheet": sheet, "changed": changed})
     return render(request, "wallet/money_form.html", {**context, "form": form})
+
+
+# --- right after confirming: what happened, in words, and the way back ------------------
+
+BOOKED = "wallet-booked"
+Status = Transaction.Status
+TITLES: dict[tuple[str, str], Any] = {
+    ("transfer", Status.COMPLETED): gettext_lazy("Transfer sent"),
+    ("payment", Status.COMPLETED): gettext_lazy("Payment successful"),
+    ("topup", Status.COMPLETED): gettext_lazy("Top-up successful"),
+    ("withdrawal", Status.COMPLETED): gettext_lazy("Withdrawal complete"),
+    ("transfer", Status.PENDING): gettext_lazy("Transfer submitted: not finished yet"),
+    ("payment", Status.PENDING): gettext_lazy("Payment submitted: not finished yet"),
+    ("topup", Status.PENDING): gettext_lazy("Top-up submitted: not finished yet"),
+    ("withdrawal", Status.PENDING): gettext_lazy("Withdrawal submitted: not finished yet"),
+}
+FAILED_TITLE = gettext_lazy("This did not go through")
+AGAIN = {"topup": "wallet:topup", "transfer": "wallet:transfer", "payment": "wallet:pay",
+         "withdrawal": "wallet:withdraw"}
+
+
+def _title(kind: str, status: str) -> str:
+    if status in present.FINAL:
+        return str(FAILED_TITLE)
+    return str(TITLES.get((kind, status), TITLES.get((kind, Status.COMPLETED), "")))
+
+
+def _announce(request: HttpRequest, txn_id: str, kind: str, status: str) -> None:
+    """Leave word for the transaction's page that the customer has just confirmed it (its
+    text, in case another page shows it first, says what happened)."""
+    messages.success(request, _title(kind, status), extra_tags=f"{BOOKED} {txn_id}")
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the transaction's page says right after it was confirmed, by how it stands now."""
+
+    state: str  # "done", "pending" or "failed"
+    title: str
+    text: str
+    again: str  # the form to try again from, when it did not go through
+
+
+def _receipt_text(txn: Transaction) -> str:
+    amount = format_minor(txn.amount, txn.currency)
+    if txn.type == Transaction.Type.TRANSFER:
+        return _("%(amount)s sent to %(name)s.") % {"amount": amount, "name": txn.counterparty}
+    if txn.type == Transaction.Type.PAYMENT:
+        return _("%(amount)s paid to %(merchant)s.") % {"amount": amount,
+                                                       "merchant": txn.merchant}
+    if txn.type == Transaction.Type.TOPUP:
+        return _("%(amount)s added to your wallet balance.") % {"amount": amount}
+    if txn.type == Transaction.Type.WITHDRAWAL:
+        return _("%(amount)s sent to %(card)s.") % {"amount": amount,
+                                                   "card": txn.payment_method or _("your card")}
+    return ""
+
+
+def _receipt(request: HttpRequest, txn: Transaction) -> tuple[Receipt | None, list[Any]]:
+    """The receipt when the customer arrives from confirming this transaction (the money
+    form's message), and the page's other messages, shown as usual."""
+    mine, found, others = f"{BOOKED} {txn.public_id}", False, []
+    for message in messages.get_messages(request):
+        if message.extra_tags == mine:
+            found = True
+        else:
+            others.append(message)
+    if not found:
+        return None, others
+    if txn.status == Status.PENDING:
+        # The page reloads itself when the network answers: the receipt is there again, then
+        # saying how it ended.
+        _announce(request, txn.public_id, txn.type, txn.status)
+        return Receipt("pending", _title(txn.type, txn.status), "", ""), others
+    if txn.status in present.FINAL:
+        again = reverse(AGAIN[txn.type]) if txn.type in AGAIN else ""
+        if again:
+            query = {"currency": txn.currency}
+            if txn.merchant_id and txn.merchant:
+                query["merchant"] = txn.merchant.slug
+            again += "?" + urlencode(query)
+        return Receipt("failed", "", "", again), others  # the outcome box says what happened
+    return Receipt("done", _title(txn.type, txn.status), _receipt_text(txn), ""), others
 
 
 def _local_next(request: HttpRequest) -> str:
@@ -294,12 +414,62 @@ def _own_transaction(request: HttpRequest, txn_id: str) -> tuple[User, Transacti
         raise Http404 from None
 
 
+# --- the status history: one event per line, in words ---------------------------------------
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: datetime
+    text: str
+    link: str = ""  # the page of the transaction the event names (a refund, the original)
+    link_text: str = ""
+
+
+def _event_text(event: TransactionEvent) -> str:
+    """What happened, as one event: "Created" is joined to how the transaction stood then,
+    a merchant's refund says whether it was in full; never a stored code."""
+    if event.reason == "created":
+        if event.to_status == Status.COMPLETED:
+            return _("Created and completed")
+        if event.to_status == Status.PENDING:
+            return _("Created, waiting for confirmation")
+        return _("Created")
+    if event.reason == "refund":
+        return (_("Refunded in full by the merchant") if event.to_status == Status.REFUNDED
+                else _("Partly refunded by the merchant"))
+    if event.reason in EVENT_REASONS:
+        return event.reason_label
+    return _("Now: %(status)s") % {"status": event.to_label}
+
+
+def _history(txn: Transaction, events: list[TransactionEvent],
+             refunds: list[Transaction]) -> list[HistoryLine]:
+    """The detail page's status history. An event's stored detail (a transaction id, a network
+    reference, a decline code, an employee) is never shown: a refund it names becomes a link
+    to that refund's page, the original a fee refund names a link to the original."""
+    children = {r.public_id: r for r in refunds}
+    lines = []
+    for e in events:
+        named = e.detail.split(" ", 1)[0] if e.detail else ""
+        link, link_text = "", ""
+        if e.reason in ("refund", "fee_refunded") and named in children:
+            link, link_text = reverse("wallet:detail", args=[named]), _("View refund")
+        elif (e.reason == "fee_refund" and txn.parent_id and txn.parent
+              and named == txn.parent.public_id):
+            link, link_text = (reverse("wallet:detail", args=[named]),
+                               _("View the original transaction"))
+        lines.append(HistoryLine(e.at, _event_text(e), link, link_text))
+    return lines
+
+
 @customer_required
 def detail(request: HttpRequest, txn_id: str) -> HttpResponse:
     user, txn = _own_transaction(request, txn_id)
+    receipt, others = _receipt(request, txn)
+    refunds = list(txn.children.order_by("created_at"))
     return render(request, "wallet/detail.html", {
         "t": txn, "direction": queries.direction_for(txn, user),
-        "events": txn.events.all(), "refunds": txn.children.order_by("created_at"),
+        "receipt": receipt, "messages": others,
+        "history": _history(txn, list(txn.events.all()), refunds), "refunds": refunds,
         "outcome": present.outcome(txn), "fee_charged": present.fee_charged(txn),
         "progress": present.progress(txn),
     })
@@ -391,8 +561,10 @@ def answer_request(request: HttpRequest, request_id: str) -> HttpResponse:
             except DomainError as exc:
                 messages.error(request, str(exc.message))
                 return redirect("wallet:home")
-            if req.transaction_id:
-                return redirect("wallet:detail", txn_id=req.transaction.public_id)  # type: ignore[union-attr]
+            booked = req.transaction if req.transaction_id else None
+            if booked is not None:
+                _announce(request, booked.public_id, booked.type, booked.status)
+                return redirect("wallet:detail", txn_id=booked.public_id)
             messages.info(request, _("Payment request declined."))
             return redirect("wallet:home")
     return render(request, "wallet/request_review.html", {

@@ -151,7 +151,8 @@ def _row(t: Any, direction: int, url: str, labels: Mapping[str, str], when: _Whe
         title = (words.name(t, "customer", "u", t.customer_id) if direction > 0
                  else words.name(t, "counterparty", "u", t.counterparty_id))
     elif t.payment_method_id:
-        title = words.name(t, "payment_method", "p", t.payment_method_id)
+        # The last four digits stay with their dots when a narrow row wraps the name.
+        title = words.name(t, "payment_method", "p", t.payment_method_id).replace(" •••• ", " ••••&nbsp;")
     amount = _escape(format_minor(int(t.amount or 0), t.currency))
     if t.status in VOID:
         amount_cell = f'<span class="amount void">{amount}</span>'

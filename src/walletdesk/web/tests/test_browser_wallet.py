@@ -95,7 +95,7 @@ def test_language_switch_and_fee_quote(live_server_url: str, page_for: Any) -> N
     page.screenshot(path=str(SCREENSHOTS / "fees.png"), full_page=True)
     page.get_by_test_id("lang-en").click()
     page.wait_for_load_state()
-    assert "Current fee schedule" in page.content()
+    assert "Current fees in CNY" in page.content()
 
 
 def test_refused_payment_shows_a_translated_error(live_server_url: str, page_for: Any) -> None:

@@ -1,0 +1,69 @@
+"""The fee schedule, the monthly statement and the cards page say things in words: fees as
+"1%, at least ¥0.50", months as people write them, who each statement line was with."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from walletdesk.core import clock
+from walletdesk.wallet import services
+from walletdesk.wallet.models import FeePolicy
+
+pytestmark = pytest.mark.money
+
+
+def signed_in(user: Any, language: str) -> Client:
+    client = Client(headers={"accept-language": language})
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def schedule(db: Any) -> None:
+    start = clock.now() - timedelta(days=1)
+    FeePolicy.objects.create(operation="transfer", method="balance", currency="CNY",
+                             basis_points=100, minimum=50, maximum=2_500, effective_from=start)
+    FeePolicy.objects.create(operation="topup", method="bank_card", currency="CNY",
+                             fixed=50, effective_from=start)
+    FeePolicy.objects.create(operation="topup", method="credit_card", currency="CNY",
+                             effective_from=start)
+
+
+@pytest.mark.parametrize(("language", "transfer", "bank", "free"), [
+    ("en", "1%, at least ¥0.50, at most ¥25.00", "¥0.50", "Free"),
+    ("zh-hans", "1%，最低 ¥0.50，最高 ¥25.00", "¥0.50", "免费"),
+])
+def test_the_fee_schedule_states_each_fee_in_words(customer: Any, schedule: None, language: str,
+                                                    transfer: str, bank: str, free: str) -> None:
+    page = signed_in(customer, language).get("/wallet/fees/?currency=CNY").content.decode()
+    cells = page.split('data-testid="fee-row"')[1:]
+    assert len(cells) == 3
+    assert any(transfer in row for row in cells)
+    assert any(f'">{bank}</td>' in row for row in cells)
+    assert any(f'">{free}</td>' in row for row in cells)
+    # The policy's version is the desk's bookkeeping, not the customer's.
+    assert ">v1<" not in page and "Version" not in page
+
+
+@pytest.mark.parametrize(("language", "month"), [("en", "December 2026"), ("zh-hans", "2026年12月")])
+def test_the_statement_names_the_month_and_who_each_line_was_with(
+        customer: Any, make_customer: Any, fund: Any, language: str, month: str) -> None:
+    with clock.frozen(datetime(2026, 12, 15, 4, tzinfo=UTC)):
+        fund(customer, 10_000)
+        bob = make_customer("bob@example.com", display_name="Bob Li")
+        services.transfer(customer, to="bob@example.com", amount=1_250, currency="CNY")
+        page = signed_in(customer, language).get("/wallet/statement/?month=2026-12").content.decode()
+        bob_page = signed_in(bob, language).get("/wallet/statement/?month=2026-12").content.decode()
+    assert f'<option value="2026-12" selected>{month}</option>' in page
+    assert "Bob Li" in page and "•••• 0128" in page  # the recipient, and the card of the top-up
+    assert "Alice" in bob_page  # money received names its sender
+
+
+def test_the_cards_page_explains_the_default_badge(customer: Any, fund: Any) -> None:
+    fund(customer, 1_000)  # links a bank card, the customer's default
+    page = signed_in(customer, "en").get("/wallet/cards/").content.decode()
+    assert ">Default</span>" in page and "offer first" in page
