@@ -494,7 +494,9 @@ def devices_page(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:devices")
         if device.pk == current:
             return redirect("web:login")
-        messages.success(request, _("%(device)s was signed out.") % {"device": device.label or "—"})
+        # A stored label is either a browser's own name or one of the English fallbacks.
+        shown = _(device.label) if device.label else "—"
+        messages.success(request, _("%(device)s was signed out.") % {"device": shown})
         return redirect("accounts:devices")
     if request.method == "POST":
         services.sign_out_everywhere(user, client_ip(request))

@@ -424,8 +424,15 @@ def hub_charts(channels: Sequence[Any], at: datetime, zone: str) -> list[dict[st
         if not any(h["wait"] is not None for h in hours):
             continue
         current = next(h for h in hours if h["now"])
+        # Open at this very minute (an hour bar is open when any part of it is): a closed
+        # channel has no current wait, only the time it opens.
+        state = (hours_math.state_at(table, at) if table is not None
+                 else hours_math.State(open_now=True, always_open=True))
         charts.append({"kind": ch.kind, "label": lookups.pick(ch, "label"), "hours": hours,
-                       "current": current["wait"]})
+                       "current": current["wait"] if state.open_now else None,
+                       "open_now": state.open_now,
+                       "opens_at": (state.next_open_at.astimezone(ZoneInfo(zone))
+                                    if state.next_open_at is not None else None)})
     for chart in charts:  # each chart on its own scale: chat waits minutes, email hours
         top = max(h["wait"] or 0 for h in chart["hours"]) or 1
         for i, h in enumerate(chart["hours"]):

@@ -20,6 +20,7 @@ from walletdesk.core.errors import DomainError
 from . import forecast, queries, ratelimit, services, verify
 from . import hours as hours_math
 from .models import Region
+from .templatetags.directory_tags import when
 
 
 def _zone(request: HttpRequest, fallback: str) -> str:
@@ -57,15 +58,33 @@ def _clause(kind: str, wait: str) -> str:
     return _("email usually gets a first answer in %(wait)s") % {"wait": wait}
 
 
+def _closed_words(chart: dict[str, Any]) -> str:
+    """A closed channel in words: when it opens, never a wait."""
+    opens = chart["opens_at"]
+    if opens is None:
+        return _("%(channel)s is closed now; no opening is planned in the next weeks.") % {
+            "channel": chart["label"]}
+    return _("%(channel)s is closed now. Next open: %(when)s.") % {
+        "channel": chart["label"], "when": when(opens.isoformat())}
+
+
 def forecast_panel(objects: list[Any], zone: str) -> dict[str, Any]:
-    """Today's expected waits per channel with hints in words (read from the forecast table)."""
+    """Today's expected waits per channel with hints in words (read from the forecast table);
+    a channel closed at this minute says when it opens, never a current wait."""
     now = clock.now()
     charts = forecast.hub_charts(objects, now, zone)
     busy = False
     clauses = []
+    closed = []
     for chart in charts:
         known = sorted(h["wait"] for h in chart["hours"] if h["wait"] is not None)
         current = chart["current"]
+        if not chart["open_now"]:
+            chart["closed_words"] = _closed_words(chart)
+            closed.append(chart["closed_words"])
+            chart["summary"] = _("Expected waits today for %(channel)s; closed now.") % {
+                "channel": chart["label"]}
+            continue
         if current is None:
             chart["summary"] = _("Expected waits today for %(channel)s; not enough data for this hour.") % {
                 "channel": chart["label"]}
@@ -83,14 +102,16 @@ def forecast_panel(objects: list[Any], zone: str) -> dict[str, Any]:
     by_kind = {c["kind"]: c for c in charts}
     primary = by_kind.get("phone") or by_kind.get("chat") or (charts[0] if charts else None)
     if primary is not None:
+        # Hours still to come, and this hour only while the channel is open.
         ahead = [h for h in primary["hours"] if h["wait"] is not None
-                 and h["start"] + timedelta(hours=1) > now]
+                 and (h["start"] > now or (primary["open_now"]
+                                           and h["start"] + timedelta(hours=1) > now))]
         if ahead:
             best = min(ahead, key=lambda h: (h["wait"], h["hour"]))
             hint_quiet = _("Quietest time today for %(channel)s: %(start)s–%(end)s.") % {
                 "channel": primary["label"], "start": f"{best['hour']:02d}:00",
                 "end": f"{(best['hour'] + 1) % 24:02d}:00"}
-    return {"charts": charts, "hint_now": hint_now, "hint_quiet": hint_quiet}
+    return {"charts": charts, "hint_now": hint_now, "hint_quiet": hint_quiet, "closed": closed}
 
 
 def hub(request: HttpRequest) -> HttpResponse:

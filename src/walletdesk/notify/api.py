@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from walletdesk.core.errors import NotFound
 from walletdesk.core.schemas import ErrorOut
@@ -58,6 +58,9 @@ class NotificationOut(Schema):
     title: str
     body: str
     link: str
+    action_label: str = Field(description="a second step the notification offers as a button "
+                              "(\"Freeze my account\"); empty when none")
+    action_link: str = Field(description="the page of this site that button opens")
     created_at: datetime
     read: bool
 
@@ -106,7 +109,8 @@ class PushOut(Schema):
 
 def _out(n: Notification) -> NotificationOut:
     return NotificationOut(id=n.pk, kind=n.kind, kind_label=str(Kind(n.kind).label), title=n.title,
-                           body=n.body, link=n.link, created_at=n.created_at,
+                           body=n.body, link=n.link, action_label=n.action_label,
+                           action_link=n.action_link, created_at=n.created_at,
                            read=n.read_at is not None)
 
 

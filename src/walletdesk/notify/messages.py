@@ -7,7 +7,12 @@ three blocks:
 * ``subject``: the email subject, also the notification centre's title;
 * ``text``: the body as plain text (email, SMS, the notification centre);
 * ``html``: the body as HTML, only for messages whose email has an HTML part (support mail);
-  it gets the phrase header as ``phrase_line`` and places it itself.
+  it gets the phrase header as ``phrase_line`` and places it itself;
+* ``app``: the body in the notification centre when it must differ from ``text``: an email or
+  SMS may carry a link written out, the app never shows a URL or a token as text;
+* ``action`` and ``action_url``: a button the notification centre shows with it (the label,
+  and the link it opens, kept as a path of this site), for a message whose link is a step to
+  take ("Freeze my account").
 
 ``render`` takes the kind, the recipient (language, time zone, anti-phishing phrase) and the
 context, and gives back a ``Message``: subject, text, html and the phrase header, all in the
@@ -63,15 +68,19 @@ class Message:
     text: str
     html: str
     phrase_line: str
+    app: str = ""
+    action: str = ""
+    action_url: str = ""
 
     def body_for(self, channel: str) -> str:
         """The body as a channel sends it: email and SMS open with the phrase header."""
         if channel == "email":
             return f"{self.phrase_line}\n\n{self.text}\n"
-        flat = " ".join(self.text.split())
         if channel == "sms":
-            return f"{self.phrase_line} {flat}"
-        return flat  # the notification centre: the app itself is the proof, no header
+            return f"{self.phrase_line} {' '.join(self.text.split())}"
+        # the notification centre: the app itself is the proof, no header; its own body when
+        # the message has one (no link written out: the action is a button)
+        return " ".join((self.app or self.text).split())
 
 
 def template_name(kind: str) -> str:
@@ -127,4 +136,7 @@ def render(kind: str, recipient: Recipient, context: dict[str, Any] | None = Non
         if "html" in blocks:
             html = _render_block(tpl, blocks["html"], {**values, "phrase_line": head}, escape=True)
             html += "\n"
-    return Message(kind, recipient.language, subject, text, html, head)
+        app, action, action_url = (
+            " ".join(_render_block(tpl, blocks[name], values, escape=False).split())
+            if name in blocks else "" for name in ("app", "action", "action_url"))
+    return Message(kind, recipient.language, subject, text, html, head, app, action, action_url)

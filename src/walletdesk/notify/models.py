@@ -65,6 +65,10 @@ class Notification(models.Model):
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True, default="")
     link = models.CharField(max_length=300, blank=True, default="")
+    # A step the notification offers beside "Open" ("Freeze my account"): its label in the
+    # user's language and the path of this site it opens. Never shown as text.
+    action_label = models.CharField(max_length=60, blank=True, default="")
+    action_link = models.CharField(max_length=500, blank=True, default="")
     source = models.CharField(max_length=120)
     created_at = models.DateTimeField(default=clock.now)
     read_at = models.DateTimeField(null=True, blank=True)

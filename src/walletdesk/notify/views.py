@@ -40,14 +40,15 @@ def centre(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def read(request: HttpRequest, notification_id: int) -> HttpResponse:
-    """Mark one read, then follow its link (only to a page of this site)."""
+    """Mark one read, then follow its link, or its action's (only to a page of this site)."""
     try:
         note = inbox.mark_read(request.user, notification_id)
     except DomainError as exc:
         raise Http404 from exc
-    if request.POST.get("open") and note.link and url_has_allowed_host_and_scheme(
-            note.link, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(note.link)
+    target = {"1": note.link, "action": note.action_link}.get(request.POST.get("open", ""), "")
+    if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
     return redirect("notify:centre")
 
 

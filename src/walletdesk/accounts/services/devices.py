@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from walletdesk.core import clock
 
 from .. import conf, geo
@@ -16,6 +18,12 @@ from ..models import Device, User, keyed_digest
 COOKIE = "wd_device"
 HEADER = "X-Device-Id"
 
+
+# Labels of devices whose User-Agent names no known browser or system. Stored in English (the
+# row outlives the language of the login); pages translate them as they show the label
+# (``{% translate device.label %}``), and so do the messages that name the device.
+OTHER_CLIENT = gettext_noop("Other browser or app")
+API_CLIENT = gettext_noop("API client")
 
 KEY_FORMAT = re.compile(r"^[A-Za-z0-9_\-]{16,100}$")
 
@@ -88,4 +96,4 @@ def short_label(user_agent: str) -> str:
     system = next((s for s in ("Windows", "Android", "iPhone", "Mac OS", "Linux") if s in ua), "")
     label = " · ".join(p for p in (browser.replace("Edg", "Edge"), system) if p)
     # Words only: what a client sends in User-Agent never reaches a message as it was typed.
-    return label or ("Other browser or app" if ua else "API client")
+    return label or (OTHER_CLIENT if ua else API_CLIENT)

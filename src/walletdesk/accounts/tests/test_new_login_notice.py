@@ -27,4 +27,4 @@ def test_user_agent_text_is_not_copied_into_the_new_login_notice(customer: Any) 
     assert _login(customer, "b" * 32, EVIL_UA).status_code == 200
     bodies = " ".join(m["body"] for m in messages_to(customer.email))
     assert "phish.example" not in bodies and "555-0100" not in bodies
-    assert "Other browser or app" in bodies
+    assert "其他浏览器或应用" in bodies  # the words, in the customer's language (zh-hans)

@@ -35,6 +35,11 @@ def when(iso: str | None) -> str:
     return f"{date_format(at, 'MONTH_DAY_FORMAT')} {clock_text}"
 
 
+def _joined(items: list[str]) -> str:
+    """Items of a list ("Saturday, Sunday"): "、" between them in Chinese, ", " in English."""
+    return pgettext("between the items of a list", ", ").join(items)
+
+
 def _period_text(p: dict[str, Any]) -> str:
     if p["end"] <= p["start"]:
         return _("%(start)s–%(end)s (next day)") % {"start": p["start"], "end": p["end"]}
@@ -47,7 +52,7 @@ def _days_text(days: list[int]) -> str:
         return _("Every day")
     if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
         return _("%(first)s to %(last)s") % {"first": labels[days[0]], "last": labels[days[-1]]}
-    return ", ".join(str(labels[d]) for d in days)
+    return _joined([str(labels[d]) for d in days])
 
 
 @register.filter
@@ -62,7 +67,7 @@ def hours_lines(hours: dict[str, Any] | None) -> list[dict[str, str]]:
         by_day.setdefault(p["weekday"], []).append(_period_text(p))
     groups: list[tuple[list[int], str]] = []
     for day in range(7):
-        text = ", ".join(by_day.get(day, [])) or ""
+        text = _joined(by_day.get(day, []))
         if groups and groups[-1][1] == text and groups[-1][0][-1] == day - 1:
             groups[-1][0].append(day)
         else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.db import IntegrityError, transaction
@@ -51,16 +52,22 @@ def plain(value: Any) -> Any:
 
 
 def add(user: Any, kind: str, title: Any, body: Any = "", *, link: str = "",
-        source: str) -> Notification | None:
-    """One notification for one user, once per ``source``; texts rendered in their language."""
+        source: str, action: Any = "", action_link: str = "") -> Notification | None:
+    """One notification for one user, once per ``source``; texts rendered in their language.
+    ``action`` and ``action_link``: a second step it offers as a button (a path of this site)."""
     if user is None or not getattr(user, "pk", None):
         return None
     with translation.override(user.language or "zh-hans"):
         title_text, body_text = str(plain(title))[:200], str(plain(body))
+        action_text = str(plain(action))[:60]
+    action_link = site_path(action_link)
+    if not action_link:
+        action_text = ""
     try:
         with transaction.atomic():
             note = Notification.objects.create(user=user, kind=Kind(kind), title=title_text,
                                                body=body_text, link=link[:300],
+                                               action_label=action_text, action_link=action_link,
                                                source=source[:120])
     except IntegrityError:
         return None  # this event was already told
@@ -72,11 +79,24 @@ def add(user: Any, kind: str, title: Any, body: Any = "", *, link: str = "",
     return note
 
 
+def site_path(url: str) -> str:
+    """A link as a path of this site ("/account/freeze/…/"): the site's address in a message's
+    link is dropped, so the button works on whichever host serves the app; "" when it is not
+    a link to a page or is too long to keep whole."""
+    parts = urlsplit((url or "").strip())
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    if not path.startswith("/") or path.startswith("//") or len(path) > 500:
+        return ""
+    return path
+
+
 def from_message(user: Any, kind: str, message: Message, *, link: str = "",
                  source: str) -> Notification | None:
-    """A notification whose title and body are a rendered message's (its email subject and
-    text, without the phrase header: the app itself is the proof)."""
-    return add(user, kind, message.subject, message.body_for("app"), link=link, source=source)
+    """A notification whose title and body are a rendered message's (its email subject and its
+    app text, without the phrase header: the app itself is the proof); a message's action
+    becomes the notification's button, never a URL in its text."""
+    return add(user, kind, message.subject, message.body_for("app"), link=link, source=source,
+               action=message.action, action_link=message.action_url)
 
 
 def security_alert(user: Any, kind: str, message: Message) -> None:
@@ -101,21 +121,33 @@ def payment_result(txn: Any) -> None:
         return
     link = reverse("wallet:detail", args=[txn.public_id])
     amount = format_minor(txn.amount, txn.currency)
-    title, body = PAYMENT_TEXTS[txn.status]
-    add(txn.customer, Kind.PAYMENT, title, (body, {"amount": amount, "what": type(txn).Type(txn.type).label}),
+    body = PAYMENT_TEXTS[txn.status]
+    titles = PAYMENT_TITLES.get(txn.type, PAYMENT_TITLES["payment"])
+    add(txn.customer, Kind.PAYMENT, titles[txn.status],
+        (body, {"amount": amount, "what": type(txn).Type(txn.type).label}),
         link=link,
         source=f"payment:{txn.public_id}:{txn.status}")
 
 
+# The title names the kind of transaction and how it ended: a top-up or a withdrawal is not
+# a "payment" to the person who made it.
+PAYMENT_TITLES = {
+    "topup": {"completed": _("Top-up completed"),
+              "failed": _("Top-up not completed"),
+              "reversed": _("Top-up sent back")},
+    "withdrawal": {"completed": _("Withdrawal completed"),
+                   "failed": _("Withdrawal not completed"),
+                   "reversed": _("Withdrawal sent back")},
+    "payment": {"completed": _("Card payment completed"),
+                "failed": _("Card payment not completed"),
+                "reversed": _("Card payment sent back")},
+}
 PAYMENT_TEXTS = {
-    "completed": (_("Payment completed"),
-                  _("%(what)s of %(amount)s went through. Open it to see the details.")),
-    "failed": (_("Payment not completed"),
-               _("%(what)s of %(amount)s did not go through and no fee was charged. "
-                 "Open it to see why and what to do next.")),
-    "reversed": (_("Payment sent back"),
-                 _("The card network confirmed %(amount)s after we had given up waiting, so we "
-                   "are sending it back. Open it to follow the return.")),
+    "completed": _("%(what)s of %(amount)s went through. Open it to see the details."),
+    "failed": _("%(what)s of %(amount)s did not go through and no fee was charged. "
+                "Open it to see why and what to do next."),
+    "reversed": _("The card network confirmed %(amount)s after we had given up waiting, so we "
+                  "are sending it back. Open it to follow the return."),
 }
 
 

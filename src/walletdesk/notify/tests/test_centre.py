@@ -70,7 +70,7 @@ def test_payment_results_once_per_outcome(make_customer: Any, fund: Any) -> None
     txn = fund(user, 10_000)
     wallet.on_network_result(txn.public_id, "confirmed")  # the network repeats itself
     [note] = Notification.objects.filter(user=user)
-    assert (note.kind, note.title) == ("payment", "Payment completed")
+    assert (note.kind, note.title) == ("payment", "Top-up completed")
     assert "¥100.00" in note.body and "Top-up" in note.body
     assert note.link == f"/wallet/t/{txn.public_id}/"
 
@@ -85,7 +85,7 @@ def test_a_declined_payment_says_no_fee_was_charged(make_customer: Any) -> None:
     assert not Notification.objects.exists()  # still pending: nothing to tell yet
     wallet.on_network_result(txn.public_id, "failed", "insufficient_funds_at_issuer")
     [note] = Notification.objects.filter(user=user)
-    assert note.title == "付款未完成" and "未收取任何费用" in note.body
+    assert note.title == "充值未完成" and "未收取任何费用" in note.body
     assert "insufficient" not in note.body
 
 

@@ -37,8 +37,8 @@ def subscribe(user: Any, service: PushService, name: str, kinds: list[str], **kw
 
 
 @pytest.mark.parametrize(("language", "title", "words", "phrase_head"), [
-    ("zh-hans", "付款已完成", "已成功", "防钓鱼短语"),
-    ("en", "Payment completed", "went through", "anti-phishing phrase"),
+    ("zh-hans", "充值已完成", "已成功", "防钓鱼短语"),
+    ("en", "Top-up completed", "went through", "anti-phishing phrase"),
 ])
 def test_a_push_reaches_the_service_and_decrypts_to_the_users_language(
         make_customer: Any, fund: Any, service: PushService, language: str, title: str,
