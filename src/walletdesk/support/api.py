@@ -112,6 +112,12 @@ def _conv(request: HttpRequest, conversation_id: int) -> tuple[Any, str]:
     return access.get_for(conversation_id, request.user, GuestToken.key_of(request))
 
 
+def _writes_as(role: str, agent: Agent | None) -> int | None:
+    """An agent writes only in a conversation assigned to them (the storing statement checks);
+    a supervisor anywhere; a customer in their own (already checked)."""
+    return agent.pk if role == "agent" and agent is not None else None
+
+
 def _agent(request: AuthedRequest) -> Agent:
     agent = access.agent_of(request.user)
     if agent is None:
@@ -183,7 +189,7 @@ def post_message(request: CallerRequest, conversation_id: int, body: MessageIn) 
         access.require_staff(role)
     chatrate.hit(chatrate.limit_for(role), chatrate.who(request.user, conv.pk))
     posted = chat.post(conv, request.user, body.text, client_id=body.client_id, agent=agent,
-                       note=body.private)
+                       note=body.private, assigned_to=_writes_as(role, agent))
     return 201, {**events.message_frame(posted.message, get_language()),
                  "duplicate": posted.duplicate,
                  "masked": posted.masked}
@@ -198,7 +204,8 @@ def post_image(request: CallerRequest, conversation_id: int,
         raise InvalidAttachment()
     agent = access.agent_of(request.user) if role != "customer" else None
     posted = chat.post_image(conv, request.user, file.read(), agent=agent,
-                             client_id=request.POST.get("client_id") or None)
+                             client_id=request.POST.get("client_id") or None,
+                             assigned_to=_writes_as(role, agent))
     return 201, events.message_frame(posted.message, get_language())
 
 
@@ -250,6 +257,22 @@ def callback(request: CallerRequest, conversation_id: int) -> dict[str, Any]:
     if role != "customer":
         raise NotAllowed()
     return queries.conversation_dict(conversations.request_callback(conv), role)
+
+
+class ColleagueOut(Schema):
+    employee_id: str
+    name: str
+    on_duty: bool
+    state: str
+    state_label: str
+
+
+@router.get("/agent/colleagues", response={200: list[ColleagueOut], **ERRORS}, auth=USER_AUTH)
+def colleagues(request: AuthedRequest) -> list[dict[str, Any]]:
+    """The other agents and whether each can take a chat now (the console's transfer list)."""
+    from .views import colleagues as rows
+
+    return [{**r, "name": r["shown_name"]} for r in rows(_agent(request))]
 
 
 @router.post("/agent/status", response={200: AgentStatusOut, **ERRORS}, auth=USER_AUTH)

@@ -249,12 +249,20 @@ class ChatBase(AsyncJsonWebsocketConsumer):
                 frame["client_id"] = client_id
         await self.send_json(frame)
 
+    def _masked_notice(self) -> str:
+        """What the sender of a masked message reads (in the socket's language): the customer
+        is warned never to share secrets; staff are told what happened to their words."""
+        if self.role == "agent":
+            return _("Part of your message looked like a password, code or card number and was "
+                     "hidden.")
+        return _("For your safety we hid a password, code or card number in your message. "
+                 "Never share them with anyone, including us.")
+
     async def _warn(self, kinds: list[str]) -> None:
         if kinds:
             with translation.override(self.lang):
-                await self.send_json({"type": "warning", "code": "masked", "kinds": kinds, "message": _(
-                    "For your safety we hid a password, code or card number in your message. "
-                    "Never share them with anyone, including us.")})
+                await self.send_json({"type": "warning", "code": "masked", "kinds": kinds,
+                                      "message": self._masked_notice()})
 
     def _high(self) -> dict[int, int]:
         if not hasattr(self, "_seen"):

@@ -39,6 +39,21 @@ class ConversationClosed(Conflict):
     default_message = _("This conversation has ended. Please start a new one.")
 
 
+class ConversationResolved(ConversationClosed):
+    """An ended conversation, as staff are told (same code: clients need not tell them apart)."""
+
+    default_message = _("This conversation is resolved. It can no longer be replied to, "
+                        "transferred or resolved again.")
+
+
+class NotYourConversation(Conflict):
+    """An agent writing in a conversation that is queued (not accepted) or not assigned to them."""
+
+    code = "not_assigned_to_you"
+    default_message = _("Accept this conversation first: until then you cannot reply, write a "
+                        "note or transfer it.")
+
+
 class NotResolved(Conflict):
     code = "not_resolved"
     default_message = _("You can rate the conversation once it is resolved.")

@@ -8,7 +8,11 @@ Three kinds, in both directions (customer and agent):
 * ``code``: digits after a word such as 验证码 / code / OTP, or a message that
   is nothing but 6–8 digits (the typical answer to "what code did you get?").
 * ``password``: the word after 密码 / password / PIN (with 是, 为, :, = or
-  "is" between) becomes ``••••••``.
+  "is" between) becomes ``••••••``. Words that say something *about* the
+  password are not one: a verb or state after it (密码输错被锁, 密码忘了,
+  "password is wrong"), or, with nothing between, a plain word
+  ("the wrong password yesterday"); with nothing between, a value is taken
+  only if it has a digit or a sign (or Latin letters after a Chinese keyword).
 
 The sender gets the list of kinds back so that the client can warn them. The
 original text is never stored; masking is deliberately eager (a false positive
@@ -32,6 +36,16 @@ _PASSWORD = re.compile(
     r"(?P<kw>支付密码|登录密码|密码|口令|password|passwd|passcode|pwd|\bpin\b)"
     r"(?P<sep>\s*(?:是|为|:|：|=|\bis\b)?\s*)(?P<val>[^\s，。,;；]{3,})",
     re.IGNORECASE)
+# What follows 密码 / password when the words are about it, not it: a verb or a state.
+_ABOUT_CJK = re.compile(
+    r"^(?:输错|输入错|输了|错|对|不|没|忘|被|锁|已|过期|失效|修改|改|重置|找回|设置|设|输入|"
+    r"输|太|多次|次数|一直|总|老|还|也|都|怎么|如何|无法|不能|可以|提示|验证|框|栏|登录|强度|"
+    r"泄露|有误|正确|的|了|吗|呢|啊)")
+_ABOUT_EN = re.compile(
+    r"^(?:wrong|incorrect|correct|right|not|isn|doesn|didn|won|invalid|locked|expired|changed|"
+    r"reset|blocked|forgotten|too|still|the|my|your|a|an|and|or|for|to|again|field|box|"
+    r"was|has|had|does|did|yesterday|today|twice|many|several)\b", re.IGNORECASE)
+_MARKED = re.compile(r"是|为|:|：|=|\bis\b", re.IGNORECASE)
 
 
 @dataclass
@@ -61,10 +75,23 @@ def _cards(text: str, kinds: set[str]) -> str:
     return _CARD.sub(repl, text)
 
 
+def _about_password(m: re.Match[str]) -> bool:
+    """The words after the keyword talk about the password (a false positive to leave alone)."""
+    value, marked = m.group("val"), bool(_MARKED.search(m.group("sep")))
+    if not marked and value[:1] in ("是", "为"):  # "密码是错的": the marker, then too short a value
+        value, marked = value[1:], True
+    if value.startswith("•") or _ABOUT_CJK.match(value) or _ABOUT_EN.match(value):
+        return True
+    if marked:
+        return False
+    if re.search(r"[\d\W_]", value, re.ASCII):  # a digit or a sign: looks typed, not said
+        return False
+    return not (re.search(r"[A-Za-z]", value) and not m.group("kw").isascii())
+
+
 def _keyed(pattern: re.Pattern[str], kind: str, text: str, kinds: set[str]) -> str:
     def repl(m: re.Match[str]) -> str:
-        value = m.group("val")
-        if kind == "password" and value.startswith("•"):
+        if kind == "password" and _about_password(m):
             return m.group(0)
         kinds.add(kind)
         return f"{m.group('kw')}{m.group('sep')}{DOTS}"

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +19,7 @@ from walletdesk.helpcenter import queries as help_queries
 from walletdesk.notify.client import describe_request as describe_client
 from walletdesk.wallet import queries as wallet_queries
 
-from . import access, labels, notices, queries
+from . import access, forms, labels, notices, queries
 from .models import Agent, Attachment, CannedReply, Conversation
 from .services import conversations, guest
 from .services.conversations import TOPIC_LABELS, TOPICS
@@ -62,7 +62,8 @@ def new(request: HttpRequest) -> HttpResponse:
     """The contact form: topic, an optional transaction, a description. Articles never block."""
     txns = list(wallet_queries.transactions_of(request.user).order_by("-created_at")[:20])  # type: ignore[arg-type]
     data = request.POST if request.method == "POST" else request.GET
-    ctx: dict[str, Any] = {"topics": _topics(), "transactions": txns,
+    ctx: dict[str, Any] = {"topics": _topics(),
+                           "transactions": forms.transaction_options(txns, request.user),
                            "topic": data.get("topic", "general"),
                            "transaction_id": data.get("transaction", ""),
                            "message": data.get("message", ""), "suggestions": [], "checked": False}
@@ -194,15 +195,30 @@ def console(request: HttpRequest) -> HttpResponse:
     lang_en = (get_language() or "").startswith("en")
     canned = [{"title": c.title_en if lang_en else c.title_zh, "text_zh": c.text_zh, "text_en": c.text_en}
               for c in CannedReply.objects.all()]
-    colleagues = Agent.objects.exclude(pk=agent.pk).order_by("employee_id")
     # The context snapshot stores codes; the console shows them in the agent's language.
     return render(request, "support/console.html", {
-        "agent": agent, "canned": canned, "colleagues": colleagues,
+        "agent": agent, "canned": canned, "colleagues": colleagues(agent),
         "skills": [(code, labels.skill(code)) for code in TOPICS_SKILLS],
         "supervisor": access.is_supervisor(request.user), "labels": labels.for_console()})
 
 
 TOPICS_SKILLS = list(labels.SKILLS)
+
+
+def colleagues(me: Agent) -> list[dict[str, Any]]:
+    """Whom a chat can go to, each with their state in words: only one on duty can take it."""
+    from .services import is_on_duty
+
+    states = {"online": pgettext("in a list of colleagues", "online"),
+              "away": pgettext("in a list of colleagues", "away"),
+              "offline": pgettext("in a list of colleagues", "offline")}
+    rows = []
+    for a in Agent.objects.exclude(pk=me.pk).order_by("employee_id"):
+        on_duty = is_on_duty(a)
+        state = "online" if on_duty else ("away" if a.status == Agent.Status.AWAY else "offline")
+        rows.append({"employee_id": a.employee_id, "shown_name": a.shown_name, "on_duty": on_duty,
+                     "state": state, "state_label": states[state]})
+    return rows
 
 
 @login_required

@@ -21,7 +21,14 @@ from walletdesk.core import clock, images
 from walletdesk.core.errors import DomainError
 
 from .. import events, masking
-from ..errors import ConversationClosed, ConversationNotFound, InvalidAttachment, InvalidMessage
+from ..errors import (
+    ConversationClosed,
+    ConversationNotFound,
+    ConversationResolved,
+    InvalidAttachment,
+    InvalidMessage,
+    NotYourConversation,
+)
 from ..models import Agent, Attachment, Conversation, Message
 
 MAX_TEXT = 4000
@@ -46,21 +53,24 @@ UPDATE support_conversation SET last_seq = last_seq + 1, updated_at = %s,
   first_response_at = CASE WHEN %s THEN COALESCE(first_response_at, %s) ELSE first_response_at END
 WHERE id = %s{guard} RETURNING last_seq"""
 _OPEN = " AND status NOT IN ('resolved', 'closed')"
-# An agent (not a supervisor) writes only in a conversation that is queued or assigned to them.
-_STAFF = " AND (status = 'queued' OR agent_id = %s)"
+# An agent (not a supervisor) writes only in a conversation assigned to them: a queued one is
+# accepted first (a reply or note before that would reach the customer from nobody's chat).
+_STAFF = " AND agent_id = %s"
 
 
-def _refused(conv_id: int, assigned_to: int | None) -> DomainError:
-    """Why the sequence UPDATE matched no row: gone or not this agent's (404), else ended."""
+def _refused(conv_id: int, assigned_to: int | None, staff: bool = False) -> DomainError:
+    """Why the sequence UPDATE matched no row: gone or another agent's (404), queued and not
+    accepted (409 not_assigned_to_you), else ended (in staff's words for staff)."""
     conv = Conversation.objects.filter(pk=conv_id).values_list("status", "agent_id").first()
-    if conv is None or (assigned_to is not None and conv[0] != Conversation.Status.QUEUED
-                        and conv[1] != assigned_to):
+    if conv is None:
         return ConversationNotFound()
-    return ConversationClosed()
+    if assigned_to is not None and conv[1] != assigned_to:
+        return NotYourConversation() if conv[0] == Conversation.Status.QUEUED else ConversationNotFound()
+    return ConversationResolved() if staff or assigned_to is not None else ConversationClosed()
 
 
 def _next_seq(conv_id: int, *, agent_reply: bool = False, customer: bool = False,
-              open_only: bool = False, assigned_to: int | None = None) -> int:
+              open_only: bool = False, assigned_to: int | None = None, staff: bool = False) -> int:
     """One statement: the next sequence number (row-locked until commit), the status flip
     (an agent's reply → waiting on customer; the customer's → active) and the first response."""
     now = clock.now()
@@ -71,7 +81,7 @@ def _next_seq(conv_id: int, *, agent_reply: bool = False, customer: bool = False
         cur.execute(_NEXT_SEQ.format(guard=guard), params)
         row = cur.fetchone()
     if row is None:
-        raise _refused(conv_id, assigned_to)
+        raise _refused(conv_id, assigned_to, staff)
     return int(row[0])
 
 
@@ -134,7 +144,7 @@ def _store_pg(conv_id: int, flags: dict[str, Any], fields: dict[str, Any]) -> Me
         cur.execute(sql, params)
         row = cur.fetchone()
     if row is None:
-        raise _refused(conv_id, flags.get("assigned_to"))
+        raise _refused(conv_id, flags.get("assigned_to"), bool(flags.get("staff")))
     return Message(id=row[0], conversation_id=conv_id, seq=row[1], **fields)
 
 
@@ -169,13 +179,14 @@ def post(conv: Conversation, user: Any, text: object, *, client_id: object = Non
 
     ``publish=False``: the caller sends ``events.message_frame`` itself after this returns
     (a websocket consumer, from its event loop, after the commit). ``assigned_to``: store
-    only if the conversation is queued or assigned to that agent (else 404), checked by the
-    same statement that takes the sequence number."""
+    only if the conversation is assigned to that agent (another's: 404), checked by the
+    same statement that takes the sequence number; a queued one is refused with
+    ``NotYourConversation``: it is accepted first)."""
     clean = check_text(text)
     cid = check_client_id(client_id)
     result = masking.mask(clean)
     flags = {"agent_reply": agent is not None and not note, "customer": agent is None,
-             "open_only": not note, "assigned_to": assigned_to}
+             "open_only": not note, "assigned_to": assigned_to, "staff": agent is not None}
     # One statement on PostgreSQL: outside a transaction it needs no BEGIN/COMMIT of its own;
     # inside one, the savepoint keeps a duplicate client_id from breaking the caller's.
     single = connection.vendor == "postgresql" and not connection.in_atomic_block
@@ -241,13 +252,14 @@ def check_image(data: bytes) -> images.Image:
 
 
 def post_image(conv: Conversation, user: Any, data: bytes, *, agent: Agent | None = None,
-               client_id: object = None) -> Posted:
+               client_id: object = None, assigned_to: int | None = None) -> Posted:
     image = check_image(data)  # what is stored is the re-encoded image, never the upload
     data, content_type, w, h = image.data, image.content_type, image.width, image.height
     cid = check_client_id(client_id)
     if conv.status in ENDED:
-        raise ConversationClosed()
-    flags = {"agent_reply": agent is not None, "customer": agent is None, "open_only": True}
+        raise ConversationResolved() if agent is not None else ConversationClosed()
+    flags = {"agent_reply": agent is not None, "customer": agent is None, "open_only": True,
+             "assigned_to": assigned_to, "staff": agent is not None}
     with transaction.atomic():
         uploader = user if getattr(user, "pk", None) else None
         att = Attachment.objects.create(conversation=conv, uploader=uploader,

@@ -33,11 +33,13 @@ from ..errors import (
     AlreadyTaken,
     AtCapacity,
     ConversationClosed,
+    ConversationResolved,
     InvalidRating,
     InvalidTopic,
     InvalidTransfer,
     NotAllowed,
     NotResolved,
+    NotYourConversation,
     UnknownTransaction,
 )
 from ..models import (
@@ -283,7 +285,7 @@ def transfer(by: Agent, conv: Conversation, *, to_agent: Agent | None = None,
              to_skill: str | None = None, note: str = "") -> Conversation:
     """To another on-duty agent (assigned at once) or to another queue (queued again)."""
     if conv.status not in waits.LIVE:
-        raise ConversationClosed()
+        raise NotYourConversation() if conv.status == Conversation.Status.QUEUED else ConversationResolved()
     with transaction.atomic():
         if to_agent is not None:
             from . import is_on_duty
@@ -326,7 +328,7 @@ def resolve(agent: Agent, conv: Conversation) -> Conversation:
     with transaction.atomic():
         if not mine.update(status=Conversation.Status.RESOLVED, resolved_at=clock.now(),
                            offered_to=None, updated_at=clock.now()):
-            raise NotAllowed() if open_.exists() else ConversationClosed()
+            raise NotAllowed() if open_.exists() else ConversationResolved()
         add_event(conv, "resolved", agent.display_name, agent=agent, user=agent.user)
         events.publish(events.conv_group(conv.pk), {"type": "resolved", "conversation_id": conv.pk})
         events.publish(events.agent_group(agent.pk), {"type": "released", "conversation_id": conv.pk})

@@ -101,6 +101,7 @@ def test_customer_and_agent_chat_end_to_end(live_server_url: str, page_for: Any)
     agent.screenshot(path=str(SCREENSHOTS / "agent-console-chat.png"), full_page=True)
 
     agent.get_by_test_id("resolve").click()
+    agent.get_by_test_id("resolve-yes").click()  # resolving is confirmed first
     customer.get_by_test_id("rating-form").wait_for(timeout=15000)
     customer.get_by_test_id("rate-5").check()
     customer.get_by_test_id("rate-comment").fill("很快，谢谢王磊")

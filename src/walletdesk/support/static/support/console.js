@@ -11,6 +11,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var labels = document.getElementById("ctx-labels").dataset, typingTimer = null, lastTyping = 0;
   var L = JSON.parse(document.getElementById("console-labels").textContent);
   var $ = WD.$, fmt = WD.fmt, api = WD.api("/api/v1/support");
+  text.dataset.placeholder = text.placeholder;
   function word(table, code) { return (L[table] || {})[String(code)] || String(code).split("_").join(" "); }
   function prioClass(p) { return p >= 30 ? "p-urgent" : (p >= 20 ? "p-high" : "p-normal"); }
   /* One conversation in a list: reference and priority, customer, topic · queue · language. */
@@ -26,10 +27,17 @@ document.addEventListener("DOMContentLoaded", function () {
       if (c.offered_to && String(c.offered_to) === root.dataset.agentId) { var star = WD.el("span", "offered", " ★ " + labels.offered); who.appendChild(star); }
       li.appendChild(who);
     }
-    var sub = [c.topic_label, c.skill_label || word("skill", c.skill), c.language_label || word("language", c.language)];
+    /* The queue only when it says more than the topic ("Refund · Refund" said nothing). */
+    var queue = c.skill_label || word("skill", c.skill), sub = [c.topic_label];
+    if (queue && queue !== c.topic_label) { sub.push(queue); }
+    sub.push(c.language_label || word("language", c.language));
+    if (c.after_hours) {  /* left while the desk was closed: not a wait like the others */
+      var ah = WD.el("span", "after-hours", labels.afterHours); ah.dataset.testid = "after-hours-" + c.reference;
+      pr.after(ah);
+    }
     if (c.status === "queued" && c.created_at) {
       var min = Math.max(0, Math.round((Date.now() - new Date(c.created_at).getTime()) / 60000));
-      sub.push(fmt(labels.waiting, { min: min }));
+      sub.push(fmt(c.after_hours ? labels.leftMessage : labels.waiting, { min: min }));
     }
     li.appendChild(WD.el("span", "sub", sub.join(" · ")));
     li.addEventListener("click", function () { select(c.id); });
@@ -94,6 +102,35 @@ document.addEventListener("DOMContentLoaded", function () {
   function holdText(h) {
     return word("hold", h.kind) + " · " + (h.until ? fmt(labels.until, { time: WD.shortTime(h.until) }) : labels.openEnded);
   }
+  /* The customer's app and device in the agent's words (the stored summary is in the
+     customer's language), the version without its build hash ("0.1.0+db45c7242a" → "0.1.0"). */
+  function clientLine(cl) {
+    var version = String(cl.app_version || "").split("+")[0];
+    if (!version || !cl.browser || !cl.os) { return String(cl.summary || "").replace(/(\d+\.\d+(?:\.\d+)?)\+[0-9a-f]{6,40}/gi, "$1"); }
+    var line = fmt(labels.appLine, { version: version, browser: cl.browser, system: cl.os });
+    if (cl.installed) { line += " · " + labels.installedApp; } else if (cl.display_mode) { line += " · " + labels.browserTab; }
+    return line;
+  }
+  var ENDED = ["resolved", "closed"];
+  function isMine(c) { return !!(c && c.agent && c.agent.employee_id === me); }
+  /* Who may write in the open conversation: its own agent while it is live (a supervisor too);
+     queued, someone else's or resolved, the composer is off and says why. */
+  function writable(c) {
+    if (!c || !c.status || ended) { return false; }
+    if (c.status !== "active" && c.status !== "waiting") { return false; }
+    return isMine(c) || root.dataset.supervisor === "1";
+  }
+  function composerFor(c) {
+    var ok = writable(c), done = !!(c && ENDED.indexOf(c.status) >= 0), hint = $("composer-hint");
+    var why = ok || !c || !c.status ? "" : (done ? labels.resolvedReadOnly : (c.status === "queued" ? labels.acceptToReply : labels.notYours));
+    [text, noteBox, $("canned"), root.querySelector("#chat-form button[type=submit]")].forEach(function (el) { if (el) { el.disabled = !ok; } });
+    $("transfer-to").disabled = !ok; $("btn-transfer").disabled = !ok; $("btn-resolve").disabled = !ok;
+    if (!ok) { noteMode(false); hideConfirm(); }
+    text.placeholder = ok ? text.dataset.placeholder : why;
+    hint.textContent = why; hint.classList.toggle("hidden", !why);
+    root.classList.toggle("conv-ended", done);
+    var st = $("conv-state"); st.textContent = done ? labels.resolved : ""; st.classList.toggle("hidden", !done);
+  }
   function showContext(c) {
     var dl = $("ctx"), tx = $("ctx-txns"), ctx = c.context || {};
     dl.textContent = ""; tx.textContent = "";
@@ -137,7 +174,7 @@ document.addEventListener("DOMContentLoaded", function () {
       rd.appendChild(ol);
       rd.appendChild(WD.el("span", "muted", " · " + rq.id + " · " + (rq.payment || {}).id));
     }
-    if (ctx.client) { row(dl, labels.client, ctx.client.summary); dl.lastChild.dataset.testid = "ctx-client"; }
+    if (ctx.client) { row(dl, labels.client, clientLine(ctx.client)); dl.lastChild.dataset.testid = "ctx-client"; }
     if (ctx.troubleshooter) { row(dl, ctx.troubleshooter.title, ctx.troubleshooter.summary); dl.lastChild.dataset.testid = "ctx-troubleshooter"; }
     var recent = ctx.recent_transactions || [];
     recent.forEach(function (t) { tx.appendChild(txnItem(t)); });
@@ -147,19 +184,20 @@ document.addEventListener("DOMContentLoaded", function () {
     $("cur-meta").title = $("cur-meta").textContent;
     $("conv-none").classList.add("hidden");
     $("btn-accept").classList.toggle("hidden", c.status !== "queued");
+    if (c.id === current) { composerFor(c); }
     var tr = $("cur-transcript"); tr.href = "/support/c/" + c.id + "/transcript/"; tr.classList.remove("hidden");
     if (c.id === current) { WD.selectConversation(c); }  /* the add-ons refresh their panels */
   }
   function select(id) {
     if (id === current) { return; }
     current = id; log.textContent = ""; seen[id] = 0; typingEl.textContent = ""; warnEl.textContent = "";
+    composerFor(convs[id] || null); remember(id);
     Object.keys(outbox).forEach(function (cid) {  /* what is still on its way to this conversation */
       var f = outbox[cid]; if (f.conversation_id === id) { WD.pending(log, cid, f.text, f["private"]); }
     });
     root.classList.remove("no-conv");  /* the composer, tools and customer cards appear */
     WD.selectConversation(convs[id] || { id: id });  /* wd:conversation: the add-ons follow */
-    api("GET", "/conversations/" + id).then(function (c) { convs[id] = c; if (id === current) { showContext(c); } })
-      .catch(function (e) { warnEl.textContent = e.message; });
+    reload(id);
     /* Its whole history comes back before a "resumed" frame; a live frame already on its way
        may arrive first, and shown at once it would hide the older ones (their seq is lower):
        the conversation's messages are held until "resumed", then shown in order. */
@@ -169,6 +207,23 @@ document.addEventListener("DOMContentLoaded", function () {
       var on = +li.dataset.id === id; li.classList.toggle("current", on); li.setAttribute("aria-current", on ? "true" : "false");
     });
   }
+  function reload(id) {
+    return api("GET", "/conversations/" + id).then(function (c) { convs[id] = c; if (id === current) { showContext(c); } })
+      .catch(function (e) {
+        if (id !== current) { return; }
+        /* Transferred away (no longer visible to this agent): read-only, said by the hint. */
+        if (e.status === 404 && convs[id]) { convs[id] = Object.assign({}, convs[id], { agent: null, status: "gone" }); composerFor(convs[id]); return; }
+        warnEl.textContent = e.message;
+      });
+  }
+  /* The open conversation is in the address (?c=<id>): a reload opens it again. */
+  function remember(id) {
+    if (!window.history || !history.replaceState) { return; }
+    var url = new URL(location.href);
+    if (id) { url.searchParams.set("c", String(id)); } else { url.searchParams.delete("c"); }
+    history.replaceState(history.state, "", url.pathname + url.search + url.hash);
+  }
+  var reopen = +(new URLSearchParams(location.search).get("c") || 0) || null;
   function show(m) {
     if (m.conversation_id !== current) { return; }
     if (m.seq <= (seen[current] || 0)) { return; }
@@ -180,7 +235,7 @@ document.addEventListener("DOMContentLoaded", function () {
   }
   var sock = WD.socket(WD.wsUrl("/ws/agent/"), {
     open: function (s) {
-      refresh();
+      refresh().then(function () { if (reopen && !current) { var id = reopen; reopen = null; select(id); } });
       if (current) { s.send({ type: "watch", conversation_id: current, after_seq: seen[current] || 0 }); }
       Object.keys(outbox).forEach(function (cid) { s.send(outbox[cid]); });
       if (pendingAccept) { s.send(pendingAccept); pendingAccept = null; }
@@ -210,6 +265,7 @@ document.addEventListener("DOMContentLoaded", function () {
       else if (["queue_changed", "offer", "assigned", "released", "requeued", "resolved", "context"].indexOf(f.type) >= 0) {
         refresh().then(function () {
           if (f.type === "assigned" && f.conversation_id === current) { var id = current; current = null; select(id); }
+          else if ((f.type === "released" || f.type === "resolved") && f.conversation_id === current) { reload(current); }
         });
       }
     }
@@ -226,11 +282,13 @@ document.addEventListener("DOMContentLoaded", function () {
   $("btn-accept").addEventListener("click", accept);
   function send() {
     var body = text.value.trim(); if (!body || !current || ended) { return; }
+    if (!writable(convs[current])) { composerFor(convs[current]); return; }  /* accept first */
     var frame = { type: "message", conversation_id: current, text: body, client_id: WD.uuid(), "private": noteBox.checked };
     outbox[frame.client_id] = frame;
     if (warnEl.textContent !== WD.t("offline")) { warnEl.textContent = ""; }
     WD.pending(log, frame.client_id, body, frame["private"]);
     sock.send(frame); text.value = "";
+    if (frame["private"]) { noteMode(false); }  /* one note at a time: the next message is a reply */
   }
   $("chat-form").addEventListener("submit", function (ev) { ev.preventDefault(); send(); });
   text.addEventListener("keydown", function (ev) {
@@ -250,16 +308,54 @@ document.addEventListener("DOMContentLoaded", function () {
       text.value = lang === "en" ? opt.dataset.en : opt.dataset.zh; ev.target.value = ""; text.focus();
     }
   });
+  function say(words) { var live = $("console-live"); live.textContent = ""; setTimeout(function () { live.textContent = words; }, 50); }
   function transfer() {
-    var v = $("transfer-to").value; if (!v || !current) { return; }
+    var sel = $("transfer-to"), v = sel.value, id = current; if (!v || !id || sel.disabled) { return; }
+    var opt = sel.selectedOptions[0], name = opt ? (opt.dataset.name || opt.textContent) : "";
+    if (opt && opt.disabled) { return; }
     var body = v.indexOf("skill:") === 0 ? { skill: v.slice(6) } : { employee_id: v.slice(6) };
-    api("POST", "/conversations/" + current + "/transfer", body).then(function () { $("transfer-to").value = ""; return refresh(); })
-      .catch(function (e) { warnEl.textContent = e.message; });
+    api("POST", "/conversations/" + id + "/transfer", body).then(function (c) {
+      sel.value = "";
+      var done = fmt(labels.transferred, { name: name });
+      say(done); warnEl.textContent = done;
+      if (c && c.id) { convs[id] = c; if (id === current) { showContext(c); } }
+      return refresh();
+    }).catch(function (e) { sel.value = ""; warnEl.textContent = e.message; });
   }
   $("btn-transfer").addEventListener("click", transfer);
+  /* Colleagues come and go: their state in the list is renewed when the list is opened. */
+  function colleagues() {
+    return api("GET", "/agent/colleagues").then(function (list) {
+      list.forEach(function (a) {
+        var opt = root.querySelector('#transfer-to option[value="agent:' + a.employee_id + '"]');
+        if (!opt) { return; }
+        opt.disabled = !a.on_duty; opt.dataset.state = a.state;
+        opt.textContent = a.name + " (" + a.employee_id + ") · " + a.state_label;
+        if (opt.selected && opt.disabled) { $("transfer-to").value = ""; }
+      });
+    }).catch(function () { return null; });
+  }
+  $("transfer-to").addEventListener("focus", colleagues);
+  $("transfer-to").addEventListener("pointerdown", colleagues);
+  /* Resolving ends the conversation for good: a small confirm step under the tools first. */
+  function hideConfirm() { $("resolve-confirm").classList.add("hidden"); $("btn-resolve").setAttribute("aria-expanded", "false"); }
   $("btn-resolve").addEventListener("click", function () {
-    if (!current) { return; }
-    api("POST", "/conversations/" + current + "/resolve").then(refresh).catch(function (e) { warnEl.textContent = e.message; });
+    if (!current || !writable(convs[current])) { return; }
+    $("resolve-confirm").classList.remove("hidden"); $("btn-resolve").setAttribute("aria-expanded", "true");
+    $("resolve-yes").focus();
+  });
+  $("resolve-no").addEventListener("click", function () { hideConfirm(); $("btn-resolve").focus(); });
+  $("resolve-confirm").addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape") { ev.preventDefault(); hideConfirm(); $("btn-resolve").focus(); }
+  });
+  $("resolve-yes").addEventListener("click", function () {
+    var id = current; hideConfirm(); if (!id) { return; }
+    api("POST", "/conversations/" + id + "/resolve").then(function (c) {
+      if (c && c.id) { convs[id] = c; if (id === current) { showContext(c); } }
+      var done = fmt(labels.resolvedDone, { ref: (c && c.reference) || "" });
+      say(done); warnEl.textContent = done;
+      return refresh();
+    }).catch(function (e) { warnEl.textContent = e.message; reload(id); });
   });
   $("agent-status").addEventListener("change", function (ev) {
     var frame = { type: "status", status: ev.target.value };
@@ -282,12 +378,12 @@ document.addEventListener("DOMContentLoaded", function () {
     if (ev.ctrlKey || ev.metaKey || ev.altKey) { return; }
     var t = ev.target, typing = t && (t.tagName === "TEXTAREA" || t.tagName === "SELECT" || (t.tagName === "INPUT" && t.type !== "checkbox") || t.isContentEditable);
     if (typing || help.open && ev.key !== "?") { return; }
-    var k = ev.key;
+    var k = ev.key && ev.key.length === 1 ? ev.key.toLowerCase() : ev.key;  /* Shift+J, Caps Lock */
     if (k === "j" || k === "ArrowDown") { if (k === "ArrowDown" && !(t && t.closest && t.closest(".clist"))) { return; } move(1); }
     else if (k === "k" || k === "ArrowUp") { if (k === "ArrowUp" && !(t && t.closest && t.closest(".clist"))) { return; } move(-1); }
     else if (k === "a") { accept(); }
-    else if (k === "r") { noteMode(false); text.focus(); }
-    else if (k === "n") { noteMode(true); text.focus(); }
+    else if (k === "r") { if (!text.disabled) { noteMode(false); text.focus(); } }
+    else if (k === "n") { if (!text.disabled) { noteMode(true); text.focus(); } }
     else if (k === "c") { $("canned").focus(); }
     else if (k === "t") { $("transfer-to").focus(); }
     else if (k === "?") { toggleHelp(); }
