@@ -31,6 +31,20 @@ NEEDS = {
     "close_refund_request": gettext_lazy("a refund request passed to support (payment ID "
                                          "optional)"),
 }
+# Each action in words, as the console's form names it (casework/_console.html).
+ACTION_LABELS = {
+    "start_unlock": gettext_lazy("Start an unlock"),
+    "release_hold": gettext_lazy("Release a hold"),
+    "freeze": gettext_lazy("Freeze the account"),
+    "trace_transaction": gettext_lazy("Trace a transaction"),
+    "retry_transaction": gettext_lazy("Retry a pending transaction"),
+    "expire_transaction": gettext_lazy("Give up a pending transaction"),
+    "request_merchant_refund": gettext_lazy("Ask the merchant for a refund"),
+    "refund_fee": gettext_lazy("Refund a fee"),
+    "reset_2fa": gettext_lazy("Reset two-step verification"),
+    "refund_from_merchant": gettext_lazy("Refund from the merchant's balance"),
+    "close_refund_request": gettext_lazy("Close the refund request"),
+}
 # Actions on the account itself, and on a refund request escalated into this conversation:
 # the panel can tell at once whether they apply.
 ACCOUNT_ACTIONS = ("start_unlock", "release_hold", "reset_2fa", "refund_from_merchant",
@@ -95,6 +109,7 @@ def panel(agent: Agent, conv: Conversation) -> dict[str, Any]:
         "actions": actions, "history": [as_dict(a) for a in history],
         **(_objects(conv) if conv.agent_id == agent.pk and conv.customer else
            {"holds": [], "transactions": []}),
+        "currency": _wallet_currency(conv),
         "approvals": approval_queue(agent),
     }
 
@@ -125,15 +140,30 @@ def _objects(conv: Conversation) -> dict[str, Any]:
     }
 
 
+def _wallet_currency(conv: Conversation) -> str:
+    """The currency the customer's money is in: their oldest wallet's, else yuan."""
+    from walletdesk.wallet.models import LedgerAccount
+
+    if conv.customer_id is None:
+        return "CNY"
+    wallet = (LedgerAccount.objects.filter(owner_id=conv.customer_id,
+                                           kind=LedgerAccount.Kind.CUSTOMER)
+              .order_by("pk").values_list("currency", flat=True).first())
+    return wallet or "CNY"
+
+
 def approval_queue(agent: Agent) -> list[dict[str, Any]]:
     """Actions waiting for a second person that this agent may approve (never their own)."""
     mine = [a for a in roles.ACTIONS if roles.may_approve(agent, a)]
     if not mine:
         return []
     qs = (AgentAction.objects.filter(status=AgentAction.Status.AWAITING_APPROVAL, action__in=mine)
-          .exclude(requested_by=agent).select_related("requested_by", "approved_by", "conversation")
+          .exclude(requested_by=agent)
+          .select_related("requested_by", "approved_by", "conversation", "customer")
           .order_by("created_at")[:50])
-    return [{**as_dict(a), "reference": a.conversation.reference} for a in qs]
+    return [{**as_dict(a), "reference": a.conversation.reference,
+             "requested_by_name": a.requested_by.name_in(),
+             "customer_name": str(a.customer) if a.customer_id else ""} for a in qs]
 
 
 def refund_requests_for(merchant: Any, status: str = "") -> list[dict[str, Any]]:

@@ -36,6 +36,9 @@ class ActionOut(Schema):
 
 class ApprovalOut(ActionOut):
     reference: str = Field(description="the conversation's reference")
+    requested_by_name: str = Field(description="the requesting agent's name, in the viewer's "
+                                               "language")
+    customer_name: str = Field(description="the customer's name (else their login)")
 
 
 class ReasonOut(Schema):
@@ -96,3 +99,4 @@ class PanelOut(Schema):
     holds: list[HoldRefOut]
     transactions: list[TransactionRefOut]
     approvals: list[ApprovalOut]
+    currency: str = Field(description="the customer's wallet currency, for amounts and limits")

@@ -165,7 +165,8 @@ def test_four_eyes_in_the_console(live_server_url: str, page_for: Any,
         boss.goto(f"{url}/support/console/")
         queue = boss.get_by_test_id("cw-approvals")
         queue.get_by_test_id(f"cw-approve-{action_id}").click(timeout=15000)
-        queue.get_by_test_id(f"cw-approve-{action_id}").wait_for(state="detached")
+        queue.get_by_test_id(f"cw-approve-confirm-{action_id}").click()  # the confirm step
+        queue.get_by_test_id(f"cw-appr-{action_id}").wait_for(state="detached")
         expect(panel.get_by_test_id(f"cw-item-{action_id}")).to_have_attribute(
             "data-status", "done", timeout=15000)
         assert "WD1001" in panel.get_by_test_id(f"cw-item-{action_id}").inner_text()

@@ -1,5 +1,7 @@
 /* The agent console's casework panel: verification, each action with why it is or is not
-   available now, the action form, this conversation's actions, and the approval queue. */
+   available now, the action form, this conversation's actions, and the approval queue.
+   It polls every 3 s, but a list is drawn again only when its data changed, and then the
+   element that had the focus (by its data-focus key) gets it back. */
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
   var root = document.getElementById("cw");
@@ -7,7 +9,14 @@ document.addEventListener("DOMContentLoaded", function () {
   var CW = window.CW, WD = window.WD, s = root.dataset, conv = null, panel = null, labels = {};
   var form = document.getElementById("cw-form"), err = document.getElementById("cw-error");
   var result = document.getElementById("cw-result"), actionSel = document.getElementById("cw-action");
+  var txnInput = document.getElementById("cw-txn"), apBox = document.getElementById("cw-approvals-box");
+  var drawn = {};          /* list name → the data it was last drawn from */
+  var shown = null;        /* {id, status} of the action whose result the form shows */
+  var deciding = null;     /* {id, what, reason}: the approval row asking to confirm */
+  var approvalList = [];
   Array.prototype.forEach.call(actionSel.options, function (o) { labels[o.value] = o.textContent; });
+  /* The approval queue on top of the right pane, above the customer's cards. */
+  if (apBox && apBox.parentNode) { apBox.parentNode.insertBefore(apBox, apBox.parentNode.firstElementChild); }
 
   function stLabel(st) { return s["st" + st.split("_").map(function (w) { return w.charAt(0).toUpperCase() + w.slice(1); }).join("")] || st; }
   function vstate(v) {
@@ -17,21 +26,32 @@ document.addEventListener("DOMContentLoaded", function () {
     if (v.status === "confirmed") { return WD.fmt(s.confirmed, vars); }
     return v.status === "cancelled" ? s.cancelled : s.expired;
   }
+  /* Draw a list again only when its data changed; keep the focus on the same logical element. */
+  function update(name, box, data, draw) {
+    var key = JSON.stringify(data);
+    if (drawn[name] === key) { return; }
+    drawn[name] = key;
+    var a = document.activeElement, focus = a && box.contains(a) && a.dataset ? a.dataset.focus : null;
+    var caret = focus && typeof a.selectionStart === "number" ? [a.selectionStart, a.selectionEnd] : null;
+    draw();
+    if (!focus) { return; }
+    var again = box.querySelector('[data-focus="' + focus.replace(/["\\]/g, "\\$&") + '"]');
+    if (!again) { return; }
+    again.focus();
+    if (caret) { try { again.setSelectionRange(caret[0], caret[1]); } catch (e) { /* not a text field */ } }
+  }
+  function button(text, cls, testid, focus, onClick) {
+    var b = WD.el("button", cls, text); b.type = "button"; b.dataset.testid = testid; b.dataset.focus = focus;
+    b.addEventListener("click", onClick); return b;
+  }
   function whyList(ul, items) {
     ul.textContent = "";
     items.forEach(function (w) { var li = WD.el("li", "", "⚠ " + w.message); li.dataset.code = w.code; ul.appendChild(li); });
   }
-  function historyItem(a, approvable) {
+  function historyItem(a) {
     var li = WD.el("li", "", (labels[a.action] || a.action) + " · " + stLabel(a.status) + " · " + a.requested_by +
-      (a.approved_by ? " → " + a.approved_by : "") + (a.reference ? " · " + a.reference : "") + " — " + a.reason);
+      (a.approved_by ? " → " + a.approved_by : "") + " — " + a.reason);
     li.dataset.testid = "cw-item-" + a.id; li.dataset.status = a.status;
-    if (approvable) {
-      var ok = WD.el("button", "secondary", s.approve); ok.type = "button"; ok.dataset.testid = "cw-approve-" + a.id;
-      ok.addEventListener("click", function () { decide(a.id, "approve"); });
-      var no = WD.el("button", "secondary", s.reject); no.type = "button"; no.dataset.testid = "cw-reject-" + a.id;
-      no.addEventListener("click", function () { decide(a.id, "reject"); });
-      li.appendChild(ok); li.appendChild(no);
-    }
     return li;
   }
   /* Actions grouped by what the customer asked; the group that matches the conversation's topic first. */
@@ -42,14 +62,27 @@ document.addEventListener("DOMContentLoaded", function () {
                       missing_money: "payment", payments: "payment", refunds: "moneyBack" };
   function money(minor, currency) { return WD.money(minor, currency || "CNY"); }
   function when(iso) { return WD.shortTime(iso); }
-  function actionItem(a) {
+  /* The currency the form's amount is in: the named transaction's, else the customer's wallet's. */
+  function digits(text) { return String(text || "").replace(/\s+/g, ""); }
+  function formCurrency() {
+    var typed = digits(txnInput.value), fallback = (panel && panel.currency) || "CNY";
+    if (!typed || !panel) { return fallback; }
+    var t = panel.transactions.filter(function (x) { return x.id === typed || digits(x.reference) === typed; })[0];
+    return t ? t.currency : fallback;
+  }
+  function showCurrency() {
+    document.getElementById("cw-amount-cur").textContent = money(0, formCurrency()).replace(/[0-9.,]/g, "");
+    if (panel) { drawActions(panel); }
+  }
+  function actionItem(a, cur) {
     var li = WD.el("li", a.available ? "ok" : "no");
     li.dataset.testid = "cw-act-" + a.action; li.dataset.available = a.available ? "1" : "0"; li.tabIndex = 0;
+    li.dataset.focus = "act:" + a.action;
     li.appendChild(WD.el("strong", "", labels[a.action] || a.action));
     var info = [];
     if (a.needs) { info.push(s.needs + ": " + a.needs); }
     if (a.approval === "always") { info.push(s.approvalAlways); }
-    else if (a.approval.indexOf("above:") === 0) { info.push(WD.fmt(s.approvalAbove, { amount: money(+a.approval.slice(6), "CNY") })); }
+    else if (a.approval.indexOf("above:") === 0) { info.push(WD.fmt(s.approvalAbove, { amount: money(+a.approval.slice(6), cur) })); }
     info.push(s.roles + ": " + (a.role_labels || a.roles).join(", "));
     li.appendChild(WD.el("div", "muted", info.join(" · ")));
     li.appendChild(WD.el("div", a.available ? "ok" : "why", a.available ? "✓ " + s.available :
@@ -59,35 +92,56 @@ document.addEventListener("DOMContentLoaded", function () {
     li.addEventListener("keydown", function (ev) { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); use(); } });
     return li;
   }
+  function drawActions(p) {
+    var box = document.getElementById("cw-actions"), cur = formCurrency();
+    update("actions", box, [p.actions, p.topic, cur], function () {
+      box.textContent = "";
+      var byName = {}; p.actions.forEach(function (a) { byName[a.action] = a; });
+      var first = TOPIC_GROUP[p.topic], order = GROUPS.slice().sort(function (x, y) { return (y[0] === first) - (x[0] === first); });
+      order.forEach(function (g) {
+        var names = g[1].filter(function (n) { return byName[n]; }); if (!names.length) { return; }
+        var sec = WD.el("div", "cw-group" + (g[0] === first ? " asked" : ""));
+        sec.dataset.testid = "cw-group-" + g[0];
+        var key = "g" + g[0].charAt(0).toUpperCase() + g[0].slice(1);
+        sec.appendChild(WD.el("h3", "", s[key] + (g[0] === first ? " · " + s.asked : "")));
+        var ul = WD.el("ul");
+        names.forEach(function (n) { ul.appendChild(actionItem(byName[n], cur)); });
+        sec.appendChild(ul); box.appendChild(sec);
+      });
+    });
+  }
   function render(p) {
     panel = p;
     document.getElementById("cw-vstate").textContent = vstate(p.verification);
     var methods = document.getElementById("cw-method");
     Array.prototype.forEach.call(methods.options, function (o) { o.disabled = p.methods.indexOf(o.value) < 0; });
-    whyList(document.getElementById("cw-blockers"), p.blockers);
-    var box = document.getElementById("cw-actions"); box.textContent = "";
-    var byName = {}; p.actions.forEach(function (a) { byName[a.action] = a; });
-    var first = TOPIC_GROUP[p.topic], order = GROUPS.slice().sort(function (x, y) { return (y[0] === first) - (x[0] === first); });
-    order.forEach(function (g) {
-      var names = g[1].filter(function (n) { return byName[n]; }); if (!names.length) { return; }
-      var sec = WD.el("div", "cw-group" + (g[0] === first ? " asked" : ""));
-      sec.dataset.testid = "cw-group-" + g[0];
-      var key = "g" + g[0].charAt(0).toUpperCase() + g[0].slice(1);
-      sec.appendChild(WD.el("h3", "", s[key] + (g[0] === first ? " · " + s.asked : "")));
-      var ul = WD.el("ul");
-      names.forEach(function (n) { ul.appendChild(actionItem(byName[n])); });
-      sec.appendChild(ul); box.appendChild(sec);
+    var blockers = document.getElementById("cw-blockers");
+    update("blockers", blockers, p.blockers, function () { whyList(blockers, p.blockers); });
+    document.getElementById("cw-amount-cur").textContent = money(0, formCurrency()).replace(/[0-9.,]/g, "");
+    drawActions(p);
+    var objs = document.getElementById("cw-objects");
+    update("objects", objs, [p.holds, p.transactions], function () { objects(p); });
+    var hist = document.getElementById("cw-history");
+    update("history", hist, p.history, function () {
+      hist.textContent = "";
+      p.history.forEach(function (a) { hist.appendChild(historyItem(a)); });
     });
-    objects(p);
-    var hist = document.getElementById("cw-history"); hist.textContent = "";
-    p.history.forEach(function (a) { hist.appendChild(historyItem(a, false)); });
+    document.getElementById("cw-history-none").classList.toggle("hidden", p.history.length > 0);
+    followResult(p.history);
     approvals(p.approvals);
   }
+  /* The result the form shows follows its action: approved, rejected or done by the customer. */
+  function followResult(history) {
+    if (!shown) { return; }
+    var a = history.filter(function (x) { return x.id === shown.id; })[0];
+    if (!a || a.status === shown.status) { return; }
+    shown.status = a.status;
+    showResult(a, true);
+  }
   function pickButton(text, sub, testid, onPick) {
-    var li = WD.el("li"), b = WD.el("button", "cw-pick", text); b.type = "button";
+    var li = WD.el("li"), b = button(text, "cw-pick", testid, testid, onPick);
     if (sub) { b.appendChild(WD.el("span", "muted", " · " + sub)); }
-    b.title = s.pick; b.dataset.testid = testid; b.addEventListener("click", onPick);
-    li.appendChild(b); return li;
+    b.title = s.pick; li.appendChild(b); return li;
   }
   function objects(p) {
     var ul = document.getElementById("cw-objects"); ul.textContent = "";
@@ -101,22 +155,29 @@ document.addEventListener("DOMContentLoaded", function () {
       var text = (t.type_label || t.type) + (who ? " · " + who : "") + " · " + (t.status_label || t.status) + " · " +
         money(t.amount, t.currency) + (t.fee ? " (" + WD.fmt(s.fee, { amount: money(t.fee, t.currency) }) + ")" : "");
       ul.appendChild(pickButton(text, when(t.created_at) + " · " + WD.groupDigits(t.reference || t.id), "cw-txn-" + t.id, function () {
-        document.getElementById("cw-txn").value = t.id;
-        document.getElementById("cw-amount-cur").textContent = money(0, t.currency).replace(/[0-9.,]/g, "");
+        /* the 16 digits people see; the server finds the transaction by them */
+        txnInput.value = t.reference ? WD.groupDigits(t.reference) : t.id;
+        showCurrency();
       }));
     });
   }
   /* An action's result in words: amounts in the currency's major unit, statuses as labels. */
-  function showResult(a) {
+  function showResult(a, changed) {
     result.textContent = "";
-    result.appendChild(WD.el("strong", "", (labels[a.action] || a.action) + ": " + stLabel(a.status)));
+    result.dataset.status = a.status; result.dataset.actionId = a.id;
+    var head = (labels[a.action] || a.action) + ": " + stLabel(a.status);
+    if (changed) { head = WD.fmt(s.changed, { action: labels[a.action] || a.action, status: stLabel(a.status) }); }
+    result.appendChild(WD.el("strong", "", head));
     var r = a.result || {}, lines = [], txnLabels = {};
     (panel ? panel.transactions : []).forEach(function (t) { txnLabels[t.status] = t.status_label; txnLabels[t.type] = t.type_label; });
     function tl(code) { return txnLabels[code] || code; }
-    if (r.transaction) {
+    if (a.status === "rejected") {
+      if (r.rejected_by) { lines.push(WD.fmt(s.rRejectedBy, { who: r.rejected_by })); }
+      if (r.reason) { lines.push(s.rReason + ": " + r.reason); }
+    } else if (r.transaction) {
       var t = r.transaction;
       // the reference the customer reads out, in fours, as their app shows it
-      var ref = t.reference ? t.reference.replace(/(\d{4})(?=\d)/g, "$1 ") : t.id;
+      var ref = t.reference ? WD.groupDigits(t.reference) : t.id;
       lines.push(ref + " · " + tl(t.type) + " · " + tl(t.status) + " · " + money(t.amount, t.currency));
       (r.history || []).forEach(function (e) { lines.push(s.rHistory + ": " + (e.from_status ? tl(e.from_status) + " → " : "") + tl(e.to_status) + " · " + when(e.at)); });
       if (r.refundable_fee !== undefined) { lines.push(s.rRefundable + ": " + money(r.refundable_fee, t.currency)); }
@@ -124,12 +185,83 @@ document.addEventListener("DOMContentLoaded", function () {
       lines.push(s.rAmount + ": " + money(r.amount, r.currency));
     }
     lines.forEach(function (line) { result.appendChild(WD.el("div", "", line)); });
+    result.classList.remove("hidden");
   }
+  function showError(e) {
+    err.textContent = e.message; err.dataset.code = e.code || "";
+    result.classList.add("hidden"); result.textContent = ""; shown = null;  /* never beside an old success */
+  }
+  /* One request waiting for this agent: what, for whom, who asked, in which conversation. */
+  function approvalItem(a) {
+    var li = WD.el("li", "cw-approval"), label = labels[a.action] || a.action;
+    li.dataset.testid = "cw-appr-" + a.id; li.dataset.reference = a.reference; li.dataset.status = a.status;
+    li.tabIndex = -1; li.dataset.focus = "appr:" + a.id;
+    var head = WD.el("div", "cw-appr-head");
+    head.appendChild(WD.el("strong", "", label));
+    head.appendChild(document.createTextNode(" · "));
+    var link = WD.el("a", "cw-conv-link", a.reference);
+    link.href = "/support/console/#conv=" + encodeURIComponent(a.reference);
+    link.title = WD.fmt(s.openConv, { reference: a.reference });
+    link.dataset.testid = "cw-conv-link-" + a.id; link.dataset.focus = "conv:" + a.id;
+    link.addEventListener("click", function (ev) { ev.preventDefault(); goTo(a.reference); });
+    head.appendChild(link);
+    li.appendChild(head);
+    li.appendChild(WD.el("div", "", WD.fmt(s.customer, { name: a.customer_name || "—" })));
+    var by = WD.el("div", "", WD.fmt(s.requestedBy, { name: a.requested_by_name || a.requested_by }) + " ");
+    by.appendChild(WD.el("span", "muted", WD.fmt(s.employee, { id: a.requested_by }) + " · " + when(a.created_at)));
+    li.appendChild(by);
+    li.appendChild(WD.el("div", "muted", a.reason));
+    if (deciding && deciding.id === a.id) { li.appendChild(confirmBox(a, label)); return li; }
+    var row = WD.el("div", "cw-appr-buttons");
+    row.appendChild(button(s.approve, "secondary", "cw-approve-" + a.id, "approve:" + a.id, function () { ask(a.id, "approve"); }));
+    row.appendChild(button(s.reject, "secondary", "cw-reject-" + a.id, "reject:" + a.id, function () { ask(a.id, "reject"); }));
+    li.appendChild(row);
+    return li;
+  }
+  /* The small confirm step: approving says what happens; rejecting asks why (required). */
+  function confirmBox(a, label) {
+    var box = WD.el("div", "cw-confirm"), id = a.id, what = deciding.what;
+    box.dataset.testid = "cw-confirm-" + id;
+    if (what === "approve") {
+      box.appendChild(WD.el("p", "", WD.fmt(s.approveQuestion, { action: label, customer: a.customer_name || a.reference })));
+    } else {
+      var lab = WD.el("label", "", s.rejectLabel), ta = WD.el("textarea");
+      ta.id = "cw-reject-reason-" + id; lab.htmlFor = ta.id; ta.rows = 2; ta.maxLength = 500; ta.required = true;
+      ta.dataset.testid = "cw-reject-reason-" + id; ta.dataset.focus = "reason:" + id; ta.value = deciding.reason || "";
+      ta.addEventListener("input", function () { if (deciding && deciding.id === id) { deciding.reason = ta.value; } });
+      box.appendChild(lab); box.appendChild(ta);
+    }
+    var note = WD.el("p", "chat-warning", deciding.error || ""); note.setAttribute("role", "status");
+    note.dataset.testid = "cw-confirm-error-" + id;
+    box.appendChild(note);
+    var row = WD.el("div", "cw-appr-buttons");
+    row.appendChild(button(what === "approve" ? s.confirmApprove : s.confirmReject, "primary",
+      "cw-" + what + "-confirm-" + id, "confirm:" + id, function () { decide(id, what); }));
+    row.appendChild(button(s.cancel, "secondary", "cw-cancel-" + id, "cancel:" + id, function () {
+      deciding = null; redrawApprovals();
+      var back = document.querySelector('[data-focus="' + what + ":" + id + '"]'); if (back) { back.focus(); }
+    }));
+    box.appendChild(row);
+    return box;
+  }
+  function ask(id, what) {
+    deciding = { id: id, what: what, reason: "", error: "" };
+    redrawApprovals();
+    var first = document.querySelector(what === "reject" ? '[data-focus="reason:' + id + '"]' : '[data-focus="confirm:' + id + '"]');
+    if (first) { first.focus(); }
+  }
+  function redrawApprovals() { drawn.approvals = null; approvals(approvalList); }
   function approvals(list) {
-    var box = document.getElementById("cw-approvals-box"), ap = document.getElementById("cw-approvals");
-    ap.textContent = "";
-    list.forEach(function (a) { ap.appendChild(historyItem(a, true)); });
-    box.classList.toggle("hidden", list.length === 0);
+    approvalList = list;
+    var ap = document.getElementById("cw-approvals");
+    if (deciding && !list.some(function (a) { return a.id === deciding.id; })) { deciding = null; }
+    update("approvals", ap, [list, deciding && { id: deciding.id, what: deciding.what, error: deciding.error }], function () {
+      ap.textContent = "";
+      list.forEach(function (a) { ap.appendChild(approvalItem(a)); });
+    });
+    document.getElementById("cw-approvals-count").textContent = list.length ? "(" + list.length + ")" : "";
+    document.getElementById("cw-approvals-none").classList.toggle("hidden", list.length > 0);
+    if (list.length) { apBox.classList.remove("hidden"); }
   }
   function refresh() {
     if (!conv) {
@@ -141,38 +273,67 @@ document.addEventListener("DOMContentLoaded", function () {
       .catch(function (e) { err.textContent = e.message; });
   }
   function decide(id, what) {
-    err.textContent = "";
-    var body = what === "reject" ? { reason: s.rejectReason } : null;
-    CW.api("POST", "/actions/" + id + "/" + what, body).then(refresh).catch(function (e) { err.textContent = e.message; });
+    var body = null;
+    if (what === "reject") {
+      var reason = (deciding && deciding.reason || "").trim();
+      if (reason.length < 5) { deciding.error = s.rejectShort; redrawApprovals(); return; }
+      body = { reason: reason };
+    }
+    CW.api("POST", "/actions/" + id + "/" + what, body).then(function () { deciding = null; refresh(); })
+      .catch(function (e) { if (deciding && deciding.id === id) { deciding.error = e.message; redrawApprovals(); } });
   }
+  /* A link into the console names a conversation (#conv=<reference>): open it from the lists,
+     else point at its approval request here. */
+  function goTo(reference) {
+    var note = document.getElementById("cw-goto");
+    note.classList.add("hidden");
+    var item = document.querySelector('.clist li[data-testid="conv-' + reference.replace(/["\\]/g, "") + '"]');
+    if (item) { item.click(); item.focus(); return true; }
+    var row = document.querySelector('#cw-approvals li[data-reference="' + reference.replace(/["\\]/g, "") + '"]');
+    if (row) { row.scrollIntoView({ block: "nearest" }); row.focus(); return true; }
+    note.textContent = WD.fmt(s.notListed, { reference: reference }); note.classList.remove("hidden");
+    return false;
+  }
+  function fromHash(tries) {
+    var m = /^#conv=(.+)$/.exec(location.hash || "");
+    if (!m) { return; }
+    var ref = decodeURIComponent(m[1]);
+    /* the lists and the approvals arrive over the network: try for a few seconds */
+    if (!goTo(ref) && tries > 0) { setTimeout(function () { fromHash(tries - 1); }, 500); }
+  }
+  window.addEventListener("hashchange", function () { fromHash(6); });
   /* The console tells which conversation is selected. */
   WD.onConversation(function (c) {
-    if (c.id !== conv) { conv = c.id; err.textContent = ""; result.classList.add("hidden"); refresh(); }
+    if (c.id !== conv) {
+      conv = c.id; err.textContent = ""; result.classList.add("hidden"); shown = null; drawn = {};
+      txnInput.value = ""; refresh();
+    }
   });
   document.getElementById("cw-verify").addEventListener("click", function () {
     if (!conv) { return; }
     err.textContent = "";
     CW.api("POST", "/conversations/" + conv + "/verification", { method: document.getElementById("cw-method").value })
-      .then(refresh).catch(function (e) { err.textContent = e.message; });
+      .then(refresh).catch(showError);
   });
+  txnInput.addEventListener("input", showCurrency);
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     if (!conv) { return; }
     err.textContent = "";
     var body = { action: actionSel.value, reason: document.getElementById("cw-reason").value };
-    var txn = document.getElementById("cw-txn").value.trim(), amount = document.getElementById("cw-amount").value;
+    var txn = txnInput.value.trim(), amount = document.getElementById("cw-amount").value;
     var hold = document.getElementById("cw-hold").value;
     if (txn) { body.transaction_id = txn; }
-    if (amount.trim()) { body.amount_major = amount.trim(); }  /* yuan as typed; the server converts exactly */
+    if (amount.trim()) { body.amount_major = amount.trim(); }  /* as typed, in the form's currency; the server converts exactly */
     if (hold) { body.hold_id = parseInt(hold, 10); }
     CW.api("POST", "/conversations/" + conv + "/actions", body).then(function (a) {
-      showResult(a);
-      result.dataset.status = a.status;
-      result.classList.remove("hidden");
+      shown = { id: a.id, status: a.status };
+      showResult(a, false);
       document.getElementById("cw-reason").value = ""; document.getElementById("cw-amount").value = "";
       refresh();
-    }).catch(function (e) { err.textContent = e.message; err.dataset.code = e.code || ""; });
+    }).catch(showError);
   });
   setInterval(refresh, 3000);
   refresh();
+  fromHash(10);
 });

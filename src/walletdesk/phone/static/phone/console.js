@@ -17,6 +17,18 @@ document.addEventListener("DOMContentLoaded", function () {
       ul.appendChild(li);
     });
   }
+  /* The server lets a call start from EARLY_START (data-early-minutes) before the slot. */
+  var openTimer = null;
+  function opensAt(b) { return new Date(b.slot_start).getTime() - (+d.earlyMinutes || 0) * 60000; }
+  /* "15:00" today; another day with its date: "12月8日 15:00" / "Dec 8, 15:00". */
+  function dayOf(when) { return WD.time(when, { year: "numeric", month: "2-digit", day: "2-digit" }); }
+  function dueText(iso) {
+    if (dayOf(iso) === dayOf(new Date().toISOString())) { return WD.clock(iso); }
+    var en = WD.locale().indexOf("en") === 0, o = { month: en ? "short" : "long", day: "numeric", hour: "2-digit",
+      minute: "2-digit", hour12: false, timeZone: WD.zone() };
+    try { return new Date(iso).toLocaleString(en ? "en-US" : WD.locale(), o); }
+    catch (e) { delete o.timeZone; return new Date(iso).toLocaleString(en ? "en-US" : WD.locale(), o); }
+  }
   function render() {
     if (!cb) { panel.classList.add("hidden"); return; }
     panel.classList.remove("hidden");
@@ -27,7 +39,14 @@ document.addEventListener("DOMContentLoaded", function () {
     var st = $("phone-status");
     st.dataset.status = call ? call.status : cb.status;
     st.textContent = call ? (labels[call.status] || call.status) : cb.status_label;
-    $("phone-start").classList.toggle("hidden", cb.status !== "scheduled" || !!(call && !call.logged));
+    var start = $("phone-start"), why = $("phone-start-why"), opens = opensAt(cb);
+    var early = cb.status === "scheduled" && Date.now() < opens;
+    start.classList.toggle("hidden", cb.status !== "scheduled" || !!(call && !call.logged));
+    start.disabled = early;
+    why.textContent = early ? WD.fmt(d.opens, { time: dueText(new Date(opens).toISOString()) }) : "";
+    why.classList.toggle("hidden", !early || start.classList.contains("hidden"));
+    clearTimeout(openTimer);
+    if (early) { openTimer = setTimeout(render, Math.min(opens - Date.now() + 500, 60000)); }
     $("phone-live").classList.toggle("hidden", !(call && !call.logged));
     showCalls(cb.calls);
   }
@@ -76,7 +95,7 @@ document.addEventListener("DOMContentLoaded", function () {
       if (!at) { if (tag) { tag.remove(); } return; }
       if (!tag) { tag = document.createElement("span"); tag.className = "phone-due"; li.appendChild(tag); }
       tag.dataset.testid = "due-" + li.dataset.id;
-      tag.textContent = "☎ " + WD.clock(at);
+      tag.textContent = "☎ " + dueText(at);
     });
   }
   function loadDue() {
