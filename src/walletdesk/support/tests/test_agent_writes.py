@@ -61,7 +61,8 @@ async def _socket_refuses(q: dict[str, Any]) -> None:
         error = (await frames_until(agent, lambda f: f["type"] in ("error", "message")))[-1]
         assert error["type"] == "error", error
         assert error["code"] == "not_assigned_to_you" and error["client_id"] == cid
-        assert error["message"] == str(NotYourConversation().message)
+        with translation.override(q["agent"].user.language or "zh-hans"):  # the agent's words
+            assert error["message"] == str(NotYourConversation().message)
     assert not [f for f in await _nothing_more(cust) if f["type"] == "message"]  # nothing broadcast
     assert not [f for f in await _nothing_more(agent, 0.2) if f["type"] == "message"]
     await agent.disconnect()
@@ -109,7 +110,8 @@ def test_a_resolved_conversation_answers_the_agent_in_staff_words(queued: dict[s
     conversations.accept(agent, conv)
     conversations.resolve(agent, conv)
     before = _state(conv)
-    staff_words = str(ConversationResolved().message)
+    with translation.override("zh-hans"):  # the language both accounts use
+        staff_words, customer_words = str(ConversationResolved().message), str(ConversationClosed().message)
     for path, body in (("messages", {"text": "还有问题吗", "client_id": "late"}),
                        ("transfer", {"skill": "payments"}), ("resolve", None)):
         r = client.post(f"/api/v1/support/conversations/{conv.pk}/{path}", body)
@@ -120,4 +122,4 @@ def test_a_resolved_conversation_answers_the_agent_in_staff_words(queued: dict[s
     # The customer still reads the customer's words.
     r = ApiClient(queued["ctoken"]).post(f"/api/v1/support/conversations/{conv.pk}/messages",
                                          {"text": "还在吗"})
-    assert r.status_code == 409 and r.json()["message"] == str(ConversationClosed().message)
+    assert r.status_code == 409 and r.json()["message"] == customer_words
