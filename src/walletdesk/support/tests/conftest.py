@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from walletdesk.accounts.models import User
+from walletdesk.accounts.services import issue_token
 from walletdesk.accounts.tests.fixtures import _fast_hashing  # noqa: F401
 from walletdesk.support import services
 from walletdesk.support.models import Agent
@@ -42,3 +43,14 @@ def open_chat(make_customer: Any) -> Any:
                                                message=text, use_triage=False)
 
     return make
+
+
+@pytest.fixture
+def chat(make_agent: Any, make_customer: Any) -> dict[str, Any]:
+    """A chat waiting in the queue, an agent who has not accepted it, and both sides' tokens."""
+    agent = make_agent(name="王磊")
+    customer = make_customer()
+    opened = conversations.open_conversation(customer, topic="general", message="我的转账没到账",
+                                             use_triage=False)
+    return {"agent": agent, "customer": customer, "conv": opened.conversation,
+            "ctoken": issue_token(customer), "atoken": issue_token(agent.user)}

@@ -10,7 +10,6 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.utils import translation
 
-from walletdesk.accounts.services import issue_token
 from walletdesk.conftest import ApiClient
 from walletdesk.support.errors import ConversationClosed, ConversationResolved, NotYourConversation
 from walletdesk.support.models import Conversation, Message
@@ -19,16 +18,6 @@ from walletdesk.support.services import conversations
 from .test_websockets import connect, frames_until
 
 pytestmark = pytest.mark.security
-
-
-@pytest.fixture
-def queued(make_agent: Any, make_customer: Any) -> dict[str, Any]:
-    agent = make_agent(name="王磊")
-    customer = make_customer()
-    opened = conversations.open_conversation(customer, topic="general", message="我的转账没到账",
-                                             use_triage=False)
-    return {"agent": agent, "customer": customer, "conv": opened.conversation,
-            "ctoken": issue_token(customer), "atoken": issue_token(agent.user)}
 
 
 def _state(conv: Conversation) -> tuple[Any, ...]:
@@ -70,16 +59,16 @@ async def _socket_refuses(q: dict[str, Any]) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_socket_refuses_a_reply_or_note_before_accepting(queued: dict[str, Any]) -> None:
-    before = _state(queued["conv"])
-    async_to_sync(_socket_refuses)(queued)
-    after = _state(queued["conv"])
+def test_the_socket_refuses_a_reply_or_note_before_accepting(chat: dict[str, Any]) -> None:
+    before = _state(chat["conv"])
+    async_to_sync(_socket_refuses)(chat)
+    after = _state(chat["conv"])
     assert after == before and after[0] == Conversation.Status.QUEUED and after[1] is None
 
 
 @pytest.mark.django_db
-def test_the_api_refuses_a_reply_or_note_before_accepting(queued: dict[str, Any]) -> None:
-    conv, client = queued["conv"], ApiClient(queued["atoken"])
+def test_the_api_refuses_a_reply_or_note_before_accepting(chat: dict[str, Any]) -> None:
+    conv, client = chat["conv"], ApiClient(chat["atoken"])
     before = _state(conv)
     for body in ({"text": "您好", "client_id": "a-1"}, {"text": "备注", "private": True}):
         r = client.post(f"/api/v1/support/conversations/{conv.pk}/messages", body)
@@ -93,7 +82,7 @@ def test_the_api_refuses_a_reply_or_note_before_accepting(queued: dict[str, Any]
 
 
 @pytest.mark.django_db
-def test_the_refusal_is_translated(queued: dict[str, Any]) -> None:
+def test_the_refusal_is_translated(chat: dict[str, Any]) -> None:
     with translation.override("zh-hans"):
         zh = str(NotYourConversation().message)
         resolved = str(ConversationResolved().message)
@@ -105,8 +94,8 @@ def test_the_refusal_is_translated(queued: dict[str, Any]) -> None:
 
 
 @pytest.mark.django_db
-def test_a_resolved_conversation_answers_the_agent_in_staff_words(queued: dict[str, Any]) -> None:
-    conv, agent, client = queued["conv"], queued["agent"], ApiClient(queued["atoken"])
+def test_a_resolved_conversation_answers_the_agent_in_staff_words(chat: dict[str, Any]) -> None:
+    conv, agent, client = chat["conv"], chat["agent"], ApiClient(chat["atoken"])
     conversations.accept(agent, conv)
     conversations.resolve(agent, conv)
     before = _state(conv)
@@ -120,6 +109,6 @@ def test_a_resolved_conversation_answers_the_agent_in_staff_words(queued: dict[s
         assert r.json()["message"] == staff_words, path
     assert _state(conv) == before
     # The customer still reads the customer's words.
-    r = ApiClient(queued["ctoken"]).post(f"/api/v1/support/conversations/{conv.pk}/messages",
+    r = ApiClient(chat["ctoken"]).post(f"/api/v1/support/conversations/{conv.pk}/messages",
                                          {"text": "还在吗"})
     assert r.status_code == 409 and r.json()["message"] == customer_words

@@ -39,16 +39,6 @@ async def frames_until(comm: WebsocketCommunicator, pred: Any, timeout: float = 
             return got
 
 
-@pytest.fixture
-def chat(make_agent: Any, make_customer: Any) -> dict[str, Any]:
-    agent = make_agent(name="王磊")
-    customer = make_customer()
-    opened = conversations.open_conversation(customer, topic="general", message="我的转账没到账",
-                                             use_triage=False)
-    return {"agent": agent, "customer": customer, "conv": opened.conversation,
-            "ctoken": issue_token(customer), "atoken": issue_token(agent.user)}
-
-
 async def _test_customer_and_agent_exchange_messages_with_sequence_numbers(chat: dict[str, Any]) -> None:
     conv = chat["conv"]
     cust = connect(f"/ws/support/conversations/{conv.pk}/", chat["ctoken"])

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import html
 import re
-import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -24,6 +23,7 @@ from walletdesk.wallet.models import FeePolicy, Transaction
 from walletdesk.wallet.services import adjustments, cards
 
 from .helpers import snapshot
+from .test_pages_money import confirm, review
 
 pytestmark = pytest.mark.money
 
@@ -44,19 +44,6 @@ def client_for(user: Any, lang: str = "en") -> Client:
 def alice(customer: Any, fund: Any) -> Client:
     fund(customer, 452_150)  # ¥4,521.50, on a card ending 0128
     return client_for(customer)
-
-
-def review(client: Client, path: str, **data: str) -> Any:
-    data.setdefault("idem", uuid.uuid4().hex)
-    data.setdefault("currency", "CNY")
-    return client.post(path, {"step": "review", **data})
-
-
-def confirm(client: Client, path: str, sheet_response: Any, **changes: str) -> Any:
-    form = sheet_response.context["form"]
-    data = {name: form[name].value() or "" for name in form.fields}
-    data.update(step="confirm", reviewed=sheet_response.context["sheet"].token, **changes)
-    return client.post(path, data)
 
 
 def booked(client: Client, path: str, **data: str) -> tuple[Any, Transaction]:
