@@ -5,7 +5,7 @@ from typing import Any
 from django import template
 from django.utils.html import json_script
 
-from walletdesk.phone import queries
+from walletdesk.phone import queries, services
 from walletdesk.phone.models import Call, Callback
 
 register = template.Library()
@@ -15,6 +15,12 @@ register = template.Library()
 def call_labels() -> str:
     """The call statuses in the page's language, for the console's phone panel."""
     return json_script({k: str(v) for k, v in Call.Status.choices}, "phone-call-labels")
+
+
+@register.simple_tag
+def early_start_minutes() -> int:
+    """How many minutes before its slot a callback may be started (the server's own rule)."""
+    return int(services.EARLY_START.total_seconds() // 60)
 
 
 @register.inclusion_tag("phone/_callback_panel.html", takes_context=True)

@@ -43,7 +43,7 @@ document.addEventListener("DOMContentLoaded", function () {
     var early = cb.status === "scheduled" && Date.now() < opens;
     start.classList.toggle("hidden", cb.status !== "scheduled" || !!(call && !call.logged));
     start.disabled = early;
-    why.textContent = early ? WD.fmt(d.opens, { time: dueText(new Date(opens).toISOString()) }) : "";
+    why.textContent = early ? WD.fmt(d.opens, { time: dueText(new Date(opens).toISOString()), minutes: d.earlyMinutes }) : "";
     why.classList.toggle("hidden", !early || start.classList.contains("hidden"));
     clearTimeout(openTimer);
     if (early) { openTimer = setTimeout(render, Math.min(opens - Date.now() + 500, 60000)); }
