@@ -96,6 +96,7 @@ def test_agent_unlocks_a_locked_customer(live_server_url: str, page_for: Any,
     panel.get_by_test_id("cw-submit").click()
     result = panel.get_by_test_id("cw-result")
     result.get_by_text("等待客户操作").wait_for()
+    assert "发起解锁：等待客户操作" in result.inner_text()  # a Chinese page's own colon
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     agent.screenshot(path=str(SCREENSHOTS / "casework-console.png"), full_page=True)
     customer.get_by_test_id("chat-log").get_by_text("Unlock started").wait_for(timeout=15000)

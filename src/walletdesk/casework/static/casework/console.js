@@ -80,10 +80,10 @@ document.addEventListener("DOMContentLoaded", function () {
     li.dataset.focus = "act:" + a.action;
     li.appendChild(WD.el("strong", "", labels[a.action] || a.action));
     var info = [];
-    if (a.needs) { info.push(s.needs + ": " + a.needs); }
+    if (a.needs) { info.push(WD.labelled(s.needs, a.needs)); }
     if (a.approval === "always") { info.push(s.approvalAlways); }
     else if (a.approval.indexOf("above:") === 0) { info.push(WD.fmt(s.approvalAbove, { amount: money(+a.approval.slice(6), cur) })); }
-    info.push(s.roles + ": " + (a.role_labels || a.roles).join(", "));
+    info.push(WD.labelled(s.roles, (a.role_labels || a.roles).join(", ")));
     li.appendChild(WD.el("div", "muted", info.join(" · ")));
     li.appendChild(WD.el("div", a.available ? "ok" : "why", a.available ? "✓ " + s.available :
       a.why_not.map(function (w) { return w.message; }).join(" ")));
@@ -165,7 +165,7 @@ document.addEventListener("DOMContentLoaded", function () {
   function showResult(a, changed) {
     result.textContent = "";
     result.dataset.status = a.status; result.dataset.actionId = a.id;
-    var head = (labels[a.action] || a.action) + ": " + stLabel(a.status);
+    var head = WD.labelled(labels[a.action] || a.action, stLabel(a.status));
     if (changed) { head = WD.fmt(s.changed, { action: labels[a.action] || a.action, status: stLabel(a.status) }); }
     result.appendChild(WD.el("strong", "", head));
     var r = a.result || {}, lines = [], txnLabels = {};
@@ -173,16 +173,16 @@ document.addEventListener("DOMContentLoaded", function () {
     function tl(code) { return txnLabels[code] || code; }
     if (a.status === "rejected") {
       if (r.rejected_by) { lines.push(WD.fmt(s.rRejectedBy, { who: r.rejected_by })); }
-      if (r.reason) { lines.push(s.rReason + ": " + r.reason); }
+      if (r.reason) { lines.push(WD.labelled(s.rReason, r.reason)); }
     } else if (r.transaction) {
       var t = r.transaction;
       // the reference the customer reads out, in fours, as their app shows it
       var ref = t.reference ? WD.groupDigits(t.reference) : t.id;
       lines.push(ref + " · " + tl(t.type) + " · " + tl(t.status) + " · " + money(t.amount, t.currency));
-      (r.history || []).forEach(function (e) { lines.push(s.rHistory + ": " + (e.from_status ? tl(e.from_status) + " → " : "") + tl(e.to_status) + " · " + when(e.at)); });
-      if (r.refundable_fee !== undefined) { lines.push(s.rRefundable + ": " + money(r.refundable_fee, t.currency)); }
+      (r.history || []).forEach(function (e) { lines.push(WD.labelled(s.rHistory, (e.from_status ? tl(e.from_status) + " → " : "") + tl(e.to_status) + " · " + when(e.at))); });
+      if (r.refundable_fee !== undefined) { lines.push(WD.labelled(s.rRefundable, money(r.refundable_fee, t.currency))); }
     } else if (r.amount !== undefined) {
-      lines.push(s.rAmount + ": " + money(r.amount, r.currency));
+      lines.push(WD.labelled(s.rAmount, money(r.amount, r.currency)));
     }
     lines.forEach(function (line) { result.appendChild(WD.el("div", "", line)); });
     result.classList.remove("hidden");

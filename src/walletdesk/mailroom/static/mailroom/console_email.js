@@ -38,7 +38,7 @@ document.addEventListener("DOMContentLoaded", function () {
     get("/conversations/" + id).then(function (c) {
       if (String(c.id) !== shownFor || c.channel !== "email") { return; }
       var mailCtx = (c.context || {}).email || {};
-      banner.appendChild(el("p", "", t.channel + ": " + channelLabel("email") + " · " + t.subject + ": " + (c.subject || "")));
+      banner.appendChild(el("p", "", WD.labelled(t.channel, channelLabel("email")) + " · " + WD.labelled(t.subject, c.subject || "")));
       banner.appendChild(el("p", "", t.byEmail.replace("__ADDRESS__", mailCtx.from || "")));
       banner.appendChild(el("p", mailCtx.sender_verified ? "" : "warn", mailCtx.sender_verified ? t.verified : t.unverified));
       banner.classList.remove("hidden");

@@ -81,7 +81,7 @@ document.addEventListener("DOMContentLoaded", function () {
     if (fileInput && fileName) {
       fileInput.addEventListener("change", function () {
         var f = fileInput.files[0];
-        fileName.textContent = f ? WD.t("image") + ": " + f.name : "";
+        fileName.textContent = f ? WD.labelled(WD.t("image"), f.name) : "";
         fileName.hidden = !f;
       });
     }

@@ -59,6 +59,10 @@ window.WD = window.WD || {};
     return s;
   };
 
+  /* "Label: value" with the page's own colon: the full-width one in Chinese. */
+  WD.labelled = function (label, value) {
+    return label + (document.documentElement.lang === "en" ? ": " : "：") + value;
+  };
   /* Times in the viewer's language and zone: a staff page names the zone (data-tz). */
   WD.locale = function () {
     var lang = document.documentElement.lang;
