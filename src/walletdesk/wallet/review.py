@@ -64,11 +64,21 @@ class Sheet:
         return self.available is not None and self.available < self.wallet_pays
 
     @property
-    def wallet_pays(self) -> int:
+    def covered_values(self) -> set[str]:
+        """The options the customer may confirm: those the balance covers, or that it does not
+        pay (a card payment), so that choosing a card on the sheet can lift a shortfall."""
+        return {o.value for o in self.options
+                if self.available is None or self.available >= self._wallet_pays(o)}
+
+    def _wallet_pays(self, option: Option) -> int:
         if self.operation == "topup" or (self.operation == "payment"
-                                         and self.chosen.value != Method.BALANCE):
+                                         and option.value != Method.BALANCE):
             return 0
-        return self.total
+        return option.total
+
+    @property
+    def wallet_pays(self) -> int:
+        return self._wallet_pays(self.chosen)
 
 
 def _token(operation: str, form: MoneyForm, source: str, fee: int) -> str:

@@ -114,3 +114,31 @@ def test_refused_payment_shows_a_translated_error(live_server_url: str, page_for
     page.fill("[name=amount]", "1.234")
     page.get_by_test_id("submit").click()
     assert "该币种的小数位数过多。" in page.content()
+
+
+def test_choosing_a_card_on_a_short_review_lifts_the_shortfall(live_server_url: str,
+                                                                page_for: Any) -> None:
+    """The balance cannot pay ¥9,999.00: the sheet says so and Confirm is off; picking a card
+    on the sheet turns Confirm on (the card pays), picking the balance again turns it off."""
+    page = page_for("en")
+    login(page, live_server_url, "zhang.wei@example.cn")
+    page.goto(f"{live_server_url}/wallet/pay/")
+    page.locator("[name=merchant]").select_option("sample-coffee")
+    page.locator("[name=amount]").fill("9999.00")
+    page.locator("[name=currency]").select_option("CNY")
+    page.locator("[name=source]").select_option("balance")
+    page.get_by_test_id("submit").click()
+    confirm, short = page.get_by_test_id("confirm"), page.get_by_test_id("review-short-box")
+    short.wait_for()
+    assert confirm.is_disabled()
+    choices = page.get_by_test_id("review-source")
+    choices.locator("input[value=balance]").wait_for(state="attached")
+    choices.locator("input:not([value=balance])").first.check()
+    assert confirm.is_enabled() and short.is_hidden()
+    assert page.get_by_test_id("review-once").is_visible()
+    choices.locator("input[value=balance]").check()
+    assert confirm.is_disabled() and short.is_visible()
+    choices.locator("input:not([value=balance])").first.check()
+    confirm.click()
+    page.wait_for_url(re.compile(r".*/wallet/t/tx_[0-9a-f]+/$"))
+    assert page.get_by_test_id("receipt").is_visible()
