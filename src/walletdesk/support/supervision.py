@@ -40,6 +40,12 @@ def queue_rows() -> list[dict[str, Any]]:
     return rows
 
 
+def left_after_hours() -> int:
+    """Chats left while the desk was closed: held out of routing (and of the live queue above)
+    until it opens, but in every agent's list, so the supervisor sees them counted too."""
+    return Conversation.objects.filter(status=Conversation.Status.QUEUED, after_hours=True).count()
+
+
 def agent_rows() -> list[dict[str, Any]]:
     load = routing.loads()
     rows = []

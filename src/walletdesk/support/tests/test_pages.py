@@ -120,3 +120,18 @@ def test_staff_see_words_for_codes(setup: dict[str, Any], make_customer: Any) ->
         "Account security", "Urgent", "Queued")
     console = en.get("/support/console/").content.decode()
     assert 'id="console-labels"' in console and "Top-up" in console and "Senior agent" in console
+
+
+def test_the_supervisor_sees_chats_left_after_hours_counted(setup: dict[str, Any],
+                                                            make_customer: Any) -> None:
+    """Chats left while the desk was closed are held out of the live queue until it opens, but
+    every agent's list shows them: the supervisor's figures count them apart, not as nothing."""
+    late = conversations.open_conversation(make_customer(email="late@example.com"), topic="payments",
+                                           message="晚上十一点转账没到账", use_triage=False).conversation
+    Conversation.objects.filter(pk=late.pk).update(after_hours=True)  # as if left at 23:00
+    c = Client(headers={"Accept-Language": "en"})
+    c.force_login(setup["agent"].user)
+    page = c.get("/support/supervisor/").content.decode()
+    assert 'data-testid="kpi-waiting">0<' in page
+    assert 'data-testid="kpi-after-hours">1<' in page
+    assert "Left after hours, waiting for opening" in page
