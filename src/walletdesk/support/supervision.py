@@ -33,8 +33,10 @@ def queue_rows() -> list[dict[str, Any]]:
                 continue
             n = w["n"] if w else 0
             oldest = w["oldest"] if w else None
+            # A callback queued for its slot has a queued time ahead: it has not waited yet.
+            waited = max(0, int((now - oldest).total_seconds())) if oldest else None
             rows.append({"skill": labels.skill(skill), "language": labels.language(lang), "waiting": n,
-                         "oldest": labels.duration(int((now - oldest).total_seconds())) if oldest else "—",
+                         "oldest": labels.duration(waited),
                          "agents": agents, "free": free, "estimate": labels.duration(estimate(n + 1)),
                          "short": agents == 0 and n > 0})
     return rows
