@@ -74,7 +74,10 @@ def test_transfer_through_the_review_sheet_on_a_phone(live_server_url: str, brow
         page.wait_for_url(re.compile(r".*/wallet/t/tx_[0-9a-f]+/$"))
         done = "已完成" if lang == "zh-hans" else "Completed"
         assert page.get_by_test_id("status").inner_text() == done
+        sent = "转账成功" if lang == "zh-hans" else "Transfer sent"
+        assert sent in page.get_by_test_id("receipt").inner_text()
         problems += fits_and_passes_axe(page, "transfer detail")
+        shot(page, f"phone-transfer-sent-{short}.png")
         page.goto(f"{url}/wallet/history/?type=transfer")
         problems += fits_and_passes_axe(page, "history")
         page.goto(f"{url}/wallet/statement/")
