@@ -27,6 +27,7 @@ from walletdesk.core import clock, reads
 from walletdesk.core.csvsafe import safe_cell
 from walletdesk.core.errors import DomainError
 from walletdesk.core.money import CURRENCIES, format_minor, parse_major
+from walletdesk.core.timezones import zone_name
 
 from . import fees, present, queries, review, services
 from .forms import CardForm, MoneyForm, PayForm, RefundForm, TopUpForm, TransferForm, WithdrawForm
@@ -373,7 +374,7 @@ def history_csv(request: HttpRequest) -> StreamingHttpResponse:
     # Everything that depends on the language or zone is settled here: the rows are written
     # after the middleware has returned (and reset the zone).
     lang, zone = get_language(), timezone.get_current_timezone()
-    header = [_("Time ({zone})").format(zone=zone), _("Reference"), _("Type"), _("Status"),
+    header = [_("Time ({zone})").format(zone=zone_name(str(zone))), _("Reference"), _("Type"), _("Status"),
               _("In or out"), _("Amount"), _("Fee"), _("Currency"), _("Method"), _("Merchant"),
               _("Counterparty"), _("Note")]
     kinds = {k: str(v) for k, v in Transaction.Type.choices}

@@ -42,11 +42,11 @@ def test_formula_cells_are_escaped_for_the_receiver(customer: Any, make_customer
 
 
 @pytest.mark.parametrize("lang, expected", [
-    ("zh-hans", {"时间（Asia/Hong_Kong）": "2026-03-01 08:30:00", "类型": "付款", "状态": "已完成",
+    ("zh-hans", {"时间（香港时间）": "2026-03-01 08:30:00", "类型": "付款", "状态": "已完成",
                  "收/支": "支出", "支付方式": "钱包余额", "商户": "示例咖啡"}),
-    ("zh-hant", {"時間（Asia/Hong_Kong）": "2026-03-01 08:30:00", "類型": "付款", "狀態": "已完成",
+    ("zh-hant", {"時間（香港時間）": "2026-03-01 08:30:00", "類型": "付款", "狀態": "已完成",
                  "收/支": "支出", "支付方式": "錢包餘額", "商戶": "示例咖啡"}),
-    ("en", {"Time (Asia/Hong_Kong)": "2026-03-01 08:30:00", "Type": "Payment",
+    ("en", {"Time (Hong Kong time)": "2026-03-01 08:30:00", "Type": "Payment",
             "Status": "Completed", "In or out": "Money out", "Method": "Wallet balance",
             "Merchant": "Sample Coffee"}),
 ])
