@@ -342,7 +342,7 @@ def test_csv_export_and_statement_pages(customer: Any, merchant: Any, fund: Any)
     csv = client.get("/wallet/history.csv?type=payment")
     assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
     lines = csv.getvalue().decode("utf-8-sig").strip().splitlines()
-    assert len(lines) == 2 and lines[0].startswith("Time (Asia/Shanghai),Reference,Type,Status")
+    assert len(lines) == 2 and lines[0].startswith("Time (China time),Reference,Type,Status")
     assert ",Payment,Completed,Money out,12.34,0.00,CNY,Wallet balance,Sample Coffee," in lines[1]
     month = clock.now().astimezone().strftime("%Y-%m")
     st = client.get(f"/wallet/statement/?month={month}&currency=CNY")

@@ -39,8 +39,8 @@ def test_wallet_pages_render_in_both_languages(busy_customer: Any, lang: str, ma
     csv = client.get("/wallet/history.csv")
     assert csv.status_code == 200
     head = csv.getvalue().decode("utf-8-sig").splitlines()[0]
-    assert head.startswith("时间（Asia/Shanghai）,交易编号,类型" if lang == "zh-hans"
-                           else "Time (Asia/Shanghai),Reference,Type")
+    assert head.startswith("时间（北京时间）,交易编号,类型" if lang == "zh-hans"
+                           else "Time (China time),Reference,Type")
 
 
 def test_pages_need_login(db: Any) -> None:
