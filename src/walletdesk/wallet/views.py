@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -533,8 +532,7 @@ def fee_page(request: HttpRequest) -> HttpResponse:
         "quotes": quotes_labelled,
         "error": error, "operations": [(o, Operation(o).label) for o in OPERATION_METHODS],
         "currencies": list(CURRENCIES), "promotions": promos,
-        "policies": [(p, format((Decimal(p.basis_points) / 100).normalize(), "f") + "%")
-                     for p in policies],
+        "policies": policies,
         "announcements": fees.upcoming_changes(now),
     })
 

@@ -228,8 +228,9 @@ def test_payment_request_is_reviewed_then_paid_once(alice: Client, customer: Any
 
 
 def test_fee_schedule_shows_rates_as_percentages(alice: Client, fees_on: None) -> None:
-    rates = [percent for _p, percent in alice.get("/wallet/fees/?currency=CNY").context["policies"]]
-    assert {"1%", "0%", "2%"} <= set(rates)
+    page = alice.get("/wallet/fees/?currency=CNY").content.decode()
+    rows = page.split('data-testid="fee-row"')[1:]
+    assert {"1%", "¥0.50", "2%"} <= {row.split('data-label="Fee">')[1].split("<")[0] for row in rows}
 
 
 def test_a_refused_confirm_changes_nothing_and_offers_a_fresh_key(
