@@ -1,4 +1,5 @@
-"""Phone pages: book a callback (from the contact hub or an after-hours chat) and my callbacks."""
+"""Phone pages: book a callback (from the contact hub or an after-hours chat), my callbacks, and
+the staff callbacks page."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from walletdesk.support import access
 from walletdesk.support.models import Conversation
 from walletdesk.support.services.conversations import TOPIC_LABELS, TOPICS
 
-from . import queries, services
+from . import desk, queries, services
 from .api import BOOK_LIMIT
 from .errors import NoSuchLine
 
@@ -124,3 +125,14 @@ def cancel(request: HttpRequest, callback_id: int) -> HttpResponse:
     else:
         messages.success(request, _("The callback is cancelled."))
     return redirect("phone:callbacks")
+
+
+@login_required
+def staff(request: HttpRequest) -> HttpResponse:
+    """Callbacks for staff: an agent's own and those not taken yet; a supervisor's all, by
+    agent and status. Customers get 404, as on the console."""
+    if access.agent_of(request.user) is None:
+        raise Http404
+    board = desk.page(request.user, agent=request.GET.get("agent", "")[:12],
+                      status=request.GET.get("status", "open")[:12])
+    return render(request, "phone/staff.html", {"board": board})
