@@ -45,6 +45,8 @@ EVENT_LABELS = {
     "merchant_webhook_set": _("Refund request webhook address set"),
     "merchant_webhook_secret_rotated": _("Refund request webhook secret renewed"),
     "merchant_webhook_removed": _("Refund request webhook removed"),
+    "card_removed": _("Card removed from the wallet"),
+    "card_default_changed": _("Default card changed"),
 }
 BACK_OFFICE = _("Changed in the back office")
 OTHER = _("Other account activity")

@@ -15,13 +15,22 @@ from ninja.security import HttpBearer
 
 from walletdesk.accounts.auth import USER_AUTH, viewer
 from walletdesk.accounts.models import User
+from walletdesk.accounts.netutil import client_ip
 from walletdesk.core.errors import DomainError, PermissionDenied, ValidationFailed
 from walletdesk.core.money import check_amount, check_currency
 from walletdesk.core.schemas import CURRENCY, MINOR_AMOUNT, ErrorOut
 
 from . import fees, queries, services
 from .errors import UnknownMethod
-from .models import OPERATION_METHODS, Merchant, Method, Operation, PaymentRequest, Transaction
+from .models import (
+    OPERATION_METHODS,
+    Merchant,
+    Method,
+    Operation,
+    PaymentMethod,
+    PaymentRequest,
+    Transaction,
+)
 from .serializers import event_dict, quote_dict, transaction_dict, transaction_row_dict
 from .services import cards, idempotency
 from .services.merchants import merchant_for_key
@@ -144,6 +153,14 @@ class CardOut(Schema):
     is_default: bool
 
 
+class RemovedCardOut(Schema):
+    id: str
+    removed_at: str
+    new_default: CardOut | None = Field(description="the card of the same kind that became the "
+                                        "default in its place (when the removed card was the "
+                                        "default and another of its kind is linked)")
+
+
 class QuoteOut(Schema):
     operation: str
     method: str
@@ -263,6 +280,30 @@ def link_method(request: HttpRequest, payload: CardIn) -> tuple[int, dict[str, A
     m = cards.link_card(_customer(request), kind=payload.kind, number=payload.card_number)
     return 201, {"id": m.public_id, "kind": m.kind, "brand": m.brand, "last4": m.last4,
                  "is_default": m.is_default}
+
+
+def _card_dict(m: PaymentMethod) -> dict[str, Any]:
+    return {"id": m.public_id, "kind": m.kind, "brand": m.brand, "last4": m.last4,
+            "is_default": m.is_default}
+
+
+CARD_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+@wallet_router.delete("/methods/{card_id}", response={200: RemovedCardOut, **CARD_ERRORS},
+                      auth=USER_AUTH)
+def remove_method(request: HttpRequest, card_id: str) -> dict[str, Any]:
+    """Remove a linked card (ADR 0127): pending top-ups and withdrawals on it still finish."""
+    removal = cards.remove_card(_customer(request), card_id, ip=client_ip(request))
+    after = removal.new_default
+    return {"id": removal.card.public_id, "removed_at": removal.card.removed_at.isoformat()
+            if removal.card.removed_at else "", "new_default": _card_dict(after) if after else None}
+
+
+@wallet_router.post("/methods/{card_id}/default", response={200: CardOut, **CARD_ERRORS},
+                    auth=USER_AUTH)
+def make_default_method(request: HttpRequest, card_id: str) -> dict[str, Any]:
+    return _card_dict(cards.make_default(_customer(request), card_id, ip=client_ip(request)))
 
 
 @wallet_router.post("/top-ups", response={201: TransactionOut, **MONEY_ERRORS}, auth=USER_AUTH)

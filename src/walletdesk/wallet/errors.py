@@ -97,6 +97,12 @@ class InvalidCard(DomainError):
     default_message = _("This card number is not valid.")
 
 
+class CardNotFound(NotFound):
+    # Also another customer's card and a removed one: the answer never tells them apart.
+    code = "card_not_found"
+    default_message = _("This card is not linked to your wallet.")
+
+
 class FeeNoticeTooShort(DomainError):
     status = 422
     code = "fee_notice_too_short"

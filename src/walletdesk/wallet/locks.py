@@ -4,14 +4,16 @@ Accounts are always locked in primary-key order, so two transactions that
 touch the same accounts in opposite directions queue instead of deadlocking.
 On SQLite ``select_for_update`` does nothing; there the IMMEDIATE transaction
 (see settings) already gives one writer at a time. An idempotency key's record is
-locked when a refusal is stored after its rollback (``services.idempotency``).
+locked when a refusal is stored after its rollback (``services.idempotency``). A customer's
+linked cards are locked together, in primary-key order, before one of them is linked, removed
+or made the default (``services.cards``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .models import IdempotencyRecord, LedgerAccount, Transaction
+from .models import IdempotencyRecord, LedgerAccount, PaymentMethod, Transaction
 
 
 def lock_accounts(ids: Iterable[int]) -> dict[int, LedgerAccount]:
@@ -27,3 +29,9 @@ def lock_transaction(pk: int) -> Transaction:
 
 def lock_idempotency_record(scope: str, key: str) -> IdempotencyRecord:
     return IdempotencyRecord.objects.select_for_update().get(scope=scope, key=key)
+
+
+def lock_cards(owner_id: int) -> list[PaymentMethod]:
+    """The customer's linked cards (removed ones left out), locked in primary-key order."""
+    return list(PaymentMethod.objects.filter(owner_id=owner_id, removed_at__isnull=True)
+                .order_by("pk").select_for_update(of=("self",)))

@@ -20,8 +20,10 @@ from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from walletdesk.accounts.models import User
+from walletdesk.accounts.netutil import client_ip
 from walletdesk.core import clock, reads
 from walletdesk.core.csvsafe import safe_cell
 from walletdesk.core.errors import DomainError
@@ -29,7 +31,16 @@ from walletdesk.core.money import CURRENCIES, format_minor, parse_major
 from walletdesk.core.timezones import zone_name
 
 from . import fees, present, queries, review, services
-from .forms import CardForm, MoneyForm, PayForm, RefundForm, TopUpForm, TransferForm, WithdrawForm
+from .forms import (
+    SHORT_KINDS,
+    CardForm,
+    MoneyForm,
+    PayForm,
+    RefundForm,
+    TopUpForm,
+    TransferForm,
+    WithdrawForm,
+)
 from .models import (
     EVENT_REASONS,
     OPERATION_METHODS,
@@ -312,8 +323,53 @@ def link_card(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Card linked: %(card)s") % {"card": card})
             return redirect(_local_next(request) or "wallet:home")
-    methods = request.user.payment_methods.filter(removed_at__isnull=True)  # type: ignore[union-attr]
+    methods = request.user.payment_methods.filter(  # type: ignore[union-attr]
+        removed_at__isnull=True).order_by("kind", "-is_default", "-created_at")
     return render(request, "wallet/cards.html", {"form": form, "methods": methods})
+
+
+def _kind_words(kind: str) -> str:
+    """"bank card" in a sentence ("Default bank card is now …"; 默认银行卡已改为 …)."""
+    return str(SHORT_KINDS.get(kind, "")).lower()
+
+
+@customer_required
+@require_POST
+def card_default(request: HttpRequest, card_id: str) -> HttpResponse:
+    try:
+        card = cards.make_default(request.user, card_id,  # type: ignore[arg-type]
+                                  ip=client_ip(request))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Default %(kind)s is now %(card)s") % {
+            "kind": _kind_words(card.kind), "card": card})
+    return redirect("wallet:cards")
+
+
+@customer_required
+def card_remove(request: HttpRequest, card_id: str) -> HttpResponse:
+    """Removing a card is a confirm step: this page names the card, the button removes it."""
+    if request.method == "POST":
+        try:
+            removal = cards.remove_card(request.user, card_id,  # type: ignore[arg-type]
+                                        ip=client_ip(request))
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Card removed: %(card)s") % {"card": removal.card})
+            if removal.new_default is not None:
+                messages.info(request, _("Default %(kind)s is now %(card)s") % {
+                    "kind": _kind_words(removal.new_default.kind),
+                    "card": removal.new_default})
+        return redirect("wallet:cards")
+    card = request.user.payment_methods.filter(  # type: ignore[union-attr]
+        public_id=card_id, removed_at__isnull=True).first()
+    if card is None:
+        raise Http404
+    successor = (cards.next_default(list(request.user.payment_methods.filter(  # type: ignore[union-attr]
+        removed_at__isnull=True)), card) if card.is_default else None)
+    return render(request, "wallet/card_remove.html", {"card": card, "successor": successor})
 
 
 def _history_filter(request: HttpRequest, user: User) -> tuple[queries.HistoryFilter, dict[str, str]]:

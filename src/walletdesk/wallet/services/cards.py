@@ -1,19 +1,46 @@
-"""Linking cards: validate the number, keep only the brand and the last four digits."""
+"""A customer's cards: link one (number checked, only the brand and the last four digits kept),
+remove one, choose the default of each kind (ADR 0127).
+
+Each change locks the customer's linked cards first (``locks.lock_cards``, primary-key order),
+so two changes to the same wallet queue; removal is soft (``removed_at``): the card's past
+transactions keep naming it, and top-ups or withdrawals already under way on it still finish.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from django.db import transaction
+from django.urls import reverse
 
 from walletdesk.accounts.models import User
+from walletdesk.accounts.services import events
+from walletdesk.core import clock
+from walletdesk.notify import limits as send_limits
+from walletdesk.notify import messages
+from walletdesk.notify import services as notify
+from walletdesk.notify.models import Kind
+from walletdesk.notify.services import inbox
 
-from ..errors import InvalidCard, UnknownMethod
+from .. import locks
+from ..errors import CardNotFound, InvalidCard, UnknownMethod
 from ..models import OUTSIDE_METHODS, PaymentMethod
 
 BRANDS = (("62", "UnionPay"), ("34", "Amex"), ("37", "Amex"), ("4", "Visa"),
           ("51", "Mastercard"), ("52", "Mastercard"), ("53", "Mastercard"),
           ("54", "Mastercard"), ("55", "Mastercard"), ("35", "JCB"))
+
+# The message a customer receives when a card leaves their wallet (notify/messages/).
+REMOVED_MESSAGE = "notify/card_removed"
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A removed card and the card of its kind that became the default in its place, if any."""
+
+    card: PaymentMethod
+    new_default: PaymentMethod | None
 
 
 def luhn_ok(digits: str) -> bool:
@@ -37,6 +64,77 @@ def link_card(user: User, *, kind: object, number: object) -> PaymentMethod:
     if not re.fullmatch(r"\d{12,19}", digits) or not luhn_ok(digits):
         raise InvalidCard()
     with transaction.atomic():
+        locks.lock_cards(user.pk)
         PaymentMethod.objects.filter(owner=user, kind=kind).update(is_default=False)
         return PaymentMethod.objects.create(owner=user, kind=str(kind), brand=brand_of(digits),
                                             last4=digits[-4:], is_default=True)
+
+
+def _own(cards: list[PaymentMethod], card_id: object) -> PaymentMethod:
+    """The customer's linked card by its public id; an unknown id, another customer's card and
+    a removed card are the same refusal (nothing tells them apart)."""
+    found = next((c for c in cards if isinstance(card_id, str) and c.public_id == card_id), None)
+    if found is None:
+        raise CardNotFound()
+    return found
+
+
+def next_default(cards: list[PaymentMethod], card: PaymentMethod) -> PaymentMethod | None:
+    """Of ``cards`` (linked ones), the card that becomes the default when ``card`` goes: the
+    most recently linked one of its kind."""
+    rest = [c for c in cards if c.kind == card.kind and c.pk != card.pk]
+    return max(rest, key=lambda c: (c.created_at, c.pk), default=None)
+
+
+def remove_card(user: User, card_id: object, *, ip: str | None = None) -> Removal:
+    """Take a card out of the wallet (soft: ``removed_at`` is set). When it was the default of
+    its kind, the most recently linked card left of that kind becomes the default. Pending
+    top-ups and withdrawals on it are not cancelled. Audited; the customer is told."""
+    with transaction.atomic():
+        cards = locks.lock_cards(user.pk)
+        card = _own(cards, card_id)
+        now = clock.now()
+        # Guarded: only a card that is still linked (a second removal changes nothing).
+        if not PaymentMethod.objects.filter(pk=card.pk, removed_at__isnull=True).update(
+                removed_at=now, is_default=False):
+            raise CardNotFound()
+        was_default = card.is_default
+        card.removed_at, card.is_default = now, False
+        successor = None
+        if was_default:
+            successor = next_default(cards, card)
+            if successor is not None:
+                PaymentMethod.objects.filter(pk=successor.pk).update(is_default=True)
+                successor.is_default = True
+        events.record("card_removed", user, ip=ip, card=card.public_id, card_kind=card.kind,
+                      brand=card.brand, last4=card.last4,
+                      new_default=successor.public_id if successor else None)
+        _tell_removed(user, card)
+    return Removal(card, successor)
+
+
+def make_default(user: User, card_id: object, *, ip: str | None = None) -> PaymentMethod:
+    """Make a linked card the default of its kind (the one payment forms offer first)."""
+    with transaction.atomic():
+        card = _own(locks.lock_cards(user.pk), card_id)
+        if card.is_default:
+            return card  # already so: nothing changes, nothing to audit
+        PaymentMethod.objects.filter(owner=user, kind=card.kind, is_default=True).exclude(
+            pk=card.pk).update(is_default=False)
+        PaymentMethod.objects.filter(pk=card.pk).update(is_default=True)
+        card.is_default = True
+        events.record("card_default_changed", user, ip=ip, card=card.public_id, card_kind=card.kind,
+                      brand=card.brand, last4=card.last4)
+    return card
+
+
+def _tell_removed(user: User, card: PaymentMethod) -> None:
+    """A security notice, sent as the account's security alerts are (``notify.tell_owner``):
+    every address on file (within the hourly cap) after commit, and the notification centre."""
+    message = messages.render(REMOVED_MESSAGE, messages.Recipient.of(user), {
+        "card": str(card), "when": card.removed_at})
+    for address in notify.addresses_of(user):
+        if send_limits.may_send(address):
+            notify.queue(message, address, kind="card_removed", user_id=user.pk)
+    inbox.from_message(user, Kind.SECURITY, message, link=reverse("risk:activity"),
+                       source=f"security:card_removed:{card.public_id}")
