@@ -29,7 +29,7 @@ from walletdesk.core import clock
 from walletdesk.core.errors import DomainError
 
 from . import services
-from .errors import SecondFactorStillNeeded, StepUpRequired
+from .errors import InvalidCode, SecondFactorStillNeeded, StepUpRequired
 from .forms import (
     CodeForm,
     LoginForm,
@@ -92,8 +92,19 @@ def _start_session(request: HttpRequest, result: services.LoginResult) -> HttpRe
     return response
 
 
+# Which field a refusal is about, so its message shows under that field (the first of these
+# names the form has); any other refusal shows above the form.
+ERROR_FIELDS: dict[str, tuple[str, ...]] = {
+    "weak_password": ("new_password", "password"),
+    "invalid_login": ("login",),
+    "invalid_code": ("code",),
+    "mfa_required": ("otp",),
+}
+
+
 def _error(form: djforms.Form, exc: DomainError) -> None:
-    form.add_error(None, str(exc.message))
+    field = next((f for f in ERROR_FIELDS.get(exc.code, ()) if f in form.fields), None)
+    form.add_error(field, str(exc.message))
 
 
 # --- login ---------------------------------------------------------------------------------
@@ -144,6 +155,11 @@ def login_verify(request: HttpRequest) -> HttpResponse:
         try:
             result = services.complete_login(request, token, form.cleaned_data["code"], api=False)
         except DomainError as exc:
+            if exc.code == InvalidCode.code and ("totp" in methods or "webauthn" in methods):
+                # An authenticator's code cannot be "asked for again": say what to do instead.
+                exc = InvalidCode(_("This code is not correct. Enter the code your authenticator "
+                                    "app shows now (it changes every 30 seconds), or one of your "
+                                    "recovery codes."))
             _error(form, exc)
         else:
             return _start_session(request, result)
@@ -154,9 +170,16 @@ def login_verify(request: HttpRequest) -> HttpResponse:
         intro = _("Use your passkey, or enter one of your recovery codes.")
     else:
         intro = _("This device is new to us. We sent a code to your email or phone: enter it here.")
+    # Never a dead end: a lost phone has a way out, and an emailed code a way to get another.
+    if "totp" in methods or "webauthn" in methods:
+        links = [("troubleshoot:lock", gettext_lazy("Lost your phone or your recovery codes?")),
+                 ("web:login", gettext_lazy("Log in with another account"))]
+    else:
+        links = [("web:login", gettext_lazy("No code? Log in again to get a new one")),
+                 ("troubleshoot:lock", gettext_lazy("Why can't I sign in?"))]
     return render(request, "accounts/form.html", {
         "form": form, "title": _("Two-step verification"), "intro": intro, "submit": _("Verify"),
-        "testid": "login-verify", "passkey_login": "webauthn" in methods})
+        "testid": "login-verify", "passkey_login": "webauthn" in methods, "links": links})
 
 
 def _json_body(request: HttpRequest) -> dict[str, Any]:
@@ -251,11 +274,14 @@ def _request_code(request: HttpRequest, purpose: str) -> HttpResponse:
         return _form_page(request, form, title=_("Forgot your password?"), submit=_("Send a code"),
                           intro=_("We send a code to the email address or mobile number you "
                                   "enter, if it belongs to an account."),
-                          links=[("accounts:unlock", gettext_lazy("My account is locked"))],
+                          links=[("web:login", gettext_lazy("Back to log in")),
+                                 ("accounts:unlock", gettext_lazy("My account is locked"))],
                           testid="reset")
     return _form_page(request, form, title=_("Unlock your account"), submit=_("Send a code"),
                       intro=_("After too many wrong passwords, or a freeze, your account is "
                               "locked. We send a code to your email address or mobile number."),
+                      links=[("web:login", gettext_lazy("Back to log in")),
+                             ("troubleshoot:lock", gettext_lazy("Why can't I sign in?"))],
                       testid="unlock")
 
 
@@ -377,7 +403,9 @@ def change_password(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your password was changed. Log in with it now."))
             return redirect("web:login")
     return _form_page(request, form, title=_("Change your password"), submit=_("Change password"),
-                      intro=_("Every other session will be signed out."), testid="change-password")
+                      intro=_("Every other session will be signed out. Choose at least 10 "
+                              "characters: a few unrelated words are strong and easy to "
+                              "remember."), testid="change-password")
 
 
 @step_up_guard

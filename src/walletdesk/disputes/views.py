@@ -44,7 +44,7 @@ def ask(request: HttpRequest, txn_id: str) -> HttpResponse:
         "merchant").first()
     if payment is None:
         raise Http404
-    error = ""
+    error, error_field = "", ""
     if request.method == "POST":
         files = request.FILES.getlist("images")
         try:
@@ -56,10 +56,18 @@ def ask(request: HttpRequest, txn_id: str) -> HttpResponse:
             messages.success(request, services_sent_message())
             return redirect("disputes:detail", req.public_id)
         except DomainError as exc:
-            error = str(exc.message)
+            error, error_field = str(exc.message), ASK_ERROR_FIELDS.get(exc.code, "")
     return render(request, "disputes/ask.html", {
-        "t": payment, "reasons": Reason.choices, "error": error, "form": request.POST,
-        "existing": queries.open_for_payment(payment.pk)}, status=422 if error else 200)
+        "t": payment, "reasons": Reason.choices, "error": error, "error_field": error_field,
+        "form": request.POST, "existing": queries.open_for_payment(payment.pk)},
+        status=422 if error else 200)
+
+
+# The form field a refusal is about: its message shows under that field. Any other refusal
+# (the payment cannot be refunded, a request is already open) shows above the form.
+ASK_ERROR_FIELDS = {"refund_request_too_large": "amount", "invalid_amount": "amount",
+                    "unknown_refund_reason": "reason", "refund_text_too_long": "text",
+                    "too_many_images": "images", "invalid_attachment": "images"}
 
 
 def services_sent_message() -> str:

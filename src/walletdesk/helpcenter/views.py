@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -63,6 +63,18 @@ def person_url(q: str) -> str:
     return "/support/new/?" + urlencode({"topic": "general", "message": text})
 
 
+# Articles whose reader can check their own account instead of reading about it in general:
+# the troubleshooter that does it, by its page's title (the help centre links to it by URL and
+# does not import the troubleshooters, which read the wallet).
+TROUBLESHOOTERS = {"lock": gettext_lazy("Why is my account locked?"),
+                   "payment": gettext_lazy("Where is my payment?"),
+                   "refund": gettext_lazy("Can I get a refund?"),
+                   "fee": gettext_lazy("Why was I charged a fee?")}
+TROUBLESHOOTER_FOR = {"account-locked": "lock", "forgot-password": "lock",
+                      "transaction-incomplete": "payment", "request-refund": "refund",
+                      "fees": "fee"}
+
+
 def article(request: HttpRequest, slug: str) -> HttpResponse:
     obj = Article.objects.select_related("category").filter(slug=slug, is_published=True).first()
     if obj is None:
@@ -74,7 +86,9 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "helpcenter/article.html", {
         "article": obj, "title": _shown(title), "summary": _shown(getattr(obj, f"summary_{sfx}")),
         "body": markup.render(_shown(getattr(obj, f"body_{sfx}"))), "related": related, "lang": lang,
-        "voted": request.session.get(f"helpcenter-voted-{slug}")})
+        "voted": request.session.get(f"helpcenter-voted-{slug}"),
+        "troubleshooter": TROUBLESHOOTER_FOR.get(slug, ""),
+        "troubleshooter_title": TROUBLESHOOTERS.get(TROUBLESHOOTER_FOR.get(slug, ""), "")})
 
 
 @require_POST

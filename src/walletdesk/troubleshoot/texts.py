@@ -107,7 +107,8 @@ MESSAGES: dict[str, Any] = {
                               "nothing to refund."),
     "refund.reversed": _("This payment was reversed: the money has already gone back."),
     "refund.not_a_payment": _("A %(type)s cannot be refunded; only payments to merchants can."),
-    "refund.is_refund": _("This is itself a refund of payment %(parent)s."),
+    "refund.is_refund": _("This is itself a refund: of your payment to %(merchant)s on "
+                          "%(at)s."),
     # refund requests (disputes app)
     "refund.request_open": _("You asked %(merchant)s for %(asked)s back; the merchant answers "
                              "by %(respond_by)s."),

@@ -99,7 +99,8 @@ def test_sign_up_by_mobile(live_server_url, live_db, page_for, lang):
     page.fill('input[name="login"]', phone)
     page.fill('input[name="password"]', "password123")
     page.click('[data-testid="submit"]')
-    reason = page.locator('[data-testid="form-error"]').inner_text()
+    # The refusal sits under the password field it is about.
+    reason = page.locator('[data-testid="field-error"][data-field="password"]').inner_text()
     assert ("常见" in reason) if lang == "zh-hans" else ("common" in reason)
     page.fill('input[name="password"]', STRONG)
     page.click('[data-testid="submit"]')
@@ -119,7 +120,7 @@ def test_login_with_totp(live_server_url, page_for, lang):
     page.wait_for_selector('[data-testid="login-verify"]')
     page.fill('input[name="code"]', "000000")
     page.click('[data-testid="submit"]')
-    page.wait_for_selector('[data-testid="form-error"]')
+    page.wait_for_selector('[data-testid="field-error"][data-field="code"]')
     # Each language uses its own time step (±1 step is accepted; a used step never again).
     offset = LANGS.index(lang)
     page.fill('input[name="code"]', pyotp.TOTP(TOTP_SECRET).at(time.time() + 30 * offset))

@@ -183,3 +183,31 @@ def test_desk_report_and_csv(paid: Any, merchant: Any, make_staff: Any) -> None:
     assert rows[1] == ["sample-coffee", "Sample Coffee", "2", "1", "3600.0", "3600.0", "1", "50.0"]
     report = client.get("/api/v1/support/reports", query).json()
     assert report["refund_requests"][0]["escalated_share"] == 0.5
+
+
+@pytest.mark.parametrize(("lang", "words"), [("zh-hans", "金额超过了"), ("en", "more than")])
+def test_a_refused_amount_shows_under_the_amount_field(paid: Any, lang: str, words: str) -> None:
+    p = paid()
+    client = login(p.customer)
+    bad = client.post(f"/refunds/ask/{p.payment.public_id}/",
+                      {"reason": "not_received", "amount": "90.00"}, HTTP_ACCEPT_LANGUAGE=lang)
+    html = bad.content.decode()
+    assert bad.status_code == 422
+    amount = re.search(r'<input id="rr-amount"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in amount and 'aria-describedby="rr-amount-error"' in amount
+    # The message follows the field it is about, not the top of the form.
+    message = re.search(r'id="rr-amount-error"[^>]*>([^<]*)<', html).group(1)
+    assert html.index(amount) < html.index('id="rr-amount-error"')
+    assert 'data-testid="rr-error"' not in html
+    assert words in message, message
+
+
+def test_the_request_list_and_page_have_whole_tap_targets(paid: Any) -> None:
+    p = paid()
+    client = login(p.customer)
+    r = client.post(f"/refunds/ask/{p.payment.public_id}/", {"reason": "not_received"},
+                    HTTP_ACCEPT_LANGUAGE="en")
+    listing = client.get("/refunds/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'class="grow rr-row-link"' in listing
+    detail = client.get(r["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<nav class="crumbs"' in detail and 'href="/refunds/"' in detail

@@ -122,9 +122,9 @@ def test_help_search_jsonl_says_whether_answered(help_content: None,
 
 
 @pytest.mark.parametrize(("lang", "q", "heading"), [
-    ("zh-hans", "明天北京天气怎么样", "我们的帮助文章里没有能回答这个问题的"),
+    ("zh-hans", "明天北京天气怎么样", "没有找到能回答这个问题的帮助文章"),
     ("en", "what's the weather like tomorrow", "None of our articles answers this question"),
-    ("zh-hant", "聽日天氣點呀", "我們的幫助文章裏沒有能回答這個問題的"),
+    ("zh-hant", "聽日天氣點呀", "沒有找到能回答這個問題的幫助文章"),
 ])
 def test_page_says_no_article_fits_and_offers_a_person(help_content: None, lang: str, q: str,
                                                        heading: str) -> None:
@@ -135,6 +135,8 @@ def test_page_says_no_article_fits_and_offers_a_person(help_content: None, lang:
     assert 'data-testid="help-result"' not in html
     assert 'href="/contact/" data-testid="help-contact-hub"' in html
     assert 'href="/support/new/?topic=general&amp;message=' in html
+    # Next: the troubleshooters, and no second "still need help?" box repeating the first.
+    assert 'data-testid="ts-entry"' in html and 'data-testid="still-need-help"' not in html
 
 
 def test_page_still_lists_articles_when_one_fits(help_content: None) -> None:

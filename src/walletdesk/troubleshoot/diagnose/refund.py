@@ -81,8 +81,13 @@ def diagnose(txn: Transaction, user: User) -> Diagnosis:
         findings = [Finding("refund.p2p", {**base, "recipient": who})]
         step = Finding("step.ask_recipient", {"recipient": who})
     elif txn.type == Type.REFUND:
-        findings = [Finding("refund.is_refund", {**base, "parent": txn.parent.public_id
-                                                 if txn.parent else ""})]
+        # The payment it refunds, as the customer knows it: the shop and the day (the id
+        # stays in the finding for the agent).
+        parent = txn.parent
+        findings = [Finding("refund.is_refund", {
+            **base, **(_merchant(parent) if parent else {}), "amount": txn.amount,
+            "parent": parent.public_id if parent else "",
+            "at": parent.created_at if parent else None})]
         step = Finding("step.none")
     else:
         findings, step = [Finding("refund.not_a_payment", base)], Finding("step.none")

@@ -105,3 +105,48 @@ def test_lock_for_a_visitor_and_refund_for_a_transfer_in_english(live_server_url
     assert page.get_by_test_id("ts-next").get_attribute("data-code") == "step.ask_recipient"
     assert "Ask Bob Tan to send the money back" in page.get_by_test_id("ts-next").inner_text()
     shot(page, "troubleshoot-refund.png")
+
+
+SMALL_TAPS = """() => [...document.querySelectorAll('main a, main button')].filter(e => {
+  const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+  if (!r.width || s.display === 'inline') return false;  // links inside a sentence
+  return r.height < 43.5;
+}).map(e => e.textContent.trim() + ' ' + Math.round(e.getBoundingClientRect().height))"""
+
+
+@pytest.mark.parametrize(("lang", "who", "width"), [("zh-hans", "zhang.wei@example.cn", 320),
+                                                    ("en", "alice@example.com", 390)])
+def test_a_transfer_on_a_phone_warns_of_scams_first(live_server_url: str, browser: Any,
+                                                    lang: str, who: str, width: int) -> None:
+    """The refund troubleshooter for a transfer on a narrow phone: the scam warning comes
+    first and its button reaches the person form; the page fits, names the transaction in
+    words (no internal id), every link and button outside a sentence is a 44 px target."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    ctx = browser.new_context(locale="zh-CN" if lang == "zh-hans" else "en-US",
+                              viewport={"width": width, "height": 800}, is_mobile=True,
+                              has_touch=True, device_scale_factor=2)
+    try:
+        page = ctx.new_page()
+        login(page, live_server_url, who)
+        page.goto(f"{live_server_url}/troubleshoot/refund/")
+        page.get_by_test_id("ts-pick").filter(has_text="转账" if lang == "zh-hans"
+                                              else "Transfer").first.click()
+        warning = page.get_by_test_id("ts-scam-warning")
+        warning.wait_for()
+        found = page.get_by_test_id("ts-finding").first.bounding_box()
+        assert warning.bounding_box()["y"] < found["y"]
+        assert warning.bounding_box()["y"] < 800  # on the first screen
+        scroll, inner = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
+        assert scroll <= inner, f"{scroll} px wide on a {inner} px screen"
+        main = page.locator("main").inner_text()
+        assert not re.search(r"\btx_[0-9a-f]{8,}", main), main[:200]
+        assert not page.evaluate(SMALL_TAPS)
+        bad = [v["id"] for v in Axe().run(page, options={"resultTypes": ["violations"]})
+               .response["violations"] if v["impact"] in {"serious", "critical"}]
+        assert not bad, bad
+        shot(page, f"phone-troubleshoot-transfer-{'zh' if lang == 'zh-hans' else 'en'}.png")
+        page.get_by_test_id("ts-scam-talk").click()
+        page.wait_for_url(re.compile(r".*#ts-talk$"))
+    finally:
+        ctx.close()

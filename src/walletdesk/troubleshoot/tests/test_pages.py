@@ -80,3 +80,54 @@ def test_staff_get_no_transaction_troubleshooters(make_customer):
     c = Client()
     c.force_login(agent)
     assert c.get("/troubleshoot/fee/").status_code == 404
+
+
+def _main_text(html: str) -> str:
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    return re.sub(r"<[^>]+>", " ", main)
+
+
+@pytest.mark.parametrize(("lang", "title"), [("zh-hans", "是有人让您转这笔钱的吗？"),
+                                             ("en", "Were you told to send this money?")])
+def test_a_transfer_result_warns_of_scams_before_anything_else(customer, fund, make_customer,
+                                                               lang, title):
+    make_customer("bob@example.com", display_name="Bob")
+    fund(customer, 10_000)
+    txn = wallet.transfer(customer, to="bob@example.com", amount=3_000, currency="CNY")
+    html = client_for(customer, lang).get("/troubleshoot/refund/",
+                                          {"transaction": txn.public_id}).content.decode()
+    assert 'data-testid="ts-scam-warning"' in html and title in html
+    assert html.index('data-testid="ts-scam-warning"') < html.index('data-testid="ts-finding"')
+    assert 'href="#ts-talk"' in html and 'id="ts-talk"' in html  # the button reaches a person
+
+
+def test_the_result_names_the_transaction_in_words_not_by_its_id(customer, fund, merchant):
+    fund(customer, 10_000)
+    txn = wallet.pay(customer, merchant=merchant, amount=1_000, currency="CNY", method="balance")
+    html = client_for(customer, "zh-hans").get("/troubleshoot/refund/",
+                                               {"transaction": txn.public_id}).content.decode()
+    text = _main_text(html)
+    assert txn.public_id not in text and not re.search(r"\btx_[0-9a-f]{8,}", text)
+    assert "付款 · 示例咖啡" in text and "¥10.00" in text
+    # No space between a Chinese shop name and the Chinese around it.
+    assert "示例咖啡最多可退还" in text
+    assert 'data-testid="ts-scam-warning"' not in html
+
+
+def test_a_refund_names_the_payment_it_refunds_by_shop_and_day(customer, fund, merchant):
+    fund(customer, 10_000)
+    paid = wallet.pay(customer, merchant=merchant, amount=1_000, currency="CNY", method="balance")
+    refund = wallet.refund(merchant, payment_id=paid.public_id, amount=500)
+    for lang, words in (("zh-hans", "向示例咖啡的付款"), ("en", "your payment to Sample Coffee")):
+        html = client_for(customer, lang).get("/troubleshoot/refund/",
+                                              {"transaction": refund.public_id}).content.decode()
+        finding = re.search(r'data-code="refund.is_refund">([^<]*)<', html).group(1)
+        assert words in finding and paid.public_id not in finding
+
+
+def test_signed_out_tiles_say_which_need_a_login():
+    html = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get("/troubleshoot/").content.decode()
+    assert html.count('data-testid="ts-needs-login"') == 3  # payment, refund, fee; not the lock
+    assert "登录后可查" in html
+    crumb = Client(HTTP_ACCEPT_LANGUAGE="en").get("/troubleshoot/lock/").content.decode()
+    assert '<nav class="crumbs"' in crumb

@@ -54,6 +54,8 @@ DESKTOP_AXE = {"login", "wallet-home", "history", "transaction", "contact-hub", 
                "help-article", "troubleshoot-result", "checkup"}
 
 SNAKE = re.compile(r"\b[a-z]+_[a-z_]+\b")
+# "tx_4926084395703b09f9b2": an internal id, never for people (the reference is).
+INTERNAL_ID = re.compile(r"\b(?:tx|rr|pm)_[0-9a-f]{8,}\b")
 # "CNY 100000": a currency code next to a bare integer of 4+ digits is an amount in minor units.
 MINOR = re.compile(r"\b(?:CNY|HKD|USD)\s?\d{4,}\b(?![.,]\d)")
 
@@ -111,7 +113,7 @@ def _check(page: Any, axe: Any, name: str, run_axe: bool) -> list[str]:
             .slice(0, 3).map(e => e.tagName + '.' + e.className)""")
         problems.append(f"{name}: {width[0]} px wide on a {width[1]} px screen ({wide})")
     text = page.evaluate(VISIBLE_TEXT)
-    codes = sorted(set(SNAKE.findall(text)))
+    codes = sorted(set(SNAKE.findall(text)) | set(INTERNAL_ID.findall(text)))
     if codes:
         problems.append(f"{name}: internal codes in the text {codes[:5]}")
     minor = MINOR.findall(text)
