@@ -181,3 +181,10 @@ def test_masked_number_keeps_the_grouping() -> None:
     assert desk.masked_number("+8613800138000") == "+86 ••• •••• 8000"
     assert desk.masked_number("+85291234567") == "+852 •••• 4567"
     assert desk.masked_number("+1") == "••••"
+
+
+def test_the_staff_menu_leads_to_the_page(desk_day: dict[str, Any]) -> None:
+    console = client(desk_day["one"].user, "zh-hans").get("/support/console/").content.decode()
+    assert re.search(r'<a href="/phone/staff/" data-testid="nav-callbacks">回电预约</a>', console)
+    customer = client(desk_day["zhang"]).get("/wallet/").content.decode()
+    assert "nav-callbacks" not in customer
