@@ -9,9 +9,10 @@ from ninja import Router, Schema
 
 from walletdesk.accounts.auth import USER_AUTH, AuthedRequest
 from walletdesk.accounts.netutil import client_ip
+from walletdesk.support import access
 from walletdesk.support.api import ANY_AUTH, CallerRequest, GuestToken
 
-from . import guards, queries, services
+from . import queries, services
 from .models import Verification
 from .schemas import ActionOut, ApprovalOut, LatestVerificationOut, PanelOut, VerificationOut
 from .services import verification
@@ -61,8 +62,6 @@ def start_verification(request: AuthedRequest, conversation_id: int,
             auth=ANY_AUTH)
 def current_verification(request: CallerRequest, conversation_id: int) -> dict[str, Any]:
     """The latest verification of a conversation, for its customer (or its staff)."""
-    from walletdesk.support import access
-
     conv, _role = access.get_for(conversation_id, request.user, GuestToken.key_of(request))
     return {"verification": verification.as_dict(verification.latest(conv))}
 
@@ -87,8 +86,11 @@ def request_action(request: AuthedRequest, conversation_id: int,
 @router.get("/conversations/{conversation_id}/casework", response=PanelOut, auth=USER_AUTH,
             exclude_unset=True)
 def panel(request: AuthedRequest, conversation_id: int) -> dict[str, Any]:
+    """The panel of a conversation the caller may see (support's rule: an agent their own and
+    the queue, a supervisor any): another agent's conversation is 404, as in support's API."""
     agent = services.agent_for(request.user)
-    return queries.panel(agent, guards.conversation(conversation_id))
+    conv, _role = access.get_for(conversation_id, request.user)
+    return queries.panel(agent, conv)
 
 
 @router.get("/actions/approvals", response=list[ApprovalOut], auth=USER_AUTH, exclude_unset=True)

@@ -137,10 +137,14 @@ def open_conversation(request: AuthedRequest, body: OpenIn) -> tuple[int, dict[s
 
 @router.get("/conversations", response={200: list[ConversationOut], **ERRORS}, auth=USER_AUTH,
             exclude_unset=True)
-def list_conversations(request: AuthedRequest, status: str = "", channel: str = "") -> list[dict[str, Any]]:
+def list_conversations(request: AuthedRequest, status: str = "", channel: str = "",
+                       reference: str = "") -> list[dict[str, Any]]:
+    """``reference``: the one conversation with that reference, if the caller may see it (the
+    console's deep link ``?c=<reference>``); an empty list otherwise, whether it exists or not."""
     role = "agent" if access.agent_of(request.user) else "customer"
     return [queries.conversation_dict(c, role)
-            for c in queries.listing(request.user, status=status[:10], channel=channel[:10])]
+            for c in queries.listing(request.user, status=status[:10], channel=channel[:10],
+                                     reference=reference.strip().upper()[:24])]
 
 
 @router.post("/guest/conversations", response={201: OpenedOut, **ERRORS}, auth=None, exclude_unset=True)
@@ -230,6 +234,18 @@ def transfer(request: AuthedRequest, conversation_id: int, body: HandoverIn) -> 
         raise InvalidTransfer()
     conv = conversations.transfer(agent, conv, to_agent=to, to_skill=body.skill, note=body.note)
     return queries.conversation_dict(conv, role)
+
+
+@router.post("/conversations/{conversation_id}/take-over", response={200: ConversationOut, **ERRORS},
+             auth=USER_AUTH, exclude_unset=True)
+def take_over(request: AuthedRequest, conversation_id: int) -> dict[str, Any]:
+    """A supervisor takes a live conversation from its agent (ADR 0128); an agent who may not
+    see the conversation gets 404, one who may (their own, or queued) 403."""
+    agent = _agent(request)
+    conv, role = _conv(request, conversation_id)
+    if role != "supervisor":
+        raise NotAllowed()
+    return queries.conversation_dict(conversations.take_over(agent, conv), role)
 
 
 @router.post("/conversations/{conversation_id}/resolve", response={200: ConversationOut, **ERRORS},

@@ -620,6 +620,10 @@ class AgentConsole(ChatBase):
             await self.channel_layer.group_add(group, self.channel_name)
         watching.add(conv_id)
 
+    def _watching_only(self, conv: Conversation, role: str) -> bool:
+        """A supervisor showing a conversation that another agent handles (or nobody)."""
+        return role == "supervisor" and self.agent is not None and conv.agent_id != self.agent.pk
+
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if not isinstance(content, dict) or self.agent is None:
             return
@@ -653,10 +657,14 @@ class AgentConsole(ChatBase):
                 await self._flush(conv.pk)
             elif kind == "typing":
                 conv, role = await self._conv(content)
-                await self._typing(conv.pk, "agent")
+                if not self._watching_only(conv, role):
+                    await self._typing(conv.pk, "agent")
             elif kind == "read" and isinstance(content.get("seq"), int):
                 conv, role = await self._conv(content)
-                await database_sync_to_async(chat.mark_read)(conv, "agent", content["seq"])
+                # A supervisor watching someone else's chat (ADR 0128) leaves no trace for the
+                # customer: no "Read" under their messages, no "typing…".
+                if not self._watching_only(conv, role):
+                    await database_sync_to_async(chat.mark_read)(conv, "agent", content["seq"])
         except DomainError as exc:
             await self._send_error(exc, content)
 
@@ -676,6 +684,10 @@ class AgentConsole(ChatBase):
         if kind == "released":
             conv_id = int(frame["conversation_id"])
             self.__dict__.setdefault("_watching", set()).discard(conv_id)
+            # No longer shown here: the recheck loop must not catch this socket up on it either
+            # (a transfer or a take-over ends what the previous agent receives).
+            self._high().pop(conv_id, None)
+            getattr(self, "_unsynced", {}).pop(conv_id, None)
             for group in (events.conv_group(conv_id), events.staff_group(conv_id)):
                 await self.channel_layer.group_discard(group, self.channel_name)
         await self.send_json(frame)

@@ -54,6 +54,18 @@ class NotYourConversation(Conflict):
                         "note or transfer it.")
 
 
+class NothingToTakeOver(Conflict):
+    """A take-over of a conversation nobody is handling (queued: accept it instead)."""
+
+    code = "nothing_to_take_over"
+    default_message = _("Nobody is handling this conversation: accept it from the queue instead.")
+
+
+class NotOnDuty(Conflict):
+    code = "not_on_duty"
+    default_message = _("Set your status to Online before you take over a conversation.")
+
+
 class NotResolved(Conflict):
     code = "not_resolved"
     default_message = _("You can rate the conversation once it is resolved.")

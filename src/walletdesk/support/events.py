@@ -90,7 +90,7 @@ def message_frame(m: Message, language: str | None = None) -> dict[str, Any]:
     return frame
 
 
-_PERSON = {"message": "sender", "assigned": "agent"}
+_PERSON = {"message": "sender", "assigned": "agent", "released": "taken_over_by"}
 
 
 def for_viewer(frame: dict[str, Any], language: str | None) -> dict[str, Any]:

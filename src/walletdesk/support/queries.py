@@ -59,8 +59,11 @@ def visible_to(user: Any) -> QuerySet[Conversation]:
     return qs.none()
 
 
-def listing(user: Any, *, status: str = "", channel: str = "", limit: int = 100) -> list[Conversation]:
+def listing(user: Any, *, status: str = "", channel: str = "", reference: str = "",
+            limit: int = 100) -> list[Conversation]:
     qs = visible_to(user)
+    if reference:
+        qs = qs.filter(reference=reference)
     if status:
         qs = qs.filter(status=status)
     if channel:

@@ -87,7 +87,7 @@ def test_the_supervisor_view_lists_what_waits_for_approval(
     page = web.get("/support/supervisor/").content.decode()
     assert 'data-testid="sv-approvals"' in page
     assert f'data-testid="sv-approval-{action_id}"' in page
-    assert f'href="/support/console/#conv={case.conv.reference}"' in page
+    assert f'href="/support/console/?c={case.conv.reference}"' in page
     assert "Release a hold" in page and "陈小姐" in page and case.agent.display_name in page
     assert "release_hold" not in page.split('data-testid="sv-approvals"')[1].split("</table>")[0]
     zh = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")

@@ -106,7 +106,7 @@ def test_focus_confirm_and_reject_with_a_reason(live_server_url: str, page_for: 
         assert "Carol Ho" in text and "WD1024" in text and reference in text
         assert "Release a hold" in text
         link = boss.get_by_test_id(f"cw-conv-link-{action_id}")
-        assert link.get_attribute("href").endswith(f"/support/console/#conv={reference}")
+        assert link.get_attribute("href").endswith(f"/support/console/?c={reference}")
         first = boss.evaluate("() => document.querySelector('.pane-ctx').firstElementChild.id")
         assert first == "cw-approvals-box"
 

@@ -1,6 +1,6 @@
 """The supervisor view at desk widths: "Waiting for your approval" is there, the recent
 conversations' headers and agent names stay on one line (1280 px English, 1440 px Chinese),
-and the service levels' references open the console."""
+and the service levels' references open the console (its one link, ?c=<reference>)."""
 
 from __future__ import annotations
 
@@ -34,4 +34,4 @@ def test_supervisor_tables_do_not_break_words(live_server_url: str, page_for: An
                              ".closest('.card').getBoundingClientRect().width")
     assert width_of > width * 0.8  # the whole width, not half of it
     for link in page.get_by_test_id("sla-event-link").all():
-        assert "/support/console/#conv=CS-" in (link.get_attribute("href") or "")
+        assert "/support/console/?c=CS-" in (link.get_attribute("href") or "")

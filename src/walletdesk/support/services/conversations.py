@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from walletdesk.accounts.models import User
+from walletdesk.accounts.services import events as security_events
 from walletdesk.core import clock
 from walletdesk.directory import hours as hours_math
 from walletdesk.directory import queries as directory_queries
@@ -38,6 +39,8 @@ from ..errors import (
     InvalidTopic,
     InvalidTransfer,
     NotAllowed,
+    NothingToTakeOver,
+    NotOnDuty,
     NotResolved,
     NotYourConversation,
     UnknownTransaction,
@@ -315,6 +318,54 @@ def transfer(by: Agent, conv: Conversation, *, to_agent: Agent | None = None,
 
             post(conv, by.user, note, agent=by, note=True)
         events.publish(events.agent_group(by.pk), {"type": "released", "conversation_id": conv.pk})
+    conv.refresh_from_db()
+    return conv
+
+
+def take_over(by: Agent, conv: Conversation) -> Conversation:
+    """A supervisor takes a live conversation from the agent handling it (ADR 0128).
+
+    Told as a transfer tells it: the ``transferred`` event ("WD2048 → WD1001") in the
+    conversation, which the customer sees, the ``assigned`` frame that gives the customer the
+    new name and employee ID, and ``released`` to the previous agent's consoles, here naming
+    who took over. Audited in the security log (``support_conversation_taken_over``). A
+    conversation already the supervisor's is returned unchanged; a race between two
+    supervisors has one winner (the guarded UPDATE), the other gets ``already_taken``."""
+    from . import is_on_duty
+
+    if by.user.role != User.Role.SUPERVISOR:
+        raise NotAllowed()
+    if conv.status in (Conversation.Status.RESOLVED, Conversation.Status.CLOSED):
+        raise ConversationResolved()
+    if conv.status not in waits.LIVE or conv.agent_id is None:
+        raise NothingToTakeOver()
+    if conv.agent_id == by.pk:
+        return conv
+    if not is_on_duty(by):
+        raise NotOnDuty()
+    previous = conv.agent
+    assert previous is not None
+    with transaction.atomic():
+        # No capacity check: taking over is a deliberate step, never refused for a full list.
+        if not Conversation.objects.filter(pk=conv.pk, agent_id=previous.pk,
+                                           status__in=waits.LIVE).update(
+                agent=by, offered_to=None, updated_at=clock.now()):
+            raise AlreadyTaken()
+        add_event(conv, "transferred", f"{previous.employee_id} → {by.employee_id}", agent=by,
+                  user=by.user)
+        security_events.record("support_conversation_taken_over", None,
+                               conversation=conv.reference, conversation_id=conv.pk,
+                               agent=by.employee_id, agent_role=str(by.user.role),
+                               from_agent=previous.employee_id,
+                               customer_id=conv.customer_id)
+        frame = assigned_frame(conv, by)
+        events.publish(events.agent_group(by.pk), frame)
+        events.publish(events.conv_group(conv.pk), frame)
+        events.publish(events.agent_group(previous.pk), {
+            "type": "released", "conversation_id": conv.pk, "reference": conv.reference,
+            "taken_over_by": {"name": by.display_name, "employee_id": by.employee_id,
+                              **({"latin_name": by.latin_name} if by.latin_name else {})}})
+        routing.dispatch()  # the previous agent has a free place again
     conv.refresh_from_db()
     return conv
 

@@ -28,8 +28,12 @@ def test_no_reply_before_accepting_and_a_confirmed_resolve_is_read_only(
     expect(agent.get_by_test_id("agent-text")).to_be_disabled()
     expect(agent.get_by_test_id("agent-send")).to_be_disabled()
     expect(agent.get_by_test_id("resolve")).to_be_disabled()
-    # The address names the open conversation; a reload opens it again.
-    assert f"c={conv_id}" in agent.url
+    # The address names the open conversation by its reference (the one deep link, ADR 0128);
+    # a reload opens it again, and so does an older link by id.
+    assert agent.url.endswith(f"?c={reference}")
+    agent.goto(f"{url}/support/console/?c={conv_id}")
+    expect(agent.get_by_test_id("current-reference")).to_have_text(reference)
+    agent.wait_for_url(f"**/support/console/?c={reference}")
     agent.reload()
     expect(agent.get_by_test_id("current-reference")).to_have_text(reference)
 

@@ -135,4 +135,4 @@ def test_the_supervisor_sees_chats_left_after_hours_counted(setup: dict[str, Any
     assert 'data-testid="kpi-waiting">0<' in page
     assert 'data-testid="kpi-after-hours">1<' in page
     assert "Left after hours, waiting for opening" in page
-    assert "(times in China time (UTC+8))" in page and "Asia/Shanghai" not in page
+    assert "Times shown in China time (UTC+8)." in page and "Asia/Shanghai" not in page

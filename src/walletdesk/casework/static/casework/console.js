@@ -200,7 +200,7 @@ document.addEventListener("DOMContentLoaded", function () {
     head.appendChild(WD.el("strong", "", label));
     head.appendChild(document.createTextNode(" · "));
     var link = WD.el("a", "cw-conv-link", a.reference);
-    link.href = "/support/console/#conv=" + encodeURIComponent(a.reference);
+    link.href = "/support/console/?c=" + encodeURIComponent(a.reference);
     link.title = WD.fmt(s.openConv, { reference: a.reference });
     link.dataset.testid = "cw-conv-link-" + a.id; link.dataset.focus = "conv:" + a.id;
     link.addEventListener("click", function (ev) { ev.preventDefault(); goTo(a.reference); });
@@ -282,26 +282,12 @@ document.addEventListener("DOMContentLoaded", function () {
     CW.api("POST", "/actions/" + id + "/" + what, body).then(function () { deciding = null; refresh(); })
       .catch(function (e) { if (deciding && deciding.id === id) { deciding.error = e.message; redrawApprovals(); } });
   }
-  /* A link into the console names a conversation (#conv=<reference>): open it from the lists,
-     else point at its approval request here. */
+  /* A conversation's link is the console's one deep link (?c=<reference>, ADR 0128); inside
+     the console the console itself opens it (its list, or a lookup: a supervisor watches one
+     that is not theirs), without reloading the page. */
   function goTo(reference) {
-    var note = document.getElementById("cw-goto");
-    note.classList.add("hidden");
-    var item = document.querySelector('.clist li[data-testid="conv-' + reference.replace(/["\\]/g, "") + '"]');
-    if (item) { item.click(); item.focus(); return true; }
-    var row = document.querySelector('#cw-approvals li[data-reference="' + reference.replace(/["\\]/g, "") + '"]');
-    if (row) { row.scrollIntoView({ block: "nearest" }); row.focus(); return true; }
-    note.textContent = WD.fmt(s.notListed, { reference: reference }); note.classList.remove("hidden");
-    return false;
+    document.dispatchEvent(new CustomEvent("wd:open", { detail: { reference: reference } }));
   }
-  function fromHash(tries) {
-    var m = /^#conv=(.+)$/.exec(location.hash || "");
-    if (!m) { return; }
-    var ref = decodeURIComponent(m[1]);
-    /* the lists and the approvals arrive over the network: try for a few seconds */
-    if (!goTo(ref) && tries > 0) { setTimeout(function () { fromHash(tries - 1); }, 500); }
-  }
-  window.addEventListener("hashchange", function () { fromHash(6); });
   /* The console tells which conversation is selected. */
   WD.onConversation(function (c) {
     if (c.id !== conv) {
@@ -335,5 +321,4 @@ document.addEventListener("DOMContentLoaded", function () {
   });
   setInterval(refresh, 3000);
   refresh();
-  fromHash(10);
 });

@@ -1,5 +1,8 @@
 /* The agent console: queue, my conversations, one chat at a time, the customer's context in
-   words, notes, canned replies, transfer, resolve, and a key for each (help overlay on "?"). */
+   words, notes, canned replies, transfer, resolve, and a key for each (help overlay on "?").
+   A supervisor may open any conversation (watch mode, ADR 0128): another agent's live chat is
+   shown with a banner and a "Take over" button, and only internal notes can be written in it.
+   One deep link opens a conversation: /support/console/?c=<reference>. */
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
   var root = document.getElementById("console");
@@ -12,6 +15,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var L = JSON.parse(document.getElementById("console-labels").textContent);
   var $ = WD.$, fmt = WD.fmt, api = WD.api("/api/v1/support");
   text.dataset.placeholder = text.placeholder;
+  var sendBtn = root.querySelector("#chat-form button[type=submit]"); sendBtn.dataset.label = sendBtn.textContent;
   function word(table, code) { return (L[table] || {})[String(code)] || String(code).split("_").join(" "); }
   function prioClass(p) { return p >= 30 ? "p-urgent" : (p >= 20 ? "p-high" : "p-normal"); }
   /* One conversation in a list: reference and priority, customer, topic · queue · language. */
@@ -59,6 +63,7 @@ document.addEventListener("DOMContentLoaded", function () {
       $("mine-count").textContent = mine.children.length ? "(" + mine.children.length + ")" : "";
       $("queue-empty").classList.toggle("hidden", q.children.length > 0);
       $("mine-empty").classList.toggle("hidden", mine.children.length > 0);
+      drawWatching();
       if (focusedId) { var again = root.querySelector('.clist li[data-id="' + focusedId + '"]'); if (again) { again.focus(); } }
       if (current && convs[current]) { showContext(convs[current]); }
     });
@@ -111,23 +116,38 @@ document.addEventListener("DOMContentLoaded", function () {
     if (cl.installed) { line += " · " + labels.installedApp; } else if (cl.display_mode) { line += " · " + labels.browserTab; }
     return line;
   }
-  var ENDED = ["resolved", "closed"];
+  var ENDED = ["resolved", "closed"], supervisor = root.dataset.supervisor === "1";
   function isMine(c) { return !!(c && c.agent && c.agent.employee_id === me); }
-  /* Who may write in the open conversation: its own agent while it is live (a supervisor too);
-     queued, someone else's or resolved, the composer is off and says why. */
+  function isLive(c) { return !!(c && (c.status === "active" || c.status === "waiting")); }
+  /* A supervisor in a live conversation that another agent handles: watching (ADR 0128). */
+  function watching(c) { return supervisor && isLive(c) && !!c.agent && !isMine(c); }
+  function agentWho(a) { return a ? fmt(labels.agentWho, { name: a.name, eid: a.employee_id }) : ""; }
+  /* Who may write in the open conversation: its own agent while it is live; queued, someone
+     else's or resolved, the composer is off and says why. A watching supervisor writes notes
+     only (the server would take a reply: supervisors write anywhere, ADR 0126; the console
+     asks them to take over first, so that the customer is told who answers). */
   function writable(c) {
-    if (!c || !c.status || ended) { return false; }
-    if (c.status !== "active" && c.status !== "waiting") { return false; }
-    return isMine(c) || root.dataset.supervisor === "1";
+    if (!c || !c.status || ended || !isLive(c)) { return false; }
+    return isMine(c) || supervisor;
   }
   function composerFor(c) {
-    var ok = writable(c), done = !!(c && ENDED.indexOf(c.status) >= 0), hint = $("composer-hint");
+    var ok = writable(c), watch = ok && watching(c), done = !!(c && ENDED.indexOf(c.status) >= 0), hint = $("composer-hint");
     var why = ok || !c || !c.status ? "" : (done ? labels.resolvedReadOnly : (c.status === "queued" ? labels.acceptToReply : labels.notYours));
     [text, noteBox, $("canned"), root.querySelector("#chat-form button[type=submit]")].forEach(function (el) { if (el) { el.disabled = !ok; } });
-    $("transfer-to").disabled = !ok; $("btn-transfer").disabled = !ok; $("btn-resolve").disabled = !ok;
-    if (!ok) { noteMode(false); hideConfirm(); }
-    text.placeholder = ok ? text.dataset.placeholder : why;
+    $("transfer-to").disabled = !ok || watch; $("btn-transfer").disabled = !ok || watch; $("btn-resolve").disabled = !ok || watch;
+    noteBox.disabled = !ok || watch; $("canned").disabled = !ok || watch;
+    if (!ok || watch) { hideConfirm(); }
+    var was = root.classList.contains("watch-mode"); root.classList.toggle("watch-mode", watch);
+    noteMode(watch || (ok && !was && noteBox.checked));  /* watching: notes only; after a take-over, replies */
+    text.placeholder = watch ? fmt(labels.watchPlaceholder, { agent: c.agent.name }) : (ok ? text.dataset.placeholder : why);
+    sendBtn.textContent = watch ? labels.addNote : sendBtn.dataset.label;
     hint.textContent = why; hint.classList.toggle("hidden", !why);
+    var banner = $("watch-banner");
+    if (banner) {
+      banner.classList.toggle("hidden", !watch);
+      if (watch) { $("watch-text").textContent = fmt(labels.watching, { agent: agentWho(c.agent) }); }
+      $("btn-take-over").disabled = !watch;
+    }
     root.classList.toggle("conv-ended", done);
     var st = $("conv-state"); st.textContent = done ? labels.resolved : ""; st.classList.toggle("hidden", !done);
   }
@@ -184,7 +204,7 @@ document.addEventListener("DOMContentLoaded", function () {
     $("cur-meta").title = $("cur-meta").textContent;
     $("conv-none").classList.add("hidden");
     $("btn-accept").classList.toggle("hidden", c.status !== "queued");
-    if (c.id === current) { composerFor(c); }
+    if (c.id === current) { composerFor(c); drawWatching(); }
     var tr = $("cur-transcript"); tr.href = "/support/c/" + c.id + "/transcript/"; tr.classList.remove("hidden");
     if (c.id === current) { WD.selectConversation(c); }  /* the add-ons refresh their panels */
   }
@@ -216,14 +236,52 @@ document.addEventListener("DOMContentLoaded", function () {
         warnEl.textContent = e.message;
       });
   }
-  /* The open conversation is in the address (?c=<id>): a reload opens it again. */
-  function remember(id) {
+  /* The conversation a supervisor opened outside their lists, above them while it is open. */
+  function drawWatching() {
+    var ul = $("watching"); if (!ul) { return; }
+    var c = current && convs[current], mineOrQueued = c && (c.status === "queued" || isMine(c));
+    ul.textContent = "";
+    if (c && c.reference && !mineOrQueued) { ul.appendChild(item(c)); }
+    ul.classList.toggle("hidden", !ul.children.length); $("watching-h").classList.toggle("hidden", !ul.children.length);
+  }
+  /* One deep link: ?c=<reference> (what people read out, and what every link into the console
+     knows). The open conversation is kept there, so a reload opens it again. Older links still
+     open: #conv=<reference> is rewritten to ?c=, and ?c=<id> is read as an id. */
+  function linkTo(key) {
     if (!window.history || !history.replaceState) { return; }
     var url = new URL(location.href);
-    if (id) { url.searchParams.set("c", String(id)); } else { url.searchParams.delete("c"); }
+    if (key) { url.searchParams.set("c", String(key)); } else { url.searchParams.delete("c"); }
+    if (/^#conv=/.test(url.hash)) { url.hash = ""; }
     history.replaceState(history.state, "", url.pathname + url.search + url.hash);
   }
-  var reopen = +(new URLSearchParams(location.search).get("c") || 0) || null;
+  function remember(id) { linkTo(id ? (convs[id] && convs[id].reference) || String(id) : null); }
+  function fromHash() {
+    var m = /^#conv=(.+)$/.exec(location.hash || "");
+    if (!m) { return null; }
+    var key = decodeURIComponent(m[1]); linkTo(key); return key;
+  }
+  function notFound(key) {
+    linkTo(current ? (convs[current] && convs[current].reference) || String(current) : null);
+    warnEl.textContent = fmt(labels.notFound, { ref: key }); say(warnEl.textContent);
+  }
+  /* Open what a link names: from the lists, else asked from the server, which answers only
+     with a conversation this viewer may see (an agent: theirs and the queue; a supervisor: any). */
+  function openLink(key) {
+    key = String(key || "").trim(); if (!key) { return; }
+    var ref = key.toUpperCase(), known = Object.keys(convs).filter(function (id) { return convs[id].reference === ref; })[0];
+    if (known) { select(+known); return; }
+    var ask = /^\d+$/.test(key) ? api("GET", "/conversations/" + key).then(function (c) { return [c]; })
+      : api("GET", "/conversations?reference=" + encodeURIComponent(ref));
+    ask.then(function (list) {
+      var c = list && list[0];
+      if (!c) { notFound(key); return; }
+      convs[c.id] = Object.assign(convs[c.id] || {}, c); select(c.id);
+    }).catch(function (e) { if (e.status === 404) { notFound(key); } else { warnEl.textContent = e.message; } });
+  }
+  var reopen = fromHash() || new URLSearchParams(location.search).get("c") || null;
+  window.addEventListener("hashchange", function () { var key = fromHash(); if (key) { openLink(key); } });
+  /* Casework's approval links (and any add-on) ask the console to open a conversation. */
+  document.addEventListener("wd:open", function (ev) { openLink(ev.detail && ev.detail.reference); });
   function show(m) {
     if (m.conversation_id !== current) { return; }
     if (m.seq <= (seen[current] || 0)) { return; }
@@ -231,11 +289,12 @@ document.addEventListener("DOMContentLoaded", function () {
     if (m.client_id) { WD.settle(log, outbox, m.client_id); }
     WD.appendMessage(log, m, m.sender && m.sender.role === "agent");
     log.scrollTop = log.scrollHeight;
-    if (m.sender && m.sender.role === "customer") { sock.send({ type: "read", conversation_id: current, seq: m.seq }); }
+    var c = convs[current];  /* "Read" only from the agent who answers (not a watcher, not after a take-over) */
+    if (m.sender && m.sender.role === "customer" && !watching(c) && !(c && c.status === "gone")) { sock.send({ type: "read", conversation_id: current, seq: m.seq }); }
   }
   var sock = WD.socket(WD.wsUrl("/ws/agent/"), {
     open: function (s) {
-      refresh().then(function () { if (reopen && !current) { var id = reopen; reopen = null; select(id); } });
+      refresh().then(function () { if (reopen && !current) { var key = reopen; reopen = null; openLink(key); } });
       if (current) { s.send({ type: "watch", conversation_id: current, after_seq: seen[current] || 0 }); }
       Object.keys(outbox).forEach(function (cid) { s.send(outbox[cid]); });
       if (pendingAccept) { s.send(pendingAccept); pendingAccept = null; }
@@ -263,8 +322,16 @@ document.addEventListener("DOMContentLoaded", function () {
         if (f.type === "error" && f.client_id) { WD.unsent(log, text, outbox, f.client_id); }
       }
       else if (["queue_changed", "offer", "assigned", "released", "requeued", "resolved", "context"].indexOf(f.type) >= 0) {
+        if (f.type === "released" && f.taken_over_by) {  /* a supervisor took this chat over */
+          var took = fmt(labels.takenOver, { agent: agentWho(f.taken_over_by), ref: f.reference || "" });
+          warnEl.textContent = took; say(took);
+        }
         refresh().then(function () {
-          if (f.type === "assigned" && f.conversation_id === current) { var id = current; current = null; select(id); }
+          if (f.type === "assigned" && f.conversation_id === current) {
+            /* Ours now (or a supervisor, who sees any): show it afresh; someone else's: read-only. */
+            if ((f.agent && f.agent.employee_id === me) || supervisor) { var id = current; current = null; select(id); }
+            else { reload(current); }
+          }
           else if ((f.type === "released" || f.type === "resolved") && f.conversation_id === current) { reload(current); }
         });
       }
@@ -283,12 +350,12 @@ document.addEventListener("DOMContentLoaded", function () {
   function send() {
     var body = text.value.trim(); if (!body || !current || ended) { return; }
     if (!writable(convs[current])) { composerFor(convs[current]); return; }  /* accept first */
-    var frame = { type: "message", conversation_id: current, text: body, client_id: WD.uuid(), "private": noteBox.checked };
+    var frame = { type: "message", conversation_id: current, text: body, client_id: WD.uuid(), "private": noteBox.checked || watching(convs[current]) };
     outbox[frame.client_id] = frame;
     if (warnEl.textContent !== WD.t("offline")) { warnEl.textContent = ""; }
     WD.pending(log, frame.client_id, body, frame["private"]);
     sock.send(frame); text.value = "";
-    if (frame["private"]) { noteMode(false); }  /* one note at a time: the next message is a reply */
+    if (frame["private"] && !watching(convs[current])) { noteMode(false); }  /* one note at a time: the next message is a reply */
   }
   $("chat-form").addEventListener("submit", function (ev) { ev.preventDefault(); send(); });
   text.addEventListener("keydown", function (ev) {
@@ -297,6 +364,7 @@ document.addEventListener("DOMContentLoaded", function () {
   });
   text.addEventListener("input", function () {
     var now = Date.now();
+    if (noteBox.checked || watching(convs[current])) { return; }  /* a note is not for the customer: no "typing…" */
     if (current && now - lastTyping > 2000) { lastTyping = now; sock.send({ type: "typing", conversation_id: current }); }
   });
   function noteMode(on) { noteBox.checked = on; document.body.classList.toggle("note-mode", on); }
@@ -357,6 +425,22 @@ document.addEventListener("DOMContentLoaded", function () {
       return refresh();
     }).catch(function (e) { warnEl.textContent = e.message; reload(id); });
   });
+  /* Take over: the conversation becomes this supervisor's; its agent and the customer are told
+     as by a transfer, and the server records it in the security log. */
+  if ($("btn-take-over")) {
+    $("btn-take-over").addEventListener("click", function () {
+      var id = current, c = convs[id]; if (!id || !watching(c)) { return; }
+      var was = agentWho(c.agent);
+      $("btn-take-over").disabled = true;
+      api("POST", "/conversations/" + id + "/take-over").then(function (fresh) {
+        if (fresh && fresh.id) { convs[id] = fresh; if (id === current) { showContext(fresh); } }
+        var done = fmt(labels.tookOver, { ref: (fresh && fresh.reference) || "", agent: was });
+        say(done); warnEl.textContent = done;
+        if (id === current) { text.focus(); }
+        return refresh();
+      }).catch(function (e) { warnEl.textContent = e.message; reload(id); });
+    });
+  }
   $("agent-status").addEventListener("change", function (ev) {
     var frame = { type: "status", status: ev.target.value };
     pendingStatus = sock.send(frame) ? null : frame;  /* like an Accept: sent when the socket is back */
@@ -382,7 +466,7 @@ document.addEventListener("DOMContentLoaded", function () {
     if (k === "j" || k === "ArrowDown") { if (k === "ArrowDown" && !(t && t.closest && t.closest(".clist"))) { return; } move(1); }
     else if (k === "k" || k === "ArrowUp") { if (k === "ArrowUp" && !(t && t.closest && t.closest(".clist"))) { return; } move(-1); }
     else if (k === "a") { accept(); }
-    else if (k === "r") { if (!text.disabled) { noteMode(false); text.focus(); } }
+    else if (k === "r") { if (!text.disabled) { noteMode(watching(convs[current])); text.focus(); } }
     else if (k === "n") { if (!text.disabled) { noteMode(true); text.focus(); } }
     else if (k === "c") { $("canned").focus(); }
     else if (k === "t") { $("transfer-to").focus(); }

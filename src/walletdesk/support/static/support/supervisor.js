@@ -1,6 +1,6 @@
 /* The supervisor view stays live: every 15 s it fetches itself and swaps the figures in place.
    The service levels' warnings name conversations by reference: each becomes a link that opens
-   it in the agent console (the console reads #conv=<reference>). */
+   it in the agent console (its one deep link, ?c=<reference>: ADR 0128). */
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
   var live = document.getElementById("sv-live");
@@ -11,7 +11,7 @@ document.addEventListener("DOMContentLoaded", function () {
       var cell = tr.cells[1], ref = cell ? cell.textContent.trim() : "";
       if (!ref || cell.querySelector("a")) { return; }
       var a = document.createElement("a");
-      a.href = consoleUrl + "#conv=" + encodeURIComponent(ref); a.textContent = ref;
+      a.href = consoleUrl + "?c=" + encodeURIComponent(ref); a.textContent = ref;
       a.title = live.dataset.openConsole || ""; a.dataset.testid = "sla-event-link";
       cell.textContent = ""; cell.appendChild(a); cell.classList.add("nowrap");
     });
