@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.login_page, name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("me/", views.me, name="me"),
 ]

@@ -20,7 +20,7 @@ TABS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("wallet", ("/wallet/",)),
     ("help", ("/help/", "/troubleshoot/")),
     ("contact", ("/contact/", "/support/", "/phone/")),
-    ("me", ("/account/", "/security/")),
+    ("me", ("/me/", "/account/", "/security/", "/refunds/", "/notify/")),
 )
 
 MERCHANT_TABS: tuple[tuple[str, tuple[str, ...]], ...] = (
