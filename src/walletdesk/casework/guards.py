@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from walletdesk.support import access
 from walletdesk.support.errors import ConversationNotFound
 from walletdesk.support.models import Agent, Conversation
 
@@ -19,6 +20,11 @@ def conversation(conv_id: int) -> Conversation:
 
 def check_live(agent: Agent, conv: Conversation) -> None:
     if conv.agent_id != agent.pk:
+        # Another agent's conversation is outside a plain agent's lists: for them it does not
+        # exist (404, as support's API answers); a supervisor, who sees every conversation,
+        # and anyone looking at the queue are told it is not theirs.
+        if conv.status != Conversation.Status.QUEUED and not access.is_supervisor(agent.user):
+            raise ConversationNotFound()
         raise NotYourConversation()
     if conv.status not in LIVE:
         raise ConversationNotLive()

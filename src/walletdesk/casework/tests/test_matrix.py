@@ -111,12 +111,24 @@ def test_no_action_in_someone_elses_conversation(make_case: Any, make_staff: Any
     txn = fund(case.customer, 1_000)
     from walletdesk.casework.tests.conftest import client_for
 
-    for role in ("agent", "supervisor", "admin"):
+    # A plain agent (or an admin, who has no console lists) is told nothing about another
+    # agent's conversation: the same 404 as for one that does not exist; a supervisor, who
+    # may watch it, is told it is not theirs.
+    before = snapshot()
+    for role, status, code in (("agent", 404, "conversation_not_found"),
+                               ("admin", 404, "conversation_not_found"),
+                               ("supervisor", 403, "not_your_conversation")):
         other = client_for(make_staff(role).user)
         r = other.post(f"/api/v1/support/conversations/{case.conv.pk}/actions",
                        {"action": "trace_transaction", "reason": "looking around",
                         "transaction_id": txn.public_id})
-        assert r.status_code == 403 and r.json()["code"] == "not_your_conversation"
+        assert (r.status_code, r.json()["code"]) == (status, code), role
+        missing = other.post("/api/v1/support/conversations/999999/actions",
+                             {"action": "trace_transaction", "reason": "looking around",
+                              "transaction_id": txn.public_id})
+        if status == 404:
+            assert missing.json() == r.json()
+    assert snapshot() == before
 
 
 def test_no_action_in_a_queued_or_resolved_conversation(make_case: Any, make_staff: Any,

@@ -122,6 +122,10 @@ def test_only_the_assigned_agent_may_ask(make_case: Any, make_staff: Any) -> Non
     other = client_for(make_staff("supervisor").user)
     r = other.post(f"/api/v1/support/conversations/{case.conv.pk}/verification", {})
     assert r.status_code == 403 and r.json()["code"] == "not_your_conversation"
+    colleague = client_for(make_staff("agent").user)  # not in their lists: as if it did not exist
+    r = colleague.post(f"/api/v1/support/conversations/{case.conv.pk}/verification", {})
+    assert r.status_code == 404 and r.json()["code"] == "conversation_not_found"
+    assert not case.conv.verifications.exists()
     assert case.customer_api.post(f"/api/v1/support/conversations/{case.conv.pk}/verification",
                                   {}).json()["code"] == "not_an_agent"
 
