@@ -154,6 +154,11 @@ class PaymentMethod(models.Model):
     class Meta:
         verbose_name = _("payment method")
         verbose_name_plural = _("payment methods")
+        # One default per kind among a customer's linked cards: two first cards linked at the
+        # same moment have no row to lock, so the database keeps the rule (ADR 0127).
+        constraints = [models.UniqueConstraint(
+            fields=["owner", "kind"], condition=models.Q(is_default=True, removed_at__isnull=True),
+            name="wallet_one_default_card_per_kind")]
 
     def __str__(self) -> str:
         return f"{self.brand} •••• {self.last4}"

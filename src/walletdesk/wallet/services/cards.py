@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from walletdesk.accounts.models import User
@@ -65,9 +65,22 @@ def link_card(user: User, *, kind: object, number: object) -> PaymentMethod:
         raise InvalidCard()
     with transaction.atomic():
         locks.lock_cards(user.pk)
-        PaymentMethod.objects.filter(owner=user, kind=kind).update(is_default=False)
-        return PaymentMethod.objects.create(owner=user, kind=str(kind), brand=brand_of(digits),
-                                            last4=digits[-4:], is_default=True)
+        # The new card becomes the default of its kind. The lock above serialises linking when
+        # the customer has cards; for a first card there is no row to lock, and a second link
+        # of the same moment meets the other's default in the unique index: it then sees that
+        # card (committed) and takes the default from it, once.
+        for last_try in (False, True):
+            PaymentMethod.objects.filter(owner=user, kind=kind, is_default=True).update(
+                is_default=False)
+            try:
+                with transaction.atomic():
+                    return PaymentMethod.objects.create(owner=user, kind=str(kind),
+                                                        brand=brand_of(digits),
+                                                        last4=digits[-4:], is_default=True)
+            except IntegrityError:
+                if last_try:
+                    raise
+    raise AssertionError("unreachable")
 
 
 def _own(cards: list[PaymentMethod], card_id: object) -> PaymentMethod:

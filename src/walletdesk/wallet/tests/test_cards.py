@@ -270,3 +270,38 @@ def test_concurrent_changes_leave_exactly_one_default(ledger_db: None, make_cust
         assert defaults(user) == [oldest.public_id]
         assert not PaymentMethod.objects.filter(owner=user, removed_at__isnull=False,
                                                 is_default=True).exists()
+
+
+def test_the_database_keeps_one_default_per_kind(customer: Any) -> None:
+    """The rule does not rest on the services alone: a second live default of the same kind
+    is refused by the database; a removed card or another kind does not count."""
+    from django.db import IntegrityError, transaction
+
+    card = link(customer, UNIONPAY)
+    link(customer, VISA, kind="credit_card")  # the credit cards' own default
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PaymentMethod.objects.create(owner=customer, kind="bank_card", brand="Visa", last4="1111",
+                                     is_default=True)
+    cards.remove_card(customer, card.public_id)
+    PaymentMethod.objects.create(owner=customer, kind="bank_card", brand="Visa", last4="1111",
+                                 is_default=True)  # the removed one no longer holds the place
+    assert len(defaults(customer)) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.timeout(120)
+def test_two_first_cards_linked_at_once_leave_one_default(ledger_db: None,
+                                                          make_customer: Any) -> None:
+    """A customer with no card links two at the same moment (two devices): there is no card
+    row to lock yet; both links succeed and exactly one of the two is the default."""
+    from .test_concurrency import run_threads
+
+    for _round in range(5):
+        user = make_customer()
+        numbers = (UNIONPAY, MASTERCARD)
+        results = run_threads(2, lambda i: cards.link_card(user, kind="bank_card",
+                                                           number=numbers[i]))
+        assert not [r for r in results if isinstance(r, BaseException)], results
+        linked = PaymentMethod.objects.filter(owner=user, removed_at__isnull=True)
+        assert linked.count() == 2
+        assert len(defaults(user)) == 1
