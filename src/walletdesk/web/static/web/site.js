@@ -52,3 +52,33 @@ document.addEventListener("click", function (ev) {
     window.wdShowCopied(button);
   }, function () {});
 });
+/* Password fields get a show / hide button (as banking apps have), so a long password typed on
+   a phone can be checked before it is sent. Its words come from the page (<body data-reveal-*>);
+   the field is a password field again when its form is sent. */
+document.addEventListener("DOMContentLoaded", function () {
+  var show = document.body.getAttribute("data-reveal-show");
+  var hide = document.body.getAttribute("data-reveal-hide");
+  if (!show || !hide) { return; }
+  var eye = '<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"><path d="M2 12s3.6-7 10-7 10 7 10 7-3.6 7-10 7S2 12 2 12z"/><circle cx="12" cy="12" r="3"/><path class="reveal-slash" d="M4 4l16 16"/></svg>';
+  document.querySelectorAll("input[type=password]").forEach(function (input) {
+    var wrap = document.createElement("span");
+    wrap.className = "reveal-wrap";
+    input.parentNode.insertBefore(wrap, input);
+    wrap.appendChild(input);
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "reveal";
+    button.innerHTML = eye;
+    button.setAttribute("aria-pressed", "false");
+    button.setAttribute("aria-label", show);
+    button.setAttribute("data-testid", "reveal-" + (input.name || "password"));
+    wrap.appendChild(button);
+    function set(visible) {
+      input.type = visible ? "text" : "password";
+      button.setAttribute("aria-pressed", visible ? "true" : "false");
+      button.setAttribute("aria-label", visible ? hide : show);
+    }
+    button.addEventListener("click", function () { set(input.type === "password"); input.focus(); });
+    if (input.form) { input.form.addEventListener("submit", function () { set(false); }); }
+  });
+});
