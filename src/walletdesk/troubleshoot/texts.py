@@ -12,9 +12,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from walletdesk.core import clock
 from walletdesk.core.money import format_minor
 from walletdesk.wallet.models import Method, Transaction
 
@@ -191,8 +193,12 @@ def _english() -> bool:
 
 
 def _time(value: datetime, zone: ZoneInfo | None) -> str:
+    """A moment as people write it ("12月5日 14:30", "Dec 5, 14:30"; the year only when it is
+    not this one): no ISO date that a narrow line breaks at its hyphen."""
     local = value.astimezone(zone) if zone is not None else timezone.localtime(value)
-    return local.strftime("%Y-%m-%d %H:%M")
+    if local.year == clock.now().astimezone(local.tzinfo).year:
+        return date_format(local, pgettext("a moment this year (Django date format)", "M j, H:i"))
+    return date_format(local, pgettext("a moment in another year (Django date format)", "M j, Y, H:i"))
 
 
 def _value(key: str, value: Any, params: dict[str, Any], zone: ZoneInfo | None) -> str:

@@ -59,7 +59,10 @@ def test_pending_withdrawal_waiting_on_the_network_says_held_amount_and_deadline
     with translation.override("en"):
         line = texts.text(f)
     assert "The network has not answered yet" in line
-    assert timezone.localtime(txn.expires_at).strftime("%Y-%m-%d %H:%M") in line
+    local = timezone.localtime(txn.expires_at)  # in words, no ISO date: "Dec 3, 00:45"
+    assert f"{local:%b} {local.day}, {local:%H:%M}" in line
+    with translation.override("zh-hans"):
+        assert f"{local.month}月{local.day}日 {local:%H:%M}" in texts.text(f)
     assert "comes back to your balance automatically" in line
 
 
