@@ -77,7 +77,7 @@ def _service_levels(report: dict[str, Any]) -> Table:
 
 def _agents(report: dict[str, Any]) -> Table:
     return Table("agents", _("Agent workload"),
-                 [_("employee ID"), _("Name"), _("Conversations handled"), _("Messages"),
+                 [_("Employee ID"), _("Name"), _("Conversations handled"), _("Messages"),
                   _("Handling time (s)")],
                  [[a["employee_id"], a["name"], a["conversations"], a["messages"], a["active_seconds"]]
                   for a in report["agents"]])

@@ -111,3 +111,24 @@ def test_page_explains_a_bad_filter_and_shows_the_default_range(week: Any, param
     assert 'data-testid="report-error"' in html and 'data-testid="kpi-total"' in html
     csv_bad = login(week.supervisor.user).get("/support/reports/days.csv", params)
     assert csv_bad.status_code == 422
+
+
+def test_forecast_table_names_regions_and_agents_header_is_a_label(week: Any) -> None:
+    """The wait-forecast table says "中国大陆 (CN)", not the bare code; the agents table's first
+    header starts with a capital like the others."""
+    from walletdesk.directory.models import Region, WaitForecast
+
+    region = Region.objects.filter(is_active=True).first()
+    if region is None:
+        region = Region.objects.create(code="CN", name_zh="中国大陆", name_en="Mainland China",
+                                       time_zone="Asia/Shanghai")
+    WaitForecast.objects.create(kind="chat", region=region.code, time_zone=region.time_zone,
+                                error_seconds=188, error_samples=17)
+    client = login(week.supervisor.user)
+    zh = client.get("/support/reports/", QUERY, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    table = zh.split('data-testid="forecast-error-table"', 1)[1].split("</table>", 1)[0]
+    assert f"<td>{region.name_zh} ({region.code})</td>" in table, table
+    en = client.get("/support/reports/", QUERY, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    table = en.split('data-testid="forecast-error-table"', 1)[1].split("</table>", 1)[0]
+    assert f"<td>{region.name_en} ({region.code})</td>" in table, table
+    assert "<th>Employee ID</th>" in en and "employee ID" not in en.split("<main", 1)[1]

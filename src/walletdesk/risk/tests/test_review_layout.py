@@ -23,3 +23,14 @@ def test_queue_and_case_pages_are_wide_and_do_not_break_amounts(held, supervisor
     case = web.get(f"/security/reviews/{held.pk}/", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
     assert re.search(r'<body class="workspace[" ]', case)
     assert re.search(r'<td class="nowrap" data-testid="review-amount">[^<]*1,500\.00</td>', case)
+
+
+def test_queue_names_the_operation_as_a_word_and_labels_the_link_column(held, supervisor):  # noqa: F811
+    web = page_client(supervisor)
+    en = web.get("/security/reviews/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    row = en.split('data-testid="review-row"')[1].split("</tr>")[0]
+    assert '<td class="nowrap">Transfer</td>' in row, row
+    assert "<th scope=\"col\"></th>" not in en
+    assert 'class="table review-table"' in en and "support/workspace.css" in en
+    zh = web.get("/security/reviews/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "打开审核单" in zh

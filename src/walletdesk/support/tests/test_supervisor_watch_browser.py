@@ -15,7 +15,7 @@ from walletdesk.conftest import SCREENSHOTS
 
 from .test_browser import login, open_chat
 from .test_console_browser import accept, console_for, send
-from .test_workspace_browser import serious_axe, watch
+from .test_workspace_browser import active_testid, serious_axe, watch
 
 pytestmark = pytest.mark.browser
 
@@ -74,8 +74,25 @@ def test_a_supervisor_watches_takes_over_and_replies(live_server_url: str, page_
     expect(banner).to_be_visible(timeout=15000)
     boss.set_viewport_size({"width": 1440, "height": 900})
 
+    # Take over asks first, naming the conversation and the agent; Cancel (or Esc) changes
+    # nothing and gives the focus back to the button.
+    boss.get_by_test_id("take-over").click()
+    confirm = boss.get_by_test_id("take-over-confirm")
+    expect(confirm).to_be_visible()
+    expect(boss.get_by_test_id("take-over-q")).to_contain_text(reference)
+    expect(boss.get_by_test_id("take-over-q")).to_contain_text("刘洋")
+    assert active_testid(boss) == "take-over-yes"
+    boss.get_by_test_id("take-over-no").click()
+    expect(confirm).to_be_hidden()
+    assert active_testid(boss) == "take-over"
+    boss.get_by_test_id("take-over").click()
+    boss.keyboard.press("Escape")
+    expect(confirm).to_be_hidden()
+    expect(banner).to_be_visible()
+    assert active_testid(boss) == "take-over"
     # Take over: the chat is the supervisor's; the agent and the customer are told.
     boss.get_by_test_id("take-over").click()
+    boss.get_by_test_id("take-over-yes").click()
     expect(banner).to_be_hidden(timeout=15000)
     expect(boss.get_by_test_id("mine").get_by_test_id(f"conv-{reference}")).to_be_visible(timeout=15000)
     expect(boss.get_by_test_id("as-note")).not_to_be_checked()

@@ -147,6 +147,7 @@ document.addEventListener("DOMContentLoaded", function () {
       banner.classList.toggle("hidden", !watch);
       if (watch) { $("watch-text").textContent = fmt(labels.watching, { agent: agentWho(c.agent) }); }
       $("btn-take-over").disabled = !watch;
+      if (!watch) { hideTakeOver(); }
     }
     root.classList.toggle("conv-ended", done);
     var st = $("conv-state"); st.textContent = done ? labels.resolved : ""; st.classList.toggle("hidden", !done);
@@ -211,6 +212,7 @@ document.addEventListener("DOMContentLoaded", function () {
   function select(id) {
     if (id === current) { return; }
     current = id; log.textContent = ""; seen[id] = 0; typingEl.textContent = ""; warnEl.textContent = "";
+    hideTakeOver();
     composerFor(convs[id] || null); remember(id);
     Object.keys(outbox).forEach(function (cid) {  /* what is still on its way to this conversation */
       var f = outbox[cid]; if (f.conversation_id === id) { WD.pending(log, cid, f.text, f["private"]); }
@@ -427,9 +429,25 @@ document.addEventListener("DOMContentLoaded", function () {
   });
   /* Take over: the conversation becomes this supervisor's; its agent and the customer are told
      as by a transfer, and the server records it in the security log. */
+  /* It moves the chat away from a colleague and tells the customer: a confirm step first, which
+     names the conversation and the agent, as Resolve has one. */
+  function hideTakeOver() {
+    var box = $("take-over-confirm"); if (!box) { return; }
+    box.classList.add("hidden"); $("btn-take-over").setAttribute("aria-expanded", "false");
+  }
   if ($("btn-take-over")) {
     $("btn-take-over").addEventListener("click", function () {
-      var id = current, c = convs[id]; if (!id || !watching(c)) { return; }
+      var c = convs[current]; if (!current || !watching(c)) { return; }
+      $("take-over-q").textContent = fmt(labels.takeOverQ, { ref: c.reference || "", agent: agentWho(c.agent) });
+      $("take-over-confirm").classList.remove("hidden"); $("btn-take-over").setAttribute("aria-expanded", "true");
+      $("take-over-yes").focus();
+    });
+    $("take-over-no").addEventListener("click", function () { hideTakeOver(); $("btn-take-over").focus(); });
+    $("take-over-confirm").addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape") { ev.preventDefault(); hideTakeOver(); $("btn-take-over").focus(); }
+    });
+    $("take-over-yes").addEventListener("click", function () {
+      var id = current, c = convs[id]; hideTakeOver(); if (!id || !watching(c)) { return; }
       var was = agentWho(c.agent);
       $("btn-take-over").disabled = true;
       api("POST", "/conversations/" + id + "/take-over").then(function (fresh) {
