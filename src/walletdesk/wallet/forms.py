@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from walletdesk.accounts.models import User
 from walletdesk.core.errors import DomainError
-from walletdesk.core.money import CURRENCY_CHOICES, parse_major
+from walletdesk.core.money import CURRENCY_CHOICES, MAX_AMOUNT_MINOR, format_minor, parse_major
 
 from .models import OPERATION_METHODS, Merchant, Method, PaymentMethod
 
@@ -45,7 +45,7 @@ def source_label(card: PaymentMethod | None) -> str:
     if card is None:
         return str(METHOD_LABELS[Method.BALANCE])
     kind = SHORT_KINDS.get(card.kind) or METHOD_LABELS.get(card.kind, "")
-    return str(card).replace(" ", "\u00a0") + f" · {kind}"
+    return str(card).replace(" ", "\u00a0") + "\u00a0· " + str(kind).replace(" ", "\u00a0")
 
 
 class MoneyForm(forms.Form):
@@ -81,7 +81,12 @@ class MoneyForm(forms.Form):
             try:
                 data["amount_minor"] = parse_major(data["amount"], data["currency"])
             except DomainError as exc:
-                self.add_error("amount", str(exc.message))
+                message = str(exc.message)
+                if exc.code == "amount_above_limit":
+                    # Say what the limit is, in the chosen currency, not only that there is one.
+                    message = _("The most one operation can move is %(limit)s.") % {
+                        "limit": format_minor(MAX_AMOUNT_MINOR, data["currency"])}
+                self.add_error("amount", message)
         if "source" in self.fields:
             card = self.card_for(data.get("source", ""))
             data["card"] = card

@@ -93,6 +93,30 @@ def fee_charged(txn: Transaction) -> bool:
     return txn.status not in FINAL
 
 
+# The sum the review sheet called the total, under the same words, for the receipt (only
+# when a fee makes it differ from the amount, and only for the one who paid the fee).
+TOTAL_LABELS: dict[str, Any] = {
+    Type.TOPUP: _("Charged to your card"),
+    Type.PAYMENT: _("Total paid"),
+    Type.TRANSFER: _("Taken from your balance"),
+    Type.WITHDRAWAL: _("Taken from your balance"),
+}
+
+
+@dataclass(frozen=True)
+class Total:
+    label: str
+    amount: int
+
+
+def total(txn: Transaction, direction: int) -> Total | None:
+    label = TOTAL_LABELS.get(txn.type)
+    paid_by_them = txn.type == Type.TOPUP or direction <= 0
+    if label is None or not txn.fee or not fee_charged(txn) or not paid_by_them:
+        return None
+    return Total(str(label), int(txn.amount) + int(txn.fee))
+
+
 # --- a pending transaction's progress ------------------------------------------------------
 
 STEPS = (

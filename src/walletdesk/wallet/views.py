@@ -322,7 +322,8 @@ def link_card(request: HttpRequest) -> HttpResponse:
             form.add_error("card_number", str(exc.message))
         else:
             messages.success(request, _("Card linked: %(card)s") % {"card": card})
-            return redirect(_local_next(request) or "wallet:home")
+            # Back to the form that asked for a card, else stay on Cards to see it listed.
+            return redirect(_local_next(request) or "wallet:cards")
     methods = request.user.payment_methods.filter(  # type: ignore[union-attr]
         removed_at__isnull=True).order_by("kind", "-is_default", "-created_at")
     return render(request, "wallet/cards.html", {"form": form, "methods": methods})
@@ -522,8 +523,9 @@ def detail(request: HttpRequest, txn_id: str) -> HttpResponse:
     user, txn = _own_transaction(request, txn_id)
     receipt, others = _receipt(request, txn)
     refunds = list(txn.children.order_by("created_at"))
+    direction = queries.direction_for(txn, user)
     return render(request, "wallet/detail.html", {
-        "t": txn, "direction": queries.direction_for(txn, user),
+        "t": txn, "direction": direction, "total": present.total(txn, direction),
         "receipt": receipt, "messages": others,
         "history": _history(txn, list(txn.events.all()), refunds), "refunds": refunds,
         "outcome": present.outcome(txn), "fee_charged": present.fee_charged(txn),

@@ -295,3 +295,15 @@ def test_a_session_the_join_does_not_trust_gets_no_count(make_customer: Any) -> 
     _request, loaded = _loaded_user(c)
     assert loaded.pk == user.pk and inbox.known_unread(loaded) is None
     assert 'data-testid="bell-count">1<' in c.get("/help/").content.decode()
+
+
+
+def test_a_message_of_two_paragraphs_keeps_its_break_on_the_page(make_customer: Any) -> None:
+    """A card-removed alert is two sentences on two lines: in Chinese a collapsed line break
+    would leave a stray space after "。"; the page shows the break instead."""
+    user = make_customer(language="zh-hans", time_zone="Asia/Shanghai")
+    Notification.objects.create(
+        user=user, kind=Kind.SECURITY, title="您的 walletdesk 钱包解绑了一张卡",
+        body="这张卡上处理中的充值和提现仍会完成。\n如果不是您本人，请立即联系客服。")
+    page = browser_for(user).get("/notify/").content.decode()
+    assert "仍会完成。<br>如果不是您本人" in page

@@ -19,9 +19,9 @@ def _link(customer: Any, target: str) -> Any:
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example",
                                     "javascript:alert(1)"])
-def test_external_next_goes_home(customer: Any, target: str) -> None:
+def test_external_next_stays_on_the_cards_page(customer: Any, target: str) -> None:
     r = _link(customer, target)
-    assert r.status_code == 302 and r["Location"] == "/wallet/"
+    assert r.status_code == 302 and r["Location"] == "/wallet/cards/"
 
 
 def test_local_next_is_kept(customer: Any) -> None:
