@@ -22,8 +22,9 @@ def money_form(page: Any, url: str, path: str, **fields: str) -> None:
         locator = page.locator(f"[name={name}]")
         if locator.evaluate("e => e.tagName") == "SELECT":
             if name == "source":  # "bank_card": the first linked card of that kind
-                label = {"bank_card": ("银行卡", "Bank card"),
-                         "credit_card": ("信用卡", "Credit card")}.get(value)
+                # The kind's words are joined by no-break spaces in the option (never split).
+                label = {"bank_card": ("银行卡", r"Bank\scard"),
+                         "credit_card": ("信用卡", r"Credit\scard")}.get(value)
                 if label:
                     option = locator.locator("option").filter(
                         has_text=re.compile("|".join(label))).first
