@@ -56,3 +56,27 @@ def test_the_customer_keeps_the_wallet_tabs(customer: Any) -> None:
     assert tabs_of(html) == ["tab-wallet", "tab-history", "tab-help", "tab-contact", "tab-me"]
     assert current_tab(html) == "tab-history"
     assert 'data-testid="nav-payments"' not in html
+
+
+def test_the_payments_list_says_what_can_still_be_refunded(make_customer: Any, merchant: Any,
+                                                            customer: Any, fund: Any) -> None:
+    """A payment not refunded shows a dash, not "¥0.00"; the refund box names how much can
+    still go back, in the page's language."""
+    from walletdesk.wallet import services
+
+    owner = make_customer(role="merchant")
+    merchant.user = owner
+    merchant.save(update_fields=["user"])
+    fund(customer, 10_000)
+    whole = services.pay(customer, merchant=merchant, amount=2_800, currency="CNY", method="balance")
+    part = services.pay(customer, merchant=merchant, amount=5_000, currency="CNY", method="balance")
+    services.refund(merchant, payment_id=part.public_id, amount=1_200)
+    client = Client(headers={"accept-language": "zh-hans"})
+    client.force_login(owner)
+    html = client.get("/wallet/merchant/").content.decode()
+    refunded = re.findall(r'data-testid="payment-refunded">(.*?)</td>', html)
+    boxes = re.findall(r'placeholder="([^"]+)" data-testid="refund-amount"', html)
+    assert refunded == ["¥12.00", '<span class="muted">—</span>']  # newest first
+    assert boxes == ["最多 ¥38.00", "最多 ¥28.00"]
+    assert 'aria-label="退款金额，最多 ¥28.00"' in html
+    assert whole.public_id in html
