@@ -46,6 +46,7 @@ KINDS = {
     "mfa_changed": "notify/mfa_changed",
     "signed_out_everywhere": "notify/signed_out_everywhere",
     "account_frozen": "notify/account_frozen",
+    "card_removed": "notify/card_removed",
     "risk_hold": "notify/risk_hold",
     "review_approved": "notify/review_approved",
     "review_rejected": "notify/review_rejected",

@@ -33,7 +33,7 @@ from ..models import Kind, Notification, PushOptIn, PushSubscription
 SECURITY_KINDS = frozenset({
     "password_changed", "account_locked", "account_on_hold", "account_unlocked", "new_device",
     "mfa_changed", "signed_out_everywhere", "account_frozen", "risk_hold", "review_approved",
-    "review_rejected", "device_signed_out"})
+    "review_rejected", "device_signed_out", "card_removed"})
 # After these, every session is gone: the devices' push subscriptions go too (a stolen phone
 # must not keep receiving notices), before the alert itself is sent.
 SIGN_OUT_KINDS = frozenset({"signed_out_everywhere", "password_changed", "account_frozen"})

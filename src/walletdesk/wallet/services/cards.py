@@ -12,16 +12,11 @@ import re
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 
 from walletdesk.accounts.models import User
 from walletdesk.accounts.services import events
 from walletdesk.core import clock
-from walletdesk.notify import limits as send_limits
-from walletdesk.notify import messages
 from walletdesk.notify import services as notify
-from walletdesk.notify.models import Kind
-from walletdesk.notify.services import inbox
 
 from .. import locks
 from ..errors import CardNotFound, InvalidCard, UnknownMethod
@@ -32,7 +27,6 @@ BRANDS = (("62", "UnionPay"), ("34", "Amex"), ("37", "Amex"), ("4", "Visa"),
           ("54", "Mastercard"), ("55", "Mastercard"), ("35", "JCB"))
 
 # The message a customer receives when a card leaves their wallet (notify/messages/).
-REMOVED_MESSAGE = "notify/card_removed"
 
 
 @dataclass(frozen=True)
@@ -69,18 +63,17 @@ def link_card(user: User, *, kind: object, number: object) -> PaymentMethod:
         # the customer has cards; for a first card there is no row to lock, and a second link
         # of the same moment meets the other's default in the unique index: it then sees that
         # card (committed) and takes the default from it, once.
-        for last_try in (False, True):
-            PaymentMethod.objects.filter(owner=user, kind=kind, is_default=True).update(
-                is_default=False)
-            try:
-                with transaction.atomic():
-                    return PaymentMethod.objects.create(owner=user, kind=str(kind),
-                                                        brand=brand_of(digits),
-                                                        last4=digits[-4:], is_default=True)
-            except IntegrityError:
-                if last_try:
-                    raise
-    raise AssertionError("unreachable")
+        try:
+            with transaction.atomic():
+                return _new_default(user, str(kind), digits)
+        except IntegrityError:
+            return _new_default(user, str(kind), digits)
+
+
+def _new_default(user: User, kind: str, digits: str) -> PaymentMethod:
+    PaymentMethod.objects.filter(owner=user, kind=kind, is_default=True).update(is_default=False)
+    return PaymentMethod.objects.create(owner=user, kind=kind, brand=brand_of(digits),
+                                        last4=digits[-4:], is_default=True)
 
 
 def _own(cards: list[PaymentMethod], card_id: object) -> PaymentMethod:
@@ -142,12 +135,6 @@ def make_default(user: User, card_id: object, *, ip: str | None = None) -> Payme
 
 
 def _tell_removed(user: User, card: PaymentMethod) -> None:
-    """A security notice, sent as the account's security alerts are (``notify.tell_owner``):
-    every address on file (within the hourly cap) after commit, and the notification centre."""
-    message = messages.render(REMOVED_MESSAGE, messages.Recipient.of(user), {
-        "card": str(card), "when": card.removed_at})
-    for address in notify.addresses_of(user):
-        if send_limits.may_send(address):
-            notify.queue(message, address, kind="card_removed", user_id=user.pk)
-    inbox.from_message(user, Kind.SECURITY, message, link=reverse("risk:activity"),
-                       source=f"security:card_removed:{card.public_id}")
+    """A security notice, as the account's security alerts are: every address on file (within
+    the hourly cap) after commit, and the notification centre."""
+    notify.tell_owner(user, "card_removed", card=str(card), when=card.removed_at)
