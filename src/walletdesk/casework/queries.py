@@ -131,6 +131,7 @@ def _objects(conv: Conversation) -> dict[str, Any]:
     assert conv.customer is not None
     return {
         "holds": [{"id": h.pk, "kind": h.kind, "kind_label": h.get_kind_display(), "reason": h.reason,
+                   "reason_label": holds.reason_label(h.reason),
                    "since": h.created_at.isoformat(),
                    "until": h.until.isoformat() if h.until else None}
                   for h in holds.active(conv.customer).order_by("pk")[:10]],

@@ -62,7 +62,8 @@ class HoldRefOut(Schema):
     id: int
     kind: str
     kind_label: str
-    reason: str
+    reason: str = Field(description="as stored: the system's English words or what staff typed")
+    reason_label: str = Field(description="the reason in the reader's language")
     since: str
     until: str | None
 

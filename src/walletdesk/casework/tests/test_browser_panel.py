@@ -1,6 +1,7 @@
 """The casework panel as agents use it all day: the focus stays where it is while the panel
 refreshes every 3 s, approvals wait on top of the pane with who asked and for whom, Reject
-asks for a reason, and the requester's result follows the decision without a reload."""
+asks for a reason, the requester's result follows the decision without a reload, and the
+form asks only for what the chosen action needs."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import time
 from typing import Any
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from walletdesk.conftest import DEMO_PASSWORD, in_live_db
@@ -78,7 +80,15 @@ def test_focus_confirm_and_reject_with_a_reason(live_server_url: str, page_for: 
         # 7. the wallet's currency, and the reference people see
         expect(panel.get_by_test_id("cw-amount-cur")).to_have_text("HK$")
         assert "HK$20.00" in panel.get_by_test_id("cw-act-refund_fee").inner_text()
-        panel.locator("[data-testid^=cw-txn-]").first.click()
+        # 8. the form asks only for what the chosen action needs
+        panel.get_by_test_id("cw-action").select_option("start_unlock")
+        for field in ("cw-txn", "cw-amount", "cw-hold", "cw-recent"):
+            expect(panel.get_by_test_id(field)).to_be_hidden()
+        expect(panel.get_by_test_id("cw-needs")).to_have_text("无需填写其他内容，请写明原因。")
+        panel.get_by_test_id("cw-action").select_option("refund_fee")
+        expect(panel.get_by_test_id("cw-hold")).to_be_hidden()
+        expect(panel.get_by_test_id("cw-amount")).to_be_visible()
+        panel.get_by_test_id("cw-recent").select_option(index=1)
         assert re.fullmatch(r"\d{4} \d{4} \d{4} \d{4}", panel.get_by_test_id("cw-txn").input_value())
         expect(panel.get_by_test_id("cw-amount-cur")).to_have_text("HK$")
         panel.get_by_test_id("cw-txn").fill("")
@@ -86,8 +96,16 @@ def test_focus_confirm_and_reject_with_a_reason(live_server_url: str, page_for: 
         # 1. the focus survives the panel's refreshes
         stays_focused(senior, "cw-act-release_hold")
 
+        # the live hold, its reason in words, and Release… choosing it in the form
+        hold = panel.get_by_test_id("cw-holds").locator("li").first
+        expect(hold).to_contain_text("风控规则拦截了一笔付款")
         panel.locator("[data-testid^=cw-hold-]").first.click()
-        panel.get_by_test_id("cw-action").select_option("release_hold")
+        expect(panel.get_by_test_id("cw-action")).to_have_value("release_hold")
+        expect(panel.get_by_test_id("cw-reason")).to_be_focused()
+        expect(panel.get_by_test_id("cw-txn")).to_be_hidden()
+        assert panel.get_by_test_id("cw-hold").input_value() != ""
+        found = Axe().run(senior, options={"resultTypes": ["violations"]}).response["violations"]
+        assert [v["id"] for v in found if v["impact"] in {"serious", "critical"}] == []
         panel.get_by_test_id("cw-reason").fill("风控误判：客户已在 App 内确认本人操作，交易为常规消费")
         panel.get_by_test_id("cw-submit").click()
         result = panel.get_by_test_id("cw-result")

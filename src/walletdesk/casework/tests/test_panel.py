@@ -108,3 +108,26 @@ def test_the_panel_speaks_the_agents_language(make_case: Any) -> None:
                                                "Accept-Language": lang})
         row = next(a for a in r.json()["actions"] if a["action"] == "start_unlock")
         assert row["needs"] == needs
+
+
+def test_hold_reasons_read_in_the_agents_language(make_case: Any) -> None:
+    """The reasons the system writes on its holds are stored in English and read in the
+    agent's language; an agent's freeze keeps the employee ID and their own words."""
+    case = make_case("agent")
+    holds.place(case.customer, AccountHold.Kind.SECURITY, "too many wrong passwords")
+    holds.place(case.customer, AccountHold.Kind.SECURITY, "too many wrong tries (totp)")
+    holds.place(case.customer, AccountHold.Kind.RISK, "risk rules")
+    holds.place(case.customer, AccountHold.Kind.SECURITY, "support WD1024: 客户来电称手机被盗")
+    holds.place(case.customer, AccountHold.Kind.SECURITY, "typed by an admin")
+    for lang, expected in (
+            ("zh-hans", ["多次输错密码", "验证器验证码多次输错", "风控规则拦截了一笔付款",
+                         "客服（WD1024）冻结：客户来电称手机被盗", "typed by an admin"]),
+            ("en", ["too many wrong passwords", "too many wrong tries of the authenticator code",
+                    "the risk rules stopped a payment",
+                    "frozen by support (WD1024): 客户来电称手机被盗", "typed by an admin"])):
+        r = case.agent_api.client.get(f"/api/v1/support/conversations/{case.conv.pk}/casework",
+                                      headers={**case.agent_api._headers(None),
+                                               "Accept-Language": lang})
+        got = r.json()["holds"]
+        assert [h["reason_label"] for h in got] == expected
+        assert got[0]["reason"] == "too many wrong passwords"  # the record stays as written

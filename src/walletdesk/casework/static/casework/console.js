@@ -10,6 +10,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var form = document.getElementById("cw-form"), err = document.getElementById("cw-error");
   var result = document.getElementById("cw-result"), actionSel = document.getElementById("cw-action");
   var txnInput = document.getElementById("cw-txn"), apBox = document.getElementById("cw-approvals-box");
+  var holdSel = document.getElementById("cw-hold"), recentSel = document.getElementById("cw-recent");
   var drawn = {};          /* list name → the data it was last drawn from */
   var shown = null;        /* {id, status} of the action whose result the form shows */
   var deciding = null;     /* {id, what, reason}: the approval row asking to confirm */
@@ -60,6 +61,24 @@ document.addEventListener("DOMContentLoaded", function () {
                 ["moneyBack", ["refund_from_merchant", "close_refund_request", "request_merchant_refund", "refund_fee"]]];
   var TOPIC_GROUP = { account_locked: "access", account_security: "access", suspected_fraud: "protect",
                       missing_money: "payment", payments: "payment", refunds: "moneyBack" };
+  /* What each action's form asks for: a hold, a transaction (needed, or "txn?" when it may be
+     left out) and an amount; the other fields are hidden and never sent. */
+  var FIELDS = { start_unlock: [], release_hold: ["hold"], freeze: [], reset_2fa: [],
+                 trace_transaction: ["txn"], retry_transaction: ["txn"], expire_transaction: ["txn"],
+                 request_merchant_refund: ["txn", "amount"], refund_fee: ["txn", "amount"],
+                 refund_from_merchant: ["txn?", "amount"], close_refund_request: ["txn?"] };
+  function fields(action) { return FIELDS[action] || []; }
+  function asks(action, field) {
+    return fields(action).some(function (f) { return f.replace("?", "") === field; });
+  }
+  function showFields() {
+    var action = actionSel.value, a = panel && panel.actions.filter(function (x) { return x.action === action; })[0];
+    form.querySelectorAll(".cw-field").forEach(function (div) { div.classList.toggle("hidden", !asks(action, div.dataset.field)); });
+    var label = document.getElementById("cw-txn-label");
+    label.textContent = fields(action).indexOf("txn?") >= 0 ? label.dataset.optional : label.dataset.required;
+    document.getElementById("cw-needs").textContent = !fields(action).length ? s.noFields :
+      (a && a.needs ? WD.labelled(s.needs, a.needs) : "");
+  }
   function money(minor, currency) { return WD.money(minor, currency || "CNY"); }
   function when(iso) { return WD.shortTime(iso); }
   /* The currency the form's amount is in: the named transaction's, else the customer's wallet's. */
@@ -74,23 +93,31 @@ document.addEventListener("DOMContentLoaded", function () {
     document.getElementById("cw-amount-cur").textContent = money(0, formCurrency()).replace(/[0-9.,]/g, "");
     if (panel) { drawActions(panel); }
   }
+  /* One action in a line: its name, whether a colleague must approve, and why it cannot be
+     done now; choosing it opens the form with that action's fields. */
   function actionItem(a, cur) {
-    var li = WD.el("li", a.available ? "ok" : "no");
-    li.dataset.testid = "cw-act-" + a.action; li.dataset.available = a.available ? "1" : "0"; li.tabIndex = 0;
-    li.dataset.focus = "act:" + a.action;
-    li.appendChild(WD.el("strong", "", labels[a.action] || a.action));
-    var info = [];
-    if (a.needs) { info.push(WD.labelled(s.needs, a.needs)); }
-    if (a.approval === "always") { info.push(s.approvalAlways); }
-    else if (a.approval.indexOf("above:") === 0) { info.push(WD.fmt(s.approvalAbove, { amount: money(+a.approval.slice(6), cur) })); }
-    info.push(WD.labelled(s.roles, (a.role_labels || a.roles).join(", ")));
-    li.appendChild(WD.el("div", "muted", info.join(" · ")));
-    li.appendChild(WD.el("div", a.available ? "ok" : "why", a.available ? "✓ " + s.available :
-      a.why_not.map(function (w) { return w.message; }).join(" ")));
-    var use = function () { actionSel.value = a.action; actionSel.focus(); };
-    li.addEventListener("click", use);
-    li.addEventListener("keydown", function (ev) { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); use(); } });
+    var li = WD.el("li", a.available ? "ok" : "no"), b = WD.el("button", "cw-act");
+    b.type = "button"; b.dataset.testid = "cw-act-" + a.action; b.dataset.available = a.available ? "1" : "0";
+    b.dataset.focus = "act:" + a.action;
+    b.title = WD.labelled(s.roles, (a.role_labels || a.roles).join(", "));
+    var head = WD.el("span", "cw-act-head");
+    head.appendChild(WD.el("span", "cw-mark", a.available ? "✓" : "–")).setAttribute("aria-hidden", "true");
+    head.appendChild(WD.el("strong", "", labels[a.action] || a.action));
+    if (a.available) { head.appendChild(WD.el("span", "visually-hidden", " · " + s.available)); }
+    var approval = a.approval === "always" ? s.approvalAlways :
+      (a.approval.indexOf("above:") === 0 ? WD.fmt(s.approvalAbove, { amount: money(+a.approval.slice(6), cur) }) : "");
+    if (approval) { head.appendChild(WD.el("span", "cw-badge", approval)); }
+    b.appendChild(head);
+    if (!a.available) { b.appendChild(WD.el("span", "why", a.why_not.map(function (w) { return w.message; }).join(" "))); }
+    b.addEventListener("click", function () { choose(a.action); });
+    li.appendChild(b);
     return li;
+  }
+  /* Choose an action in the form and go to its first field to fill in. */
+  function choose(action, focusId) {
+    actionSel.value = action; showFields();
+    var first = focusId || (asks(action, "hold") ? "cw-hold" : (asks(action, "txn") ? "cw-txn" : "cw-reason"));
+    document.getElementById(first).focus();
   }
   function drawActions(p) {
     var box = document.getElementById("cw-actions"), cur = formCurrency();
@@ -119,8 +146,11 @@ document.addEventListener("DOMContentLoaded", function () {
     update("blockers", blockers, p.blockers, function () { whyList(blockers, p.blockers); });
     document.getElementById("cw-amount-cur").textContent = money(0, formCurrency()).replace(/[0-9.,]/g, "");
     drawActions(p);
-    var objs = document.getElementById("cw-objects");
-    update("objects", objs, [p.holds, p.transactions], function () { objects(p); });
+    var holdList = document.getElementById("cw-holds");
+    update("holds", holdList, p.holds, function () { drawHolds(p); });
+    document.getElementById("cw-holds-none").classList.toggle("hidden", p.holds.length > 0);
+    update("recent", recentSel, p.transactions, function () { drawRecent(p); });
+    showFields();
     var hist = document.getElementById("cw-history");
     update("history", hist, p.history, function () {
       hist.textContent = "";
@@ -138,27 +168,44 @@ document.addEventListener("DOMContentLoaded", function () {
     shown.status = a.status;
     showResult(a, true);
   }
-  function pickButton(text, sub, testid, onPick) {
-    var li = WD.el("li"), b = button(text, "cw-pick", testid, testid, onPick);
-    if (sub) { b.appendChild(WD.el("span", "muted", " · " + sub)); }
-    b.title = s.pick; li.appendChild(b); return li;
+  function holdText(h) {
+    return (h.kind_label || h.kind) + " · " + (h.until ? WD.fmt(s.until, { time: when(h.until) }) : s.openEnded);
   }
-  function objects(p) {
-    var ul = document.getElementById("cw-objects"); ul.textContent = "";
+  /* The holds in force now (live, unlike the customer card's snapshot), each with a way to
+     release it; and the same holds in the form's hold chooser. */
+  function drawHolds(p) {
+    var ul = document.getElementById("cw-holds"), keep = holdSel.value;
+    ul.textContent = ""; holdSel.textContent = "";
+    var all = WD.el("option", "", WD.fmt(holdSel.dataset.all, { count: p.holds.length })); all.value = ""; holdSel.appendChild(all);
     p.holds.forEach(function (h) {
-      var text = s.hold + " · " + (h.kind_label || h.kind) + " · " + (h.until ? WD.fmt(s.until, { time: when(h.until) }) : s.openEnded);
-      ul.appendChild(pickButton(text, h.reason, "cw-hold-" + h.id, function () { document.getElementById("cw-hold").value = h.id; }));
+      var li = WD.el("li", "cw-hold"), text = WD.el("div", "cw-hold-text");
+      text.appendChild(WD.el("strong", "", holdText(h)));
+      text.appendChild(WD.el("div", "muted", (h.reason_label || h.reason || "") +
+        (h.since ? " · " + WD.fmt(s.since, { time: when(h.since) }) : "")));
+      li.appendChild(text);
+      var b = button(s.release, "secondary small", "cw-hold-" + h.id, "hold:" + h.id, function () {
+        holdSel.value = String(h.id); choose("release_hold", "cw-reason");
+      });
+      b.setAttribute("aria-label", WD.fmt(s.releaseName, { hold: holdText(h) }));
+      li.appendChild(b); ul.appendChild(li);
+      var o = WD.el("option", "", holdText(h) + (h.reason_label ? " · " + h.reason_label : "")); o.value = String(h.id);
+      holdSel.appendChild(o);
     });
+    holdSel.value = p.holds.some(function (h) { return String(h.id) === keep; }) ? keep : "";
+  }
+  /* The customer's recent transactions to pick from; the pick fills in the 16 digits people see. */
+  function drawRecent(p) {
+    recentSel.textContent = "";
+    var none = WD.el("option", "", recentSel.dataset.choose); none.value = ""; recentSel.appendChild(none);
     var en = (document.documentElement.lang || "").indexOf("en") === 0;
     p.transactions.forEach(function (t) {
       var who = (en && t.counterparty_en) || t.counterparty || "";
-      var text = (t.type_label || t.type) + (who ? " · " + who : "") + " · " + (t.status_label || t.status) + " · " +
-        money(t.amount, t.currency) + (t.fee ? " (" + WD.fmt(s.fee, { amount: money(t.fee, t.currency) }) + ")" : "");
-      ul.appendChild(pickButton(text, when(t.created_at) + " · " + WD.groupDigits(t.reference || t.id), "cw-txn-" + t.id, function () {
-        /* the 16 digits people see; the server finds the transaction by them */
-        txnInput.value = t.reference ? WD.groupDigits(t.reference) : t.id;
-        showCurrency();
-      }));
+      var sign = t.direction === "in" ? "+" : (t.direction === "out" ? "\u2212" : "");
+      var o = WD.el("option", "", (t.type_label || t.type) + (who ? " · " + who : "") + " · " + sign + money(t.amount, t.currency) +
+        " · " + (t.status_label || t.status) + " · " + when(t.created_at) +
+        (t.fee ? " · " + WD.fmt(s.fee, { amount: money(t.fee, t.currency) }) : ""));
+      o.value = t.reference ? WD.groupDigits(t.reference) : t.id;
+      recentSel.appendChild(o);
     });
   }
   /* An action's result in words: amounts in the currency's major unit, statuses as labels. */
@@ -292,7 +339,7 @@ document.addEventListener("DOMContentLoaded", function () {
   WD.onConversation(function (c) {
     if (c.id !== conv) {
       conv = c.id; err.textContent = ""; result.classList.add("hidden"); shown = null; drawn = {};
-      txnInput.value = ""; refresh();
+      txnInput.value = ""; holdSel.value = ""; refresh();
     }
   });
   document.getElementById("cw-verify").addEventListener("click", function () {
@@ -301,17 +348,19 @@ document.addEventListener("DOMContentLoaded", function () {
     CW.api("POST", "/conversations/" + conv + "/verification", { method: document.getElementById("cw-method").value })
       .then(refresh).catch(showError);
   });
-  txnInput.addEventListener("input", showCurrency);
+  txnInput.addEventListener("input", function () { recentSel.value = ""; showCurrency(); });
+  recentSel.addEventListener("change", function () { if (recentSel.value) { txnInput.value = recentSel.value; showCurrency(); } });
+  actionSel.addEventListener("change", showFields);
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     if (!conv) { return; }
     err.textContent = "";
-    var body = { action: actionSel.value, reason: document.getElementById("cw-reason").value };
-    var txn = txnInput.value.trim(), amount = document.getElementById("cw-amount").value;
-    var hold = document.getElementById("cw-hold").value;
-    if (txn) { body.transaction_id = txn; }
-    if (amount.trim()) { body.amount_major = amount.trim(); }  /* as typed, in the form's currency; the server converts exactly */
-    if (hold) { body.hold_id = parseInt(hold, 10); }
+    var action = actionSel.value, body = { action: action, reason: document.getElementById("cw-reason").value };
+    var txn = txnInput.value.trim(), amount = document.getElementById("cw-amount").value.trim(), hold = holdSel.value;
+    /* only what this action asks for: a field left filled in for another action is not sent */
+    if (txn && asks(action, "txn")) { body.transaction_id = txn; }
+    if (amount && asks(action, "amount")) { body.amount_major = amount; }  /* as typed, in the form's currency; the server converts exactly */
+    if (hold && asks(action, "hold")) { body.hold_id = parseInt(hold, 10); }
     CW.api("POST", "/conversations/" + conv + "/actions", body).then(function (a) {
       shown = { id: a.id, status: a.status };
       showResult(a, false);

@@ -156,6 +156,8 @@ document.addEventListener("DOMContentLoaded", function () {
     var dl = $("ctx"), tx = $("ctx-txns"), ctx = c.context || {};
     dl.textContent = ""; tx.textContent = "";
     var cu = ctx.customer || {}, acc = ctx.account;
+    /* A snapshot (support/snapshot.py): say so, as the casework panel below shows the live holds. */
+    $("ctx-as-of").textContent = acc && c.created_at ? fmt(labels.asOf, { time: WD.shortTime(c.created_at) }) : "";
     row(dl, labels.name, cu.name || c.customer || "");
     row(dl, labels.topic, c.topic_label);
     row(dl, labels.priority, c.priority_label || word("priority", c.priority));
