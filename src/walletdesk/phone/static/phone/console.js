@@ -7,13 +7,18 @@ document.addEventListener("DOMContentLoaded", function () {
   var WD = window.WD, cb = null, call = null, timer = null, d = panel.dataset;
   var labels = JSON.parse(document.getElementById("phone-call-labels").textContent);
   var $ = WD.$, api = WD.api("/api/v1/phone");
+  /* The agent is on the phone with this customer: the callback comes first in the pane, above
+     the customer's cards, where the session code to read out is seen without scrolling. */
+  var firstCard = panel.parentNode && panel.parentNode.querySelector(".ctx-card.conv-only");
+  if (firstCard) { panel.parentNode.insertBefore(panel, firstCard); }
+  $("phone-number-label").textContent = WD.labelled($("phone-number-label").dataset.label, "");
   function currentId() { var c = WD.conversation(); return c ? c.id : null; }
   function showCalls(list) {
     var ul = $("phone-calls"); ul.textContent = "";
     (list || []).forEach(function (c) {
       var li = document.createElement("li");
       li.dataset.outcome = c.outcome || "";
-      li.textContent = c.status_label + (c.outcome ? " · " + c.outcome_label : "") + (c.duration_seconds !== null ? " · " + c.duration_seconds + " s" : "") + " · " + c.agent.employee_id;
+      li.textContent = c.status_label + (c.outcome ? " · " + c.outcome_label : "") + (c.duration_seconds !== null ? " · " + WD.fmt(d.seconds, { seconds: c.duration_seconds }) : "") + " · " + c.agent.employee_id;
       ul.appendChild(li);
     });
   }
@@ -32,9 +37,9 @@ document.addEventListener("DOMContentLoaded", function () {
   function render() {
     if (!cb) { panel.classList.add("hidden"); return; }
     panel.classList.remove("hidden");
-    /* In the agent's zone (the console's data-tz), as the server pages show times. */
-    $("phone-due").textContent = WD.fmt(d.due, { time: WD.time(cb.slot_start, { year: "numeric", month: "2-digit",
-      day: "2-digit", hour: "2-digit", minute: "2-digit" }) });
+    /* In the agent's zone (the console's data-tz), as the server pages show times: "15:00"
+       today, "12月8日 15:00" / "Dec 8, 15:00" another day. */
+    $("phone-due").textContent = WD.fmt(d.due, { time: dueText(cb.slot_start) });
     $("phone-number").textContent = cb.number;
     var st = $("phone-status");
     st.dataset.status = call ? call.status : cb.status;
