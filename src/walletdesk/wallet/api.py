@@ -277,6 +277,8 @@ def list_methods(request: HttpRequest) -> list[dict[str, Any]]:
 
 @wallet_router.post("/methods", response={201: CardOut, **MONEY_ERRORS}, auth=USER_AUTH)
 def link_method(request: HttpRequest, payload: CardIn) -> tuple[int, dict[str, Any]]:
+    """Link a card, the default of its kind. 409 ``card_already_linked`` when the customer has
+    the same number linked already (ADR 0129); a removed card links again as a new card."""
     m = cards.link_card(_customer(request), kind=payload.kind, number=payload.card_number)
     return 201, {"id": m.public_id, "kind": m.kind, "brand": m.brand, "last4": m.last4,
                  "is_default": m.is_default}

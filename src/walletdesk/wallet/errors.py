@@ -103,6 +103,13 @@ class CardNotFound(NotFound):
     default_message = _("This card is not linked to your wallet.")
 
 
+class CardAlreadyLinked(Conflict):
+    # Only the caller's own linked cards count (ADR 0129): the answer is the same whether or
+    # not anyone else has linked the number.
+    code = "card_already_linked"
+    default_message = _("This card is already linked to your wallet.")
+
+
 class FeeNoticeTooShort(DomainError):
     status = 422
     code = "fee_notice_too_short"

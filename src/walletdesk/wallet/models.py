@@ -138,7 +138,8 @@ class LedgerAccount(models.Model):
 
 
 class PaymentMethod(models.Model):
-    """A card linked to a customer's wallet; only the brand and last four digits are kept."""
+    """A card linked to a customer's wallet: the brand and last four digits are kept, and a keyed
+    fingerprint of the number (never the number itself) so that it is linked only once."""
 
     public_id = models.CharField(max_length=40, unique=True, default="", verbose_name=_("public ID"))
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
@@ -150,15 +151,29 @@ class PaymentMethod(models.Model):
     is_default = models.BooleanField(default=True, verbose_name=_("default"))
     created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
     removed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("removed at"))
+    # HMAC-SHA256 of the owner and the full number under a key derived from SECRET_KEY
+    # (``services.cards.fingerprint``); NULL for cards linked before it was kept (ADR 0129).
+    fingerprint = models.CharField(max_length=64, null=True, blank=True, editable=False,
+                                   verbose_name=_("card fingerprint"))
 
     class Meta:
         verbose_name = _("payment method")
         verbose_name_plural = _("payment methods")
-        # One default per kind among a customer's linked cards: two first cards linked at the
-        # same moment have no row to lock, so the database keeps the rule (ADR 0127).
-        constraints = [models.UniqueConstraint(
-            fields=["owner", "kind"], condition=models.Q(is_default=True, removed_at__isnull=True),
-            name="wallet_one_default_card_per_kind")]
+        constraints = [
+            # One default per kind among a customer's linked cards: two first cards linked at
+            # the same moment have no row to lock, so the database keeps the rule (ADR 0127).
+            models.UniqueConstraint(
+                fields=["owner", "kind"],
+                condition=models.Q(is_default=True, removed_at__isnull=True),
+                name="wallet_one_default_card_per_kind"),
+            # A card is linked once among a customer's linked cards, whatever its kind; a
+            # removed card may be linked again, another customer may link the same one
+            # (ADR 0129).
+            models.UniqueConstraint(
+                fields=["owner", "fingerprint"],
+                condition=models.Q(removed_at__isnull=True, fingerprint__isnull=False),
+                name="wallet_card_linked_once"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.brand} •••• {self.last4}"

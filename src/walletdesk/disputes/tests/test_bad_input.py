@@ -8,7 +8,6 @@ import pytest
 
 from walletdesk.disputes.models import RefundRequest, RefundRequestEvent
 from walletdesk.wallet import services as wallet
-from walletdesk.wallet.services import cards
 from walletdesk.wallet.tests.helpers import assert_ledger_ok, snapshot
 
 pytestmark = [pytest.mark.money, pytest.mark.security]
@@ -53,8 +52,7 @@ def test_bad_reason_text_and_another_customers_payment(paid: Any) -> None:
 
 
 def test_pending_failed_and_non_payments(paid: Any, merchant: Any) -> None:
-    p = paid()
-    cards.link_card(p.customer, kind="bank_card", number="6222021234567890128")
+    p = paid()  # with its bank card linked (by the fixture's top-up)
     pending = wallet.pay(p.customer, merchant=merchant, amount=1_000, currency="CNY",
                          method="bank_card")
     assert pending.status == "pending"

@@ -1,5 +1,6 @@
-"""A customer's cards: link one (number checked, only the brand and the last four digits kept),
-remove one, choose the default of each kind (ADR 0127).
+"""A customer's cards: link one (number checked; the brand, the last four digits and a keyed
+fingerprint kept, never the number), remove one, choose the default of each kind (ADR 0127).
+A card is linked once among the customer's linked cards (ADR 0129).
 
 Each change locks the customer's linked cards first (``locks.lock_cards``, primary-key order),
 so two changes to the same wallet queue; removal is soft (``removed_at``): the card's past
@@ -12,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils.crypto import salted_hmac
 
 from walletdesk.accounts.models import User
 from walletdesk.accounts.services import events
@@ -19,12 +21,16 @@ from walletdesk.core import clock
 from walletdesk.notify import services as notify
 
 from .. import locks
-from ..errors import CardNotFound, InvalidCard, UnknownMethod
+from ..errors import CardAlreadyLinked, CardNotFound, InvalidCard, UnknownMethod
 from ..models import OUTSIDE_METHODS, PaymentMethod
 
 BRANDS = (("62", "UnionPay"), ("34", "Amex"), ("37", "Amex"), ("4", "Visa"),
           ("51", "Mastercard"), ("52", "Mastercard"), ("53", "Mastercard"),
           ("54", "Mastercard"), ("55", "Mastercard"), ("35", "JCB"))
+
+# The HMAC key is derived from SECRET_KEY with this salt (Django's salted_hmac): a fingerprint
+# means nothing without the key, and no other HMAC of the project shares the key.
+FINGERPRINT_SALT = "walletdesk.wallet.card-fingerprint"
 
 # The message a customer receives when a card leaves their wallet (notify/messages/).
 
@@ -51,29 +57,57 @@ def brand_of(digits: str) -> str:
     return next((name for prefix, name in BRANDS if digits.startswith(prefix)), "Card")
 
 
+def fingerprint(owner_id: int, digits: str) -> str:
+    """The card's fingerprint in one customer's wallet: HMAC-SHA256 of the owner and the full
+    number, keyed from SECRET_KEY. The owner is in it, so the same card in two wallets has two
+    unrelated fingerprints (ADR 0129)."""
+    return salted_hmac(FINGERPRINT_SALT, f"{owner_id}:{digits}", algorithm="sha256").hexdigest()
+
+
 def link_card(user: User, *, kind: object, number: object) -> PaymentMethod:
+    """Link a card as the default of its kind. Refused with ``card_already_linked`` when the
+    customer has the same number linked (as either kind); a removed card links again as a new
+    card. Nothing changes on a refusal."""
     if kind not in OUTSIDE_METHODS:
         raise UnknownMethod()
     digits = re.sub(r"[\s-]", "", number) if isinstance(number, str) else ""
     if not re.fullmatch(r"\d{12,19}", digits) or not luhn_ok(digits):
         raise InvalidCard()
+    mark = fingerprint(user.pk, digits)
     with transaction.atomic():
         locks.lock_cards(user.pk)
+        _refuse_if_linked(user, mark)
         # The new card becomes the default of its kind. The lock above serialises linking when
-        # the customer has cards; for a first card there is no row to lock, and a second link
-        # of the same moment meets the other's default in the unique index: it then sees that
-        # card (committed) and takes the default from it, once.
+        # the customer has cards; for a first card there is no row to lock, and a link of the
+        # same moment meets this one in a unique index: the same card is then refused as
+        # linked; another card, now committed, gives up its default to this one, once.
         try:
-            with transaction.atomic():
-                return _new_default(user, str(kind), digits)
+            return _insert(user, str(kind), digits, mark)
         except IntegrityError:
-            return _new_default(user, str(kind), digits)
+            return _insert(user, str(kind), digits, mark)
 
 
-def _new_default(user: User, kind: str, digits: str) -> PaymentMethod:
+def _refuse_if_linked(user: User, mark: str) -> None:
+    if PaymentMethod.objects.filter(owner=user, fingerprint=mark, removed_at__isnull=True).exists():
+        raise CardAlreadyLinked()
+
+
+def _insert(user: User, kind: str, digits: str, mark: str) -> PaymentMethod:
+    """The card as the default of its kind, in a savepoint. A unique index that refuses it
+    waited for the link it met to commit, so this transaction now sees that link: the same
+    card is ``card_already_linked`` (ADR 0129); anything else goes on as the IntegrityError."""
+    try:
+        with transaction.atomic():
+            return _new_default(user, kind, digits, mark)
+    except IntegrityError:
+        _refuse_if_linked(user, mark)
+        raise
+
+
+def _new_default(user: User, kind: str, digits: str, mark: str) -> PaymentMethod:
     PaymentMethod.objects.filter(owner=user, kind=kind, is_default=True).update(is_default=False)
     return PaymentMethod.objects.create(owner=user, kind=kind, brand=brand_of(digits),
-                                        last4=digits[-4:], is_default=True)
+                                        last4=digits[-4:], fingerprint=mark, is_default=True)
 
 
 def _own(cards: list[PaymentMethod], card_id: object) -> PaymentMethod:

@@ -13,6 +13,7 @@ from walletdesk.wallet.models import (
     Transaction,
     TransactionEvent,
 )
+from walletdesk.wallet.services.cards import luhn_ok
 
 CARDS = {
     "declined": "6222021234560200002",
@@ -20,6 +21,13 @@ CARDS = {
     "late": "6222021234560200077",
     "quick": "6222021234560200119",
 }
+
+
+def card_ending(last4: str, serial: int = 1) -> str:
+    """A Luhn-valid UnionPay number ending in ``last4`` (so the simulator's outcome of
+    ``CARDS``), one per ``serial``: a customer links a number once (ADR 0129), so a further card
+    with the same outcome is a new number."""
+    return next(n for d in range(10) if luhn_ok(n := f"622202{serial:08d}{d}{last4}"))
 
 
 def ledger_problems() -> list[str]:

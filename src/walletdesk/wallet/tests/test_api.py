@@ -14,7 +14,7 @@ from walletdesk.core.services import jobs
 from walletdesk.wallet.models import FeePolicy, Merchant, PaymentRequest, Promotion, Transaction
 from walletdesk.wallet.services import cards
 
-from .helpers import CARDS, assert_ledger_ok, balance_of, merchant_balance, snapshot
+from .helpers import CARDS, assert_ledger_ok, balance_of, card_ending, merchant_balance, snapshot
 
 pytestmark = pytest.mark.money
 
@@ -42,7 +42,7 @@ def shop_api(merchant: Any) -> ApiClient:
 @pytest.fixture
 def card(customer: Any) -> Any:
     cards.link_card(customer, kind="bank_card", number=CARDS["quick"])
-    return cards.link_card(customer, kind="credit_card", number=CARDS["quick"])
+    return cards.link_card(customer, kind="credit_card", number=card_ending("0119"))
 
 
 @pytest.fixture

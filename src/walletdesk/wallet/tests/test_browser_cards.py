@@ -79,3 +79,42 @@ def test_remove_a_card_on_a_phone_in_chinese(live_server_url: str, browser: Any)
     finally:
         ctx.close()
     assert not problems, "\n".join(problems)
+
+
+TWICE_CARD = "5105105105105100"  # Mastercard •••• 5100, linked, refused once more, removed
+
+
+def test_a_card_linked_twice_is_refused_under_its_number_on_a_phone(live_server_url: str,
+                                                                      browser: Any) -> None:
+    """ADR 0129: the second link of the same number (typed with spaces this time) stays on the
+    form, with the refusal in Chinese right under the card number; the card is listed once."""
+    url = live_server_url
+    ctx = browser.new_context(locale="zh-CN", **PHONE)
+    problems: list[str] = []
+    try:
+        page = ctx.new_page()
+        page.set_default_timeout(20_000)
+        browser_login(page, url, "zhang.wei@example.cn")
+        for typed in (TWICE_CARD, "5105 1051 0510 5100"):
+            page.goto(f"{url}/wallet/cards/")
+            page.locator("[name=kind]").select_option("credit_card")
+            page.fill("[name=card_number]", typed)
+            with page.expect_navigation():
+                page.locator("form button.primary").click()
+        assert page.url.endswith("/wallet/cards/")
+        error = page.locator("label:has([name=card_number]) + p.error")
+        assert error.inner_text() == "这张卡已绑定在您的钱包中。"
+        assert error.get_attribute("role") == "alert"
+        assert page.get_by_test_id("card-row").filter(has_text="•••• 5100").count() == 1
+        problems += fits_and_passes_axe(page, "card linked twice")
+        shot(page, "phone-card-linked-twice-zh.png")
+
+        # Leave the demo wallet as it was: the card is removed again.
+        row = page.get_by_test_id("card-row").filter(has_text="•••• 5100")
+        row.get_by_test_id("card-remove").click()
+        page.get_by_test_id("remove-confirm").click()
+        page.wait_for_url(re.compile(r".*/wallet/cards/$"))
+        assert "•••• 5100" not in page.get_by_test_id("cards").inner_text()
+    finally:
+        ctx.close()
+    assert not problems, "\n".join(problems)

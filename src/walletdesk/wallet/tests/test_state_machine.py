@@ -37,7 +37,7 @@ from walletdesk.wallet.models import FeePolicy, LedgerAccount, Merchant, Transac
 from walletdesk.wallet.network import simulator
 from walletdesk.wallet.services import cards, idempotency
 
-from .helpers import CARDS, ledger_problems, snapshot, wipe_database
+from .helpers import CARDS, card_ending, ledger_problems, snapshot, wipe_database
 
 CURRENCIES = ("CNY", "USD")
 PENDING_TIMEOUT = 900
@@ -76,6 +76,7 @@ class WalletMachine(RuleBasedStateMachine):
         self.merchant_bal: dict[str, int] = dict.fromkeys(CURRENCIES, 0)
         self.merchant_in: dict[str, int] = dict.fromkeys(CURRENCIES, 0)
         self.calls: list[tuple[str, str, str, Any, tuple[int, Any]]] = []
+        self.cards_linked = 0
 
     # --- set-up -----------------------------------------------------------------------
 
@@ -119,7 +120,11 @@ class WalletMachine(RuleBasedStateMachine):
         return result
 
     def _link(self, user_i: int, kind: str, outcome: str) -> None:
-        cards.link_card(self.users[user_i], kind=kind, number=CARDS[outcome])
+        """Link a new card with the outcome (it becomes the default of its kind); a number is
+        linked once, so each card is a new number with the outcome's last four digits."""
+        self.cards_linked += 1
+        cards.link_card(self.users[user_i], kind=kind,
+                        number=card_ending(CARDS[outcome][-4:], self.cards_linked))
 
     def _fee(self, operation: str, method: str, amount: int, currency: str) -> int:
         return fees.fee_for(fees.policy_at(operation, method, currency, clock.now()), amount)
