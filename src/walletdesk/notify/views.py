@@ -4,12 +4,13 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from walletdesk.core.errors import DomainError
 
-from . import services
+from . import listing, services
 from .models import Kind
 from .services import inbox, push
 
@@ -22,17 +23,25 @@ def outbox(request: HttpRequest) -> HttpResponse:
                   {"messages_out": services.outbox_for(to, limit=100), "to": to})
 
 
+def _positive(value: str | None) -> int | None:
+    """A ``?before=`` id: a positive integer, else none (the newest page)."""
+    return int(value) if value and value.isascii() and value.isdigit() and int(value) > 0 else None
+
+
 @login_required
 def centre(request: HttpRequest) -> HttpResponse:
-    """The notification centre: newest first, unread marked; push settings below."""
-    notes = list(inbox.list_for(request.user, limit=100))
+    """The notification centre: a page of notices, newest first, by day (``?before=`` pages
+    on); this device's push settings folded at the end (``?settings=1`` opens them)."""
+    before = _positive(request.GET.get("before"))
     # Until a choice is saved, the form suggests security alerts and agent replies; nothing is
     # pushed before the person turns push on for a device.
     opted = set(push.kinds_of(request.user)) or {Kind.SECURITY.value, Kind.AGENT_REPLY.value}
+    shown = request.GET.get("settings", "")
     return render(request, "notify/centre.html", {
-        "notes": notes, "unread": sum(1 for n in notes if n.read_at is None),
+        "page": listing.page(request.user, before), "before": before,
         "kinds": [(k.value, k.label, k.value in opted) for k in Kind],
         "push_key": push.public_key(),
+        "push_open": shown in ("1", "saved"), "push_saved": shown == "saved",
         "devices": request.user.push_subscriptions.count(),  # type: ignore[union-attr]
     })
 
@@ -40,7 +49,8 @@ def centre(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def read(request: HttpRequest, notification_id: int) -> HttpResponse:
-    """Mark one read, then follow its link, or its action's (only to a page of this site)."""
+    """Mark one read, then follow its link (``open=1``) or its action's (``open=action``), only
+    to a page of this site; a notice with nowhere to go returns to its place in the list."""
     try:
         note = inbox.mark_read(request.user, notification_id)
     except DomainError as exc:
@@ -49,7 +59,9 @@ def read(request: HttpRequest, notification_id: int) -> HttpResponse:
     if target and url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(target)
-    return redirect("notify:centre")
+    before = _positive(request.POST.get("before"))
+    return redirect(reverse("notify:centre") + (f"?before={before}" if before else "")
+                    + f"#n{note.pk}")
 
 
 @login_required
@@ -67,4 +79,4 @@ def push_kinds(request: HttpRequest) -> HttpResponse:
         push.set_kinds(request.user, request.POST.getlist("kinds"))
     except DomainError as exc:
         raise Http404 from exc
-    return redirect("notify:centre")
+    return redirect(reverse("notify:centre") + "?settings=saved#push")

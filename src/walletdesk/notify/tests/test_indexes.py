@@ -14,6 +14,7 @@ import pytest
 
 from walletdesk.accounts.models import User
 from walletdesk.core.tests.plans import orm, plan, reads_whole, single_column_indexes
+from walletdesk.notify import listing
 from walletdesk.notify.models import Notification
 from walletdesk.notify.services import inbox
 
@@ -24,6 +25,7 @@ LOOKUPS: list[tuple[str, Any]] = [
     ("the bell's unread count (every signed-in page)", lambda: (inbox.UNREAD_SQL, [1])),
     ("the centre's list", lambda: orm(inbox.list_for(USER))),
     ("the list's next page", lambda: orm(inbox.list_for(USER, before=10))),
+    ("the centre page's next page", lambda: orm(listing.rows_of(USER, before=10))),
     ("one of the user's notifications (mark read)", lambda: orm(
         Notification.objects.filter(user=USER, pk=1))),
     ("mark all read", lambda: orm(Notification.objects.filter(user=USER, read_at__isnull=True))),
