@@ -40,6 +40,7 @@ from .models import (
     Transaction,
     TransactionEvent,
 )
+from .present import fill
 from .services import merchants
 
 
@@ -396,8 +397,9 @@ class MerchantAdmin(AuditedAdmin):
     def rotate_api_key(self, request: HttpRequest, queryset: QuerySet[Merchant]) -> None:
         for merchant in queryset:
             raw = merchants.issue_api_key(merchant)
-            self.message_user(request, _("New API key for %(merchant)s (shown this once): %(key)s")
-                              % {"merchant": merchant.name, "key": raw}, messages.WARNING)
+            self.message_user(request, fill(_("New API key for %(merchant)s (shown this once): "
+                                              "%(key)s"), merchant=merchant.name, key=raw),
+                              messages.WARNING)
 
     @admin.action(description=_("Revoke the API key"))
     def revoke_api_key(self, request: HttpRequest, queryset: QuerySet[Merchant]) -> None:

@@ -4,11 +4,15 @@ pending one, and a monthly statement with one line per transaction."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from walletdesk.notify.localtime import clock_words, day_words
 
 from .models import POSTING_KINDS, Method, Transaction
 from .queries import Statement
@@ -36,6 +40,39 @@ DECLINE_NEXT: dict[str, Any] = {
 UNKNOWN_NEXT = _("Try again, or try another card.")
 
 FINAL = {Status.FAILED, Status.EXPIRED, Status.REVERSED}
+
+
+# --- names inside sentences ----------------------------------------------------------------
+
+# Han, kana, bopomofo, CJK punctuation and full-width forms: characters that take no space
+# between them in Chinese (and Japanese) typesetting.
+_CJK = re.compile("[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf"
+                  "\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_SLOT = re.compile(r"( ?)%\((\w+)\)s( ?)|%%")
+
+
+def _cjk(char: str) -> bool:
+    return bool(char) and bool(_CJK.match(char))
+
+
+def fill(sentence: str | Promise, **values: object) -> str:
+    """``sentence % values`` where a value may be a name (a person, a merchant, "您的银行卡"):
+    the space a translation puts around a slot is kept only when one side of it is Latin
+    or a digit, as Chinese typesetting does, so "已向 %(name)s 转账" reads "已向李娜转账" but
+    "已向 Alice Chen 转账". English never has CJK on both sides, so it is never touched."""
+
+    text = str(sentence)  # a lazy translation is read in the active language here
+
+    def put(m: re.Match[str]) -> str:
+        if m.group(0) == "%%":
+            return "%"
+        value = str(values[m.group(2)])
+        before, after = text[m.start() - 1:m.start()], text[m.end():m.end() + 1]
+        left = m.group(1) if not (_cjk(before) and _cjk(value[:1])) else ""
+        right = m.group(3) if not (_cjk(value[-1:]) and _cjk(after)) else ""
+        return left + value + right
+
+    return _SLOT.sub(put, text)
 
 
 def decline_reason(txn: Transaction) -> str:
@@ -155,6 +192,16 @@ class StatementRow:
     at: Any
     net: int  # the change to the wallet's balance
     parts: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def day(self) -> str:
+        """The heading of the line's day ("12月5日 星期六"), in the reader's zone."""
+        return day_words(self.at)
+
+    @property
+    def clock(self) -> str:
+        """The time of day under that heading ("04:00")."""
+        return clock_words(self.at)
 
     @property
     def who(self) -> str:

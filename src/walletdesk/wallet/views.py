@@ -263,16 +263,18 @@ class Receipt:
 
 def _receipt_text(txn: Transaction) -> str:
     amount = format_minor(txn.amount, txn.currency)
+    # Names go in through present.fill: no space between a Chinese name and Chinese words.
     if txn.type == Transaction.Type.TRANSFER:
-        return _("%(amount)s sent to %(name)s.") % {"amount": amount, "name": txn.counterparty}
+        return present.fill(_("%(amount)s sent to %(name)s."), amount=amount,
+                            name=txn.counterparty)
     if txn.type == Transaction.Type.PAYMENT:
-        return _("%(amount)s paid to %(merchant)s.") % {"amount": amount,
-                                                       "merchant": txn.merchant}
+        return present.fill(_("%(amount)s paid to %(merchant)s."), amount=amount,
+                            merchant=txn.merchant)
     if txn.type == Transaction.Type.TOPUP:
-        return _("%(amount)s added to your wallet balance.") % {"amount": amount}
+        return present.fill(_("%(amount)s added to your wallet balance."), amount=amount)
     if txn.type == Transaction.Type.WITHDRAWAL:
-        return _("%(amount)s sent to %(card)s.") % {"amount": amount,
-                                                   "card": txn.payment_method or _("your card")}
+        return present.fill(_("%(amount)s sent to %(card)s."), amount=amount,
+                            card=txn.payment_method or _("your card"))
     return ""
 
 
@@ -546,8 +548,10 @@ def detail_status(request: HttpRequest, txn_id: str) -> JsonResponse:
 def statement(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     today = clock.now().date()
-    currency = request.GET.get("currency", "CNY")
-    currency = currency if currency in CURRENCIES else "CNY"
+    # The customer's own currency unless another is asked for (an HKD wallet opens on HKD).
+    home_currency = HOME_CURRENCY.get(user.region.upper(), "CNY")
+    currency = request.GET.get("currency", home_currency)
+    currency = currency if currency in CURRENCIES else home_currency
     try:
         year, month = (int(x) for x in request.GET.get("month", "").split("-"))
         date(year, month, 1)

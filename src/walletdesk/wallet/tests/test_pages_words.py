@@ -63,6 +63,25 @@ def test_the_statement_names_the_month_and_who_each_line_was_with(
     assert "Alice" in bob_page  # money received names its sender
 
 
+def test_the_statement_opens_on_the_customers_currency_with_its_sums_then_lines_by_day(
+        customer: Any, fund: Any) -> None:
+    customer.region = "HK"
+    customer.save(update_fields=["region"])
+    with clock.frozen(datetime(2026, 12, 15, 4, tzinfo=UTC)):
+        fund(customer, 10_000, "HKD")
+        r = signed_in(customer, "en").get("/wallet/statement/?month=2026-12")
+    page = r.content.decode()
+    assert r.context["st"].currency == "HKD"  # an HKD wallet is not shown an empty CNY month
+    assert '<option selected>HKD</option>' in page
+    for testid, amount in (("opening", "HK$0.00"), ("closing", "HK$100.00"),
+                           ("money-in", "HK$100.00"), ("money-out", "HK$0.00")):
+        assert f'data-testid="{testid}">{amount}</dd>' in page
+    # One heading for the day, then the line: who, the change, the type and the time.
+    assert page.count('class="st-day"') == 1
+    [row] = page.split('data-testid="statement-row"')[1:]
+    assert "•••• 0128" in row and "+HK$100.00" in row and "Top-up" in row
+
+
 def test_the_cards_page_explains_the_default_badge(customer: Any, fund: Any) -> None:
     fund(customer, 1_000)  # links a bank card, the customer's default
     page = signed_in(customer, "en").get("/wallet/cards/").content.decode()
