@@ -227,12 +227,4 @@ def supervisor(request: HttpRequest) -> HttpResponse:
         raise Http404
     from . import supervision
 
-    queues = supervision.queue_rows()
-    agents = supervision.agent_rows()
-    totals = {"waiting": sum(q["waiting"] for q in queues),
-              "after_hours": supervision.left_after_hours(),
-              "on_duty": sum(1 for a in agents if a["on_duty"]),
-              "load": sum(a["load"] for a in agents),
-              "capacity": sum(a["agent"].max_concurrent_chats for a in agents if a["on_duty"])}
-    return render(request, "support/supervisor.html", {
-        "agents": agents, "queues": queues, "recent": supervision.recent_rows(), "totals": totals})
+    return render(request, "support/supervisor.html", supervision.page())

@@ -136,3 +136,46 @@ def test_the_supervisor_sees_chats_left_after_hours_counted(setup: dict[str, Any
     assert 'data-testid="kpi-after-hours">1<' in page
     assert "Left after hours, waiting for opening" in page
     assert "Times shown in China time (UTC+8)." in page and "Asia/Shanghai" not in page
+
+
+@pytest.mark.parametrize(("topic", "link", "href"), [
+    ("payments", "wait-payment", "/troubleshoot/payment/"),
+    ("missing_money", "wait-payment", "/troubleshoot/payment/"),
+    ("refunds", "wait-refund", "/troubleshoot/refund/"),
+    ("suspected_fraud", "wait-devices", "/account/devices/"),
+    ("account_locked", "wait-unlock", "/account/unlock/")])
+def test_while_queued_the_chat_offers_what_the_customer_can_do_alone(
+        make_customer: Any, topic: str, link: str, href: str) -> None:
+    """Before an agent answers, the chat page links the self-service that fits the topic;
+    once an agent has it, or for a topic with no self-service, it does not."""
+    customer = make_customer(email="wait@example.com")
+    conv = conversations.open_conversation(customer, topic=topic, message="请帮帮我",
+                                           use_triage=False).conversation
+    c = Client(headers={"Accept-Language": "zh-hans"})
+    c.force_login(customer)
+    html = c.get(f"/support/c/{conv.pk}/").content.decode()
+    assert "等待客服时，您也可以先自己试试" in html
+    assert f'href="{href}" data-testid="{link}"' in html
+
+
+def test_nothing_to_try_alone_once_an_agent_answers(setup: dict[str, Any], make_customer: Any) -> None:
+    c = Client()
+    c.force_login(setup["customer"])
+    assert b'data-testid="while-you-wait"' not in c.get(f"/support/c/{setup['conv'].pk}/").content
+    other = make_customer(email="tech@example.com")
+    conv = conversations.open_conversation(other, topic="technical", message="打不开",
+                                           use_triage=False).conversation
+    c.force_login(other)
+    assert b'data-testid="while-you-wait"' not in c.get(f"/support/c/{conv.pk}/").content
+
+
+def test_a_locked_out_guest_is_offered_the_unlock_only(db: Any) -> None:
+    c = Client(headers={"Accept-Language": "en"})
+    r = c.post("/support/guest/", {"contact": "someone@example.com", "topic": "account_locked",
+                                   "message": "登录不了"})
+    html = c.get(r["Location"]).content.decode()
+    assert "While you wait, you can try this yourself" in html
+    assert 'data-testid="wait-unlock"' in html and 'data-testid="wait-lock"' in html
+    r = c.post("/support/guest/", {"contact": "someone@example.com", "topic": "payments",
+                                   "message": "付款没到"})
+    assert b'data-testid="while-you-wait"' not in c.get(r["Location"]).content  # signed out

@@ -40,8 +40,10 @@ document.addEventListener("DOMContentLoaded", function () {
       pr.after(ah);
     }
     if (c.status === "queued" && c.created_at) {
-      var min = Math.max(0, Math.round((Date.now() - new Date(c.created_at).getTime()) / 60000));
-      sub.push(fmt(c.after_hours ? labels.leftMessage : labels.waiting, { min: min }));
+      var min = Math.max(0, Math.floor((Date.now() - new Date(c.created_at).getTime()) / 60000));
+      /* under a minute is "just now", never "0 min" */
+      sub.push(min < 1 ? (c.after_hours ? labels.leftMessageNow : labels.waitingNow) :
+        fmt(c.after_hours ? labels.leftMessage : labels.waiting, { min: min }));
     }
     li.appendChild(WD.el("span", "sub", sub.join(" · ")));
     li.addEventListener("click", function () { select(c.id); });

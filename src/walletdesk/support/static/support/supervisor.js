@@ -1,31 +1,35 @@
-/* The supervisor view stays live: every 15 s it fetches itself and swaps the figures in place.
-   The service levels' warnings name conversations by reference: each becomes a link that opens
-   it in the agent console (its one deep link, ?c=<reference>: ADR 0128). */
+/* The supervisor view stays live: every 15 s (and at once when its tab is shown again) it
+   fetches itself and swaps the figures and their "as of" time in place. Links into the console
+   (?c=<reference>, ADR 0128) and every time in words come from the server. When a refresh
+   fails, a line says the figures may be out of date until one succeeds. */
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
   var live = document.getElementById("sv-live");
-  if (!live) { return; }
-  var consoleUrl = live.dataset.console || "/support/console/";
-  function linkEvents(box) {
-    box.querySelectorAll('[data-testid="sla-events"] tbody tr').forEach(function (tr) {
-      var cell = tr.cells[1], ref = cell ? cell.textContent.trim() : "";
-      if (!ref || cell.querySelector("a")) { return; }
-      var a = document.createElement("a");
-      a.href = consoleUrl + "?c=" + encodeURIComponent(ref); a.textContent = ref;
-      a.title = live.dataset.openConsole || ""; a.dataset.testid = "sla-event-link";
-      cell.textContent = ""; cell.appendChild(a); cell.classList.add("nowrap");
-    });
+  if (!live || !window.DOMParser || !window.fetch) { return; }
+  var stale = document.getElementById("sv-stale");
+  function swap(doc, id) {
+    var fresh = doc.getElementById(id), old = document.getElementById(id);
+    if (fresh && old) { old.replaceWith(fresh); }
+    return fresh;
   }
-  linkEvents(live);
-  if (!window.DOMParser) { return; }
   function refresh() {
     if (document.hidden) { return; }
     fetch(location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
       .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.text(); })
       .then(function (html) {
-        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("sv-live");
-        if (fresh) { linkEvents(fresh); live.replaceWith(fresh); live = fresh; }
-      }).catch(function () { /* keep the last figures; the next tick tries again */ });
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        if (!doc.getElementById("sv-live")) { throw new Error("no figures"); }
+        // Keep the reader's place: the focused region or link is found again by its id or testid.
+        var focused = document.activeElement, key = focused && (focused.id || focused.dataset.testid);
+        live = swap(doc, "sv-live") || live;
+        swap(doc, "sv-as-of");
+        if (stale) { stale.hidden = true; }
+        if (key) {
+          var again = document.getElementById(key) || live.querySelector('[data-testid="' + key + '"]');
+          if (again) { again.focus({ preventScroll: true }); }
+        }
+      }).catch(function () { if (stale) { stale.hidden = false; } });
   }
   setInterval(refresh, 15000);
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) { refresh(); } });
 });
