@@ -38,6 +38,8 @@ from django.template.loader_tags import BlockNode
 from django.utils import translation
 from django.utils.functional import Promise
 
+from walletdesk.core.cjkspace import space_latin
+
 from .localtime import local_values
 
 PHRASE_TEMPLATE = "notify/messages/_phrase.txt"
@@ -139,4 +141,8 @@ def render(kind: str, recipient: Recipient, context: dict[str, Any] | None = Non
         app, action, action_url = (
             " ".join(_render_block(tpl, blocks[name], values, escape=False).split())
             if name in blocks else "" for name in ("app", "action", "action_url"))
+    if recipient.language.startswith("zh"):
+        # A Latin name filled into a Chinese sentence gets its spaces ("向 Sample Coffee 申请").
+        subject, text, html, app, action = (space_latin(part) for part in (subject, text, html,
+                                                                           app, action))
     return Message(kind, recipient.language, subject, text, html, head, app, action, action_url)

@@ -12,6 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from walletdesk.core.cjkspace import HAN, space_latin
 from walletdesk.notify.localtime import clock_words, day_words
 
 from .models import POSTING_KINDS, Method, Transaction
@@ -44,10 +45,9 @@ FINAL = {Status.FAILED, Status.EXPIRED, Status.REVERSED}
 
 # --- names inside sentences ----------------------------------------------------------------
 
-# Han, kana, bopomofo, CJK punctuation and full-width forms: characters that take no space
-# between them in Chinese (and Japanese) typesetting.
-_CJK = re.compile("[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf"
-                  "\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+# Chinese characters (core.cjkspace.HAN), CJK punctuation and full-width forms: characters
+# that take no space between them in Chinese typesetting.
+_CJK = re.compile(f"[{HAN}\u3000-\u303f\uff00-\uffef]")
 _SLOT = re.compile(r"( ?)%\((\w+)\)s( ?)|%%")
 
 
@@ -59,7 +59,8 @@ def fill(sentence: str | Promise, **values: object) -> str:
     """``sentence % values`` where a value may be a name (a person, a merchant, "您的银行卡"):
     the space a translation puts around a slot is kept only when one side of it is Latin
     or a digit, as Chinese typesetting does, so "已向 %(name)s 转账" reads "已向李娜转账" but
-    "已向 Alice Chen 转账". English never has CJK on both sides, so it is never touched."""
+    "已向 Alice Chen 转账"; a Latin value that touches Chinese gets its space
+    (``core.cjkspace.space_latin``). English has no Chinese, so it is never touched."""
 
     text = str(sentence)  # a lazy translation is read in the active language here
 
@@ -72,7 +73,7 @@ def fill(sentence: str | Promise, **values: object) -> str:
         right = m.group(3) if not (_cjk(value[-1:]) and _cjk(after)) else ""
         return left + value + right
 
-    return _SLOT.sub(put, text)
+    return space_latin(_SLOT.sub(put, text))
 
 
 def decline_reason(txn: Transaction) -> str:

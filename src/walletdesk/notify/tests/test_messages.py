@@ -62,3 +62,17 @@ def test_the_renderer_gives_subject_text_header_and_escapes_only_html() -> None:
     assert msg.body_for("sms").startswith(msg.phrase_line + " There was a new login")
     with pytest.raises(ValueError):
         messages.render("../notify/new_device", reader, {})
+
+
+@pytest.mark.parametrize(("merchant", "reads"), [
+    ("Sample Coffee", "我们已将您向 Sample Coffee 申请退款 ¥28.00 的请求"),
+    ("示例咖啡", "我们已将您向示例咖啡申请退款 ¥28.00 的请求")])
+def test_a_latin_name_in_chinese_text_gets_its_spaces(merchant: str, reads: str) -> None:
+    """Chinese messages write a name slot without spaces; a Latin name gets them (core.cjkspace),
+    a Chinese one none. English is as written."""
+    values = {"asked": "¥28.00", "merchant": merchant, "payment": "1234 5678 9012 3456",
+              "when": datetime(2026, 7, 1, tzinfo=UTC)}
+    msg = messages.render("disputes/asked", messages.Recipient("zh-hans", "Asia/Shanghai"), values)
+    assert reads in msg.text
+    english = messages.render("disputes/asked", messages.Recipient("en", "Asia/Shanghai"), values)
+    assert f"back from {merchant} (payment" in english.text
