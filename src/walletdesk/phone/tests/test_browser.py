@@ -81,7 +81,8 @@ def test_callback_with_session_code_end_to_end(live_server_url: str, page_for: A
     # the callback comes first in the pane, above the customer's cards, in the page's punctuation
     assert desk.evaluate("() => !!(document.getElementById('phone-panel').compareDocumentPosition("
                          "document.getElementById('ctx')) & Node.DOCUMENT_POSITION_FOLLOWING)")
-    assert panel.locator("#phone-number-label").inner_text() == ("号码：" if lang == "zh-hans" else "Number: ")
+    label = panel.locator("#phone-number-label").inner_text()
+    assert label == ("号码：" if lang == "zh-hans" else "Number: ")
     panel.get_by_test_id("start-call").click()
     shown = panel.get_by_test_id("agent-session-code")
     shown.wait_for()
