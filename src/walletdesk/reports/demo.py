@@ -41,6 +41,8 @@ def _one(rng: random.Random, opened: datetime, customer: User, agent: Agent) -> 
     if local.hour >= 23 or local.hour < 7:  # after the chat desk closed: taken next morning
         next_day = local.date() + timedelta(days=1 if local.hour >= 23 else 0)
         taken = datetime.combine(next_day, time(7, rng.randint(2, 25)), tzinfo=SHANGHAI)
+        if taken > clock.now() - timedelta(hours=2):  # that morning has not come yet: at once
+            taken = opened + timedelta(minutes=5)
     else:
         taken = opened + timedelta(seconds=rng.randint(20, 900))
     _at(taken, lambda: conversations.accept(agent, conv))

@@ -104,7 +104,7 @@ def read_desk() -> Desk:
 
 def queue_rows(desk: Desk | None = None) -> list[dict[str, Any]]:
     """One row per queue and language where someone waits now, the longest wait first. Chats
-    left after hours are held out of the queue until the desk opens (``left_after_hours``)."""
+    left after hours and booked callbacks are held out of the queue (``held``)."""
     desk = desk or read_desk()
     now = clock.now()
     order = list(labels.SKILLS)
@@ -132,8 +132,8 @@ def queue_total(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 def cover_rows(desk: Desk | None = None) -> list[dict[str, Any]]:
     """Each queue's cover now: agents on duty for it, free chat places, the wait a newcomer would
-    be told, and the languages no agent on duty for it serves ("yue": a Cantonese speaker, or
-    who else routing lets serve it)."""
+    be told, and the languages no agent on duty for it can serve (as routing decides: a
+    Traditional Chinese chat may go to a Simplified Chinese speaker, a Cantonese one may not)."""
     desk = desk or read_desk()
     rows = []
     for skill in labels.SKILLS:

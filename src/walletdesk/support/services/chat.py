@@ -73,7 +73,8 @@ def _next_seq(conv_id: int, *, agent_reply: bool = False, customer: bool = False
               open_only: bool = False, assigned_to: int | None = None, staff: bool = False) -> int:
     """One statement: the next sequence number (row-locked until commit), the status flip
     (an agent's reply → waiting on customer; the customer's → active) and the first response."""
-    now = clock.now()
+    # as Django stores it (on SQLite: UTC text without an offset, so that it sorts with the rest)
+    now = connection.ops.adapt_datetimefield_value(clock.now())
     guard = (_OPEN if open_only else "") + (_STAFF if assigned_to is not None else "")
     params: list[Any] = [now, agent_reply, customer, agent_reply, now, conv_id]
     params += [assigned_to] if assigned_to is not None else []
