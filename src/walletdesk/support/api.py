@@ -19,7 +19,7 @@ from walletdesk.notify.client import describe_request as describe_client
 from . import access, chatrate, events, queries
 from .errors import InvalidAttachment, InvalidTransfer, NotAllowed
 from .models import Agent
-from .schemas import AgentStatusOut, ConversationOut, MessageOut, OpenedOut, PostedOut, SentOut
+from .schemas import AgentStatusOut, ConversationOut, EarlierOut, MessageOut, OpenedOut, PostedOut, SentOut
 from .services import chat, conversations, guest, routing
 
 router = Router(tags=["support"])
@@ -175,6 +175,16 @@ def resend_guest(request: HttpRequest, conversation_id: int) -> dict[str, Any]:
 def get_conversation(request: CallerRequest, conversation_id: int) -> dict[str, Any]:
     conv, role = _conv(request, conversation_id)
     return queries.conversation_dict(conv, role)
+
+
+@router.get("/conversations/{conversation_id}/earlier", response={200: list[EarlierOut], **ERRORS},
+            auth=USER_AUTH)
+def earlier_conversations(request: AuthedRequest, conversation_id: int) -> list[dict[str, Any]]:
+    """The customer's other conversations, for the desk (403 ``support_forbidden`` for a customer)."""
+    conv, role = _conv(request, conversation_id)
+    access.require_staff(role)
+    return queries.earlier_with(conv, for_assigned=access.agent_of(request.user),
+                                supervisor=role == "supervisor")
 
 
 @router.get("/conversations/{conversation_id}/messages", response={200: list[MessageOut], **ERRORS},

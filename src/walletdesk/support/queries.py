@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import access, events, labels
-from .models import Conversation, Message, name_for
+from .models import Agent, Conversation, Message, name_for
 from .services import chat, waits
 from .services.conversations import TOPIC_LABELS
 
@@ -112,6 +112,29 @@ def conversation_dict(conv: Conversation, role: str) -> dict[str, Any]:
         out["guest"] = conv.customer_id is None
         out["offered_to"] = conv.offered_to_id
     return out
+
+
+EARLIER = 10  # the customer's other conversations the console shows
+
+
+def earlier_with(conv: Conversation, *, for_assigned: Agent | None, supervisor: bool) -> list[dict[str, Any]]:
+    """The customer's other conversations, newest first: what they asked, when, how it ended,
+    who handled it and how they rated it, so the agent knows what came before (Zendesk's
+    interaction history). Like the casework panel's holds and transactions, only for the agent
+    the conversation is assigned to, or a supervisor; a guest's until their contact is proven
+    (there is no customer to look up before)."""
+    if conv.customer_id is None or not (supervisor or (for_assigned is not None
+                                                        and conv.agent_id == for_assigned.pk)):
+        return []
+    rows = (Conversation.objects.filter(customer_id=conv.customer_id).exclude(pk=conv.pk)
+            .select_related("agent").order_by("-created_at", "-pk")[:EARLIER])
+    return [{"id": c.pk, "reference": c.reference, "channel": c.channel,
+             "topic_label": str(TOPIC_LABELS.get(c.topic, c.topic)),
+             "status": c.status, "status_label": labels.conversation_status(c.status),
+             "created_at": c.created_at.isoformat(),
+             "resolved_at": c.resolved_at.isoformat() if c.resolved_at else None,
+             "agent": agent_dict(c), "rating": c.rating, "subject": subject_of(c)}
+            for c in rows]
 
 
 def messages_for(conv: Conversation, role: str, after_seq: int = 0) -> list[dict[str, Any]]:

@@ -104,3 +104,19 @@ class SentOut(Schema):
 class AgentStatusOut(Schema):
     employee_id: str
     status: str
+
+
+class EarlierOut(Schema):
+    """One of the customer's other conversations, as the console lists them."""
+
+    id: int
+    reference: str
+    channel: str
+    topic_label: str
+    status: str
+    status_label: str
+    created_at: str
+    resolved_at: str | None
+    agent: AgentRefOut | None
+    rating: int | None
+    subject: str = Field(description="the start of the customer's opening message (masked as stored)")

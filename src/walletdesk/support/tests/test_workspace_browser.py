@@ -94,6 +94,11 @@ def test_console_workspace_by_keyboard(live_server_url: str, page_for: Any, lang
     agent.get_by_test_id("mine").get_by_test_id(f"conv-{reference}").wait_for()
     agent.get_by_test_id("cw-actions").locator("[data-testid^=cw-group-]").first.wait_for()
     assert agent.get_by_test_id("cw-group-payment").get_attribute("class") == "cw-group asked"
+    # once it is theirs, the customer's earlier conversations (the demo gives them some)
+    earlier = agent.get_by_test_id("ctx-earlier").locator("li")
+    earlier.first.wait_for()
+    assert agent.get_by_test_id(f"earlier-{reference}").count() == 0  # not this one
+    assert re.search(r"CS-\d{8}-\d{6}", earlier.first.inner_text())
 
     agent.keyboard.press("r")  # reply: the composer has the focus
     assert active_testid(agent) == "agent-text"

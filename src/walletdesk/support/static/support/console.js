@@ -211,11 +211,47 @@ document.addEventListener("DOMContentLoaded", function () {
     $("btn-accept").classList.toggle("hidden", c.status !== "queued");
     if (c.id === current) { composerFor(c); drawWatching(); }
     var tr = $("cur-transcript"); tr.href = "/support/c/" + c.id + "/transcript/"; tr.classList.remove("hidden");
-    if (c.id === current) { WD.selectConversation(c); }  /* the add-ons refresh their panels */
+    if (c.id === current) { loadEarlier(c); WD.selectConversation(c); }  /* the add-ons refresh their panels */
+  }
+  /* The customer's other conversations (GET …/earlier): for the agent who has this one, or a
+     supervisor, whose reference opens it here; asked again when the conversation changes hands
+     or a guest proves their contact. */
+  var earlierKey = null;
+  function earlierItem(e) {
+    var li = WD.el("li", "tx earlier-item"), top = WD.el("div", "tx-top");
+    li.dataset.testid = "earlier-" + e.reference; li.dataset.status = e.status;
+    var ref = WD.el(supervisor ? "a" : "strong", "earlier-ref", e.reference);
+    if (supervisor) {
+      ref.href = "/support/console/?c=" + encodeURIComponent(e.reference);
+      ref.title = fmt(labels.openEarlier, { reference: e.reference });
+      ref.addEventListener("click", function (ev) { ev.preventDefault(); openLink(e.reference); });
+    }
+    top.appendChild(ref);
+    top.appendChild(WD.el("span", "muted", WD.shortTime(e.created_at)));
+    li.appendChild(top);
+    li.appendChild(WD.el("div", "tx-sub", [e.topic_label, e.status_label, e.agent ? agentWho(e.agent) : labels.notTaken]
+      .concat(e.rating ? [fmt(labels.rated, { n: e.rating })] : []).join(" · ")));
+    if (e.subject) { li.appendChild(WD.el("div", "earlier-subject", e.subject)); }
+    return li;
+  }
+  function loadEarlier(c) {
+    var key = [c.id, c.agent ? c.agent.employee_id : "", c.guest ? "guest" : ""].join(":");
+    if (key === earlierKey) { return; }
+    earlierKey = key;
+    api("GET", "/conversations/" + c.id + "/earlier").then(function (list) {
+      if (c.id !== current) { return; }
+      var ul = $("ctx-earlier"); ul.textContent = "";
+      list.forEach(function (e) { ul.appendChild(earlierItem(e)); });
+      $("ctx-earlier-count").textContent = list.length ? "(" + list.length + ")" : "";
+      $("ctx-earlier-none").classList.toggle("hidden", list.length > 0);
+      /* nothing to say before the agent has the conversation, or for a guest */
+      $("ctx-earlier-card").classList.toggle("hidden", !(isMine(c) || supervisor) || !!c.guest);
+    }).catch(function () { earlierKey = null; });
   }
   function select(id) {
     if (id === current) { return; }
     current = id; log.textContent = ""; seen[id] = 0; typingEl.textContent = ""; warnEl.textContent = "";
+    $("ctx-earlier-card").classList.add("hidden"); earlierKey = null;
     hideTakeOver();
     composerFor(convs[id] || null); remember(id);
     Object.keys(outbox).forEach(function (cid) {  /* what is still on its way to this conversation */
