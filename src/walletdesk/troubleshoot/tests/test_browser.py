@@ -52,8 +52,10 @@ def test_fee_and_payment_troubleshooters_then_a_person_in_chinese(live_server_ur
     page.fill("#ts-message", "充值没有到账，卡里扣钱了吗？")
     page.get_by_test_id("ts-talk-submit").click()
     page.wait_for_url(re.compile(r".*/support/c/\d+/$"))
-    page.get_by_text("我的付款到哪儿了？").first.wait_for(timeout=15_000)
-    assert "充值没有到账" in page.content()
+    # in the chat itself (the "while you wait" card links the same troubleshooter by name)
+    log = page.get_by_test_id("chat-log")
+    log.get_by_text("我的付款到哪儿了？").first.wait_for(timeout=15_000)
+    assert "充值没有到账" in log.inner_text()
     conv_id = re.search(r"/support/c/(\d+)/", page.url).group(1)
 
     # The agent sees the diagnosis in the context panel and in the first message.
