@@ -53,6 +53,8 @@ def test_pages_name_the_agent_in_the_readers_language(setup: dict[str, Any], lan
     page = c.get(f"/support/c/{conv.pk}/").content.decode()
     status = page.split('data-testid="chat-status"')[1].split("</div>")[0]
     assert shown in status and eid in status and hidden not in status  # "You are talking to …"
+    if lang == "zh-hans":  # a Chinese name sits in the sentence without spaces
+        assert f"正在为您服务的是{shown}，工号 {eid}。" in status
     text = c.get(f"/support/c/{conv.pk}/transcript/?download=1").content.decode()
     assert shown in text and eid in text and hidden not in text
 
@@ -205,3 +207,16 @@ def test_staff_pages_name_colleagues_in_the_readers_language(setup: dict[str, An
     assert f"{want_colleague} ({colleague.employee_id})" in console
     supervisor = c.get("/support/supervisor/").content.decode()
     assert shown in supervisor and hidden not in supervisor
+
+
+def test_a_latin_name_in_the_chinese_status_gets_its_spaces(make_agent: Any, make_customer: Any) -> None:
+    agent = make_agent(name="Rachel Lim")
+    customer = make_customer()
+    conv = conversations.open_conversation(customer, topic="payments", message="hi",
+                                           use_triage=False).conversation
+    conversations.accept(agent, conv)
+    c = Client(headers={"Accept-Language": "zh-hans"})
+    c.force_login(customer)
+    page = c.get(f"/support/c/{conv.pk}/").content.decode()
+    status = page.split('data-testid="chat-status"')[1].split("</div>")[0]
+    assert f"正在为您服务的是 Rachel Lim，工号 {agent.employee_id}。" in status

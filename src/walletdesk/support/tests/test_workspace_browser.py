@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from walletdesk.conftest import SCREENSHOTS
 from walletdesk.conftest import browser_login as login
@@ -94,6 +95,9 @@ def test_console_workspace_by_keyboard(live_server_url: str, page_for: Any, lang
     agent.get_by_test_id("mine").get_by_test_id(f"conv-{reference}").wait_for()
     agent.get_by_test_id("cw-actions").locator("[data-testid^=cw-group-]").first.wait_for()
     assert agent.get_by_test_id("cw-group-payment").get_attribute("class") == "cw-group asked"
+    # the customer is told who answers, over the socket, the name set in the sentence
+    joined = "正在为您服务的是刘洋，工号 WD2048。" if lang == "zh-hans" else "You are talking to Liu Yang"
+    expect(customer.get_by_test_id("chat-status")).to_contain_text(joined, timeout=15000)
     # once it is theirs, the customer's earlier conversations (the demo gives them some)
     earlier = agent.get_by_test_id("ctx-earlier").locator("li")
     earlier.first.wait_for()

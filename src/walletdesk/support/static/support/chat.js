@@ -44,7 +44,7 @@ document.addEventListener("DOMContentLoaded", function () {
         s += f.estimated_wait_seconds !== null ? WD.t("wait", { min: Math.max(1, Math.round(f.estimated_wait_seconds / 60)) }) : WD.t("nowait");
         statusEl.textContent = s;
       } else if (f.type === "assigned") {
-        statusEl.textContent = WD.t("joined", { name: f.agent.name, eid: f.agent.employee_id });
+        statusEl.textContent = WD.spaceLatin(WD.t("joined", { name: f.agent.name, eid: f.agent.employee_id }));
         var closed = document.getElementById("after-hours");
         if (closed) { closed.classList.add("hidden"); }
       } else if (f.type === "typing") {

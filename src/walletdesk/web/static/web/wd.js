@@ -59,6 +59,13 @@ window.WD = window.WD || {};
     return s;
   };
 
+  /* A Latin name filled into Chinese text gets a space on each side, a Chinese one none
+     (core/cjkspace.py, the same rule): "正在为您服务的是 Rachel Lim，", "…是王磊，". */
+  var HAN = "\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
+  var HAN_LATIN = new RegExp("([" + HAN + "])([A-Za-z])", "g"), LATIN_HAN = new RegExp("([A-Za-z])([" + HAN + "])", "g");
+  WD.spaceLatin = function (text) {
+    return String(text).replace(HAN_LATIN, "$1 $2").replace(LATIN_HAN, "$1 $2");
+  };
   /* "Label: value" with the page's own colon: the full-width one in Chinese. */
   WD.labelled = function (label, value) {
     return label + (document.documentElement.lang === "en" ? ": " : "：") + value;
