@@ -42,6 +42,14 @@ def test_the_message_keeps_both_names_as_they_were(setup: dict[str, Any]) -> Non
     assert msg.sender_latin_name == "Li Na"  # the record does not change afterwards
 
 
+def _accepted_by(agent: Any, customer: Any) -> tuple[Any, Any]:
+    """A payments chat of ``customer`` that ``agent`` has accepted."""
+    conv = conversations.open_conversation(customer, topic="payments", message="hi",
+                                           use_triage=False).conversation
+    conversations.accept(agent, conv)
+    return customer, conv
+
+
 @pytest.mark.parametrize(("lang", "shown", "hidden"), READERS)
 def test_pages_name_the_agent_in_the_readers_language(setup: dict[str, Any], lang: str, shown: str,
                                                       hidden: str) -> None:
@@ -61,10 +69,7 @@ def test_pages_name_the_agent_in_the_readers_language(setup: dict[str, Any], lan
 
 def test_an_agent_without_a_latin_name_keeps_the_display_name(make_agent: Any, make_customer: Any) -> None:
     agent = make_agent(name="王磊")
-    customer = make_customer()
-    conv = conversations.open_conversation(customer, topic="payments", message="hi",
-                                           use_triage=False).conversation
-    conversations.accept(agent, conv)
+    customer, conv = _accepted_by(agent, make_customer())
     chat.post(conv, agent.user, "Hello", agent=agent)
     c = Client(headers={"Accept-Language": "en"})
     c.force_login(customer)
@@ -211,10 +216,7 @@ def test_staff_pages_name_colleagues_in_the_readers_language(setup: dict[str, An
 
 def test_a_latin_name_in_the_chinese_status_gets_its_spaces(make_agent: Any, make_customer: Any) -> None:
     agent = make_agent(name="Rachel Lim")
-    customer = make_customer()
-    conv = conversations.open_conversation(customer, topic="payments", message="hi",
-                                           use_triage=False).conversation
-    conversations.accept(agent, conv)
+    customer, conv = _accepted_by(agent, make_customer())
     c = Client(headers={"Accept-Language": "zh-hans"})
     c.force_login(customer)
     page = c.get(f"/support/c/{conv.pk}/").content.decode()
