@@ -250,14 +250,15 @@ def page_for(browser: Any) -> Iterator[Any]:
 DEMO_PASSWORD = "walletdesk-demo-2026"
 
 
-def in_live_db(tmp_path_factory: pytest.TempPathFactory, code: str) -> None:
+def in_live_db(tmp_path_factory: pytest.TempPathFactory, code: str) -> str:
     """Run Python in the live server's database: what another part of the system did, or
-    putting back a demo account that a browser test changed for the tests after it."""
+    putting back a demo account that a browser test changed for the tests after it. Returns
+    what the code printed."""
     db = next(tmp_path_factory.getbasetemp().glob("live*/live.sqlite3"))
     env = {**os.environ, "WALLETDESK_DATABASE_URL": f"sqlite:///{db}",
            "WALLETDESK_VAR_DIR": str(db.parent)}
-    subprocess.run([sys.executable, "-m", "walletdesk.cli", "shell", "-c", code], env=env,
-                   check=True)
+    return subprocess.run([sys.executable, "-m", "walletdesk.cli", "shell", "-c", code], env=env,
+                          check=True, stdout=subprocess.PIPE, text=True).stdout
 
 
 # --- demo logins with a second factor (staff: ADR 0100) ------------------------------------

@@ -12,8 +12,9 @@ document.addEventListener("DOMContentLoaded", function () {
     var hours = Math.round(min / 60);
     return WD.fmt(s[key + "D"], { d: Math.floor(hours / 24), h: hours % 24 });
   }
-  // [state word, what is due]: the colour already says "on track", so that word is read out
-  // but not shown; "close to breach" and "breached" are shown too.
+  // [state word, what is due]: when there is a time, the state word is read out but not shown
+  // (the colour, a warning sign and "left"/"over" show it), so the badge stays one line in the
+  // list; with no time (paused, met) the word is the badge.
   function parts(t) {
     var label = s[t.state] || t.state;
     var due = t.first_response_at ? t.resolution_due : t.first_response_due;
@@ -23,7 +24,7 @@ document.addEventListener("DOMContentLoaded", function () {
     return [label, (t.first_response_at ? s.resolution : s.first) + " " + (min >= 0 ? fmt("left", min) : fmt("over", -min))];
   }
   function fill(badge, t) {
-    var p = parts(t), quiet = t.state === "ok" && p[1];
+    var p = parts(t), quiet = !!p[1];
     var state = WD.el("span", quiet ? "visually-hidden" : "", p[0] + (p[1] ? " · " : ""));
     badge.replaceChildren(state, p[1]);
     badge.title = p[0] + (p[1] ? " · " + p[1] : "");
