@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import QuerySet
 
 from .localtime import clock_words, day_words, when_words
 from .models import Kind, Notification
+from .services import inbox
 
 PAGE_SIZE = 20
 
@@ -42,13 +43,8 @@ class Page:
 
 
 def rows_of(user: Any, before: int | None, size: int = PAGE_SIZE) -> QuerySet[Notification]:
-    """Up to ``size`` of the user's notifications after ``before`` (one of theirs, by id) in
-    the list's order; another person's id, or an unknown one, gives none."""
-    qs = Notification.objects.filter(user=user)
-    if before is not None:
-        edge = Subquery(Notification.objects.filter(user=user, pk=before).values("created_at")[:1])
-        qs = qs.filter(Q(created_at__lt=edge) | Q(created_at=edge, pk__lt=before))
-    return qs.order_by("-created_at", "-pk")[:size]
+    """Up to ``size`` of the user's notifications after ``before``, as the API pages them."""
+    return inbox.list_for(user, limit=size, before=before)
 
 
 def row(note: Notification) -> Row:

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.db import IntegrityError, transaction
-from django.db.models import Func, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
@@ -177,9 +177,14 @@ def _stamp() -> str:
 # --- reading and marking -------------------------------------------------------------
 
 def list_for(user: Any, *, limit: int = 50, before: int | None = None) -> QuerySet[Notification]:
+    """Up to ``limit`` of the user's notifications, newest first (time, then id), starting just
+    after ``before`` (one of theirs, by id) in that same order, so that paging never skips or
+    repeats one, even when notices are not written in id order. Another person's id, or an
+    unknown one, gives none."""
     qs = Notification.objects.filter(user=user)
     if before is not None:
-        qs = qs.filter(pk__lt=before)
+        edge = Subquery(Notification.objects.filter(user=user, pk=before).values("created_at")[:1])
+        qs = qs.filter(Q(created_at__lt=edge) | Q(created_at=edge, pk__lt=before))
     return qs.order_by("-created_at", "-pk")[:limit]
 
 

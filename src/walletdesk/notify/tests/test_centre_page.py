@@ -268,6 +268,30 @@ def test_pages_follow_the_lists_order_not_the_ids(make_customer: Any) -> None:
     assert third.earlier is None and not third.newest
 
 
+def test_the_api_pages_in_the_same_order(make_customer: Any) -> None:
+    """GET /api/v1/notifications?before= follows time, then id, as the page does: paging by id
+    alone skipped a notice written late with an earlier time and repeated none of the rest."""
+    user = make_customer(language="en", time_zone="Asia/Shanghai")
+    a = note(user, "a", ago=timedelta(minutes=1))
+    b = note(user, "b", ago=timedelta(minutes=2))
+    c_ = note(user, "c", ago=timedelta(minutes=2))
+    d = note(user, "d", ago=timedelta(minutes=3))
+    late = note(user, "late", ago=timedelta(minutes=2, seconds=30))
+    c = signed_in(user)
+    seen: list[int] = []
+    before = ""
+    for _ in range(4):
+        items = c.get(f"/api/v1/notifications?limit=2{before}").json()["items"]
+        if not items:
+            break
+        seen += [item["id"] for item in items]
+        before = f"&before={items[-1]['id']}"
+    assert seen == [p.pk for p in (a, c_, b, late, d)]
+    other = make_customer(language="en")
+    theirs = note(other, "theirs")
+    assert c.get(f"/api/v1/notifications?before={theirs.pk}").json()["items"] == []
+
+
 def test_another_persons_or_a_broken_before_shows_nothing_of_theirs(make_customer: Any) -> None:
     user, other = make_customer(language="en"), make_customer(language="en")
     mine = note(user, "mine")
