@@ -12,7 +12,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from .localtime import clock_words, day_words, when_words
+from walletdesk.core.timewords import clock_words, day_words, when_words
+
 from .models import Kind, Notification
 from .services import inbox
 

@@ -19,12 +19,12 @@ import phonenumbers
 from django.conf import settings
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
-from django.utils import dateformat
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import ngettext
 
 from walletdesk.core import clock
+from walletdesk.core.timewords import clock_words, day_words
 from walletdesk.support import access
 from walletdesk.support.labels import duration
 from walletdesk.support.models import Agent, Message
@@ -76,20 +76,6 @@ def customer_name(user: Any) -> str:
         local, _sep, domain = user.email.partition("@")
         return f"{local[:1]}•••@{domain}"
     return _("Customer without a name")
-
-
-def day_words(local: datetime, today: Any) -> str:
-    """"Today", "Tomorrow", "Yesterday", else the date with its weekday (12月5日 周六 / Sat, Dec 5)."""
-    days = (local.date() - today).days
-    if days == 0:
-        return _("Today")
-    if days == 1:
-        return _("Tomorrow")
-    if days == -1:
-        return _("Yesterday")
-    fmt = pgettext("a callback's day: PHP date format", "D, M j") if local.year == today.year \
-        else pgettext("a callback's day in another year: PHP date format", "D, M j, Y")
-    return str(dateformat.format(local, fmt))
 
 
 @dataclass
@@ -230,8 +216,8 @@ def _row(cb: Callback, me: Agent, now: datetime, zone: ZoneInfo, today: Any,
         owner = (_("You") if owner_agent.pk == me.pk else owner_agent.shown_name)
         owner_id = owner_agent.employee_id
     reason = Truncator(" ".join((getattr(cb, "first_words", None) or "").split())).chars(120)
-    return Row(cb=cb, day="" if local.date() == today else day_words(local, today),
-               time=local.strftime("%H:%M"), when=when, status=status, detail=_detail(cb),
+    return Row(cb=cb, day="" if local.date() == today else day_words(local, zone, now),
+               time=clock_words(local, zone), when=when, status=status, detail=_detail(cb),
                tone=_tone(cb, overdue), customer=customer_name(cb.customer),
                number=masked_number(cb.number),
                topic=str(TOPIC_LABELS.get(conv.topic, TOPIC_LABELS["general"])), reason=reason,

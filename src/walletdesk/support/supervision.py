@@ -2,7 +2,7 @@
 waits, the longest first, with a total), each queue's cover (agents on duty, free chat places,
 the wait a newcomer would be told, the languages nobody on duty serves), each agent's state
 and load, and the recent conversations; words for every code, and every time in words in the
-viewer's zone ("5 min ago", "Today 14:30", "Dec 5 14:30") with the exact time beside it."""
+viewer's zone ("5 min ago", "14:30", "Dec 5, 14:30") with the exact time beside it."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ from typing import Any
 
 from django.db.models import Count, Min, Q
 from django.db.models.fields.json import KT
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import pgettext, pgettext_lazy
 
 from walletdesk.core import clock
+from walletdesk.core.timewords import ago_words
 
 from . import labels
 from .models import PRIORITY_HIGH, PRIORITY_URGENT, Agent, Conversation, QueueStat
@@ -44,25 +45,10 @@ def span(seconds: int | None) -> str:
 
 
 def moment(at: datetime, now: datetime | None = None) -> Moment:
-    """``at`` in words: "just now", "5 min ago", "Today 14:30", "Yesterday 09:05",
-    "Dec 5 14:30", "Dec 5, 2025 14:30" (12月5日 14:30 in Chinese)."""
-    now = now or clock.now()
-    local, today = timezone.localtime(at), timezone.localtime(now).date()
-    seconds = (now - at).total_seconds()
-    hm = f"{local:%H:%M}"
-    if -60 < seconds < 60:
-        text = pgettext("a moment", "just now")
-    elif 0 < seconds < 3600:
-        text = pgettext("a moment", "%(n)s min ago") % {"n": int(seconds // 60)}
-    elif local.date() == today:
-        text = pgettext("a moment", "Today %(time)s") % {"time": hm}
-    elif (today - local.date()).days == 1:
-        text = pgettext("a moment", "Yesterday %(time)s") % {"time": hm}
-    else:
-        day = (pgettext("a day this year: PHP date format", "M j") if local.year == today.year
-               else pgettext("a day in another year: PHP date format", "M j, Y"))
-        text = f"{dateformat.format(local, day)} {hm}"
-    return Moment(text, local.isoformat(), f"{local:%Y-%m-%d %H:%M:%S}")
+    """``at`` in words in the active zone (``core.timewords.ago_words``): "just now",
+    "5 min ago", "14:30" today, "Yesterday 09:05", "Dec 5, 14:30" (12月5日 14:30 in Chinese)."""
+    local = timezone.localtime(at)
+    return Moment(ago_words(at, now=now), local.isoformat(), f"{local:%Y-%m-%d %H:%M:%S}")
 
 
 @dataclass

@@ -11,13 +11,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import get_language, gettext, pgettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from walletdesk.core import clock
 from walletdesk.core.money import format_minor
+from walletdesk.core.timewords import datetime_words
 from walletdesk.wallet.models import Method, Transaction
 
 from .findings import Diagnosis, Finding
@@ -192,22 +190,13 @@ def _english() -> bool:
     return (get_language() or "").startswith("en")
 
 
-def _time(value: datetime, zone: ZoneInfo | None) -> str:
-    """A moment as people write it ("12月5日 14:30", "Dec 5, 14:30"; the year only when it is
-    not this one): no ISO date that a narrow line breaks at its hyphen."""
-    local = value.astimezone(zone) if zone is not None else timezone.localtime(value)
-    if local.year == clock.now().astimezone(local.tzinfo).year:
-        return date_format(local, pgettext("a moment this year (Django date format)", "M j, H:i"))
-    return date_format(local, pgettext("a moment in another year (Django date format)", "M j, Y, H:i"))
-
-
 def _value(key: str, value: Any, params: dict[str, Any], zone: ZoneInfo | None) -> str:
     if value is None or value == "":
         return "—"
     if key in MONEY:
         return format_minor(int(value), str(params.get("currency", "CNY")))
     if key in TIMES and isinstance(value, datetime):
-        return _time(value, zone)
+        return datetime_words(value, zone)  # no ISO date: a narrow line breaks at its hyphen
     if key == "method":
         label = str(Method(value).label) if value in Method.values else gettext("any method")
         return label.lower() if _english() else label

@@ -17,8 +17,8 @@ from django.utils import timezone, translation
 
 from walletdesk.conftest import PASSWORD
 from walletdesk.core import clock
+from walletdesk.core.timewords import day_words, when_words
 from walletdesk.notify import listing
-from walletdesk.notify.localtime import day_words, when_words
 from walletdesk.notify.models import Kind, Notification
 from walletdesk.notify.services import inbox
 

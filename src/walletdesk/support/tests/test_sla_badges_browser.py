@@ -27,8 +27,10 @@ from walletdesk.support.models import Conversation
 from walletdesk.support.services import conversations
 
 now = clock.now()
-for who, text, due, state in (("alice@example.com", {CLOSE!r}, now + timedelta(minutes=3, seconds=20), "warning"),
-                              ("bob@example.com", {LATE!r}, now - timedelta(hours=12, minutes=34, seconds=20), "breached")):
+close = now + timedelta(minutes=3, seconds=20)
+late = now - timedelta(hours=12, minutes=34, seconds=20)
+for who, text, due, state in (("alice@example.com", {CLOSE!r}, close, "warning"),
+                              ("bob@example.com", {LATE!r}, late, "breached")):
     conv = Conversation.objects.filter(description=text).first() or conversations.open_conversation(
         User.objects.get(email=who), topic="payments", message=text, use_triage=False).conversation
     Conversation.objects.filter(pk=conv.pk).update(after_hours=False)

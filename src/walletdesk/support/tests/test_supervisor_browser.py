@@ -57,10 +57,10 @@ if not Conversation.objects.filter(description={WAITS!r}).exists():
     Conversation.objects.filter(pk=conv.pk).update(after_hours=False, created_at=at, queued_at=at,
                                                    updated_at=at)
 """
-WHEN = {"zh-hans": re.compile(r"^(刚刚|\d+ 分钟前|今天 \d\d:\d\d|昨天 \d\d:\d\d"
+WHEN = {"zh-hans": re.compile(r"^(刚刚|\d+ 分钟前|\d\d:\d\d|昨天 \d\d:\d\d"
                               r"|(\d{4}年)?\d+月\d+日 \d\d:\d\d)$"),
-        "en": re.compile(r"^(just now|\d+ min ago|Today \d\d:\d\d|Yesterday \d\d:\d\d"
-                         r"|[A-Z][a-z]{2} \d+(, \d{4})? \d\d:\d\d)$")}
+        "en": re.compile(r"^(just now|\d+ min ago|\d\d:\d\d|Yesterday \d\d:\d\d"
+                         r"|[A-Z][a-z]{2} \d+(, \d{4})?, \d\d:\d\d)$")}
 LATE_WORDS = {"zh-hans": re.compile(r"首次响应 已超时 \d+ 分钟"),
               "en": re.compile(r"First response overdue by \d+ min")}
 STATES = {"zh-hans": {"在岗", "已接满", "暂时离开", "未连接", "离线"},

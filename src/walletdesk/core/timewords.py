@@ -1,0 +1,90 @@
+"""A moment in words: the one way the pages say a time, in the active language, in the zone
+given (else the active one, the reader's) and against the project's clock (``core.clock``,
+``now`` to pin it for a whole page).
+
+* ``datetime_words``, a moment in a sentence: "Dec 5, 14:30" / "12月5日 14:30", the year only
+  when it is not this one ("Dec 5, 2025, 14:30" / "2025年12月5日 14:30");
+* ``when_words``, a moment on its own: "14:30" today, "Yesterday 14:30" / "昨天 14:30", else
+  ``datetime_words``;
+* ``ago_words``, a recent moment: "just now" / "刚刚" within a minute, "5 min ago" / "5 分钟前"
+  within the hour, else ``when_words``;
+* ``day_words``, a day heading: "Today", "Tomorrow", "Yesterday", "Sat, Dec 5" / "12月5日 星期六",
+  the year after it in another year ("Sat, Jan 2, 2027"), without the weekday in a past year
+  ("Dec 5, 2025");
+* ``clock_words``, the time of day under such a heading: "14:30".
+
+No ISO date (a narrow line breaks at its hyphen) and no offset: a page is read in one zone.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, tzinfo
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import pgettext
+
+from walletdesk.core import clock
+
+
+def local(moment: datetime, zone: tzinfo | None = None) -> datetime:
+    """``moment`` in ``zone``, else in the active zone; a naive moment is UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(zone) if zone is not None else timezone.localtime(moment)
+
+
+def _today(at: datetime, now: datetime | None) -> date:
+    """Today in ``at``'s zone."""
+    return (now or clock.now()).astimezone(at.tzinfo).date()
+
+
+def clock_words(moment: datetime, zone: tzinfo | None = None) -> str:
+    return f"{local(moment, zone):%H:%M}"
+
+
+def datetime_words(moment: datetime, zone: tzinfo | None = None,
+                   now: datetime | None = None) -> str:
+    at = local(moment, zone)
+    if at.year == _today(at, now).year:
+        return date_format(at, pgettext("a moment this year: Django date format", "M j, H:i"))
+    return date_format(at, pgettext("a moment in another year: Django date format", "M j, Y, H:i"))
+
+
+def when_words(moment: datetime, zone: tzinfo | None = None, now: datetime | None = None) -> str:
+    at = local(moment, zone)
+    days = (at.date() - _today(at, now)).days
+    if days == 0:
+        return f"{at:%H:%M}"
+    if days == -1:
+        return pgettext("a moment yesterday; {time} is 14:30", "Yesterday {time}").format(
+            time=f"{at:%H:%M}")
+    return datetime_words(at, at.tzinfo, now)
+
+
+def ago_words(moment: datetime, zone: tzinfo | None = None, now: datetime | None = None) -> str:
+    now = now or clock.now()
+    seconds = (now - local(moment, zone)).total_seconds()
+    if -60 < seconds < 60:
+        return pgettext("a moment", "just now")
+    if 0 < seconds < 3600:
+        return pgettext("a moment", "%(n)s min ago") % {"n": int(seconds // 60)}
+    return when_words(moment, zone, now)
+
+
+def day_words(moment: datetime, zone: tzinfo | None = None, now: datetime | None = None) -> str:
+    at = local(moment, zone)
+    today = _today(at, now)
+    days = (at.date() - today).days
+    if days == 0:
+        return pgettext("a day heading", "Today")
+    if days == 1:
+        return pgettext("a day heading", "Tomorrow")
+    if days == -1:
+        return pgettext("a day heading", "Yesterday")
+    if at.year == today.year:
+        return date_format(at, pgettext("a day heading this year: Django date format", "D, M j"))
+    if at.year > today.year:
+        return date_format(at, pgettext("a day heading in a later year: Django date format",
+                                        "D, M j, Y"))
+    return date_format(at, pgettext("a day heading in another year: Django date format", "M j, Y"))
