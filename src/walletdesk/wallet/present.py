@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from walletdesk.core.cjkspace import HAN, space_latin
-from walletdesk.notify.localtime import clock_words, day_words
+from walletdesk.core.timewords import clock_words, day_words
 
 from .models import POSTING_KINDS, Method, Transaction
 from .queries import Statement
@@ -115,7 +115,7 @@ def outcome(txn: Transaction) -> Outcome | None:
             money=str(_("No fee was charged and the money held for it has been released. If "
                         "your card was charged anyway, the charge is sent back automatically.")),
             next_step=str(_("Try again. If your card statement still shows a charge after three "
-                            "working days, use \"Where it stands\" below or contact us.")))
+                            "working days, use \"Where is my payment?\" below or contact us.")))
     if txn.status == Status.REVERSED:
         return Outcome(
             title=str(_("Sent back")),
@@ -153,6 +153,20 @@ def total(txn: Transaction, direction: int) -> Total | None:
     if label is None or not txn.fee or not fee_charged(txn) or not paid_by_them:
         return None
     return Total(str(label), int(txn.amount) + int(txn.fee))
+
+
+# --- who a transaction was with ------------------------------------------------------------
+
+def party(txn: Transaction, direction: int) -> str:
+    """Whom the money went to or came from, as the history's row names it: the merchant, the
+    other person, else the card of a top-up or withdrawal; "" when none (the type alone)."""
+    if txn.merchant_id:
+        return str(txn.merchant)
+    if txn.counterparty_id:
+        return str(txn.customer if direction > 0 else txn.counterparty)
+    if txn.payment_method_id:
+        return str(txn.payment_method)
+    return ""
 
 
 # --- a pending transaction's progress ------------------------------------------------------

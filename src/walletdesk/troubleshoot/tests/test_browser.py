@@ -41,7 +41,7 @@ def test_fee_and_payment_troubleshooters_then_a_person_in_chinese(live_server_ur
     page.goto(f"{live_server_url}/wallet/history/?status=expired")
     page.get_by_test_id("txn-row").first.locator("a").first.click()
     page.wait_for_url(re.compile(r".*/wallet/t/tx_[0-9a-f]+/$"))
-    page.get_by_test_id("ts-txn-link").get_by_role("link", name="查看进度").click()
+    page.get_by_test_id("ts-txn-link").get_by_role("link", name="我的付款到哪儿了？").click()
     page.get_by_test_id("ts-next").wait_for()
     assert page.get_by_test_id("ts-title").inner_text() == "我的付款到哪儿了？"
     assert "仍未确认，因此已于" in page.locator("[data-testid=ts-finding]").first.inner_text()

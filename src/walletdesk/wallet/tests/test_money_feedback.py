@@ -330,9 +330,10 @@ def test_history_links_a_refund_and_never_shows_its_id(alice: Client, customer: 
     assert f'<a href="/wallet/t/{refund.public_id}/">View refund</a>' in lines[1]
     assert refund.public_id not in without_links(page)
     assert "Completed · Created" not in page and "<code" not in history
-    # Each line is one event with its time: a <time>, then the words.
-    assert all(re.match(r'<time class="nowrap muted" datetime="[^"]+">[0-9-]{10} '
-                        r"[0-9:]{8}</time><br>", line) for line in lines)
+    # Each line is one event with its time in words to the second ("Dec 7, 2026, 09:50:18"):
+    # a <time>, then the words.
+    assert all(re.match(r'<time class="nowrap muted" datetime="[^"]+">[A-Z][a-z]{2} \d{1,2}, '
+                        r"\d{4}, [0-9:]{8}</time><br>", line) for line in lines), lines
 
 
 def test_history_in_chinese_reads_as_events(customer: Any, fund: Any, merchant: Any) -> None:

@@ -74,8 +74,9 @@ def test_times_are_shown_in_the_users_time_zone(busy_customer: Any) -> None:
     html = client.get(f"/wallet/t/{txn.public_id}/").content.decode()
     from zoneinfo import ZoneInfo
 
-    local = txn.created_at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
-    assert local in html
+    local = txn.created_at.astimezone(ZoneInfo("Asia/Shanghai"))
+    # the transaction's exact time, as Chinese readers write it: 2026年12月7日 09:52:10
+    assert f"{local.year}年{local.month}月{local.day}日 {local:%H:%M:%S}" in html
 
 
 def test_merchant_payments_show_words_and_times_not_codes(merchant: Any, make_customer: Any,
