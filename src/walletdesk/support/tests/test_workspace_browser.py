@@ -68,6 +68,7 @@ def test_console_workspace_by_keyboard(live_server_url: str, page_for: Any, lang
     assert width_share(agent, "#console") >= 0.85
     # Nothing picked yet: one line says what to do, no empty chat, composer or customer card.
     assert agent.locator("#conv-none").is_visible()
+    assert agent.get_by_test_id("ctx-none").is_visible()  # the right pane says what comes there
     assert not agent.get_by_test_id("agent-text").is_visible()
     assert not agent.get_by_test_id("context-panel").locator(".conv-only").first.is_visible()
     assert item.get_attribute("tabindex") == "0"  # reachable with Tab
@@ -79,6 +80,7 @@ def test_console_workspace_by_keyboard(live_server_url: str, page_for: Any, lang
             break
     assert active_testid(agent) == f"conv-{reference}"
     agent.get_by_test_id("current-reference").get_by_text(reference).wait_for()
+    assert not agent.get_by_test_id("ctx-none").is_visible()
     account = agent.get_by_test_id("ctx-account")
     account.wait_for()
     agent.get_by_test_id("ctx-txns").locator("li").first.wait_for()
