@@ -38,7 +38,9 @@ def _one(rng: random.Random, opened: datetime, customer: User, agent: Agent) -> 
         customer, topic=rng.choice(TOPICS), message=ASKS[lang], channel=rng.choice(CHANNELS),
         use_triage=False).conversation)
     local = opened.astimezone(SHANGHAI)
-    if local.hour >= 23 or local.hour < 7:  # after the chat desk closed: taken next morning
+    # Left while the desk was closed (the channel's hours say so): taken next morning; a line
+    # open at night (account security) answers at night like any other time.
+    if conv.after_hours and (local.hour >= 23 or local.hour < 7):
         next_day = local.date() + timedelta(days=1 if local.hour >= 23 else 0)
         taken = datetime.combine(next_day, time(7, rng.randint(2, 25)), tzinfo=SHANGHAI)
         if taken > clock.now() - timedelta(hours=2):  # that morning has not come yet: at once

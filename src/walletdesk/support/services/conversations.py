@@ -52,6 +52,7 @@ from ..models import (
     SKILLS,
     Agent,
     Conversation,
+    Message,
     ReferenceCounter,
 )
 from . import routing, waits
@@ -254,6 +255,20 @@ def status_of(conv: Conversation) -> Opened:
     return _opened(conv, open_now, None)
 
 
+def _live_since(conv: Conversation, held: bool) -> datetime | None:
+    """When the conversation joined the live queue: its queued time, or, for a message left
+    outside service hours or a booked callback (which keep their queued time as their place in
+    the line), when the desk let it in; None when an agent takes one still held (it never
+    waited in the live queue). Only that wait is the queue's: a night spent waiting for the
+    desk to open told the next customers "about 2 hours" while agents sat free."""
+    if held:
+        return None
+    entered = conv.queued_at or conv.created_at
+    released = (conv.messages.filter(kind=Message.Kind.EVENT, event="queued", sent_at__gt=entered)
+                .order_by("-seq").values_list("sent_at", flat=True).first())
+    return max(entered, released) if released else entered
+
+
 def accept(agent: Agent, conv: Conversation) -> Conversation:
     """An agent takes a queued conversation (websocket frame and HTTP both come here)."""
     now = clock.now()
@@ -261,12 +276,15 @@ def accept(agent: Agent, conv: Conversation) -> Conversation:
         live = Conversation.objects.filter(agent=agent, status__in=waits.LIVE).count()
         if live >= agent.max_concurrent_chats:
             raise AtCapacity()
+        held = Conversation.objects.filter(pk=conv.pk, after_hours=True).exists()
         if not Conversation.objects.filter(pk=conv.pk, status=Conversation.Status.QUEUED).update(
                 status=Conversation.Status.ACTIVE, agent=agent, offered_to=None, assigned_at=now,
                 after_hours=False, updated_at=now):
             raise AlreadyTaken()
         conv.refresh_from_db()
-        waits.record_wait(conv.skill, (now - (conv.queued_at or conv.created_at)).total_seconds())
+        since = _live_since(conv, held)
+        if since is not None:
+            waits.record_wait(conv.skill, (now - since).total_seconds())
         add_event(conv, "assigned", agent.display_name, agent=agent, user=agent.user)
         frame = assigned_frame(conv, agent)
         events.publish(events.agent_group(agent.pk), frame)

@@ -112,3 +112,29 @@ def test_a_booked_callback_waits_for_its_slot_even_while_the_desk_is_open(
     assert conv.after_hours and conv.callback_requested and conv.queued_at == slot
     assert release_at(local(2026, 12, 3, 15, 29)) == 0
     assert release_at(slot) == 1
+
+
+def test_a_night_in_the_held_line_is_not_counted_as_the_queues_wait(
+        desk: Region, open_chat: Any, make_agent: Any) -> None:
+    """A message left at 22:00 is taken at 09:02, two minutes after the desk let it in: the
+    queue's average learns 2 minutes, not 11 hours, so the next customers are not told "about
+    2 hours" while agents are free."""
+    from walletdesk.support.services import waits
+
+    agent = make_agent(["payments"])
+    conv = leave_message(open_chat, local(2026, 12, 3, 22))
+    assert release_at(local(2026, 12, 4, 9), agent) == 1
+    with clock.frozen(local(2026, 12, 4, 9, 2)):
+        conversations.accept(agent, Conversation.objects.get(pk=conv.pk))
+    assert waits.ewma("payments") == pytest.approx(120, abs=1)
+    # a chat opened while the desk is open counts from its queued time, as before
+    with clock.frozen(local(2026, 12, 4, 10)):
+        live = open_chat(topic="payments", text="付款失败").conversation
+    with clock.frozen(local(2026, 12, 4, 10, 1)):
+        conversations.accept(agent, Conversation.objects.get(pk=live.pk))
+    assert waits.ewma("payments") == pytest.approx(0.3 * 60 + 0.7 * 120, abs=1)
+    # one taken while still held (before the desk let it in) never waited in the live queue
+    early = leave_message(open_chat, local(2026, 12, 4, 22))
+    with clock.frozen(local(2026, 12, 5, 8)):
+        conversations.accept(agent, Conversation.objects.get(pk=early.pk))
+    assert waits.ewma("payments") == pytest.approx(0.3 * 60 + 0.7 * 120, abs=1)
