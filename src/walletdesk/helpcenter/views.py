@@ -14,6 +14,7 @@ from walletdesk.core.errors import DomainError
 
 from . import markup, queries, search, services
 from .models import Article
+from .present import updated_words
 
 
 def page_lang() -> str:
@@ -86,6 +87,7 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "helpcenter/article.html", {
         "article": obj, "title": _shown(title), "summary": _shown(getattr(obj, f"summary_{sfx}")),
         "body": markup.render(_shown(getattr(obj, f"body_{sfx}"))), "related": related, "lang": lang,
+        "updated": updated_words(obj.updated_at),
         "voted": request.session.get(f"helpcenter-voted-{slug}"),
         "troubleshooter": TROUBLESHOOTER_FOR.get(slug, ""),
         "troubleshooter_title": TROUBLESHOOTERS.get(TROUBLESHOOTER_FOR.get(slug, ""), "")})
