@@ -16,11 +16,12 @@ from django.views.decorators.http import require_POST
 
 from walletdesk.core import clock
 from walletdesk.core.errors import DomainError
+from walletdesk.core.timewords import clock_words
 
 from . import forecast, queries, ratelimit, services, verify
 from . import hours as hours_math
 from .models import Region
-from .templatetags.directory_tags import when
+from .templatetags.directory_tags import opens, when
 
 
 def _zone(request: HttpRequest, fallback: str) -> str:
@@ -35,16 +36,42 @@ def _zone(request: HttpRequest, fallback: str) -> str:
         return fallback
 
 
+# The ways to reach a person, in the order people look for them (Alipay's 联系客服, Intercom's
+# messenger): chat first, then the phone lines, then email. Websites and social accounts are
+# listed apart: they are ours, but nobody answers there.
+REACH = ("chat", "phone", "email")
+
+
 def _region_blocks(regions: list[Region], zone: str) -> list[dict[str, Any]]:
     now = clock.now()
     blocks = []
     for region in regions:
         objects = queries.channels(region)
         rows = queries.channel_states(objects, zone, now)
+        reach = sorted((r for r in rows if r["kind"] in REACH), key=lambda r: REACH.index(r["kind"]))
         blocks.append({"region": region, "name": queries.pick(region, "name"),
                        "notes": queries.pick(region, "notes"), "channels": rows,
+                       "reach": reach, "accounts": [r for r in rows if r["kind"] not in REACH],
                        "objects": objects})
     return blocks
+
+
+def _chat_words(rows: list[dict[str, Any]]) -> str:
+    """Under "Talk to a person", what Intercom says under its button: how soon chat answers."""
+    chat = next((r for r in rows if r["kind"] == "chat" and "://" not in r["value"]), None)
+    if chat is None:
+        return ""
+    if not chat["open_now"]:
+        if chat["next_open_at"] is None:
+            return ""
+        return _("Online chat is closed now. %(opens)s.") % {"opens": opens(chat["next_open_at"])}
+    seconds = chat["estimated_wait_seconds"]
+    if seconds is None:
+        seconds = chat["expected_wait_seconds"]
+    if seconds is None:
+        return _("Online chat is open now.")
+    return _("Online chat is open; a person usually answers in %(wait)s.") % {
+        "wait": wait_words(seconds)}
 
 
 wait_words = forecast.wait_words
@@ -126,8 +153,11 @@ def hub(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/hub.html", {
         "blocks": blocks,
         "waits": forecast_panel(blocks[0]["objects"], zone) if blocks else None,
+        "chat_words": _chat_words(blocks[0]["channels"]) if blocks else "",
         "regions": all_regions, "current": region, "zone": zone,
-        "now_local": clock.now().astimezone(ZoneInfo(zone)),
+        # The zone is said only when it is not the region's own (a traveller reading home).
+        "other_zone": region is not None and zone != region.time_zone,
+        "now_words": clock_words(clock.now(), ZoneInfo(zone)),
     })
 
 
@@ -136,7 +166,7 @@ def official(request: HttpRequest) -> HttpResponse:
     zone = _zone(request, settings.DEFAULT_USER_TIME_ZONE)
     return render(request, "directory/official.html", {
         "blocks": _region_blocks(list(queries.regions()), zone), "zone": zone,
-        "now_local": clock.now().astimezone(ZoneInfo(zone)),
+        "now_words": clock_words(clock.now(), ZoneInfo(zone)),
     })
 
 

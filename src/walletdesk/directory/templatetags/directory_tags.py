@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from django import template
 from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from walletdesk.core import clock
+from walletdesk.core.timewords import day_words
 
+from ..forecast import wait_words
+from ..lookups import pick
+from ..lookups import regions as listed_regions
 from ..models import WeeklyPeriod
 
 register = template.Library()
@@ -33,6 +39,17 @@ def when(iso: str | None) -> str:
     if 1 < days < 7:
         return f"{date_format(at, 'D')} {clock_text}"
     return f"{date_format(at, 'MONTH_DAY_FORMAT')} {clock_text}"
+
+
+@register.simple_tag
+def opens(iso: str | None) -> str:
+    """When a closed channel opens, as a clause: "Opens at 22:00", "Opens tomorrow 07:00"."""
+    if not iso:
+        return ""
+    at = datetime.fromisoformat(iso)
+    if at.date() == clock.now().astimezone(at.tzinfo).date():
+        return _("Opens at %(time)s") % {"time": at.strftime("%H:%M")}
+    return _("Opens %(when)s") % {"when": when(iso)}
 
 
 def _joined(items: list[str]) -> str:
@@ -89,7 +106,8 @@ def upcoming_days(hours: dict[str, Any] | None, limit: int = 4) -> list[dict[str
             continue
         name = (d["name_en"] if en else d["name_zh"]) or d["name_en"] or d["name_zh"]
         state = pgettext("service hours", "closed") if d["closed"] else _period_text(d)
-        out.append({"date": day.isoformat(), "name": name, "state": state})
+        noon = datetime.combine(day, time(12), tzinfo=UTC)  # the day itself, in any zone
+        out.append({"date": day_words(noon, UTC), "name": name, "state": state})
     return out[: int(limit)]
 
 
@@ -98,3 +116,34 @@ def kind_label(kind: str) -> str:
     from ..models import Channel
 
     return str(dict(Channel.Kind.choices).get(kind, kind))
+
+
+@register.filter
+def wait_line(ch: dict[str, Any]) -> str:
+    """How long an open channel keeps people waiting, in words: the live estimate, else what
+    this hour usually is (the forecast); nothing for a closed channel."""
+    if not ch.get("open_now"):
+        return ""
+    live = ch.get("estimated_wait_seconds")
+    if live is not None:
+        return _("Wait now: %(wait)s") % {"wait": wait_words(live)}
+    usual = ch.get("expected_wait_seconds")
+    if usual is None:
+        return ""
+    if ch.get("kind") == "email":
+        return _("First reply usually in %(wait)s") % {"wait": wait_words(usual)}
+    return _("Usual wait %(wait)s") % {"wait": wait_words(usual)}
+
+
+@register.filter
+def region_name(code: str) -> str:
+    """A region code ("CN") as people call it ("Mainland China" / "中国大陆")."""
+    region = listed_regions().filter(code=code).first()
+    return str(pick(region, "name")) if region is not None else code
+
+
+@register.filter
+def email_breaks(address: str) -> SafeString:
+    """An address that wraps after its "@" on a narrow screen, never inside a word."""
+    local, at, domain = str(address).partition("@")
+    return mark_safe(f"{escape(local)}{at}<wbr>{escape(domain)}" if at else escape(local))  # noqa: S308

@@ -58,6 +58,9 @@ def test_hub_forecast_at_390px(live_server_url: str, browser: Any, tmp_path_fact
         page.goto(f"{live_server_url}/contact/?region=CN&tz=Asia/Shanghai")
         panel = page.get_by_test_id("wait-forecast")
         assert panel.is_visible()
+        # Folded below the channels: the charts show once the person asks for them.
+        assert not page.get_by_test_id("forecast-chat").is_visible()
+        panel.locator("summary").click()
         assert page.get_by_test_id("forecast-chat").is_visible()
         assert page.get_by_test_id("forecast-email").is_visible()
         bars = page.locator("[data-testid=forecast-chat] rect.dfc-bar")

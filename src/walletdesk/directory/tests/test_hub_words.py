@@ -4,6 +4,7 @@ in the reader's language."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -86,3 +87,60 @@ def test_the_in_app_chat_is_named_in_the_readers_language(client: Any, customer:
     assert "App 内" not in en and "Chat with us in the app" in en
     assert 'data-testid="start-chat"' in en and 'href="/support/new/"' in en
     assert "在 App 内与在线客服聊天" in zh
+
+
+def _visible(html: str) -> str:
+    body = html[html.index("<main"):] if "<main" in html else html
+    return re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S))
+
+
+@pytest.mark.parametrize(("language", "christmas"), [("en", "Fri, Dec 25 Christmas Day"),
+                                                     ("zh-hans", "12月25日 星期五 聖誕節")])
+def test_days_and_times_read_in_words_never_an_iso_date(client: Any, customer: Any, language: str,
+                                                        christmas: str) -> None:
+    customer.region, customer.time_zone = "HK", "Asia/Hong_Kong"
+    customer.save()
+    client.force_login(customer)
+    with clock.frozen(datetime(2026, 12, 20, 10, 0, tzinfo=SHANGHAI)):
+        html = client.get("/contact/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    text = " ".join(_visible(html).split())
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), re.findall(r"\d{4}-\d{2}-\d{2}", text)
+    assert christmas in text
+    assert 'data-testid="your-zone"' not in html  # the region's own zone: nothing to say
+
+
+def test_a_traveller_is_told_the_times_are_in_their_zone(client: Any, customer: Any) -> None:
+    customer.region, customer.time_zone = "CN", "Europe/London"
+    customer.save()
+    client.force_login(customer)
+    with clock.frozen(MORNING):
+        html = client.get("/contact/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Times are in your time zone, UK time (UTC+0), where it is 02:00." in html
+
+
+def test_people_first_then_our_sites_and_the_chat_wait_under_the_button(
+        client: Any, customer: Any) -> None:
+    _chat_forecast()
+    html = _hub(client, customer, MORNING, "en")
+    kinds = re.findall(r'data-testid="channel-(\w+)"', html)
+    assert kinds[0] == "chat" and kinds.index("email") > max(
+        i for i, k in enumerate(kinds) if k == "phone")
+    assert set(kinds[kinds.index("email") + 1:]) <= {"website", "social"}
+    assert html.index("Our official websites and accounts") > html.index('data-testid="channel-email"')
+    assert "Online chat is open; a person usually answers in about 4 minutes." in html
+    assert html.index('data-testid="chat-words"') < html.index('data-testid="channel-chat"')
+    # The charts come after the channels, folded.
+    assert html.index('data-testid="wait-forecast"') > html.rindex('data-testid="channel-')
+
+
+def test_at_night_the_button_says_when_chat_opens(client: Any, customer: Any) -> None:
+    zh = _hub(client, customer, NIGHT, "zh-hans")
+    assert "在线客服现在已关闭。明天 07:00 开始服务。" in zh
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "region Mainland China"),
+                                                 ("zh-hans", "地区 中国大陆")])
+def test_verify_names_the_region_not_its_code(client: Any, language: str, words: str) -> None:
+    html = client.get("/contact/verify/", {"value": "400 820 1024"},
+                      HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert words in html and "region CN" not in html and "地区 CN" not in html
