@@ -11,14 +11,22 @@ given (else the active one, the reader's) and against the project's clock (``cor
 * ``day_words``, a day heading: "Today", "Tomorrow", "Yesterday", "Sat, Dec 5" / "12月5日 星期六",
   the year after it in another year ("Sat, Jan 2, 2027"), without the weekday in a past year
   ("Dec 5, 2025");
-* ``clock_words``, the time of day under such a heading: "14:30".
+* ``clock_words``, the time of day under such a heading: "14:30";
+* ``day_clock_words``, a moment to plan for (a callback): "Today 15:30" / "今天 15:30",
+  "Tomorrow 10:00", "Sat, Dec 12 09:00" / "12月12日 星期六 09:00";
+* ``date_words``, a date alone (a row's date, a date without a time): "Dec 5" / "12月5日", the
+  year only when it is not this one ("Dec 5, 2025" / "2025年12月5日");
+* ``span_words``, the days from one moment to another (the end not included, as a promotion's
+  ``ends_at``): "Dec 1 – Dec 31" / "12月1日至12月31日", one date when both fall on one day.
+
+The template filters over these are in ``core/templatetags/timewords.py``.
 
 No ISO date (a narrow line breaks at its hyphen) and no offset: a page is read in one zone.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -88,3 +96,34 @@ def day_words(moment: datetime, zone: tzinfo | None = None, now: datetime | None
         return date_format(at, pgettext("a day heading in a later year: Django date format",
                                         "D, M j, Y"))
     return date_format(at, pgettext("a day heading in another year: Django date format", "M j, Y"))
+
+
+def day_clock_words(moment: datetime, zone: tzinfo | None = None,
+                    now: datetime | None = None) -> str:
+    return f"{day_words(moment, zone, now)} {clock_words(moment, zone)}"
+
+
+def date_words(day: date, zone: tzinfo | None = None, now: datetime | None = None) -> str:
+    """``day`` (a date, or a moment's date in ``zone``) without a time."""
+    if isinstance(day, datetime):
+        at = local(day, zone)
+        the_day, today = at.date(), _today(at, now)
+    else:
+        the_day = day
+        today = (now or clock.now()).astimezone(zone or timezone.get_current_timezone()).date()
+    if the_day.year == today.year:
+        return date_format(the_day, pgettext("a date this year: Django date format", "M j"))
+    return date_format(the_day, pgettext("a date in another year: Django date format", "M j, Y"))
+
+
+def span_words(start: datetime, end: datetime, zone: tzinfo | None = None,
+               now: datetime | None = None) -> str:
+    """The days from ``start`` to ``end``, ``end`` not included (one ending at midnight ends
+    the day before)."""
+    first = local(start, zone)
+    last = local(end, zone) - timedelta(microseconds=1)
+    if last.date() <= first.date():
+        return date_words(first, first.tzinfo, now)
+    return pgettext("the days from one date to another; {start} and {end} are dates in words",
+                    "{start} – {end}").format(start=date_words(first, first.tzinfo, now),
+                                              end=date_words(last, last.tzinfo, now))

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from walletdesk.core import clock
-from walletdesk.core.timewords import local
+from walletdesk.core.timewords import date_words, local
 
 
 def updated_words(moment: datetime, now: datetime | None = None) -> str:
@@ -22,8 +20,4 @@ def updated_words(moment: datetime, now: datetime | None = None) -> str:
         return _("Updated today")
     if days == 1:
         return _("Updated yesterday")
-    if at.year == today.year:
-        fmt = pgettext("an article's update day this year: Django date format", "M j")
-    else:
-        fmt = pgettext("an article's update day in another year: Django date format", "M j, Y")
-    return _("Updated %(day)s") % {"day": date_format(at, fmt)}
+    return _("Updated %(day)s") % {"day": date_words(at, at.tzinfo, now)}

@@ -28,7 +28,7 @@ from walletdesk.core import clock, reads
 from walletdesk.core.csvsafe import safe_cell
 from walletdesk.core.errors import DomainError
 from walletdesk.core.money import CURRENCIES, format_minor, parse_major
-from walletdesk.core.timewords import clock_words, day_words
+from walletdesk.core.timewords import day_clock_words
 from walletdesk.core.timezones import zone_name
 
 from . import fees, present, queries, review, services
@@ -533,7 +533,7 @@ def detail(request: HttpRequest, txn_id: str) -> HttpResponse:
     return render(request, "wallet/detail.html", {
         "t": txn, "direction": direction, "total": present.total(txn, direction),
         "party": party, "initial": initial,
-        "when": f"{day_words(txn.created_at)} {clock_words(txn.created_at)}",
+        "when": day_clock_words(txn.created_at),
         "receipt": receipt, "messages": others,
         "history": _history(txn, list(txn.events.all()), refunds), "refunds": refunds,
         "outcome": present.outcome(txn), "fee_charged": present.fee_charged(txn),

@@ -211,3 +211,48 @@ def test_the_request_list_and_page_have_whole_tap_targets(paid: Any) -> None:
     assert 'class="grow rr-row-link"' in listing
     detail = client.get(r["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<nav class="crumbs"' in detail and 'href="/refunds/"' in detail
+
+
+EN_WORDS = r"(Yesterday )?(\d\d:\d\d|[A-Z][a-z]{2} \d{1,2}(, \d{4})?, \d\d:\d\d)"
+ZH_WORDS = r"(昨天 )?(\d\d:\d\d|(\d{4}年)?\d{1,2}月\d{1,2}日 \d\d:\d\d)"
+
+
+def shown(html: str) -> str:
+    """The words a person sees in the page's main part, not the attributes."""
+    return re.sub(r"<[^>]+>", " ", html.split("<main", 1)[1].split("</main>", 1)[0])
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", EN_WORDS), ("zh-hans", ZH_WORDS)])
+def test_pages_say_times_in_words_never_iso_dates(paid: Any, merchant: Any, make_customer: Any,
+                                                  lang: str, words: str) -> None:
+    """The deadline says its day and time ("Dec 10, 14:30" / "12月10日 14:30"); the payment,
+    the timeline and the lists say the short form; the machine value stays in <time datetime>."""
+    owner = make_customer("owner@example.com", role="merchant")
+    type(merchant).objects.filter(pk=merchant.pk).update(user=owner)
+    p = paid()
+    req = services.ask(p.customer, p.payment.public_id, reason="not_received")
+    client = login(p.customer)
+    detail = client.get(f"/refunds/{req.public_id}/", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    deadline = detail.split('data-testid="rr-respond-by">', 1)[1].split("</dd>", 1)[0]
+    assert re.fullmatch(rf'<time datetime="[^"]+">{words}</time>', deadline), deadline
+    assert "datetime=" in detail.split('data-testid="rr-timeline"', 1)[1]
+    pages = [detail, client.get("/refunds/", HTTP_ACCEPT_LANGUAGE=lang).content.decode(),
+             client.get(f"/wallet/t/{p.payment.public_id}/", HTTP_ACCEPT_LANGUAGE=lang).content.decode(),
+             login(owner).get("/refunds/merchant/", HTTP_ACCEPT_LANGUAGE=lang).content.decode()]
+    for html in pages:
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", shown(html)), shown(html)
+
+
+@pytest.mark.parametrize(("name", "lang", "sentence"), [
+    ("City Metro", "zh-hans", "您最多可以向 City Metro 申请退款 ¥80.00。"),
+    ("City Metro", "zh-hant", "您最多可以向 City Metro 申請退款 ¥80.00。"),
+    ("城市地铁", "zh-hans", "您最多可以向城市地铁申请退款 ¥80.00。"),
+    ("City Metro", "en", "You can ask City Metro for up to ¥80.00 back."),
+])
+def test_a_latin_merchant_name_gets_its_spaces_in_chinese(paid: Any, merchant: Any, name: str,
+                                                          lang: str, sentence: str) -> None:
+    type(merchant).objects.filter(pk=merchant.pk).update(name=name, name_en="")
+    p = paid()
+    html = login(p.customer).get(f"/wallet/t/{p.payment.public_id}/",
+                                 HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    assert sentence in html

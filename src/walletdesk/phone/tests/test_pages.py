@@ -38,8 +38,9 @@ def login(user: Any, lang: str) -> Client:
     return c
 
 
-@pytest.mark.parametrize(("lang", "words"), [("zh-hans", ["预约回电", "会话码"]),
-                                              ("en", ["Request a callback", "Session code"])])
+@pytest.mark.parametrize(("lang", "words"), [("zh-hans", ["预约回电", "会话码", "今天 10:30 回电至 "]),
+                                              ("en", ["Request a callback", "Session code",
+                                                      "Callback: Today 10:30, to "])])
 def test_book_and_see_the_code(hotline: Channel, make_customer: Any, lang: str, words: list[str]) -> None:
     customer = make_customer(region="CN", phone="+8613800138000", language=lang)
     c = login(customer, lang)
@@ -57,6 +58,8 @@ def test_book_and_see_the_code(hotline: Channel, make_customer: Any, lang: str, 
     assert words[1] in mine and codes.code_for(cb) in mine  # within 30 minutes of the slot
     conv_page = c.get(f"/support/c/{cb.conversation_id}/").content.decode()
     assert codes.code_for(cb) in conv_page and 'data-testid="callback-panel"' in conv_page
+    for html in (mine, conv_page):  # the slot's day in words, never an ISO date
+        assert words[2] in html and not re.search(r"\d{4}-\d{2}-\d{2}", re.sub(r"<[^>]+>", " ", html))
     assert not INLINE.search(mine) and not INLINE.search(conv_page)
 
 

@@ -179,3 +179,16 @@ def test_a_locked_out_guest_is_offered_the_unlock_only(db: Any) -> None:
     r = c.post("/support/guest/", {"contact": "someone@example.com", "topic": "payments",
                                    "message": "付款没到"})
     assert b'data-testid="while-you-wait"' not in c.get(r["Location"]).content  # signed out
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+def test_the_conversation_list_says_its_times_in_words(setup: dict[str, Any], lang: str) -> None:
+    """Opened today: "14:30", never an ISO date; the machine value stays in <time datetime>."""
+    import re
+
+    c = Client(headers={"Accept-Language": lang})
+    c.force_login(setup["customer"])
+    html = c.get("/support/").content.decode()
+    row = html.split('data-testid="conversation-row"', 1)[1].split("</li>", 1)[0]
+    assert re.search(r'<time class="nowrap" datetime="[^"]+">\d\d:\d\d</time>', row), row
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", re.sub(r"<[^>]+>", " ", row)), row

@@ -133,3 +133,19 @@ def test_signed_out_tiles_say_which_need_a_login():
     assert "登录后可查" in html
     crumb = Client(HTTP_ACCEPT_LANGUAGE="en").get("/troubleshoot/lock/").content.decode()
     assert '<nav class="crumbs"' in crumb
+
+
+@pytest.mark.parametrize("lang, checked", [("zh-hans", r"检查时间：\d\d:\d\d。"),
+                                           ("en", r"Checked at \d\d:\d\d\.")])
+def test_the_result_and_the_picker_say_times_in_words(customer, fund, merchant, lang, checked):
+    """Checked today: the time alone; the payment's time in words; no ISO date anywhere seen."""
+    fund(customer, 10_000)
+    txn = wallet.pay(customer, merchant=merchant, amount=1_000, currency="CNY", method="balance")
+    c = client_for(customer, lang)
+    result = c.get("/troubleshoot/refund/", {"transaction": txn.public_id}).content.decode()
+    picker = c.get("/troubleshoot/payment/").content.decode()
+    assert re.search(checked, _main_text(result))
+    assert re.search(r'data-testid="ts-txn">.*<time class="nowrap" datetime="[^"]+">\d\d:\d\d</time>',
+                     result)
+    for html in (result, picker):
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", _main_text(html))

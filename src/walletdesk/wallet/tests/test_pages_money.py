@@ -7,12 +7,15 @@ import re
 import uuid
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from walletdesk.accounts.services import holds
 from walletdesk.core import clock
+from walletdesk.core.timewords import datetime_words
 from walletdesk.wallet import services
 from walletdesk.wallet.models import FeePolicy, Transaction
 from walletdesk.wallet.services import cards
@@ -192,9 +195,12 @@ def test_active_hold_shows_on_home_in_the_users_zone(alice: Client, customer: An
     until = clock.now().replace(microsecond=0) + timedelta(hours=24)
     holds.place(customer, "after_reset", until=until, blocks_login=False)
     page = alice.get("/wallet/").content.decode()
-    local = until.astimezone(__import__("zoneinfo").ZoneInfo("America/New_York"))
+    with translation.override("en"):  # the day in words ("Dec 8, 09:00"), never an ISO date
+        until_words = datetime_words(until, ZoneInfo("America/New_York"))
     assert 'data-testid="hold"' in page
-    assert f"{local.strftime('%Y-%m-%d %H:%M')} (New York time)" in page  # the zone in words
+    assert f"paused until {until_words} (New York time)." in page  # the zone in words
+    hold = page.split('data-testid="hold"', 1)[1].split("</div>", 1)[0]
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", re.sub(r"<[^>]+>", " ", hold)), hold
     assert "/troubleshoot/lock/" in page
 
 

@@ -86,3 +86,25 @@ def test_the_cards_page_explains_the_default_badge(customer: Any, fund: Any) -> 
     fund(customer, 1_000)  # links a bank card, the customer's default
     page = signed_in(customer, "en").get("/wallet/cards/").content.decode()
     assert ">Default</span>" in page and "offer first" in page
+
+
+@pytest.mark.parametrize(("language", "days"), [
+    ("en", "Dec 1 – Dec 31"), ("zh-hans", "12月1日至12月31日"), ("zh-hant", "12月1日至12月31日"),
+])
+def test_a_promotion_says_its_days_in_words(customer: Any, schedule: None, language: str,
+                                            days: str) -> None:
+    """It ends at midnight: its last day is the day before; no ISO date on the page."""
+    import re
+    from zoneinfo import ZoneInfo
+
+    from walletdesk.wallet.models import Promotion
+
+    sh = ZoneInfo("Asia/Shanghai")
+    with clock.frozen(datetime(2026, 12, 7, 10, 0, tzinfo=sh)):
+        Promotion.objects.create(name_zh="本月免手续费", name_en="No fees this month",
+                                 operation="topup", method="credit_card",
+                                 starts_at=datetime(2026, 12, 1, tzinfo=sh),
+                                 ends_at=datetime(2027, 1, 1, tzinfo=sh), per_user_limit=2)
+        page = signed_in(customer, language).get("/wallet/fees/").content.decode()
+    assert f'data-testid="promotion-days">{days}</span>' in page
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", re.sub(r"<[^>]+>", " ", page))

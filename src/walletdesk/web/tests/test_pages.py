@@ -98,8 +98,9 @@ def test_merchant_payments_show_words_and_times_not_codes(merchant: Any, make_cu
     client = Client(headers={"accept-language": "en"})
     client.force_login(staff)
     html = client.get("/wallet/merchant/").content.decode()
-    local = paid.created_at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
-    assert local in html and "王芳" in html and "¥28.00" in html
+    local = paid.created_at.astimezone(ZoneInfo("Asia/Shanghai"))
+    assert f">{local:%H:%M}</time>" in html and "王芳" in html and "¥28.00" in html  # paid today
     shown = re.sub(r"<[^>]+>", " ", html)  # the words a person sees, not the attributes
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", shown)  # no ISO date: the time in words
     assert paid.public_id in html and paid.public_id not in shown
     assert not re.search(r"\btx_[0-9a-f]", shown)
