@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from walletdesk.core.errors import DomainError
+from walletdesk.core.timewords import day_clock_words, day_words
 from walletdesk.directory import forecast, ratelimit
 from walletdesk.directory import queries as directory_queries
 from walletdesk.directory.models import Channel
@@ -94,13 +95,16 @@ def book(request: HttpRequest) -> HttpResponse:
         status = 200
     offered = services.offered(ch)
     # The quietest free slots (by the wait forecast) come first; every slot follows by day.
-    ctx["quiet"] = [(at.isoformat(), at.astimezone(zone).strftime("%m-%d %H:%M"),
-                     forecast.wait_words(wait))
+    # Days and times in words in the person's zone ("Tomorrow", "Tomorrow 10:00"): an option
+    # shown alone in the closed list still names its day.
+    ctx["quiet"] = [(at.isoformat(), day_clock_words(at, zone), forecast.wait_words(wait))
                     for at, wait in forecast.quietest("phone", ch.region.code,
                                                       [s.start for s in offered])]
-    ctx["days"] = [(day, [(s.start.isoformat(), s.start.astimezone(zone).strftime("%H:%M"), s.left)
-                          for s in group])
-                   for day, group in groupby(offered, key=lambda s: s.start.astimezone(zone).date())]
+    days = [list(group) for _day, group in
+            groupby(offered, key=lambda s: s.start.astimezone(zone).date())]
+    ctx["days"] = [(day_words(group[0].start, zone),
+                    [(s.start.isoformat(), day_clock_words(s.start, zone), s.left) for s in group])
+                   for group in days]
     return render(request, "phone/book.html", ctx, status=status)
 
 

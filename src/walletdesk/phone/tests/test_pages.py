@@ -50,6 +50,12 @@ def test_book_and_see_the_code(hotline: Channel, make_customer: Any, lang: str, 
     html = page.content.decode()
     assert page.status_code == 200 and words[0] in html and SLOT.isoformat() in html
     assert not INLINE.search(html)
+    # The times on offer name their day in words: "今天" / "Today" as the group, "Today 10:30"
+    # as the option, never "2026-12-03 Thursday" or "12-03 10:30".
+    today = "今天" if lang == "zh-hans" else "Today"
+    assert f'<optgroup label="{today}">' in html
+    assert re.search(rf'<option value="{re.escape(SLOT.isoformat())}"[^>]*>{today} 10:30', html)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}|\b\d\d-\d\d\b", re.sub(r"<[^>]+>", " ", html))
     r = c.post("/phone/callback/", {"line": hotline.pk, "slot": SLOT.isoformat(), "number": "+8613800138000",
                                     "topic": "payments", "message": "请回电"})
     assert r.status_code == 302 and r["Location"] == "/phone/callbacks/"
