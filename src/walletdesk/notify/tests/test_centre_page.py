@@ -268,6 +268,14 @@ def test_pages_follow_the_lists_order_not_the_ids(make_customer: Any) -> None:
     assert third.earlier is None and not third.newest
 
 
+def test_a_reference_in_a_notice_stays_whole_and_the_body_is_escaped(make_customer: Any) -> None:
+    user = make_customer(language="zh-hans", time_zone="Asia/Shanghai")
+    note(user, "客服已回复", body="王磊在会话 CS-20261206-000005 中回复了您。<b>x</b>\n打开查看")
+    html = signed_in(user).get("/notify/").content.decode()
+    assert '<span class="nowrap">CS-20261206-000005</span>' in html  # never broken at a hyphen
+    assert "&lt;b&gt;x&lt;/b&gt;<br>打开查看" in html and "<b>x</b>" not in html
+
+
 def test_the_api_pages_in_the_same_order(make_customer: Any) -> None:
     """GET /api/v1/notifications?before= follows time, then id, as the page does: paging by id
     alone skipped a notice written late with an earlier time and repeated none of the rest."""
