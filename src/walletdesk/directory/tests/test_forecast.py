@@ -229,8 +229,8 @@ def test_booking_a_callback_offers_the_quietest_free_slots_first(client: Any,
         html = client.get(f"/phone/callback/?line={hotline.pk}",
                           HTTP_ACCEPT_LANGUAGE="en").content.decode()
     quiet = html[html.index('data-testid="book-quiet"'):html.index("</optgroup>")]
-    expected = ["12-03 14:00 · usual wait about 2 minutes", "12-03 15:00 · usual wait about 5 minutes",
-                "12-03 11:00 · usual wait about 10 minutes"]
+    expected = ["Today 14:00 · usual wait about 2 minutes", "Today 15:00 · usual wait about 5 minutes",
+                "Today 11:00 · usual wait about 10 minutes"]
     positions = [quiet.index(e) for e in expected]
     assert positions == sorted(positions)
     assert 'value="2026-12-03T14:00:00+08:00"' in quiet  # the same value as in its day
