@@ -12,6 +12,7 @@ from ninja.security import APIKeyHeader
 
 from walletdesk.accounts.auth import USER_AUTH, ApiAuth, AuthedRequest
 from walletdesk.accounts.models import User
+from walletdesk.core import clock
 from walletdesk.core.schemas import ErrorOut
 from walletdesk.directory import ratelimit
 from walletdesk.notify.client import describe_request as describe_client
@@ -19,7 +20,16 @@ from walletdesk.notify.client import describe_request as describe_client
 from . import access, chatrate, events, queries
 from .errors import InvalidAttachment, InvalidTransfer, NotAllowed
 from .models import Agent
-from .schemas import AgentStatusOut, ConversationOut, EarlierOut, MessageOut, OpenedOut, PostedOut, SentOut
+from .schemas import (
+    AgentStatusOut,
+    ConversationOut,
+    EarlierOut,
+    LiveCustomerOut,
+    MessageOut,
+    OpenedOut,
+    PostedOut,
+    SentOut,
+)
 from .services import chat, conversations, guest, routing
 
 router = Router(tags=["support"])
@@ -185,6 +195,18 @@ def earlier_conversations(request: AuthedRequest, conversation_id: int) -> list[
     access.require_staff(role)
     return queries.earlier_with(conv, for_assigned=access.agent_of(request.user),
                                 supervisor=role == "supervisor")
+
+
+@router.get("/conversations/{conversation_id}/customer", response={200: LiveCustomerOut, **ERRORS},
+            auth=USER_AUTH)
+def live_customer(request: AuthedRequest, conversation_id: int) -> dict[str, Any]:
+    """The customer's account, holds and recent transactions as they are now, for the agent the
+    conversation is assigned to or a supervisor (403 ``support_forbidden`` for a customer)."""
+    conv, role = _conv(request, conversation_id)
+    access.require_staff(role)
+    ctx = queries.live_customer(conv, for_assigned=access.agent_of(request.user),
+                                supervisor=role == "supervisor")
+    return {"context": ctx, "as_of": clock.now().isoformat()}
 
 
 @router.get("/conversations/{conversation_id}/messages", response={200: list[MessageOut], **ERRORS},

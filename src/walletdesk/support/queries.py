@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from . import access, events, labels
+from . import access, events, labels, snapshot
 from .models import Agent, Conversation, Message, name_for
 from .services import chat, waits
 from .services.conversations import TOPIC_LABELS
@@ -135,6 +135,18 @@ def earlier_with(conv: Conversation, *, for_assigned: Agent | None, supervisor: 
              "resolved_at": c.resolved_at.isoformat() if c.resolved_at else None,
              "agent": agent_dict(c), "rating": c.rating, "subject": subject_of(c)}
             for c in rows]
+
+
+def live_customer(conv: Conversation, *, for_assigned: Agent | None,
+                  supervisor: bool) -> dict[str, Any] | None:
+    """The customer's account, holds and transactions as they are now, in the shape of the
+    conversation's context (which keeps what they were when it opened, the record of what the
+    desk saw then). Like the earlier conversations, only for the agent the conversation is
+    assigned to, or a supervisor, and never for a guest: None otherwise."""
+    if conv.customer is None or not (supervisor or (for_assigned is not None
+                                                    and conv.agent_id == for_assigned.pk)):
+        return None
+    return snapshot.snapshot(conv.customer, conv.transaction_public_id)
 
 
 def messages_for(conv: Conversation, role: str, after_seq: int = 0) -> list[dict[str, Any]]:

@@ -106,6 +106,15 @@ class AgentStatusOut(Schema):
     status: str
 
 
+class LiveCustomerOut(Schema):
+    """The customer's part of a conversation's context, read now."""
+
+    context: dict[str, Any] | None = Field(description="customer, account, recent_transactions, "
+                                           "pending_transactions, picked_transaction; null when "
+                                           "the caller may not see them or the customer is a guest")
+    as_of: str
+
+
 class EarlierOut(Schema):
     """One of the customer's other conversations, as the console lists them."""
 

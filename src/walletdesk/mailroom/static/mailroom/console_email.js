@@ -1,33 +1,27 @@
-/* Agent console add-on (mailroom): a channel badge on every conversation in the lists and, for
-   an email conversation, its subject and the address that replies go to by email. It only reads
-   the support API; the console itself stays unaware of email. */
+/* Agent console add-on (mailroom): a channel badge on the conversations in the lists that did
+   not come by chat and, for an email conversation, its subject and the address that replies go
+   to by email. It reads the support API and the rows' data-channel; the console itself stays
+   unaware of email. */
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
   var root = document.getElementById("console"), banner = document.getElementById("mailroom-email");
   if (!root || !banner) { return; }
-  var WD = window.WD, t = banner.dataset, known = {}, timer = null, shownFor = null;
+  var WD = window.WD, t = banner.dataset, timer = null, shownFor = null;
   var log = document.getElementById("chat-log"), api = WD.api("/api/v1/support"), el = WD.el;
   log.parentNode.insertBefore(banner, log);
 
   function get(path) { return api("GET", path); }
   function channelLabel(ch) { return t["channel" + ch.charAt(0).toUpperCase() + ch.slice(1)] || ch; }
+  /* The channel of a conversation that did not come by chat (most do), from the console's own
+     list row: an email or a phone call says so. */
   function badge(li) {
-    var c = known[li.dataset.id];
-    if (!c || li.querySelector(".mailroom-channel")) { return; }
-    var b = el("span", "mailroom-channel " + c.channel, channelLabel(c.channel));
-    b.dataset.testid = "channel-" + c.reference;
-    li.firstChild ? li.insertBefore(b, li.firstChild.nextSibling) : li.appendChild(b);
+    var ch = li.dataset.channel;
+    if (!ch || ch === "chat" || li.querySelector(".mailroom-channel")) { return; }
+    var b = el("span", "mailroom-channel " + ch, channelLabel(ch));
+    b.dataset.testid = "channel-" + li.dataset.testid.replace(/^conv-/, "");
+    (li.querySelector(".tags") || li).appendChild(b);
   }
-  function badges() {
-    var items = document.querySelectorAll("#queue li, #mine li");
-    var missing = Array.prototype.some.call(items, function (li) { return !known[li.dataset.id]; });
-    var done = function () { items.forEach(badge); };
-    if (!missing) { done(); return; }
-    get("/conversations").then(function (list) {
-      list.forEach(function (c) { known[c.id] = c; });
-      done();
-    }).catch(function () { /* the console shows its own errors */ });
-  }
+  function badges() { document.querySelectorAll("#queue li, #mine li").forEach(badge); }
   /* The email banner of the selected conversation (the console's wd:conversation event). */
   function showCurrent(conv) {
     var id = conv.id === null ? null : String(conv.id);

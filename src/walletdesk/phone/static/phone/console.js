@@ -98,7 +98,7 @@ document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("#queue li, #mine li").forEach(function (li) {
       var at = dueAt[li.dataset.id], tag = li.querySelector(".phone-due");
       if (!at) { if (tag) { tag.remove(); } return; }
-      if (!tag) { tag = document.createElement("span"); tag.className = "phone-due"; li.appendChild(tag); }
+      if (!tag) { tag = document.createElement("span"); tag.className = "phone-due"; (li.querySelector(".tags") || li).appendChild(tag); }
       tag.dataset.testid = "due-" + li.dataset.id;
       tag.textContent = "☎ " + dueText(at);
     });

@@ -33,7 +33,7 @@ document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("#queue li, #mine li").forEach(function (li) {
       var t = timers[li.dataset.id], badge = li.querySelector(".sla-badge");
       if (!t) { if (badge) { badge.remove(); } return; }
-      if (!badge) { badge = document.createElement("span"); li.firstChild.after(badge); }
+      if (!badge) { badge = document.createElement("span"); (li.querySelector(".tags") || li).prepend(badge); }
       badge.className = "sla-badge sla-" + t.state;
       badge.dataset.testid = "sla-" + t.reference;
       fill(badge, t);

@@ -77,6 +77,16 @@ window.WD = window.WD || {};
     if (key.slice(0, 4) !== WD.dayKey(now).slice(0, 4)) { opts.year = "numeric"; }
     return WD.time(iso, opts);
   };
+  /* A moment as the console says it, like the server's day_clock: "Today 11:00", "Yesterday
+     10:47", "Dec 2, 10:47" / "12月2日 10:47", the year only when it is not this one. */
+  WD.shortTime = function (iso) {
+    var at = new Date(iso), now = new Date(), key = WD.dayKey(at), clock = WD.clock(iso);
+    if (key === WD.dayKey(now)) { return WD.t("today") + " " + clock; }
+    if (key === WD.dayKey(new Date(now.getTime() - 86400000))) { return WD.t("yesterday") + " " + clock; }
+    var en = document.documentElement.lang === "en", opts = { month: en ? "short" : "long", day: "numeric" };
+    if (key.slice(0, 4) !== WD.dayKey(now).slice(0, 4)) { opts.year = "numeric"; }
+    return WD.time(iso, opts, en ? "en-US" : null) + (en ? ", " : " ") + clock;
+  };
   /* Messages from one sender within this many minutes of the previous one form a group. */
   var GROUP_MS = 5 * 60 * 1000;
   /* Append message m to the list: a day separator when the day changes, and the message as the

@@ -18,34 +18,56 @@ document.addEventListener("DOMContentLoaded", function () {
   var sendBtn = root.querySelector("#chat-form button[type=submit]"); sendBtn.dataset.label = sendBtn.textContent;
   function word(table, code) { return (L[table] || {})[String(code)] || String(code).split("_").join(" "); }
   function prioClass(p) { return p >= 30 ? "p-urgent" : (p >= 20 ? "p-high" : "p-normal"); }
-  /* One conversation in a list: reference and priority, customer, topic · queue · language. */
+  /* How long someone has waited, short ("2 min", "1 h 5 min", "2 d 3 h"); the full sentence
+     ("waiting 2 min") is what a screen reader hears. */
+  function age(min) {
+    if (min < 60) { return fmt(labels.ageMin, { min: min }); }
+    if (min < 24 * 60) { return fmt(labels.ageH, { h: Math.floor(min / 60), min: min % 60 }); }
+    var hours = Math.round(min / 60);
+    return fmt(labels.ageD, { d: Math.floor(hours / 24), h: hours % 24 });
+  }
+  /* One conversation in a list, as an inbox row (Intercom's, Zendesk's): who and how long they
+     have waited; the badges (service level, a priority above normal, after hours, a channel other
+     than chat: the add-ons put theirs in .tags); what they wrote; topic · queue · language and
+     the reference they read out. */
   function item(c) {
     var li = WD.el("li", c.id === current ? "current" : "");
-    li.dataset.id = c.id; li.dataset.testid = "conv-" + c.reference; li.tabIndex = 0;
+    li.dataset.id = c.id; li.dataset.testid = "conv-" + c.reference; li.dataset.channel = c.channel; li.tabIndex = 0;
     li.setAttribute("aria-current", c.id === current ? "true" : "false");
-    var head = WD.el("span", "ref", c.reference); li.appendChild(head);
-    var pr = WD.el("span", "prio " + prioClass(c.priority), c.priority_label || word("priority", c.priority));
-    pr.dataset.testid = "prio-" + c.reference; li.appendChild(pr);
-    if (c.customer) {
-      var who = WD.el("span", "who", c.customer);
-      if (c.offered_to && String(c.offered_to) === root.dataset.agentId) { var star = WD.el("span", "offered", " ★ " + labels.offered); who.appendChild(star); }
-      li.appendChild(who);
+    var top = WD.el("span", "top"), who = WD.el("span", "who", c.customer || c.reference);
+    top.appendChild(who);
+    if (c.guest) { who.appendChild(WD.el("span", "guest", " · " + labels.guestShort)); }
+    if (c.offered_to && String(c.offered_to) === root.dataset.agentId) { who.appendChild(WD.el("span", "offered", " ★ " + labels.offered)); }
+    if (c.status === "queued" && c.created_at) {
+      var min = Math.max(0, Math.floor((Date.now() - new Date(c.created_at).getTime()) / 60000));
+      /* under a minute is "just now", never "0 min" */
+      var said = min < 1 ? (c.after_hours ? labels.leftMessageNow : labels.waitingNow) :
+        fmt(c.after_hours ? labels.leftMessage : labels.waiting, { time: age(min) });
+      var waited = WD.el("span", "age"), short = WD.el("span", "", min < 1 ? labels.justNow : age(min));
+      short.setAttribute("aria-hidden", "true"); waited.title = said;
+      waited.appendChild(short); waited.appendChild(WD.el("span", "visually-hidden", said));
+      waited.dataset.testid = "waited-" + c.reference;
+      top.appendChild(waited);
     }
+    li.appendChild(top);
+    var tags = WD.el("span", "tags");
+    if (c.priority >= 20) {  /* normal is most of the list: said only when it is more */
+      var pr = WD.el("span", "prio " + prioClass(c.priority), c.priority_label || word("priority", c.priority));
+      pr.dataset.testid = "prio-" + c.reference; tags.appendChild(pr);
+    }
+    if (c.after_hours) {  /* left while the desk was closed: not a wait like the others */
+      var ah = WD.el("span", "after-hours", labels.afterHours); ah.dataset.testid = "after-hours-" + c.reference;
+      tags.appendChild(ah);
+    }
+    li.appendChild(tags);
+    if (c.subject) { li.appendChild(WD.el("span", "subject", c.subject)); }
     /* The queue only when it says more than the topic ("Refund · Refund" said nothing). */
     var queue = c.skill_label || word("skill", c.skill), sub = [c.topic_label];
     if (queue && queue !== c.topic_label) { sub.push(queue); }
     sub.push(c.language_label || word("language", c.language));
-    if (c.after_hours) {  /* left while the desk was closed: not a wait like the others */
-      var ah = WD.el("span", "after-hours", labels.afterHours); ah.dataset.testid = "after-hours-" + c.reference;
-      pr.after(ah);
-    }
-    if (c.status === "queued" && c.created_at) {
-      var min = Math.max(0, Math.floor((Date.now() - new Date(c.created_at).getTime()) / 60000));
-      /* under a minute is "just now", never "0 min" */
-      sub.push(min < 1 ? (c.after_hours ? labels.leftMessageNow : labels.waitingNow) :
-        fmt(c.after_hours ? labels.leftMessage : labels.waiting, { min: min }));
-    }
-    li.appendChild(WD.el("span", "sub", sub.join(" · ")));
+    var line = WD.el("span", "sub", sub.join(" · ") + " · ");
+    line.appendChild(WD.el("span", "ref", c.reference));
+    li.appendChild(line);
     li.addEventListener("click", function () { select(c.id); });
     li.addEventListener("keydown", function (ev) {
       if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); select(c.id); }
@@ -67,7 +89,7 @@ document.addEventListener("DOMContentLoaded", function () {
       $("mine-empty").classList.toggle("hidden", mine.children.length > 0);
       drawWatching();
       if (focusedId) { var again = root.querySelector('.clist li[data-id="' + focusedId + '"]'); if (again) { again.focus(); } }
-      if (current && convs[current]) { showContext(convs[current]); }
+      if (current && convs[current]) { showContext(convs[current]); loadLive(convs[current]); }
     });
   }
   function row(dl, k, v, cls) {
@@ -154,12 +176,29 @@ document.addEventListener("DOMContentLoaded", function () {
     root.classList.toggle("conv-ended", done);
     var st = $("conv-state"); st.textContent = done ? labels.resolved : ""; st.classList.toggle("hidden", !done);
   }
-  function showContext(c) {
-    var dl = $("ctx"), tx = $("ctx-txns"), ctx = c.context || {};
+  /* The customer as they are now (GET …/customer), for the agent who has the conversation or a
+     supervisor: asked when it is picked, and again (at most every 3 s) when the lists change, as
+     they do after an action; until then, and for a queued one, the snapshot of when it opened. */
+  var live = {}, liveTimer = null, liveAt = 0;
+  function loadLive(c, now) {
+    if (!c || c.guest || !(isMine(c) || supervisor)) { return; }
+    clearTimeout(liveTimer);
+    liveTimer = setTimeout(function () {
+      liveAt = Date.now();
+      api("GET", "/conversations/" + c.id + "/customer").then(function (r) {
+        if (!r.context) { return; }
+        live[c.id] = r.context;
+        if (c.id === current && convs[c.id]) { drawCustomer(convs[c.id]); }
+      }).catch(function () { /* the snapshot stays, and says what it is */ });
+    }, now ? 0 : Math.max(0, 3000 - (Date.now() - liveAt)));
+  }
+  function drawCustomer(c) {
+    var dl = $("ctx"), tx = $("ctx-txns"), now = live[c.id], ctx = Object.assign({}, c.context || {}, now || {});
     dl.textContent = ""; tx.textContent = "";
     var cu = ctx.customer || {}, acc = ctx.account;
-    /* A snapshot (support/snapshot.py): say so, as the casework panel below shows the live holds. */
-    $("ctx-as-of").textContent = acc && c.created_at ? fmt(labels.asOf, { time: WD.shortTime(c.created_at) }) : "";
+    /* The snapshot (support/snapshot.py) says so; the live view needs no words. */
+    $("ctx-as-of").textContent = acc && !now && c.created_at ? fmt(labels.asOf, { time: WD.shortTime(c.created_at) }) : "";
+    $("ctx").dataset.live = now ? "1" : "";
     row(dl, labels.name, cu.name || c.customer || "");
     row(dl, labels.topic, c.topic_label);
     row(dl, labels.priority, c.priority_label || word("priority", c.priority));
@@ -204,6 +243,9 @@ document.addEventListener("DOMContentLoaded", function () {
     var recent = ctx.recent_transactions || [];
     recent.forEach(function (t) { tx.appendChild(txnItem(t)); });
     if (!recent.length) { tx.appendChild(WD.el("li", "muted", labels.none)); }
+  }
+  function showContext(c) {
+    drawCustomer(c);
     $("cur-ref").textContent = c.reference; $("cur-ref").dataset.topic = c.topic || "";
     $("cur-meta").textContent = [c.topic_label, c.status_label || word("status", c.status)].join(" · ");
     $("cur-meta").title = $("cur-meta").textContent;
@@ -270,7 +312,7 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
   function reload(id) {
-    return api("GET", "/conversations/" + id).then(function (c) { convs[id] = c; if (id === current) { showContext(c); } })
+    return api("GET", "/conversations/" + id).then(function (c) { convs[id] = c; if (id === current) { showContext(c); loadLive(c, true); } })
       .catch(function (e) {
         if (id !== current) { return; }
         /* Transferred away (no longer visible to this agent): read-only, said by the hint. */

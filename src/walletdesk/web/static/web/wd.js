@@ -79,13 +79,10 @@ window.WD = window.WD || {};
     var el = document.querySelector("[data-tz]");
     return el && el.dataset.tz ? el.dataset.tz : undefined;
   };
-  WD.time = function (iso, opts) {
+  WD.time = function (iso, opts, locale) {
     var o = Object.assign({ hour12: false, timeZone: WD.zone() }, opts || {});
-    try { return new Date(iso).toLocaleString(WD.locale(), o); }
-    catch (e) { delete o.timeZone; return new Date(iso).toLocaleString(WD.locale(), o); }
-  };
-  WD.shortTime = function (iso) {
-    return WD.time(iso, { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
+    try { return new Date(iso).toLocaleString(locale || WD.locale(), o); }
+    catch (e) { delete o.timeZone; return new Date(iso).toLocaleString(locale || WD.locale(), o); }
   };
   WD.clock = function (iso) { return WD.time(iso, { hour: "2-digit", minute: "2-digit" }); };
 
