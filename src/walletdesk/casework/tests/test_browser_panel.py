@@ -70,6 +70,11 @@ def test_focus_confirm_and_reject_with_a_reason(live_server_url: str, page_for: 
         senior.get_by_test_id("mine").get_by_test_id(f"conv-{reference}").wait_for()
         panel = senior.get_by_test_id("cw-panel")
         expect(panel.get_by_test_id("cw-history-none")).to_have_text("暂无", timeout=15000)
+        # the customer card reads the account now: the hold placed after the chat opened shows,
+        # and the card does not call itself a snapshot
+        expect(senior.get_by_test_id("ctx-holds")).to_have_class(re.compile(r"\bstate-bad\b"), timeout=15000)
+        expect(senior.get_by_test_id("ctx-holds")).not_to_have_text("无限制")
+        expect(senior.get_by_test_id("ctx-as-of")).to_have_text("")
         panel.get_by_test_id("cw-verify").click()
         card = customer.get_by_test_id("cw-verify-card")
         card.get_by_test_id("cw-confirm").click(timeout=15000)

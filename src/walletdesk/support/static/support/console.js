@@ -392,7 +392,12 @@ document.addEventListener("DOMContentLoaded", function () {
     },
     frame: function (f) {
       document.dispatchEvent(new CustomEvent("wd:frame", { detail: f }));  /* phone and SLA panels listen */
-      if (f.type === "message") { if (held[f.conversation_id]) { held[f.conversation_id].push(f); } else { show(f); } }
+      if (f.type === "message") {
+        if (held[f.conversation_id]) { held[f.conversation_id].push(f); return; }
+        show(f);
+        /* an action's event (a hold released, a transaction stopped): the card reads the account again */
+        if (f.kind === "event" && f.conversation_id === current) { loadLive(convs[current]); }
+      }
       else if (f.type === "resumed") {
         var waiting = held[f.conversation_id] || []; delete held[f.conversation_id];
         waiting.sort(function (a, b) { return a.seq - b.seq; }).forEach(show);
