@@ -32,12 +32,21 @@ def plain(text: str) -> str:
     return re.sub(r"^\s*(?:#+|[-*]|\d+\.|\|)\s*|\s*\|\s*", " ", text, flags=re.M)
 
 
+def _cell(text: str, label: str) -> str:
+    named = f' data-label="{escape(label)}"' if label else ""
+    return f"<td{named}>{inline(text)}</td>"
+
+
 def _table(rows: list[str]) -> str:
+    """A row table that stacks on a phone (the design system's ``table.stack``): the first
+    cell names the row, every other cell repeats its column's header as ``data-label``."""
     cells = [[c.strip() for c in r.strip().strip("|").split("|")] for r in rows]
     body = [r for r in cells[1:] if not all(set(c) <= set("-: ") for c in r)]
     head = "".join(f"<th>{inline(c)}</th>" for c in cells[0])
-    trs = "".join("<tr>" + "".join(f"<td>{inline(c)}</td>" for c in r) + "</tr>" for r in body)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{trs}</tbody></table>"
+    labels = ["", *(plain(c).strip() for c in cells[0][1:])]
+    trs = "".join("<tr>" + "".join(_cell(c, labels[i] if i < len(labels) else "")
+                                   for i, c in enumerate(r)) + "</tr>" for r in body)
+    return f'<table class="stack"><thead><tr>{head}</tr></thead><tbody>{trs}</tbody></table>'
 
 
 def _list(lines: list[str]) -> str:

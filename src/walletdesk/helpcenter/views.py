@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
@@ -13,6 +12,7 @@ from walletdesk.core import hant
 from walletdesk.core.errors import DomainError
 
 from . import markup, queries, search, services
+from .errors import CommentTooLong, FeedbackRateLimited, UnknownLanguage
 from .models import Article
 from .present import updated_words
 
@@ -88,16 +88,37 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
         "article": obj, "title": _shown(title), "summary": _shown(getattr(obj, f"summary_{sfx}")),
         "body": markup.render(_shown(getattr(obj, f"body_{sfx}"))), "related": related, "lang": lang,
         "updated": updated_words(obj.updated_at),
-        "voted": request.session.get(f"helpcenter-voted-{slug}"),
+        "voted": feedback_note(request.session.get(_voted_key(slug))),
         "troubleshooter": TROUBLESHOOTER_FOR.get(slug, ""),
         "troubleshooter_title": TROUBLESHOOTERS.get(TROUBLESHOOTER_FOR.get(slug, ""), "")})
 
 
+def _voted_key(slug: str) -> str:
+    return f"helpcenter-voted-{slug}"
+
+
+# What the feedback row says after a vote, by what the session remembers: the vote counted
+# (True), or the code of the error that refused it. Read at render time, in the page's language.
+REFUSED = {cls.code: cls.default_message for cls in
+           (FeedbackRateLimited, CommentTooLong, UnknownLanguage)}
+
+
+def feedback_note(voted: object) -> str:
+    if not voted:
+        return ""
+    if voted is True:
+        return _("Thank you — your answer helps us improve this article.")
+    return str(REFUSED.get(str(voted), FeedbackRateLimited.default_message))
+
+
 @require_POST
 def feedback(request: HttpRequest, slug: str) -> HttpResponse:
+    """The vote of the article's feedback row; its outcome is shown in that row, where the
+    redirect lands (the row's script swaps the row in place from the page it is sent to)."""
     if not request.session.session_key:
         request.session.save()
     key = request.session.session_key
+    outcome: bool | str = True
     try:
         services.record_feedback(slug, helpful=request.POST.get("helpful") == "yes",
                                  comment=request.POST.get("comment", "")[:2000],
@@ -106,8 +127,6 @@ def feedback(request: HttpRequest, slug: str) -> HttpResponse:
     except DomainError as exc:
         if exc.status == 404:
             raise Http404 from exc
-        messages.warning(request, str(exc.message))
-    else:
-        messages.success(request, _("Thank you for your feedback."))
-    request.session[f"helpcenter-voted-{slug}"] = True
+        outcome = exc.code
+    request.session[_voted_key(slug)] = outcome
     return redirect(f"/help/{slug}/#feedback")

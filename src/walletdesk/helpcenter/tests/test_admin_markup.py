@@ -49,7 +49,15 @@ def test_markup_escapes_html_and_only_links_inside_the_site() -> None:
 def test_markup_lists_tables_and_bold() -> None:
     html = markup.render("1. **one**\n   - sub\n2. two\n\n| a | b |\n|---|---|\n| 1 | 2 |")
     assert html.startswith("<ol><li><strong>one</strong><ul><li>sub</li></ul></li><li>two")
-    assert "<table><thead><tr><th>a</th><th>b</th></tr></thead><tbody><tr><td>1</td>" in html
+    assert ('<table class="stack"><thead><tr><th>a</th><th>b</th></tr></thead><tbody><tr>'
+            '<td>1</td><td data-label="b">2</td></tr>') in html
+
+
+def test_a_table_names_each_cell_by_its_column_for_a_phone() -> None:
+    """On a phone the rows stack (table.stack): each cell after the first carries its header
+    as plain, escaped text, and a row longer than the header does not fail."""
+    html = markup.render('| Operation | **Fee** "now" |\n|---|---|\n| Top-up | 1% | extra |')
+    assert '<td>Top-up</td><td data-label="Fee &quot;now&quot;">1%</td><td>extra</td>' in html
 
 
 def test_every_link_in_the_content_resolves() -> None:

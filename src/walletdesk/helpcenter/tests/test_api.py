@@ -60,7 +60,7 @@ def test_article_and_list(anon_api: Any) -> None:
     assert r.status_code == 200
     body = r.json()
     assert body["title"].startswith("Fees") and "/wallet/fees/" in body["body_html"]
-    assert "<table>" in body["body_html"]
+    assert '<table class="stack">' in body["body_html"]
     assert len(anon_api.get("/api/v1/help/articles", lang="zh-hans").json()) == 18
     r = anon_api.get("/api/v1/help/articles/no-such-thing")
     assert r.status_code == 404 and r.json()["code"] == "article_not_found"

@@ -92,6 +92,9 @@ def test_help_pages_on_a_phone(live_server_url: str, page_for: Any, lang: str) -
     assert _rows_are_whole_tap_targets(page, "[data-testid=help-category] li > a") >= 15
     assert page.locator("[data-testid=help-category] li > a .me-chevron").count() >= 15
     assert not serious_axe(page), serious_axe(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    short = "zh" if lang == "zh-hans" else "en"
+    page.screenshot(path=str(SCREENSHOTS / f"help-home-phone-{short}.png"), full_page=True)
 
     hit, miss = (("忘记密码", "天气怎么样") if lang == "zh-hans"
                  else ("forgot password", "weather tomorrow"))

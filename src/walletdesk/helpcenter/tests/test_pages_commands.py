@@ -36,16 +36,36 @@ def test_search_page_and_article_page() -> None:
     assert c.get("/help/does-not-exist/").status_code == 404
 
 
-def test_feedback_form_thanks_and_hides_the_buttons() -> None:
+def test_feedback_row_posts_the_vote_and_its_comment_then_thanks_in_place() -> None:
+    from walletdesk.helpcenter.models import Feedback
+
     c = Client()
-    r = c.post("/help/fees/feedback/", {"helpful": "yes", "comment": "很清楚"})
-    assert r.status_code == 302
+    html = c.get("/help/fees/").content.decode()
+    row = html[html.index('id="feedback"'):html.index("</section>", html.index('id="feedback"'))]
+    assert 'name="helpful" value="yes"' in row and 'name="helpful" value="no"' in row
+    assert 'name="comment"' in row and "<details" in row  # the comment only for who asks
+    r = c.post("/help/fees/feedback/", {"helpful": "no", "comment": "很清楚"})
+    assert r.status_code == 302 and r["Location"] == "/help/fees/#feedback"
+    vote = Feedback.objects.get()
+    assert (vote.helpful, vote.comment, vote.language) == (False, "很清楚", "zh-hans")
     html = c.get("/help/fees/").content.decode()
     assert 'data-testid="feedback-thanks"' in html and 'data-testid="feedback-yes"' not in html
+    assert "谢谢！您的回答能帮我们改进这篇文章。" in html
+    assert 'class="messages"' not in html  # said once, in the row, not again at the page's top
+
+
+def test_a_refused_vote_says_why_in_the_row_and_changes_nothing() -> None:
+    from walletdesk.helpcenter.models import Feedback
+
+    c = Client()
+    c.cookies["walletdesk_language"] = "en"
+    c.post("/help/fees/feedback/", {"helpful": "yes"})
     r = c.post("/help/fees/feedback/", {"helpful": "no"}, follow=True)
     assert r.status_code == 200
-    from walletdesk.helpcenter.models import Feedback
-    assert Feedback.objects.count() == 1
+    assert Feedback.objects.count() == 1 and Feedback.objects.get().helpful is True
+    html = r.content.decode()
+    assert "we already have your feedback" in html and 'data-testid="feedback-yes"' not in html
+    assert c.post("/help/no-such-article/feedback/", {"helpful": "yes"}).status_code == 404
 
 
 def test_help_search_command(monkeypatch: Any) -> None:
