@@ -29,6 +29,7 @@ FREE_FORM_FIELDS = {
     ("ApprovalOut", "params"): "as ActionOut",
     ("ApprovalOut", "result"): "as ActionOut",
     ("ConversationOut", "context"): "what the desk knows about the customer, for staff",
+    ("LiveCustomerOut", "context"): "the customer's part of ConversationOut.context, read now",
     ("FindingOut", "params"): "each finding's own values",
     ("ChannelOut", "hours"): "opening hours summary, its own documented format",
     ("DirectoryDocOut", "hours"): "as ChannelOut.hours",
