@@ -14,6 +14,10 @@ given (else the active one, the reader's) and against the project's clock (``cor
 * ``clock_words``, the time of day under such a heading: "14:30";
 * ``day_clock_words``, a moment to plan for (a callback): "Today 15:30" / "今天 15:30",
   "Tomorrow 10:00", "Sat, Dec 12 09:00" / "12月12日 星期六 09:00";
+* ``day_phrase`` and ``day_clock_phrase``, the same inside a sentence, where English writes
+  "today", "tomorrow", "yesterday" in lower case ("Opens tomorrow 07:00"); a date keeps its
+  capitals ("Opens Sat, Dec 12 09:00") and Chinese, which has no case, says the same words
+  ("明天 07:00 开始服务");
 * ``date_words``, a date alone (a row's date, a date without a time): "Dec 5" / "12月5日", the
   year only when it is not this one ("Dec 5, 2025" / "2025年12月5日");
 * ``span_words``, the days from one moment to another (the end not included, as a promotion's
@@ -80,16 +84,24 @@ def ago_words(moment: datetime, zone: tzinfo | None = None, now: datetime | None
     return when_words(moment, zone, now)
 
 
-def day_words(moment: datetime, zone: tzinfo | None = None, now: datetime | None = None) -> str:
+def _near_day(days: int, in_sentence: bool) -> str | None:
+    """Today, tomorrow or yesterday: capitalised as a heading, lower case in a sentence."""
+    if in_sentence:
+        near = {0: pgettext("a day in a sentence", "today"),
+                1: pgettext("a day in a sentence", "tomorrow"),
+                -1: pgettext("a day in a sentence", "yesterday")}
+    else:
+        near = {0: pgettext("a day heading", "Today"), 1: pgettext("a day heading", "Tomorrow"),
+                -1: pgettext("a day heading", "Yesterday")}
+    return near.get(days)
+
+
+def _day(moment: datetime, zone: tzinfo | None, now: datetime | None, in_sentence: bool) -> str:
     at = local(moment, zone)
     today = _today(at, now)
-    days = (at.date() - today).days
-    if days == 0:
-        return pgettext("a day heading", "Today")
-    if days == 1:
-        return pgettext("a day heading", "Tomorrow")
-    if days == -1:
-        return pgettext("a day heading", "Yesterday")
+    near = _near_day((at.date() - today).days, in_sentence)
+    if near is not None:
+        return near
     if at.year == today.year:
         return date_format(at, pgettext("a day heading this year: Django date format", "D, M j"))
     if at.year > today.year:
@@ -98,9 +110,24 @@ def day_words(moment: datetime, zone: tzinfo | None = None, now: datetime | None
     return date_format(at, pgettext("a day heading in another year: Django date format", "M j, Y"))
 
 
+def day_words(moment: datetime, zone: tzinfo | None = None, now: datetime | None = None) -> str:
+    return _day(moment, zone, now, in_sentence=False)
+
+
+def day_phrase(moment: datetime, zone: tzinfo | None = None, now: datetime | None = None) -> str:
+    """``day_words`` inside a sentence: "today", "tomorrow", "yesterday", else the date."""
+    return _day(moment, zone, now, in_sentence=True)
+
+
 def day_clock_words(moment: datetime, zone: tzinfo | None = None,
                     now: datetime | None = None) -> str:
     return f"{day_words(moment, zone, now)} {clock_words(moment, zone)}"
+
+
+def day_clock_phrase(moment: datetime, zone: tzinfo | None = None,
+                     now: datetime | None = None) -> str:
+    """``day_clock_words`` inside a sentence: "tomorrow 07:00" / "明天 07:00"."""
+    return f"{day_phrase(moment, zone, now)} {clock_words(moment, zone)}"
 
 
 def date_words(day: date, zone: tzinfo | None = None, now: datetime | None = None) -> str:

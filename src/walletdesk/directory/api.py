@@ -48,7 +48,9 @@ class ChannelOut(Schema):
     hours: dict[str, Any] | None
     estimated_wait_seconds: int | None = Field(description="null until live support provides it")
     expected_wait_seconds: int | None = Field(
-        description="the forecast for this hour (chat, phone, email); null when closed or not enough data")
+        description="the forecast for this hour (chat, phone, email), on the region's first channel of "
+                    "the kind (whose forecast it is); null when closed, not enough data, or another "
+                    "channel of the kind")
     quieter_at: str | None = Field(
         description="the next hour today with a clearly shorter expected wait, in the caller's zone")
 

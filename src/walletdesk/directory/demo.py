@@ -69,8 +69,9 @@ CHANNELS: list[tuple[str, str, str, str, str, str, str | None, str, str]] = [
     ("CN", "phone", "", "+86 21 6010 1024", "账户安全与挂失（24 小时）",
      "Account security and lost phone (24 h)", "cn-security", "", ""),
     ("CN", "phone", "", "+86 21 6010 2048", "商户服务", "Merchant services", "cn-business", "", ""),
-    ("CN", "chat", "", "App 内「联系客服」在线客服", "在线客服", "Online chat", "cn-chat",
-     "高峰时段在线客服通常比电话更快。", "At peak times chat is usually faster than the phone."),
+    # No note claiming chat is quicker than the phone: a note is fixed text, and the waits the
+    # page shows beside it change by the hour (it once said so beside a 61-minute chat wait).
+    ("CN", "chat", "", "App 内「联系客服」在线客服", "在线客服", "Online chat", "cn-chat", "", ""),
     ("CN", "email", "", "support@walletdesk.example", "客服邮箱", "Support email", None,
      "一个工作日内回复。", "Answered within one working day."),
     ("CN", "website", "", "walletdesk.example", "官方网站", "Official website", None, "", ""),

@@ -27,7 +27,6 @@ from walletdesk.core import clock
 
 from . import forecast, services
 from . import hours as hours_math
-from .models import Channel
 
 HISTORY_CUSTOMER = "demo.history@walletdesk.example"
 NEWEST = timedelta(days=10)  # the reports demo covers the last nine days
@@ -82,15 +81,6 @@ def _references(day: str, n: int) -> list[str]:
     return [f"CS-{day}-{v:06d}" for v in range(end - n + 1, end + 1)]
 
 
-def _lines() -> dict[str, Channel]:
-    """A phone line per region for the callbacks: the first that has service hours."""
-    out: dict[str, Channel] = {}
-    for ch in (Channel.objects.filter(kind="phone", is_active=True, hours__isnull=False)
-               .select_related("region").order_by("sort_order", "pk")):
-        out.setdefault(ch.region.code, ch)
-    return out
-
-
 def seed() -> list[dict[str, Any]]:
     from walletdesk.phone.models import Call, Callback
     from walletdesk.support.models import Agent, Conversation
@@ -104,10 +94,11 @@ def seed() -> list[dict[str, Any]]:
         HISTORY_CUSTOMER, None, display_name="历史客户", region="CN")
     done = set(Conversation.objects.filter(customer=customer)
                .values_list(f"context__{MARK}", flat=True))
-    lines = _lines()
+    # The callbacks go to the line whose figure the forecast is (``forecast.owners``).
+    lines = {region: t.channel_id for (kind, region), t in targets.items() if kind == "phone"}
     convs: list[Any] = []
     calls: list[tuple[Any, datetime, datetime, Any]] = []  # conversation, slot, first call, agent
-    for (kind, region), (zone, table) in sorted(targets.items()):
+    for (kind, region), (_line, zone, table) in sorted(targets.items()):
         staff = [agents[e] for e in AGENTS.get(region, []) if e in agents]
         if not staff or (kind == "phone" and region not in lines):
             continue
@@ -157,8 +148,8 @@ def seed() -> list[dict[str, Any]]:
     callbacks = []
     for conv, slot, _first, _agent in calls:
         line = lines[conv.region]
-        seat = seats[(line.pk, slot)] = seats.get((line.pk, slot), 0) + 1
-        callbacks.append(Callback(conversation=conv, customer=customer, line=line,
+        seat = seats[(line, slot)] = seats.get((line, slot), 0) + 1
+        callbacks.append(Callback(conversation=conv, customer=customer, line_id=line,
                                   number="+8613800138000", slot_start=slot, seat=seat,
                                   status=Callback.Status.DONE, code_salt=secrets.token_hex(8),
                                   attempts=1, created_at=conv.created_at, updated_at=conv.resolved_at))

@@ -5,7 +5,8 @@ Three kinds of wait are learnt, each from where the desk records it:
 * ``chat``: a chat conversation's queue time, from ``queued_at`` (or
   ``created_at``) to ``assigned_at`` (an agent accepted it);
 * ``phone``: a booked callback, from the start of its slot to the first call
-  placed for it (a call placed early counts as no wait);
+  placed for it (a call placed early counts as no wait), on the region's line that the
+  forecast belongs to (``owners``: its first phone line) and no other;
 * ``email``: an email conversation's first response, ``created_at`` to
   ``first_response_at``.
 
@@ -28,11 +29,11 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db import connection
@@ -214,7 +215,10 @@ def _orm_history(since: datetime, now: datetime) -> Iterable[tuple[Key, Sample]]
         yield ("email", region, language), Sample(created, (first - created).total_seconds())
 
 
-def _history(since: datetime, now: datetime) -> Iterable[tuple[Key, Sample]]:
+def _history(since: datetime, now: datetime,
+             phone_lines: Collection[int]) -> Iterable[tuple[Key, Sample]]:
+    """Every sample of the window; a phone sample only from the callbacks booked on
+    ``phone_lines`` (each region's line that owns the phone forecast, ``owners``)."""
     from walletdesk.phone.models import Callback
 
     if connection.vendor == "postgresql":
@@ -222,7 +226,7 @@ def _history(since: datetime, now: datetime) -> Iterable[tuple[Key, Sample]]:
     else:
         yield from _orm_history(since, now)
     calls = (Callback.objects
-             .filter(slot_start__gte=since, slot_start__lt=now)
+             .filter(slot_start__gte=since, slot_start__lt=now, line_id__in=list(phone_lines))
              .annotate(first_call=Min("calls__started_at"))
              .filter(first_call__isnull=False)
              .values_list("line__region__code", "conversation__language", "slot_start", "first_call"))
@@ -235,22 +239,43 @@ def timetable_of(sh: Any) -> hours_math.Timetable:
     return lookups.timetable(sh)
 
 
-def _targets() -> dict[tuple[str, str], tuple[str, hours_math.Timetable | None]]:
-    """(kind, region) → (time zone, service hours) for every active channel that has waits."""
+def owners(channels: Iterable[Any]) -> set[int]:
+    """The channels a forecast belongs to: in each region, the first channel of each kind with
+    waits, in the order given (directory order). The others of that kind in the region have no
+    figure of their own: they show none rather than borrow this one."""
+    seen: set[tuple[str, int]] = set()
+    out: set[int] = set()
+    for ch in channels:
+        key = (ch.kind, ch.region_id)
+        if ch.kind in KINDS and key not in seen:
+            seen.add(key)
+            out.add(ch.pk)
+    return out
+
+
+class Target(NamedTuple):
+    channel_id: int
+    time_zone: str
+    table: hours_math.Timetable | None
+
+
+def _targets() -> dict[tuple[str, str], Target]:
+    """(kind, region) → the channel that owns its forecast, with its zone and service hours."""
     from .models import Channel
 
-    out: dict[tuple[str, str], tuple[str, hours_math.Timetable | None]] = {}
-    chs = (Channel.objects.filter(is_active=True, region__is_active=True, kind__in=KINDS)
-           .select_related("region", "hours").prefetch_related("hours__periods",
-                                                               "hours__special_days"))
+    chs = list(Channel.objects.filter(is_active=True, region__is_active=True, kind__in=KINDS)
+               .select_related("region", "hours").prefetch_related("hours__periods",
+                                                                   "hours__special_days"))
+    first = owners(chs)
+    out: dict[tuple[str, str], Target] = {}
     for ch in chs:
-        key = (ch.kind, ch.region.code)
-        if key in out:
+        if ch.pk not in first:
             continue
         if ch.hours is not None:
-            out[key] = (ch.hours.time_zone, timetable_of(ch.hours))
+            out[(ch.kind, ch.region.code)] = Target(ch.pk, ch.hours.time_zone,
+                                                    timetable_of(ch.hours))
         else:
-            out[key] = (ch.region.time_zone, None)
+            out[(ch.kind, ch.region.code)] = Target(ch.pk, ch.region.time_zone, None)
     return out
 
 
@@ -261,8 +286,10 @@ def recompute(now: datetime) -> list[Any]:
 
     targets = _targets()
     grouped: dict[Key, list[Sample]] = defaultdict(list)
+    lines = {t.channel_id for (kind, _r), t in targets.items() if kind == "phone"}
     # One more week than the window: the backtest forecasts from a week ago.
-    for (kind, region, language), sample in _history(now - WINDOW - timedelta(weeks=1), now):
+    for (kind, region, language), sample in _history(now - WINDOW - timedelta(weeks=1), now,
+                                                     lines):
         if (kind, region) not in targets:
             continue
         grouped[(kind, region, language)].append(sample)
@@ -271,7 +298,7 @@ def recompute(now: datetime) -> list[Any]:
         grouped.setdefault((kind, region, ""), [])
     rows = []
     for (kind, region, language), samples in sorted(grouped.items()):
-        tz, table = targets[(kind, region)]
+        _owner, tz, table = targets[(kind, region)]
         result = compute(samples, time_zone=tz, now=now, table=table)
         error, checked = (backtest(samples, time_zone=tz, now=now, table=table) if not language
                           else (None, 0))

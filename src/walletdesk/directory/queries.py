@@ -65,12 +65,13 @@ def _iso(value: datetime | None, tz: ZoneInfo) -> str | None:
 
 
 def channel_state(ch: Channel, at: datetime, tz: ZoneInfo,
-                  forecasts: dict[tuple[str, str], Any] | None = None) -> dict[str, Any]:
+                  forecast_row: Any = None) -> dict[str, Any]:
+    """``forecast_row``: the wait forecast that is this channel's own, if any."""
     table = timetable(ch.hours) if ch.hours is not None else None
     state = (hours_math.state_at(table, at) if table is not None
              else hours_math.State(open_now=True, always_open=True))
-    row = (forecasts or {}).get((ch.kind, ch.region.code))
-    expected, quieter = (forecast.now_and_next(row, table, at) if row is not None and state.open_now
+    expected, quieter = (forecast.now_and_next(forecast_row, table, at)
+                         if forecast_row is not None and state.open_now
                          else (None, None))
     return {
         **channel_public(ch),
@@ -89,10 +90,14 @@ def channel_state(ch: Channel, at: datetime, tz: ZoneInfo,
 
 
 def channel_states(chs: list[Channel], tz_name: str, at: datetime | None = None) -> list[dict[str, Any]]:
+    """``chs`` in directory order (``channels()``): a region's forecast of a kind is the first
+    such channel's; the others of that kind have no expected wait (``forecast.owners``)."""
     at = at or clock.now()
     tz = ZoneInfo(hours_math.check_time_zone(tz_name))
     forecasts = forecast.pooled({ch.region.code for ch in chs if ch.kind in forecast.KINDS})
-    return [channel_state(ch, at, tz, forecasts) for ch in chs]
+    own = forecast.owners(chs)
+    return [channel_state(ch, at, tz, forecasts.get((ch.kind, ch.region.code)) if ch.pk in own
+                          else None) for ch in chs]
 
 
 def hours_summary(sh: ServiceHours) -> dict[str, Any]:

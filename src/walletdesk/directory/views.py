@@ -16,12 +16,12 @@ from django.views.decorators.http import require_POST
 
 from walletdesk.core import clock
 from walletdesk.core.errors import DomainError
-from walletdesk.core.timewords import clock_words
+from walletdesk.core.timewords import clock_words, day_clock_phrase
 
 from . import forecast, queries, ratelimit, services, verify
 from . import hours as hours_math
 from .models import Region
-from .templatetags.directory_tags import opens, when
+from .templatetags.directory_tags import opens
 
 
 def _zone(request: HttpRequest, fallback: str) -> str:
@@ -57,7 +57,9 @@ def _region_blocks(regions: list[Region], zone: str) -> list[dict[str, Any]]:
 
 
 def _chat_words(rows: list[dict[str, Any]]) -> str:
-    """Under "Talk to a person", what Intercom says under its button: how soon chat answers."""
+    """Under "Talk to a person", what Intercom says under its button: how soon chat answers,
+    the live estimate as "now", else this hour's forecast as "usually" (the chat row below
+    says the same figure the same way)."""
     chat = next((r for r in rows if r["kind"] == "chat" and "://" not in r["value"]), None)
     if chat is None:
         return ""
@@ -65,13 +67,13 @@ def _chat_words(rows: list[dict[str, Any]]) -> str:
         if chat["next_open_at"] is None:
             return ""
         return _("Online chat is closed now. %(opens)s.") % {"opens": opens(chat["next_open_at"])}
-    seconds = chat["estimated_wait_seconds"]
-    if seconds is None:
-        seconds = chat["expected_wait_seconds"]
-    if seconds is None:
-        return _("Online chat is open now.")
-    return _("Online chat is open; a person usually answers in %(wait)s.") % {
-        "wait": wait_words(seconds)}
+    if chat["estimated_wait_seconds"] is not None:
+        return _("Online chat is open; the wait now is %(wait)s.") % {
+            "wait": wait_words(chat["estimated_wait_seconds"])}
+    if chat["expected_wait_seconds"] is not None:
+        return _("Online chat is open; a person usually answers in %(wait)s.") % {
+            "wait": wait_words(chat["expected_wait_seconds"])}
+    return _("Online chat is open now.")
 
 
 wait_words = forecast.wait_words
@@ -81,7 +83,7 @@ def _clause(kind: str, wait: str) -> str:
     if kind == "chat":
         return _("online chat usually answers in %(wait)s") % {"wait": wait}
     if kind == "phone":
-        return _("a phone callback usually comes in %(wait)s") % {"wait": wait}
+        return _("a callback usually comes %(wait)s late") % {"wait": wait}
     return _("email usually gets a first answer in %(wait)s") % {"wait": wait}
 
 
@@ -92,7 +94,7 @@ def _closed_words(chart: dict[str, Any]) -> str:
         return _("%(channel)s is closed now; no opening is planned in the next weeks.") % {
             "channel": chart["label"]}
     return _("%(channel)s is closed now. Next open: %(when)s.") % {
-        "channel": chart["label"], "when": when(opens.isoformat())}
+        "channel": chart["label"], "when": day_clock_phrase(opens, opens.tzinfo)}
 
 
 def forecast_panel(objects: list[Any], zone: str) -> dict[str, Any]:
@@ -119,12 +121,13 @@ def forecast_panel(objects: list[Any], zone: str) -> dict[str, Any]:
         busy = busy or current >= 1.3 * known[(len(known) - 1) // 2]  # the lower median
         clauses.append(_clause(chart["kind"], wait_words(current)))
         chart["now_words"] = wait_words(current)
-        chart["summary"] = _("Expected waits today for %(channel)s; now %(wait)s.") % {
+        chart["summary"] = _("Expected waits today for %(channel)s; usually %(wait)s at this hour.") % {
             "channel": chart["label"], "wait": chart["now_words"]}
     hint_now = ""
-    if clauses:
+    if clauses:  # the forecast of this hour: what is usual, not a live figure
         what = pgettext("list separator", ", ").join(clauses)
-        hint_now = (_("Busy now: %(what)s.") if busy else _("Right now: %(what)s.")) % {"what": what}
+        hint_now = (_("A busy hour: %(what)s.") if busy else _("At this hour: %(what)s.")) % {
+            "what": what}
     hint_quiet = ""
     by_kind = {c["kind"]: c for c in charts}
     primary = by_kind.get("phone") or by_kind.get("chat") or (charts[0] if charts else None)
@@ -161,11 +164,27 @@ def hub(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _accounts_once(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The websites and social accounts of every region, each once (the same website was
+    listed under every region), with the regions that list it: "All regions" when all do."""
+    found: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for block in blocks:
+        for ch in block["accounts"]:
+            key = (ch["kind"], ch["platform"] or "", ch["normalized"])
+            found.setdefault(key, {"ch": ch, "names": []})["names"].append(str(block["name"]))
+    every = len(blocks) > 1
+    return [{"ch": a["ch"], "regions": pgettext("an account listed in", "All regions")
+             if every and len(a["names"]) == len(blocks)
+             else pgettext("between the items of a list", ", ").join(a["names"])}
+            for a in found.values()]
+
+
 def official(request: HttpRequest) -> HttpResponse:
     """Every official channel of every region, for people who are not logged in."""
     zone = _zone(request, settings.DEFAULT_USER_TIME_ZONE)
+    blocks = _region_blocks(list(queries.regions()), zone)
     return render(request, "directory/official.html", {
-        "blocks": _region_blocks(list(queries.regions()), zone), "zone": zone,
+        "blocks": blocks, "accounts": _accounts_once(blocks), "zone": zone,
         "now_words": clock_words(clock.now(), ZoneInfo(zone)),
     })
 

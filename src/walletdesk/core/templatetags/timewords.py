@@ -6,6 +6,8 @@ language and zone, never an ISO date.
   "Dec 5, 14:30" / "12月5日 14:30";
 * ``{{ x|ago }}``, a recent moment: "just now", "5 min ago", else as ``when``;
 * ``{{ x|day_clock }}``, a moment to plan for: "Today 15:30", "Tomorrow 10:00";
+* ``{{ x|day_clock_phrase }}``, the same inside a sentence: "Opens {{ x|day_clock_phrase }}"
+  reads "Opens tomorrow 07:00" / "明天 07:00";
 * ``{{ x|day }}``, a date alone: "Dec 5" / "12月5日", the year only when not this one;
 * ``{{ start|span:end }}``, the days from one to the other, ``end`` not included:
   "Dec 1 – Dec 31" / "12月1日至12月31日".
@@ -42,6 +44,7 @@ register.filter("when", _of_a_moment(timewords.when_words))
 register.filter("moment", _of_a_moment(timewords.datetime_words))
 register.filter("ago", _of_a_moment(timewords.ago_words))
 register.filter("day_clock", _of_a_moment(timewords.day_clock_words))
+register.filter("day_clock_phrase", _of_a_moment(timewords.day_clock_phrase))
 
 
 @register.filter

@@ -12,7 +12,16 @@ import pytest
 from django.utils import timezone, translation
 
 from walletdesk.core import clock
-from walletdesk.core.timewords import ago_words, clock_words, datetime_words, day_words, when_words
+from walletdesk.core.timewords import (
+    ago_words,
+    clock_words,
+    datetime_words,
+    day_clock_phrase,
+    day_clock_words,
+    day_phrase,
+    day_words,
+    when_words,
+)
 
 SH = ZoneInfo("Asia/Shanghai")
 NY = ZoneInfo("America/New_York")
@@ -51,6 +60,33 @@ def test_day_headings(language: str, expected: list[str]) -> None:
             at(2026, 12, 1, 8, 0), at(2027, 1, 2, 9, 0), at(2025, 12, 31, 8, 0)]
     with translation.override(language):
         assert [day_words(d) for d in days] == expected
+
+
+@pytest.mark.parametrize(("language", "heading", "sentence"), [
+    ("en", ["Today 15:30", "Tomorrow 07:00", "Yesterday 23:10", "Sat, Dec 12 09:00"],
+     ["today 15:30", "tomorrow 07:00", "yesterday 23:10", "Sat, Dec 12 09:00"]),
+    ("zh-hans", ["今天 15:30", "明天 07:00", "昨天 23:10", "12月12日 星期六 09:00"],
+     ["今天 15:30", "明天 07:00", "昨天 23:10", "12月12日 星期六 09:00"]),
+])
+def test_in_a_sentence_english_writes_the_near_days_in_lower_case(
+        language: str, heading: list[str], sentence: list[str]) -> None:
+    """"Opens tomorrow 07:00", not "Opens Tomorrow 07:00"; a date keeps its capitals, and
+    Chinese, which has no case, says the same words as a heading."""
+    moments = [at(2026, 12, 7, 15, 30), at(2026, 12, 8, 7, 0), at(2026, 12, 6, 23, 10),
+               at(2026, 12, 12, 9, 0)]
+    with translation.override(language):
+        assert [day_clock_words(m) for m in moments] == heading
+        assert [day_clock_phrase(m) for m in moments] == sentence
+        assert [day_phrase(m) for m in moments][:3] == [s.rsplit(" ", 1)[0] for s in sentence[:3]]
+
+
+def test_in_a_sentence_the_zone_given_decides_the_day() -> None:
+    """12:30 on Dec 8 in Shanghai (tomorrow there) is 23:30 on Dec 7 in New York (today)."""
+    moment = datetime(2026, 12, 8, 4, 30, tzinfo=UTC)
+    with translation.override("en"):
+        assert day_clock_phrase(moment) == "tomorrow 12:30"
+        assert day_clock_phrase(moment, NY) == "today 23:30"
+        assert day_clock_phrase(moment, NY, now=NOW + timedelta(days=1)) == "yesterday 23:30"
 
 
 @pytest.mark.parametrize(("language", "expected"), [

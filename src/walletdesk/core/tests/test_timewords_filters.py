@@ -73,6 +73,18 @@ def test_ago_and_day_clock(language: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(("language", "expected"), [
+    ("en", "Opens today 15:30|Opens tomorrow 10:00|Opens Sat, Dec 12 09:00"),
+    ("zh-hans", "今天 15:30|明天 10:00|12月12日 星期六 09:00"),
+    ("zh-hant", "今天 15:30|明天 10:00|12月12日 星期六 09:00"),
+])
+def test_day_clock_phrase_sits_inside_a_sentence(language: str, expected: str) -> None:
+    opens = "Opens " if language == "en" else ""
+    source = "|".join(opens + "{{ " + name + "|day_clock_phrase }}" for name in "abc")
+    assert render(source, language, a=at(2026, 12, 7, 15, 30), b=at(2026, 12, 8, 10),
+                  c=at(2026, 12, 12, 9)) == expected
+
+
+@pytest.mark.parametrize(("language", "expected"), [
     ("en", "Dec 5|Dec 7|Dec 5, 2025|Jan 2, 2027"),
     ("zh-hans", "12月5日|12月7日|2025年12月5日|2027年1月2日"),
 ])
@@ -108,7 +120,8 @@ def test_the_active_zone_decides_the_day() -> None:
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_none_shows_nothing_or_the_templates_dash(language: str) -> None:
-    source = ("[{{ m|when }}{{ m|moment }}{{ m|ago }}{{ m|day_clock }}{{ m|day }}{{ m|span:m }}"
+    source = ("[{{ m|when }}{{ m|moment }}{{ m|ago }}{{ m|day_clock }}{{ m|day_clock_phrase }}"
+              "{{ m|day }}{{ m|span:m }}"
               "{{ empty|when }}]{{ m|when|default:'—' }}")
     assert render(source, language, m=None, empty="") == "[]—"
 
@@ -116,7 +129,8 @@ def test_none_shows_nothing_or_the_templates_dash(language: str) -> None:
 def test_no_filter_writes_an_iso_date() -> None:
     import re
 
-    source = "{{ m|when }} {{ m|moment }} {{ m|ago }} {{ m|day_clock }} {{ m|day }} {{ m|span:n }}"
+    source = ("{{ m|when }} {{ m|moment }} {{ m|ago }} {{ m|day_clock }} {{ m|day_clock_phrase }}"
+              " {{ m|day }} {{ m|span:n }}")
     for language in ("en", "zh-hans"):
         for m in (NOW, at(2025, 3, 5, 9, 7), at(2027, 2, 1, 8)):
             text = render(source, language, m=m, n=m + timedelta(days=40))

@@ -6,14 +6,13 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from django import template
-from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from walletdesk.core import clock
-from walletdesk.core.timewords import day_words
+from walletdesk.core.timewords import clock_words, day_clock_phrase, day_words
 
 from ..forecast import wait_words
 from ..lookups import pick
@@ -23,33 +22,34 @@ from ..models import WeeklyPeriod
 register = template.Library()
 
 
-@register.simple_tag
-def when(iso: str | None) -> str:
-    """An ISO instant (already in the viewer's zone) as "09:00", "周四 09:00" or "12-25 09:00"."""
-    if not iso:
-        return ""
-    at = datetime.fromisoformat(iso)
-    today = clock.now().astimezone(at.tzinfo).date()
-    clock_text = at.strftime("%H:%M")
-    days = (at.date() - today).days
-    if days == 0:
-        return clock_text
-    if days == 1:
-        return _("tomorrow %(time)s") % {"time": clock_text}
-    if 1 < days < 7:
-        return f"{date_format(at, 'D')} {clock_text}"
-    return f"{date_format(at, 'MONTH_DAY_FORMAT')} {clock_text}"
-
-
-@register.simple_tag
-def opens(iso: str | None) -> str:
-    """When a closed channel opens, as a clause: "Opens at 22:00", "Opens tomorrow 07:00"."""
+def _at(iso: str | None, today: str, later: str) -> str:
+    """``today`` with the time for a moment of today, else ``later`` with the day and time in a
+    sentence ("tomorrow 07:00"); the ISO instant is already in the viewer's zone and stays in
+    it."""
     if not iso:
         return ""
     at = datetime.fromisoformat(iso)
     if at.date() == clock.now().astimezone(at.tzinfo).date():
-        return _("Opens at %(time)s") % {"time": at.strftime("%H:%M")}
-    return _("Opens %(when)s") % {"when": when(iso)}
+        return today % {"time": clock_words(at, at.tzinfo)}
+    return later % {"when": day_clock_phrase(at, at.tzinfo)}
+
+
+@register.simple_tag
+def opens(iso: str | None) -> str:
+    """When a closed channel opens: "Opens at 22:00", "Opens tomorrow 07:00"."""
+    return _at(iso, _("Opens at %(time)s"), _("Opens %(when)s"))
+
+
+@register.simple_tag
+def closes(iso: str | None) -> str:
+    """When an open channel closes: "Closes at 22:00", "Closes tomorrow 02:00" (a night line)."""
+    return _at(iso, _("Closes at %(time)s"), _("Closes %(when)s"))
+
+
+@register.simple_tag
+def open_until(iso: str | None) -> str:
+    """An open channel's state with its closing time, short enough for a badge."""
+    return _at(iso, _("Open until %(time)s"), _("Open until %(when)s"))
 
 
 def _joined(items: list[str]) -> str:
@@ -94,6 +94,12 @@ def hours_lines(hours: dict[str, Any] | None) -> list[dict[str, str]]:
 
 
 @register.filter
+def with_hours(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The channels that keep service hours (not the always-available ones)."""
+    return [ch for ch in rows if ch.get("hours") and not ch["hours"]["always_open"]]
+
+
+@register.filter
 def upcoming_days(hours: dict[str, Any] | None, limit: int = 4) -> list[dict[str, str]]:
     if not hours:
         return []
@@ -120,8 +126,10 @@ def kind_label(kind: str) -> str:
 
 @register.filter
 def wait_line(ch: dict[str, Any]) -> str:
-    """How long an open channel keeps people waiting, in words: the live estimate, else what
-    this hour usually is (the forecast); nothing for a closed channel."""
+    """How long an open channel keeps people waiting, in words: the live estimate as "now",
+    else what this hour usually is (the forecast) as "usually"; nothing for a closed channel
+    or one without a figure of its own. A phone line's forecast is how late its booked
+    callbacks come, not a wait on hold, and is said so."""
     if not ch.get("open_now"):
         return ""
     live = ch.get("estimated_wait_seconds")
@@ -132,6 +140,8 @@ def wait_line(ch: dict[str, Any]) -> str:
         return ""
     if ch.get("kind") == "email":
         return _("First reply usually in %(wait)s") % {"wait": wait_words(usual)}
+    if ch.get("kind") == "phone":
+        return _("Callbacks usually come %(wait)s late") % {"wait": wait_words(usual)}
     return _("Usual wait %(wait)s") % {"wait": wait_words(usual)}
 
 

@@ -192,7 +192,7 @@ def test_official_page_in_english_in_another_zone(client: Any) -> None:
         page = client.get("/contact/official/", {"tz": "Europe/London"},
                           HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Official contacts" in page and "UK time (UTC+0)" in page and "Mainland China" in page
-    assert "Closes at 14:00" in page  # the Shanghai hotline closes 22:00 = 14:00 in London
+    assert "Open until 14:00" in page  # the Shanghai hotline closes 22:00 = 14:00 in London
 
 
 def test_a_user_from_an_unlisted_region_gets_international(api: Any, customer: Any) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from walletdesk.conftest import browser_login
+from walletdesk.conftest import SCREENSHOTS, browser_login
 
 pytestmark = pytest.mark.browser
 
@@ -65,6 +65,9 @@ def test_on_a_phone_help_comes_first(live_server_url: str, browser: Any, lang: s
         assert not ISO_DATE.search(text), ISO_DATE.findall(text)
         _fits(page)
         assert not _serious_axe(page), _serious_axe(page)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        short = "zh" if lang == "zh-hans" else "en"  # the whole page (web's shot is the first screen)
+        page.screenshot(path=str(SCREENSHOTS / f"phone-contact-hub-full-{short}.png"), full_page=True)
     finally:
         ctx.close()
 
@@ -82,5 +85,25 @@ def test_official_and_verify_on_a_phone(live_server_url: str, browser: Any, lang
             assert "region CN" not in text and "地区 CN" not in text, path
             _fits(page)
             assert not _serious_axe(page), (path, _serious_axe(page))
+            if path == "/contact/official/":
+                _official_on_a_phone(page, lang)
     finally:
         ctx.close()
+
+
+def _official_on_a_phone(page: Any, lang: str) -> None:
+    """The check is on the first screen; every number is shown, the hours folded; the page is
+    far shorter than the 4,600 px it was (each region's hours and accounts, and the same website
+    under every region, laid out in full)."""
+    assert _top(page, "[data-testid=check-input]") < 844 - 60
+    assert page.locator("[data-testid=region-hours] table").first.is_visible() is False
+    for value in ("+864008201024", "+862160101024", "+85230082048", "+442079460958"):
+        assert page.locator(f".dchannel[data-value='{value}'] .dvalue").is_visible(), value
+    height = page.evaluate("() => document.documentElement.scrollHeight")
+    assert height < 3800, f"{height} px tall"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    short = "zh" if lang == "zh-hans" else "en"
+    page.screenshot(path=str(SCREENSHOTS / f"phone-official-{short}.png"), full_page=True)
+    page.locator("[data-testid=region-CN] [data-testid=region-hours] summary").click()
+    assert page.locator("[data-testid=region-CN] [data-testid=region-hours] table").first.is_visible()
+    _fits(page)

@@ -117,6 +117,38 @@ def test_the_periodic_job_writes_the_table(history: ServiceHours) -> None:
     assert _row().waits[MON_10] == 180
 
 
+def _callback(line: Channel, slot: datetime, late: int, agent: Any, customer: Any) -> None:
+    from walletdesk.phone.models import Call, Callback
+
+    n = Conversation.objects.count() + 1
+    conv = Conversation.objects.create(reference=f"FP{n:06d}", channel="phone", region="CN",
+                                       language="zh-hans", status="resolved", created_at=slot)
+    cb = Callback.objects.create(conversation=conv, customer=customer, line=line,
+                                 number="+8613800138000", slot_start=slot, seat=n,
+                                 status=Callback.Status.DONE, code_salt="00")
+    Call.objects.create(callback=cb, conversation=conv, agent=agent, provider="test",
+                        status=Call.Status.COMPLETED, started_at=slot + timedelta(seconds=late))
+
+
+@pytest.mark.usefixtures("demo_agents")
+def test_a_regions_phone_forecast_is_its_first_lines_own(customer: Any) -> None:
+    """Callbacks on the merchant line do not make the hotline's figure (nor the other way):
+    the forecast learns from the line it is shown on, and no other line shows it."""
+    from walletdesk.support.models import Agent
+
+    agent = Agent.objects.first()
+    lines = {ch.normalized: ch for ch in Channel.objects.filter(region__code="CN", kind="phone")}
+    hotline, merchant = lines["+864008201024"], lines["+862160102048"]
+    assert forecast.owners(Channel.objects.filter(region__code="CN")) & {
+        ch.pk for ch in lines.values()} == {hotline.pk}
+    for minute in (0, 10, 20, 30, 40):  # Monday 2 November, 10:xx in Shanghai (02:xx UTC)
+        _callback(hotline, _utc(2026, 11, 2, 2, minute), 120, agent, customer)
+        _callback(merchant, _utc(2026, 11, 2, 2, minute), 3000, agent, customer)
+    services.refresh_forecast(NOW)
+    row = WaitForecast.objects.get(kind="phone", region="CN", language="")
+    assert row.waits[MON_10] == 120 and row.counts[MON_10] == 5
+
+
 # Monday 2026-11-09 10:30 GMT: the Monday-10 forecast applies.
 NEXT_MONDAY_1030 = datetime(2026, 11, 9, 10, 30, tzinfo=UTC)
 
@@ -204,9 +236,9 @@ def test_the_hub_shows_todays_waits_with_hints(history: ServiceHours, client: An
         zh = client.get("/contact/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert 'data-testid="forecast-chat"' in en
     # 180 s now against a lower median of 30 s today: busy.
-    assert "Busy now: online chat usually answers in about 3 minutes." in en
+    assert "A busy hour: online chat usually answers in about 3 minutes." in en
     assert "Quietest time today for Online chat: 14:00–15:00." in en
-    assert "现在较忙：在线客服通常等待约 3 分钟。" in zh
+    assert "繁忙时段：在线客服通常等待约 3 分钟。" in zh
     assert "今天在线客服最空闲的时段：14:00–15:00。" in zh
     # The current hour is marked, closed hours are drawn as closed.
     assert en.count('class="dfc-marker"') == 1 and en.count("dfc-now") == 1

@@ -51,7 +51,7 @@ def test_at_night_the_forecast_says_when_chat_opens_never_a_wait(
 def test_in_the_day_the_forecast_gives_the_current_wait(client: Any, customer: Any) -> None:
     _chat_forecast()
     page = _hub(client, customer, MORNING, "en")
-    assert "Right now: online chat usually answers in about 4 minutes." in page
+    assert "At this hour: online chat usually answers in about 4 minutes." in page
     assert 'data-testid="hint-closed"' not in page
 
 
