@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
+from django.core.exceptions import FieldError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
@@ -88,17 +89,23 @@ class FixedQuery(Generic[M]):
             raise RuntimeError(f"a value of {self._build!r} is not a parameter of its SQL: {sql}")
         select, klass_info = compiler.select, compiler.klass_info
         columns = [col for col, _sql, _alias in select]
+        # How each column reads back from JSON, for core.reads' one-statement form (None, and
+        # the read keeps its own statement, when a column's type is not known here)
+        try:
+            from_json = reads.json_columns([col.output_field for col in columns])
+        except FieldError:  # an expression without a resolvable output field
+            from_json = None
         if qs._iterable_class is ValuesListIterable:  # rows as tuples (``tuples``)
             if qs.query.annotation_select or qs.query.extra_select:
                 # ValuesListIterable would reorder such columns; not needed so far
                 raise RuntimeError(f"{self._build!r}: values_list of plain fields only")
             return (sql, layout, compiler, compiler.get_converters(columns), None, [], 0, 0,
-                    [], {})
+                    [], {}, from_json)
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         return (sql, layout, compiler, compiler.get_converters(columns), klass_info["model"],
                 [f[0].target.attname for f in select[start:end]], start, end,
                 get_related_populators(klass_info, select, conn.alias),
-                dict(compiler.annotation_col_map or {}))
+                dict(compiler.annotation_col_map or {}), from_json)
 
     def _query(self, conn: BaseDatabaseWrapper) -> tuple[Any, ...]:
         found = self._compiled.get(conn)
@@ -131,14 +138,14 @@ class FixedQuery(Generic[M]):
         conn = connections[using]
         found = self._query(conn)
         (_sql, _layout, _compiler, _converters, model, init_list, start, end, populators,
-         annotations) = found
+         annotations, from_json) = found
         if model is None:
             raise TypeError("a values_list query: call tuples() or read_tuples()")
 
         def finish(fetched: list[Any]) -> list[M]:
             return list(self._objects(conn.alias, self._converted(found, fetched), model,
                                       init_list, start, end, populators, annotations))
-        return Read(found[0], self._params(conn, found, values), finish)
+        return Read(found[0], self._params(conn, found, values), finish, from_json)
 
     def read_tuples(self, using: str = DEFAULT_DB_ALIAS, **values: Any
                     ) -> Read[list[tuple[Any, ...]]]:
@@ -149,7 +156,8 @@ class FixedQuery(Generic[M]):
         if found[4] is not None:
             raise TypeError("a model query: call rows() or read()")
         return Read(found[0], self._params(conn, found, values),
-                    lambda fetched: [tuple(row) for row in self._converted(found, fetched)])
+                    lambda fetched: [tuple(row) for row in self._converted(found, fetched)],
+                    found[10])
 
     def rows(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[M]:
         """The model instances of the statement run with ``values`` (every marker named)."""

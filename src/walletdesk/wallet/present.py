@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -157,16 +157,41 @@ def total(txn: Transaction, direction: int) -> Total | None:
 
 # --- who a transaction was with ------------------------------------------------------------
 
-def party(txn: Transaction, direction: int) -> str:
-    """Whom the money went to or came from, as the history's row names it: the merchant, the
-    other person, else the card of a top-up or withdrawal; "" when none (the type alone)."""
+class Named(Protocol):
+    """What the rule reads of a transaction (a ``Transaction`` or a table's ``TableRow``)."""
+
+    @property
+    def merchant_id(self) -> int | None: ...
+    @property
+    def counterparty_id(self) -> int | None: ...
+    @property
+    def customer_id(self) -> int | None: ...
+    @property
+    def payment_method_id(self) -> int | None: ...
+
+
+def party_of(txn: Named, direction: int) -> tuple[str, int | None] | None:
+    """Who a transaction was with, as (the transaction's attribute that names them, its id):
+    the merchant; else the other person, the sender of money received (``customer``) or the
+    recipient of money sent (``counterparty``); else the card of a top-up or withdrawal
+    (``payment_method``); None when nobody (the type alone names it). The one rule of the
+    history's rows (``txn_table``, which reads each name once per table), the receipt and the
+    statement."""
     if txn.merchant_id:
-        return str(txn.merchant)
+        return "merchant", txn.merchant_id
     if txn.counterparty_id:
-        return str(txn.customer if direction > 0 else txn.counterparty)
+        return (("customer", txn.customer_id) if direction > 0
+                else ("counterparty", txn.counterparty_id))
     if txn.payment_method_id:
-        return str(txn.payment_method)
-    return ""
+        return "payment_method", txn.payment_method_id
+    return None
+
+
+def party(txn: Transaction, direction: int) -> str:
+    """Whom the money went to or came from, as the history's row names it (``party_of``);
+    "" when nobody."""
+    side = party_of(txn, direction)
+    return str(getattr(txn, side[0])) if side else ""
 
 
 # --- a pending transaction's progress ------------------------------------------------------
@@ -220,16 +245,9 @@ class StatementRow:
 
     @property
     def who(self) -> str:
-        """The other side, as the history names it: the merchant, the other person (the sender
-        of money received, the recipient of money sent) or the card."""
-        t = self.transaction
-        if t.merchant_id:
-            return str(t.merchant)
-        if t.counterparty_id:
-            return str(t.customer if self.net > 0 else t.counterparty)
-        if t.payment_method_id:
-            return str(t.payment_method)
-        return ""
+        """The other side, as the history names it (``party_of``; money in when the line adds
+        to the balance)."""
+        return party(self.transaction, 1 if self.net > 0 else -1)
 
     @property
     def by_card(self) -> bool:

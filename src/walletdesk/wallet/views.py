@@ -89,8 +89,8 @@ def main_balance(balances: list[queries.Balance], region: str) -> queries.Balanc
 @customer_required
 def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    # The page's four reads, unrelated to each other, in one round trip (core.reads); the
-    # bell's count came with the session (notify.templatetags.notify).
+    # The page's four reads, unrelated to each other, in one statement on PostgreSQL
+    # (core.reads); the bell's count came with the session (notify.templatetags.notify).
     recent, requests, balances, holds = reads.run(
         queries.recent_read(user, 8), queries.open_requests_read(user),
         queries.balances_read(user), queries.active_holds_read(user))

@@ -80,6 +80,36 @@ def test_the_fee_notice_gives_the_day_not_the_minute(customer: Any) -> None:
     assert "提现手续费下调" in zh and re.search(r"自 \d{4}年\d{1,2}月\d{1,2}日 起生效", zh), zh
 
 
+def test_the_fee_notice_follows_an_edited_text_and_the_readers_time_zone(
+        customer: Any, make_customer: Any) -> None:
+    """The notice's markup is kept per process (``{% fragment %}``) keyed by what it shows:
+    an edited text shows at once, and each reader gets the day in their own zone."""
+    from walletdesk.wallet import fees
+    from walletdesk.wallet.models import FeeAnnouncement
+
+    when = (clock.now() + timedelta(days=30)).replace(hour=23, minute=30, second=0)  # UTC
+    policy = services.schedule_fee_policy(
+        "withdrawal", "bank_card", "CNY", effective_from=when, basis_points=8,
+        announcement={"title_zh": "提现手续费下调", "title_en": "Cheaper withdrawals",
+                      "body_zh": "费率降至 0.08%。", "body_en": "The rate goes down to 0.08%."})
+    customer.time_zone = "UTC"
+    customer.save(update_fields=["time_zone"])
+    east = make_customer(time_zone="Asia/Shanghai")  # already the next day there
+
+    def day(html: str) -> int:
+        notice = html.split('data-testid="announcement"')[1].split("</details>")[0]
+        found = re.search(r"From [A-Z][a-z]+\.? (\d{1,2}), \d{4}", notice)
+        assert found, notice
+        return int(found.group(1))
+
+    assert day(page_of(customer)) == when.day
+    assert day(page_of(east)) == (when + timedelta(hours=8)).day != when.day
+    assert day(page_of(customer)) == when.day  # each zone its own entry
+    FeeAnnouncement.objects.filter(policy=policy).update(title_en="Cheaper withdrawals, again")
+    fees.forget_cached()
+    assert "Cheaper withdrawals, again" in page_of(customer)
+
+
 def test_the_hide_amounts_switch_is_a_labelled_button_hidden_until_its_script_runs(customer: Any) -> None:
     html = page_of(customer, "zh-hans")
     button = re.search(r'<button[^>]*id="hide-amounts"[^>]*>.*?</button>', html, re.S)

@@ -1,4 +1,4 @@
-"""``{{ request.path|tab_of:user.role }}``: which tab of the phone's tab bar a path belongs to.
+"""``{% tab_here as here %}``: which tab bar a page shows and which of its tabs is current.
 
 Customers and merchants have their own tabs: a merchant's pages are its payments and its
 customers' refund requests, not a wallet. The tab bar is cached as page chrome
@@ -38,6 +38,18 @@ def tab_of(path: str, role: str = "") -> str:
         if path.startswith(prefixes):
             return tab
     return ""
+
+
+@register.simple_tag(takes_context=True)
+def tab_here(context: template.Context) -> dict[str, object]:
+    """``{"merchant": …, "tab": …}``: whether the page shows a merchant's tabs, and the tab
+    of ``request.path`` (``tab_of``) for that role. One tag instead of two ``{% with %}``
+    look-ups through the lazy user and a filter on every customer page (issue #16)."""
+    user = context.get("user")
+    role = (getattr(user, "role", "") or "") if user is not None else ""
+    request = context.get("request")
+    return {"merchant": role == "merchant",
+            "tab": tab_of(request.path, role) if request is not None else ""}
 
 
 @register.simple_tag(takes_context=True)
