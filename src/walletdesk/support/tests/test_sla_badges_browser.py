@@ -51,7 +51,9 @@ def test_close_and_breached_badges_are_one_line_with_a_sign(
     queue = agent.get_by_test_id("queue")
     for reference in references:
         queue.get_by_test_id(f"sla-{reference}").wait_for()
-    found = agent.eval_on_selector_all(".clist .sla-badge", """els => els.map(e => ({
+    # Found and measured in one evaluation: the lists redraw on every event frame, so elements
+    # found in one call may be detached by the next (then their style reads empty).
+    found = agent.evaluate("""() => [...document.querySelectorAll(".clist .sla-badge")].map(e => ({
         cls: e.className, text: e.textContent, title: e.title,
         shown: [...e.childNodes].filter(n => !n.classList || !n.classList.contains("visually-hidden"))
           .map(n => n.textContent).join(""),
