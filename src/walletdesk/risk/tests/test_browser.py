@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from walletdesk.conftest import DEMO_PASSWORD, SCREENSHOTS, browser_second_step, in_live_db
+from walletdesk.conftest import SCREENSHOTS, browser_login, in_live_db
 
 pytestmark = [pytest.mark.browser]
 SUPERVISOR = "chen.jing@walletdesk.example"
@@ -26,11 +24,8 @@ def test_supervisor_decides_a_held_payment(live_server_url, page_for, lang, tmp_
     customer, action = CASES[lang]
     page = page_for(lang)
     open_in(page, f"{live_server_url}/login/", lang)
-    page.fill('input[name="username"]', SUPERVISOR)
-    page.fill('input[name="password"]', DEMO_PASSWORD)
-    page.click('button[type="submit"].primary')
-    browser_second_step(page, live_server_url, SUPERVISOR)  # staff: the authenticator code
-    page.wait_for_url(re.compile(r".*/(wallet|support)/.*$"))  # staff land on the console
+    # staff: with the authenticator code; they land on the console
+    browser_login(page, live_server_url, SUPERVISOR, lands=r".*/(wallet|support)/.*$")
     page.goto(f"{live_server_url}/security/reviews/")
     title = page.locator('[data-testid="review-queue"] h1').inner_text()
     assert title == ("暂缓审核的付款" if lang == "zh-hans" else "Payments held for review")
