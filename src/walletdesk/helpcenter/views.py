@@ -88,13 +88,24 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
         "article": obj, "title": _shown(title), "summary": _shown(getattr(obj, f"summary_{sfx}")),
         "body": markup.render(_shown(getattr(obj, f"body_{sfx}"))), "related": related, "lang": lang,
         "updated": updated_words(obj.updated_at),
-        "voted": feedback_note(request.session.get(_voted_key(slug))),
+        **_feedback_row(request, slug),
         "troubleshooter": TROUBLESHOOTER_FOR.get(slug, ""),
         "troubleshooter_title": TROUBLESHOOTERS.get(TROUBLESHOOTER_FOR.get(slug, ""), "")})
 
 
 def _voted_key(slug: str) -> str:
     return f"helpcenter-voted-{slug}"
+
+
+def _feedback_row(request: HttpRequest, slug: str) -> dict[str, str]:
+    """What the feedback row shows: the thanks once a vote counted (``voted``, no form); a vote
+    refused for what the reader can change (a comment too long...) says why once, above the form
+    again (``refused``); one refused because this reader already voted stays said."""
+    outcome = request.session.get(_voted_key(slug))
+    if isinstance(outcome, str) and outcome != FeedbackRateLimited.code:
+        del request.session[_voted_key(slug)]
+        return {"voted": "", "refused": feedback_note(outcome)}
+    return {"voted": feedback_note(outcome), "refused": ""}
 
 
 # What the feedback row says after a vote, by what the session remembers: the vote counted

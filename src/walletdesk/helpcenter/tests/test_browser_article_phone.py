@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from walletdesk.conftest import SCREENSHOTS
+from walletdesk.conftest import SCREENSHOTS, browser_login
 
 pytestmark = pytest.mark.browser
 
@@ -108,10 +108,21 @@ def test_fee_table_stacks_and_the_button_keeps_off_it(live_server_url: str, page
     last = page.get_by_test_id("still-need-help").locator("a").last
     last.click(trial=True)  # Playwright finds nothing else over it
     page.get_by_test_id("nav-verify").click(trial=True)
-    # Without the script the button stays: the footer still keeps room for it at the end.
-    page.evaluate("document.querySelector('.fab').classList.remove('help-fab-away')")
+    # The button is away at the end, so the footer keeps no empty room for it there.
+    footer_pad = "parseFloat(getComputedStyle(document.querySelector('.footer')).paddingBottom)"
+    assert page.evaluate(footer_pad) < 40
+    # Without the script the button stays: the footer then keeps room for it at the end. (A
+    # copy of the button stands for it: the script moves only the one it found.)
+    page.evaluate("""() => {
+      const fab = document.querySelector('.fab'), copy = fab.cloneNode(true);
+      copy.classList.remove('help-fab-away');
+      fab.replaceWith(copy);
+      document.body.classList.remove('fab-steps-aside');
+      window.scrollTo(0, document.documentElement.scrollHeight);
+    }""")
     page.wait_for_function(FAB_SHOWN)
     assert page.evaluate(UNDER_FAB) == []
+    assert page.evaluate(footer_pad) > 60
 
     # On a wide screen it floats beside the text column, so it is there from the start (the
     # window is low enough for the article's end to be out of sight).
@@ -119,6 +130,15 @@ def test_fee_table_stacks_and_the_button_keeps_off_it(live_server_url: str, page
     page.goto(f"{live_server_url}/help/fees/")
     page.wait_for_function(FAB_SHOWN)
     assert page.evaluate(UNDER_FAB) == []
+
+    if lang == "en":  # signed in, on a phone: the tab bar's "Contact", not a second one floating
+        browser_login(page, live_server_url, "alice@example.com")
+        page.set_viewport_size(PHONE)
+        page.goto(f"{live_server_url}/help/fees/")
+        assert page.get_by_test_id("tab-contact").is_visible()
+        assert not page.get_by_test_id("contact-fab").is_visible()
+        page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+        assert page.evaluate(footer_pad) < 40
 
 
 @pytest.mark.parametrize("lang", ["zh-hans", "en"])

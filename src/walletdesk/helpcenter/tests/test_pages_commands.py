@@ -68,6 +68,26 @@ def test_a_refused_vote_says_why_in_the_row_and_changes_nothing() -> None:
     assert c.post("/help/no-such-article/feedback/", {"helpful": "yes"}).status_code == 404
 
 
+def test_a_vote_refused_for_its_comment_offers_the_row_again() -> None:
+    """A comment over the limit: the row says why once, keeps the buttons, and the next vote
+    (a shorter comment) counts."""
+    from walletdesk.helpcenter.models import Feedback
+
+    c = Client()
+    c.cookies["walletdesk_language"] = "en"
+    r = c.post("/help/fees/feedback/", {"helpful": "no", "comment": "x" * 501}, follow=True)
+    html = r.content.decode()
+    assert Feedback.objects.count() == 0
+    assert 'data-testid="feedback-thanks"' in html and 'data-testid="feedback-yes"' in html
+    assert "Thank you" not in html
+    html = c.get("/help/fees/").content.decode()  # said once
+    assert 'data-testid="feedback-thanks"' not in html and 'data-testid="feedback-yes"' in html
+    c.post("/help/fees/feedback/", {"helpful": "no", "comment": "x" * 500})
+    assert Feedback.objects.get().helpful is False
+    html = c.get("/help/fees/").content.decode()
+    assert "Thank you" in html and 'data-testid="feedback-yes"' not in html
+
+
 def test_help_search_command(monkeypatch: Any) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("忘记密码\n\n" + "z" * 300 + "\n"))
     out = io.StringIO()

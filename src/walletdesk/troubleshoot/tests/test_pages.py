@@ -113,7 +113,7 @@ def test_the_result_names_the_transaction_in_words_not_by_its_id(customer, fund,
     assert "示例咖啡最多可退还" in text
     assert 'data-testid="ts-scam-warning"' not in html
     # The floating button leads to this page's own way to a person, which keeps the finding.
-    assert re.search(r'<a class="fab" href="#ts-talk" data-testid="contact-fab">', html)
+    assert re.search(r'<a class="fab fab-kept" href="#ts-talk" data-testid="contact-fab">', html)
 
 
 def test_a_refund_names_the_payment_it_refunds_by_shop_and_day(customer, fund, merchant):

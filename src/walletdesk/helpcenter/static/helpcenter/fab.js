@@ -27,6 +27,8 @@
   }
 
   if (stop && window.IntersectionObserver) {
+    // It steps aside at the page's end: the footer need not keep room for it there.
+    document.body.classList.add("fab-steps-aside");
     new IntersectionObserver(function (entries) {
       var e = entries[entries.length - 1];
       reached = e.isIntersecting || e.boundingClientRect.top < 0;

@@ -1,6 +1,6 @@
 // The "was this helpful?" row of an article: the vote is posted in the background and the row
 // is replaced, in place, by the one the server renders after it (the thanks, or why the vote
-// was not taken). Without this script the form posts and the page comes back at #feedback.
+// was not taken; when the reader can change that, the form stays under the reason). Without this script the form posts and the page comes back at #feedback.
 (function () {
   "use strict";
   var row = document.getElementById("feedback");
@@ -11,6 +11,15 @@
     var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("feedback");
     var note = fresh && fresh.querySelector("[data-testid=feedback-thanks]");
     if (!note) throw new Error("no feedback note in the page");
+    if (fresh.querySelector("form")) {  // refused for something the reader can change: say why
+      var said = row.querySelector("[data-testid=feedback-thanks]");  // above the same form
+      if (said) said.remove();
+      var shown = row.insertBefore(document.importNode(note, true), form);
+      form.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
+      form.removeAttribute("aria-busy");
+      shown.focus();
+      return;
+    }
     row.removeAttribute("aria-labelledby");
     row.replaceChildren(document.importNode(note, true));
     row.firstChild.focus();  // the buttons are gone: keep the reader's place on the answer
