@@ -108,3 +108,13 @@ def mask(text: str) -> Masked:
         kinds.add("code")
         out = DOTS
     return Masked(out, sorted(kinds))
+
+
+def mask_contact(value: str) -> str:
+    """An e-mail address or phone number shown where it need not be read in full (a list row, a
+    "we sent a code to" line): the first letter and the domain of an address, the first three
+    and last four digits of a number."""
+    if "@" in value:
+        local, _sep, domain = value.partition("@")
+        return f"{local[:1]}***@{domain}"
+    return f"{value[:3]}****{value[-4:]}" if len(value) > 7 else "****"

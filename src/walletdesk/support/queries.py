@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import access, events, labels, snapshot
+from .masking import mask_contact
 from .models import Agent, Conversation, Message, name_for
 from .services import chat, waits
 from .services.conversations import TOPIC_LABELS
@@ -108,7 +109,9 @@ def conversation_dict(conv: Conversation, role: str) -> dict[str, Any]:
     }
     if role in ("agent", "supervisor"):
         out["context"] = conv.context
-        out["customer"] = (conv.context.get("customer") or {}).get("name") or conv.guest_contact[:3] + "…"
+        # A guest by their contact, masked as in every list (the e-mail banner has it in full)
+        out["customer"] = ((conv.context.get("customer") or {}).get("name")
+                           or (mask_contact(conv.guest_contact) if conv.guest_contact else ""))
         out["guest"] = conv.customer_id is None
         out["offered_to"] = conv.offered_to_id
     return out

@@ -20,6 +20,7 @@ from walletdesk.core import clock
 from walletdesk.core.timewords import ago_words
 
 from . import labels
+from .masking import mask_contact
 from .models import PRIORITY_HIGH, PRIORITY_URGENT, Agent, Conversation, QueueStat
 from .services import is_on_duty, routing, waits
 
@@ -185,11 +186,11 @@ def agent_counts(agents: list[dict[str, Any]]) -> dict[str, int]:
 
 
 def customer_of(conv: Conversation) -> str:
-    """The customer's name as the conversation's context has it; a guest's contact shortened."""
+    """The customer's name as the conversation's context has it; a guest's contact masked."""
     name = getattr(conv, "customer_name", None)
     if name:
         return str(name)
-    return conv.guest_contact[:3] + "…" if conv.guest_contact else ""
+    return mask_contact(conv.guest_contact) if conv.guest_contact else ""
 
 
 def status_of(conv: Conversation) -> str:

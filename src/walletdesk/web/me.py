@@ -16,10 +16,10 @@ from django.utils.translation import ngettext, pgettext
 
 from walletdesk.accounts.models import User
 from walletdesk.accounts.services import security
-from walletdesk.casework.services.verification import mask_contact
 from walletdesk.disputes.models import RefundRequest
 from walletdesk.notify.services import inbox
 from walletdesk.phone.models import Callback
+from walletdesk.support.masking import mask_contact
 from walletdesk.support.models import Conversation
 from walletdesk.wallet.models import PaymentMethod
 

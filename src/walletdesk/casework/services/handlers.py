@@ -21,6 +21,7 @@ from walletdesk.accounts.models import AccountHold, OneTimeCode, User
 from walletdesk.accounts.services import codes, holds, lockout, mfa, passkeys
 from walletdesk.core import clock
 from walletdesk.core.money import format_minor, parse_major
+from walletdesk.support.masking import mask_contact
 from walletdesk.support.models import Agent, Conversation
 from walletdesk.wallet import queries as wallet_queries
 from walletdesk.wallet.models import Hold, Posting, Transaction
@@ -118,8 +119,6 @@ def run_start_unlock(ctx: Ctx, params: dict[str, Any]) -> tuple[str, dict[str, A
         raise TooManyRequests()
     notices.send("support_unlock", address, ctx.customer, code=code, reference=ctx.conv.reference,
                  minutes=codes.ttl_minutes(channel))
-    from .verification import mask_contact
-
     return AgentAction.Status.AWAITING_CUSTOMER, {"sent_to": mask_contact(address),
                                                   "channel": channel,
                                                   "minutes": codes.ttl_minutes(channel)}

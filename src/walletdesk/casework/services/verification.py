@@ -58,13 +58,6 @@ def contact_on_file(user: User) -> str:
     return user.email or user.phone or ""
 
 
-def mask_contact(value: str) -> str:
-    if "@" in value:
-        local, _sep, domain = value.partition("@")
-        return f"{local[:1]}***@{domain}"
-    return f"{value[:3]}****{value[-4:]}" if len(value) > 7 else "****"
-
-
 def available_methods(customer: User) -> list[str]:
     out = [Method.IN_APP.value]
     if contact_on_file(customer):

@@ -71,3 +71,16 @@ def test_guest_chats_are_rate_limited_per_address(db: Any) -> None:
     codes = [c.post("/api/v1/support/guest/conversations", body, content_type="application/json").status_code
              for _ in range(guest.GUEST_LIMIT.count + 1)]
     assert codes[:-1] == [201] * guest.GUEST_LIMIT.count and codes[-1] == 429
+
+
+def test_staff_see_a_guest_by_the_contact_masked(db: Any) -> None:
+    """Lists name a guest by their contact, masked as everywhere (the conversation's e-mail
+    banner gives the address in full to whoever replies); a customer never sees the field."""
+    from walletdesk.support import queries, supervision
+
+    conv = guest.open_guest(contact="wang.fang@example.cn", topic="general",
+                            message="hi").conversation
+    staff = queries.conversation_dict(conv, "agent")
+    assert staff["customer"] == "w***@example.cn" and staff["guest"] is True
+    assert supervision.customer_of(conv) == "w***@example.cn"
+    assert "customer" not in queries.conversation_dict(conv, "customer")

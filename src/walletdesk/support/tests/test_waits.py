@@ -56,3 +56,5 @@ def test_registered_with_the_directory(make_agent: Any) -> None:
     waits.record_wait("general", 45)
     assert directory_waits.estimate(chat) == 50  # rounded up to 10 s
     assert directory_waits.estimate(Channel(kind="email")) is None
+    # A chat on WhatsApp is answered elsewhere: this desk's queue says nothing of its wait.
+    assert directory_waits.estimate(Channel(kind="chat", platform="whatsapp")) is None
