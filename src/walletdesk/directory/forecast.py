@@ -28,6 +28,7 @@ calls it). Pages and the API only read the table (``week()``, ``now_and_next()``
 from __future__ import annotations
 
 import bisect
+import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -311,6 +312,16 @@ def recompute(now: datetime) -> list[Any]:
 
 # --- reading the forecast ------------------------------------------------------------
 
+def owns(ch: Any) -> bool:
+    """Whether ``ch`` is the channel its region's forecast of its kind belongs to (``owners``:
+    the first active one in directory order); another line of the region has no figure."""
+    from .models import Channel
+
+    first = (Channel.objects.filter(is_active=True, region_id=ch.region_id, kind=ch.kind)
+             .values_list("pk", flat=True).first())
+    return bool(ch.is_active) and first == ch.pk
+
+
 def stored(kind: str, region: str, language: str = "") -> Any:
     from .models import WaitForecast
 
@@ -470,14 +481,21 @@ def hub_charts(channels: Sequence[Any], at: datetime, zone: str) -> list[dict[st
 
 
 def wait_words(seconds: int) -> str:
-    """A wait in people's words: "under a minute", "about 3 minutes", "about 2 hours"."""
+    """A wait in people's words: "under a minute", "about 3 minutes", "about 2 hours". The
+    number keeps its unit on its line (a no-break space: "13 / 分钟" split over two lines on
+    a phone)."""
     if seconds < 60:
         return _("under a minute")
     minutes = round(seconds / 60)
     if minutes < 90:
-        return ngettext("about %(n)s minute", "about %(n)s minutes", minutes) % {"n": minutes}
-    hours = round(seconds / 3600)
-    return ngettext("about %(n)s hour", "about %(n)s hours", hours) % {"n": hours}
+        text = ngettext("about %(n)s minute", "about %(n)s minutes", minutes) % {"n": minutes}
+    else:
+        hours = round(seconds / 3600)
+        text = ngettext("about %(n)s hour", "about %(n)s hours", hours) % {"n": hours}
+    return _NUMBER_SPACE.sub("\\1\u00a0", text)
+
+
+_NUMBER_SPACE = re.compile(r"(\d) ")
 
 
 def quietest(kind: str, region: str, instants: Sequence[datetime], *, limit: int = 3,

@@ -94,12 +94,14 @@ def book(request: HttpRequest) -> HttpResponse:
     else:
         status = 200
     offered = services.offered(ch)
-    # The quietest free slots (by the wait forecast) come first; every slot follows by day.
-    # Days and times in words in the person's zone ("Tomorrow", "Tomorrow 10:00"): an option
-    # shown alone in the closed list still names its day.
+    # The quietest free slots (by the wait forecast) come first, on the line the region's phone
+    # forecast is learnt from (forecast.owns; another line has no figure of its own); every
+    # slot follows by day. Days and times in words in the person's zone ("Tomorrow",
+    # "Tomorrow 10:00"): an option shown alone in the closed list still names its day.
     ctx["quiet"] = [(at.isoformat(), day_clock_words(at, zone), forecast.wait_words(wait))
-                    for at, wait in forecast.quietest("phone", ch.region.code,
-                                                      [s.start for s in offered])]
+                    for at, wait in (forecast.quietest("phone", ch.region.code,
+                                                       [s.start for s in offered])
+                                     if forecast.owns(ch) else [])]
     days = [list(group) for _day, group in
             groupby(offered, key=lambda s: s.start.astimezone(zone).date())]
     ctx["days"] = [(day_words(group[0].start, zone),

@@ -236,9 +236,9 @@ def test_the_hub_shows_todays_waits_with_hints(history: ServiceHours, client: An
         zh = client.get("/contact/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert 'data-testid="forecast-chat"' in en
     # 180 s now against a lower median of 30 s today: busy.
-    assert "A busy hour: online chat usually answers in about 3 minutes." in en
+    assert "A busy hour: online chat usually answers in about 3\u00a0minutes." in en
     assert "Quietest time today for Online chat: 14:00–15:00." in en
-    assert "繁忙时段：在线客服通常等待约 3 分钟。" in zh
+    assert "繁忙时段：在线客服通常等待约 3\u00a0分钟。" in zh
     assert "今天在线客服最空闲的时段：14:00–15:00。" in zh
     # The current hour is marked, closed hours are drawn as closed.
     assert en.count('class="dfc-marker"') == 1 and en.count("dfc-now") == 1
@@ -261,11 +261,21 @@ def test_booking_a_callback_offers_the_quietest_free_slots_first(client: Any,
         html = client.get(f"/phone/callback/?line={hotline.pk}",
                           HTTP_ACCEPT_LANGUAGE="en").content.decode()
     quiet = html[html.index('data-testid="book-quiet"'):html.index("</optgroup>")]
-    expected = ["Today 14:00 · usual wait about 2 minutes", "Today 15:00 · usual wait about 5 minutes",
-                "Today 11:00 · usual wait about 10 minutes"]
+    expected = ["Today 14:00 · usual wait about 2\u00a0minutes",
+                "Today 15:00 · usual wait about 5\u00a0minutes",
+                "Today 11:00 · usual wait about 10\u00a0minutes"]
     positions = [quiet.index(e) for e in expected]
     assert positions == sorted(positions)
     assert 'value="2026-12-03T14:00:00+08:00"' in quiet  # the same value as in its day
+    # The forecast is learnt from the hotline's callbacks: another line of the region, bookable
+    # too, offers its slots by day without borrowing the hotline's figures.
+    other = Channel.objects.filter(region__code="CN", kind="phone", hours__isnull=False).exclude(
+        pk=hotline.pk).first()
+    assert other is not None
+    with clock.frozen(datetime(2026, 12, 3, 10, 2, tzinfo=sh)):
+        html = client.get(f"/phone/callback/?line={other.pk}",
+                          HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'value="2026-12-03T14:00:00+08:00"' in html and 'data-testid="book-quiet"' not in html
 
 
 def test_backtest_by_hand() -> None:
