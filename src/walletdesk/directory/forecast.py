@@ -28,7 +28,6 @@ calls it). Pages and the API only read the table (``week()``, ``now_and_next()``
 from __future__ import annotations
 
 import bisect
-import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -481,9 +480,8 @@ def hub_charts(channels: Sequence[Any], at: datetime, zone: str) -> list[dict[st
 
 
 def wait_words(seconds: int) -> str:
-    """A wait in people's words: "under a minute", "about 3 minutes", "about 2 hours". The
-    number keeps its unit on its line (a no-break space: "13 / 分钟" split over two lines on
-    a phone)."""
+    """A wait in people's words: "under a minute", "about 3 minutes", "about 2 hours", kept on
+    one line (no-break spaces: "约 13 / 分钟" split over two lines on a phone)."""
     if seconds < 60:
         return _("under a minute")
     minutes = round(seconds / 60)
@@ -492,10 +490,7 @@ def wait_words(seconds: int) -> str:
     else:
         hours = round(seconds / 3600)
         text = ngettext("about %(n)s hour", "about %(n)s hours", hours) % {"n": hours}
-    return _NUMBER_SPACE.sub("\\1\u00a0", text)
-
-
-_NUMBER_SPACE = re.compile(r"(\d) ")
+    return text.replace(" ", "\u00a0")
 
 
 def quietest(kind: str, region: str, instants: Sequence[datetime], *, limit: int = 3,

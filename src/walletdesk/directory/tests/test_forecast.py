@@ -236,9 +236,9 @@ def test_the_hub_shows_todays_waits_with_hints(history: ServiceHours, client: An
         zh = client.get("/contact/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert 'data-testid="forecast-chat"' in en
     # 180 s now against a lower median of 30 s today: busy.
-    assert "A busy hour: online chat usually answers in about 3\u00a0minutes." in en
+    assert "A busy hour: online chat usually answers in about\u00a03\u00a0minutes." in en
     assert "Quietest time today for Online chat: 14:00–15:00." in en
-    assert "繁忙时段：在线客服通常等待约 3\u00a0分钟。" in zh
+    assert "繁忙时段：在线客服通常等待约\u00a03\u00a0分钟。" in zh
     assert "今天在线客服最空闲的时段：14:00–15:00。" in zh
     # The current hour is marked, closed hours are drawn as closed.
     assert en.count('class="dfc-marker"') == 1 and en.count("dfc-now") == 1
@@ -261,9 +261,9 @@ def test_booking_a_callback_offers_the_quietest_free_slots_first(client: Any,
         html = client.get(f"/phone/callback/?line={hotline.pk}",
                           HTTP_ACCEPT_LANGUAGE="en").content.decode()
     quiet = html[html.index('data-testid="book-quiet"'):html.index("</optgroup>")]
-    expected = ["Today 14:00 · usual wait about 2\u00a0minutes",
-                "Today 15:00 · usual wait about 5\u00a0minutes",
-                "Today 11:00 · usual wait about 10\u00a0minutes"]
+    expected = ["Today 14:00 · usual wait about\u00a02\u00a0minutes",
+                "Today 15:00 · usual wait about\u00a05\u00a0minutes",
+                "Today 11:00 · usual wait about\u00a010\u00a0minutes"]
     positions = [quiet.index(e) for e in expected]
     assert positions == sorted(positions)
     assert 'value="2026-12-03T14:00:00+08:00"' in quiet  # the same value as in its day

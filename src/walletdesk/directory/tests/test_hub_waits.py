@@ -56,10 +56,10 @@ def _text(html: str) -> str:
 
 @pytest.mark.parametrize(("language", "under_button", "row", "usually"), [
     # (the sentence as read, its spaces made plain; the row as written: a no-break space)
-    ("en", "Online chat is open; the wait now is about 61 minutes.", "Wait now: about 61\u00a0minutes",
+    ("en", "Online chat is open; the wait now is about 61 minutes.", "Wait now: about\u00a061\u00a0minutes",
      "usually answers in about 61"),
-    ("zh-hans", "在线客服服务中，现在需等待约 61 分钟。", "现在需等待约 61\u00a0分钟",
-     "通常约 61\u00a0分钟"),
+    ("zh-hans", "在线客服服务中，现在需等待约 61 分钟。", "现在需等待约\u00a061\u00a0分钟",
+     "通常约\u00a061\u00a0分钟"),
 ])
 @pytest.mark.usefixtures("chat_queue_now")
 def test_a_live_estimate_is_said_as_now_under_the_button_and_in_the_row(
@@ -74,10 +74,10 @@ def test_a_live_estimate_is_said_as_now_under_the_button_and_in_the_row(
 
 
 @pytest.mark.parametrize(("language", "under_button", "hint"), [
-    ("en", "Online chat is open; a person usually answers in about 4\u00a0minutes.",
-     "At this hour: online chat usually answers in about 4\u00a0minutes."),
-    ("zh-hans", "在线客服服务中，通常约 4\u00a0分钟内有人回复。",
-     "这个时段：在线客服通常等待约 4\u00a0分钟。"),
+    ("en", "Online chat is open; a person usually answers in about\u00a04\u00a0minutes.",
+     "At this hour: online chat usually answers in about\u00a04\u00a0minutes."),
+    ("zh-hans", "在线客服服务中，通常约\u00a04\u00a0分钟内有人回复。",
+     "这个时段：在线客服通常等待约\u00a04\u00a0分钟。"),
 ])
 def test_without_a_live_estimate_the_forecast_is_said_as_usually(
         client: Any, customer: Any, language: str, under_button: str, hint: str) -> None:
@@ -88,8 +88,8 @@ def test_without_a_live_estimate_the_forecast_is_said_as_usually(
 
 
 @pytest.mark.parametrize(("language", "words"), [
-    ("en", "Callbacks usually come about 11\u00a0minutes late"),
-    ("zh-hans", "预约回拨通常晚约 11\u00a0分钟"),
+    ("en", "Callbacks usually come about\u00a011\u00a0minutes late"),
+    ("zh-hans", "预约回拨通常晚约\u00a011\u00a0分钟"),
 ])
 def test_only_the_line_the_phone_forecast_belongs_to_shows_it(
         client: Any, customer: Any, anon_api: Any, language: str, words: str) -> None:

@@ -34,8 +34,8 @@ def _hub(client: Any, customer: Any, at: datetime, language: str) -> str:
 
 
 @pytest.mark.parametrize(("language", "closed", "wait"), [
-    ("en", "Online chat is closed now. Next open: tomorrow 07:00.", "about 4\u00a0minutes"),
-    ("zh-hans", "在线客服现在已关闭，下次服务时间：明天 07:00。", "约 4\u00a0分钟"),
+    ("en", "Online chat is closed now. Next open: tomorrow 07:00.", "about\u00a04\u00a0minutes"),
+    ("zh-hans", "在线客服现在已关闭，下次服务时间：明天 07:00。", "约\u00a04\u00a0分钟"),
 ])
 def test_at_night_the_forecast_says_when_chat_opens_never_a_wait(
         client: Any, customer: Any, language: str, closed: str, wait: str) -> None:
@@ -51,7 +51,7 @@ def test_at_night_the_forecast_says_when_chat_opens_never_a_wait(
 def test_in_the_day_the_forecast_gives_the_current_wait(client: Any, customer: Any) -> None:
     _chat_forecast()
     page = _hub(client, customer, MORNING, "en")
-    assert "At this hour: online chat usually answers in about 4\u00a0minutes." in page
+    assert "At this hour: online chat usually answers in about\u00a04\u00a0minutes." in page
     assert 'data-testid="hint-closed"' not in page
 
 
@@ -127,7 +127,7 @@ def test_people_first_then_our_sites_and_the_chat_wait_under_the_button(
         i for i, k in enumerate(kinds) if k == "phone")
     assert set(kinds[kinds.index("email") + 1:]) <= {"website", "social"}
     assert html.index("Our official websites and accounts") > html.index('data-testid="channel-email"')
-    assert "Online chat is open; a person usually answers in about 4\u00a0minutes." in html
+    assert "Online chat is open; a person usually answers in about\u00a04\u00a0minutes." in html
     assert html.index('data-testid="chat-words"') < html.index('data-testid="channel-chat"')
     # The charts come after the channels, folded.
     assert html.index('data-testid="wait-forecast"') > html.rindex('data-testid="channel-')
