@@ -56,8 +56,9 @@ fi
 # The suites run side by side on the two cores: the PostgreSQL one (mostly waiting on the database
 # server), the browser tests (mostly waiting on Chromium and the live server) and the rest of the
 # SQLite suite. Each has its own var directory and Redis database; their output follows in that
-# order. Coverage is measured on the SQLite and browser streams and checked, combined, against a
-# floor when the whole suite runs. Given test paths or options, the SQLite suite runs them as one
+# order. The SQLite tests marked slow (their own servers, for tens of seconds) go with the browser
+# tests, so that the two streams take about as long. Coverage is measured on the SQLite and
+# browser streams and checked, combined, against a floor when the whole suite runs. Given test paths or options, the SQLite suite runs them as one
 # stream (browser tests included) beside the PostgreSQL one.
 whole=0; [ $# -eq 0 ] && whole=1
 redis_db() { [ $have_redis = 1 ] && echo "${REDIS_URL%/*}/$1" || true; }
@@ -81,21 +82,21 @@ if [ $whole = 1 ]; then
   (
     WALLETDESK_VAR_DIR="$(mktemp -d)" WALLETDESK_TEST_REDIS_URL="$(redis_db 2)" \
     COVERAGE_FILE="$browser_cov" PYTEST_ADDOPTS="${PYTEST_ADDOPTS:-}$(cov_opts)" \
-      run_pytest -m "browser"
+      run_pytest -m "browser or (slow and not postgres)"
   ) >"$browser_log" 2>&1 &
   browser_pid=$!
 fi
 
-echo "== SQLite suite$([ $whole = 1 ] && echo " (without the browser tests)" || true)"
+echo "== SQLite suite$([ $whole = 1 ] && echo " (without the browser and slow tests)" || true)"
 sqlite_rc=0
 ( WALLETDESK_TEST_REDIS_URL="$(redis_db 0)" \
     COVERAGE_FILE="$WALLETDESK_VAR_DIR/.coverage.sqlite" PYTEST_ADDOPTS="${PYTEST_ADDOPTS:-}$(cov_opts)" \
-    run_pytest -m "not postgres$([ $whole = 1 ] && echo " and not browser" || true)" "$@" ) || sqlite_rc=$?
+    run_pytest -m "not postgres$([ $whole = 1 ] && echo " and not browser and not slow" || true)" "$@" ) || sqlite_rc=$?
 
 cov_rc=0
 if [ $whole = 1 ]; then
   wait "$browser_pid" || browser_rc=$?
-  echo "== Browser tests (Debian's Chromium against a live server on SQLite)"
+  echo "== Browser tests (Debian's Chromium against a live server on SQLite) and the slow SQLite ones"
   cat "$browser_log"
   rm -f "$browser_log"
   if [ "$sqlite_rc" -eq 0 ] && [ "$browser_rc" -eq 0 ]; then

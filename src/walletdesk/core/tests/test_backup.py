@@ -56,6 +56,7 @@ def _backup_while_writing(env: dict[str, str], var: Path, target: Path) -> int:
     return writer.done
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_sqlite_online_backup_while_the_server_writes(tmp_path: Path) -> None:
     live = tmp_path / "live.sqlite3"

@@ -29,6 +29,9 @@ EXCLUDED = r"/(auth/logout|auth/sign-out-everywhere|dev/.*)$"
 CHECKS = ("not_a_server_error,status_code_conformance,response_schema_conformance,"
           "content_type_conformance")
 
+# Servers of their own, for minutes: beside the browser tests when the whole suite runs.
+pytestmark = pytest.mark.slow
+
 
 STAFF_TOTP: dict[str, str] = {}  # demo staff login -> authenticator key (seed_demo --json)
 
