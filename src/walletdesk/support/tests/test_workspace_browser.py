@@ -66,6 +66,8 @@ def test_console_workspace_by_keyboard(live_server_url: str, page_for: Any, lang
     item = agent.get_by_test_id("queue").get_by_test_id(f"conv-{reference}")
     item.wait_for()
     assert width_share(agent, "#console") >= 0.85
+    # The panes fill the window and scroll by themselves: the page itself never scrolls.
+    assert agent.evaluate("document.documentElement.scrollHeight <= innerHeight + 1")
     # Nothing picked yet: one line says what to do, no empty chat, composer or customer card.
     assert agent.locator("#conv-none").is_visible()
     assert agent.get_by_test_id("ctx-none").is_visible()  # the right pane says what comes there
@@ -80,6 +82,10 @@ def test_console_workspace_by_keyboard(live_server_url: str, page_for: Any, lang
             break
     assert active_testid(agent) == f"conv-{reference}"
     agent.get_by_test_id("current-reference").get_by_text(reference).wait_for()
+    # The pane is headed by who wrote, as an inbox's; the reference follows the topic.
+    name = "李娜" if lang == "zh-hans" else "Alice Chen"
+    assert agent.get_by_role("heading", level=2, name=name).is_visible()
+    assert agent.locator("section.pane-conv").get_attribute("aria-labelledby") == "cur-who"
     assert not agent.get_by_test_id("ctx-none").is_visible()
     account = agent.get_by_test_id("ctx-account")
     account.wait_for()

@@ -246,9 +246,13 @@ document.addEventListener("DOMContentLoaded", function () {
   }
   function showContext(c) {
     drawCustomer(c);
-    $("cur-ref").textContent = c.reference; $("cur-ref").dataset.topic = c.topic || "";
+    var who = $("cur-who");
+    who.textContent = c.customer || c.reference;
+    if (c.guest) { who.appendChild(WD.el("span", "guest", " · " + labels.guestShort)); }
+    $("cur-ref").textContent = c.reference;
     $("cur-meta").textContent = [c.topic_label, c.status_label || word("status", c.status)].join(" · ");
-    $("cur-meta").title = $("cur-meta").textContent;
+    $("cur-sub").title = $("cur-sub").textContent;
+    $("cur-sub").classList.remove("hidden");
     $("conv-none").classList.add("hidden");
     $("btn-accept").classList.toggle("hidden", c.status !== "queued");
     if (c.id === current) { composerFor(c); drawWatching(); }
