@@ -263,21 +263,24 @@ document.addEventListener("DOMContentLoaded", function () {
      supervisor, whose reference opens it here; asked again when the conversation changes hands
      or a guest proves their contact. */
   var earlierKey = null;
+  /* As an inbox row: what they wrote (else the topic) and when; then topic · status · agent ·
+     rating and the reference (a supervisor's opens it here). */
   function earlierItem(e) {
     var li = WD.el("li", "tx earlier-item"), top = WD.el("div", "tx-top");
     li.dataset.testid = "earlier-" + e.reference; li.dataset.status = e.status;
-    var ref = WD.el(supervisor ? "a" : "strong", "earlier-ref", e.reference);
+    top.appendChild(WD.el("strong", "earlier-subject", e.subject || e.topic_label));
+    top.appendChild(WD.el("span", "muted", WD.shortTime(e.created_at)));
+    li.appendChild(top);
+    var sub = WD.el("div", "tx-sub", [e.topic_label, e.status_label, e.agent ? agentWho(e.agent) : labels.notTaken]
+      .concat(e.rating ? [fmt(labels.rated, { n: e.rating })] : []).join(" · ") + " · ");
+    var ref = WD.el(supervisor ? "a" : "span", "earlier-ref nowrap", e.reference);
     if (supervisor) {
       ref.href = "/support/console/?c=" + encodeURIComponent(e.reference);
       ref.title = fmt(labels.openEarlier, { reference: e.reference });
       ref.addEventListener("click", function (ev) { ev.preventDefault(); openLink(e.reference); });
     }
-    top.appendChild(ref);
-    top.appendChild(WD.el("span", "muted", WD.shortTime(e.created_at)));
-    li.appendChild(top);
-    li.appendChild(WD.el("div", "tx-sub", [e.topic_label, e.status_label, e.agent ? agentWho(e.agent) : labels.notTaken]
-      .concat(e.rating ? [fmt(labels.rated, { n: e.rating })] : []).join(" · ")));
-    if (e.subject) { li.appendChild(WD.el("div", "earlier-subject", e.subject)); }
+    sub.appendChild(ref);
+    li.appendChild(sub);
     return li;
   }
   function loadEarlier(c) {
