@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -158,10 +158,19 @@ def hub(request: HttpRequest) -> HttpResponse:
         "waits": forecast_panel(blocks[0]["objects"], zone) if blocks else None,
         "chat_words": _chat_words(blocks[0]["channels"]) if blocks else "",
         "regions": all_regions, "current": region, "zone": zone,
-        # The zone is said only when it is not the region's own (a traveller reading home).
-        "other_zone": region is not None and zone != region.time_zone,
+        # The zone is said only when its clock is not the region's (a traveller reading home):
+        # Hong Kong reading Mainland China's hours reads the same times.
+        "other_zone": region is not None and _clock_differs(zone, region.time_zone),
         "now_words": clock_words(clock.now(), ZoneInfo(zone)),
     })
+
+
+def _clock_differs(zone: str, other: str, at: datetime | None = None) -> bool:
+    """Whether two zones show different wall-clock times now (or at ``at``)."""
+    if zone == other:
+        return False
+    at = at or clock.now()
+    return at.astimezone(ZoneInfo(zone)).utcoffset() != at.astimezone(ZoneInfo(other)).utcoffset()
 
 
 def _accounts_once(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:

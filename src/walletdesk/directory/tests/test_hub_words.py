@@ -116,6 +116,12 @@ def test_a_traveller_is_told_the_times_are_in_their_zone(client: Any, customer: 
     with clock.frozen(MORNING):
         html = client.get("/contact/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Times are in your time zone, UK time (UTC+0), where it is 02:00." in html
+    # Hong Kong reads Mainland China's hours on the same clock: nothing to say.
+    customer.time_zone = "Asia/Hong_Kong"
+    customer.save()
+    with clock.frozen(MORNING):
+        html = client.get("/contact/?region=CN", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="your-zone"' not in html and 'data-testid="region-tab-CN"' in html
 
 
 def test_people_first_then_our_sites_and_the_chat_wait_under_the_button(
