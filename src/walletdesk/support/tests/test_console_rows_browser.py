@@ -67,3 +67,36 @@ def test_a_queue_row_reads_like_an_inbox(live_server_url: str, page_for: Any, la
     assert parts["last"].endswith(reference) and parts["refLines"] == 1, parts
     assert not re.search(r"\d{2}/\d{2}", row.inner_text())
     assert not serious_axe(agent), serious_axe(agent)
+
+
+LONG_QUEUE = """
+from walletdesk.accounts.models import User
+from walletdesk.support.services import conversations
+alice = User.objects.get(email="alice@example.com")
+for i in range(18):
+    conversations.open_conversation(alice, topic="general", message=f"queue filler {i}",
+                                    use_triage=False)
+"""
+# Put back as they were: the tests after this one read the queue too.
+CLEAR_QUEUE = """
+from walletdesk.support.models import Conversation
+Conversation.objects.filter(status="queued", messages__text__startswith="queue filler").update(
+    status="resolved")
+"""
+
+
+def test_a_long_queue_scrolls_in_its_pane_never_the_page(
+        live_server_url: str, page_for: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each row's spoken wait is visually hidden (absolutely positioned); the panes are its
+    containing block, so a long queue does not lengthen the page under the console."""
+    in_live_db(tmp_path_factory, LONG_QUEUE)
+    try:
+        agent = page_for("en")
+        agent.set_viewport_size(VIEWPORT)
+        login(agent, live_server_url, "liu.yang@walletdesk.example")
+        agent.get_by_test_id("queue").locator("li").nth(17).wait_for()
+        assert agent.evaluate("document.documentElement.scrollHeight <= innerHeight + 1")
+        assert agent.evaluate("(() => { const q = document.querySelector('.pane-list');"
+                              " return q.scrollHeight > q.clientHeight; })()")
+    finally:
+        in_live_db(tmp_path_factory, CLEAR_QUEUE)
