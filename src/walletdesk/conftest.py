@@ -282,14 +282,20 @@ def remember_demo_keys(url: str, secrets: dict[str, str]) -> None:
         DEMO_TOTP[(url.rstrip("/"), login)] = secret
 
 
+def _free_step(secret: str, t: float) -> int | None:
+    """The step a code for this key may use at ``t`` (current or the next, one this test run
+    has not used: the server takes each step once), or None when both are used."""
+    step = max(int(t) // 30, _USED_STEPS.get(secret, -1) + 1)
+    return step if step <= int(t) // 30 + 1 else None
+
+
 def fresh_totp(secret: str, now: float | None = None) -> str:
     """A code the server will take: current (±1 step) and of a step this test run has not
     used for that key yet (the server takes each step once). Waits for the next step when
     the three of this moment are used up (a demo login signing in again and again)."""
     while True:
-        t = time.time() if now is None else now
-        step = max(int(t) // 30, _USED_STEPS.get(secret, -1) + 1)
-        if step <= int(t) // 30 + 1:
+        step = _free_step(secret, time.time() if now is None else now)
+        if step is not None:
             _USED_STEPS[secret] = step
             import pyotp
 
@@ -307,12 +313,6 @@ def browser_second_step(page: Any, url: str, who: str) -> None:
     page.wait_for_url(re.compile(r".*/login/verify/.*"))
     page.fill("input[name=code]", fresh_totp(secret))
     page.locator("form button[type=submit].primary").click()
-
-
-def _step_free(secret: str) -> bool:
-    """Whether ``fresh_totp`` would give a code for this key now, without waiting."""
-    now = int(time.time()) // 30
-    return max(now, _USED_STEPS.get(secret, -1) + 1) <= now + 1
 
 
 # (site URL, login) -> the cookies of a browser signed in with the second factor (the session
@@ -336,7 +336,7 @@ def browser_login(page: Any, url: str, who: str, *,
 
     key = (url.rstrip("/"), who)
     secret, saved = DEMO_TOTP.get(key), _SIGNED_IN.get(key)
-    if secret is not None and saved is not None and not _step_free(secret):
+    if secret is not None and saved is not None and _free_step(secret, time.time()) is None:
         page.context.add_cookies(saved[0])
         page.goto(saved[1])
         # Its path, not the whole address: a sign-in page's ?next= can end like a start page.

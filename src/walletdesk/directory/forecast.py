@@ -316,9 +316,8 @@ def owns(ch: Any) -> bool:
     the first active one in directory order); another line of the region has no figure."""
     from .models import Channel
 
-    first = (Channel.objects.filter(is_active=True, region_id=ch.region_id, kind=ch.kind)
-             .values_list("pk", flat=True).first())
-    return bool(ch.is_active) and first == ch.pk
+    return ch.pk in owners(Channel.objects.filter(is_active=True, region_id=ch.region_id,
+                                                  kind=ch.kind))
 
 
 def stored(kind: str, region: str, language: str = "") -> Any:

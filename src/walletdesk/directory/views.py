@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from walletdesk.core import clock
 from walletdesk.core.errors import DomainError
 from walletdesk.core.timewords import clock_words, day_clock_phrase
+from walletdesk.core.timezones import offset
 
 from . import forecast, queries, ratelimit, services, verify
 from . import hours as hours_math
@@ -158,19 +159,11 @@ def hub(request: HttpRequest) -> HttpResponse:
         "waits": forecast_panel(blocks[0]["objects"], zone) if blocks else None,
         "chat_words": _chat_words(blocks[0]["channels"]) if blocks else "",
         "regions": all_regions, "current": region, "zone": zone,
-        # The zone is said only when its clock is not the region's (a traveller reading home):
-        # Hong Kong reading Mainland China's hours reads the same times.
-        "other_zone": region is not None and _clock_differs(zone, region.time_zone),
+        # The zone is said only when its clock is not the region's now (a traveller reading
+        # home): Hong Kong reading Mainland China's hours reads the same times.
+        "other_zone": region is not None and offset(zone) != offset(region.time_zone),
         "now_words": clock_words(clock.now(), ZoneInfo(zone)),
     })
-
-
-def _clock_differs(zone: str, other: str, at: datetime | None = None) -> bool:
-    """Whether two zones show different wall-clock times now (or at ``at``)."""
-    if zone == other:
-        return False
-    at = at or clock.now()
-    return at.astimezone(ZoneInfo(zone)).utcoffset() != at.astimezone(ZoneInfo(other)).utcoffset()
 
 
 def _accounts_once(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:

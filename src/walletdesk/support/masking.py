@@ -113,7 +113,9 @@ def mask(text: str) -> Masked:
 def mask_contact(value: str) -> str:
     """An e-mail address or phone number shown where it need not be read in full (a list row, a
     "we sent a code to" line): the first letter and the domain of an address, the first three
-    and last four digits of a number."""
+    and last four digits of a number; nothing for no contact."""
+    if not value:
+        return ""
     if "@" in value:
         local, _sep, domain = value.partition("@")
         return f"{local[:1]}***@{domain}"

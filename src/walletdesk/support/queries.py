@@ -111,7 +111,7 @@ def conversation_dict(conv: Conversation, role: str) -> dict[str, Any]:
         out["context"] = conv.context
         # A guest by their contact, masked as in every list (the e-mail banner has it in full)
         out["customer"] = ((conv.context.get("customer") or {}).get("name")
-                           or (mask_contact(conv.guest_contact) if conv.guest_contact else ""))
+                           or mask_contact(conv.guest_contact))
         out["guest"] = conv.customer_id is None
         out["offered_to"] = conv.offered_to_id
     return out

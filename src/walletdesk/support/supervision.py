@@ -190,7 +190,7 @@ def customer_of(conv: Conversation) -> str:
     name = getattr(conv, "customer_name", None)
     if name:
         return str(name)
-    return mask_contact(conv.guest_contact) if conv.guest_contact else ""
+    return mask_contact(conv.guest_contact)
 
 
 def status_of(conv: Conversation) -> str:

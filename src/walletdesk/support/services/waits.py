@@ -99,7 +99,7 @@ def position_of(conv: Conversation) -> int | None:
 def channel_estimate(channel: Any) -> int | None:
     """The directory hook: a newcomer's wait on the in-app chat (any queue). A chat on another
     platform (a WhatsApp number) is not this desk's queue: no figure."""
-    if channel.kind != "chat" or getattr(channel, "platform", ""):
+    if channel.kind != "chat" or channel.platform:
         return None
     if not on_duty().exists():
         return None

@@ -1,6 +1,7 @@
 // The "was this helpful?" row of an article: the vote is posted in the background and the row
 // is replaced, in place, by the one the server renders after it (the thanks, or why the vote
-// was not taken; when the reader can change that, the form stays under the reason). Without this script the form posts and the page comes back at #feedback.
+// was not taken; when the reader can change that, the form stays under the reason). Without
+// this script the form posts and the page comes back at #feedback.
 (function () {
   "use strict";
   var row = document.getElementById("feedback");
