@@ -3,7 +3,12 @@
 Per queue (agent skill) we keep an exponentially weighted moving average of
 the waits of recent conversations, from queued to accepted:
 ``ewma ← α·wait + (1−α)·ewma`` with α = 0.3 (the last ~5 waits carry most of
-the weight; the first sample initialises it). A customer at position ``p`` is
+the weight; the first sample initialises it). One sample's pull is bounded: the
+first counts as at most ``FIRST_CEILING`` (30 min); after that a sample counts as
+at most ``OUTLIER_FACTOR`` (3) times the current average, and never less than
+``CAP_FLOOR`` (60 s), so one chat left waiting for hours moves a 2-minute average
+to 3.2 minutes, not to 37, while a sustained rise is still followed (each sample
+may lift the average by up to 60 %). A customer at position ``p`` is
 told ``ewma · p / max(1, free)`` where ``free`` is the number of free chat
 slots of on-duty agents with that skill, rounded up to 10 seconds; with no
 sample yet the EWMA starts at ``DEFAULT_WAIT``; with nobody on duty or outside
@@ -17,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
+from django.db.models.functions import Greatest, Least
 
 from walletdesk.core import clock
 
@@ -25,16 +31,26 @@ from ..models import Agent, Conversation, QueueStat
 
 ALPHA = 0.3
 DEFAULT_WAIT = 120.0
+OUTLIER_FACTOR = 3.0  # a sample counts as at most this many times the current average ...
+CAP_FLOOR = 60.0  # ... but the cap is never below this, so an average near 0 can still rise
+FIRST_CEILING = 1800.0  # the first sample of a queue counts as at most 30 minutes
 LIVE = (Conversation.Status.ACTIVE, Conversation.Status.WAITING)
 
 
 def record_wait(skill: str, seconds: float) -> None:
-    """Fold one observed wait into the queue's EWMA (one guarded UPDATE, no read-modify-write)."""
+    """Fold one observed wait into the queue's EWMA (one guarded UPDATE, no read-modify-write).
+
+    The sample is clamped inside the statement, against the average the row holds at that
+    moment: the first to ``FIRST_CEILING``, later ones to
+    ``max(OUTLIER_FACTOR · ewma, CAP_FLOOR)``. ``samples`` counts every sample, clamped or not.
+    """
     seconds = max(0.0, float(seconds))
+    cap = Greatest(F("ewma_seconds") * OUTLIER_FACTOR, Value(CAP_FLOOR), output_field=FloatField())
+    counted = Least(Value(seconds), cap, output_field=FloatField())
     QueueStat.objects.get_or_create(skill=skill)
     QueueStat.objects.filter(skill=skill).update(
-        ewma_seconds=Case(When(samples=0, then=Value(seconds)),
-                          default=F("ewma_seconds") * (1 - ALPHA) + ALPHA * seconds,
+        ewma_seconds=Case(When(samples=0, then=Value(min(seconds, FIRST_CEILING))),
+                          default=F("ewma_seconds") * (1 - ALPHA) + counted * ALPHA,
                           output_field=FloatField()),
         samples=F("samples") + 1, updated_at=clock.now())
 
