@@ -33,6 +33,19 @@ def _session_user(request: HttpRequest) -> Any:
     return request._cached_user  # type: ignore[attr-defined]
 
 
+class _LoadedOnce(SimpleLazyObject):
+    """The session's user, loaded on first use; from then on ``request.user`` is the user
+    itself, so templates and views that read it dozens of times go through no proxy."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        def load() -> Any:
+            user = _session_user(request)
+            if request.__dict__.get("user") is self:
+                request.user = user
+            return user
+        super().__init__(load)
+
+
 class SessionUserMiddleware(AuthenticationMiddleware):
     """``request.user`` as Django's AuthenticationMiddleware sets it (lazily), loaded together
     with the session's device check, which AuthContextMiddleware then reads. A request whose
@@ -45,7 +58,7 @@ class SessionUserMiddleware(AuthenticationMiddleware):
             request._cached_user = AnonymousUser()  # type: ignore[attr-defined]
             request.user = request._cached_user  # type: ignore[attr-defined]
             return
-        request.user = SimpleLazyObject(lambda: _session_user(request))  # type: ignore[assignment]
+        request.user = _LoadedOnce(request)  # type: ignore[assignment]
 
 
 class AuthContextMiddleware:

@@ -67,6 +67,16 @@ def test_a_signed_in_page_reads_session_user_and_device_in_one_statement(custome
     assert len(home.captured_queries) == (2 if connection.vendor == "postgresql" else 5)
 
 
+def test_once_loaded_the_request_user_is_the_user_itself(customer: User) -> None:
+    """The page reads request.user dozens of times (the view, the context, the chrome); after
+    the first read it is the User, not a proxy that forwards every attribute."""
+    client, _row = _signed_in(customer)
+    request = client.get("/wallet/").wsgi_request
+    assert type(request.user) is User and request.user.pk == customer.pk
+    client.post("/logout/")
+    assert client.get("/help/").wsgi_request.user.is_authenticated is False
+
+
 def test_the_signed_data_not_the_columns_decides_who_is_signed_in(customer: User,
                                                                    make_customer: Any) -> None:
     client, row = _signed_in(customer)
