@@ -173,7 +173,9 @@ def test_every_customer_page_fits_and_reads(live_server_url: str, browser: Any,
             composer = page.evaluate("() => document.getElementById('chat-text')"
                                      "?.getBoundingClientRect().width || 0")
             assert composer >= 0.6 * 390, f"the chat composer is {composer} px wide"
-            assert page.get_by_test_id("tabbar").is_visible()
+            # A conversation has the whole screen: no tab bar, a way back above the title.
+            assert not page.get_by_test_id("tabbar").is_visible()
+            assert page.get_by_test_id("chat-back").get_attribute("href") == "/support/"
     finally:
         ctx.close()
     assert not problems, "\n".join(problems)
@@ -284,7 +286,8 @@ def test_wallet_home_and_chat_on_a_phone(live_server_url: str, browser: Any, lan
         form = page.get_by_test_id("chat-form").bounding_box()
         height = page.evaluate("() => innerHeight")
         assert form["y"] > height / 2, "the composer floats mid-page"
-        assert abs(form["y"] + form["height"] - page.get_by_test_id("tabbar").bounding_box()["y"]) <= 1
+        assert abs(form["y"] + form["height"] - height) <= 1, "the composer is not at the bottom"
+        assert not page.get_by_test_id("tabbar").is_visible()
         page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight)")
         assert abs(page.get_by_test_id("chat-form").bounding_box()["y"] - form["y"]) <= 1
     finally:
