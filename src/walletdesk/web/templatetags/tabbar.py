@@ -9,6 +9,11 @@ language, not one per conversation or transaction page.
 from __future__ import annotations
 
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from walletdesk.accounts.models import STAFF_ROLES
 
@@ -59,3 +64,29 @@ def customer_chrome(context: template.Context) -> bool:
     CUSTOMER_CHROME %}``) instead of resolving the lazy user three times."""
     user = context.get("user")
     return bool(user is not None and user.is_authenticated and user.role not in STAFF_ROLES)
+
+
+# Where a page's "back" link leads, and its words: the page one level up, named as its title or
+# tab names it. Merchants share the contact pages but not a customer's "Me" or wallet.
+BACK: dict[str, object] = {
+    "wallet:home": _("Wallet"),
+    "wallet:history": _("History"),
+    "wallet:cards": _("Cards"),
+    "web:me": pgettext_lazy("tab", "Me"),
+    "support:home": _("My conversations"),
+    "directory:hub": _("Contact us"),
+}
+MERCHANT_BACK = frozenset({"support:home", "directory:hub"})
+
+
+@register.simple_tag(takes_context=True)
+def back(context: template.Context, name: str) -> SafeString:
+    """``{% back "wallet:history" %}``: the way up from a page below a tab, as a messenger or a
+    banking app shows it ("← History"); nothing for staff, signed-out visitors, or a merchant
+    sent to a customer's page. Pages put it in ``{% block back %}`` (web/base.html)."""
+    user = context.get("user")
+    role = getattr(user, "role", "") or ""
+    if role in STAFF_ROLES or (role == "merchant" and name not in MERCHANT_BACK):
+        return SafeString("")
+    return format_html('<p class="crumbs"><a href="{}" data-testid="back">← {}</a></p>',
+                       reverse(name), BACK[name])

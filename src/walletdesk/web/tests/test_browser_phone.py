@@ -44,6 +44,15 @@ SIGNED_OUT = [
     ("unlock", "/account/unlock/"), ("guest-chat", "/support/guest/"),
     ("lock-troubleshooter", "/troubleshoot/lock/"),
 ]
+# A page below a tab leads one level up ("← Wallet"); the tabs' own pages do not.
+BACK_OF = {
+    "transaction": "/wallet/history/", "fees": "/wallet/", "top-up": "/wallet/",
+    "transfer": "/wallet/", "pay": "/wallet/", "withdraw": "/wallet/", "cards": "/wallet/",
+    "statement": "/wallet/", "support": "/me/", "support-new": "/contact/", "chat": "/support/",
+    "transcript": "/support/", "callback": "/contact/", "checkup": "/me/", "activity": "/me/",
+    "devices": "/me/", "two-step": "/me/", "passkeys": "/me/", "refunds": "/me/",
+    "wallet-home": None, "history": None, "contact-hub": None, "help": None, "me": None,
+}
 SHOTS = {"wallet-home", "history", "transaction", "contact-hub", "verify", "chat", "help",
          "help-article", "troubleshoot-result", "checkup", "devices", "login", "support-new",
          "refund-ask", "me"}
@@ -137,6 +146,11 @@ def _visit(page: Any, url: str, pages: list[tuple[str, str]], ids: dict[str, str
             problems.append(f"{name}: HTTP {response.status if response else '?'}")
             continue
         problems += _check(page, axe, name, run_axe is None or name in run_axe)
+        if name in BACK_OF:
+            back = page.locator("[data-testid=back]")
+            href = back.get_attribute("href") if back.count() and back.is_visible() else None
+            if href != BACK_OF[name]:
+                problems.append(f"{name}: leads back to {href}, not {BACK_OF[name]}")
         if name == "chat":  # the messages come over the socket after the page has loaded
             page.get_by_test_id("msg-text").first.wait_for()
         if shots and name in (SHOTS if shots.startswith("phone") else DESKTOP_SHOTS):
@@ -175,7 +189,7 @@ def test_every_customer_page_fits_and_reads(live_server_url: str, browser: Any,
             assert composer >= 0.6 * 390, f"the chat composer is {composer} px wide"
             # A conversation has the whole screen: no tab bar, a way back above the title.
             assert not page.get_by_test_id("tabbar").is_visible()
-            assert page.get_by_test_id("chat-back").get_attribute("href") == "/support/"
+            assert page.get_by_test_id("back").get_attribute("href") == "/support/"
     finally:
         ctx.close()
     assert not problems, "\n".join(problems)
