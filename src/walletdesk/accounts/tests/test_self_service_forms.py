@@ -77,7 +77,9 @@ def test_security_pages_in_chinese_have_no_english_default(customer: Any) -> Non
     assert 'value="我的通行密钥"' in passkeys and 'value="passkey"' not in passkeys
     # The page that sets the phrase does not also nag, above its own form, to set it.
     assert 'data-testid="phrase-banner"' not in c.get("/account/phrase/").content.decode()
-    assert 'data-testid="phrase-banner"' in c.get("/account/checkup/").content.decode()
+    # The check-up's own row says the phrase is not set; the other account pages nudge.
+    assert 'data-testid="phrase-banner"' not in c.get("/account/checkup/").content.decode()
+    assert 'data-testid="phrase-banner"' in c.get("/account/devices/").content.decode()
     checkup = c.get("/account/checkup/").content.decode()
     action = re.search(r'data-testid="mfa-action">([^<]*)<', checkup).group(1)
     assert action == "开启"  # off: the link turns it on, it does not "manage" it
