@@ -56,7 +56,8 @@ ROWS = """() => [...document.querySelectorAll('[data-testid=notification]')].map
   return {height: row.height, width: row.width, li: li.getBoundingClientRect().width,
           button: li.querySelector('.note-row').tagName, read: li.dataset.read,
           bold: +getComputedStyle(title).fontWeight, dot: !!dot && dot.getBoundingClientRect().width > 0,
-          action: li.querySelector('.note-action')?.getBoundingClientRect().height || 0};
+          action: li.querySelector('.note-action')?.getBoundingClientRect().height || 0,
+          primary: !!li.querySelector('.note-action.primary')};
 })"""
 
 
@@ -113,6 +114,8 @@ def test_the_centre_on_a_phone_and_a_desktop(live_server_url: str, browser: Any,
             assert r["height"] >= 44 and r["width"] >= r["li"] - 1, r
             assert (r["read"] == "no") == r["dot"] == (r["bold"] >= 600), r
             assert not r["action"] or r["action"] >= 44, r
+            # A notice's action ("Freeze my account") stands out while the notice is new.
+            assert r["primary"] == bool(r["action"] and r["read"] == "no"), r
         assert any(r["read"] == "no" for r in rows) and any(r["read"] == "yes" for r in rows)
         days = page.get_by_test_id("day").all_inner_texts()
         assert days[0] == ("今天" if short == "zh" else "Today") and len(days) >= 3, days
