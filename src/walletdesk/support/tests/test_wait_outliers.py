@@ -31,7 +31,7 @@ def test_one_two_hour_wait_moves_the_average_only_as_far_as_the_cap(make_agent: 
     # counted as 3 × 120 = 360 s: 0.7 · 120 + 0.3 · 360 = 192 s (37.4 min without the cap)
     assert waits.ewma("general") == pytest.approx(0.7 * 120 + 0.3 * 360)
     assert waits.ewma("general") == pytest.approx(192)
-    assert waits.estimate("general", 1) == 200  # 3 min 20 s, not "about an hour"
+    assert waits.estimate("general", 1) == 200  # 3 min 20 s, not 37 minutes
     assert waits.estimator("general")(1) == 200
     assert QueueStat.objects.get(skill="general").samples == 6  # the outlier still counts as a sample
 
