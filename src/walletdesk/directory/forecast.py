@@ -480,10 +480,14 @@ def hub_charts(channels: Sequence[Any], at: datetime, zone: str) -> list[dict[st
 
 def wait_words(seconds: int) -> str:
     """A wait in people's words: "under a minute", "about 3 minutes", "about 2 hours", kept on
-    one line (no-break spaces: "约 13 / 分钟" split over two lines on a phone)."""
+    one line (no-break spaces: "约 13 / 分钟" split over two lines on a phone). From 20 minutes
+    on, to the nearest 5: an estimate that far out is not good to the minute, and "about 54
+    minutes" would claim it is."""
     if seconds < 60:
         return _("under a minute")
     minutes = round(seconds / 60)
+    if minutes >= 20:
+        minutes = 5 * round(minutes / 5)
     if minutes < 90:
         text = ngettext("about %(n)s minute", "about %(n)s minutes", minutes) % {"n": minutes}
     else:

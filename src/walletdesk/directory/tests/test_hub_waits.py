@@ -56,10 +56,10 @@ def _text(html: str) -> str:
 
 @pytest.mark.parametrize(("language", "under_button", "row", "usually"), [
     # (the sentence as read, its spaces made plain; the row as written: a no-break space)
-    ("en", "Online chat is open; the wait now is about 61 minutes.", "Wait now: about\u00a061\u00a0minutes",
-     "usually answers in about 61"),
-    ("zh-hans", "在线客服服务中，现在需等待约 61 分钟。", "现在需等待约\u00a061\u00a0分钟",
-     "通常约\u00a061\u00a0分钟"),
+    ("en", "Online chat is open; the wait now is about 60 minutes.", "Wait now: about\u00a060\u00a0minutes",
+     "usually answers in about 60"),
+    ("zh-hans", "在线客服服务中，现在需等待约 60 分钟。", "现在需等待约\u00a060\u00a0分钟",
+     "通常约\u00a060\u00a0分钟"),
 ])
 @pytest.mark.usefixtures("chat_queue_now")
 def test_a_live_estimate_is_said_as_now_under_the_button_and_in_the_row(
@@ -118,3 +118,22 @@ def test_no_fixed_sentence_says_chat_is_quicker_than_the_phone(client: Any,
     assert "faster than the phone" not in en and "quicker than" not in en
     assert "比电话更快" not in zh
     assert not Channel.objects.filter(notes_en__icontains="faster").exists()
+
+
+@pytest.mark.parametrize(("seconds", "en", "zh"), [
+    (30, "under a minute", "不到 1 分钟"),
+    (19 * 60, "about 19 minutes", "约 19 分钟"),
+    (21 * 60, "about 20 minutes", "约 20 分钟"),
+    (54 * 60, "about 55 minutes", "约 55 分钟"),
+    (61 * 60, "about 60 minutes", "约 60 分钟"),
+    (3 * 3600, "about 3 hours", "约 3 小时"),
+])
+def test_a_long_wait_is_said_to_the_nearest_five_minutes(seconds: int, en: str, zh: str) -> None:
+    """Past 20 minutes an estimate is not good to the minute, and is not said as if it were."""
+    from django.utils import translation
+
+    from walletdesk.directory.forecast import wait_words
+
+    for language, words in (("en", en), ("zh-hans", zh)):
+        with translation.override(language):
+            assert wait_words(seconds).replace("\u00a0", " ") == words
