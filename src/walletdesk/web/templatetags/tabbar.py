@@ -82,12 +82,13 @@ MERCHANT_BACK = frozenset({"support:home", "directory:hub"})
 @register.simple_tag(takes_context=True)
 def back(context: template.Context, name: str) -> SafeString:
     """``{% back "wallet:history" %}``: the way up from a page below a tab, as a messenger or a
-    banking app shows it ("← History"); nothing for staff, or for a merchant sent to a
-    customer's page. Pages put it in ``{% block back %}``, which web/base.html shows to
-    signed-in customers and merchants only."""
+    banking app shows it ("← History"), for a signed-in customer; nothing for a visitor or
+    staff, nor for a merchant sent to a customer's page. Pages put it in ``{% block back %}``
+    (web/base.html, above the content)."""
     user = context.get("user")
     role = getattr(user, "role", "") or ""
-    if role in STAFF_ROLES or (role == "merchant" and name not in MERCHANT_BACK):
+    if (not getattr(user, "is_authenticated", False) or role in STAFF_ROLES
+            or (role == "merchant" and name not in MERCHANT_BACK)):
         return SafeString("")
     return format_html('<p class="crumbs"><a href="{}" data-testid="back">← {}</a></p>',
                        reverse(name), BACK[name])

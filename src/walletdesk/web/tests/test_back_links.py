@@ -63,6 +63,10 @@ def test_a_transaction_and_a_chat_lead_to_their_lists(customer: Any, fund: Any) 
     assert _back(client, f"/support/c/{opened.conversation.pk}/") == ("/support/", "My conversations")
 
 
+def test_a_visitor_on_a_public_page_below_a_tab_gets_none(db: Any) -> None:
+    assert _back(Client(headers={"accept-language": "en"}), "/wallet/fees/") is None
+
+
 def test_a_merchant_is_led_only_where_merchants_go(make_customer: Any) -> None:
     client = Client(headers={"accept-language": "en"})
     client.force_login(make_customer(role="merchant"))
@@ -70,8 +74,10 @@ def test_a_merchant_is_led_only_where_merchants_go(make_customer: Any) -> None:
     assert _back(client, "/support/") is None  # "Me" is a customer's tab
 
 
-@pytest.mark.parametrize("role", ["agent", "supervisor", "admin"])
-def test_staff_get_no_back_link(role: str) -> None:
+@pytest.mark.parametrize(("role", "signed_in", "shown"), [
+    ("customer", True, True), ("agent", True, False), ("supervisor", True, False),
+    ("admin", True, False), ("", False, False)])
+def test_only_a_signed_in_customer_is_led_back(role: str, signed_in: bool, shown: bool) -> None:
     html = Template('{% load tabbar %}{% back "web:me" %}').render(
-        Context({"user": SimpleNamespace(role=role)}))
-    assert html == ""
+        Context({"user": SimpleNamespace(role=role, is_authenticated=signed_in)}))
+    assert ('data-testid="back"' in html) is shown
