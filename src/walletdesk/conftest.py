@@ -41,6 +41,14 @@ def _reset_clock() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _forget_scheduled_jobs() -> None:
+    # The periodic slots this process has queued: a test's rows are rolled back with it.
+    from walletdesk.core.services import jobs
+
+    jobs.forget_scheduled()
+
+
+@pytest.fixture(autouse=True)
 def _no_cached_fees() -> None:
     """Fee policies and promotions are cached per process (ADR 0005); a test's rolled-back rows
     must not outlive it."""

@@ -19,7 +19,7 @@ import socket
 import threading
 import traceback
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -80,15 +80,43 @@ def _create(name: str, args: dict[str, Any], delay: float, unique_key: str | Non
         return None  # a job with this unique key exists already
 
 
+# The slot of each periodic handler that this process has seen in the queue. Workers poll about
+# once a second and the shortest slot is five seconds, so most polls have nothing to add and
+# touch no table; before this, every poll tried an INSERT per handler that the unique key
+# refused, and PostgreSQL logged each refusal as an ERROR (some 30 lines a second).
+_scheduled: dict[str, int] = {}
+
+
+def forget_scheduled() -> None:
+    """Forget which slots this process has queued (tests: a rolled-back test loses its rows)."""
+    _scheduled.clear()
+
+
+def _queued_already(keys: Iterable[str]) -> set[str]:
+    found = Job.objects.filter(unique_key__in=keys).values_list("unique_key", flat=True)
+    return {key for key in found if key is not None}
+
+
 def schedule_periodic() -> int:
-    """Create this slot's job for every periodic handler (idempotent)."""
-    created = 0
-    now = clock.now().timestamp()
-    for name, every in _periodic.items():
-        slot = int(now // every)
-        if _create(name, {}, 0, f"periodic:{name}:{slot}") is not None:
-            created += 1
-    return created
+    """Queue this slot's job for every periodic handler whose slot this process has not queued
+    yet: one read of the slots already there (another process may have queued them), then one
+    ``INSERT`` that skips any slot queued in between (``ON CONFLICT DO NOTHING``; ``INSERT OR
+    IGNORE`` on SQLite), so no refused insert reaches the database's log. Returns how many
+    slots this call found missing and queued."""
+    now = clock.now()
+    due = {name: int(now.timestamp() // every) for name, every in _periodic.items()}
+    keys = {f"periodic:{name}:{slot}": name for name, slot in due.items()
+            if _scheduled.get(name) != slot}
+    if not keys:
+        return 0
+    there = _queued_already(keys)
+    missing = [Job(name=name, args={}, run_at=now, unique_key=key)
+               for key, name in keys.items() if key not in there]
+    if missing:
+        Job.objects.bulk_create(missing, ignore_conflicts=True)
+    for name in keys.values():
+        _scheduled[name] = due[name]
+    return len(missing)
 
 
 def worker_id() -> str:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
+from unittest.mock import patch
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from walletdesk.core import clock
 from walletdesk.core.models import Job
@@ -107,7 +109,26 @@ def test_failures_back_off_then_fail(enqueue: Any) -> None:
 def test_periodic_slots_are_unique(db: Any) -> None:
     first = jobs.schedule_periodic()
     assert first >= 1
-    assert jobs.schedule_periodic() == 0  # same slot: nothing new, whoever asks
+    with CaptureQueriesContext(connection) as polls:
+        assert jobs.schedule_periodic() == 0  # same slot: nothing new
+    assert not polls.captured_queries  # and this process knows it without asking
+    jobs.forget_scheduled()  # as another process would: it finds them all there
+    assert jobs.schedule_periodic() == 0
     keys = list(Job.objects.filter(unique_key__startswith="periodic:").values_list(
         "unique_key", flat=True))
-    assert len(keys) == len(set(keys))
+    assert len(keys) == len(set(keys)) == first
+
+
+def test_a_slot_queued_by_another_process_in_between_is_skipped_quietly(db: Any) -> None:
+    """The race the unique key settles: a slot queued after this process looked. The INSERT
+    skips it without an error (so nothing reaches the database's log) and queues the rest."""
+    name = "core.purge_finished_jobs"
+    slot = int(clock.now().timestamp() // jobs._periodic[name])
+    raced = Job.objects.create(name=name, args={}, run_at=clock.now(),
+                               unique_key=f"periodic:{name}:{slot}")
+    with patch.object(jobs, "_queued_already", return_value=set()):  # looked just before
+        jobs.schedule_periodic()
+    keys = list(Job.objects.filter(unique_key__startswith="periodic:").values_list(
+        "unique_key", flat=True))
+    assert len(keys) == len(set(keys)) == len(jobs._periodic)
+    assert Job.objects.get(unique_key=raced.unique_key).pk == raced.pk

@@ -57,6 +57,10 @@ def add(user: Any, kind: str, title: Any, body: Any = "", *, link: str = "",
     ``action`` and ``action_link``: a second step it offers as a button (a path of this site)."""
     if user is None or not getattr(user, "pk", None):
         return None
+    if Notification.objects.filter(user=user, source=source[:120]).exists():
+        # Told already: the periodic sweeps ask again for what is still unread, and an INSERT
+        # the unique key refuses would be an ERROR line in the database's log each time.
+        return None
     with translation.override(user.language or "zh-hans"):
         title_text, body_text = str(plain(title))[:200], str(plain(body))
         action_text = str(plain(action))[:60]
@@ -70,7 +74,7 @@ def add(user: Any, kind: str, title: Any, body: Any = "", *, link: str = "",
                                                action_label=action_text, action_link=action_link,
                                                source=source[:120])
     except IntegrityError:
-        return None  # this event was already told
+        return None  # told by another process in between
     finally:
         _written(user)
     if (PushSubscription.objects.filter(user=user).exists()

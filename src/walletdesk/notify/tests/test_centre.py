@@ -307,3 +307,20 @@ def test_a_message_of_two_paragraphs_keeps_its_break_on_the_page(make_customer: 
         body="这张卡上处理中的充值和提现仍会完成。\n如果不是您本人，请立即联系客服。")
     page = browser_for(user).get("/notify/").content.decode()
     assert "仍会完成。<br>如果不是您本人" in page
+
+
+def test_an_event_told_already_is_not_inserted_again(make_customer: Any) -> None:
+    """The agent-reply sweep asks every ten seconds about a reply still unread. The second
+    ask finds the notification and writes nothing: an INSERT the unique key refused would be
+    an ERROR line in PostgreSQL's log each time."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = make_customer(language="en")
+    first = inbox.add(user, Kind.SECURITY, "New login", "Pixel", source="same")
+    with CaptureQueriesContext(connection) as ctx:
+        again = inbox.add(user, Kind.SECURITY, "New login again", "Pixel", source="same")
+    assert first is not None and again is None
+    assert not [q for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith("INSERT")]
+    assert list(Notification.objects.filter(user=user).values_list("title", flat=True)) == [
+        "New login"]
