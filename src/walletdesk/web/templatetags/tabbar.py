@@ -19,13 +19,16 @@ from walletdesk.accounts.models import STAFF_ROLES
 
 register = template.Library()
 
-# First match wins: history lives under /wallet/, so it comes before the wallet tab.
+# First match wins: history and a transaction live under /wallet/, so they come before the
+# wallet tab, and starting a chat or booking a call before "My conversations" and "My
+# callbacks", which sit under Me. A page is under the tab its way back ({% back %}) leads to.
 TABS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("history", ("/wallet/history/",)),
+    ("history", ("/wallet/history/", "/wallet/t/")),
     ("wallet", ("/wallet/",)),
     ("help", ("/help/", "/troubleshoot/")),
-    ("contact", ("/contact/", "/support/", "/phone/")),
-    ("me", ("/me/", "/account/", "/security/", "/refunds/", "/notify/")),
+    ("contact", ("/contact/", "/support/new/", "/support/guest/", "/phone/callback/")),
+    ("me", ("/me/", "/account/", "/security/", "/refunds/", "/notify/", "/support/",
+            "/phone/callbacks/")),
 )
 
 MERCHANT_TABS: tuple[tuple[str, tuple[str, ...]], ...] = (

@@ -63,6 +63,29 @@ def test_a_transaction_and_a_chat_lead_to_their_lists(customer: Any, fund: Any) 
     assert _back(client, f"/support/c/{opened.conversation.pk}/") == ("/support/", "My conversations")
 
 
+def test_a_page_is_under_the_tab_its_way_back_leads_to(customer: Any, fund: Any) -> None:
+    """"← History" above a transaction with the Wallet tab lit would send the eye two ways:
+    the lit tab is the tab of the page the way back leads to."""
+    from walletdesk.support.services import conversations
+    from walletdesk.web.templatetags.tabbar import tab_of
+
+    t = fund(customer, 10_000)
+    opened = conversations.open_conversation(customer, topic="general", message="hello",
+                                             use_triage=False)
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(customer)
+    pages = [path for path, _up, _words in BELOW_A_TAB] + [
+        f"/wallet/t/{t.public_id}/", f"/support/c/{opened.conversation.pk}/",
+        f"/support/c/{opened.conversation.pk}/transcript/", "/phone/callbacks/",
+        "/wallet/fees/"]  # booking a call and two-step (after a step-up): test_browser_phone
+    for path in pages:
+        html = client.get(path).content.decode()
+        found = BACK.findall(html)
+        assert len(found) == 1, path
+        lit = re.search(r'aria-current="page" data-testid="tab-([a-z]+)"', html)
+        assert lit and lit.group(1) == tab_of(found[0][0]), (path, found, lit)
+
+
 def test_a_visitor_on_a_public_page_below_a_tab_gets_none(db: Any) -> None:
     assert _back(Client(headers={"accept-language": "en"}), "/wallet/fees/") is None
 

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from walletdesk.conftest import SCREENSHOTS, browser_login
+from walletdesk.web.templatetags.tabbar import tab_of
 
 pytestmark = pytest.mark.browser
 
@@ -161,6 +162,10 @@ def _visit(page: Any, url: str, pages: list[tuple[str, str]], ids: dict[str, str
             href = back.get_attribute("href") if back.count() and back.is_visible() else None
             if href != BACK_OF[name]:
                 problems.append(f"{name}: leads back to {href}, not {BACK_OF[name]}")
+            lit = page.locator("[data-testid=tabbar] [aria-current=page]")
+            tab = lit.get_attribute("data-testid") if lit.count() == 1 else None
+            if href and tab != f"tab-{tab_of(href)}":
+                problems.append(f"{name}: {tab} is lit, but the way back leads to {href}")
         if name == "chat":  # the messages come over the socket after the page has loaded
             page.get_by_test_id("msg-text").first.wait_for()
         if shots and name in (SHOTS if shots.startswith("phone") else DESKTOP_SHOTS):

@@ -117,10 +117,12 @@ def test_pages_keep_the_person_the_role_and_the_language(customer: Any, make_cus
 
 
 @pytest.mark.parametrize(("path", "tab"), [
-    ("/wallet/", "wallet"), ("/wallet/tx/abc/", "wallet"), ("/wallet/history/", "history"),
-    ("/wallet/history/?page=2", "history"), ("/help/a/reset/", "help"), ("/troubleshoot/", "help"),
-    ("/support/c/41/", "contact"), ("/phone/", "contact"), ("/contact/", "contact"),
-    ("/account/devices/", "me"), ("/security/", "me"), ("/", ""), ("/login/", ""),
+    ("/wallet/", "wallet"), ("/wallet/cards/", "wallet"), ("/wallet/t/tx_abc/", "history"),
+    ("/wallet/history/", "history"), ("/wallet/history/?page=2", "history"),
+    ("/help/a/reset/", "help"), ("/troubleshoot/", "help"), ("/contact/", "contact"),
+    ("/support/new/", "contact"), ("/phone/callback/", "contact"), ("/support/", "me"),
+    ("/support/c/41/", "me"), ("/phone/callbacks/", "me"), ("/account/devices/", "me"),
+    ("/security/", "me"), ("/", ""), ("/login/", ""),
 ])
 def test_each_path_belongs_to_one_tab(path: str, tab: str) -> None:
     assert tab_of(path) == tab
@@ -130,7 +132,7 @@ def test_the_tab_bar_is_one_entry_per_tab_not_per_page() -> None:
     tpl = Template('{% include "web/_tabbar.html" %}')
     for n in range(40):  # forty conversations' pages
         html = tpl.render(Context({"request": RequestFactory().get(f"/support/c/{n}/")}))
-        assert 'aria-current="page" data-testid="tab-contact"' in html
+        assert 'aria-current="page" data-testid="tab-me"' in html
     assert len(fragments._entries) == 1
 
 
