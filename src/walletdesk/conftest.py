@@ -40,6 +40,15 @@ def _reset_clock() -> Iterator[None]:
     clock.reset()
 
 
+@pytest.fixture
+def still_clock() -> Iterator[None]:
+    """The project clock held still. A test that sends N requests against a fixed-window limit
+    (N a minute, N an hour) puts them all in one window, however slowly a loaded machine sends
+    them: on the real clock a window may turn mid-way and the N+1st passes (CI saw it)."""
+    with clock.frozen(clock.now()):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _forget_scheduled_jobs() -> None:
     # The periodic slots this process has queued: a test's rows are rolled back with it.

@@ -113,6 +113,7 @@ def test_forwarded_for_is_used_only_from_a_trusted_proxy(customer):
 
 @override_settings(SECURITY={**__import__("django.conf").conf.settings.SECURITY,
                              "IP_FAILURES_PER_15_MIN": 8})
+@pytest.mark.usefixtures("still_clock")
 def test_per_ip_limit(make_customer):
     users = [make_customer() for _ in range(3)]
     for i in range(8):

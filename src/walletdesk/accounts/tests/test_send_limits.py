@@ -22,6 +22,7 @@ def sign_up(login: str | None, ip: str = "198.51.100.5") -> Any:
                 {"login": login, "password": STRONG})
 
 
+@pytest.mark.usefixtures("still_clock")
 def test_sign_up_messages_to_one_address_are_limited_the_same_for_everyone(
         customer: User) -> None:
     known = [sign_up(customer.email, ip=f"198.51.100.{i}") for i in range(7)]
@@ -39,6 +40,7 @@ def test_sign_up_messages_to_one_address_are_limited_the_same_for_everyone(
     assert Delivery.objects.filter(to=customer.email, kind="signup_exists").count() == 5
 
 
+@pytest.mark.usefixtures("still_clock")
 def test_one_ip_cannot_ask_for_messages_to_many_addresses(db: object) -> None:
     codes = [post(Client(REMOTE_ADDR="198.51.100.9"), "/api/v1/auth/password-reset",
                   {"login": f"+86138001380{i:02d}"}).status_code for i in range(31)]

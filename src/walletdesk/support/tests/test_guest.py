@@ -61,6 +61,7 @@ def test_guest_token_is_bound_to_its_conversation(anon_api: Any) -> None:
     assert anon_api.get(f"/api/v1/support/conversations/{a['id']}").status_code == 200
 
 
+@pytest.mark.usefixtures("still_clock")
 def test_guest_chats_are_rate_limited_per_address(db: Any) -> None:
     import json
 

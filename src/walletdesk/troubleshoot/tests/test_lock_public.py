@@ -79,6 +79,7 @@ def test_a_login_is_told_at_most_3_times_an_hour_and_the_answer_never_changes(lo
     assert Delivery.objects.filter(to="locked@example.com", kind="troubleshoot_lock").count() == 3
 
 
+@pytest.mark.usefixtures("still_clock")
 def test_a_visitor_is_limited_per_address(logins):
     client = Client()
     codes = [post(client, "/api/v1/troubleshoot/lock/explain", {"login": f"x{i}@example.com"}
