@@ -8,12 +8,12 @@ from walletdesk.core.services import jobs
 from .services import outbound
 
 
-@jobs.task("mailroom.deliver")
+@jobs.task("mailroom.deliver", retry_on=(outbound.DeliveryFailed,))
 def deliver(mail_id: int) -> None:
     outbound.deliver(mail_id)
 
 
-@jobs.task("mailroom.reply")
+@jobs.task("mailroom.reply", retry_on=(outbound.DeliveryFailed,))
 def reply(message_id: int) -> None:
     row = outbound.reply_row(message_id)
     if row is not None:

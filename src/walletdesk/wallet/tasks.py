@@ -12,12 +12,12 @@ from walletdesk.core.services import jobs
 
 from . import conf, services
 from .models import Transaction
-from .network import get_network
+from .network import NetworkUnavailable, get_network
 from .network import simulator as network_simulator
 from .services import idempotency
 
 
-@jobs.task("wallet.submit_to_network")
+@jobs.task("wallet.submit_to_network", retry_on=(NetworkUnavailable,))
 def submit_to_network(transaction_id: int) -> None:
     txn = Transaction.objects.select_related("payment_method").get(pk=transaction_id)
     if txn.status != Transaction.Status.PENDING or txn.network_ref:
@@ -38,14 +38,14 @@ def network_decide(reference: str) -> None:
         services.on_network_result(*result)
 
 
-@jobs.task("wallet.cancel_on_network")
+@jobs.task("wallet.cancel_on_network", retry_on=(NetworkUnavailable,))
 def cancel_on_network(transaction_id: int) -> None:
     txn = Transaction.objects.get(pk=transaction_id)
     if txn.network_ref:
         get_network().cancel(txn.network_ref)
 
 
-@jobs.task("wallet.reverse_on_network")
+@jobs.task("wallet.reverse_on_network", retry_on=(NetworkUnavailable,))
 def reverse_on_network(transaction_id: int) -> None:
     txn = Transaction.objects.get(pk=transaction_id)
     get_network().reverse(client_ref=f"{txn.public_id}:reversal",

@@ -6,6 +6,9 @@
   server calls it from a thread, production runs ``walletdesk worker``.
 * ``@periodic(seconds)`` handlers get one job per time slot; the slot key is
   unique in the database, so several workers never run the same slot twice.
+* ``@task(name, retry_on=(SomeOutage,))``: exceptions that mean "not now" (a mail server
+  or a card network that is down). The job is retried as after any failure, but the log
+  gets one warning line instead of a traceback, and an error only when the tries run out.
 
 Handlers must be idempotent: a job whose worker died is claimed again after
 its lease runs out.
@@ -34,14 +37,16 @@ log = logging.getLogger(__name__)
 Handler = Callable[..., Any]
 _handlers: dict[str, Handler] = {}
 _periodic: dict[str, float] = {}
+_retry_on: dict[str, tuple[type[Exception], ...]] = {}
 # How long a claimed job belongs to its worker; after that another worker may
 # take it over. Tests shorten it to watch a dead worker's job being finished.
 LEASE_SECONDS = float(settings.JOB_LEASE_SECONDS)
 
 
-def task(name: str) -> Callable[[Handler], Handler]:
+def task(name: str, *, retry_on: tuple[type[Exception], ...] = ()) -> Callable[[Handler], Handler]:
     def register(fn: Handler) -> Handler:
         _handlers[name] = fn
+        _retry_on[name] = retry_on
         return fn
 
     return register
@@ -164,6 +169,12 @@ def run_job(job: Job, worker: str) -> None:
     else:
         try:
             handler(**job.args)
+        except _retry_on.get(job.name, ()) as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            if job.attempts >= job.max_attempts:
+                log.error("job %s gave up after %d tries: %s", job, job.attempts, error)
+            else:
+                log.warning("job %s will be tried again: %s", job, error)
         except Exception:
             error = traceback.format_exc()
             log.exception("job %s failed", job)

@@ -26,6 +26,15 @@ def explode() -> None:
     raise RuntimeError("boom")
 
 
+class Outage(Exception):
+    pass
+
+
+@jobs.task("test.outage", retry_on=(Outage,))
+def outage() -> None:
+    raise Outage("the mail server refused the connection")
+
+
 @pytest.fixture(autouse=True)
 def _clear() -> None:
     calls.clear()
@@ -132,3 +141,38 @@ def test_a_slot_queued_by_another_process_in_between_is_skipped_quietly(db: Any)
         "unique_key", flat=True))
     assert len(keys) == len(set(keys)) == len(jobs._periodic)
     assert Job.objects.get(unique_key=raced.unique_key).pk == raced.pk
+
+
+def test_an_expected_outage_is_retried_with_one_line_not_a_traceback(
+        enqueue: Any, caplog: pytest.LogCaptureFixture) -> None:
+    """A mail server or card network that is down is not a bug: the job is retried as usual,
+    the log says so in one warning line, and only running out of tries is an error."""
+    enqueue("test.outage")
+    job = Job.objects.get(name="test.outage")
+    Job.objects.filter(pk=job.pk).update(max_attempts=2)
+    with caplog.at_level("WARNING", logger="walletdesk.core.services.jobs"):
+        jobs.run_pending()
+    job.refresh_from_db()
+    assert job.status == "queued" and job.run_at > clock.now()
+    assert job.last_error == "Outage: the mail server refused the connection"
+    [first] = caplog.records
+    assert first.levelname == "WARNING" and first.exc_info is None
+    assert "will be tried again" in first.getMessage()
+    caplog.clear()
+    clock.advance(10)
+    with caplog.at_level("WARNING", logger="walletdesk.core.services.jobs"):
+        jobs.run_pending()
+    job.refresh_from_db()
+    assert job.status == "failed" and job.attempts == 2
+    [last] = caplog.records
+    assert last.levelname == "ERROR" and last.exc_info is None and "gave up after 2" in last.getMessage()
+
+
+def test_any_other_exception_keeps_its_traceback(enqueue: Any,
+                                                 caplog: pytest.LogCaptureFixture) -> None:
+    enqueue("test.explode")
+    with caplog.at_level("WARNING", logger="walletdesk.core.services.jobs"):
+        jobs.run_pending()
+    job = Job.objects.get(name="test.explode")
+    assert job.last_error.startswith("Traceback") and "RuntimeError: boom" in job.last_error
+    assert [r.levelname for r in caplog.records] == ["ERROR"] and caplog.records[0].exc_info

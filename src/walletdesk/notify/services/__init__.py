@@ -122,14 +122,14 @@ def unseal(sealed: str) -> Rendered:
     return Rendered(**json.loads(_box().decrypt(bytes.fromhex(sealed))))
 
 
-@jobs.task("notify.deliver")
+class DeliveryFailed(Exception):
+    """No channel took the message this time (``deliver`` has logged why); the job retries."""
+
+
+@jobs.task("notify.deliver", retry_on=(DeliveryFailed,))
 def deliver_job(sealed: str) -> None:
     if not deliver(unseal(sealed)):
         raise DeliveryFailed("will retry")
-
-
-class DeliveryFailed(Exception):
-    pass
 
 
 def tell_owner(user: Any, kind: str, *, addresses: Iterable[str] | None = None,
