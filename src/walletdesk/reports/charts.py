@@ -1,7 +1,11 @@
-"""Charts as SVG written on the server: no script, no inline style (the CSP allows
-neither), only presentation attributes and classes styled by static/reports/reports.css.
-Every chart has a <title> and each bar a text label, so the numbers are readable
-without colours and by screen readers."""
+"""Charts written on the server: no script, no inline style (the CSP allows neither), only
+presentation attributes and classes styled by static/reports/reports.css. Every chart has a
+title and each bar its value in words, so the numbers are readable without colours and by
+screen readers.
+
+In a bar chart the label and the value are page text at the page's size, whatever the card's
+width (an SVG drawing shrinks its text with the card: 9 px in a quarter-width card); only the
+bar itself is drawn, stretched across the card. The days chart stays a drawing."""
 
 from __future__ import annotations
 
@@ -12,11 +16,6 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 WIDTH = 640  # columns chart (a full-width card)
-BARS_WIDTH = 440  # bar charts sit in half-width cards: a narrower drawing keeps text legible
-LABEL_W = 170
-VALUE_W = 70
-BAR_H = 20
-GAP = 8
 
 
 @dataclass(frozen=True)
@@ -26,38 +25,24 @@ class Bar:
     text: str  # what is written after the bar (a count, a formatted duration)
 
 
-def _short(text: str, width_px: int) -> str:
-    """Cut a label to about ``width_px`` at 12 px (a CJK character is about twice a Latin one)."""
-    budget, out = width_px / 6.5, ""
-    for ch in text:
-        budget -= 2 if ord(ch) >= 0x2E80 else 1
-        if budget < 1:
-            return out + "…"
-        out += ch
-    return out
-
-
-def bars(title: str, data: Sequence[Bar], css: str = "", *, width: int = BARS_WIDTH,
-         label_w: int = LABEL_W, value_w: int = VALUE_W) -> SafeString:
-    """Horizontal bars, one row per item, scaled to the largest value."""
-    height = max(1, len(data)) * (BAR_H + GAP) + GAP
+def bars(title: str, data: Sequence[Bar], css: str = "") -> SafeString:
+    """Horizontal bars scaled to the largest value: a list under the chart's title, each item
+    its label and value on one line and the bar under them, so a long label wraps across the
+    card's whole width. The bar is hidden from screen readers (the value says it)."""
     top = max((b.value for b in data), default=0) or 1
-    span = width - label_w - value_w
-    parts = [f'<svg class="chart bars {escape(css)}" role="img" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
-             f"<title>{escape(title)}</title>"]
+    parts = [f'<figure class="chart bars {escape(css)}"><figcaption class="visually-hidden">'
+             f"{escape(title)}</figcaption><ul>"]
     if not data:
-        parts.append(f'<text class="empty" x="{label_w}" y="{BAR_H}">—</text>')
-    for i, b in enumerate(data):
-        y = GAP + i * (BAR_H + GAP)
-        w = round(span * b.value / top, 1) if b.value > 0 else 0
-        mid = y + BAR_H * 0.7
-        parts.append(f'<text class="label" x="{label_w - 8}" y="{mid}" text-anchor="end">'
-                     f"{escape(_short(b.label, label_w - 12))}</text>")
-        parts.append(f'<rect class="bar" x="{label_w}" y="{y}" width="{w}" height="{BAR_H}" rx="3">'
-                     f"<title>{escape(b.label)}: {escape(b.text)}</title></rect>")
-        parts.append(f'<text class="value" x="{label_w + w + 6}" y="{mid}">{escape(b.text)}</text>')
-    parts.append("</svg>")
+        parts.append('<li class="empty">—</li>')
+    for b in data:
+        share = round(100 * b.value / top, 1) if b.value > 0 else 0
+        parts.append(
+            f'<li><span class="label">{escape(b.label)}</span> '
+            f'<span class="value">{escape(b.text)}</span>'
+            f'<svg class="track" viewBox="0 0 100 10" preserveAspectRatio="none" '
+            f'aria-hidden="true" focusable="false"><rect class="bar" width="{share}" height="10" '
+            f'rx="1"/></svg></li>')
+    parts.append("</ul></figure>")
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 
 

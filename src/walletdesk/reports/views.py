@@ -51,8 +51,7 @@ def _charts(report: dict[str, Any], built: dict[str, tables.Table]) -> dict[str,
         "channels": charts.bars(_("Conversations by channel"), counted("channels")),
         "regions": charts.bars(_("Conversations by region"), counted("regions")),
         "topics": charts.bars(_("Conversations by topic"), counted("topics")),
-        "times": charts.bars(_("Average times"), times, css="times", width=charts.WIDTH,
-                             label_w=250, value_w=110),
+        "times": charts.bars(_("Average times"), times, css="times"),
         "ratings": charts.bars(_("Ratings"), ratings, css="ratings"),
     }
 
