@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from walletdesk.conftest import SCREENSHOTS
+
 from .test_browser import login, open_chat
 from .test_console_browser import console_for
 
@@ -115,3 +117,34 @@ def test_shortcuts_in_capitals_and_one_note_at_a_time(live_server_url: str, page
     offline = agent.get_by_test_id("transfer-to").locator("option[data-state='offline']")
     if offline.count():
         expect(offline.first).to_be_disabled()
+
+
+def test_an_agent_opens_the_conversation_whose_reference_a_customer_reads_out(
+        live_server_url: str, page_for: Any) -> None:
+    """On a call the customer reads out "CS-20261207-000055" as best they can; the agent types
+    it as heard (lower case, spaces, no "CS") into the box that "/" reaches, and the console
+    opens it. A reference the agent may not open says so, and changes nothing."""
+    url = live_server_url
+    customer = page_for("zh-hans")
+    login(customer, url, "li.na@example.cn")
+    reference, _conv_id = open_chat(customer, url, "payments", "充值一直没有到账")
+    agent = console_for(page_for("en"), url, "wang.lei@walletdesk.example")
+    agent.locator("body").press("/")
+    box = agent.get_by_test_id("find-ref")
+    expect(box).to_be_focused()
+    _cs, day, number = reference.split("-")
+    box.fill(f" cs {day} {number} ")
+    box.press("Enter")
+    expect(agent.get_by_test_id("current-reference")).to_have_text(reference)
+    agent.wait_for_url(f"**/support/console/?c={reference}")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    agent.screenshot(path=str(SCREENSHOTS / "agent-console-find-en.png"))
+    # Nobody has this reference (or it is someone else's): one sentence, the open one stays.
+    box.fill(f"{day}-999999")
+    agent.get_by_test_id("find-open").click()
+    expect(agent.get_by_test_id("chat-warning")).to_contain_text(f"CS-{day}-999999")
+    expect(agent.get_by_test_id("current-reference")).to_have_text(reference)
+    assert agent.url.endswith(f"?c={reference}")
+    # The help lists the key.
+    agent.get_by_test_id("kb-open").click()
+    expect(agent.get_by_test_id("kb-help")).to_contain_text("Open a conversation by its reference")

@@ -356,12 +356,13 @@ document.addEventListener("DOMContentLoaded", function () {
     warnEl.textContent = fmt(labels.notFound, { ref: key }); say(warnEl.textContent);
   }
   /* Open what a link names: from the lists, else asked from the server, which answers only
-     with a conversation this viewer may see (an agent: theirs and the queue; a supervisor: any). */
-  function openLink(key) {
+     with a conversation this viewer may see (an agent: theirs and the queue; a supervisor: any).
+     byReference: the key is a reference even if it is all digits (typed, never an id). */
+  function openLink(key, byReference) {
     key = String(key || "").trim(); if (!key) { return; }
     var ref = key.toUpperCase(), known = Object.keys(convs).filter(function (id) { return convs[id].reference === ref; })[0];
     if (known) { select(+known); return; }
-    var ask = /^\d+$/.test(key) ? api("GET", "/conversations/" + key).then(function (c) { return [c]; })
+    var ask = !byReference && /^\d+$/.test(key) ? api("GET", "/conversations/" + key).then(function (c) { return [c]; })
       : api("GET", "/conversations?reference=" + encodeURIComponent(ref));
     ask.then(function (list) {
       var c = list && list[0];
@@ -369,6 +370,17 @@ document.addEventListener("DOMContentLoaded", function () {
       convs[c.id] = Object.assign(convs[c.id] || {}, c); select(c.id);
     }).catch(function (e) { if (e.status === 404) { notFound(key); } else { warnEl.textContent = e.message; } });
   }
+  /* The reference a customer reads out, however it was typed: "cs 20261207 000055",
+     "20261207-000055" and "CS-20261207-000055" are the same conversation. */
+  function readReference(typed) {
+    var s = String(typed || "").trim().toUpperCase(), m = /^(?:CS)?(\d{8})(\d{6})$/.exec(s.replace(/[\s_.\u2010-\u2015-]+/g, ""));
+    return m ? "CS-" + m[1] + "-" + m[2] : s;
+  }
+  $("find-conv").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var typed = $("find-ref").value; if (!typed.trim()) { return; }
+    warnEl.textContent = ""; openLink(readReference(typed), true);
+  });
   var reopen = fromHash() || new URLSearchParams(location.search).get("c") || null;
   window.addEventListener("hashchange", function () { var key = fromHash(); if (key) { openLink(key); } });
   /* Casework's approval links (and any add-on) ask the console to open a conversation. */
@@ -582,6 +594,7 @@ document.addEventListener("DOMContentLoaded", function () {
     else if (k === "n") { if (!text.disabled) { noteMode(true); text.focus(); } }
     else if (k === "c") { $("canned").focus(); }
     else if (k === "t") { $("transfer-to").focus(); }
+    else if (k === "/") { $("find-ref").focus(); $("find-ref").select(); }
     else if (k === "?") { toggleHelp(); }
     else { return; }
     ev.preventDefault();
