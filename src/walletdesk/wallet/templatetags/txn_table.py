@@ -38,7 +38,10 @@ VOID = ("failed", "expired", "reversed")
 LABELS = {"time": gettext_lazy("Time"), "type": gettext_lazy("Type"),
           "details": gettext_lazy("Details"), "status": gettext_lazy("Status"),
           "amount": gettext_lazy("Amount"), "fee": gettext_lazy("Fee"),
-          "no_fee": gettext_lazy("No fee charged")}
+          "no_fee": gettext_lazy("No fee charged"),
+          # The fee cell of a transaction that did not go through: short, so that a phone's
+          # second line ("Top-up · Yesterday 23:58 · Failed") keeps it beside the status.
+          "no_fee_cell": pgettext_lazy("fee of a transaction that did not go through", "No fee")}
 MONTHS = (pgettext_lazy("short month", "Jan"), pgettext_lazy("short month", "Feb"),
           pgettext_lazy("short month", "Mar"), pgettext_lazy("short month", "Apr"),
           pgettext_lazy("short month", "May"), pgettext_lazy("short month", "Jun"),
@@ -177,7 +180,7 @@ def _row(t: Any, direction: int, url: str, labels: Mapping[str, str], when: _Whe
     amount = _escape(format_minor(int(t.amount or 0), t.currency))
     if t.status in VOID:
         amount_cell = f'<span class="amount void">{amount}</span>'
-        fee_cell = f'<span class="muted" data-testid="no-fee">{labels["no_fee"]}</span>'
+        fee_cell = f'<span class="muted" data-testid="no-fee">{labels["no_fee_cell"]}</span>'
         said_amount = f"{amount}, {labels['no_fee']}"
     else:
         sign, cls = ("+", "amount in") if direction > 0 else ("−", "amount")

@@ -236,8 +236,9 @@ def test_dark_mode_follows_the_phone(live_server_url: str, browser: Any) -> None
 
 def _history_rows_on_a_phone(page: Any, url: str, lang: str) -> None:
     """A transaction is one compact row (two lines, 56-80 px) with one link; "Completed" is not
-    said, any other status is, with "No fee charged" for a failed one; times are short; the
-    row opens the transaction wherever it is tapped."""
+    said, any other status is, with "No fee" for a failed one (short enough to stay on the
+    second line beside "Yesterday 23:58"); times are short; the row opens the transaction
+    wherever it is tapped."""
     page.goto(f"{url}/wallet/history/")
     rows = page.get_by_test_id("txn-row")
     assert rows.count() >= 3
