@@ -34,9 +34,10 @@ class Table:
     rows: list[list[Any]]
 
 
-def region_label(code: str) -> str:
-    region = Region.objects.filter(code=code).first()
-    return f"{code} {directory_queries.pick(region, 'name')}" if region else code
+def region_labels() -> dict[str, str]:
+    """Every region's code with what staff read for it, "中国大陆 (CN)" / "Mainland China (CN)"
+    in the active language: one read for a whole report, the charts and tables alike."""
+    return {r.code: f"{directory_queries.pick(r, 'name')} ({r.code})" for r in Region.objects.all()}
 
 
 def _volume(slug: str, title: Any, rows: list[dict[str, Any]], label: Callable[[str], str]) -> Table:
@@ -101,10 +102,12 @@ def _refund_requests(report: dict[str, Any]) -> Table:
 
 def build(report: dict[str, Any]) -> dict[str, Table]:
     v = report["volumes"]
+    regions = region_labels()
     tables = [
         _volume("channels", _("Conversations by channel"), v["by_channel"],
                 lambda k: str(CHANNELS.get(k, k))),
-        _volume("regions", _("Conversations by region"), v["by_region"], region_label),
+        _volume("regions", _("Conversations by region"), v["by_region"],
+                lambda k: regions.get(k, k)),
         _volume("topics", _("Conversations by topic"), v["by_topic"],
                 lambda k: str(TOPIC_LABELS.get(k, k))),
         _volume("days", _("Conversations by day"), v["by_day"], lambda k: k),

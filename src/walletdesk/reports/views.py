@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from walletdesk.core.errors import DomainError
@@ -94,10 +93,8 @@ def _forecast_errors() -> list[dict[str, Any]]:
     from walletdesk.directory.models import WaitForecast
 
     kinds = dict(Conversation.Channel.choices)
-    english = (get_language() or "").startswith("en")
-    names = {r.code: (r.name_en if english else r.name_zh) or r.code for r in Region.objects.all()}
-    return [{"channel": kinds.get(r.kind, r.kind),
-             "region": f"{names[r.region]} ({r.region})" if r.region in names else r.region,
+    regions = tables.region_labels()
+    return [{"channel": kinds.get(r.kind, r.kind), "region": regions.get(r.region, r.region),
              "error": duration(r.error_seconds), "checked": r.error_samples}
             for r in WaitForecast.objects.filter(language="").order_by("kind", "region")]
 

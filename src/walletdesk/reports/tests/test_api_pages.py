@@ -73,6 +73,9 @@ def test_page_shows_figures_and_charts_in_both_languages(week: Any) -> None:
     # A bar chart's label and value are page text (readable at any width), the bar a drawing.
     channels = main.split("Conversations by channel", 1)[1].split("</figure>", 1)[0]
     assert '<span class="label">Chat</span>' in channels and 'aria-hidden="true"' in channels
+    # Regions read as in the forecast table and the console: the name, then the code.
+    regions = main.split("Conversations by region", 1)[1].split("</figure>", 1)[0]
+    assert '<span class="label">Mainland China (CN)</span>' in regions, regions
     zh = client.get("/support/reports/", QUERY, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "客服报表" in zh and "13 分 00 秒" in zh
 
