@@ -146,6 +146,11 @@ class ChatBase(AsyncJsonWebsocketConsumer):
     lang = "zh-hans"
     role = "customer"
     RECHECK_SECONDS = 5.0
+    # A client that neither resumes nor writes gets the live stream from the state at connect
+    # after this long. Clients that resume do it first thing; the wait only has to outlast a busy
+    # server's delay in reading that first frame (2 s was too short on a loaded CI machine).
+    AUTO_SYNC_SECONDS = 10.0
+    _heard = False  # any frame from the client since connect
     # How long a "still valid" answer for the socket's session or token is trusted. The recheck
     # loop renews it for every socket in one batch; a frame past it checks on its own.
     AUTH_FRESH_SECONDS = 10.0
@@ -219,6 +224,7 @@ class ChatBase(AsyncJsonWebsocketConsumer):
             pass
 
     async def websocket_receive(self, message: dict[str, Any]) -> None:
+        self._heard = True  # before anything is awaited: the hold is then the client's to end
         if not await self.authorized():
             await self.end_session()
             return
@@ -445,12 +451,11 @@ class CustomerChat(ChatBase):
     Live messages are held back until the socket is in sync: the client's first
     ``resume`` (or ``?after_seq=`` on the URL) sends the history after its last
     seen sequence number, then the held frames follow, without duplicates. A
-    client that neither resumes nor writes within AUTO_SYNC_SECONDS gets the
-    live stream from the state at connect time.
+    client whose first frame is something else, or that sends nothing within
+    AUTO_SYNC_SECONDS, gets the live stream from the state at connect time.
     """
 
     conv_id = 0
-    AUTO_SYNC_SECONDS = 2.0
     _held: list[dict[str, Any]]
     _synced: bool
     _sync_lock: asyncio.Lock
@@ -469,7 +474,7 @@ class CustomerChat(ChatBase):
 
     async def _auto_sync(self) -> None:
         await asyncio.sleep(self.AUTO_SYNC_SECONDS)
-        if not self._synced:
+        if not self._synced and not self._heard:
             await self._catch_up(self._base_seq)
 
     async def connect(self) -> None:
@@ -517,10 +522,10 @@ class CustomerChat(ChatBase):
         if not isinstance(content, dict):
             return
         kind = content.get("type")
+        if kind != "resume" and not self._synced:
+            await self._catch_up(self._base_seq)
         try:
             if kind == "message":
-                if not self._synced:
-                    await self._catch_up(self._base_seq)
                 await self._rate(self.conv_id)
                 # post() needs only the id: the sequence UPDATE refuses an ended conversation.
                 conv = Conversation(pk=self.conv_id)
@@ -558,7 +563,6 @@ class AgentConsole(ChatBase):
 
     agent: Agent | None = None
     role = "agent"
-    AUTO_SYNC_SECONDS = 2.0
     _unsynced: dict[int, list[dict[str, Any]]]
 
     async def connect(self) -> None:
@@ -576,20 +580,27 @@ class AgentConsole(ChatBase):
         live = await database_sync_to_async(_live)(self.agent)
         for conv_id in live:
             await self._watch(conv_id)
-        # Live frames continue from the state at connect; "resume" fetches anything older. Until
-        # the console resumes a conversation it had open (or AUTO_SYNC_SECONDS pass), its live
-        # frames are held back, so that the older ones the resume sends never come after them.
+        # Live frames continue from the state at connect; "resume" fetches anything older. The
+        # live frames of a conversation are held back until the console resumes it, so that the
+        # older ones the resume sends never come after them. The client's first frame of another
+        # kind says it has resumed all it meant to: the rest are released then. A client that
+        # sends nothing at all gets them after AUTO_SYNC_SECONDS.
         self._high().update(live)
         self._unsynced = {conv_id: [] for conv_id in live}
-        self._auto = asyncio.ensure_future(self._auto_sync())
         await self.accept()
         await database_sync_to_async(routing.beat)(self.agent)
         self._start_recheck()
         await self.send_json({"type": "hello", "employee_id": self.agent.employee_id,
                               "name": self.agent.display_name, "conversations": list(live)})
+        if self._unsynced:
+            self._auto = asyncio.ensure_future(self._auto_sync())
 
     async def _auto_sync(self) -> None:
         await asyncio.sleep(self.AUTO_SYNC_SECONDS)
+        if not self._heard:
+            await self._release_held()
+
+    async def _release_held(self) -> None:
         for conv_id in list(self._unsynced):
             await self._flush(conv_id)
 
@@ -628,6 +639,8 @@ class AgentConsole(ChatBase):
         if not isinstance(content, dict) or self.agent is None:
             return
         kind = content.get("type")
+        if kind not in ("resume", "watch") and self._unsynced:
+            await self._release_held()
         try:
             if kind == "heartbeat":
                 await database_sync_to_async(routing.beat)(self.agent)

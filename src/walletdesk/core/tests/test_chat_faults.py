@@ -165,7 +165,8 @@ class ChatRun:
 
     def summary(self) -> dict[str, Any]:
         return {s.name: {"connections": s.connections, "sent": len(s.sent), "acked": s.acked(),
-                         "seen": {c: len(v) for c, v in s.seen.items()}}
+                         "seen": {c: len(v) for c, v in s.seen.items()},
+                         "duplicates": s.duplicates[:5]}
                 for s in [self.agent, *self.customers]} | {"errors": self.errors[:5]}
 
     def progress(self) -> int:

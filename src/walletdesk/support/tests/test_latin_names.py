@@ -164,6 +164,7 @@ async def _sockets(conv_id: int, agent_token: str, session: str) -> None:
         (b"authorization", f"Bearer {agent_token}".encode()), (b"accept-language", b"en")])
     assert (await agent_en.connect())[0]
     await agent_en.receive_json_from()
+    await agent_en.send_json_to({"type": "heartbeat"})  # resumes nothing: live frames follow
     await agent.send_json_to({"type": "message", "conversation_id": conv_id, "text": "好了",
                               "client_id": "live-2"})
     for sock, want in ((agent_en, "Li Na"), (agent, "李娜")):

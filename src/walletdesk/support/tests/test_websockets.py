@@ -4,6 +4,7 @@ sequence numbers, resume after reconnect without loss or duplicates, typing, mas
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import pytest
@@ -48,6 +49,7 @@ async def _test_customer_and_agent_exchange_messages_with_sequence_numbers(chat:
     queue = await cust.receive_json_from()
     assert queue["type"] == "queue" and queue["position"] == 1
     assert isinstance(queue["estimated_wait_seconds"], int)
+    await cust.send_json_to({"type": "resume", "after_seq": hello["last_seq"]})
 
     agent = connect("/ws/agent/", chat["atoken"])
     assert (await agent.connect())[0]
@@ -113,6 +115,89 @@ async def _test_resume_after_reconnect_has_no_loss_and_no_duplicates(chat: dict[
     assert await database_sync_to_async(Message.objects.filter(client_id="c-dup").count)() == 1
     await cust.disconnect()
     await agent.disconnect()
+
+
+async def _post_as_customer(chat: dict[str, Any], text: str) -> int:
+    return (await database_sync_to_async(support_chat.post)(chat["conv"], chat["customer"], text)).message.seq
+
+
+async def _test_a_console_gets_its_history_before_live_frames_however_late_its_resume_is_read(
+        chat: dict[str, Any], monkeypatch: Any) -> None:
+    from walletdesk.support import access, consumers
+
+    conv = chat["conv"]
+    await database_sync_to_async(conversations.accept)(chat["agent"], conv)
+    seen = await _post_as_customer(chat, "在吗")
+    await _post_as_customer(chat, "我的转账一直在处理中")  # while the console is away
+    # A busy server reads the console's resume long after the hold timer has run out.
+    monkeypatch.setattr(consumers.AgentConsole, "AUTO_SYNC_SECONDS", 0.3)
+    read = access.get_for
+
+    def slow_read(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(1.0)
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(access, "get_for", slow_read)
+    agent = connect("/ws/agent/", chat["atoken"])
+    assert (await agent.connect())[0]
+    assert (await agent.receive_json_from())["type"] == "hello"
+    live = await _post_as_customer(chat, "还是没到账")  # comes live while the socket holds it
+    await agent.send_json_to({"type": "resume", "conversation_id": conv.pk, "after_seq": seen})
+    got = await frames_until(agent, lambda f: f["type"] == "resumed")
+    await agent.send_json_to({"type": "heartbeat"})
+    await asyncio.sleep(0.3)
+    while not await agent.receive_nothing(timeout=0.2):
+        got.append(await agent.receive_json_from())
+    seqs = [f["seq"] for f in got if f["type"] == "message"]
+    assert seqs == list(range(seen + 1, live + 1)), "each once, in order"
+    await agent.disconnect()
+
+
+def test_a_console_gets_its_history_before_live_frames_however_late_its_resume_is_read(
+        chat: dict[str, Any], monkeypatch: Any) -> None:
+    async_to_sync(_test_a_console_gets_its_history_before_live_frames_however_late_its_resume_is_read)(
+        chat, monkeypatch)
+
+
+async def _test_held_frames_reach_a_client_that_does_not_resume(chat: dict[str, Any],
+                                                                monkeypatch: Any) -> None:
+    from walletdesk.support import consumers
+
+    conv = chat["conv"]
+    await database_sync_to_async(conversations.accept)(chat["agent"], conv)
+    # A console that says something else first has resumed all it meant to: held frames follow.
+    agent = connect("/ws/agent/", chat["atoken"])
+    assert (await agent.connect())[0]
+    await agent.receive_json_from()
+    first = await _post_as_customer(chat, "你好")
+    assert await agent.receive_nothing(timeout=0.3)  # held
+    await agent.send_json_to({"type": "heartbeat"})
+    got = await frames_until(agent, lambda f: f["type"] == "message")
+    assert got[-1]["seq"] == first
+    await agent.disconnect()
+    # A console that says nothing at all gets them after AUTO_SYNC_SECONDS.
+    monkeypatch.setattr(consumers.AgentConsole, "AUTO_SYNC_SECONDS", 0.3)
+    agent = connect("/ws/agent/", chat["atoken"])
+    assert (await agent.connect())[0]
+    await agent.receive_json_from()
+    second = await _post_as_customer(chat, "有人吗")
+    got = await frames_until(agent, lambda f: f["type"] == "message")
+    assert [f["seq"] for f in got if f["type"] == "message"] == [second]
+    # The customer's socket alike: typing first means "no history wanted".
+    cust = connect(f"/ws/support/conversations/{conv.pk}/", chat["ctoken"])
+    assert (await cust.connect())[0]
+    await frames_until(cust, lambda f: f["type"] == "hello")
+    await cust.send_json_to({"type": "typing"})
+    await agent.send_json_to({"type": "message", "conversation_id": conv.pk, "text": "在的",
+                              "client_id": "here"})
+    got = await frames_until(cust, lambda f: f["type"] == "message")
+    assert [f.get("client_id") for f in got if f["type"] == "message"] == ["here"]
+    await cust.disconnect()
+    await agent.disconnect()
+
+
+def test_held_frames_reach_a_client_that_does_not_resume(chat: dict[str, Any], monkeypatch: Any) -> None:
+    async_to_sync(_test_held_frames_reach_a_client_that_does_not_resume)(chat, monkeypatch)
 
 
 async def _test_masking_warns_the_sender_and_stores_no_secret(chat: dict[str, Any]) -> None:

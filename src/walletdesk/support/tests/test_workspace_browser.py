@@ -23,9 +23,12 @@ SNAKE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 
 
 def watch(page: Any) -> list[str]:
-    """Every failed request, every answer >= 400 and every console error of the page."""
+    """Every failed request, every answer >= 400 and every console error of the page. A request
+    the browser gave up because the page navigated away (net::ERR_ABORTED: a read still on its
+    way when a test opens another address) is not a failure of the page."""
     bad: list[str] = []
-    page.on("requestfailed", lambda r: bad.append(f"failed {r.method} {r.url}"))
+    page.on("requestfailed", lambda r: None if r.failure == "net::ERR_ABORTED"
+            else bad.append(f"failed {r.method} {r.url} ({r.failure})"))
     page.on("response", lambda r: bad.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     page.on("console", lambda m: bad.append(f"console {m.text}") if m.type == "error" else None)
     return bad

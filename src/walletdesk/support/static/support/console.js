@@ -398,7 +398,8 @@ document.addEventListener("DOMContentLoaded", function () {
   var sock = WD.socket(WD.wsUrl("/ws/agent/"), {
     open: function (s) {
       refresh().then(function () { if (reopen && !current) { var key = reopen; reopen = null; openLink(key); } });
-      if (current) { s.send({ type: "watch", conversation_id: current, after_seq: seen[current] || 0 }); }
+      /* Back after a break: what came meanwhile is held until "resumed", as on select. */
+      if (current) { held[current] = held[current] || []; s.send({ type: "watch", conversation_id: current, after_seq: seen[current] || 0 }); }
       Object.keys(outbox).forEach(function (cid) { s.send(outbox[cid]); });
       if (pendingAccept) { s.send(pendingAccept); pendingAccept = null; }
       if (pendingStatus) { s.send(pendingStatus); pendingStatus = null; }
