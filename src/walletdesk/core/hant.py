@@ -127,3 +127,26 @@ def to_hans(text: str) -> str:
 
 def is_hant(lang: str | None) -> bool:
     return (lang or "").lower().replace("_", "-") in ("zh-hant", "zh-hk", "zh-tw", "zh-mo")
+
+
+def localized(obj: object, field: str, lang: str | None = None) -> str:
+    """A record's text in the reader's language: ``<field>_en`` for English, ``<field>_zh``
+    for Chinese (converted for zh-hant readers: records are written in zh-hans and English),
+    the English when the Chinese is empty. ``lang`` defaults to the active language."""
+    from django.utils.translation import get_language
+
+    lang = lang if lang is not None else get_language()
+    english = str(getattr(obj, f"{field}_en", "") or "")
+    if (lang or "").startswith("en"):
+        return english
+    chinese = str(getattr(obj, f"{field}_zh", "") or "")
+    if not chinese:
+        return english
+    return convert_cached(chinese) if is_hant(lang) else chinese
+
+
+def for_reader(text: str, lang: str | None = None) -> str:
+    """zh-hans text as a zh-hant reader should see it (unchanged for everyone else)."""
+    from django.utils.translation import get_language
+
+    return convert_cached(text) if text and is_hant(lang if lang is not None else get_language()) else text

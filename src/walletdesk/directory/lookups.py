@@ -9,19 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.translation import get_language
+
+from walletdesk.core import hant
 
 from . import hours as hours_math
 from .models import Region, ServiceHours
 
 
-def _lang_en() -> bool:
-    return (get_language() or "").startswith("en")
-
-
 def pick(obj: Any, field: str) -> str:
-    suffix = "en" if _lang_en() else "zh"
-    return str(getattr(obj, f"{field}_{suffix}", "") or getattr(obj, f"{field}_en", ""))
+    return hant.localized(obj, field)
 
 
 def regions() -> QuerySet[Region]:

@@ -13,6 +13,7 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from walletdesk.core import hant
 from walletdesk.core.errors import DomainError
 from walletdesk.directory import ratelimit
 from walletdesk.helpcenter import queries as help_queries
@@ -192,8 +193,8 @@ def console(request: HttpRequest) -> HttpResponse:
     agent = access.agent_of(request.user)
     if agent is None:
         raise Http404
-    lang_en = (get_language() or "").startswith("en")
-    canned = [{"title": c.title_en if lang_en else c.title_zh, "text_zh": c.text_zh, "text_en": c.text_en}
+    canned = [{"title": hant.localized(c, "title"), "text_zh": c.text_zh,
+               "text_hant": hant.convert_cached(c.text_zh), "text_en": c.text_en}
               for c in CannedReply.objects.all()]
     # The context snapshot stores codes; the console shows them in the agent's language.
     return render(request, "support/console.html", {

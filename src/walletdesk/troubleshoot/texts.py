@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from walletdesk.core import hant
 from walletdesk.core.money import format_minor
 from walletdesk.core.timewords import datetime_words
 from walletdesk.wallet.models import Method, Transaction
@@ -209,8 +210,8 @@ def _value(key: str, value: Any, params: dict[str, Any], zone: ZoneInfo | None) 
             else str(value)
     if key == "reason":
         return str(DECLINES.get(value, value))
-    if key in TWINS and _english():
-        return str(params.get(TWINS[key]) or value)
+    if key in TWINS:
+        return str(params.get(TWINS[key]) or value) if _english() else hant.for_reader(str(value))
     return str(value)
 
 

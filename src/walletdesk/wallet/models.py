@@ -25,7 +25,7 @@ from django.db.models import F, Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from walletdesk.core import clock
+from walletdesk.core import clock, hant
 from walletdesk.core.money import CURRENCY_CHOICES
 
 from . import reference as refs
@@ -80,10 +80,12 @@ class Merchant(models.Model):
 
     def __str__(self) -> str:
         """The name in the language the page or message is written in: the English name for
-        English readers when the merchant has one, else its own name."""
-        if self.name_en and (translation.get_language() or "").startswith("en"):
+        English readers when the merchant has one, else its own name (in Traditional script for
+        zh-hant readers)."""
+        lang = translation.get_language() or ""
+        if self.name_en and lang.startswith("en"):
             return self.name_en
-        return self.name
+        return hant.for_reader(self.name, lang)
 
 
 class LedgerAccount(models.Model):

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import get_language
 
+from walletdesk.core import hant
 from walletdesk.core.money import format_minor
 
 register = template.Library()
@@ -21,6 +21,5 @@ def signed_money(amount: int, currency: str) -> str:
 
 @register.filter
 def pick_lang(obj: object, field: str) -> str:
-    """``obj.<field>_zh`` or ``obj.<field>_en`` by the active language."""
-    suffix = "en" if (get_language() or "").startswith("en") else "zh"
-    return str(getattr(obj, f"{field}_{suffix}", "") or getattr(obj, f"{field}_en", ""))
+    """``obj.<field>_zh`` or ``obj.<field>_en`` by the active language (``hant.localized``)."""
+    return hant.localized(obj, field)

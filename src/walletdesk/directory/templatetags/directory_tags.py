@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
-from walletdesk.core import clock
+from walletdesk.core import clock, hant
 from walletdesk.core.timewords import clock_words, day_clock_phrase, day_words
 
 from ..forecast import wait_words
@@ -110,7 +110,7 @@ def upcoming_days(hours: dict[str, Any] | None, limit: int = 4) -> list[dict[str
         day = date.fromisoformat(d["date"])
         if day < today:
             continue
-        name = (d["name_en"] if en else d["name_zh"]) or d["name_en"] or d["name_zh"]
+        name = (d["name_en"] if en else hant.for_reader(d["name_zh"])) or d["name_en"] or d["name_zh"]
         state = pgettext("service hours", "closed") if d["closed"] else _period_text(d)
         noon = datetime.combine(day, time(12), tzinfo=UTC)  # the day itself, in any zone
         out.append({"date": day_words(noon, UTC), "name": name, "state": state})

@@ -22,7 +22,7 @@ from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from walletdesk.core import clock, reads
+from walletdesk.core import clock, hant, reads
 from walletdesk.core.errors import NotFound
 from walletdesk.core.services import jobs
 
@@ -169,9 +169,12 @@ def fee_change_job(policy_id: int, title_zh: str, title_en: str, body_zh: str,
     link = reverse("wallet:fees")
     customers = user_model.objects.filter(role="customer", is_active=True).order_by("pk")
     for user in customers.iterator(chunk_size=500):
-        zh = (user.language or "zh-hans").startswith("zh")
-        add(user, Kind.FEE_CHANGE, title_zh if zh else title_en, body_zh if zh else body_en,
-            link=link, source=f"fee:{policy_id}")
+        lang = user.language or "zh-hans"
+        if lang.startswith("zh"):
+            title, body = hant.for_reader(title_zh, lang), hant.for_reader(body_zh, lang)
+        else:
+            title, body = title_en, body_en
+        add(user, Kind.FEE_CHANGE, title, body, link=link, source=f"fee:{policy_id}")
 
 
 def _stamp() -> str:

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.test import Client
+
+from walletdesk.core import hant
 from walletdesk.support import labels, supervision
-from walletdesk.support.models import Conversation
+from walletdesk.support.models import CannedReply, Conversation
 from walletdesk.support.services import conversations, routing
 
 
@@ -60,3 +63,16 @@ def test_supervisors_see_traditional_chinese_waiting_with_the_agents_who_can_tak
     make_agent(["payments"], ["zh-hans"])
     rows = {(r["skill"], r["language"]): r for r in supervision.queue_rows()}
     assert rows[(labels.skill("payments"), labels.language("zh-hant"))]["agents"] == 1
+
+
+def test_the_console_offers_canned_replies_in_traditional_script(client: Client,
+                                                                 make_agent: Any) -> None:
+    CannedReply.objects.create(title_zh="核实身份", title_en="Verify identity",
+                               text_zh="为保护您的账户，请在应用内确认。",
+                               text_en="To protect your account, please confirm in the app.")
+    agent = make_agent(name="王磊")
+    client.force_login(agent.user)
+    client.cookies["walletdesk_language"] = "zh-hant"
+    page = client.get("/support/console/").content.decode()
+    assert f'data-hant="{hant.convert("为保护您的账户，请在应用内确认。")}"' in page
+    assert hant.convert("核实身份") in page

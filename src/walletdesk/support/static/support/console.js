@@ -482,7 +482,9 @@ document.addEventListener("DOMContentLoaded", function () {
     var opt = ev.target.selectedOptions[0];
     if (opt && opt.value !== "") {
       var lang = current && convs[current] ? convs[current].language : "zh-hans";
-      text.value = lang === "en" ? opt.dataset.en : opt.dataset.zh; ev.target.value = ""; text.focus();
+      /* the reply in the customer's language: zh-hant (Hong Kong) readers get it converted */
+      text.value = lang === "en" ? opt.dataset.en : lang === "zh-hant" ? opt.dataset.hant : opt.dataset.zh;
+      ev.target.value = ""; text.focus();
     }
   });
   function say(words) { var live = $("console-live"); live.textContent = ""; setTimeout(function () { live.textContent = words; }, 50); }
