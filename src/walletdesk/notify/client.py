@@ -13,13 +13,21 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-# Order matters: Edge and Opera also say "Chrome", Chrome also says "Safari".
-_BROWSERS = (("Edge", r"Edg(?:e|A|iOS)?/(\d+)"), ("Opera", r"OPR/(\d+)"),
-             ("Samsung Internet", r"SamsungBrowser/(\d+)"), ("WeChat", r"MicroMessenger/(\d+)"),
+# Order matters: Edge, Opera and the apps' and phone makers' browsers also say "Chrome" (or
+# "Safari"), Chrome also says "Safari". The ones many of our customers use in mainland China
+# (Alipay, WeChat, QQ, UC, Quark, Baidu, Huawei, Xiaomi, DingTalk) come first.
+_BROWSERS = (("Alipay", r"AlipayClient/(\d+)"), ("WeChat", r"MicroMessenger/(\d+)"),
+             ("DingTalk", r"DingTalk/(\d+)"), ("QQ Browser", r"M?QQBrowser/(\d+)"),
+             ("UC Browser", r"UCBrowser/(\d+)"), ("Quark", r"Quark/(\d+)"),
+             ("Baidu", r"baiduboxapp/(\d+)"), ("Huawei Browser", r"HuaweiBrowser/(\d+)"),
+             ("Mi Browser", r"XiaoMi/MiuiBrowser/(\d+)"),
+             ("Edge", r"Edg(?:e|A|iOS)?/(\d+)"), ("Opera", r"OPR/(\d+)"),
+             ("Samsung Internet", r"SamsungBrowser/(\d+)"),
              ("Firefox", r"(?:Firefox|FxiOS)/(\d+)"), ("Chrome", r"(?:Chrome|CriOS)/(\d+)"),
              ("Chromium", r"Chromium/(\d+)"), ("Safari", r"Version/(\d+)[\d.]* .*Safari/"))
-_SYSTEMS = (("iOS", r"(?:iPhone|iPad|iPod).*? OS (\d+)[_\d]*"), ("Android", r"Android (\d+)"),
-            ("HarmonyOS", r"HarmonyOS"), ("Windows", r"Windows NT"), ("ChromeOS", r"CrOS"),
+# HarmonyOS also says "Android" on the phones that still run Android apps.
+_SYSTEMS = (("iOS", r"(?:iPhone|iPad|iPod).*? OS (\d+)[_\d]*"), ("HarmonyOS", r"HarmonyOS|OpenHarmony"),
+            ("Android", r"Android (\d+)"), ("Windows", r"Windows NT"), ("ChromeOS", r"CrOS"),
             ("macOS", r"Mac OS X"), ("Linux", r"Linux"))
 DISPLAY_MODES = {"standalone": _("installed app"), "browser": _("browser tab")}
 

@@ -122,6 +122,22 @@ def test_offline_and_shell_files_are_served(customer: Any) -> None:
      "Linux"),
     ("Mozilla/5.0 (Linux; Android 13; V2118A) AppleWebKit/537.36 (KHTML, like Gecko) "
      "Chrome/107.0 Mobile Safari/537.36 MicroMessenger/8.0.42.2460", "WeChat 8", "Android 13"),
+    ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like "
+     "Gecko) Mobile/15E148 ChannelId(1) Ariver/1.1.0 AliApp(AP/10.6.10.8000) Nebula WK "
+     "RVKType(0) AlipayDefined(nt:WIFI,ws:390|844|3.0) AlipayClient/10.6.10.8000 Language/zh-Hans "
+     "Region/CN", "Alipay 10", "iOS 17"),
+    ("Mozilla/5.0 (Linux; U; Android 12; zh-CN; V2183A Build/SP1A.210812.003) AppleWebKit/537.36 "
+     "(KHTML, like Gecko) Version/4.0 Chrome/100.0.4896.58 UCBrowser/16.3.2.1302 Mobile Safari/537.36",
+     "UC Browser 16", "Android 12"),
+    ("Mozilla/5.0 (Linux; Android 10; HarmonyOS; NOH-AN00) AppleWebKit/537.36 (KHTML, like Gecko) "
+     "Version/4.0 Chrome/99.0.4844.88 HuaweiBrowser/14.0.5.302 Mobile Safari/537.36",
+     "Huawei Browser 14", "HarmonyOS"),
+    ("Mozilla/5.0 (Linux; U; Android 13; zh-cn; 22081212C Build/TKQ1.220829.002) AppleWebKit/537.36 "
+     "(KHTML, like Gecko) Version/4.0 Chrome/109.0.5414.118 Mobile Safari/537.36 "
+     "XiaoMi/MiuiBrowser/17.7.140 swan-mibrowser", "Mi Browser 17", "Android 13"),
+    ("Mozilla/5.0 (Linux; U; Android 11; zh-cn; PDRM00 Build/RKQ1.200903.002) AppleWebKit/537.36 "
+     "(KHTML, like Gecko) Version/4.0 Chrome/90.0.4430.210 MQQBrowser/14.2 Mobile Safari/537.36",
+     "QQ Browser 14", "Android 11"),
     ("", "unknown browser", "unknown system"),
 ])
 def test_browser_and_system_in_words(ua: str, browser: str, system: str) -> None:
