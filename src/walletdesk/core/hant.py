@@ -12,6 +12,8 @@ import re
 from functools import lru_cache
 from typing import Protocol
 
+from django.utils.translation import get_language
+
 # (after s2hk, Hong Kong wording): applied in one pass, longest match first, so an entry
 # never rewrites the result of another and a correct word can be protected by mapping it to
 # itself (e.g. 應用程式 so that 應用 → 應用程式 does not run twice).
@@ -132,21 +134,15 @@ def is_hant(lang: str | None) -> bool:
 def localized(obj: object, field: str, lang: str | None = None) -> str:
     """A record's text in the reader's language: ``<field>_en`` for English, ``<field>_zh``
     for Chinese (converted for zh-hant readers: records are written in zh-hans and English),
-    the English when the Chinese is empty. ``lang`` defaults to the active language."""
-    from django.utils.translation import get_language
-
+    the other language when one is empty. ``lang`` defaults to the active language."""
     lang = lang if lang is not None else get_language()
     english = str(getattr(obj, f"{field}_en", "") or "")
-    if (lang or "").startswith("en"):
-        return english
     chinese = str(getattr(obj, f"{field}_zh", "") or "")
-    if not chinese:
+    if ((lang or "").startswith("en") and english) or not chinese:
         return english
     return convert_cached(chinese) if is_hant(lang) else chinese
 
 
 def for_reader(text: str, lang: str | None = None) -> str:
     """zh-hans text as a zh-hant reader should see it (unchanged for everyone else)."""
-    from django.utils.translation import get_language
-
     return convert_cached(text) if text and is_hant(lang if lang is not None else get_language()) else text

@@ -27,6 +27,10 @@ class _OnlyEnglish:
     name_zh, name_en = "", "Singapore"
 
 
+class _OnlyChinese:
+    name_zh, name_en = "中国大陆", ""
+
+
 def test_a_record_in_each_readers_language() -> None:
     traditional = hant.convert("中国大陆")
     assert traditional != "中国大陆"
@@ -34,6 +38,7 @@ def test_a_record_in_each_readers_language() -> None:
     assert hant.localized(_Region, "name", "zh-hans") == "中国大陆"
     assert hant.localized(_Region, "name", "zh-hant") == traditional
     assert hant.localized(_OnlyEnglish, "name", "zh-hant") == "Singapore"
+    assert hant.localized(_OnlyChinese, "name", "en") == "中国大陆"  # something, not nothing
     with translation.override("zh-hant"):
         assert hant.localized(_Region, "name") == traditional
         assert str(Merchant(name="盒马鲜生", name_en="Freshippo")) == hant.convert("盒马鲜生")
