@@ -107,3 +107,26 @@ def _official_on_a_phone(page: Any, lang: str) -> None:
     page.locator("[data-testid=region-CN] [data-testid=region-hours] summary").click()
     assert page.locator("[data-testid=region-CN] [data-testid=region-hours] table").first.is_visible()
     _fits(page)
+
+
+def test_a_hong_kong_phone_reads_the_hub_in_traditional_script(live_server_url: str,
+                                                               browser: Any) -> None:
+    """A zh-HK browser gets zh-hant: the page's words and the directory's own records (regions,
+    channels, their notes) in Traditional characters, none left in Simplified."""
+    from walletdesk.core import hant
+
+    ctx = browser.new_context(locale="zh-HK", timezone_id="Asia/Hong_Kong", **PHONE)
+    try:
+        page = ctx.new_page()
+        page.goto(f"{live_server_url}/contact/official/")
+        assert page.locator("html").get_attribute("lang") == "zh-hant"
+        body = page.locator("main").inner_text()
+        for simplified in ("中国大陆", "客服热线", "账户安全"):
+            assert simplified not in body, simplified
+            assert hant.convert(simplified) in body, simplified
+        _fits(page)
+        assert not _serious_axe(page), _serious_axe(page)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "phone-contact-official-hant.png"))
+    finally:
+        ctx.close()
