@@ -107,6 +107,8 @@ def test_a_supervisor_watches_takes_over_and_replies(live_server_url: str, page_
     clog.get_by_text("由我来继续处理").wait_for()
     assert clog.get_by_test_id("employee-id").last.inner_text() == "WD1001"
     assert "先核对商户那边" not in clog.inner_text()
+    # The console shows the chat afresh once it is the supervisor's: the picture waits for it.
+    boss.get_by_test_id("agent-log").get_by_text("由我来继续处理").wait_for()
     boss.screenshot(path=str(SCREENSHOTS / "supervisor-took-over-1440.png"))
     assert not serious_axe(boss), serious_axe(boss)
     assert not bad, bad
