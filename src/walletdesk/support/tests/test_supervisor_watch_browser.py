@@ -90,7 +90,11 @@ def test_a_supervisor_watches_takes_over_and_replies(live_server_url: str, page_
     expect(confirm).to_be_hidden()
     expect(banner).to_be_visible()
     assert active_testid(boss) == "take-over"
-    # Take over: the chat is the supervisor's; the agent and the customer are told.
+    # Take over: the chat is the supervisor's; the agent and the customer are told. The log on
+    # screen stays as it is (drawn again, it flashed empty).
+    boss.evaluate("""() => { window.emptied = 0; const log = document.querySelector('[data-testid=agent-log]');
+        new MutationObserver(() => { if (!log.querySelector('[data-testid=msg-text]')) window.emptied++; })
+            .observe(log, { childList: true, subtree: true }); }""")
     boss.get_by_test_id("take-over").click()
     boss.get_by_test_id("take-over-yes").click()
     expect(banner).to_be_hidden(timeout=15000)
@@ -107,8 +111,8 @@ def test_a_supervisor_watches_takes_over_and_replies(live_server_url: str, page_
     clog.get_by_text("由我来继续处理").wait_for()
     assert clog.get_by_test_id("employee-id").last.inner_text() == "WD1001"
     assert "先核对商户那边" not in clog.inner_text()
-    # The console shows the chat afresh once it is the supervisor's: the picture waits for it.
     boss.get_by_test_id("agent-log").get_by_text("由我来继续处理").wait_for()
+    assert boss.evaluate("window.emptied") == 0
     boss.screenshot(path=str(SCREENSHOTS / "supervisor-took-over-1440.png"))
     assert not serious_axe(boss), serious_axe(boss)
     assert not bad, bad

@@ -318,6 +318,15 @@ document.addEventListener("DOMContentLoaded", function () {
       var on = +li.dataset.id === id; li.classList.toggle("current", on); li.setAttribute("aria-current", on ? "true" : "false");
     });
   }
+  /* The chat on screen became ours (accepted, transferred in, taken over): its composer, context
+     and add-ons anew, and what it shows read. The log stays: drawn again, it flashed empty. */
+  function becameOurs(id) {
+    warnEl.textContent = ""; hideTakeOver();
+    composerFor(convs[id] || null); remember(id);
+    WD.selectConversation(convs[id] || { id: id });
+    reload(id);
+    if (seen[id] && !watching(convs[id])) { sock.send({ type: "read", conversation_id: id, seq: seen[id] }); }
+  }
   function reload(id) {
     return api("GET", "/conversations/" + id).then(function (c) { convs[id] = c; if (id === current) { showContext(c); loadLive(c, true); } })
       .catch(function (e) {
@@ -438,7 +447,7 @@ document.addEventListener("DOMContentLoaded", function () {
         refresh().then(function () {
           if (f.type === "assigned" && f.conversation_id === current) {
             /* Ours now (or a supervisor, who sees any): show it afresh; someone else's: read-only. */
-            if ((f.agent && f.agent.employee_id === me) || supervisor) { var id = current; current = null; select(id); }
+            if ((f.agent && f.agent.employee_id === me) || supervisor) { becameOurs(current); }
             else { reload(current); }
           }
           else if ((f.type === "released" || f.type === "resolved") && f.conversation_id === current) { reload(current); }
