@@ -92,7 +92,8 @@ def test_a_supervisor_watches_takes_over_and_replies(live_server_url: str, page_
     assert active_testid(boss) == "take-over"
     # Take over: the chat is the supervisor's; the agent and the customer are told. The log on
     # screen stays as it is (drawn again, it flashed empty).
-    boss.evaluate("""() => { window.emptied = 0; const log = document.querySelector('[data-testid=agent-log]');
+    boss.evaluate("""() => { window.emptied = 0;
+        const log = document.querySelector('[data-testid=agent-log]');
         new MutationObserver(() => { if (!log.querySelector('[data-testid=msg-text]')) window.emptied++; })
             .observe(log, { childList: true, subtree: true }); }""")
     boss.get_by_test_id("take-over").click()
