@@ -131,18 +131,17 @@ def is_hant(lang: str | None) -> bool:
     return (lang or "").lower().replace("_", "-") in ("zh-hant", "zh-hk", "zh-tw", "zh-mo")
 
 
-def localized(obj: object, field: str, lang: str | None = None) -> str:
-    """A record's text in the reader's language: ``<field>_en`` for English, ``<field>_zh``
-    for Chinese (converted for zh-hant readers: records are written in zh-hans and English),
-    the other language when one is empty. ``lang`` defaults to the active language."""
+def for_reader(chinese: str, english: str = "", lang: str | None = None) -> str:
+    """What a reader sees of a text written in zh-hans (and English): the English for English
+    readers, the Chinese for the others, converted for zh-hant readers; the other one when one
+    is empty. ``lang`` defaults to the active language."""
     lang = lang if lang is not None else get_language()
-    english = str(getattr(obj, f"{field}_en", "") or "")
-    chinese = str(getattr(obj, f"{field}_zh", "") or "")
     if ((lang or "").startswith("en") and english) or not chinese:
         return english
     return convert_cached(chinese) if is_hant(lang) else chinese
 
 
-def for_reader(text: str, lang: str | None = None) -> str:
-    """zh-hans text as a zh-hant reader should see it (unchanged for everyone else)."""
-    return convert_cached(text) if text and is_hant(lang if lang is not None else get_language()) else text
+def localized(obj: object, field: str, lang: str | None = None) -> str:
+    """``for_reader`` of a record's ``<field>_zh`` and ``<field>_en``."""
+    return for_reader(str(getattr(obj, f"{field}_zh", "") or ""),
+                      str(getattr(obj, f"{field}_en", "") or ""), lang)

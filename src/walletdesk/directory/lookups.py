@@ -20,6 +20,13 @@ def pick(obj: Any, field: str) -> str:
     return hant.localized(obj, field)
 
 
+def region_labels() -> dict[str, str]:
+    """Every region's code with what staff read for it, "中国大陆 (CN)" / "Mainland China (CN)"
+    in the active language: one read, for the console's labels and a whole desk report."""
+    return {r.code: f"{pick(r, 'name')} ({r.code})"
+            for r in Region.objects.only("code", "name_zh", "name_en")}
+
+
 def regions() -> QuerySet[Region]:
     return Region.objects.filter(is_active=True)
 

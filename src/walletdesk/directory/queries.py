@@ -16,6 +16,7 @@ from .errors import UnknownRegion
 
 # The shared lookups live in lookups.py (forecast uses them too); callers keep these names.
 from .lookups import pick as pick
+from .lookups import region_labels as region_labels
 from .lookups import regions as regions
 from .lookups import timetable as timetable
 from .models import Channel, Region, ServiceHours, SpecialDay

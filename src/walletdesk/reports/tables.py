@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 
 from walletdesk.core.csvsafe import safe_cell
 from walletdesk.directory import queries as directory_queries
-from walletdesk.directory.models import Region
 from walletdesk.support.models import Conversation
 from walletdesk.support.services.conversations import TOPIC_LABELS
 
@@ -32,12 +31,6 @@ class Table:
     title: Any
     columns: list[Any]
     rows: list[list[Any]]
-
-
-def region_labels() -> dict[str, str]:
-    """Every region's code with what staff read for it, "中国大陆 (CN)" / "Mainland China (CN)"
-    in the active language: one read for a whole report, the charts and tables alike."""
-    return {r.code: f"{directory_queries.pick(r, 'name')} ({r.code})" for r in Region.objects.all()}
 
 
 def _volume(slug: str, title: Any, rows: list[dict[str, Any]], label: Callable[[str], str]) -> Table:
@@ -102,7 +95,7 @@ def _refund_requests(report: dict[str, Any]) -> Table:
 
 def build(report: dict[str, Any]) -> dict[str, Table]:
     v = report["volumes"]
-    regions = region_labels()
+    regions = directory_queries.region_labels()
     tables = [
         _volume("channels", _("Conversations by channel"), v["by_channel"],
                 lambda k: str(CHANNELS.get(k, k))),

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from walletdesk.core.errors import DomainError
+from walletdesk.directory import queries as directory_queries
 from walletdesk.directory.models import Region
 from walletdesk.support.models import Conversation
 from walletdesk.support.services.conversations import TOPIC_LABELS, TOPICS
@@ -93,7 +94,7 @@ def _forecast_errors() -> list[dict[str, Any]]:
     from walletdesk.directory.models import WaitForecast
 
     kinds = dict(Conversation.Channel.choices)
-    regions = tables.region_labels()
+    regions = directory_queries.region_labels()
     return [{"channel": kinds.get(r.kind, r.kind), "region": regions.get(r.region, r.region),
              "error": duration(r.error_seconds), "checked": r.error_samples}
             for r in WaitForecast.objects.filter(language="").order_by("kind", "region")]

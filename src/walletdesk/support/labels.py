@@ -12,8 +12,6 @@ from typing import Any
 
 from django.utils.translation import pgettext_lazy
 
-from walletdesk.core import hant
-
 from .models import PRIORITY_HIGH, PRIORITY_NORMAL, PRIORITY_URGENT, Agent, Conversation
 
 # The queues an agent can be skilled for, in the order the console and the supervisor list them.
@@ -76,7 +74,7 @@ def agent_status(code: str) -> str:
 def for_console() -> dict[str, dict[str, str]]:
     """Every label table the console's scripts need, in the current language."""
     from walletdesk.accounts.models import AccountHold, User
-    from walletdesk.directory.models import Region
+    from walletdesk.directory import queries as directory_queries
     from walletdesk.disputes.models import Reason, RefundRequest, RefundRequestEvent
     from walletdesk.wallet.models import Transaction
 
@@ -93,8 +91,7 @@ def for_console() -> dict[str, dict[str, str]]:
         "rr_status": {k: str(v) for k, v in RefundRequest.Status.choices},
         "rr_event": {k: str(v) for k, v in RefundRequestEvent.Kind.choices},
         "rr_reason": {k: str(v) for k, v in Reason.choices},
-        "region": {r.code: f"{hant.localized(r, 'name')} ({r.code})"
-                   for r in Region.objects.only("code", "name_zh", "name_en")},
+        "region": directory_queries.region_labels(),
     }
 
 

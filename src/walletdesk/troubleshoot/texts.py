@@ -211,7 +211,7 @@ def _value(key: str, value: Any, params: dict[str, Any], zone: ZoneInfo | None) 
     if key == "reason":
         return str(DECLINES.get(value, value))
     if key in TWINS:
-        return str(params.get(TWINS[key]) or value) if _english() else hant.for_reader(str(value))
+        return hant.for_reader(str(value), str(params.get(TWINS[key]) or ""))
     return str(value)
 
 

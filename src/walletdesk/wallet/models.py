@@ -22,7 +22,6 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from walletdesk.core import clock, hant
@@ -82,10 +81,7 @@ class Merchant(models.Model):
         """The name in the language the page or message is written in: the English name for
         English readers when the merchant has one, else its own name (in Traditional script for
         zh-hant readers)."""
-        lang = translation.get_language() or ""
-        if self.name_en and lang.startswith("en"):
-            return self.name_en
-        return hant.for_reader(self.name, lang)
+        return hant.for_reader(self.name, self.name_en)
 
 
 class LedgerAccount(models.Model):

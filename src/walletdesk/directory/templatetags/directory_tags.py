@@ -8,8 +8,8 @@ from typing import Any
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from walletdesk.core import clock, hant
 from walletdesk.core.timewords import clock_words, day_clock_phrase, day_words
@@ -104,13 +104,12 @@ def upcoming_days(hours: dict[str, Any] | None, limit: int = 4) -> list[dict[str
     if not hours:
         return []
     today = clock.now().date()
-    en = (get_language() or "").startswith("en")
     out = []
     for d in hours["special_days"]:
         day = date.fromisoformat(d["date"])
         if day < today:
             continue
-        name = (d["name_en"] if en else hant.for_reader(d["name_zh"])) or d["name_en"] or d["name_zh"]
+        name = hant.for_reader(d["name_zh"], d["name_en"])
         state = pgettext("service hours", "closed") if d["closed"] else _period_text(d)
         noon = datetime.combine(day, time(12), tzinfo=UTC)  # the day itself, in any zone
         out.append({"date": day_words(noon, UTC), "name": name, "state": state})

@@ -170,11 +170,8 @@ def fee_change_job(policy_id: int, title_zh: str, title_en: str, body_zh: str,
     customers = user_model.objects.filter(role="customer", is_active=True).order_by("pk")
     for user in customers.iterator(chunk_size=500):
         lang = user.language or "zh-hans"
-        if lang.startswith("zh"):
-            title, body = hant.for_reader(title_zh, lang), hant.for_reader(body_zh, lang)
-        else:
-            title, body = title_en, body_en
-        add(user, Kind.FEE_CHANGE, title, body, link=link, source=f"fee:{policy_id}")
+        add(user, Kind.FEE_CHANGE, hant.for_reader(title_zh, title_en, lang),
+            hant.for_reader(body_zh, body_en, lang), link=link, source=f"fee:{policy_id}")
 
 
 def _stamp() -> str:
