@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from walletdesk.conftest import SCREENSHOTS
 
 from .test_browser import login, open_chat
-from .test_console_browser import console_for
+from .test_console_browser import console_for, resolve
 
 pytestmark = pytest.mark.browser
 
@@ -117,6 +117,7 @@ def test_shortcuts_in_capitals_and_one_note_at_a_time(live_server_url: str, page
     offline = agent.get_by_test_id("transfer-to").locator("option[data-state='offline']")
     if offline.count():
         expect(offline.first).to_be_disabled()
+    resolve(agent)
 
 
 def test_an_agent_opens_the_conversation_whose_reference_a_customer_reads_out(
