@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.db import connection
 from django.test import Client
 
@@ -103,6 +104,28 @@ def _postgres_only(request: pytest.FixtureRequest) -> None:
 
 
 PASSWORD = "correct horse battery staple 9"
+
+
+class FastArgon2(Argon2PasswordHasher):
+    """Argon2id with small costs. The real parameters (100 MiB, 8 lanes) cost about 0.3 s of
+    CPU a hash on the CI host, and the suites create and sign in thousands of users."""
+
+    time_cost = 1
+    memory_cost = 1024
+    parallelism = 1
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings: Any) -> list[str]:
+    """Every test hashes with FastArgon2; ``real_hashing`` puts the configured hashers back."""
+    real = list(settings.PASSWORD_HASHERS)
+    settings.PASSWORD_HASHERS = ["walletdesk.conftest.FastArgon2"]
+    return real
+
+
+@pytest.fixture
+def real_hashing(settings: Any, _fast_hashing: list[str]) -> None:
+    settings.PASSWORD_HASHERS = _fast_hashing
 
 
 @pytest.fixture

@@ -1,1 +1,1 @@
-from walletdesk.accounts.tests.fixtures import _commit_now, _fast_hashing, client_api, real_hashing  # noqa: F401
+from walletdesk.accounts.tests.fixtures import _commit_now, client_api  # noqa: F401

@@ -7,7 +7,6 @@ import re
 from typing import Any
 
 import pytest
-from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core import mail
 from django.db import transaction
 from django.test import Client
@@ -15,26 +14,6 @@ from django.test import Client
 from walletdesk.core.services import jobs
 
 STRONG = "violet otter juggles 42 lanterns"
-
-
-class FastArgon2(Argon2PasswordHasher):
-    """Argon2id with small costs: the tests log in hundreds of times."""
-
-    time_cost = 1
-    memory_cost = 1024
-    parallelism = 1
-
-
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings: Any) -> Any:
-    real = list(settings.PASSWORD_HASHERS)
-    settings.PASSWORD_HASHERS = ["walletdesk.accounts.tests.fixtures.FastArgon2"]
-    return real
-
-
-@pytest.fixture
-def real_hashing(settings: Any, _fast_hashing: Any) -> None:
-    settings.PASSWORD_HASHERS = _fast_hashing
 
 
 @pytest.fixture(autouse=True)

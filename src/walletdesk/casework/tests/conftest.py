@@ -10,7 +10,7 @@ import pytest
 
 from walletdesk.accounts.models import User
 from walletdesk.accounts.services import issue_token
-from walletdesk.accounts.tests.fixtures import _commit_now, _fast_hashing  # noqa: F401
+from walletdesk.accounts.tests.fixtures import _commit_now  # noqa: F401
 from walletdesk.casework.services import verification
 from walletdesk.conftest import ApiClient
 from walletdesk.support import services

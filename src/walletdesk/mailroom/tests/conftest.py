@@ -16,7 +16,6 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from walletdesk.accounts.models import User
-from walletdesk.accounts.tests.fixtures import _fast_hashing  # noqa: F401
 from walletdesk.core import clock
 from walletdesk.mailroom import smtp
 from walletdesk.support import services as support_services

@@ -16,7 +16,6 @@ import pytest
 
 from walletdesk.accounts.models import User
 from walletdesk.accounts.services import issue_token
-from walletdesk.accounts.tests.fixtures import _fast_hashing  # noqa: F401
 from walletdesk.conftest import ApiClient
 from walletdesk.core import clock
 from walletdesk.directory import services as directory

@@ -9,7 +9,6 @@ import pytest
 
 from walletdesk.accounts.models import User
 from walletdesk.accounts.services import issue_token
-from walletdesk.accounts.tests.fixtures import _fast_hashing  # noqa: F401
 from walletdesk.support import services
 from walletdesk.support.models import Agent
 from walletdesk.support.services import conversations

@@ -50,8 +50,11 @@ def browser(path: str, cookie: str, origin: str, host: str = "testserver") -> We
     return WebsocketCommunicator(application, path, headers=headers)
 
 
-async def _closed_for_credential(comm: WebsocketCommunicator, timeout: float = 5) -> None:
-    """The server says why (typed, translated) and closes with 4401."""
+async def _closed_for_credential(comm: WebsocketCommunicator, timeout: float = 10) -> None:
+    """The server says why (typed, translated) and closes with 4401: at once on the push that
+    the ending sends, else on the socket's next recheck (every RECHECK_SECONDS, 5 s). The wait
+    allows for both on a loaded machine: with 5 s, the PostgreSQL run on a slow CI host once
+    timed out."""
     got: list[dict[str, Any]] = []
     while True:
         out = await comm.receive_output(timeout)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from walletdesk.accounts.tests.fixtures import _commit_now, _fast_hashing  # noqa: F401
+from walletdesk.accounts.tests.fixtures import _commit_now  # noqa: F401
 from walletdesk.core import clock
 from walletdesk.wallet.models import FeePolicy
 from walletdesk.wallet.services import cards

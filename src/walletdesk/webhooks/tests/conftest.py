@@ -8,7 +8,6 @@ import pytest
 
 from walletdesk.accounts.models import User
 from walletdesk.accounts.services import issue_token
-from walletdesk.accounts.tests.fixtures import _fast_hashing  # noqa: F401
 from walletdesk.conftest import ApiClient
 from walletdesk.support import services as support_services
 from walletdesk.support.models import Agent
