@@ -81,6 +81,10 @@ def test_agent_unlocks_a_locked_customer(live_server_url: str, page_for: Any,
 
     panel.get_by_test_id("cw-method").select_option("code")
     panel.get_by_test_id("cw-verify").click()
+    # The agent sees the request pending (a refusal would show in cw-error, and say why)...
+    panel.get_by_test_id("cw-vstate").get_by_text("等待客户确认").wait_for(timeout=15000)
+    assert not panel.get_by_test_id("cw-error").inner_text()
+    # ...and the customer's chat finds it on its next look (every 3 s), the code box with it.
     card = customer.get_by_test_id("cw-verify-card")
     card.get_by_test_id("cw-code").wait_for(timeout=15000)
     assert "never read it to anyone" in card.inner_text()
