@@ -115,7 +115,7 @@ def test_fee_table_stacks_and_the_button_keeps_off_it(live_server_url: str, page
     # copy of the button stands for it: the script moves only the one it found.)
     page.evaluate("""() => {
       const fab = document.querySelector('.fab'), copy = fab.cloneNode(true);
-      copy.classList.remove('help-fab-away');
+      copy.classList.remove('fab-away');
       fab.replaceWith(copy);
       document.body.classList.remove('fab-steps-aside');
       window.scrollTo(0, document.documentElement.scrollHeight);

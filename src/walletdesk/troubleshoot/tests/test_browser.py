@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from walletdesk.conftest import DEMO_PASSWORD, SCREENSHOTS, browser_second_step
+from walletdesk.helpcenter.tests.test_browser_article_phone import FAB_AWAY, FAB_SHOWN, UNDER_FAB
 from walletdesk.web.tests.test_browser_wallet import login
 
 pytestmark = pytest.mark.browser
@@ -154,3 +155,44 @@ def test_a_transfer_on_a_phone_warns_of_scams_first(live_server_url: str, browse
         page.wait_for_url(re.compile(r".*#ts-talk$"))
     finally:
         ctx.close()
+
+
+TALK_ON_SCREEN = "() => document.getElementById('ts-talk').getBoundingClientRect().top < innerHeight"
+
+
+@pytest.mark.parametrize(("lang", "who"), [("zh-hans", "zhang.wei@example.cn"),
+                                           ("en", "alice@example.com")])
+def test_the_floating_contact_button_leaves_the_talk_form_free_on_a_phone(
+        live_server_url: str, page_for: Any, lang: str, who: str) -> None:
+    """A troubleshooter's answer keeps its floating "Contact us" on a phone (it leads to the
+    form that carries the answer to the agent), and the button steps aside once that form is on
+    screen: it never sits on the form's label, its box or its button."""
+    page = page_for(lang, is_mobile=True, has_touch=True)
+    page.set_viewport_size({"width": 390, "height": 440})
+    login(page, live_server_url, who)
+    page.goto(f"{live_server_url}/wallet/history/")
+    txn = page.locator("a[href*='/wallet/t/']").first.get_attribute("href").split("/")[-2]
+    page.goto(f"{live_server_url}/troubleshoot/payment/?transaction={txn}")
+    page.get_by_test_id("ts-next").wait_for()
+    fab = page.get_by_test_id("contact-fab")
+    # A short screen: the form is further down, so the button offers it, over nothing tappable.
+    assert not page.evaluate(TALK_ON_SCREEN)
+    page.wait_for_function(FAB_SHOWN)
+    assert fab.get_attribute("href") == "#ts-talk"
+    assert page.evaluate(UNDER_FAB) == []
+    fab.click()
+    page.wait_for_url(re.compile(r".*#ts-talk$"))
+    page.wait_for_function(FAB_AWAY)
+    assert page.evaluate(UNDER_FAB) == []
+    page.get_by_test_id("ts-talk-submit").click(trial=True)  # nothing lies over it
+    # Scrolling back above the form brings the button back.
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_function(FAB_SHOWN)
+    # A phone's usual height shows the form on arrival: the button is away from the start.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    page.get_by_test_id("ts-next").wait_for()
+    if page.evaluate(TALK_ON_SCREEN):
+        page.wait_for_function(FAB_AWAY)
+    assert page.evaluate(UNDER_FAB) == []
+    page.locator("#ts-message").click(trial=True)

@@ -1,29 +1,31 @@
-// The floating "Contact us" of the help pages never sits on what someone reads or taps:
-// - it steps aside once the end of the page is on screen or above it, where the page offers a
-//   person itself ([data-fab-stop], the first of: an article's feedback row, which "Still need
-//   help?" follows; a search's no-answer card or its "Still need help?");
-// - where it would float over the text column (a phone, a narrow tablet) it shows only when
-//   the reader scrolls back up (looking for something, or for help), not on arrival and not
-//   while they read on down. On a wide screen it stays beside the column.
+// The floating "Contact us" (web/_contact_fab.html) never sits on what someone reads or taps:
+// - it steps aside once the place where the page itself offers a person ([data-fab-stop]: an
+//   article's feedback row, which "Still need help?" follows; a search's no-answer card; a
+//   troubleshooter's "Talk to a person" form) is on screen or above it;
+// - on a page that marks its text column ([data-fab-column], the help pages), where it would
+//   float over that column (a phone, a narrow tablet) it shows only when the reader scrolls
+//   back up (looking for something, or for help), not on arrival and not while they read on
+//   down. On a wide screen it stays beside the column.
 // Without this script it stays put and the footer keeps room for it at the page's end.
 (function () {
   "use strict";
   var fab = document.querySelector(".fab");
-  var column = document.querySelector(".help-column");
+  var column = document.querySelector("[data-fab-column]");
   var stop = document.querySelector("[data-fab-stop]");
-  if (!fab || !column) return;
+  if (!fab) return;
   var JITTER = 8, LOOK_BACK = 64;  // px: a finger's wobble; a deliberate scroll up
   var reached = false, lookingBack = false;
   var lastY = window.scrollY, runFrom = lastY, direction = 0;
 
   function overColumn() {
+    if (!column) return false;
     var f = fab.getBoundingClientRect(), c = column.getBoundingClientRect();
     return f.left < c.right && f.right > c.left;
   }
 
   function update() {
     var away = (reached || (!lookingBack && overColumn())) && !fab.contains(document.activeElement);
-    fab.classList.toggle("help-fab-away", away);
+    fab.classList.toggle("fab-away", away);
   }
 
   if (stop && window.IntersectionObserver) {
@@ -48,5 +50,5 @@
   window.addEventListener("resize", update);
   reached = !!stop && stop.getBoundingClientRect().top < window.innerHeight;  // before the observer says
   update();
-  fab.classList.add("help-fab-ready");
+  fab.classList.add("fab-ready");
 })();
