@@ -12,6 +12,7 @@ import urllib.request
 from typing import Any
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from walletdesk.conftest import DEMO_PASSWORD, SCREENSHOTS, in_live_db
@@ -43,6 +44,23 @@ def wait_code(url: str, pattern: str, after: set[str], to: str = CUSTOMER) -> st
                     return m.group(1)
         time.sleep(0.3)
     raise AssertionError(f"no message matching {pattern!r}")
+
+
+CARD_STATE = """async () => {
+  const card = document.getElementById('cw-verify'), chat = document.getElementById('chat');
+  const path = '/api/v1/support/conversations/' + card.dataset.conversation + '/verification';
+  const r = await fetch(path, {headers: chat.dataset.guest ? {'X-Guest-Token': chat.dataset.guest} : {}});
+  return {url: location.href, visibility: document.visibilityState, cardClass: card.className,
+          text: card.innerText.slice(0, 200),
+          guestToken: !!chat.dataset.guest, poll: r.status + ' ' + (await r.text()).slice(0, 300)};
+}"""
+
+
+def _card_state(page: Any) -> Any:
+    try:
+        return page.evaluate(CARD_STATE)
+    except Exception as exc:  # only for the failure message
+        return f"(could not read it: {exc})"
 
 
 def test_agent_unlocks_a_locked_customer(live_server_url: str, page_for: Any,
@@ -86,7 +104,10 @@ def test_agent_unlocks_a_locked_customer(live_server_url: str, page_for: Any,
     assert not panel.get_by_test_id("cw-error").inner_text()
     # ...and the customer's chat finds it on its next look (every 3 s), the code box with it.
     card = customer.get_by_test_id("cw-verify-card")
-    card.get_by_test_id("cw-code").wait_for(timeout=15000)
+    try:
+        card.get_by_test_id("cw-code").wait_for(timeout=15000)
+    except PlaywrightTimeout as exc:  # say what the customer's page sees
+        raise AssertionError(f"no code box; the customer's page sees {_card_state(customer)}") from exc
     assert "never read it to anyone" in card.inner_text()
     card.get_by_test_id("cw-code").fill(wait_code(url, r"Your code is (\d{6})", seen))
     card.get_by_test_id("cw-confirm").click()
