@@ -242,15 +242,16 @@ def test_a_live_frame_that_overtakes_the_history_hides_nothing(live_server_url: 
 @pytest.mark.parametrize("lang", ["zh-hans", "en"])
 def test_the_console_fits_a_phone(live_server_url: str, page_for: Any, lang: str) -> None:
     """A supervisor glancing from a phone: the three panes stack (the conversation had been
-    squeezed to nothing between the other two, the page 620 px wide), and the message list,
-    which scrolls, can be reached from the keyboard (axe: scrollable-region-focusable)."""
+    squeezed to nothing between the other two, the page 620 px wide), the keyboard's hints
+    give way on a touch screen, and the message list, which scrolls, can be reached from the
+    keyboard (axe: scrollable-region-focusable)."""
     from axe_playwright_python.sync_playwright import Axe
 
     url = live_server_url
     customer = page_for(lang)
     login(customer, url, "alice@example.com")
     reference, _conv_id = open_chat(customer, url, "technical", "The app will not open on my phone")
-    agent = page_for(lang)
+    agent = page_for(lang, has_touch=True)
     agent.set_viewport_size({"width": 390, "height": 844})
     login(agent, url, "rachel.lim@walletdesk.example")
     agent.goto(f"{url}/support/console/")
@@ -271,6 +272,11 @@ def test_the_console_fits_a_phone(live_server_url: str, page_for: Any, lang: str
       const r = document.createRange(); r.selectNodeContents(l.firstChild);
       return r.getClientRects().length > 1; }).map(l => l.textContent.trim().slice(0, 20))""")
     assert broken == []
+    # A touch screen has no keys to hint at: no "A", "N", "C", "T" beside the tools, no list.
+    hints = "els => els.filter(e => e.getClientRects().length).map(e => e.textContent)"
+    assert agent.locator("button > kbd, label > kbd").evaluate_all(hints) == []
+    assert not agent.get_by_test_id("kb-open").is_visible()
+    assert agent.get_by_test_id("accept").is_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     agent.evaluate("""() => { const top = document.querySelector('.pane-conv').getBoundingClientRect().top;
       window.scrollTo(0, window.scrollY + top - document.querySelector('header').offsetHeight - 8); }""")
