@@ -9,30 +9,11 @@ from typing import Any
 import pytest
 
 from walletdesk.conftest import SCREENSHOTS, browser_login
+from walletdesk.web.tests.fab import FAB_AWAY, FAB_SHOWN, UNDER_FAB
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-
-# What can be tapped on screen and lies (partly) under the floating button, while it shows.
-UNDER_FAB = """() => {
-  const fab = document.querySelector('.fab');
-  const s = getComputedStyle(fab), f = fab.getBoundingClientRect();
-  if (s.visibility === 'hidden' || s.display === 'none' || Number(s.opacity) === 0) return [];
-  return [...document.querySelectorAll('a[href], button, summary, input, textarea, select')]
-    .filter(el => !fab.contains(el) && !el.closest('[hidden], .visually-hidden'))
-    .filter(el => {
-      const r = el.getBoundingClientRect();
-      if (!r.width || !r.height || r.bottom <= 0 || r.top >= innerHeight) return false;
-      return r.left < f.right && r.right > f.left && r.top < f.bottom && r.bottom > f.top;
-    })
-    .map(el => el.textContent.trim() || el.outerHTML.slice(0, 60));
-}"""
-
-FAB_SHOWN = ("() => { const s = getComputedStyle(document.querySelector('.fab'));"
-             " return s.visibility === 'visible' && Number(s.opacity) === 1; }")
-FAB_AWAY = ("() => { const s = getComputedStyle(document.querySelector('.fab'));"
-            " return s.visibility === 'hidden'; }")
 
 # Each stacked cell of the fee table: its label (the column's header, shown by CSS) and boxes.
 FEE_CELLS = """() => {

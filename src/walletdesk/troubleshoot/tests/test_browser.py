@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from walletdesk.conftest import DEMO_PASSWORD, SCREENSHOTS, browser_second_step
-from walletdesk.helpcenter.tests.test_browser_article_phone import FAB_AWAY, FAB_SHOWN, UNDER_FAB
+from walletdesk.web.tests.fab import FAB_AWAY, FAB_SHOWN, UNDER_FAB
 from walletdesk.web.tests.test_browser_wallet import login
 
 pytestmark = pytest.mark.browser
