@@ -47,7 +47,11 @@ def test_a_queue_row_reads_like_an_inbox(live_server_url: str, page_for: Any, la
     login(agent, live_server_url, "liu.yang@walletdesk.example")
     row = agent.get_by_test_id("queue").get_by_test_id(f"conv-{reference}")
     row.locator(".sla-badge").wait_for()  # the add-ons have decorated it
-    parts = row.evaluate("""li => ({
+    # The row is read afresh inside one script call: the console redraws its queue while it
+    # runs, and a row read through a handle taken just before may already be detached (no
+    # layout, so no lines).
+    parts = agent.evaluate("""ref => { const li = document.querySelector(
+        `[data-testid=queue] [data-testid="conv-${ref}"]`); return {
         first: li.firstElementChild.className, who: li.querySelector('.who').textContent,
         shown: li.querySelector('.age [aria-hidden=true]').textContent,
         heard: li.querySelector('.age .visually-hidden').textContent,
@@ -56,7 +60,8 @@ def test_a_queue_row_reads_like_an_inbox(live_server_url: str, page_for: Any, la
         last: li.lastElementChild.textContent,
         refLines: (() => {
             const r = document.createRange(); r.selectNodeContents(li.querySelector('.ref'));
-            return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; })()})""")
+            return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; })()}; }""",
+        reference)
     assert parts["first"] == "top" and parts["who"].startswith("Bob"), parts
     assert parts["shown"] == short and parts["heard"] == sentence, parts
     assert parts["subject"] == TEXT
